@@ -1,0 +1,251 @@
+"""The `drsim` command (also `python -m sim`). Thin: parse, compose, hand over, print.
+
+    drsim run [overrides...]            one case, run.reps replications, files in a dated folder
+    drsim run -m [overrides...]         Hydra multirun (ad-hoc factor sweeps, launchers)
+    drsim run --cfg job [overrides...]  print the composed configuration and stop
+    drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
+    drsim make-county --preset tiny|zhangshu|jinjiang|county [--seed S] [--villages N] --out DIR
+
+A user's mistake prints one message naming the file, row or key, the value and
+the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
+traceback too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sim.errors import EXIT_BAD_INPUT, InputError, Problem
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+USAGE = __doc__ or ""
+
+
+def config_dir() -> Path:
+    """configs/ of the working directory if it has one, else the installed project's."""
+    env = os.environ.get("DRSIM_CONFIG_DIR")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd() / "configs"
+    return here.resolve() if (here / "config.yaml").is_file() else PROJECT_ROOT / "configs"
+
+
+def resolve_data_dir(path: str) -> Path:
+    """A scenario dir from the config: as given if absolute or present here, else in the project."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return PROJECT_ROOT / p if (PROJECT_ROOT / p).exists() else p
+
+
+def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
+    """Compose configs/ with Hydra; return (plain config dict, resolved run dir)."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf, open_dict
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3", job_name="drsim"):
+            cfg = hydra_compose(config_name="config", overrides=overrides, return_hydra_config=True)
+            run_dir = str(OmegaConf.select(cfg, "hydra.run.dir"))
+            with open_dict(cfg):
+                del cfg["hydra"]
+            plain = OmegaConf.to_container(cfg, resolve=True)
+    except (HydraException, OmegaConfBaseException) as exc:
+        text = str(exc).strip().splitlines()
+        raise InputError(Problem("command line overrides", " ".join(overrides),
+                                 " ".join(line.strip() for line in text[:3])),
+                         heading="the configuration could not be composed") from None
+    assert isinstance(plain, dict)
+    return plain, run_dir
+
+
+def cmd_run(args: list[str]) -> int:
+    if "-m" in args or "--multirun" in args:
+        return _hydra_multirun(args)
+    show_cfg = "--cfg" in args
+    overrides = _overrides(args)
+    config, run_dir = compose(overrides)
+    if show_cfg:
+        import yaml
+        print(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+        return 0
+    return run_pipeline(config, Path(run_dir), ["drsim", "run", *args])
+
+
+def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
+    """config dict -> settings -> scenario -> replications -> files -> printed summary."""
+    from sim import metrics, runner, scenario
+    from sim.settings import Settings
+
+    started = time.perf_counter()
+    settings = Settings.from_dict(config)
+    scen = scenario.load(resolve_data_dir(settings.scenario.dir), settings.scenario)
+    runner.preflight(scen, settings)
+    print(f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
+          f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}", file=sys.stderr)
+    result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
+    summary = metrics.summarise(result.reps, settings.targets)
+    man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
+    runner.write_run(out_dir, result, summary, man)
+    print_summary(summary, settings)
+    print(f"\nresults: {out_dir}")
+    return 0
+
+
+def print_summary(summary, settings) -> None:
+    print(f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
+          f"{'P(target holds) (95% Wilson)':<30}")
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+        for name, target in settings.targets.items():
+            share = rows[(case, f"{name}_share")]
+            holds = rows[(case, f"{name}_holds")]
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            print(f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
+                  f"{share_txt:<32}{holds_txt:<30}")
+    for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
+        r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
+        if r:
+            print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{x:.1%}"
+
+
+def cmd_validate(args: list[str]) -> int:
+    from sim import scenario
+    from sim.settings import ScenarioSettings
+
+    if "--dir" in args:
+        i = args.index("--dir")
+        if i + 1 >= len(args):
+            raise InputError(Problem("command line", "--dir", "needs a folder path after it"))
+        folder, overrides = Path(args[i + 1]), None
+    else:
+        config, _ = compose(_overrides(args))
+        try:
+            overrides = ScenarioSettings.model_validate(config["scenario"])
+        except Exception:
+            from sim.settings import Settings
+            Settings.from_dict(config)  # raises the full InputError
+            raise
+        folder = resolve_data_dir(overrides.dir)
+    scen = scenario.load(folder, overrides)
+    villages = len(scen.villages())
+    stock = sum(sum(d.stock) for d in scen.depots)
+    print(f"scenario {scen.name} ({folder}) is valid: {len(scen.places)} places ({villages} villages), "
+          f"{scen.road.n_nodes} road nodes, {len(scen.road.u)} edges, {len(scen.depots)} depots "
+          f"holding {stock} units of {len(scen.items)} items; farthest snap "
+          f"{max(p.snap_km for p in scen.places):.3f} km (tolerance {scen.snap_tolerance_km:g} km)")
+    return 0
+
+
+def cmd_make_county(args: list[str]) -> int:
+    import argparse
+
+    from sim.scenario.write import write_scenario
+
+    parser = argparse.ArgumentParser(prog="drsim make-county", description="Generate a scenario folder.")
+    parser.add_argument("--preset", required=True, choices=["tiny", "zhangshu", "jinjiang", "county"])
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--villages", type=int, default=None, help="villages, for --preset county")
+    parser.add_argument("--out", required=True, help="folder to write (e.g. scenarios/zhangshu)")
+    parser.add_argument("--force", action="store_true", help="replace an existing folder")
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:
+        return EXIT_BAD_INPUT if exc.code else 0
+    if ns.preset == "tiny":
+        from sim.scenario.tiny import tiny
+        files = tiny()
+    else:
+        from sim.scenario.counties import county
+        if ns.preset == "county" and not ns.villages:
+            raise InputError(Problem("command line --villages", ns.villages,
+                                     "--preset county needs --villages N (N >= 1)"))
+        files = county(ns.preset, seed=ns.seed, villages=ns.villages)
+    try:
+        target = write_scenario(ns.out, files, overwrite=ns.force)
+    except FileExistsError as exc:
+        raise InputError(Problem("command line --out", ns.out, str(exc))) from None
+    from sim import scenario
+    scen = scenario.load(target)
+    print(f"wrote {target}: {len(scen.villages())} villages, {scen.road.n_nodes} road nodes, "
+          f"{len(scen.depots)} depots")
+    return 0
+
+
+def _overrides(args: list[str]) -> list[str]:
+    out, skip = [], False
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        if a == "--cfg":
+            skip = i + 1 < len(args) and not ("=" in args[i + 1])
+            continue
+        if a in ("--debug",):
+            continue
+        if a.startswith("-"):
+            raise InputError(Problem("command line", a, "unknown option (overrides look like key=value)"))
+        out.append(a)
+    return out
+
+
+def _hydra_multirun(args: list[str]) -> int:
+    """Hand the command line to Hydra so sweepers and launchers work as documented."""
+    import hydra
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import DictConfig, OmegaConf
+
+    @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
+    def task(cfg: DictConfig) -> int:
+        plain = OmegaConf.to_container(cfg, resolve=True)
+        try:
+            return run_pipeline(plain, Path(HydraConfig.get().runtime.output_dir), ["drsim", "run", *args])
+        except InputError as exc:
+            print(exc.message(), file=sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
+
+    sys.argv = ["drsim run", *[a for a in args if a != "--debug"]]
+    task()
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "validate": cmd_validate, "make-county": cmd_make_county}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    if args[0] == "--version":
+        from sim import __version__
+        print(f"drsim {__version__}")
+        return 0
+    command = COMMANDS.get(args[0])
+    if command is None:
+        print(f"drsim: unknown command {args[0]!r}; commands: {', '.join(COMMANDS)}\n\n{USAGE}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return command(args[1:])
+    except InputError as exc:
+        if debug:
+            raise
+        print(f"drsim {args[0]}: {exc.message()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("drsim: interrupted", file=sys.stderr)
+        return 130

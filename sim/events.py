@@ -1,0 +1,77 @@
+"""The event log: one flat, append-only row per thing that happened.
+
+Rows are plain tuples (fast to append, easy to turn into a table). Columns:
+
+    t_min    minutes since onset
+    kind     an EventKind: past-tense subject_verb
+    subject  the unit that acted (truck id, later ambulance or team id), or None
+    place    the place concerned (village id), or None
+    depot    the depot concerned, or None
+    item     the relief item, or None
+    qty      integer units (stock, people), or None
+    ref      a reference number (shipment id), or None
+    value    a float (cost in yuan, km, people), or None
+
+Tie-breaks: rows are appended in the order SimPy runs the processes; SimPy
+orders same-time events by scheduling order, and the model creates processes
+in a fixed order (places and depots in file order), so the log is
+deterministic.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class EventKind(StrEnum):
+    # demand (the hazard part of the log: never changed by policy or fleet)
+    PEOPLE_DISPLACED = "people_displaced"  # place, qty = displaced people (at onset)
+    NEED_REPORTED = "need_reported"  # place, item, qty = units reported needed
+    # relief stock and shipments
+    CONTRACT_ACTIVATED = "contract_activated"  # depot, value = ready at (min)
+    RELIEF_ALLOCATED = "relief_allocated"  # depot, place, item, qty reserved, ref = shipment
+    RELIEF_SHORT = "relief_short"  # place, item, qty that no reachable depot could cover
+    LATERAL_AID_RECORDED = "lateral_aid_recorded"  # depot lends to another township; value yuan
+    TRUCK_ASSIGNED = "truck_assigned"  # subject truck, depot, ref shipment
+    SHIPMENT_LOADED = "shipment_loaded"  # per item: depot, place, item, qty (on hand -> transit)
+    SHIPMENT_DEPARTED = "shipment_departed"  # subject, depot, place, ref, value = travel min
+    SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered)
+    TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
+
+
+class Event(NamedTuple):
+    t_min: float
+    kind: EventKind
+    subject: str | None = None
+    place: str | None = None
+    depot: str | None = None
+    item: str | None = None
+    qty: int | None = None
+    ref: int | None = None
+    value: float | None = None
+
+
+EVENT_COLUMNS = Event._fields
+
+
+class EventLog:
+    """Append-only list of events. The model writes; nothing in the model reads it back."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[Event] = []
+
+    def add(self, event: Event) -> None:
+        self.rows.append(event)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def of_kind(self, *kinds: EventKind) -> list[Event]:
+        wanted = set(kinds)
+        return [e for e in self.rows if e.kind in wanted]

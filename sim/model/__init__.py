@@ -1,0 +1,1 @@
+"""The SimPy world. Imports settings, scenario, rng, events, units, simpy, numpy only."""

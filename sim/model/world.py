@@ -1,0 +1,80 @@
+"""The world of one replication: builds the processes and runs them to the horizon.
+
+Covers the run lifecycle in one place (after desmod): draw the disaster from
+its own random streams, build the relief system, start the command centre,
+run until the horizon. Leaves out: ambulances, teams and helicopters (later
+issues add their systems here, each beside relief).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+
+import simpy
+
+from sim.errors import Problem
+from sim.events import Event, EventKind, EventLog
+from sim.model import hazards
+from sim.model.policies import RELIEF_POLICIES
+from sim.model.relief import ReliefSystem
+from sim.rng import Streams
+from sim.scenario import Scenario
+from sim.settings import Settings
+
+
+@dataclass
+class World:
+    env: simpy.Environment
+    log: EventLog
+    relief: ReliefSystem
+    horizon_min: float
+
+    def run(self) -> EventLog:
+        self.env.run(until=self.horizon_min)
+        return self.log
+
+
+def check(scenario: Scenario, settings: Settings) -> list[Problem]:
+    """Everything about this settings-scenario pair that would stop a run, found before it starts."""
+    problems = hazards.check(scenario, settings.hazard)
+    if settings.policy.relief not in RELIEF_POLICIES:
+        problems.append(Problem("config key policy.relief", settings.policy.relief,
+                                f"unknown policy; choose one of {', '.join(RELIEF_POLICIES)}"))
+    classes = {it.cls for it in scenario.items}
+    for name, target in settings.targets.items():
+        if target.item_class != "all" and target.item_class not in classes:
+            problems.append(Problem(f"config key targets.{name}.item_class", target.item_class,
+                                    f"scenario {scenario.name} has no items of this class"))
+    return problems
+
+
+def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLog) -> World:
+    env = simpy.Environment()
+    needs = hazards.draw_needs(scenario, settings.hazard, streams(hazards.DISPLACED_STREAM))
+    onset = settings.hazard.onset_min
+    for vn in needs:
+        log.add(Event(onset, EventKind.PEOPLE_DISPLACED, place=scenario.places[vn.place].id,
+                      qty=vn.displaced))
+    relief = ReliefSystem(env, scenario, RELIEF_POLICIES[settings.policy.relief], settings.costs,
+                          log, initial_first=settings.policy.load_order == "initial_first")
+    env.process(command_centre(env, relief, needs))
+    return World(env, log, relief, settings.run.horizon_min)
+
+
+def command_centre(env: simpy.Environment, relief: ReliefSystem, needs: list[hazards.VillageNeed]
+                   ) -> Iterator[simpy.Event]:
+    """Acts on reports as they arrive; reports of the same minute are handled together."""
+    ordered = sorted(needs, key=lambda vn: (vn.reported_at_min, vn.place))
+    for at, batch in groupby(ordered, key=lambda vn: vn.reported_at_min):
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        relief.handle_reports(list(batch))
+
+
+def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:
+    """One replication, start to horizon."""
+    log = EventLog()
+    build(scenario, settings, Streams(settings.run.seed, rep), log).run()
+    return log

@@ -1,0 +1,170 @@
+"""Replications -> tables -> files: the run lifecycle of `drsim run`.
+
+One replication: build the world from (scenario, settings, rep), run it to the
+horizon, turn its event log into tables. Many replications: the same with
+rep = 0..n-1; every case uses the same streams for rep r (common random
+numbers). Files are written only after every replication finished, each one
+atomically (temporary name, then rename), so a run directory never holds a
+half-written table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import metrics, tables
+from sim.errors import InputError
+from sim.model import world
+from sim.scenario import Scenario
+from sim.settings import Settings
+
+PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "pydantic")
+
+
+@dataclass
+class CaseResult:
+    case: str
+    events: pd.DataFrame | None
+    villages: pd.DataFrame
+    reps: pd.DataFrame
+    rep_seconds: list[float] = field(default_factory=list)
+
+
+def preflight(scenario: Scenario, settings: Settings) -> None:
+    """Raise InputError for anything that would stop a run, before any work or output."""
+    problems = world.check(scenario, settings)
+    if problems:
+        raise InputError(problems, heading="the configuration does not fit the scenario")
+
+
+def run_case(scenario: Scenario, settings: Settings, case: str = "base",
+             progress: Callable[[int, int], None] | None = None) -> CaseResult:
+    preflight(scenario, settings)
+    event_frames, village_frames, facts, seconds = [], [], [], []
+    n = settings.run.reps
+    for rep in range(n):
+        started = time.perf_counter()
+        rows = world.simulate(scenario, settings, rep).rows
+        village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
+        facts.append({"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)})
+        if settings.run.keep_events:
+            event_frames.append(tables.events_frame(rows, case, rep))
+        seconds.append(time.perf_counter() - started)
+        if progress is not None:
+            progress(rep + 1, n)
+    villages = pd.concat(village_frames, ignore_index=True)
+    reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
+    events = pd.concat(event_frames, ignore_index=True) if event_frames else None
+    return CaseResult(case, events, villages, reps, seconds)
+
+
+def config_hash(resolved: dict[str, Any]) -> str:
+    text = json.dumps(resolved, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def code_version() -> dict[str, Any]:
+    root = Path(__file__).resolve().parents[1]
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+    commit = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    from sim import __version__
+    return {"package": __version__, "git_commit": commit,
+            "git_dirty": None if dirty is None else bool(dirty)}
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def manifest(settings: Settings, resolved: dict[str, Any], result: CaseResult, scenario: Scenario,
+             seconds: float, argv: list[str]) -> dict[str, Any]:
+    return {
+        "command": argv,
+        "config_hash": config_hash(resolved),
+        "config": resolved,
+        "scenario": {"name": scenario.name, "dir": scenario.dir},
+        "code": code_version(),
+        "packages": package_versions(),
+        "platform": {"machine": platform.machine(), "system": platform.system(),
+                     "cpus": os.cpu_count()},
+        "seeds": {"seed": settings.run.seed, "reps": settings.run.reps,
+                  "streams": "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"},
+        "timings": {"total_s": round(seconds, 3),
+                    "rep_s_mean": round(sum(result.rep_seconds) / max(len(result.rep_seconds), 1), 4)},
+        "replications": [{"case": result.case, "rep": r, "status": "ok"}
+                         for r in range(settings.run.reps)],
+    }
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for row in summary.to_dict("records"):
+        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}})
+        entry = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()
+                 if k not in ("case", "measure", "kind") and not (isinstance(v, float) and v != v
+                                                                   and k in ("deadline_h", "required_share"))}
+        (case["targets"] if row["kind"] == "target" else case["kpis"])[row["measure"]] = entry
+    return out
+
+
+def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dict[str, Any]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
+    _atomic_write(out_dir / "villages.parquet",
+                  lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow"))
+    if result.events is not None:
+        _atomic_write(out_dir / "events.parquet",
+                      lambda p: result.events.to_parquet(p, index=False, engine="pyarrow"))
+    _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    _atomic_write(out_dir / "summary.json", lambda p: p.write_text(
+        json.dumps(summary_json(summary), indent=2, ensure_ascii=False), encoding="utf-8"))
+    # The manifest goes last: its presence says the run directory is complete.
+    _atomic_write(out_dir / "manifest.json", lambda p: p.write_text(
+        json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"))
+
+
+def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:
+    show = sys.stderr.isatty() if enabled == "auto" else bool(enabled)
+    if not show:
+        return None
+    started = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        left = elapsed / done * (total - done)
+        end = "\n" if done == total else ""
+        print(f"\r  replications {done}/{total}  {done / elapsed:.1f}/s  ~{left:.0f}s left ",
+              end=end, file=sys.stderr, flush=True)
+
+    return report

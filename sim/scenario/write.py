@@ -1,0 +1,87 @@
+"""Writing a scenario folder from rows (used by make-county and the importers).
+
+The folder is written to a temporary sibling and renamed into place, so a
+failed or interrupted write never leaves a half-written scenario.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COLUMNS: dict[str, list[str]] = {
+    "places.csv": ["place_id", "name", "kind", "township_id", "lon", "lat", "population"],
+    "road_nodes.csv": ["node_id", "lon", "lat"],
+    "road_edges.csv": ["u", "v", "length_km", "road_class", "speed_kmh", "oneway"],
+    "items.csv": ["item", "unit", "need_per_person", "class"],
+    "depots.csv": ["depot_id", "name", "tier", "place_id", "trucks", "truck_capacity", "load_min",
+                   "lead_time_h"],
+    "stock.csv": ["depot_id", "item", "qty"],
+    "ems_stations.csv": ["station_id", "kind", "place_id", "ambulances", "negative_pressure"],
+    "hospitals.csv": ["hospital_id", "place_id", "beds", "infectious_beds"],
+    "teams.csv": ["team_id", "kind", "base_place_id", "members", "skills", "mobilisation", "turnout"],
+    "helipads.csv": ["helipad_id", "place_id"],
+    "shelters.csv": ["shelter_id", "class", "place_id", "area_m2"],
+}
+OPTIONAL = {"helipads.csv", "shelters.csv"}
+
+
+@dataclass
+class ScenarioFiles:
+    """A scenario as rows, ready to write."""
+
+    meta: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    readme: str = ""
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(round(value, 6)) if value != int(value) else str(int(value))
+    return str(value)
+
+
+def csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def write_scenario(folder: str | Path, files: ScenarioFiles, overwrite: bool = False) -> Path:
+    target = Path(folder)
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"{target} exists (use --force to replace it)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        (tmp / "scenario.yaml").write_text(
+            yaml.safe_dump(files.meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+        for name, columns in COLUMNS.items():
+            rows = files.tables.get(name)
+            if rows is None and name in OPTIONAL:
+                continue
+            (tmp / name).write_text(csv_text(columns, rows or []), encoding="utf-8")
+        if files.readme:
+            (tmp / "README.md").write_text(files.readme, encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,147 @@
+"""Frozen, validated settings: the composed configuration, checked once.
+
+Hydra composes `configs/`; the command line turns the result into a plain dict
+and calls `Settings.from_dict`. Every unknown key, wrong type and out-of-range
+value is collected and reported at once (key path, value, rule). Hours become
+minutes here and nowhere else: the rest of the code reads `*_min` properties.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import InputError, Problem
+from sim.units import h_to_min
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegFloat = Annotated[float, Field(ge=0.0)]
+
+# Upper limits keep a typo (run.reps=1000000000) from filling the disk; each is far
+# beyond any plan's need.
+MAX_REPS = 100_000
+MAX_HORIZON_H = 24 * 30  # a month of response; the plans' targets are at most 24 h
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class ScenarioSettings(_Frozen):
+    name: str = Field(min_length=1)
+    dir: str = Field(min_length=1)
+    # None keeps the value in the scenario folder's scenario.yaml `defaults:`.
+    snap_tolerance_km: PositiveFloat | None = None
+    unload_min: NonNegFloat | None = None
+    road_speed_kmh: dict[str, PositiveFloat] | None = None
+
+
+class Footprint(_Frozen):
+    zone: str | None = None  # a zone named in scenario.yaml `zones:`
+    townships: list[str] | None = None  # or township place ids, listed
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Footprint:
+        if (self.zone is None) == (self.townships is None):
+            raise ValueError("give exactly one of footprint.zone or footprint.townships")
+        return self
+
+
+class HazardSettings(_Frozen):
+    name: str = Field(min_length=1)
+    kind: Literal["flood"]
+    description: str = ""
+    footprint: Footprint
+    onset_h: NonNegFloat = 0.0
+    displaced_share: Share
+    displaced_share_sd: NonNegFloat = 0.0
+    report_delay_min: NonNegFloat = 0.0
+
+    @property
+    def onset_min(self) -> float:
+        return h_to_min(self.onset_h)
+
+
+class PolicySettings(_Frozen):
+    relief: str = Field(min_length=1)  # a name in sim.model.policies.RELIEF_POLICIES
+    load_order: Literal["initial_first", "fifo"] = "initial_first"
+
+
+class TargetSettings(_Frozen):
+    measure: Literal["relief_complete"]
+    item_class: Literal["initial", "basic", "all"]
+    deadline_h: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_min(self) -> float:
+        return h_to_min(self.deadline_h)
+
+
+class BudgetSettings(_Frozen):
+    name: str = Field(min_length=1)
+    description: str = ""
+    # Budget changes (more stock, trucks, points) are applied by the sweeps issue;
+    # until then a non-empty list is refused rather than silently ignored.
+    changes: list[dict[str, Any]] = Field(default_factory=list, max_length=0)
+
+
+class CostSettings(_Frozen):
+    name: str = Field(min_length=1)
+    truck_yuan_per_h: NonNegFloat
+    item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
+    default_item_unit_yuan: NonNegFloat = 0.0
+
+    def item_yuan(self, item: str) -> float:
+        return self.item_unit_yuan.get(item, self.default_item_unit_yuan)
+
+
+class RunSettings(_Frozen):
+    reps: int = Field(ge=1, le=MAX_REPS)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    horizon_h: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_H)]
+    keep_events: bool = True
+    progress: bool | Literal["auto"] = "auto"
+
+    @property
+    def horizon_min(self) -> float:
+        return h_to_min(self.horizon_h)
+
+
+class Settings(_Frozen):
+    scenario: ScenarioSettings
+    hazard: HazardSettings
+    policy: PolicySettings
+    targets: dict[str, TargetSettings] = Field(min_length=1)
+    budget: BudgetSettings
+    costs: CostSettings
+    run: RunSettings
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Validate a composed config; raise InputError listing every problem."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(
+                [_problem(err) for err in exc.errors()], heading="configuration is not valid"
+            ) from None
+
+
+def _problem(err: Any) -> Problem:
+    loc = ".".join(str(part) for part in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"
+    elif kind == "missing":
+        rule = "required key is missing"
+    else:
+        rule = err["msg"][0].lower() + err["msg"][1:]
+    value = err.get("input")
+    if kind == "missing":
+        value = None
+    return Problem(where=f"config key {loc}" if loc else "config", value=value, rule=rule)
