@@ -115,7 +115,9 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     def label(name: str) -> str:
         return str(folder / name)
 
-    meta = _scenario_yaml(folder / "scenario.yaml", label("scenario.yaml"), problems) or {}
+    meta = _scenario_yaml(folder / "scenario.yaml", label("scenario.yaml"), problems)
+    if meta is None:  # without its defaults every later message would be noise
+        raise InputError(problems, heading=f"scenario {folder} is not valid")
     defaults = dict(meta.get("defaults") or {})
     if overrides is not None:
         for key in ("snap_tolerance_km", "unload_min"):
@@ -292,8 +294,9 @@ def _zones(tree: Any, places: dict[str, Row], label: str, problems: list[Problem
 
 
 def _coordinates(rows: list[Row], label: str, problems: list[Problem]) -> None:
-    """Parse lon/lat together so a swapped pair is named as such."""
+    """Parse lon/lat together so a swapped pair is named as such; a bad pair becomes NaN."""
     for row in rows:
+        before = len(problems)
         where = f"{label} line {row.line}"
         try:
             lon = float(row["lon"])
@@ -301,6 +304,7 @@ def _coordinates(rows: list[Row], label: str, problems: list[Problem]) -> None:
         except (TypeError, ValueError):
             problems.append(Problem(f"{where}, columns lon/lat", f"{row['lon']}, {row['lat']}",
                                     "must be numbers (WGS84 degrees)"))
+            row.values["lon"] = row.values["lat"] = float("nan")
             continue
         if not (np.isfinite(lon) and np.isfinite(lat)):
             problems.append(Problem(f"{where}, columns lon/lat", f"{lon}, {lat}", "must be finite numbers"))
@@ -310,6 +314,8 @@ def _coordinates(rows: list[Row], label: str, problems: list[Problem]) -> None:
         elif abs(lat) > 90 or abs(lon) > 180:
             problems.append(Problem(f"{where}, columns lon/lat", f"{lon}, {lat}",
                                     "must be lon within ±180 and lat within ±90 (WGS84 degrees)"))
+        if len(problems) > before:
+            lon = lat = float("nan")
         row.values["lon"], row.values["lat"] = lon, lat
 
 
@@ -363,7 +369,7 @@ def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, fl
         if not ok:
             continue
         iu, iv = index[r["u"]], index[r["v"]]
-        crow = float(roads.haversine_km(lon[iu], lat[iu], lon[iv], lat[iv]))
+        crow = float(roads.haversine_km(lon[iu], lat[iu], lon[iv], lat[iv]))  # nan if a bad node
         # A road is never shorter than the crow flies; 5 % + 50 m allows for rounding of
         # coordinates. A violation usually means metres written as km or swapped nodes.
         if r["length_km"] < crow * 0.95 - 0.05:

@@ -18,6 +18,34 @@ FORBIDDEN_KEYS = ("_target_", "_partial_", "_args_", "_recursive_", "_convert_")
 MAX_YAML_BYTES = 5 * 1024 * 1024  # a scenario.yaml is a page of text
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice (PyYAML would keep the last silently)."""
+
+
+def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice (first on line {seen[key] + 1})",
+                key_node.start_mark)
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def strict_safe_load(text: str) -> Any:
+    """yaml.safe_load, but a key given twice is an error."""
+    loader = _StrictLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def forbidden_keys(tree: Any, path: str = "") -> list[str]:
     """Key paths in `tree` that use a Hydra instantiation key."""
     found: list[str] = []
@@ -42,7 +70,7 @@ def load_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
         problems.append(Problem(label, f"{path.stat().st_size} bytes", f"larger than {MAX_YAML_BYTES} bytes"))
         return None
     try:
-        tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tree = strict_safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         problems.append(Problem(label, None, "file is not UTF-8 text"))
         return None
@@ -50,8 +78,10 @@ def load_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label} line {mark.line + 1}" if mark is not None else label
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        rule = "not safe YAML data"
-        if "python/" in str(exc) or "could not determine a constructor" in str(exc):
+        rule = "not valid YAML data"
+        if "given twice" in str(what):
+            rule = "each key may appear once"
+        elif "python/" in str(exc) or "could not determine a constructor" in str(exc):
             rule = "YAML tags that name code (such as !!python/...) are not allowed in data"
         problems.append(Problem(where, what, rule))
         return None

@@ -1,0 +1,110 @@
+"""Invariants of an event log, checked by the tests on every log they produce.
+
+Each check returns a list of human-readable violations (empty = holds):
+- time never decreases;
+- stock is conserved per depot and item, in integer units: on hand + in transit +
+  delivered = initial, with on hand and in transit never negative, and nothing
+  loaded that was not reserved;
+- every truck is idle or on one task, never two at once, and returns before it
+  is assigned again;
+- every reported need ends delivered, short (no stock anywhere reachable), or
+  still under way at the horizon, and never more than needed is delivered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sim.events import Event, EventKind
+from sim.scenario import Scenario
+
+
+def time_order(rows: Sequence[Event]) -> list[str]:
+    return [f"row {k}: t={b.t_min} after t={a.t_min}" for k, (a, b) in
+            enumerate(zip(rows, rows[1:], strict=False), start=1) if b.t_min < a.t_min]
+
+
+def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+    bad: list[str] = []
+    initial = {(d.id, it.id): d.stock[j] for d in scenario.depots for j, it in enumerate(scenario.items)}
+    reserved: dict[tuple[str, str], int] = defaultdict(int)
+    loaded: dict[tuple[str, str], int] = defaultdict(int)
+    delivered: dict[tuple[str, str], int] = defaultdict(int)
+    in_truck: dict[tuple[int, str], int] = defaultdict(int)  # (shipment, item) units on board
+    for e in rows:
+        if e.kind is EventKind.RELIEF_ALLOCATED:
+            key = (e.depot, e.item)
+            reserved[key] += e.qty
+            if reserved[key] > initial.get(key, 0):
+                bad.append(f"t={e.t_min}: {key} reserved {reserved[key]} > initial {initial.get(key, 0)}")
+        elif e.kind is EventKind.SHIPMENT_LOADED:
+            key = (e.depot, e.item)
+            loaded[key] += e.qty
+            in_truck[(e.ref, e.item)] += e.qty
+            if loaded[key] > reserved[key]:
+                bad.append(f"t={e.t_min}: {key} loaded {loaded[key]} > reserved {reserved[key]}")
+        elif e.kind is EventKind.SHIPMENT_DELIVERED:
+            key = (e.depot, e.item)
+            delivered[key] += e.qty
+            in_truck[(e.ref, e.item)] -= e.qty
+            if in_truck[(e.ref, e.item)] < 0:
+                bad.append(f"t={e.t_min}: shipment {e.ref} delivered more {e.item} than it loaded")
+        for qty in (e.qty,):
+            if qty is not None and (not isinstance(qty, int) or qty < 0):
+                bad.append(f"t={e.t_min}: {e.kind} has non-integer or negative qty {qty!r}")
+    for key, start in initial.items():
+        on_hand = start - loaded[key]
+        transit = loaded[key] - delivered[key]
+        if on_hand < 0 or transit < 0 or on_hand + transit + delivered[key] != start:
+            bad.append(f"{key}: on hand {on_hand} + in transit {transit} + delivered "
+                       f"{delivered[key]} != initial {start}")
+    return bad
+
+
+def trucks_one_task(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    busy: dict[str, int] = {}
+    for e in rows:
+        if e.kind is EventKind.TRUCK_ASSIGNED:
+            if e.subject in busy:
+                bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
+            busy[e.subject] = e.ref
+        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED,
+                        EventKind.SHIPMENT_DELIVERED):
+            if busy.get(e.subject) != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
+        elif e.kind is EventKind.TRUCK_RETURNED:
+            if busy.pop(e.subject, None) != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} returned from shipment {e.ref} it was not on")
+    return bad
+
+
+def demand_accounted(rows: Sequence[Event]) -> list[str]:
+    """need = delivered + short + under way (allocated, not yet delivered); nothing over-delivered."""
+    need: dict[tuple[str, str], int] = defaultdict(int)
+    allocated: dict[tuple[str, str], int] = defaultdict(int)
+    short: dict[tuple[str, str], int] = defaultdict(int)
+    delivered: dict[tuple[str, str], int] = defaultdict(int)
+    for e in rows:
+        key = (e.place, e.item)
+        if e.kind is EventKind.NEED_REPORTED:
+            need[key] += e.qty
+        elif e.kind is EventKind.RELIEF_ALLOCATED:
+            allocated[key] += e.qty
+        elif e.kind is EventKind.RELIEF_SHORT:
+            short[key] += e.qty
+        elif e.kind is EventKind.SHIPMENT_DELIVERED:
+            delivered[key] += e.qty
+    bad = []
+    for key in set(need) | set(allocated) | set(delivered):
+        if allocated[key] + short[key] != need[key]:
+            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} != need {need[key]}")
+        if delivered[key] > allocated[key]:
+            bad.append(f"{key}: delivered {delivered[key]} > allocated {allocated[key]}")
+    return bad
+
+
+def check_all(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+    return (time_order(rows) + stock_conservation(rows, scenario) + trucks_one_task(rows)
+            + demand_accounted(rows))

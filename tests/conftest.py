@@ -1,0 +1,52 @@
+"""Shared fixtures: composed settings, loaded scenarios, and the invariant checker on every log."""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from sim import invariants, scenario
+from sim.cli import compose
+from sim.events import EventLog
+from sim.model import world
+from sim.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+# Deterministic tiny demand: 10 % of each village displaced, reported at onset.
+TINY_EXACT = ["scenario=tiny", "hazard.displaced_share=0.1", "hazard.displaced_share_sd=0",
+              "hazard.report_delay_min=0"]
+
+
+@cache
+def _settings(overrides: tuple[str, ...]) -> Settings:
+    config, _ = compose(list(overrides))
+    return Settings.from_dict(config)
+
+
+def settings_for(*overrides: str) -> Settings:
+    return _settings(tuple(overrides))
+
+
+@cache
+def load_scenario(name: str):
+    return scenario.load(SCENARIOS / name)
+
+
+def simulate_checked(scen, settings: Settings, rep: int = 0) -> EventLog:
+    """Run one replication and assert every invariant on its event log."""
+    log = world.simulate(scen, settings, rep)
+    problems = invariants.check_all(log.rows, scen)
+    assert not problems, "invariants broken:\n" + "\n".join(problems[:20])
+    return log
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of scenarios/tiny, for tests that break or change it."""
+    dest = tmp_path / "tiny"
+    shutil.copytree(SCENARIOS / "tiny", dest)
+    return dest
