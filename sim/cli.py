@@ -42,6 +42,15 @@ def resolve_data_dir(path: str) -> Path:
     return PROJECT_ROOT / p if (PROJECT_ROOT / p).exists() else p
 
 
+def _force(override: str) -> str:
+    """`a.b=v` -> `++a.b=v`, so an unknown key reaches validation (which names it with every
+    other problem) instead of stopping Hydra's composition at the first one."""
+    key = override.split("=", 1)[0]
+    if "=" not in override or key.startswith(("+", "~", "hydra")) or "." not in key:
+        return override  # group choices (scenario=tiny), deletions, additions, Hydra's own keys
+    return "++" + override
+
+
 def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
     """Compose configs/ with Hydra; return (plain config dict, resolved run dir)."""
     from hydra import compose as hydra_compose
@@ -52,16 +61,21 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
 
     try:
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3", job_name="drsim"):
-            cfg = hydra_compose(config_name="config", overrides=overrides, return_hydra_config=True)
+            cfg = hydra_compose(
+                config_name="config", overrides=[_force(o) for o in overrides], return_hydra_config=True
+            )
             run_dir = str(OmegaConf.select(cfg, "hydra.run.dir"))
             with open_dict(cfg):
                 del cfg["hydra"]
             plain = OmegaConf.to_container(cfg, resolve=True)
     except (HydraException, OmegaConfBaseException) as exc:
         text = str(exc).strip().splitlines()
-        raise InputError(Problem("command line overrides", " ".join(overrides),
-                                 " ".join(line.strip() for line in text[:3])),
-                         heading="the configuration could not be composed") from None
+        raise InputError(
+            Problem(
+                "command line overrides", " ".join(overrides), " ".join(line.strip() for line in text[:3])
+            ),
+            heading="the configuration could not be composed",
+        ) from None
     assert isinstance(plain, dict)
     return plain, run_dir
 
@@ -74,6 +88,7 @@ def cmd_run(args: list[str]) -> int:
     config, run_dir = compose(overrides)
     if show_cfg:
         import yaml
+
         print(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
         return 0
     return run_pipeline(config, Path(run_dir), ["drsim", "run", *args])
@@ -88,8 +103,11 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
     settings = Settings.from_dict(config)
     scen = scenario.load(resolve_data_dir(settings.scenario.dir), settings.scenario)
     runner.preflight(scen, settings)
-    print(f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
-          f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}", file=sys.stderr)
+    print(
+        f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
+        f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
+        file=sys.stderr,
+    )
     result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
     summary = metrics.summarise(result.reps, settings.targets)
     man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
@@ -100,8 +118,10 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
 
 
 def print_summary(summary, settings) -> None:
-    print(f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
-          f"{'P(target holds) (95% Wilson)':<30}")
+    print(
+        f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
+        f"{'P(target holds) (95% Wilson)':<30}"
+    )
     rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
     for case in dict.fromkeys(summary["case"]):
         for name, target in settings.targets.items():
@@ -109,8 +129,10 @@ def print_summary(summary, settings) -> None:
             holds = rows[(case, f"{name}_holds")]
             share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
             holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
-            print(f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
-                  f"{share_txt:<32}{holds_txt:<30}")
+            print(
+                f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
+                f"{share_txt:<32}{holds_txt:<30}"
+            )
     for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
         r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
         if r:
@@ -136,16 +158,19 @@ def cmd_validate(args: list[str]) -> int:
             overrides = ScenarioSettings.model_validate(config["scenario"])
         except Exception:
             from sim.settings import Settings
+
             Settings.from_dict(config)  # raises the full InputError
             raise
         folder = resolve_data_dir(overrides.dir)
     scen = scenario.load(folder, overrides)
     villages = len(scen.villages())
     stock = sum(sum(d.stock) for d in scen.depots)
-    print(f"scenario {scen.name} ({folder}) is valid: {len(scen.places)} places ({villages} villages), "
-          f"{scen.road.n_nodes} road nodes, {len(scen.road.u)} edges, {len(scen.depots)} depots "
-          f"holding {stock} units of {len(scen.items)} items; farthest snap "
-          f"{max(p.snap_km for p in scen.places):.3f} km (tolerance {scen.snap_tolerance_km:g} km)")
+    print(
+        f"scenario {scen.name} ({folder}) is valid: {len(scen.places)} places ({villages} villages), "
+        f"{scen.road.n_nodes} road nodes, {len(scen.road.u)} edges, {len(scen.depots)} depots "
+        f"holding {stock} units of {len(scen.items)} items; farthest snap "
+        f"{max(p.snap_km for p in scen.places):.3f} km (tolerance {scen.snap_tolerance_km:g} km)"
+    )
     return 0
 
 
@@ -166,21 +191,27 @@ def cmd_make_county(args: list[str]) -> int:
         return EXIT_BAD_INPUT if exc.code else 0
     if ns.preset == "tiny":
         from sim.scenario.tiny import tiny
+
         files = tiny()
     else:
         from sim.scenario.counties import county
+
         if ns.preset == "county" and not ns.villages:
-            raise InputError(Problem("command line --villages", ns.villages,
-                                     "--preset county needs --villages N (N >= 1)"))
+            raise InputError(
+                Problem("command line --villages", ns.villages, "--preset county needs --villages N (N >= 1)")
+            )
         files = county(ns.preset, seed=ns.seed, villages=ns.villages)
     try:
         target = write_scenario(ns.out, files, overwrite=ns.force)
     except FileExistsError as exc:
         raise InputError(Problem("command line --out", ns.out, str(exc))) from None
     from sim import scenario
+
     scen = scenario.load(target)
-    print(f"wrote {target}: {len(scen.villages())} villages, {scen.road.n_nodes} road nodes, "
-          f"{len(scen.depots)} depots")
+    print(
+        f"wrote {target}: {len(scen.villages())} villages, {scen.road.n_nodes} road nodes, "
+        f"{len(scen.depots)} depots"
+    )
     return 0
 
 
@@ -191,7 +222,7 @@ def _overrides(args: list[str]) -> list[str]:
             skip = False
             continue
         if a == "--cfg":
-            skip = i + 1 < len(args) and not ("=" in args[i + 1])
+            skip = i + 1 < len(args) and "=" not in args[i + 1]
             continue
         if a in ("--debug",):
             continue
@@ -232,12 +263,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args[0] == "--version":
         from sim import __version__
+
         print(f"drsim {__version__}")
         return 0
     command = COMMANDS.get(args[0])
     if command is None:
-        print(f"drsim: unknown command {args[0]!r}; commands: {', '.join(COMMANDS)}\n\n{USAGE}",
-              file=sys.stderr)
+        print(
+            f"drsim: unknown command {args[0]!r}; commands: {', '.join(COMMANDS)}\n\n{USAGE}", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     try:
         return command(args[1:])

@@ -15,14 +15,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 from sim.events import Event, EventKind
 from sim.scenario import Scenario
 
 
 def time_order(rows: Sequence[Event]) -> list[str]:
-    return [f"row {k}: t={b.t_min} after t={a.t_min}" for k, (a, b) in
-            enumerate(zip(rows, rows[1:], strict=False), start=1) if b.t_min < a.t_min]
+    return [
+        f"row {k}: t={b.t_min} after t={a.t_min}"
+        for k, (a, b) in enumerate(pairwise(rows), start=1)
+        if b.t_min < a.t_min
+    ]
 
 
 def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
@@ -57,8 +61,10 @@ def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
         on_hand = start - loaded[key]
         transit = loaded[key] - delivered[key]
         if on_hand < 0 or transit < 0 or on_hand + transit + delivered[key] != start:
-            bad.append(f"{key}: on hand {on_hand} + in transit {transit} + delivered "
-                       f"{delivered[key]} != initial {start}")
+            bad.append(
+                f"{key}: on hand {on_hand} + in transit {transit} + delivered "
+                f"{delivered[key]} != initial {start}"
+            )
     return bad
 
 
@@ -70,13 +76,11 @@ def trucks_one_task(rows: Sequence[Event]) -> list[str]:
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
             busy[e.subject] = e.ref
-        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED,
-                        EventKind.SHIPMENT_DELIVERED):
+        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED, EventKind.SHIPMENT_DELIVERED):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
-        elif e.kind is EventKind.TRUCK_RETURNED:
-            if busy.pop(e.subject, None) != e.ref:
-                bad.append(f"t={e.t_min}: {e.subject} returned from shipment {e.ref} it was not on")
+        elif e.kind is EventKind.TRUCK_RETURNED and busy.pop(e.subject, None) != e.ref:
+            bad.append(f"t={e.t_min}: {e.subject} returned from shipment {e.ref} it was not on")
     return bad
 
 
@@ -106,5 +110,6 @@ def demand_accounted(rows: Sequence[Event]) -> list[str]:
 
 
 def check_all(rows: Sequence[Event], scenario: Scenario) -> list[str]:
-    return (time_order(rows) + stock_conservation(rows, scenario) + trucks_one_task(rows)
-            + demand_accounted(rows))
+    return (
+        time_order(rows) + stock_conservation(rows, scenario) + trucks_one_task(rows) + demand_accounted(rows)
+    )

@@ -22,8 +22,11 @@ from scipy import stats
 from sim.settings import CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
-CLASS_COLUMN = {"initial": "initial_complete_at_h", "basic": "basic_complete_at_h",
-                "all": "relief_complete_at_h"}
+CLASS_COLUMN = {
+    "initial": "initial_complete_at_h",
+    "basic": "basic_complete_at_h",
+    "all": "relief_complete_at_h",
+}
 KEYS = ["case", "rep"]
 
 
@@ -36,11 +39,13 @@ def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[floa
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # At 0 or n successes the bound is exactly 0 or 1; floating point would miss it by 1e-16.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
 
 
-def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE
-               ) -> tuple[float, float, float]:
+def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
     """(mean, low, high) with a Student-t interval; nan bounds when n < 2."""
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
@@ -70,22 +75,25 @@ def target_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings])
     return out.reset_index()
 
 
-def rep_table(villages: pd.DataFrame, facts: pd.DataFrame, targets: Mapping[str, TargetSettings],
-              costs: CostSettings) -> pd.DataFrame:
+def rep_table(
+    villages: pd.DataFrame, facts: pd.DataFrame, targets: Mapping[str, TargetSettings], costs: CostSettings
+) -> pd.DataFrame:
     """One row per (case, rep): every KPI and target outcome (reps.csv)."""
     g = villages.groupby(KEYS)
     hit = villages[villages["displaced"] > 0]
     weights = hit["relief_complete_at_h"].notna() * hit["displaced"]
     weighted = (hit["relief_complete_at_h"].fillna(0) * weights).groupby([hit["case"], hit["rep"]]).sum()
-    kpis = pd.DataFrame({
-        "displaced_people": g["displaced"].sum(),
-        "villages_affected": g["displaced"].apply(lambda s: int((s > 0).sum())),
-        "need_units": g["need_units"].sum(),
-        "delivered_units": g["delivered_units"].sum(),
-        "unmet_units": g["unmet_units"].sum(),
-        "short_units": g["short_units"].sum(),
-        "lateral_aid_units": g["lateral_aid_units"].sum(),
-    })
+    kpis = pd.DataFrame(
+        {
+            "displaced_people": g["displaced"].sum(),
+            "villages_affected": g["displaced"].apply(lambda s: int((s > 0).sum())),
+            "need_units": g["need_units"].sum(),
+            "delivered_units": g["delivered_units"].sum(),
+            "unmet_units": g["unmet_units"].sum(),
+            "short_units": g["short_units"].sum(),
+            "lateral_aid_units": g["lateral_aid_units"].sum(),
+        }
+    )
     served = weights.groupby([hit["case"], hit["rep"]]).sum()
     kpis["served_share_at_horizon"] = (served / kpis["displaced_people"]).fillna(1.0)
     kpis["relief_complete_h_mean"] = (weighted / served).reindex(kpis.index)
@@ -98,19 +106,38 @@ def rep_table(villages: pd.DataFrame, facts: pd.DataFrame, targets: Mapping[str,
 def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
     """Tidy summary: one row per (case, measure) with its mean and interval and the method."""
     rows = []
-    kpi_cols = [c for c in reps.columns if c not in KEYS and c != "seed"
-                and not c.endswith("_holds")]
+    kpi_cols = [c for c in reps.columns if c not in KEYS and c != "seed" and not c.endswith("_holds")]
     for case, block in reps.groupby("case", sort=False):
         n = len(block)
         for name, target in targets.items():
             k = int(block[f"{name}_holds"].sum())
             low, high = wilson(k, n)
-            rows.append(dict(case=case, measure=f"{name}_holds", kind="target", n=n, mean=k / n,
-                             ci_low=low, ci_high=high, method="Wilson score 95%",
-                             deadline_h=target.deadline_h, required_share=target.required_share))
+            rows.append(
+                dict(
+                    case=case,
+                    measure=f"{name}_holds",
+                    kind="target",
+                    n=n,
+                    mean=k / n,
+                    ci_low=low,
+                    ci_high=high,
+                    method="Wilson score 95%",
+                    deadline_h=target.deadline_h,
+                    required_share=target.required_share,
+                )
+            )
         for col in kpi_cols:
             mean, low, high = t_interval(block[col])
-            rows.append(dict(case=case, measure=col, kind="kpi",
-                             n=int(block[col].notna().sum()), mean=mean, ci_low=low, ci_high=high,
-                             method="Student t 95%"))
+            rows.append(
+                dict(
+                    case=case,
+                    measure=col,
+                    kind="kpi",
+                    n=int(block[col].notna().sum()),
+                    mean=mean,
+                    ci_low=low,
+                    ci_high=high,
+                    method="Student t 95%",
+                )
+            )
     return pd.DataFrame(rows)

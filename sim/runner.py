@@ -50,8 +50,12 @@ def preflight(scenario: Scenario, settings: Settings) -> None:
         raise InputError(problems, heading="the configuration does not fit the scenario")
 
 
-def run_case(scenario: Scenario, settings: Settings, case: str = "base",
-             progress: Callable[[int, int], None] | None = None) -> CaseResult:
+def run_case(
+    scenario: Scenario,
+    settings: Settings,
+    case: str = "base",
+    progress: Callable[[int, int], None] | None = None,
+) -> CaseResult:
     preflight(scenario, settings)
     event_frames, village_frames, facts, seconds = [], [], [], []
     n = settings.run.reps
@@ -78,17 +82,19 @@ def config_hash(resolved: dict[str, Any]) -> str:
 
 def code_version() -> dict[str, Any]:
     root = Path(__file__).resolve().parents[1]
+
     def git(*args: str) -> str | None:
         try:
             out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.SubprocessError):
             return None
         return out.stdout.strip() if out.returncode == 0 else None
+
     commit = git("rev-parse", "HEAD")
     dirty = git("status", "--porcelain", "--untracked-files=no")
     from sim import __version__
-    return {"package": __version__, "git_commit": commit,
-            "git_dirty": None if dirty is None else bool(dirty)}
+
+    return {"package": __version__, "git_commit": commit, "git_dirty": None if dirty is None else bool(dirty)}
 
 
 def package_versions() -> dict[str, str]:
@@ -101,8 +107,14 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def manifest(settings: Settings, resolved: dict[str, Any], result: CaseResult, scenario: Scenario,
-             seconds: float, argv: list[str]) -> dict[str, Any]:
+def manifest(
+    settings: Settings,
+    resolved: dict[str, Any],
+    result: CaseResult,
+    scenario: Scenario,
+    seconds: float,
+    argv: list[str],
+) -> dict[str, Any]:
     return {
         "command": argv,
         "config_hash": config_hash(resolved),
@@ -110,14 +122,17 @@ def manifest(settings: Settings, resolved: dict[str, Any], result: CaseResult, s
         "scenario": {"name": scenario.name, "dir": scenario.dir},
         "code": code_version(),
         "packages": package_versions(),
-        "platform": {"machine": platform.machine(), "system": platform.system(),
-                     "cpus": os.cpu_count()},
-        "seeds": {"seed": settings.run.seed, "reps": settings.run.reps,
-                  "streams": "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"},
-        "timings": {"total_s": round(seconds, 3),
-                    "rep_s_mean": round(sum(result.rep_seconds) / max(len(result.rep_seconds), 1), 4)},
-        "replications": [{"case": result.case, "rep": r, "status": "ok"}
-                         for r in range(settings.run.reps)],
+        "platform": {"machine": platform.machine(), "system": platform.system(), "cpus": os.cpu_count()},
+        "seeds": {
+            "seed": settings.run.seed,
+            "reps": settings.run.reps,
+            "streams": "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])",
+        },
+        "timings": {
+            "total_s": round(seconds, 3),
+            "rep_s_mean": round(sum(result.rep_seconds) / max(len(result.rep_seconds), 1), 4),
+        },
+        "replications": [{"case": result.case, "rep": r, "status": "ok"} for r in range(settings.run.reps)],
     }
 
 
@@ -131,9 +146,12 @@ def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in summary.to_dict("records"):
         case = out.setdefault(row["case"], {"targets": {}, "kpis": {}})
-        entry = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()
-                 if k not in ("case", "measure", "kind") and not (isinstance(v, float) and v != v
-                                                                   and k in ("deadline_h", "required_share"))}
+        entry = {
+            k: (None if isinstance(v, float) and v != v else v)
+            for k, v in row.items()
+            if k not in ("case", "measure", "kind")
+            and not (isinstance(v, float) and v != v and k in ("deadline_h", "required_share"))
+        }
         (case["targets"] if row["kind"] == "target" else case["kpis"])[row["measure"]] = entry
     return out
 
@@ -141,17 +159,25 @@ def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
 def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
-    _atomic_write(out_dir / "villages.parquet",
-                  lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow"))
+    _atomic_write(
+        out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
+    )
     if result.events is not None:
-        _atomic_write(out_dir / "events.parquet",
-                      lambda p: result.events.to_parquet(p, index=False, engine="pyarrow"))
+        _atomic_write(
+            out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
+        )
     _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    _atomic_write(out_dir / "summary.json", lambda p: p.write_text(
-        json.dumps(summary_json(summary), indent=2, ensure_ascii=False), encoding="utf-8"))
+    _atomic_write(
+        out_dir / "summary.json",
+        lambda p: p.write_text(
+            json.dumps(summary_json(summary), indent=2, ensure_ascii=False), encoding="utf-8"
+        ),
+    )
     # The manifest goes last: its presence says the run directory is complete.
-    _atomic_write(out_dir / "manifest.json", lambda p: p.write_text(
-        json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"))
+    _atomic_write(
+        out_dir / "manifest.json",
+        lambda p: p.write_text(json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"),
+    )
 
 
 def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:
@@ -164,7 +190,11 @@ def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:
         elapsed = time.perf_counter() - started
         left = elapsed / done * (total - done)
         end = "\n" if done == total else ""
-        print(f"\r  replications {done}/{total}  {done / elapsed:.1f}/s  ~{left:.0f}s left ",
-              end=end, file=sys.stderr, flush=True)
+        print(
+            f"\r  replications {done}/{total}  {done / elapsed:.1f}/s  ~{left:.0f}s left ",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
     return report

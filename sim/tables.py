@@ -20,9 +20,21 @@ from sim.units import MIN_PER_H
 
 NAN = float("nan")
 VILLAGE_COLUMNS = [
-    "place_id", "name", "township_id", "population", "displaced", "reported_at_h",
-    "need_units", "delivered_units", "unmet_units", "short_units", "lateral_aid_units",
-    "first_delivery_at_h", "initial_complete_at_h", "basic_complete_at_h", "relief_complete_at_h",
+    "place_id",
+    "name",
+    "township_id",
+    "population",
+    "displaced",
+    "reported_at_h",
+    "need_units",
+    "delivered_units",
+    "unmet_units",
+    "short_units",
+    "lateral_aid_units",
+    "first_delivery_at_h",
+    "initial_complete_at_h",
+    "basic_complete_at_h",
+    "relief_complete_at_h",
 ]
 
 

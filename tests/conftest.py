@@ -17,8 +17,12 @@ from sim.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 # Deterministic tiny demand: 10 % of each village displaced, reported at onset.
-TINY_EXACT = ["scenario=tiny", "hazard.displaced_share=0.1", "hazard.displaced_share_sd=0",
-              "hazard.report_delay_min=0"]
+TINY_EXACT = [
+    "scenario=tiny",
+    "hazard.displaced_share=0.1",
+    "hazard.displaced_share_sd=0",
+    "hazard.report_delay_min=0",
+]
 
 
 @cache

@@ -43,22 +43,37 @@ def test_travel_minutes_by_hand():
 def test_deliveries_match_hand_computation():
     scen = load_scenario("tiny")
     log = simulate_checked(scen, settings_for(*TINY_EXACT))
-    got = sorted((e.t_min, e.place, e.depot, e.item, e.qty)
-                 for e in log.rows if e.kind is EventKind.SHIPMENT_DELIVERED)
-    expected = sorted([
-        (45, "V1", "D_T1", "water", 100), (100, "V1", "D_T1", "quilt", 50),
-        (250, "V1", "D_C", "quilt", 50),
-        (99, "V2", "D_C", "water", 60), (99, "V2", "D_C", "quilt", 60),
-        (47, "V3", "D_T2", "water", 80), (47, "V3", "D_T2", "quilt", 20),
-        (183, "V3", "D_T2", "quilt", 60),
-        (114, "V4", "D_C", "water", 30), (114, "V4", "D_C", "quilt", 30),
-        (115, "V4", "D_T2", "water", 20), (115, "V4", "D_T2", "quilt", 20),
-    ])
+    got = sorted(
+        (e.t_min, e.place, e.depot, e.item, e.qty) for e in log.rows if e.kind is EventKind.SHIPMENT_DELIVERED
+    )
+    expected = sorted(
+        [
+            (45, "V1", "D_T1", "water", 100),
+            (100, "V1", "D_T1", "quilt", 50),
+            (250, "V1", "D_C", "quilt", 50),
+            (99, "V2", "D_C", "water", 60),
+            (99, "V2", "D_C", "quilt", 60),
+            (47, "V3", "D_T2", "water", 80),
+            (47, "V3", "D_T2", "quilt", 20),
+            (183, "V3", "D_T2", "quilt", 60),
+            (114, "V4", "D_C", "water", 30),
+            (114, "V4", "D_C", "quilt", 30),
+            (115, "V4", "D_T2", "water", 20),
+            (115, "V4", "D_T2", "quilt", 20),
+        ]
+    )
     assert got == expected
     returns = sorted((e.t_min, e.subject) for e in log.rows if e.kind is EventKind.TRUCK_RETURNED)
-    assert returns == [(55, "D_T1/truck1"), (59, "D_T2/truck1"), (110, "D_T1/truck1"),
-                       (136, "D_T2/truck1"), (153, "D_C/truck1"), (183, "D_C/truck2"),
-                       (195, "D_T2/truck1"), (302, "D_C/truck1")]
+    assert returns == [
+        (55, "D_T1/truck1"),
+        (59, "D_T2/truck1"),
+        (110, "D_T1/truck1"),
+        (136, "D_T2/truck1"),
+        (153, "D_C/truck1"),
+        (183, "D_C/truck2"),
+        (195, "D_T2/truck1"),
+        (302, "D_C/truck1"),
+    ]
 
 
 def test_village_table_times_by_hand():
@@ -68,8 +83,10 @@ def test_village_table_times_by_hand():
     log = simulate_checked(scen, settings_for(*TINY_EXACT))
     cols = tables.village_results(log.rows, scen)
     by = {pid: k for k, pid in enumerate(cols["place_id"])}
+
     def h(col, pid):
         return round(cols[col][by[pid]] * 60, 9)  # back to minutes; hours lose ~1e-13
+
     assert h("first_delivery_at_h", "V1") == 45 and h("initial_complete_at_h", "V1") == 45
     assert h("basic_complete_at_h", "V1") == 250 and h("relief_complete_at_h", "V1") == 250
     assert h("relief_complete_at_h", "V2") == 99

@@ -41,18 +41,33 @@ def check(scenario: Scenario, hazard: HazardSettings) -> list[Problem]:
     fp = hazard.footprint
     if fp.zone is not None and fp.zone not in scenario.zones:
         known = ", ".join(sorted(scenario.zones)) or "none"
-        problems.append(Problem("config key hazard.footprint.zone", fp.zone,
-                                f"no such zone in {scenario.dir}/scenario.yaml (zones: {known})"))
+        problems.append(
+            Problem(
+                "config key hazard.footprint.zone",
+                fp.zone,
+                f"no such zone in {scenario.dir}/scenario.yaml (zones: {known})",
+            )
+        )
     owners = {p.id for p in scenario.townships()}
     for t in fp.townships or ():
         if t not in owners:
-            problems.append(Problem("config key hazard.footprint.townships", t,
-                                    f"not a township place_id of scenario {scenario.name}"))
+            problems.append(
+                Problem(
+                    "config key hazard.footprint.townships",
+                    t,
+                    f"not a township place_id of scenario {scenario.name}",
+                )
+            )
     m, s = hazard.displaced_share, hazard.displaced_share_sd
     if s > 0 and not (0 < m < 1 and s * s < m * (1 - m)):
-        problems.append(Problem("config key hazard.displaced_share_sd", s,
-                                f"must be below sqrt(m(1-m)) = {math.sqrt(max(m * (1 - m), 0)):.4f} "
-                                f"for displaced_share m = {m} (a Beta spread)"))
+        problems.append(
+            Problem(
+                "config key hazard.displaced_share_sd",
+                s,
+                f"must be below sqrt(m(1-m)) = {math.sqrt(max(m * (1 - m), 0)):.4f} "
+                f"for displaced_share m = {m} (a Beta spread)",
+            )
+        )
     return problems
 
 
@@ -75,9 +90,9 @@ def draw_needs(scenario: Scenario, hazard: HazardSettings, rng: np.random.Genera
     for (i, place), share in zip(villages, shares, strict=True):
         if place.township_id not in inside:
             continue
-        displaced = int(math.floor(place.population * share + 0.5))
+        displaced = math.floor(place.population * share + 0.5)
         if displaced <= 0:
             continue
-        need = tuple(int(math.ceil(displaced * it.need_per_person - 1e-9)) for it in scenario.items)
+        need = tuple(math.ceil(displaced * it.need_per_person - 1e-9) for it in scenario.items)
         needs.append(VillageNeed(i, displaced, reported, need))
     return needs

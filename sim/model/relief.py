@@ -49,8 +49,9 @@ class Load:
     shipment: int
 
 
-def pack(units: dict[int, int], capacity: int, initial: list[bool], initial_first: bool
-         ) -> list[tuple[tuple[tuple[int, int], ...], int]]:
+def pack(
+    units: dict[int, int], capacity: int, initial: list[bool], initial_first: bool
+) -> list[tuple[tuple[tuple[int, int], ...], int]]:
     """Split {item: units} into truckloads of at most `capacity` units.
 
     Initial-relief items are packed first so they travel on the first trucks.
@@ -73,15 +74,21 @@ def pack(units: dict[int, int], capacity: int, initial: list[bool], initial_firs
                 current, room = [], capacity
     if current:
         loads.append(tuple(current))
-    return [(load, 0 if (not initial_first or any(initial[i] for i, _ in load)) else 1)
-            for load in loads]
+    return [(load, 0 if (not initial_first or any(initial[i] for i, _ in load)) else 1) for load in loads]
 
 
 class ReliefSystem:
     """The stockpiles and trucks of one replication."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, policy: ReliefPolicy,
-                 costs: CostSettings, log: EventLog, initial_first: bool):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        policy: ReliefPolicy,
+        costs: CostSettings,
+        log: EventLog,
+        initial_first: bool,
+    ):
         self.env = env
         self.scenario = scenario
         self.policy = policy
@@ -90,7 +97,8 @@ class ReliefSystem:
         self.initial_first = initial_first
         depots = scenario.depots
         self.available = np.array([d.stock for d in depots], dtype=np.int64).reshape(
-            len(depots), len(scenario.items))
+            len(depots), len(scenario.items)
+        )
         self.trucks = [simpy.PriorityResource(env, capacity=max(d.trucks, 1)) for d in depots]
         self.free_trucks = [list(range(d.trucks)) for d in depots]
         self.ready_at = np.array([0.0 if d.lead_time_min == 0 else np.nan for d in depots])
@@ -106,7 +114,9 @@ class ReliefSystem:
         return DepotView(
             tier=tuple(d.tier for d in self.scenario.depots),
             township_id=tuple(d.township_id for d in self.scenario.depots),
-            available=available, out_min=self.out_min, ready_at_min=self.ready_at.copy(),
+            available=available,
+            out_min=self.out_min,
+            ready_at_min=self.ready_at.copy(),
             lead_time_min=self.lead,
         )
 
@@ -125,16 +135,17 @@ class ReliefSystem:
             place = self.scenario.places[vn.place]
             for i, q in enumerate(vn.need):
                 if q > 0:
-                    self.log.add(Event(now, EventKind.NEED_REPORTED, place=place.id,
-                                       item=items[i].id, qty=q))
+                    self.log.add(Event(now, EventKind.NEED_REPORTED, place=place.id, item=items[i].id, qty=q))
             request = ReliefRequest(vn.place, place.node, place.township_id, vn.need, now)
             allocations = self.policy(request, self.view())
             by_depot: dict[int, dict[int, int]] = defaultdict(dict)
             given = [0] * len(items)
             for d, i, q in allocations:
                 if q <= 0 or q > self.available[d, i]:
-                    raise RuntimeError(f"policy allocated {q} of item {i} at depot {d}, "
-                                       f"which has {self.available[d, i]} available")
+                    raise RuntimeError(
+                        f"policy allocated {q} of item {i} at depot {d}, "
+                        f"which has {self.available[d, i]} available"
+                    )
                 self.available[d, i] -= q
                 given[i] += q
                 by_depot[d][i] = by_depot[d].get(i, 0) + q
@@ -142,8 +153,9 @@ class ReliefSystem:
                 if given[i] > q:
                     raise RuntimeError(f"policy allocated {given[i]} of item {i}, need was {q}")
                 if given[i] < q:
-                    self.log.add(Event(now, EventKind.RELIEF_SHORT, place=place.id,
-                                       item=items[i].id, qty=q - given[i]))
+                    self.log.add(
+                        Event(now, EventKind.RELIEF_SHORT, place=place.id, item=items[i].id, qty=q - given[i])
+                    )
             for d in sorted(by_depot):
                 loads += self._ship(d, vn.place, by_depot[d])
         for load in sorted(loads, key=lambda ld: (ld.priority, ld.shipment)):
@@ -157,16 +169,35 @@ class ReliefSystem:
         self._shipments += 1
         shipment = self._shipments
         for i in sorted(units):
-            self.log.add(Event(now, EventKind.RELIEF_ALLOCATED, place=place.id, depot=depot.id,
-                               item=self.scenario.items[i].id, qty=units[i], ref=shipment))
+            self.log.add(
+                Event(
+                    now,
+                    EventKind.RELIEF_ALLOCATED,
+                    place=place.id,
+                    depot=depot.id,
+                    item=self.scenario.items[i].id,
+                    qty=units[i],
+                    ref=shipment,
+                )
+            )
         if np.isnan(self.ready_at[d]):
             self.ready_at[d] = now + depot.lead_time_min
-            self.log.add(Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id,
-                               value=float(self.ready_at[d])))
+            self.log.add(
+                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
+            )
         if depot.tier == "township" and depot.township_id != place.township_id:
             cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
-            self.log.add(Event(now, EventKind.LATERAL_AID_RECORDED, place=place.id, depot=depot.id,
-                               qty=sum(units.values()), ref=shipment, value=float(cost)))
+            self.log.add(
+                Event(
+                    now,
+                    EventKind.LATERAL_AID_RECORDED,
+                    place=place.id,
+                    depot=depot.id,
+                    qty=sum(units.values()),
+                    ref=shipment,
+                    value=float(cost),
+                )
+            )
         packed = pack(units, depot.truck_capacity, self.initial, self.initial_first)
         return [Load(d, p, items, prio, shipment) for items, prio in packed]
 
@@ -183,23 +214,68 @@ class ReliefSystem:
             truck_no = heapq.heappop(self.free_trucks[load.depot])
             truck = f"{depot.id}/truck{truck_no + 1}"
             started = env.now
-            log.add(Event(started, EventKind.TRUCK_ASSIGNED, subject=truck, place=place.id,
-                          depot=depot.id, ref=load.shipment))
+            log.add(
+                Event(
+                    started,
+                    EventKind.TRUCK_ASSIGNED,
+                    subject=truck,
+                    place=place.id,
+                    depot=depot.id,
+                    ref=load.shipment,
+                )
+            )
             yield env.timeout(depot.load_min)
             for i, q in load.items:
-                log.add(Event(env.now, EventKind.SHIPMENT_LOADED, subject=truck, place=place.id,
-                              depot=depot.id, item=items[i].id, qty=q, ref=load.shipment))
+                log.add(
+                    Event(
+                        env.now,
+                        EventKind.SHIPMENT_LOADED,
+                        subject=truck,
+                        place=place.id,
+                        depot=depot.id,
+                        item=items[i].id,
+                        qty=q,
+                        ref=load.shipment,
+                    )
+                )
             out = float(self.out_min[load.depot, place.node])
-            log.add(Event(env.now, EventKind.SHIPMENT_DEPARTED, subject=truck, place=place.id,
-                          depot=depot.id, ref=load.shipment, value=out))
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.SHIPMENT_DEPARTED,
+                    subject=truck,
+                    place=place.id,
+                    depot=depot.id,
+                    ref=load.shipment,
+                    value=out,
+                )
+            )
             yield env.timeout(out + self.scenario.unload_min)
             for i, q in load.items:
-                log.add(Event(env.now, EventKind.SHIPMENT_DELIVERED, subject=truck, place=place.id,
-                              depot=depot.id, item=items[i].id, qty=q, ref=load.shipment))
+                log.add(
+                    Event(
+                        env.now,
+                        EventKind.SHIPMENT_DELIVERED,
+                        subject=truck,
+                        place=place.id,
+                        depot=depot.id,
+                        item=items[i].id,
+                        qty=q,
+                        ref=load.shipment,
+                    )
+                )
             back = float(self.back_min[load.depot, place.node])
             if not math.isfinite(back):
                 back = out  # cannot happen on a strongly connected graph; keep the truck honest
             yield env.timeout(back)
-            log.add(Event(env.now, EventKind.TRUCK_RETURNED, subject=truck, depot=depot.id,
-                          ref=load.shipment, value=float(env.now - started)))
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.TRUCK_RETURNED,
+                    subject=truck,
+                    depot=depot.id,
+                    ref=load.shipment,
+                    value=float(env.now - started),
+                )
+            )
             heapq.heappush(self.free_trucks[load.depot], truck_no)

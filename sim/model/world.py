@@ -40,13 +40,23 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
     """Everything about this settings-scenario pair that would stop a run, found before it starts."""
     problems = hazards.check(scenario, settings.hazard)
     if settings.policy.relief not in RELIEF_POLICIES:
-        problems.append(Problem("config key policy.relief", settings.policy.relief,
-                                f"unknown policy; choose one of {', '.join(RELIEF_POLICIES)}"))
+        problems.append(
+            Problem(
+                "config key policy.relief",
+                settings.policy.relief,
+                f"unknown policy; choose one of {', '.join(RELIEF_POLICIES)}",
+            )
+        )
     classes = {it.cls for it in scenario.items}
     for name, target in settings.targets.items():
         if target.item_class != "all" and target.item_class not in classes:
-            problems.append(Problem(f"config key targets.{name}.item_class", target.item_class,
-                                    f"scenario {scenario.name} has no items of this class"))
+            problems.append(
+                Problem(
+                    f"config key targets.{name}.item_class",
+                    target.item_class,
+                    f"scenario {scenario.name} has no items of this class",
+                )
+            )
     return problems
 
 
@@ -55,16 +65,24 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     needs = hazards.draw_needs(scenario, settings.hazard, streams(hazards.DISPLACED_STREAM))
     onset = settings.hazard.onset_min
     for vn in needs:
-        log.add(Event(onset, EventKind.PEOPLE_DISPLACED, place=scenario.places[vn.place].id,
-                      qty=vn.displaced))
-    relief = ReliefSystem(env, scenario, RELIEF_POLICIES[settings.policy.relief], settings.costs,
-                          log, initial_first=settings.policy.load_order == "initial_first")
+        log.add(
+            Event(onset, EventKind.PEOPLE_DISPLACED, place=scenario.places[vn.place].id, qty=vn.displaced)
+        )
+    relief = ReliefSystem(
+        env,
+        scenario,
+        RELIEF_POLICIES[settings.policy.relief],
+        settings.costs,
+        log,
+        initial_first=settings.policy.load_order == "initial_first",
+    )
     env.process(command_centre(env, relief, needs))
     return World(env, log, relief, settings.run.horizon_min)
 
 
-def command_centre(env: simpy.Environment, relief: ReliefSystem, needs: list[hazards.VillageNeed]
-                   ) -> Iterator[simpy.Event]:
+def command_centre(
+    env: simpy.Environment, relief: ReliefSystem, needs: list[hazards.VillageNeed]
+) -> Iterator[simpy.Event]:
     """Acts on reports as they arrive; reports of the same minute are handled together."""
     ordered = sorted(needs, key=lambda vn: (vn.reported_at_min, vn.place))
     for at, batch in groupby(ordered, key=lambda vn: vn.reported_at_min):

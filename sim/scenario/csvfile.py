@@ -106,9 +106,7 @@ def word_list(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split(";") if part.strip())
 
 
-def read_csv(
-    path: Path, columns: Sequence[Column], problems: list[Problem], label: str
-) -> list[Row]:
+def read_csv(path: Path, columns: Sequence[Column], problems: list[Problem], label: str) -> list[Row]:
     """Rows of `path` parsed by `columns`; appends to `problems` instead of raising.
 
     `label` is how the file is named in messages (e.g. "scenarios/tiny/depots.csv").
@@ -117,9 +115,7 @@ def read_csv(
         problems.append(Problem(label, None, "required file is missing"))
         return []
     if path.stat().st_size > MAX_FILE_BYTES:
-        problems.append(
-            Problem(label, f"{path.stat().st_size} bytes", f"larger than {MAX_FILE_BYTES} bytes")
-        )
+        problems.append(Problem(label, f"{path.stat().st_size} bytes", f"larger than {MAX_FILE_BYTES} bytes"))
         return []
     raw = path.read_bytes()
     try:
@@ -143,9 +139,7 @@ def read_csv(
     bad_header = False
     for name in header:
         if name not in spec:
-            problems.append(
-                Problem(f"{label} header", name, f"unknown column; expected {', '.join(spec)}")
-            )
+            problems.append(Problem(f"{label} header", name, f"unknown column; expected {', '.join(spec)}"))
             bad_header = True
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -163,8 +157,11 @@ def read_csv(
             continue  # blank lines (often at the end) carry nothing
         if len(cells) != len(header):
             problems.append(
-                Problem(f"{label} line {line_no}", ",".join(cells),
-                        f"has {len(cells)} cells, the header has {len(header)}")
+                Problem(
+                    f"{label} line {line_no}",
+                    ",".join(cells),
+                    f"has {len(cells)} cells, the header has {len(header)}",
+                )
             )
             continue
         values: dict[str, Any] = {}
@@ -197,8 +194,11 @@ def check_unique(rows: list[Row], key: str, label: str, problems: list[Problem])
         value = row[key]
         if value in seen:
             problems.append(
-                Problem(f"{label} line {row.line}, column {key}", value,
-                        f"duplicate id (first used on line {seen[value]})")
+                Problem(
+                    f"{label} line {row.line}, column {key}",
+                    value,
+                    f"duplicate id (first used on line {seen[value]})",
+                )
             )
         else:
             seen[value] = row.line

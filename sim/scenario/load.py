@@ -56,50 +56,79 @@ LAT = number(-90.0, 90.0)
 MAX_ROAD_NODES = 5_000_000  # a whole province's drivable OSM graph is well below this
 
 PLACES = [
-    Column("place_id", identifier), Column("name", text), Column("kind", one_of(*PLACE_KINDS)),
-    Column("township_id", identifier), Column("lon", text), Column("lat", text),
+    Column("place_id", identifier),
+    Column("name", text),
+    Column("kind", one_of(*PLACE_KINDS)),
+    Column("township_id", identifier),
+    Column("lon", text),
+    Column("lat", text),
     Column("population", count(0)),
 ]
 NODES = [Column("node_id", identifier), Column("lon", text), Column("lat", text)]
 EDGES = [
-    Column("u", identifier), Column("v", identifier), Column("length_km", number(0.0, lo_open=True)),
+    Column("u", identifier),
+    Column("v", identifier),
+    Column("length_km", number(0.0, lo_open=True)),
     Column("road_class", identifier),
     Column("speed_kmh", number(0.0, 300.0, lo_open=True), required=False, allow_empty=True),
     Column("oneway", boolean, required=False, allow_empty=True),
 ]
 ITEMS = [
-    Column("item", identifier), Column("unit", text), Column("need_per_person", number(0.0)),
+    Column("item", identifier),
+    Column("unit", text),
+    Column("need_per_person", number(0.0)),
     Column("class", one_of(*ITEM_CLASSES)),
 ]
 DEPOTS = [
-    Column("depot_id", identifier), Column("name", text), Column("tier", one_of(*TIERS)),
-    Column("place_id", identifier), Column("trucks", count(0)), Column("truck_capacity", count(1)),
-    Column("load_min", number(0.0)), Column("lead_time_h", number(0.0), allow_empty=True),
+    Column("depot_id", identifier),
+    Column("name", text),
+    Column("tier", one_of(*TIERS)),
+    Column("place_id", identifier),
+    Column("trucks", count(0)),
+    Column("truck_capacity", count(1)),
+    Column("load_min", number(0.0)),
+    Column("lead_time_h", number(0.0), allow_empty=True),
 ]
 STOCK = [Column("depot_id", identifier), Column("item", identifier), Column("qty", count(0))]
 STATIONS = [
-    Column("station_id", identifier), Column("kind", one_of(*STATION_KINDS)),
-    Column("place_id", identifier), Column("ambulances", count(0)),
+    Column("station_id", identifier),
+    Column("kind", one_of(*STATION_KINDS)),
+    Column("place_id", identifier),
+    Column("ambulances", count(0)),
     Column("negative_pressure", count(0)),
 ]
 HOSPITALS = [
-    Column("hospital_id", identifier), Column("place_id", identifier), Column("beds", count(0)),
+    Column("hospital_id", identifier),
+    Column("place_id", identifier),
+    Column("beds", count(0)),
     Column("infectious_beds", count(0)),
 ]
 TEAMS = [
-    Column("team_id", identifier), Column("kind", one_of(*TEAM_KINDS)),
-    Column("base_place_id", identifier), Column("members", count(1)),
-    Column("skills", word_list), Column("mobilisation", number(0.0)),
+    Column("team_id", identifier),
+    Column("kind", one_of(*TEAM_KINDS)),
+    Column("base_place_id", identifier),
+    Column("members", count(1)),
+    Column("skills", word_list),
+    Column("mobilisation", number(0.0)),
     Column("turnout", number(0.0, 1.0)),
 ]
 HELIPADS = [Column("helipad_id", identifier), Column("place_id", identifier)]
 SHELTERS = [
-    Column("shelter_id", identifier), Column("class", one_of(*SHELTER_CLASSES)),
-    Column("place_id", identifier), Column("area_m2", number(0.0, lo_open=True)),
+    Column("shelter_id", identifier),
+    Column("class", one_of(*SHELTER_CLASSES)),
+    Column("place_id", identifier),
+    Column("area_m2", number(0.0, lo_open=True)),
 ]
 
 SCENARIO_KEYS = {
-    "name", "description", "provenance", "licence", "crs", "stylised", "zones", "defaults",
+    "name",
+    "description",
+    "provenance",
+    "licence",
+    "crs",
+    "stylised",
+    "zones",
+    "defaults",
     "generator",
 }
 DEFAULT_KEYS = {"snap_tolerance_km", "unload_min", "road_speed_kmh"}
@@ -124,8 +153,10 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
             if getattr(overrides, key) is not None:
                 defaults[key] = getattr(overrides, key)
         if overrides.road_speed_kmh:
-            defaults["road_speed_kmh"] = {**(defaults.get("road_speed_kmh") or {}),
-                                          **overrides.road_speed_kmh}
+            defaults["road_speed_kmh"] = {
+                **(defaults.get("road_speed_kmh") or {}),
+                **overrides.road_speed_kmh,
+            }
     snap_tol = _default_number(defaults, "snap_tolerance_km", label("scenario.yaml"), problems, 1.0)
     unload_min = _default_number(defaults, "unload_min", label("scenario.yaml"), problems, 15.0)
     speeds = _speeds(defaults.get("road_speed_kmh"), label("scenario.yaml"), problems)
@@ -143,10 +174,14 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     shelter_rows = _optional(folder, "shelters.csv", SHELTERS, problems)
 
     for rows, key, name in [
-        (place_rows, "place_id", "places.csv"), (node_rows, "node_id", "road_nodes.csv"),
-        (item_rows, "item", "items.csv"), (depot_rows, "depot_id", "depots.csv"),
-        (station_rows, "station_id", "ems_stations.csv"), (hospital_rows, "hospital_id", "hospitals.csv"),
-        (team_rows, "team_id", "teams.csv"), (helipad_rows, "helipad_id", "helipads.csv"),
+        (place_rows, "place_id", "places.csv"),
+        (node_rows, "node_id", "road_nodes.csv"),
+        (item_rows, "item", "items.csv"),
+        (depot_rows, "depot_id", "depots.csv"),
+        (station_rows, "station_id", "ems_stations.csv"),
+        (hospital_rows, "hospital_id", "hospitals.csv"),
+        (team_rows, "team_id", "teams.csv"),
+        (helipad_rows, "helipad_id", "helipads.csv"),
         (shelter_rows, "shelter_id", "shelters.csv"),
     ]:
         check_unique(rows, key, label(name), problems)
@@ -169,48 +204,93 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     for row, d in zip(place_rows, dists, strict=True):
         if d > snap_tol:
             problems.append(
-                Problem(f"{label('places.csv')} line {row.line}, place {row['place_id']}",
-                        f"{d:.2f} km from the nearest road node",
-                        f"must lie within snap_tolerance_km = {snap_tol:g} km of a road node")
+                Problem(
+                    f"{label('places.csv')} line {row.line}, place {row['place_id']}",
+                    f"{d:.2f} km from the nearest road node",
+                    f"must lie within snap_tolerance_km = {snap_tol:g} km of a road node",
+                )
             )
     places = tuple(
-        Place(r["place_id"], r["name"], r["kind"], r["township_id"], r["lon"], r["lat"],
-              r["population"], int(n), float(d))
+        Place(
+            r["place_id"],
+            r["name"],
+            r["kind"],
+            r["township_id"],
+            r["lon"],
+            r["lat"],
+            r["population"],
+            int(n),
+            float(d),
+        )
         for r, n, d in zip(place_rows, nodes, dists, strict=True)
     )
     items = tuple(Item(r["item"], r["unit"], r["need_per_person"], r["class"]) for r in item_rows)
     depots = _depots(depot_rows, stock_rows, items, places, label, problems)
     refs = [
-        (station_rows, "place_id", "ems_stations.csv"), (hospital_rows, "place_id", "hospitals.csv"),
-        (team_rows, "base_place_id", "teams.csv"), (helipad_rows, "place_id", "helipads.csv"),
+        (station_rows, "place_id", "ems_stations.csv"),
+        (hospital_rows, "place_id", "hospitals.csv"),
+        (team_rows, "base_place_id", "teams.csv"),
+        (helipad_rows, "place_id", "helipads.csv"),
         (shelter_rows, "place_id", "shelters.csv"),
     ]
     for rows, key, name in refs:
         _known_places(rows, key, place_by_id, label(name), problems)
     for r in station_rows:
         if r["negative_pressure"] > r["ambulances"]:
-            problems.append(Problem(f"{label('ems_stations.csv')} line {r.line}, column negative_pressure",
-                                    r["negative_pressure"], f"must be <= ambulances ({r['ambulances']})"))
+            problems.append(
+                Problem(
+                    f"{label('ems_stations.csv')} line {r.line}, column negative_pressure",
+                    r["negative_pressure"],
+                    f"must be <= ambulances ({r['ambulances']})",
+                )
+            )
     for r in hospital_rows:
         if r["infectious_beds"] > r["beds"]:
-            problems.append(Problem(f"{label('hospitals.csv')} line {r.line}, column infectious_beds",
-                                    r["infectious_beds"], f"must be <= beds ({r['beds']})"))
+            problems.append(
+                Problem(
+                    f"{label('hospitals.csv')} line {r.line}, column infectious_beds",
+                    r["infectious_beds"],
+                    f"must be <= beds ({r['beds']})",
+                )
+            )
     if problems:
         raise InputError(problems, heading=f"scenario {folder} is not valid")
 
     return Scenario(
-        name=str(meta.get("name", folder.name)), dir=str(folder), meta=meta, zones=zones,
-        places=places, items=items, depots=depots,
-        ems_stations=tuple(EmsStation(r["station_id"], r["kind"], r["place_id"], r["ambulances"],
-                                      r["negative_pressure"]) for r in station_rows),
-        hospitals=tuple(Hospital(r["hospital_id"], r["place_id"], r["beds"], r["infectious_beds"])
-                        for r in hospital_rows),
-        teams=tuple(Team(r["team_id"], r["kind"], r["base_place_id"], r["members"], r["skills"],
-                         r["mobilisation"], r["turnout"]) for r in team_rows),
+        name=str(meta.get("name", folder.name)),
+        dir=str(folder),
+        meta=meta,
+        zones=zones,
+        places=places,
+        items=items,
+        depots=depots,
+        ems_stations=tuple(
+            EmsStation(r["station_id"], r["kind"], r["place_id"], r["ambulances"], r["negative_pressure"])
+            for r in station_rows
+        ),
+        hospitals=tuple(
+            Hospital(r["hospital_id"], r["place_id"], r["beds"], r["infectious_beds"]) for r in hospital_rows
+        ),
+        teams=tuple(
+            Team(
+                r["team_id"],
+                r["kind"],
+                r["base_place_id"],
+                r["members"],
+                r["skills"],
+                r["mobilisation"],
+                r["turnout"],
+            )
+            for r in team_rows
+        ),
         helipads=tuple(Helipad(r["helipad_id"], r["place_id"]) for r in helipad_rows),
-        shelters=tuple(Shelter(r["shelter_id"], r["class"], r["place_id"], r["area_m2"])
-                       for r in shelter_rows),
-        road=road, unload_min=unload_min, snap_tolerance_km=snap_tol, road_speed_kmh=speeds,
+        shelters=tuple(
+            Shelter(r["shelter_id"], r["class"], r["place_id"], r["area_m2"]) for r in shelter_rows
+        ),
+        road=road,
+        unload_min=unload_min,
+        snap_tolerance_km=snap_tol,
+        road_speed_kmh=speeds,
     )
 
 
@@ -229,12 +309,18 @@ def _scenario_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str,
         return None
     for key in tree:
         if key not in SCENARIO_KEYS:
-            problems.append(Problem(f"{label} key {key}", key,
-                                    f"unknown key; allowed: {', '.join(sorted(SCENARIO_KEYS))}"))
+            problems.append(
+                Problem(
+                    f"{label} key {key}", key, f"unknown key; allowed: {', '.join(sorted(SCENARIO_KEYS))}"
+                )
+            )
     crs = tree.get("crs", "EPSG:4326")
     if crs != "EPSG:4326":
-        problems.append(Problem(f"{label} key crs", crs,
-                                "coordinates must be WGS84 lon/lat (EPSG:4326); convert on import"))
+        problems.append(
+            Problem(
+                f"{label} key crs", crs, "coordinates must be WGS84 lon/lat (EPSG:4326); convert on import"
+            )
+        )
     defaults = tree.get("defaults") or {}
     if not isinstance(defaults, dict):
         problems.append(Problem(f"{label} key defaults", defaults, "must be a mapping"))
@@ -242,13 +328,19 @@ def _scenario_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str,
     else:
         for key in defaults:
             if key not in DEFAULT_KEYS:
-                problems.append(Problem(f"{label} key defaults.{key}", key,
-                                        f"unknown key; allowed: {', '.join(sorted(DEFAULT_KEYS))}"))
+                problems.append(
+                    Problem(
+                        f"{label} key defaults.{key}",
+                        key,
+                        f"unknown key; allowed: {', '.join(sorted(DEFAULT_KEYS))}",
+                    )
+                )
     return tree
 
 
-def _default_number(defaults: Mapping[str, Any], key: str, label: str, problems: list[Problem],
-                    fallback: float) -> float:
+def _default_number(
+    defaults: Mapping[str, Any], key: str, label: str, problems: list[Problem], fallback: float
+) -> float:
     value = defaults.get(key, fallback)
     if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
         problems.append(Problem(f"{label} key defaults.{key}", value, "must be a number >= 0"))
@@ -260,20 +352,26 @@ def _speeds(tree: Any, label: str, problems: list[Problem]) -> dict[str, float]:
     if tree is None:
         return {}
     if not isinstance(tree, dict):
-        problems.append(Problem(f"{label} key defaults.road_speed_kmh", tree,
-                                "must map road class to km/h"))
+        problems.append(Problem(f"{label} key defaults.road_speed_kmh", tree, "must map road class to km/h"))
         return {}
     out: dict[str, float] = {}
     for cls, speed in tree.items():
         if isinstance(speed, bool) or not isinstance(speed, int | float) or not (0 < speed <= 300):
-            problems.append(Problem(f"{label} key defaults.road_speed_kmh.{cls}", speed,
-                                    "must be a speed in km/h, > 0 and <= 300"))
+            problems.append(
+                Problem(
+                    f"{label} key defaults.road_speed_kmh.{cls}",
+                    speed,
+                    "must be a speed in km/h, > 0 and <= 300",
+                )
+            )
         else:
             out[str(cls)] = float(speed)
     return out
 
 
-def _zones(tree: Any, places: dict[str, Row], label: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+def _zones(
+    tree: Any, places: dict[str, Row], label: str, problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
     if tree is None:
         return {}
     if not isinstance(tree, dict):
@@ -282,13 +380,20 @@ def _zones(tree: Any, places: dict[str, Row], label: str, problems: list[Problem
     zones: dict[str, tuple[str, ...]] = {}
     for name, members in tree.items():
         if not isinstance(members, list) or not members:
-            problems.append(Problem(f"{label} key zones.{name}", members, "must be a non-empty list of township ids"))
+            problems.append(
+                Problem(f"{label} key zones.{name}", members, "must be a non-empty list of township ids")
+            )
             continue
         for m in members:
             row = places.get(str(m))
             if row is None or row["kind"] not in OWNER_KINDS:
-                problems.append(Problem(f"{label} key zones.{name}", m,
-                                        "must be the place_id of a township, industrial park or city in places.csv"))
+                problems.append(
+                    Problem(
+                        f"{label} key zones.{name}",
+                        m,
+                        "must be the place_id of a township, industrial park or city in places.csv",
+                    )
+                )
         zones[str(name)] = tuple(str(m) for m in members)
     return zones
 
@@ -302,18 +407,33 @@ def _coordinates(rows: list[Row], label: str, problems: list[Problem]) -> None:
             lon = float(row["lon"])
             lat = float(row["lat"])
         except (TypeError, ValueError):
-            problems.append(Problem(f"{where}, columns lon/lat", f"{row['lon']}, {row['lat']}",
-                                    "must be numbers (WGS84 degrees)"))
+            problems.append(
+                Problem(
+                    f"{where}, columns lon/lat",
+                    f"{row['lon']}, {row['lat']}",
+                    "must be numbers (WGS84 degrees)",
+                )
+            )
             row.values["lon"] = row.values["lat"] = float("nan")
             continue
         if not (np.isfinite(lon) and np.isfinite(lat)):
             problems.append(Problem(f"{where}, columns lon/lat", f"{lon}, {lat}", "must be finite numbers"))
         elif abs(lat) > 90 and abs(lon) <= 90:
-            problems.append(Problem(f"{where}, columns lon/lat", f"{lon}, {lat}",
-                                    "latitude must be within ±90: lon and lat look swapped"))
+            problems.append(
+                Problem(
+                    f"{where}, columns lon/lat",
+                    f"{lon}, {lat}",
+                    "latitude must be within ±90: lon and lat look swapped",
+                )
+            )
         elif abs(lat) > 90 or abs(lon) > 180:
-            problems.append(Problem(f"{where}, columns lon/lat", f"{lon}, {lat}",
-                                    "must be lon within ±180 and lat within ±90 (WGS84 degrees)"))
+            problems.append(
+                Problem(
+                    f"{where}, columns lon/lat",
+                    f"{lon}, {lat}",
+                    "must be lon within ±180 and lat within ±90 (WGS84 degrees)",
+                )
+            )
         if len(problems) > before:
             lon = lat = float("nan")
         row.values["lon"], row.values["lat"] = lon, lat
@@ -324,21 +444,37 @@ def _check_places(rows: list[Row], label: str, problems: list[Problem]) -> None:
     for r in rows:
         owner = by_id.get(r["township_id"])
         if owner is None or owner["kind"] not in OWNER_KINDS:
-            problems.append(Problem(f"{label} line {r.line}, column township_id", r["township_id"],
-                                    "must be the place_id of a township, industrial_park or city place"))
+            problems.append(
+                Problem(
+                    f"{label} line {r.line}, column township_id",
+                    r["township_id"],
+                    "must be the place_id of a township, industrial_park or city place",
+                )
+            )
         elif r["kind"] in OWNER_KINDS and r["township_id"] != r["place_id"]:
-            problems.append(Problem(f"{label} line {r.line}, column township_id", r["township_id"],
-                                    f"a {r['kind']} belongs to itself: must be {r['place_id']}"))
+            problems.append(
+                Problem(
+                    f"{label} line {r.line}, column township_id",
+                    r["township_id"],
+                    f"a {r['kind']} belongs to itself: must be {r['place_id']}",
+                )
+            )
     if rows and not any(r["kind"] == "village" for r in rows):
         problems.append(Problem(label, "no village rows", "a scenario needs at least one village"))
 
 
-def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, float],
-                label, problems: list[Problem]) -> RoadGraph | None:
+def _road_graph(
+    node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, float], label, problems: list[Problem]
+) -> RoadGraph | None:
     if not node_rows or not edge_rows:
         if node_rows or edge_rows:  # a missing file was already reported
-            problems.append(Problem(label("road_edges.csv"), len(edge_rows),
-                                    "the road graph needs at least one node and one edge"))
+            problems.append(
+                Problem(
+                    label("road_edges.csv"),
+                    len(edge_rows),
+                    "the road graph needs at least one node and one edge",
+                )
+            )
         return None
     if len(node_rows) > MAX_ROAD_NODES:
         problems.append(Problem(label("road_nodes.csv"), len(node_rows), f"more than {MAX_ROAD_NODES} nodes"))
@@ -353,7 +489,9 @@ def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, fl
         ok = True
         for end in ("u", "v"):
             if r[end] not in index:
-                problems.append(Problem(f"{where}, column {end}", r[end], "unknown node_id (not in road_nodes.csv)"))
+                problems.append(
+                    Problem(f"{where}, column {end}", r[end], "unknown node_id (not in road_nodes.csv)")
+                )
                 ok = False
         if ok and r["u"] == r["v"]:
             problems.append(Problem(f"{where}, columns u/v", r["u"], "an edge must join two different nodes"))
@@ -362,9 +500,14 @@ def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, fl
         if speed is None:
             speed = speeds.get(r["road_class"])
             if speed is None:
-                problems.append(Problem(f"{where}, column speed_kmh", "",
-                                        f"empty, and road class {r['road_class']!r} has no default speed in "
-                                        "scenario.yaml defaults.road_speed_kmh"))
+                problems.append(
+                    Problem(
+                        f"{where}, column speed_kmh",
+                        "",
+                        f"empty, and road class {r['road_class']!r} has no default speed in "
+                        "scenario.yaml defaults.road_speed_kmh",
+                    )
+                )
                 ok = False
         if not ok:
             continue
@@ -373,9 +516,13 @@ def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, fl
         # A road is never shorter than the crow flies; 5 % + 50 m allows for rounding of
         # coordinates. A violation usually means metres written as km or swapped nodes.
         if r["length_km"] < crow * 0.95 - 0.05:
-            problems.append(Problem(f"{where}, column length_km", r["length_km"],
-                                    f"shorter than the straight-line distance {crow:.3f} km between "
-                                    f"{r['u']} and {r['v']}"))
+            problems.append(
+                Problem(
+                    f"{where}, column length_km",
+                    r["length_km"],
+                    f"shorter than the straight-line distance {crow:.3f} km between {r['u']} and {r['v']}",
+                )
+            )
             continue
         us.append(iu)
         vs.append(iv)
@@ -396,33 +543,62 @@ def _road_graph(node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, fl
         sizes = np.bincount(labels)
         main = int(np.argmax(sizes))
         stray = [node_rows[i]["node_id"] for i in np.flatnonzero(labels != main)[:5]]
-        problems.append(Problem(label("road_edges.csv"), f"{n_weak} separate parts, sizes {sorted(sizes.tolist(), reverse=True)[:5]}",
-                                f"the road graph must be connected; nodes cut off from the largest part include {', '.join(stray)}"))
+        problems.append(
+            Problem(
+                label("road_edges.csv"),
+                f"{n_weak} separate parts, sizes {sorted(sizes.tolist(), reverse=True)[:5]}",
+                "the road graph must be connected; nodes cut off from the largest part include "
+                + ", ".join(stray),
+            )
+        )
         return None
     n_strong, labels = roads.strongly_connected(matrix)
     if n_strong > 1:
         sizes = np.bincount(labels)
         main = int(np.argmax(sizes))
         stray = [node_rows[i]["node_id"] for i in np.flatnonzero(labels != main)[:5]]
-        problems.append(Problem(label("road_edges.csv"), f"{n_strong} one-way traps",
-                                f"every node must be reachable from every other (check oneway); e.g. {', '.join(stray)}"))
+        problems.append(
+            Problem(
+                label("road_edges.csv"),
+                f"{n_strong} one-way traps",
+                f"every node must be reachable from every other (check oneway); e.g. {', '.join(stray)}",
+            )
+        )
         return None
     return RoadGraph(
-        node_ids=tuple(r["node_id"] for r in node_rows), lon=lon, lat=lat, u=u, v=v,
-        length_km=length, road_class=tuple(classes), speed_kmh=speed, oneway=oneway, time_min=matrix,
+        node_ids=tuple(r["node_id"] for r in node_rows),
+        lon=lon,
+        lat=lat,
+        u=u,
+        v=v,
+        length_km=length,
+        road_class=tuple(classes),
+        speed_kmh=speed,
+        oneway=oneway,
+        time_min=matrix,
     )
 
 
-def _known_places(rows: list[Row], key: str, places: dict[str, Row], label: str,
-                  problems: list[Problem]) -> None:
+def _known_places(
+    rows: list[Row], key: str, places: dict[str, Row], label: str, problems: list[Problem]
+) -> None:
     for r in rows:
         if r[key] not in places:
-            problems.append(Problem(f"{label} line {r.line}, column {key}", r[key],
-                                    "unknown place_id (not in places.csv)"))
+            problems.append(
+                Problem(
+                    f"{label} line {r.line}, column {key}", r[key], "unknown place_id (not in places.csv)"
+                )
+            )
 
 
-def _depots(depot_rows: list[Row], stock_rows: list[Row], items: tuple[Item, ...],
-            places: tuple[Place, ...], label, problems: list[Problem]) -> tuple[Depot, ...]:
+def _depots(
+    depot_rows: list[Row],
+    stock_rows: list[Row],
+    items: tuple[Item, ...],
+    places: tuple[Place, ...],
+    label,
+    problems: list[Problem],
+) -> tuple[Depot, ...]:
     place_by_id = {p.id: p for p in places}
     item_index = {it.id: i for i, it in enumerate(items)}
     depot_ids = {r["depot_id"] for r in depot_rows}
@@ -431,15 +607,22 @@ def _depots(depot_rows: list[Row], stock_rows: list[Row], items: tuple[Item, ...
     for r in stock_rows:
         where = f"{label('stock.csv')} line {r.line}"
         if r["depot_id"] not in depot_ids:
-            problems.append(Problem(f"{where}, column depot_id", r["depot_id"], "unknown depot_id (not in depots.csv)"))
+            problems.append(
+                Problem(f"{where}, column depot_id", r["depot_id"], "unknown depot_id (not in depots.csv)")
+            )
             continue
         if r["item"] not in item_index:
             problems.append(Problem(f"{where}, column item", r["item"], "unknown item (not in items.csv)"))
             continue
         key = (r["depot_id"], r["item"])
         if key in seen:
-            problems.append(Problem(f"{where}", f"{key[0]}, {key[1]}",
-                                    f"depot and item listed twice (first on line {seen[key]})"))
+            problems.append(
+                Problem(
+                    f"{where}",
+                    f"{key[0]}, {key[1]}",
+                    f"depot and item listed twice (first on line {seen[key]})",
+                )
+            )
             continue
         seen[key] = r.line
         stock[r["depot_id"]][item_index[r["item"]]] = r["qty"]
@@ -448,15 +631,37 @@ def _depots(depot_rows: list[Row], stock_rows: list[Row], items: tuple[Item, ...
         where = f"{label('depots.csv')} line {r.line}"
         place = place_by_id.get(r["place_id"])
         if place is None:
-            problems.append(Problem(f"{where}, column place_id", r["place_id"], "unknown place_id (not in places.csv)"))
+            problems.append(
+                Problem(f"{where}, column place_id", r["place_id"], "unknown place_id (not in places.csv)")
+            )
             continue
         lead_h = r["lead_time_h"] or 0.0
         if r["tier"] in ("city", "township") and lead_h > 0:
-            problems.append(Problem(f"{where}, column lead_time_h", lead_h,
-                                    "only contract and province reserves have a lead time; leave empty or 0"))
+            problems.append(
+                Problem(
+                    f"{where}, column lead_time_h",
+                    lead_h,
+                    "only contract and province reserves have a lead time; leave empty or 0",
+                )
+            )
         held = stock.get(r["depot_id"], [])
         if sum(held) > 0 and r["trucks"] == 0:
-            problems.append(Problem(f"{where}, column trucks", 0, "a depot that holds stock needs at least one truck"))
-        out.append(Depot(r["depot_id"], r["name"], r["tier"], r["place_id"], place.township_id, place.node,
-                         r["trucks"], r["truck_capacity"], r["load_min"], h_to_min(lead_h), tuple(held)))
+            problems.append(
+                Problem(f"{where}, column trucks", 0, "a depot that holds stock needs at least one truck")
+            )
+        out.append(
+            Depot(
+                r["depot_id"],
+                r["name"],
+                r["tier"],
+                r["place_id"],
+                place.township_id,
+                place.node,
+                r["trucks"],
+                r["truck_capacity"],
+                r["load_min"],
+                h_to_min(lead_h),
+                tuple(held),
+            )
+        )
     return tuple(out)

@@ -28,8 +28,8 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} given twice (first on line {seen[key] + 1})",
-                key_node.start_mark)
+                None, None, f"key {key!r} given twice (first on line {seen[key] + 1})", key_node.start_mark
+            )
         seen[key] = key_node.start_mark.line
     return loader.construct_mapping(node, deep=deep)
 
@@ -87,7 +87,10 @@ def load_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
         return None
     for key_path in forbidden_keys(tree):
         problems.append(
-            Problem(f"{label} key {key_path}", key_path.rsplit(".", 1)[-1],
-                    "instantiation keys (_target_, _partial_, ...) are not allowed in data")
+            Problem(
+                f"{label} key {key_path}",
+                key_path.rsplit(".", 1)[-1],
+                "instantiation keys (_target_, _partial_, ...) are not allowed in data",
+            )
         )
     return tree

@@ -67,8 +67,9 @@ def tiny() -> ScenarioFiles:
     places = []
     for pid, name, kind, town, node, pop in PLACES:
         lon, lat = lonlat(*NODES[node])
-        places.append(dict(place_id=pid, name=name, kind=kind, township_id=town, lon=lon, lat=lat,
-                           population=pop))
+        places.append(
+            dict(place_id=pid, name=name, kind=kind, township_id=town, lon=lon, lat=lat, population=pop)
+        )
     nodes = [dict(node_id=n, lon=lonlat(*xy)[0], lat=lonlat(*xy)[1]) for n, xy in NODES.items()]
     edges = [dict(u=u, v=v, length_km=km, road_class=cls) for u, v, km, cls in EDGES]
     meta = {
@@ -97,23 +98,57 @@ def tiny() -> ScenarioFiles:
                 dict(item="quilt", unit="piece", need_per_person=1, **{"class": "basic"}),
             ],
             "depots.csv": [
-                dict(depot_id="D_C", name="City depot", tier="city", place_id="C", trucks=2,
-                     truck_capacity=150, load_min=30),
-                dict(depot_id="D_T1", name="Township 1 point", tier="township", place_id="T1",
-                     trucks=1, truck_capacity=100, load_min=20),
-                dict(depot_id="D_T2", name="Township 2 point", tier="township", place_id="T2",
-                     trucks=1, truck_capacity=100, load_min=20),
+                dict(
+                    depot_id="D_C",
+                    name="City depot",
+                    tier="city",
+                    place_id="C",
+                    trucks=2,
+                    truck_capacity=150,
+                    load_min=30,
+                ),
+                dict(
+                    depot_id="D_T1",
+                    name="Township 1 point",
+                    tier="township",
+                    place_id="T1",
+                    trucks=1,
+                    truck_capacity=100,
+                    load_min=20,
+                ),
+                dict(
+                    depot_id="D_T2",
+                    name="Township 2 point",
+                    tier="township",
+                    place_id="T2",
+                    trucks=1,
+                    truck_capacity=100,
+                    load_min=20,
+                ),
             ],
             "stock.csv": [
-                dict(depot_id="D_C", item="water", qty=200), dict(depot_id="D_C", item="quilt", qty=200),
-                dict(depot_id="D_T1", item="water", qty=100), dict(depot_id="D_T1", item="quilt", qty=50),
-                dict(depot_id="D_T2", item="water", qty=100), dict(depot_id="D_T2", item="quilt", qty=100),
+                dict(depot_id="D_C", item="water", qty=200),
+                dict(depot_id="D_C", item="quilt", qty=200),
+                dict(depot_id="D_T1", item="water", qty=100),
+                dict(depot_id="D_T1", item="quilt", qty=50),
+                dict(depot_id="D_T2", item="water", qty=100),
+                dict(depot_id="D_T2", item="quilt", qty=100),
             ],
-            "ems_stations.csv": [dict(station_id="S_C", kind="centre", place_id="C", ambulances=2,
-                                      negative_pressure=1)],
+            "ems_stations.csv": [
+                dict(station_id="S_C", kind="centre", place_id="C", ambulances=2, negative_pressure=1)
+            ],
             "hospitals.csv": [dict(hospital_id="H_C", place_id="C", beds=50, infectious_beds=4)],
-            "teams.csv": [dict(team_id="TM_T1", kind="semi_professional", base_place_id="T1",
-                               members=12, skills="water;collapse", mobilisation=60, turnout=1.0)],
+            "teams.csv": [
+                dict(
+                    team_id="TM_T1",
+                    kind="semi_professional",
+                    base_place_id="T1",
+                    members=12,
+                    skills="water;collapse",
+                    mobilisation=60,
+                    turnout=1.0,
+                )
+            ],
             "shelters.csv": [
                 dict(shelter_id="SH_T1", **{"class": "II"}, place_id="T1", area_m2=250),
                 dict(shelter_id="SH_T2", **{"class": "III"}, place_id="T2", area_m2=150),

@@ -22,8 +22,14 @@ ITEM_CLASSES = ("initial", "basic")
 STATION_KINDS = ("centre", "subcentre", "station")
 SHELTER_CLASSES = ("I", "II", "III")
 TEAM_KINDS = (
-    "fire_rescue", "professional", "semi_professional", "enterprise",
-    "volunteer", "flood", "forest_fire", "road_repair",
+    "fire_rescue",
+    "professional",
+    "semi_professional",
+    "enterprise",
+    "volunteer",
+    "flood",
+    "forest_fire",
+    "road_repair",
 )
 
 

@@ -22,8 +22,16 @@ COLUMNS: dict[str, list[str]] = {
     "road_nodes.csv": ["node_id", "lon", "lat"],
     "road_edges.csv": ["u", "v", "length_km", "road_class", "speed_kmh", "oneway"],
     "items.csv": ["item", "unit", "need_per_person", "class"],
-    "depots.csv": ["depot_id", "name", "tier", "place_id", "trucks", "truck_capacity", "load_min",
-                   "lead_time_h"],
+    "depots.csv": [
+        "depot_id",
+        "name",
+        "tier",
+        "place_id",
+        "trucks",
+        "truck_capacity",
+        "load_min",
+        "lead_time_h",
+    ],
     "stock.csv": ["depot_id", "item", "qty"],
     "ems_stations.csv": ["station_id", "kind", "place_id", "ambulances", "negative_pressure"],
     "hospitals.csv": ["hospital_id", "place_id", "beds", "infectious_beds"],
@@ -70,7 +78,8 @@ def write_scenario(folder: str | Path, files: ScenarioFiles, overwrite: bool = F
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         (tmp / "scenario.yaml").write_text(
-            yaml.safe_dump(files.meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+            yaml.safe_dump(files.meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+        )
         for name, columns in COLUMNS.items():
             rows = files.tables.get(name)
             if rows is None and name in OPTIONAL:

@@ -1,0 +1,77 @@
+"""Bad configuration: every problem reported at once, key path + value + rule, exit 2, no files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
+    out = tmp_path / "out"
+    proc = run_cli(
+        tmp_path,
+        "run",
+        "scenario=tiny",
+        "run.reps=-3",
+        "hazard.displaced_share=2",
+        "run.horizon_h=abc",
+        "run.colour=blue",
+        f"hydra.run.dir={out}",
+    )
+    assert proc.returncode == 2, proc.stderr
+    err = proc.stderr
+    assert "configuration is not valid (4 problems)" in err
+    assert "config key run.reps: value -3 — input should be greater than or equal to 1" in err
+    assert "config key hazard.displaced_share: value 2" in err and "less than or equal to 1" in err
+    assert "config key run.horizon_h: value 'abc' — input should be a valid number" in err
+    assert "config key run.colour: value 'blue' — unknown key" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragments"),
+    [
+        (["scenario=nowhere"], ["could not be composed", "scenario/nowhere", "Available options"]),
+        (["policy.relief=fastest"], ["config key policy.relief", "'fastest'", "unknown policy"]),
+        (["hazard.footprint.zone=coast"], ["config key hazard.footprint.zone", "'coast'", "no such zone"]),
+        (["run.reps=1000001"], ["config key run.reps", "less than or equal to 100000"]),
+        (["run.keep_events=maybe"], ["config key run.keep_events", "'maybe'", "valid boolean"]),
+        (["targets.relief_10h.deadline_h=0"], ["config key targets.relief_10h.deadline_h", "greater than 0"]),
+        (["hazard.displaced_share_sd=0.9"], ["config key hazard.displaced_share_sd", "sqrt(m(1-m))"]),
+        (["scenario.dir=scenarios/none"], ["scenarios/none", "scenario folder does not exist"]),
+        (["budget.changes=[{add: 1}]"], ["config key budget.changes", "at most 0 items"]),
+        (["--bogus"], ["command line", "--bogus", "unknown option"]),
+    ],
+)
+def test_bad_config_exits_2(tmp_path: Path, capsys, overrides, fragments):
+    out = tmp_path / "out"
+    code = main(["run", "scenario=tiny", *overrides, f"hydra.run.dir={out}"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    for fragment in fragments:
+        assert fragment in err, f"{fragment!r} not in:\n{err}"
+    assert not out.exists()
+
+
+def test_debug_shows_traceback(tmp_path: Path):
+    proc = run_cli(tmp_path, "run", "scenario=tiny", "run.reps=0", "--debug")
+    assert proc.returncode != 0 and "Traceback" in proc.stderr

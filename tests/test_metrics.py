@@ -1,0 +1,50 @@
+"""Interval methods against published values, and target shares on a hand-made table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import metrics
+from tests.conftest import settings_for
+
+
+def test_wilson_matches_published_values():
+    # Newcombe (1998), Statistics in Medicine 17:857, table I: 81/263 -> 0.2553 to 0.3662
+    low, high = metrics.wilson(81, 263)
+    assert round(low, 4) == 0.2553 and round(high, 4) == 0.3662
+    # 0 of 10: lower bound exactly 0, upper 0.2775 (Newcombe case 5)
+    low, high = metrics.wilson(0, 10)
+    assert low == 0.0 and round(high, 4) == 0.2775
+    assert metrics.wilson(10, 10)[1] == 1.0
+
+
+def test_t_interval_matches_hand_value():
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    mean, low, high = metrics.t_interval(x)
+    half = 3.182446305284263 * np.std(x, ddof=1) / 2  # t(0.975, 3) = 3.1824...
+    assert mean == 2.5 and low == pytest.approx(2.5 - half, rel=1e-12)
+    assert high == pytest.approx(2.5 + half, rel=1e-12)
+    assert math.isnan(metrics.t_interval(np.array([5.0]))[1])
+
+
+def test_target_share_weights_by_displaced_people():
+    targets = settings_for("scenario=tiny").targets
+    villages = pd.DataFrame(
+        {
+            "case": "c",
+            "rep": 0,
+            "displaced": [100, 300, 0],
+            "initial_complete_at_h": [5.0, 13.0, np.nan],
+            "basic_complete_at_h": [9.0, 20.0, np.nan],
+            "relief_complete_at_h": [9.0, float("nan"), np.nan],
+        }
+    )
+    out = metrics.target_shares(villages, targets).iloc[0]
+    assert out["relief_10h_share"] == 0.25  # 100 of 400 people complete by 10 h
+    assert out["initial_relief_12h_share"] == 0.25  # 300 people only at 13 h
+    assert out["basic_relief_24h_share"] == 0.25  # 300 people never complete
+    assert out["relief_10h_holds"] == 0
