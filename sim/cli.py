@@ -200,7 +200,10 @@ def cmd_make_county(args: list[str]) -> int:
             raise InputError(
                 Problem("command line --villages", ns.villages, "--preset county needs --villages N (N >= 1)")
             )
-        files = county(ns.preset, seed=ns.seed, villages=ns.villages)
+        try:
+            files = county(ns.preset, seed=ns.seed, villages=ns.villages)
+        except ValueError as exc:
+            raise InputError(Problem("command line", " ".join(args), str(exc))) from None
     try:
         target = write_scenario(ns.out, files, overwrite=ns.force)
     except FileExistsError as exc:
