@@ -25,10 +25,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics, tables
+from sim import budget, metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
+from sim.scenario import load as load_scenario
 from sim.settings import Settings
 
 PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "pydantic")
@@ -43,11 +44,38 @@ class CaseResult:
     rep_seconds: list[float] = field(default_factory=list)
 
 
+def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
+    """The scenario folder with the configured budget changes made: what every replication runs on."""
+    return budget.apply(load_scenario(data_dir, settings.scenario), settings.budget.changes)
+
+
 def preflight(scenario: Scenario, settings: Settings) -> None:
     """Raise InputError for anything that would stop a run, before any work or output."""
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
+
+
+@dataclass
+class Replication:
+    """The tables of one replication: the unit of work of `run`, `sweep` and `replay`."""
+
+    case: str
+    rep: int
+    villages: pd.DataFrame
+    facts: dict[str, Any]  # case, rep, seed and rep_facts
+    events: pd.DataFrame | None
+    seconds: float
+
+
+def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Replication:
+    """Run replication `rep` to the horizon and turn its event log into tables."""
+    started = time.perf_counter()
+    rows = world.simulate(scenario, settings, rep).rows
+    villages = tables.villages_frame(tables.village_results(rows, scenario), case, rep)
+    facts = {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)}
+    events = tables.events_frame(rows, case, rep) if settings.run.keep_events else None
+    return Replication(case, rep, villages, facts, events, time.perf_counter() - started)
 
 
 def run_case(
@@ -60,13 +88,12 @@ def run_case(
     event_frames, village_frames, facts, seconds = [], [], [], []
     n = settings.run.reps
     for rep in range(n):
-        started = time.perf_counter()
-        rows = world.simulate(scenario, settings, rep).rows
-        village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
-        facts.append({"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)})
-        if settings.run.keep_events:
-            event_frames.append(tables.events_frame(rows, case, rep))
-        seconds.append(time.perf_counter() - started)
+        one = replicate(scenario, settings, case, rep)
+        village_frames.append(one.villages)
+        facts.append(one.facts)
+        if one.events is not None:
+            event_frames.append(one.events)
+        seconds.append(one.seconds)
         if progress is not None:
             progress(rep + 1, n)
     villages = pd.concat(village_frames, ignore_index=True)
