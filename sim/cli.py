@@ -284,7 +284,7 @@ def cmd_sweep(args: list[str]) -> int:
     spec = experiment.parse(base.get("experiment"), f"configs/experiment/{chosen[-1]}.yaml")
     explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
     out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
-    cases = [_sweep_case(spec, case, overrides) for case in spec.cases]
+    cases = [sweep_case(spec, case, overrides) for case in spec.cases]
     run = cases[0].settings.run
     progress = sweep.ProgressBar(run.progress)
     print(
@@ -306,7 +306,7 @@ def cmd_sweep(args: list[str]) -> int:
     return result.exit_code
 
 
-def _sweep_case(spec, case, overrides: list[str]):
+def sweep_case(spec, case, overrides: list[str]):
     from sim import experiment, sweep
     from sim.scenario.safe_yaml import forbidden_keys
     from sim.settings import Settings
@@ -355,10 +355,14 @@ def cmd_replay(args: list[str]) -> int:
     result = sweep.replay(Path(args[0]), args[1], int(args[2]), out)
     for note in result.notes:
         print(f"drsim replay: warning: {note}", file=sys.stderr)
-    verdict = {True: "identical to", False: "DIFFERENT from", None: "not compared (no stored part)"}
+    verdict = {
+        True: "byte-identical to the sweep's part",
+        False: "DIFFERENT from the sweep's part",
+        None: "written (the sweep kept no part to compare with)",
+    }
     print(f"replayed {args[1]} rep {args[2]} -> {result.out}")
-    print(f"  village table: {verdict[result.villages_identical]} the sweep's part")
-    print(f"  event log:     {verdict[result.events_identical]} the sweep's part")
+    print(f"  village table: {verdict[result.villages_identical]}")
+    print(f"  event log:     {verdict[result.events_identical]}")
     return 1 if False in (result.villages_identical, result.events_identical) else 0
 
 

@@ -27,6 +27,8 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any, Protocol, TypeVar
 
+from sim.errors import InputError, Problem
+
 T = TypeVar("T")
 IN_FLIGHT_PER_WORKER = 3  # enough to keep a worker busy while the coordinator writes results
 
@@ -110,7 +112,18 @@ class DaskExecutor:
             )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(address, timeout="30s")
+            try:
+                self._client = Client(address, timeout="20s")
+                self._client.wait_for_workers(1, timeout=120)
+            except (OSError, TimeoutError) as exc:
+                raise InputError(
+                    Problem(
+                        "config key run.address",
+                        address,
+                        f"no Dask scheduler with a worker answered there ({type(exc).__name__}: {exc}); "
+                        "start one with `dask scheduler` and `dask worker ADDRESS`",
+                    )
+                ) from None
         threads = self._client.nthreads()
         self.workers = max(sum(threads.values()), 1)
         where = address or "a local cluster"

@@ -137,6 +137,22 @@ def part_bytes(frame: pd.DataFrame, facts: dict[str, Any] | None = None) -> byte
     return sink.getvalue().to_pybytes()
 
 
+MAX_BATCH = 8  # replications per task at most: fewer round trips, little work lost to a kill
+
+
+def batches(units: list[Unit], workers: int) -> Iterator[tuple[Unit, ...]]:
+    """Consecutive units in tasks of a few each: one per task while there is little to do, so
+    every worker gets some, up to MAX_BATCH in long sweeps, so the coordinator's per-task work
+    stays small beside the replications'. Batching never changes a result."""
+    size = max(1, min(MAX_BATCH, len(units) // (workers * 8)))
+    for i in range(0, len(units), size):
+        yield tuple(units[i : i + size])
+
+
+def run_batch(units: tuple[Unit, ...]) -> list[UnitResult]:
+    return [run_unit(unit) for unit in units]
+
+
 def run_unit(unit: Unit) -> UnitResult:
     """Run one replication; a failure comes back as a value with its traceback, never raised."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -465,31 +481,27 @@ def run_sweep(
                     total = sum(min(len(done[c.name]), n) for c in cases) + len(todo)
                     if progress is not None:
                         progress.start(total - len(todo), total, len(cases), n)
-                    for unit, outcome in executor.map_unordered(run_unit, todo):
-                        res = (
-                            outcome if isinstance(outcome, UnitResult) else _machinery_failure(unit, outcome)
-                        )
-                        if res.ok:
-                            store.save(res)
-                            ran += 1
-                        else:
-                            record = _failure_record(res)
-                            failures[(res.case, res.rep)] = record
-                            store.append("failures.jsonl", record, durable=True)
-                            broken = broken or not isinstance(outcome, UnitResult)
-                        store.append(
-                            "progress.jsonl",
-                            {
-                                "case": res.case,
-                                "rep": res.rep,
-                                "status": "ok" if res.ok else "failed",
-                                "seconds": round(res.seconds, 6),
-                                "worker": res.worker,
-                                "at": _now(),
-                            },
-                        )
-                        if progress is not None:
-                            progress.tick(res.case, res.ok)
+                    with open(store.root / "progress.jsonl", "a", encoding="utf-8") as log:
+                        for batch, outcome in executor.map_unordered(
+                            run_batch, batches(todo, executor.workers)
+                        ):
+                            if isinstance(outcome, BaseException):
+                                results = [_machinery_failure(unit, outcome) for unit in batch]
+                                broken = True
+                            else:
+                                results = outcome
+                            for res in results:
+                                if res.ok:
+                                    store.save(res)
+                                    ran += 1
+                                else:
+                                    record = _failure_record(res)
+                                    failures[(res.case, res.rep)] = record
+                                    store.append("failures.jsonl", record, durable=True)
+                                log.write(json.dumps(_progress_record(res)) + "\n")
+                                log.flush()
+                                if progress is not None:
+                                    progress.tick(res.case, res.ok)
                     if progress is not None:
                         progress.finish()
                 if run.halfwidth is None or broken:
@@ -534,6 +546,17 @@ def _machinery_failure(unit: Unit, exc: BaseException) -> UnitResult:
         "unknown (the worker was lost)",
         f"the worker running this replication stopped (killed, out of memory, or lost):\n{text}",
     )
+
+
+def _progress_record(res: UnitResult) -> dict[str, Any]:
+    return {
+        "case": res.case,
+        "rep": res.rep,
+        "status": "ok" if res.ok else "failed",
+        "seconds": round(res.seconds, 6),
+        "worker": res.worker,
+        "at": _now(),
+    }
 
 
 def _failure_record(res: UnitResult) -> dict[str, Any]:

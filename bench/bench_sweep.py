@@ -1,0 +1,132 @@
+"""Benchmark: replications per second of a sweep, by worker count, and the parallel efficiency.
+
+Runs the `zhangshu` baseline (hazard flood_major, the default configuration) as a
+one-case sweep through the real path - `sim.sweep.run_sweep` with the local
+process pool, parts written atomically, aggregate built from disk - once per
+worker count, each in a fresh sweep directory. Reports for each:
+
+    wall_s             the whole command: pool start, replications, aggregation
+    steady_reps_per_s  replications finished per second between the first and the last
+                       result (pool start-up and aggregation excluded)
+
+and the parallel efficiency at k workers = steady rate(k) / (k x steady rate(1)).
+Each worker count is measured --repeat times, interleaved (1, 2, 1, 2, ...), and the
+best rate is reported beside every trial: on a shared machine other work only ever
+slows a trial down, so the best is the closest to the code's own speed. The load
+average before each trial is recorded too. Prints the figures and writes them as
+JSON (bench/results/bench_sweep.json unless --out).
+
+    python bench/bench_sweep.py [--reps 400] [--workers 1 2] [--repeat 3] [--keep-events] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sim import sweep  # noqa: E402
+from sim.cli import compose, sweep_case  # noqa: E402
+from sim.executors import LocalExecutor  # noqa: E402
+from sim.experiment import CaseSpec, ExperimentSpec  # noqa: E402
+
+
+class Clock:
+    """A progress sink that records when each replication finished."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def start(self, done: int, total: int, n_cases: int, reps: int) -> None:
+        pass
+
+    def tick(self, case: str, ok: bool) -> None:
+        self.times.append(time.perf_counter())
+
+    def finish(self) -> None:
+        pass
+
+
+def one(reps: int, workers: int, keep_events: bool) -> dict:
+    spec = ExperimentSpec(name="bench", baseline="baseline", cases=[CaseSpec(name="baseline")])
+    overrides = ["scenario=zhangshu", f"run.reps={reps}", f"run.keep_events={str(keep_events).lower()}"]
+    compose(overrides)  # fail early on a bad override
+    case = sweep_case(spec, spec.cases[0], overrides)
+    load = round(os.getloadavg()[0], 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = Clock()
+        started = time.perf_counter()
+        result = sweep.run_sweep(
+            spec, [case], Path(tmp) / "sweep", ["bench"], lambda: LocalExecutor(workers), clock
+        )
+        wall = time.perf_counter() - started
+    assert result.complete and result.ran == reps, "the benchmark sweep did not finish"
+    t = clock.times
+    steady = (len(t) - 1) / (t[-1] - t[0])
+    return {
+        "workers": workers,
+        "reps": reps,
+        "wall_s": round(wall, 3),
+        "steady_reps_per_s": round(steady, 2),
+        "overall_reps_per_s": round(reps / wall, 2),
+        "load_avg_1min_before": load,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=400)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=3, help="trials per worker count (best is kept)")
+    parser.add_argument("--keep-events", action="store_true", help="also write each event log")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "bench_sweep.json"))
+    ns = parser.parse_args()
+    trials = [one(ns.reps, w, ns.keep_events) for _ in range(ns.repeat) for w in ns.workers]
+    best = {
+        w: max((t for t in trials if t["workers"] == w), key=lambda t: t["steady_reps_per_s"])
+        for w in ns.workers
+    }
+    base = best[1]["steady_reps_per_s"] if 1 in best else None
+    summary = [
+        {
+            "workers": w,
+            "best_steady_reps_per_s": b["steady_reps_per_s"],
+            "best_wall_s": min(t["wall_s"] for t in trials if t["workers"] == w),
+            "parallel_efficiency": round(b["steady_reps_per_s"] / (w * base), 3) if base else None,
+        }
+        for w, b in best.items()
+    ]
+    report = {
+        "benchmark": "bench_sweep",
+        "what": "zhangshu baseline (flood_major), one-case sweep, local process pool, spawn",
+        "reps_per_trial": ns.reps,
+        "keep_events": ns.keep_events,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "summary": summary,
+        "trials": trials,
+    }
+    print(f"{'workers':>7} {'trial reps/s (steady)':>40} {'best':>8} {'efficiency':>11}")
+    for row in summary:
+        w = row["workers"]
+        rates = ", ".join(f"{t['steady_reps_per_s']:.1f}" for t in trials if t["workers"] == w)
+        eff = "" if row["parallel_efficiency"] is None else f"{row['parallel_efficiency']:.0%}"
+        print(f"{w:>7} {rates:>40} {row['best_steady_reps_per_s']:>8.1f} {eff:>11}")
+    out = Path(ns.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
