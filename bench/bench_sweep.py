@@ -45,7 +45,7 @@ class Clock:
     def __init__(self) -> None:
         self.times: list[float] = []
 
-    def start(self, done: int, total: int, n_cases: int, reps: int) -> None:
+    def start(self, left: dict[str, int], total: int, reps: int) -> None:
         pass
 
     def tick(self, case: str, ok: bool) -> None:

@@ -130,7 +130,7 @@ def part_bytes(frame: pd.DataFrame, facts: dict[str, Any] | None = None) -> byte
     table = pa.Table.from_pandas(frame, preserve_index=False)
     if facts is not None:
         meta = dict(table.schema.metadata or {})
-        meta[FACTS_KEY] = json.dumps(facts, sort_keys=True).encode("utf-8")
+        meta[FACTS_KEY] = json.dumps(facts).encode("utf-8")  # insertion order: the table's columns
         table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
@@ -245,6 +245,11 @@ class SweepStore:
                 continue
             done.add(rep)
         return done
+
+    def clean_temp(self) -> None:
+        """Remove temporary files a killed coordinator left (never a finished part)."""
+        for tmp in (self.root / "parts").glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
 
     def save(self, res: UnitResult) -> None:
         if res.events is not None:
@@ -401,21 +406,31 @@ def max_reps(settings: Settings) -> int:
 
 
 class _RepOutcomes:
-    """Each finished replication's target outcomes (holds 0/1), read once from its part."""
+    """Each finished replication's target outcomes (holds 0/1), read once from its part; the
+    parts new in a round go through one `rep_table` call per case."""
 
     def __init__(self, store: SweepStore):
         self.store = store
         self._rows: dict[tuple[str, int], dict[str, int]] = {}
 
-    def holds(self, case: Case, rep: int) -> dict[str, int]:
-        key = (case.name, rep)
-        if key not in self._rows:
-            table, facts = self.store.read_part(case.name, rep)
-            row = metrics.rep_table(
-                table.to_pandas(), pd.DataFrame([facts]), case.settings.targets, case.settings.costs
-            ).iloc[0]
-            self._rows[key] = {t: int(row[f"{t}_holds"]) for t in case.settings.targets}
-        return self._rows[key]
+    def counts(self, case: Case, reps: list[int]) -> dict[str, int]:
+        """How many of `reps` each target held in."""
+        new = [r for r in reps if (case.name, r) not in self._rows]
+        if new:
+            read = [self.store.read_part(case.name, r) for r in new]
+            villages = pa.concat_tables([t for t, _ in read]).to_pandas()
+            table = metrics.rep_table(
+                villages, pd.DataFrame([f for _, f in read]), case.settings.targets, case.settings.costs
+            )
+            for row in table.to_dict("records"):
+                self._rows[(case.name, int(row["rep"]))] = {
+                    t: int(row[f"{t}_holds"]) for t in case.settings.targets
+                }
+        counts = dict.fromkeys(case.settings.targets, 0)
+        for r in reps:
+            for t, h in self._rows[(case.name, r)].items():
+                counts[t] += h
+        return counts
 
 
 def widest_halfwidth(outcomes: _RepOutcomes, cases: list[Case], n: int) -> tuple[float, str]:
@@ -425,14 +440,10 @@ def widest_halfwidth(outcomes: _RepOutcomes, cases: list[Case], n: int) -> tuple
         done = sorted(r for r in outcomes.store.finished(case.name, case.settings.run.keep_events) if r < n)
         if not done:
             return (math.inf, f"{case.name}: no finished replication")
-        counts = dict.fromkeys(case.settings.targets, 0)
-        for rep in done:
-            for t, h in outcomes.holds(case, rep).items():
-                counts[t] += h
-        for t, k in counts.items():
+        for t, k in outcomes.counts(case, done).items():
             hw = metrics.wilson_halfwidth(k, len(done))
             if hw > widest:
-                widest, where = hw, f"{case.name}/{t} (P = {k / len(done):.3f}, n = {len(done)})"
+                widest, where = float(hw), f"{case.name}/{t} (P = {k / len(done):.3f}, n = {len(done)})"
     return (widest, where)
 
 
@@ -453,6 +464,7 @@ def run_sweep(
     cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
     with store.locked():
         check_resume(store, spec, cases)
+        store.clean_temp()
         for case in cases:
             write_case_manifest(store, case, cost[case.name], None)
         run = cases[0].settings.run
@@ -478,9 +490,11 @@ def run_sweep(
                     if executor is None:
                         executor = make_executor()
                         description = executor.description
-                    total = sum(min(len(done[c.name]), n) for c in cases) + len(todo)
                     if progress is not None:
-                        progress.start(total - len(todo), total, len(cases), n)
+                        left = {c.name: 0 for c in cases}
+                        for unit in todo:
+                            left[unit.case] += 1
+                        progress.start(left, len(cases) * n, n)
                     with open(store.root / "progress.jsonl", "a", encoding="utf-8") as log:
                         for batch, outcome in executor.map_unordered(
                             run_batch, batches(todo, executor.workers)
@@ -889,33 +903,37 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
 
 
 class ProgressBar:
-    """One line on a terminal: cases, replications, rate, time left. Silent when not a TTY."""
+    """One line on a terminal: cases finished, replications, rate, time left. Silent when the
+    stream is not a terminal (CI logs, pipes) unless run.progress=true."""
 
     def __init__(self, enabled: bool | str, stream=None):
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled == "auto" else bool(enabled)
         self._last = 0.0
 
-    def start(self, done: int, total: int, n_cases: int, reps: int) -> None:
-        self.done, self.total, self.reps = done, total, reps
+    def start(self, left: dict[str, int], total: int, reps: int) -> None:
+        """`left`: replications still to run per case (this round); `total`: cases x reps."""
+        self.left = dict(left)
+        self.total, self.reps = total, reps
+        self.done = total - sum(left.values())
         self.started = time.perf_counter()
         self.session = 0
         self.failed = 0
-        self.n_cases = n_cases
-        self.per_case: dict[str, int] = {}
 
     def tick(self, case: str, ok: bool) -> None:
         self.done += 1
         self.session += 1
         self.failed += not ok
+        self.left[case] -= 1
         now = time.perf_counter()
         if self.enabled and (now - self._last > 0.2 or self.done == self.total):
             self._last = now
             rate = self.session / max(now - self.started, 1e-9)
             left = (self.total - self.done) / rate if rate > 0 else math.inf
+            cases_done = sum(1 for v in self.left.values() if v <= 0)
             failed = f"  {self.failed} failed" if self.failed else ""
             print(
-                f"\r  {self.n_cases} cases x {self.reps} reps: {self.done}/{self.total} replications  "
+                f"\r  cases {cases_done}/{len(self.left)}  replications {self.done}/{self.total}  "
                 f"{rate:.1f}/s  ~{_duration(left)} left{failed} ",
                 end="",
                 file=self.stream,
