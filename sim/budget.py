@@ -150,7 +150,13 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                     )
                 if place_of(i, "place", ch.place) is not None:
                     stations.append(
-                        EmsStation(ch.station, ch.station_kind, ch.place, ch.ambulances, ch.negative_pressure)
+                        EmsStation(
+                            id=ch.station,
+                            kind=ch.station_kind,
+                            place_id=ch.place,
+                            ambulances=ch.ambulances,
+                            negative_pressure=ch.negative_pressure,
+                        )
                     )
         elif isinstance(ch, AddTeam):
             new_id(i, "id", ch.id, [t.id for t in teams], "team")
@@ -161,13 +167,13 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
             if place_of(i, "base", ch.base) is not None:
                 teams.append(
                     Team(
-                        ch.id,
-                        ch.team_kind,
-                        ch.base,
-                        ch.members,
-                        tuple(ch.skills),
-                        ch.mobilisation_min,
-                        ch.turnout,
+                        id=ch.id,
+                        kind=ch.team_kind,
+                        base_place_id=ch.base,
+                        members=ch.members,
+                        skills=tuple(ch.skills),
+                        mobilisation_min=ch.mobilisation_min,
+                        turnout=ch.turnout,
                     )
                 )
         else:  # pragma: no cover - the settings union admits nothing else

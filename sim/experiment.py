@@ -157,8 +157,8 @@ def with_inline_changes(config: dict[str, Any], case: CaseSpec) -> dict[str, Any
         return config
     budget = dict(config.get("budget") or {})
     budget["changes"] = [*(budget.get("changes") or []), *case.changes]
-    if budget.get("name") in (None, "none"):
-        budget["name"] = case.name
+    budget["name"] = case.name  # no longer the file's budget alone
+    budget["description"] = case.description or budget.get("description", "")
     return {**config, "budget": budget}
 
 

@@ -240,3 +240,13 @@ def test_a_new_point_serves_its_township_and_every_invariant_holds():
     from_point = [e for e in log.rows if e.kind == "relief_allocated" and e.depot == "D_V3"]
     assert {e.place for e in from_point} >= {"V3"}
     assert all(e.item == "water" for e in from_point)
+
+
+def test_drsim_run_applies_a_budget_file():
+    from sim import runner
+    from sim.cli import resolve_data_dir
+
+    settings = settings_for("budget=zhangshu_city_trucks")
+    scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
+    city = next(d for d in scen.depots if d.id == "D_CITY")
+    assert city.trucks == load_scenario("zhangshu").depots[0].trucks + 4
