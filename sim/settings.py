@@ -8,7 +8,7 @@ minutes here and nowhere else: the rest of the code reads `*_min` properties.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -159,6 +159,10 @@ BudgetChange = Annotated[
     Field(discriminator="kind"),
 ]
 
+CHANGE_KINDS = tuple(
+    get_args(m.model_fields["kind"].annotation)[0] for m in get_args(get_args(BudgetChange)[0])
+)
+
 
 class BudgetSettings(_Frozen):
     name: str = Field(min_length=1)
@@ -237,6 +241,8 @@ def _problem(err: Any) -> Problem:
         rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"
     elif kind == "missing":
         rule = "required key is missing"
+    elif kind in ("union_tag_not_found", "union_tag_invalid"):  # a budget change's `kind`
+        rule = f"needs a known `kind:` ({', '.join(CHANGE_KINDS)})"
     else:
         rule = err["msg"][0].lower() + err["msg"][1:]
     value = err.get("input")

@@ -58,7 +58,10 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
         (["targets.relief_10h.deadline_h=0"], ["config key targets.relief_10h.deadline_h", "greater than 0"]),
         (["hazard.displaced_share_sd=0.9"], ["config key hazard.displaced_share_sd", "sqrt(m(1-m))"]),
         (["scenario.dir=scenarios/none"], ["scenarios/none", "scenario folder does not exist"]),
-        (["budget.changes=[{add: 1}]"], ["config key budget.changes", "at most 0 items"]),
+        (
+            ["budget.changes=[{add: 1}]"],
+            ["config key budget.changes.0", "needs a known `kind:`", "add_stock"],
+        ),
         (["--bogus"], ["command line", "--bogus", "unknown option"]),
     ],
 )
