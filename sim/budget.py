@@ -77,6 +77,10 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                 out[items[item]] += qty
         return out
 
+    def known(i: int, key: str, value: str, allowed: Sequence[str]) -> None:
+        if value not in allowed:
+            problems.append(Problem(_where(i, key), value, f"must be one of {', '.join(allowed)}"))
+
     def new_id(i: int, key: str, new: str, existing: Sequence[str], what: str) -> None:
         if new in existing:
             problems.append(Problem(_where(i, key), new, f"a {what} with this id already exists"))
@@ -140,14 +144,7 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                 )
             else:
                 new_id(i, "station", ch.station, ids, "station")
-                if ch.station_kind not in STATION_KINDS:
-                    problems.append(
-                        Problem(
-                            _where(i, "station_kind"),
-                            ch.station_kind,
-                            f"must be one of {', '.join(STATION_KINDS)}",
-                        )
-                    )
+                known(i, "station_kind", ch.station_kind, STATION_KINDS)
                 if place_of(i, "place", ch.place) is not None:
                     stations.append(
                         EmsStation(
@@ -160,10 +157,7 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                     )
         elif isinstance(ch, AddTeam):
             new_id(i, "id", ch.id, [t.id for t in teams], "team")
-            if ch.team_kind not in TEAM_KINDS:
-                problems.append(
-                    Problem(_where(i, "team_kind"), ch.team_kind, f"must be one of {', '.join(TEAM_KINDS)}")
-                )
+            known(i, "team_kind", ch.team_kind, TEAM_KINDS)
             if place_of(i, "base", ch.base) is not None:
                 teams.append(
                     Team(

@@ -107,6 +107,10 @@ class UnitResult:
     def ok(self) -> bool:
         return self.error is None
 
+    @classmethod
+    def failed(cls, unit: Unit, seconds: float, worker: str, error: str) -> UnitResult:
+        return cls(unit.case, unit.rep, unit.settings.run.seed, None, None, seconds, worker, error)
+
 
 # --- the worker side ------------------------------------------------------------------------
 
@@ -163,16 +167,7 @@ def run_unit(unit: Unit) -> UnitResult:
         villages = part_bytes(one.villages, one.facts)
         events = part_bytes(one.events) if one.events is not None else None
     except Exception:
-        return UnitResult(
-            unit.case,
-            unit.rep,
-            unit.settings.run.seed,
-            None,
-            None,
-            time.perf_counter() - started,
-            worker,
-            traceback.format_exc(),
-        )
+        return UnitResult.failed(unit, time.perf_counter() - started, worker, traceback.format_exc())
     return UnitResult(
         unit.case, unit.rep, unit.settings.run.seed, villages, events, time.perf_counter() - started, worker
     )
@@ -550,12 +545,8 @@ def run_sweep(
 
 def _machinery_failure(unit: Unit, exc: BaseException) -> UnitResult:
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return UnitResult(
-        unit.case,
-        unit.rep,
-        unit.settings.run.seed,
-        None,
-        None,
+    return UnitResult.failed(
+        unit,
         0.0,
         "unknown (the worker was lost)",
         f"the worker running this replication stopped (killed, out of memory, or lost):\n{text}",
@@ -685,12 +676,7 @@ def _cases_json(table: pd.DataFrame, cost: dict[str, budget.Cost], ok: dict[str,
         c = cost[case]
         out[case] = {
             "replications": {"asked": n, "finished": ok[case]},
-            "cost": {
-                "purchase_yuan": c.purchase_yuan,
-                "upkeep_yuan_per_year": c.upkeep_yuan_per_year,
-                "plan_years": c.plan_years,
-                "total_yuan": c.total_yuan,
-            },
+            "cost": {k: v for k, v in _cost_json(c).items() if k != "lines"},
             "measures": {
                 r["measure"]: {
                     k: _clean(v)
