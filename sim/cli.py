@@ -293,14 +293,22 @@ def cmd_sweep(args: list[str]) -> int:
         + f", seed {run.seed}, executor {run.executor} -> {out}",
         file=sys.stderr,
     )
-    result = sweep.run_sweep(
-        spec,
-        cases,
-        out,
-        ["drsim", "sweep", *args],
-        lambda: make_executor(run.executor, run.workers, run.address),
-        progress,
-    )
+    try:
+        result = sweep.run_sweep(
+            spec,
+            cases,
+            out,
+            ["drsim", "sweep", *args],
+            lambda: make_executor(run.executor, run.workers, run.address),
+            progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ndrsim sweep: interrupted; finished replications are kept in {out}: run the same "
+            "command again to resume",
+            file=sys.stderr,
+        )
+        return 130
     print(sweep.report_text(result))
     print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")
     return result.exit_code

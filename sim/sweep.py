@@ -209,6 +209,7 @@ class SweepStore:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._verified: set[Path] = set()  # parts read back or written by this process
 
     def part(self, case: str, rep: int) -> Path:
         return self.root / "parts" / case / f"rep-{rep:06d}.parquet"
@@ -232,12 +233,14 @@ class SweepStore:
             rep = int(stem)
             if keep_events and not self.events_part(case, rep).is_file():
                 continue
-            try:
-                pq.read_metadata(path)
-            except (OSError, pa.ArrowException):
-                # Damaged (a power cut before the disk caught up): run it again.
-                path.unlink(missing_ok=True)
-                continue
+            if path not in self._verified:
+                try:
+                    pq.read_metadata(path)
+                except (OSError, pa.ArrowException):
+                    # Damaged (a power cut before the disk caught up): run it again.
+                    path.unlink(missing_ok=True)
+                    continue
+                self._verified.add(path)
             done.add(rep)
         return done
 
@@ -251,6 +254,7 @@ class SweepStore:
             atomic_write(self.events_part(res.case, res.rep), res.events)
         assert res.villages is not None
         atomic_write(self.part(res.case, res.rep), res.villages)  # last: its presence means done
+        self._verified.add(self.part(res.case, res.rep))
 
     def append(self, name: str, record: dict[str, Any], durable: bool = False) -> None:
         with open(self.root / name, "a", encoding="utf-8") as fh:

@@ -277,6 +277,9 @@ def test_resume_extends_reps_but_refuses_a_changed_configuration(tmp_path):
     assert sweep.run_sweep(spec, cases, out, ["t"], forked(1)).ran == 8
     spec, more = tiny_sweep("run.reps=4", "run.workers=2")  # execution keys may change
     assert sweep.run_sweep(spec, more, out, ["t"], forked(1)).ran == 8
+    damaged = out / "parts" / "t1_stock" / "rep-000001.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:40])  # as a power cut might leave it
+    assert sweep.run_sweep(spec, more, out, ["t"], forked(1)).ran == 1
     spec, other = tiny_sweep("run.reps=4", "run.seed=7")
     with pytest.raises(InputError) as err:
         sweep.run_sweep(spec, other, out, ["t"], forked(1))
@@ -391,3 +394,20 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
                 for c in cases
             }
             assert costs["baseline"] == 0 and math.isclose(costs["centre_10"], costs["coast_10"])
+
+
+def test_a_worker_loads_each_case_scenario_once(monkeypatch):
+    spec, cases = tiny_sweep("run.reps=3")
+    calls = []
+    real = sweep.runner.scenario_for
+
+    def counting(data_dir, settings):
+        calls.append(settings.budget.name)
+        return real(data_dir, settings)
+
+    monkeypatch.setattr(sweep.runner, "scenario_for", counting)
+    monkeypatch.setattr(sweep, "_SCENARIOS", {})
+    for rep in range(3):
+        for c in cases:
+            assert sweep.run_unit(sweep.Unit(c.name, rep, c.settings, c.data_dir)).ok
+    assert sorted(calls) == sorted(c.settings.budget.name for c in cases)  # once per case
