@@ -145,12 +145,16 @@ MAX_BATCH = 8  # replications per task at most: fewer round trips, little work l
 
 
 def batches(units: list[Unit], workers: int) -> Iterator[tuple[Unit, ...]]:
-    """Consecutive units in tasks of a few each: one per task while there is little to do, so
-    every worker gets some, up to MAX_BATCH in long sweeps, so the coordinator's per-task work
-    stays small beside the replications'. Batching never changes a result."""
-    size = max(1, min(MAX_BATCH, len(units) // (workers * 8)))
-    for i in range(0, len(units), size):
+    """Consecutive units in tasks of a few each (guided self-scheduling): a task holds about
+    1/(4 x workers) of what is left, at most MAX_BATCH and at least one, so the coordinator's
+    per-task work stays small beside the replications' in long sweeps, and tasks shrink to
+    single replications at the end, when one long task would leave the other workers idle.
+    Batching never changes a result."""
+    i = 0
+    while i < len(units):
+        size = max(1, min(MAX_BATCH, (len(units) - i) // (4 * workers)))
         yield tuple(units[i : i + size])
+        i += size
 
 
 def run_batch(units: tuple[Unit, ...]) -> list[UnitResult]:
@@ -637,6 +641,7 @@ def aggregate(
             .agg(share_mean="mean", n="count")
             .reset_index()
         )
+        townships["method"] = "mean over the replications in which the township had displaced people"
         atomic_write(store.root / "reps.csv", reps.to_csv(index=False).encode("utf-8"))
         atomic_write(store.root / "villages.parquet", _parquet(villages))
         atomic_write(store.root / "summary.csv", summary.to_csv(index=False).encode("utf-8"))

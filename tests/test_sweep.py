@@ -411,3 +411,11 @@ def test_a_worker_loads_each_case_scenario_once(monkeypatch):
         for c in cases:
             assert sweep.run_unit(sweep.Unit(c.name, rep, c.settings, c.data_dir)).ok
     assert sorted(calls) == sorted(c.settings.budget.name for c in cases)  # once per case
+
+
+def test_batches_cover_every_unit_in_order_and_shrink_at_the_end():
+    units = list(range(1000))
+    got = list(sweep.batches(units, 2))
+    assert [u for b in got for u in b] == units
+    assert max(len(b) for b in got) == sweep.MAX_BATCH and all(len(b) == 1 for b in got[-8:])
+    assert [len(b) for b in sweep.batches(list(range(5)), 4)] == [1] * 5  # little work: spread it
