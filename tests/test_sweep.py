@@ -61,6 +61,19 @@ def parts(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "parts").rglob("rep-*"))}
 
 
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            out.append(int(status.parent.name))
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,7 +149,6 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the kill takes the workers too
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     deadline = time.monotonic() + 120
@@ -144,8 +156,13 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
         if len(list((killed / "parts").glob("*/rep-*.parquet"))) >= 25:
             break
         time.sleep(0.01)
-    os.killpg(proc.pid, signal.SIGKILL)
+    workers = children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)  # `kill -9` of the coordinator alone
     proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(Path(f"/proc/{w}").exists() for w in workers), "orphaned workers kept running"
     before = {p: p.stat().st_mtime_ns for p in (killed / "parts").glob("*/rep-*.parquet")}
     assert 25 <= len(before) < 4 * 60, "the sweep must be killed part-way for this test to mean anything"
     assert not (killed / "reps.csv").exists()  # killed before it could aggregate
