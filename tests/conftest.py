@@ -16,12 +16,21 @@ from sim.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-# Deterministic tiny demand: 10 % of each village displaced, reported at onset.
+TEST_CONFIGS = ROOT / "tests" / "configs"
+# Deterministic tiny demand: 10 % of each village displaced at onset, reported at once and
+# exactly, people staying in their villages, no road damage (tests/configs/hazard/tenth.yaml).
+EXACT_REPORTS = [
+    "reporting.first_delay_min=0",
+    "reporting.first_delay_sigma=0",
+    "reporting.first_share=1",
+    "reporting.followups=0",
+]
 TINY_EXACT = [
+    f"hydra.searchpath=[file://{TEST_CONFIGS}]",
     "scenario=tiny",
-    "hazard.displaced_share=0.1",
-    "hazard.displaced_share_sd=0",
-    "hazard.report_delay_min=0",
+    "hazard=tenth",
+    "shelters.use=false",
+    *EXACT_REPORTS,
 ]
 
 
