@@ -52,7 +52,7 @@ def load_scenario(name: str):
 def simulate_checked(scen, settings: Settings, rep: int = 0) -> EventLog:
     """Run one replication and assert every invariant on its event log."""
     log = world.simulate(scen, settings, rep)
-    problems = invariants.check_all(log.rows, scen)
+    problems = invariants.check_all(log.rows, scen, settings.shelters.m2_per_person)
     assert not problems, "invariants broken:\n" + "\n".join(problems[:20])
     return log
 

@@ -428,19 +428,22 @@ class ReliefSystem:
         """Start tracking whether a struck village can be reached from any depot."""
         if village not in self.isolated:
             self.isolated[village] = False
-            self._update_isolation(village)
+            self._update_isolation([village], self.roads.nearest_source_min(self.depot_nodes))
 
-    def _update_isolation(self, village: int) -> None:
-        place = self.scenario.places[village]
-        cut = not np.isfinite(self.roads.in_row(place.node).dist[self.depot_nodes]).any()
-        if cut != self.isolated[village]:
-            self.isolated[village] = cut
-            kind = EventKind.PLACE_ISOLATED if cut else EventKind.PLACE_RECONNECTED
-            self.log.add(Event(self.env.now, kind, place=place.id))
+    def _update_isolation(self, villages: list[int], reach_min: np.ndarray) -> None:
+        for village in villages:
+            place = self.scenario.places[village]
+            cut = not np.isfinite(reach_min[place.node])
+            if cut != self.isolated[village]:
+                self.isolated[village] = cut
+                kind = EventKind.PLACE_ISOLATED if cut else EventKind.PLACE_RECONNECTED
+                self.log.add(Event(self.env.now, kind, place=place.id))
 
-    def _road_changed(self, _edge: int, reopened: bool) -> None:
-        for village in sorted(self.isolated):
-            self._update_isolation(village)
-        if reopened and any(any(d.pending) for d in self.demands.values()):
+    def _road_changed(self, _edge: int, old: float, new: float) -> None:
+        if old != 0 and new != 0:
+            return  # a slowdown or speed-up never cuts anything off
+        if self.isolated:
+            self._update_isolation(sorted(self.isolated), self.roads.nearest_source_min(self.depot_nodes))
+        if old == 0 and any(any(d.pending) for d in self.demands.values()):
             self._retry = True
             self._schedule_flush()

@@ -53,7 +53,7 @@ class RoadState:
     scenario: Scenario
     base_min: np.ndarray = field(init=False)  # undamaged minutes per edge
     factor: np.ndarray = field(init=False)  # speed multiplier per edge; 0 = cut
-    listeners: list[Callable[[int, bool], None]] = field(default_factory=list)
+    listeners: list[Callable[[int, float, float], None]] = field(default_factory=list)  # (edge, old, new)
 
     def __post_init__(self) -> None:
         road = self.scenario.road
@@ -114,10 +114,9 @@ class RoadState:
         if factor < old:
             for trip_id in list(self._trips.get(e, ())):
                 self._divert(self._trip_by_id[trip_id], e)
-        reopened = old == 0 and factor > 0
         for listener in self.listeners:
-            listener(e, reopened)
-        if reopened or factor > old:
+            listener(e, old, factor)
+        if factor > old:
             self.reopened.succeed()
             self.reopened = self.env.event()
 
@@ -135,6 +134,10 @@ class RoadState:
             dist, pred = dijkstra(self._matrix_t, indices=dst, return_predecessors=True)
             row = self._in[dst] = _Row(dist, pred)
         return row
+
+    def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
+        """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off)."""
+        return dijkstra(self._matrix, indices=sources, min_only=True)
 
     def minutes(self, src: int, dst: int) -> float:
         return float(self.out_row(src).dist[dst])
