@@ -102,7 +102,14 @@ class EventLog:
         return [e for e in self.rows if e.kind in wanted]
 
 
-HAZARD_KINDS = frozenset({
-    EventKind.HAZARD_STRUCK, EventKind.VILLAGE_HIT, EventKind.PEOPLE_DISPLACED, EventKind.POWER_CUT,
-    EventKind.ROAD_DAMAGED, EventKind.CASUALTIES_OCCURRED, EventKind.PEOPLE_TRAPPED,
-})
+HAZARD_KINDS = frozenset(
+    {
+        EventKind.HAZARD_STRUCK,
+        EventKind.VILLAGE_HIT,
+        EventKind.PEOPLE_DISPLACED,
+        EventKind.POWER_CUT,
+        EventKind.ROAD_DAMAGED,
+        EventKind.CASUALTIES_OCCURRED,
+        EventKind.PEOPLE_TRAPPED,
+    }
+)

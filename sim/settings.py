@@ -97,9 +97,10 @@ class RoadDamage(_Frozen):
     slow_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5  # speed multiplier on slowed edges
     repair_h: dict[str, PositiveFloat]  # work hours for one road-repair team to reopen a cut edge
     clears_after_h: PositiveFloat | None = None  # cuts lift by themselves (a plume disperses)
+    scale: NonNegFloat = 1.0  # multiplies every probability: 0 = roads hold, 2 = twice as likely
 
     def rate(self, table: dict[str, float], road_class: str) -> float:
-        return table.get(road_class, table.get("other", 0.0))
+        return min(1.0, self.scale * table.get(road_class, table.get("other", 0.0)))
 
 
 class Intensity(_Frozen):

@@ -113,7 +113,10 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
     delivered = np.zeros((n, m), dtype=np.int64)
     isolated_since: dict[int, float] = {}
     isolated_min = [0.0] * n
-    shipment_village: dict[int, int] = {}
+    shipment_villages: dict[int, set[int]] = {}  # a truckload may serve several villages' people
+    load_wait_h: dict[int, float] = {}
+    troubles: list[tuple[float, tuple[int, ...]]] = []
+    truck_troubles: list[tuple[float, int]] = []
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
     to_h = 1.0 / MIN_PER_H
     end = 0.0
@@ -129,7 +132,6 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
                 col["first_delivery_at_h"][v] = e.t_min * to_h
         elif kind is EventKind.RELIEF_ALLOCATED:
             allocated[v, i_index[e.item]] += e.qty
-            shipment_village[e.ref] = v
             if e.depot in reserve:
                 col["reserve_units"][v] += e.qty
         elif kind is EventKind.NEED_ARISEN:
@@ -153,18 +155,29 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
             col["short_units"][v] += e.qty
         elif kind is EventKind.LATERAL_AID_RECORDED:
             col["lateral_aid_units"][v] += e.qty
-        elif kind is EventKind.TRUCK_ASSIGNED and e.ref in shipment_village:
-            w = shipment_village[e.ref]
-            col["truck_wait_h"][w] = max(col["truck_wait_h"][w], e.value * to_h)
+        elif kind is EventKind.SHIPMENT_LOADED:
+            shipment_villages.setdefault(e.ref, set()).add(v)
+        elif kind is EventKind.TRUCK_ASSIGNED:
+            load_wait_h[e.ref] = e.value * to_h
         elif kind is EventKind.PLACE_RECONNECTED and v in isolated_since:
             isolated_min[v] += e.t_min - isolated_since.pop(v)
-        if kind in ROAD_TROUBLE and v is not None:  # outbound trouble only: place names the village
-            if math.isnan(col["road_trouble_at_h"][v]):
-                col["road_trouble_at_h"][v] = e.t_min * to_h
+        if kind in ROAD_TROUBLE and v is not None:
+            if e.ref is None:
+                troubles.append((e.t_min, (v,)))
+            else:  # truck events name a village on the outbound leg only; they concern the whole load
+                truck_troubles.append((e.t_min, e.ref))
             if kind is EventKind.PLACE_ISOLATED:
                 isolated_since[v] = e.t_min
     for v, since in isolated_since.items():
         isolated_min[v] += end - since
+    for ref, wait_h in load_wait_h.items():
+        for w in shipment_villages.get(ref, ()):
+            col["truck_wait_h"][w] = max(col["truck_wait_h"][w], wait_h)
+    troubles += [(t, tuple(shipment_villages.get(ref, ()))) for t, ref in truck_troubles]
+    for t, hit in sorted(troubles):
+        for w in hit:
+            if math.isnan(col["road_trouble_at_h"][w]):
+                col["road_trouble_at_h"][w] = t * to_h
     classes = {c: [j for j, it in enumerate(scenario.items) if it.cls == c] for c in ("initial", "basic")}
     classes["all"] = list(range(m))
     done = {c: [NAN] * n for c in classes}

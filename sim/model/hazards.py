@@ -276,7 +276,7 @@ def _road_damage(
         at = ev.onset_min + ev.rise_h * 60.0 * u_time[e]
         clears = at + dmg.clears_after_h * 60.0 if dmg.clears_after_h is not None else None
         if u_block[e] < dmg.rate(dmg.blocked, cls):
-            repair = dmg.rate(dmg.repair_h, cls) * 60.0
+            repair = dmg.repair_h.get(cls, dmg.repair_h.get("other", 0.0)) * 60.0
             out.append(RoadHit(int(e), name, float(at), True, 1.0, repair, clears))
         elif u_slow[e] < dmg.rate(dmg.slowed, cls):
             out.append(RoadHit(int(e), name, float(at), False, dmg.slow_factor, 0.0, clears))

@@ -5,12 +5,15 @@ stock per item; a command centre that acts on reports as they arrive (reports
 of the same minute together, villages in file order): for each new need it asks
 the relief policy which depots give what, reserves that stock at once and sends
 it in truckloads (several trucks per depot in parallel; shipments may be
-partial). Need the policy cannot cover is either short for good (no stock
+partial). Reserved stock waits at its depot as orders; a free truck takes the
+most urgent site (initial relief first, then the oldest order) and loads
+everything waiting for that site up to its capacity, so people of several
+villages in one shelter share full trucks. Need the policy cannot cover is either short for good (no stock
 anywhere) or deferred (stock exists but no road reaches the site now); deferred
 need is retried whenever a road reopens. Contract and province reserves ship
 only after their lead time, counted from the first call-off; lateral aid between
-township points is recorded with its replacement cost. A truck cycle: wait for
-a truck, load, drive the live road graph (re-routing round cuts, waiting where
+township points is recorded with its replacement cost. A truck cycle: take a load,
+load it, drive the live road graph (re-routing round cuts, waiting where
 no road leads on), unload (delivered at the end of unloading), drive back.
 Loads carrying initial-relief items go first when `policy.load_order =
 initial_first`. Villages reached by no depot are logged as isolated.
@@ -26,7 +29,6 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,6 +49,7 @@ class Report:
     village: int  # index into scenario.places
     site: str  # the village's place id or a shelter id
     node: int
+    township_id: str  # the township the site lies in
     people: int  # people newly reported at the site
     need: tuple[int, ...]  # units newly reported, per item
 
@@ -58,6 +61,7 @@ class Demand:
     village: int
     site: str
     node: int
+    township_id: str  # of the site: people in a shelter are served first by the shelter's township
     pending: list[int] = field(default_factory=list)  # reported, not allocated: no road to stock
     people: int = 0  # reported so far
     reported_units: int = 0
@@ -80,43 +84,39 @@ class _Flush(simpy.Event):
         env.schedule(self, priority=FLUSH_PRIORITY)
 
 
-@dataclass(frozen=True)
-class Load:
-    """One truckload for one site: (item index, units) pairs."""
+@dataclass
+class Order:
+    """Reserved stock at a depot waiting for a truck to one site."""
 
-    depot: int
+    seq: int  # reservation order: older orders go first
     demand: Demand
-    items: tuple[tuple[int, int], ...]
-    priority: int  # 0 goes first
-    shipment: int
+    item: int
+    units: int
+    since_min: float  # when it could first ship (reserved, or the reserve's ready time)
 
 
-def pack(
-    units: dict[int, int], capacity: int, initial: list[bool], initial_first: bool
-) -> list[tuple[tuple[tuple[int, int], ...], int]]:
-    """Split {item: units} into truckloads of at most `capacity` units.
+def next_load(
+    orders: list[Order], capacity: int, initial: list[bool], initial_first: bool
+) -> tuple[str, list[tuple[Order, int]]]:
+    """The next truckload at a depot: (site, [(order, units taken)]).
 
-    Initial-relief items are packed first so they travel on the first trucks.
-    Returns [(((item, units), ...), priority)], priority 0 when a load carries an
-    initial item (or always 0 under FIFO), else 1.
+    The most urgent site goes first: a site waiting for any initial-relief item (under
+    initial_first), then the site with the oldest order. Its orders fill the truck,
+    initial items first, then oldest first; the last may be split.
     """
-    order = sorted(units, key=lambda i: (not initial[i], i))
-    loads: list[tuple[tuple[int, int], ...]] = []
-    current: list[tuple[int, int]] = []
-    room = capacity
-    for i in order:
-        left = units[i]
-        while left > 0:
-            take = min(left, room)
-            current.append((i, take))
-            left -= take
-            room -= take
-            if room == 0:
-                loads.append(tuple(current))
-                current, room = [], capacity
-    if current:
-        loads.append(tuple(current))
-    return [(load, 0 if (not initial_first or any(initial[i] for i, _ in load)) else 1) for load in loads]
+
+    def urgency(o: Order) -> tuple[int, int]:
+        return (0 if (not initial_first or initial[o.item]) else 1, o.seq)
+
+    site = min(orders, key=urgency).demand.site
+    taken, room = [], capacity
+    for o in sorted((o for o in orders if o.demand.site == site), key=urgency):
+        if room == 0:
+            break
+        q = min(o.units, room)
+        taken.append((o, q))
+        room -= q
+    return site, taken
 
 
 class ReliefSystem:
@@ -143,8 +143,8 @@ class ReliefSystem:
         self.available = np.array([d.stock for d in depots], dtype=np.int64).reshape(
             len(depots), len(scenario.items)
         )
-        self.trucks = [simpy.PriorityResource(env, capacity=max(d.trucks, 1)) for d in depots]
-        self.free_trucks = [list(range(d.trucks)) for d in depots]
+        self.queue: list[list[Order]] = [[] for _ in depots]  # reserved stock waiting for a truck
+        self.work = [env.event() for _ in depots]  # fires when orders arrive at a depot
         self.ready_at = np.array([0.0 if d.lead_time_min == 0 else np.nan for d in depots])
         self.lead = np.array([d.lead_time_min for d in depots])
         self.depot_nodes = np.array([d.node for d in depots], dtype=np.int64)
@@ -156,8 +156,12 @@ class ReliefSystem:
         self._inbox: list[Report] = []
         self._flush_due = False
         self._retry = False
-        self._shipments = 0
+        self._orders = 0
+        self._loads = 0
         roads.listeners.append(self._road_changed)
+        for d, depot in enumerate(depots):
+            for k in range(depot.trucks):
+                env.process(self._truck(d, f"{depot.id}/truck{k + 1}"))
 
     # ---- reports -------------------------------------------------------------------------
     def receive(self, report: Report) -> None:
@@ -171,28 +175,26 @@ class ReliefSystem:
             _Flush(self.env, self._flush)
 
     def _flush(self, _event: simpy.Event) -> None:
+        """Allocate for this instant's reports, and deferred need again if a road reopened."""
         self._flush_due = False
         batch = sorted(self._inbox, key=lambda r: (r.village, r.site))
         self._inbox = []
-        loads: list[Load] = []
         for r in batch:
-            loads += self._handle(r)
+            self._handle(r)
         if self._retry:
             self._retry = False
             for key in sorted(self.demands):
                 d = self.demands[key]
                 if any(d.pending):
                     need, d.pending = tuple(d.pending), [0] * len(d.pending)
-                    loads += self._allocate(d, need)
-        for load in sorted(loads, key=lambda ld: (ld.priority, ld.shipment)):
-            self.env.process(self._deliver(load))
+                    self._allocate(d, need)
 
-    def _handle(self, r: Report) -> list[Load]:
+    def _handle(self, r: Report) -> None:
         place = self.scenario.places[r.village]
         key = (r.village, r.site)
         demand = self.demands.get(key)
         if demand is None:
-            demand = self.demands[key] = Demand(r.village, r.site, r.node, [0] * len(r.need))
+            demand = self.demands[key] = Demand(r.village, r.site, r.node, r.township_id, [0] * len(r.need))
         for i, q in enumerate(r.need):
             if q > 0:
                 self.log.add(
@@ -209,13 +211,13 @@ class ReliefSystem:
         demand.reported_units += sum(r.need)
         need = tuple(p + q for p, q in zip(demand.pending, r.need, strict=True))
         demand.pending = [0] * len(need)
-        return self._allocate(demand, need)
+        self._allocate(demand, need)
 
-    def _allocate(self, demand: Demand, need: tuple[int, ...]) -> list[Load]:
+    def _allocate(self, demand: Demand, need: tuple[int, ...]) -> None:
         now = self.env.now
         place = self.scenario.places[demand.village]
         travel = self.roads.in_row(demand.node).dist[self.depot_nodes]
-        request = ReliefRequest(demand.village, demand.node, place.township_id, need, now)
+        request = ReliefRequest(demand.village, demand.node, demand.township_id, need, now)
         allocations = self.policy(request, self.view(travel))
         by_depot: dict[int, dict[int, int]] = defaultdict(dict)
         given = [0] * len(need)
@@ -246,10 +248,8 @@ class ReliefSystem:
                 self.log.add(
                     Event(now, EventKind.RELIEF_SHORT, place=place.id, item=item, qty=rest, note=demand.site)
                 )
-        loads: list[Load] = []
         for d in sorted(by_depot):
-            loads += self._ship(d, demand, by_depot[d])
-        return loads
+            self._reserve(d, demand, by_depot[d])
 
     def view(self, travel: np.ndarray) -> DepotView:
         available = self.available.view()
@@ -263,14 +263,18 @@ class ReliefSystem:
             lead_time_min=self.lead,
         )
 
-    def _ship(self, d: int, demand: Demand, units: dict[int, int]) -> list[Load]:
-        """Record the reservation of `units` at depot `d` for a site; return its loads."""
+    def _reserve(self, d: int, demand: Demand, units: dict[int, int]) -> None:
+        """Reserve `units` at depot `d` for a site: they wait there as orders for a truck."""
         now = self.env.now
         depot = self.scenario.depots[d]
         place = self.scenario.places[demand.village]
-        self._shipments += 1
-        shipment = self._shipments
+        if np.isnan(self.ready_at[d]):
+            self.ready_at[d] = now + depot.lead_time_min
+            self.log.add(
+                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
+            )
         for i in sorted(units):
+            self._orders += 1
             self.log.add(
                 Event(
                     now,
@@ -279,16 +283,12 @@ class ReliefSystem:
                     depot=depot.id,
                     item=self.scenario.items[i].id,
                     qty=units[i],
-                    ref=shipment,
+                    ref=self._orders,
                     note=demand.site,
                 )
             )
-        if np.isnan(self.ready_at[d]):
-            self.ready_at[d] = now + depot.lead_time_min
-            self.log.add(
-                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
-            )
-        if depot.tier == "township" and depot.township_id != place.township_id:
+            self.queue[d].append(Order(self._orders, demand, i, units[i], max(now, self.ready_at[d])))
+        if depot.tier == "township" and depot.township_id != demand.township_id:
             cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
             self.log.add(
                 Event(
@@ -297,102 +297,102 @@ class ReliefSystem:
                     place=place.id,
                     depot=depot.id,
                     qty=sum(units.values()),
-                    ref=shipment,
                     value=float(cost),
+                    note=demand.site,
                 )
             )
-        packed = pack(units, depot.truck_capacity, self.initial, self.initial_first)
-        return [Load(d, demand, items, prio, shipment) for items, prio in packed]
+        self.work[d].succeed()
+        self.work[d] = self.env.event()
 
     # ---- trucks --------------------------------------------------------------------------
-    def _deliver(self, load: Load):
+    def _truck(self, d: int, truck: str):
+        """One truck of depot `d`: take the next load, deliver it, come back, repeat."""
         env, log = self.env, self.log
-        depot = self.scenario.depots[load.depot]
-        place = self.scenario.places[load.demand.village]
-        site = load.demand.site
-        items = self.scenario.items
-        wait = self.ready_at[load.depot] - env.now
-        if wait > 0:
-            yield env.timeout(wait)
-        asked = env.now
-        with self.trucks[load.depot].request(priority=load.priority) as req:
-            yield req
-            truck_no = heapq.heappop(self.free_trucks[load.depot])
-            truck = f"{depot.id}/truck{truck_no + 1}"
+        depot = self.scenario.depots[d]
+        places, items = self.scenario.places, self.scenario.items
+        while True:
+            while not self.queue[d]:
+                yield self.work[d]
+            if self.ready_at[d] > env.now:  # a reserve ships only after its lead time
+                yield env.timeout(self.ready_at[d] - env.now)
+                continue  # another truck may have taken the work meanwhile
+            site, taken = next_load(self.queue[d], depot.truck_capacity, self.initial, self.initial_first)
+            for order, q in taken:
+                order.units -= q
+            self.queue[d] = [o for o in self.queue[d] if o.units > 0]
+            self._loads += 1
+            load = self._loads
+            node = taken[0][0].demand.node
+            first = places[taken[0][0].demand.village].id  # marks the outbound leg in truck events
             started = env.now
+            waited = started - min(o.since_min for o, _ in taken)
             log.add(
                 Event(
                     started,
                     EventKind.TRUCK_ASSIGNED,
                     subject=truck,
-                    place=place.id,
+                    place=first,
                     depot=depot.id,
-                    ref=load.shipment,
-                    value=started - asked,
+                    ref=load,
+                    value=waited,
                     note=site,
                 )
             )
             yield env.timeout(depot.load_min)
-            for i, q in load.items:
+            for order, q in taken:
                 log.add(
                     Event(
                         env.now,
                         EventKind.SHIPMENT_LOADED,
                         subject=truck,
-                        place=place.id,
+                        place=places[order.demand.village].id,
                         depot=depot.id,
-                        item=items[i].id,
+                        item=items[order.item].id,
                         qty=q,
-                        ref=load.shipment,
+                        ref=load,
                         note=site,
                     )
                 )
-            planned = self.roads.minutes(depot.node, load.demand.node)
             log.add(
                 Event(
                     env.now,
                     EventKind.SHIPMENT_DEPARTED,
                     subject=truck,
-                    place=place.id,
+                    place=first,
                     depot=depot.id,
-                    ref=load.shipment,
-                    value=planned,
+                    ref=load,
+                    value=self.roads.minutes(depot.node, node),
                     note=site,
                 )
             )
-            yield from self.roads.drive(
-                depot.node, load.demand.node, *self._road_log(truck, place.id, load.shipment)
-            )
+            yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
             yield env.timeout(self.scenario.unload_min)
-            for i, q in load.items:
+            for order, q in taken:
                 log.add(
                     Event(
                         env.now,
                         EventKind.SHIPMENT_DELIVERED,
                         subject=truck,
-                        place=place.id,
+                        place=places[order.demand.village].id,
                         depot=depot.id,
-                        item=items[i].id,
+                        item=items[order.item].id,
                         qty=q,
-                        ref=load.shipment,
+                        ref=load,
                         note=site,
                     )
                 )
-            load.demand.delivered_units += sum(q for _, q in load.items)
-            yield from self.roads.drive(
-                load.demand.node, depot.node, *self._road_log(truck, None, load.shipment)
-            )
+                order.demand.delivered_units += q
+            yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
             log.add(
                 Event(
                     env.now,
                     EventKind.TRUCK_RETURNED,
                     subject=truck,
                     depot=depot.id,
-                    ref=load.shipment,
+                    ref=load,
                     value=float(env.now - started),
                 )
             )
-            heapq.heappush(self.free_trucks[load.depot], truck_no)
 
     def _road_log(self, truck: str, place: str | None, shipment: int):
         node_ids = self.scenario.road.node_ids

@@ -123,7 +123,7 @@ class RepairCrews:
                 work = self.repair_min[choice]
                 self.log.add(Event(env.now, EventKind.REPAIR_STARTED, subject=team, ref=choice, value=work))
                 yield env.timeout(work)
-                if roads.is_cut(choice):
-                    roads.set_factor(choice, 1.0)
+                if roads.is_cut(choice):  # log first: the reopening's consequences follow it
                     self.log.add(Event(env.now, EventKind.ROAD_REPAIRED, subject=team, ref=choice))
+                    roads.set_factor(choice, 1.0)
             self.taken.discard(choice)

@@ -29,6 +29,7 @@ class Site:
 
     key: str  # the village's place id, or the shelter id
     node: int
+    township_id: str  # where the site is: its township's point serves it first
     people: int
 
 
@@ -39,37 +40,34 @@ class ShelterSystem:
         self.roads = roads
         self.log = log
         place_index = scenario.place_index()
-        self.shelters = [
-            (
-                s.id,
-                scenario.places[place_index[s.place_id]].node,
-                math.floor(s.area_m2 / settings.m2_per_person),
-            )
-            for s in scenario.shelters
-        ]
+        self.shelters = []  # (id, node, township, capacity in people)
+        for sh in scenario.shelters:
+            where = scenario.places[place_index[sh.place_id]]
+            capacity = math.floor(sh.area_m2 / settings.m2_per_person)
+            self.shelters.append((sh.id, where.node, where.township_id, capacity))
         self.occupancy = [0] * len(self.shelters)
 
     def admit(self, village: int, people: int) -> list[Site]:
         """Place `people` displaced from `village`; returns where they are (people > 0 only)."""
         place = self.scenario.places[village]
         if not self.settings.use or not self.shelters or people == 0:
-            return [Site(place.id, place.node, people)] if people else []
+            return [Site(place.id, place.node, place.township_id, people)] if people else []
         row = self.roads.out_row(place.node)
         order = sorted(
             (float(row.dist[node]), k)
-            for k, (_, node, _) in enumerate(self.shelters)
+            for k, (_, node, _, _) in enumerate(self.shelters)
             if row.dist[node] <= self.settings.max_travel_min
         )
         sites, left, now = [], people, self.roads.env.now
         for _, k in order:
-            sid, node, capacity = self.shelters[k]
+            sid, node, town, capacity = self.shelters[k]
             room = capacity - self.occupancy[k]
             if room <= 0:
                 continue
             taken = min(room, left)
             self.occupancy[k] += taken
             left -= taken
-            sites.append(Site(sid, node, taken))
+            sites.append(Site(sid, node, town, taken))
             self.log.add(
                 Event(
                     now,
@@ -85,5 +83,5 @@ class ShelterSystem:
             if left == 0:
                 break
         if left:
-            sites.append(Site(place.id, place.node, left))
+            sites.append(Site(place.id, place.node, place.township_id, left))
         return sites

@@ -45,6 +45,7 @@ class World:
     log: EventLog
     roads: RoadState
     relief: ReliefSystem
+    crews: RepairCrews
     disaster: Disaster
     horizon_min: float
 
@@ -103,7 +104,7 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         env, scenario, roads, relief, REPAIR_POLICIES[settings.policy.repair], log, settings.hazard.onset_min
     )
     env.process(unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log))
-    return World(env, log, roads, relief, disaster, settings.run.horizon_min)
+    return World(env, log, roads, relief, crews, disaster, settings.run.horizon_min)
 
 
 def unfold(
@@ -150,8 +151,8 @@ def unfold(
             )
         elif isinstance(what, tuple) and what[0] == "clear":
             if roads.is_cut(what[1]):
-                roads.set_factor(what[1], 1.0)
                 log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                roads.set_factor(what[1], 1.0)
         elif hasattr(what, "edge"):
             factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
             log.add(
@@ -279,7 +280,8 @@ def report(
             said[site.key] = (people, need)
             total += people
             if any(delta):
-                relief.receive(Report(village, site.key, site.node, people - before_people, delta))
+                new_people = people - before_people
+                relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
         log.add(
             Event(
                 env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1

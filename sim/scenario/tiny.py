@@ -79,8 +79,13 @@ def tiny() -> ScenarioFiles:
         "licence": "CC0-1.0",
         "crs": "EPSG:4326",
         "stylised": True,
-        "zones": {"river": ["T1", "T2"], "north": ["T1"], "south": ["T2"], "hills": ["T2"],
-                  "all": ["C", "T1", "T2"]},
+        "zones": {
+            "river": ["T1", "T2"],
+            "north": ["T1"],
+            "south": ["T2"],
+            "hills": ["T2"],
+            "all": ["C", "T1", "T2"],
+        },
         "defaults": {
             "snap_tolerance_km": 0.5,
             "unload_min": 15,
