@@ -278,6 +278,8 @@ def read_mapping(path: str | None, crs: str | None) -> Mapping:
             problems.append(Problem(label, type(loaded).__name__, "must be a mapping of keys to values"))
         elif isinstance(loaded, dict):
             tree = loaded
+        if problems:
+            raise InputError(problems, heading="the places mapping is not valid")
     for key in tree:
         if key not in MAPPING_KEYS:
             problems.append(
@@ -285,7 +287,7 @@ def read_mapping(path: str | None, crs: str | None) -> Mapping:
             )
     fields = dict(DEFAULT_FIELDS)
     for src, dst in _dict(tree, "fields", label, problems).items():
-        if dst not in FIELDS:
+        if not isinstance(dst, str) or dst not in FIELDS:
             problems.append(Problem(f"{label} key fields.{src}", dst, f"must be one of {', '.join(FIELDS)}"))
         else:
             fields.pop(str(src), None)
@@ -892,7 +894,7 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
     if place_layers:
         texts["places.csv"] = csv_text(
             COLUMNS["places.csv"],
-            [{**p, "lon": round(p["lon"], 7), "lat": round(p["lat"], 7)} for p in places],
+            [{**p, "lon": f"{p['lon']:.7f}", "lat": f"{p['lat']:.7f}"} for p in places],
         )
     for table, rows in tables.items():
         texts[table] = csv_text(COLUMNS[table], rows)
@@ -913,8 +915,8 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
             "crs": p["crs"],
             "lon_in": p.get("lon_in", p["lon"]),
             "lat_in": p.get("lat_in", p["lat"]),
-            "lon": round(p["lon"], 7),
-            "lat": round(p["lat"], 7),
+            "lon": f"{p['lon']:.7f}",
+            "lat": f"{p['lat']:.7f}",
             "node_id": p["node_id"],
             "snap_km": p["snap_km"],
             "place_id": p["place_id"],

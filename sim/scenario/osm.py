@@ -471,7 +471,7 @@ def import_osm(
     }
     info["km_read_by_class"] = {k: round(v, 3) for k, v in graph.stats["km_read_by_class"].items()}
     node_rows = [
-        {"node_id": nid, "lon": float(x), "lat": float(y)}
+        {"node_id": nid, "lon": f"{x:.7f}", "lat": f"{y:.7f}"}  # OSM stores 7 decimals (1 cm)
         for nid, x, y in zip(graph.node_ids, graph.lon, graph.lat, strict=True)
     ]
     edge_rows = [
