@@ -119,13 +119,9 @@ def read_csv(
     `ignore_unknown` skips columns not in `columns` (a GIS export carries many).
     """
     reader = _reader(path, problems, label)
-    if reader is None:
-        return []
-    header = next(reader, None)
+    header = _header(reader, problems, label) if reader is not None else []
     if not header:
-        problems.append(Problem(label, "", "file is empty: the first line must name the columns"))
         return []
-    header = [h.strip() for h in header]
     spec = {c.name: c for c in columns}
     if ignore_unknown:
         spec.update({h: Column(h, text, required=False, allow_empty=True) for h in header if h not in spec})
@@ -204,16 +200,18 @@ def _reader(path: Path, problems: list[Problem], label: str):
     return csv.reader(io.StringIO(content, newline=""))
 
 
-def read_header(path: Path, problems: list[Problem], label: str) -> list[str]:
-    """The column names of `path` (stripped), or [] with a problem appended."""
-    reader = _reader(path, problems, label)
-    if reader is None:
-        return []
+def _header(reader, problems: list[Problem], label: str) -> list[str]:
     header = next(reader, None)
     if not header:
         problems.append(Problem(label, "", "file is empty: the first line must name the columns"))
         return []
     return [h.strip() for h in header]
+
+
+def read_header(path: Path, problems: list[Problem], label: str) -> list[str]:
+    """The column names of `path` (stripped), or [] with a problem appended."""
+    reader = _reader(path, problems, label)
+    return _header(reader, problems, label) if reader is not None else []
 
 
 def check_unique(rows: list[Row], key: str, label: str, problems: list[Problem]) -> None:
