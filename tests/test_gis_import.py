@@ -128,7 +128,7 @@ def test_one_places_layer_with_kind_values(helsinki: Path, tmp_path: Path, capsy
 def test_gcj02_layer_lands_where_the_wgs84_one_does(tmp_path: Path):
     """Points given in GCJ-02 convert back onto the WGS84 road nodes they were made from.
     (Chinese offsets apply only inside China, so this uses a small road net made there.)"""
-    from test_osm_import import write_osm
+    from tests.test_osm_import import write_osm
 
     nodes = {i + 1: (116.39 + 0.001 * (i % 10), 39.90 + 0.001 * (i // 10)) for i in range(40)}
     ways = [([r * 10 + c + 1 for c in range(10)], {"highway": "residential"}) for r in range(4)]

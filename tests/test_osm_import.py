@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import helsinki_pbf
 
 from sim import scenario
 from sim.cli import main
 from sim.scenario import osm, roads
+from tests.conftest import helsinki_pbf, settings_for, simulate_checked
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -172,8 +172,12 @@ def test_real_extract_import_osm_places_validate_run(tmp_path: Path, capsys):
 
     assert main(["validate", "--dir", str(folder)]) == 0
     assert "is valid" in capsys.readouterr().out
-    out = tmp_path / "run"
     run = ["run", f"scenario.dir={folder}", "scenario.name=helsinki", "hazard.footprint.zone=all"]
+    settings = settings_for(*run[1:], "hazard.report_delay_min=0")
+    log = simulate_checked(scen, settings, rep=0)  # every invariant holds on the real roads
+    delivered = [r for r in log.rows if r.kind == "shipment_delivered"]
+    assert delivered and {r.place for r in delivered} <= {p.id for p in scen.villages()}
+    out = tmp_path / "run"
     assert main([*run, "run.reps=3", f"hydra.run.dir={out}"]) == 0
     reps = pd.read_csv(out / "reps.csv")
     assert len(reps) == 3 and (reps["delivered_units"] > 0).all() and (reps["displaced_people"] > 0).all()
