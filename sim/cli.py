@@ -135,6 +135,16 @@ def print_summary(summary, settings) -> None:
                 f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
                 f"{share_txt:<32}{holds_txt:<30}"
             )
+    causes = [r for r in summary.to_dict("records") if r["kind"] == "late_cause"]
+    if causes:
+        print("\nlate villages by cause (share of late villages, pooled over replications):")
+        names = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+        print(f"  {'target':<22}" + "".join(f"{c:>14}" for c in names))
+        first_case = causes[0]["case"]
+        for name in settings.targets:
+            shares = [rows[(first_case, f"{name}_late_share_{c}")]["mean"] for c in names]
+            print(f"  {name:<22}" + "".join(f"{_pct(x):>14}" for x in shares))
+    print()
     for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
         r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
         if r:

@@ -7,8 +7,10 @@ Each check returns a list of human-readable violations (empty = holds):
   loaded that was not reserved;
 - every truck is idle or on one task, never two at once, and returns before it
   is assigned again;
-- every reported need ends delivered, short (no stock anywhere reachable), or
-  still under way at the horizon, and never more than needed is delivered.
+- every reported need ends allocated (then delivered or under way at the horizon),
+  short (no stock anywhere), or deferred (waiting for a road to stock) — never more
+  allocated than reported, never more delivered than allocated;
+- no shelter holds more people than its capacity.
 """
 
 from __future__ import annotations
@@ -76,7 +78,13 @@ def trucks_one_task(rows: Sequence[Event]) -> list[str]:
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
             busy[e.subject] = e.ref
-        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED, EventKind.SHIPMENT_DELIVERED):
+        elif e.kind in (
+            EventKind.SHIPMENT_LOADED,
+            EventKind.SHIPMENT_DEPARTED,
+            EventKind.SHIPMENT_DELIVERED,
+            EventKind.TRUCK_REROUTED,
+            EventKind.TRUCK_HELD,
+        ):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
         elif e.kind is EventKind.TRUCK_RETURNED and busy.pop(e.subject, None) != e.ref:
@@ -102,14 +110,33 @@ def demand_accounted(rows: Sequence[Event]) -> list[str]:
             delivered[key] += e.qty
     bad = []
     for key in set(need) | set(allocated) | set(delivered):
-        if allocated[key] + short[key] != need[key]:
-            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} != need {need[key]}")
+        if allocated[key] + short[key] > need[key]:  # the rest waits for a road (deferred)
+            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} > need {need[key]}")
         if delivered[key] > allocated[key]:
             bad.append(f"{key}: delivered {delivered[key]} > allocated {allocated[key]}")
     return bad
 
 
-def check_all(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_person: float) -> list[str]:
+    capacity = {s.id: int(s.area_m2 // m2_per_person) for s in scenario.shelters}
+    held: dict[str, int] = defaultdict(int)
+    bad = []
+    for e in rows:
+        if e.kind is EventKind.SHELTER_ARRIVED:
+            held[e.subject] += e.qty
+            if held[e.subject] > capacity[e.subject] or held[e.subject] != e.value:
+                bad.append(
+                    f"t={e.t_min}: shelter {e.subject} holds {held[e.subject]} "
+                    f"(logged {e.value}), capacity {capacity[e.subject]}"
+                )
+    return bad
+
+
+def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
-        time_order(rows) + stock_conservation(rows, scenario) + trucks_one_task(rows) + demand_accounted(rows)
+        time_order(rows)
+        + stock_conservation(rows, scenario)
+        + trucks_one_task(rows)
+        + demand_accounted(rows)
+        + shelters_within_capacity(rows, scenario, m2_per_person)
     )

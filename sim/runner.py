@@ -40,6 +40,7 @@ class CaseResult:
     events: pd.DataFrame | None
     villages: pd.DataFrame
     reps: pd.DataFrame
+    shelters: pd.DataFrame
     rep_seconds: list[float] = field(default_factory=list)
 
 
@@ -57,22 +58,24 @@ def run_case(
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseResult:
     preflight(scenario, settings)
-    event_frames, village_frames, facts, seconds = [], [], [], []
+    event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
     n = settings.run.reps
     for rep in range(n):
         started = time.perf_counter()
         rows = world.simulate(scenario, settings, rep).rows
         village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
         facts.append({"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)})
+        shelter_rows += [(case, rep, *row) for row in tables.shelter_rows(rows)]
         if settings.run.keep_events:
             event_frames.append(tables.events_frame(rows, case, rep))
         seconds.append(time.perf_counter() - started)
         if progress is not None:
             progress(rep + 1, n)
-    villages = pd.concat(village_frames, ignore_index=True)
+    villages = metrics.add_late_causes(pd.concat(village_frames, ignore_index=True), settings.targets)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
-    return CaseResult(case, events, villages, reps, seconds)
+    shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
+    return CaseResult(case, events, villages, reps, shelters, seconds)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -145,14 +148,15 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in summary.to_dict("records"):
-        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}})
+        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}, "late_causes": {}})
         entry = {
             k: (None if isinstance(v, float) and v != v else v)
             for k, v in row.items()
             if k not in ("case", "measure", "kind")
             and not (isinstance(v, float) and v != v and k in ("deadline_h", "required_share"))
         }
-        (case["targets"] if row["kind"] == "target" else case["kpis"])[row["measure"]] = entry
+        section = {"target": "targets", "late_cause": "late_causes"}.get(row["kind"], "kpis")
+        case[section][row["measure"]] = entry
     return out
 
 
@@ -161,6 +165,9 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
     _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
     _atomic_write(
         out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
+    )
+    _atomic_write(
+        out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
     )
     if result.events is not None:
         _atomic_write(

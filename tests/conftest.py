@@ -18,12 +18,21 @@ from sim.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-# Deterministic tiny demand: 10 % of each village displaced, reported at onset.
+TEST_CONFIGS = ROOT / "tests" / "configs"
+# Deterministic tiny demand: 10 % of each village displaced at onset, reported at once and
+# exactly, people staying in their villages, no road damage (tests/configs/hazard/tenth.yaml).
+EXACT_REPORTS = [
+    "reporting.first_delay_min=0",
+    "reporting.first_delay_sigma=0",
+    "reporting.first_share=1",
+    "reporting.followups=0",
+]
 TINY_EXACT = [
+    f"hydra.searchpath=[file://{TEST_CONFIGS}]",
     "scenario=tiny",
-    "hazard.displaced_share=0.1",
-    "hazard.displaced_share_sd=0",
-    "hazard.report_delay_min=0",
+    "hazard=tenth",
+    "shelters.use=false",
+    *EXACT_REPORTS,
 ]
 
 
@@ -45,7 +54,7 @@ def load_scenario(name: str):
 def simulate_checked(scen, settings: Settings, rep: int = 0) -> EventLog:
     """Run one replication and assert every invariant on its event log."""
     log = world.simulate(scen, settings, rep)
-    problems = invariants.check_all(log.rows, scen)
+    problems = invariants.check_all(log.rows, scen, settings.shelters.m2_per_person)
     assert not problems, "invariants broken:\n" + "\n".join(problems[:20])
     return log
 
