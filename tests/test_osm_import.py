@@ -172,8 +172,13 @@ def test_real_extract_import_osm_places_validate_run(tmp_path: Path, capsys):
 
     assert main(["validate", "--dir", str(folder)]) == 0
     assert "is valid" in capsys.readouterr().out
-    run = ["run", f"scenario.dir={folder}", "scenario.name=helsinki", "hazard.footprint.zone=all"]
-    settings = settings_for(*run[1:], "hazard.report_delay_min=0")
+    run = [
+        "run",
+        f"scenario.dir={folder}",
+        "scenario.name=helsinki",
+        "hazard.events.flood.footprint.zone=all",
+    ]
+    settings = settings_for(*run[1:])
     log = simulate_checked(scen, settings, rep=0)  # every invariant holds on the real roads
     delivered = [r for r in log.rows if r.kind == "shipment_delivered"]
     assert delivered and {r.place for r in delivered} <= {p.id for p in scen.villages()}

@@ -631,5 +631,5 @@ NEXT_STEPS = """## Finishing this scenario
 3. Add `teams.csv` rows if you model teams, and `zones:` in `scenario.yaml` for hazard
    footprints (`all` lists every township after the places import).
 4. `drsim validate --dir {out}`
-5. `drsim run scenario.dir={out} scenario.name=NAME hazard.footprint.zone=all`
+5. `drsim run scenario.dir={out} scenario.name=NAME hazard.events.flood.footprint.zone=all`
 """
