@@ -459,7 +459,7 @@ def _check_places(rows: list[Row], label: str, problems: list[Problem]) -> None:
                     f"a {r['kind']} belongs to itself: must be {r['place_id']}",
                 )
             )
-    if rows and not any(r["kind"] == "village" for r in rows):
+    if not any(r["kind"] == "village" for r in rows):
         problems.append(Problem(label, "no village rows", "a scenario needs at least one village"))
 
 
