@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.settings import CostSettings, TargetSettings
+from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
 CLASS_COLUMN = {
@@ -59,12 +59,14 @@ def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -
     return (mean, mean - half, mean + half)
 
 
-def target_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def target_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Per (case, rep): each target's share of displaced people served in time, and whether it holds."""
     hit = villages[villages["displaced"] > 0]
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
     total = hit.groupby(KEYS)["displaced"].sum()
     for name, target in targets.items():
+        if target.measure != "relief_complete":
+            continue  # ems_response targets: sim.ems_metrics.ems_target_shares
         done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
         served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
         share = (served / total).reindex(out.index)

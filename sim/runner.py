@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics, tables
+from sim import ems_metrics, ems_tables, metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -41,6 +41,8 @@ class CaseResult:
     villages: pd.DataFrame
     reps: pd.DataFrame
     rep_seconds: list[float] = field(default_factory=list)
+    calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
+    hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
 
 
 def preflight(scenario: Scenario, settings: Settings) -> None:
@@ -58,12 +60,19 @@ def run_case(
 ) -> CaseResult:
     preflight(scenario, settings)
     event_frames, village_frames, facts, seconds = [], [], [], []
+    call_frames, hospital_frames = [], []
     n = settings.run.reps
+    horizon = settings.run.horizon_min
     for rep in range(n):
         started = time.perf_counter()
         rows = world.simulate(scenario, settings, rep).rows
         village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
-        facts.append({"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)})
+        calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, horizon, case, rep)
+        call_frames.append(calls)
+        hospital_frames.append(beds)
+        facts.append(
+            {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
+        )
         if settings.run.keep_events:
             event_frames.append(tables.events_frame(rows, case, rep))
         seconds.append(time.perf_counter() - started)
@@ -71,8 +80,11 @@ def run_case(
             progress(rep + 1, n)
     villages = pd.concat(village_frames, ignore_index=True)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
+    calls = pd.concat(call_frames, ignore_index=True)
+    reps = ems_metrics.add_ems(reps, calls, settings.targets, settings.run.horizon_h, settings.ems.warmup_h)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
-    return CaseResult(case, events, villages, reps, seconds)
+    hospitals = pd.concat(hospital_frames, ignore_index=True)
+    return CaseResult(case, events, villages, reps, seconds, calls, hospitals)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -166,6 +178,11 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
         _atomic_write(
             out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
         )
+    for name, frame in (("calls", result.calls), ("hospitals", result.hospitals)):
+        if frame is not None:
+            _atomic_write(
+                out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
+            )
     _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
     _atomic_write(
         out_dir / "summary.json",

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import InputError, Problem
-from sim.units import h_to_min
+from sim.units import MIN_PER_H, h_to_min
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
@@ -49,6 +49,32 @@ class Footprint(_Frozen):
         return self
 
 
+class TriageValues(_Frozen):
+    """One number per triage class: t1 immediate (red), t2 urgent (yellow), t3 delayed (green).
+
+    Named keys, not 1/2/3: Hydra cannot override an integer key from the command line
+    (`hazard.casualties.per_displaced.t1=0.002` works, `...per_displaced.1=` does not)."""
+
+    t1: NonNegFloat = 0.0
+    t2: NonNegFloat = 0.0
+    t3: NonNegFloat = 0.0
+
+    def values(self) -> tuple[float, float, float]:
+        return (self.t1, self.t2, self.t3)
+
+
+class CasualtySettings(_Frozen):
+    """Casualties of a hazard: Poisson counts per displaced person by triage class (none by default)."""
+
+    per_displaced: TriageValues = Field(default_factory=TriageValues)
+    infectious_share: Share = 0.0  # share needing a negative-pressure ambulance and an infectious bed
+    spread_h: NonNegFloat = 0.0  # calls come in uniformly over this many hours after onset
+
+    @property
+    def spread_min(self) -> float:
+        return h_to_min(self.spread_h)
+
+
 class HazardSettings(_Frozen):
     name: str = Field(min_length=1)
     kind: Literal["flood"]
@@ -58,6 +84,7 @@ class HazardSettings(_Frozen):
     displaced_share: Share
     displaced_share_sd: NonNegFloat = 0.0
     report_delay_min: NonNegFloat = 0.0
+    casualties: CasualtySettings = Field(default_factory=lambda: CasualtySettings())
 
     @property
     def onset_min(self) -> float:
@@ -112,14 +139,100 @@ class RunSettings(_Frozen):
         return h_to_min(self.horizon_h)
 
 
+# --- Medical emergency system (issue 4) -------------------------------------------------------
+
+TARGET_MEASURES = ("relief_complete", "ems_response")
+MAX_AMBULANCES = 10_000  # far beyond any county's fleet; stops a typo from exhausting memory
+
+
+class EmsTargetSettings(_Frozen):
+    """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
+
+    measure: Literal["ems_response"]
+    limit_min: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    triage: list[Literal[1, 2, 3]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    area: Literal["all", "urban", "rural"] = "all"
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        """The per-call limit in hours, for tables that list every target's deadline."""
+        return self.limit_min / MIN_PER_H
+
+
+AnyTarget = Annotated[TargetSettings | EmsTargetSettings, Field(discriminator="measure")]
+
+
+class EmsSettings(_Frozen):
+    """Ambulances, calls and hospitals (configs/ems/). mode=mmc is the queueing check mode:
+    one station, zero travel, no scene or hospital stage, `servers` ambulances, Poisson calls."""
+
+    mode: Literal["county", "mmc"]
+    dispatch: str = Field(min_length=1)  # a name in sim.model.ems_policies.DISPATCH_POLICIES
+    hospital: str = Field(min_length=1)  # a name in sim.model.ems_policies.HOSPITAL_POLICIES
+    reserve_for_red: int = Field(ge=0, le=MAX_AMBULANCES)
+    reserve_negative_pressure: bool
+    when_all_busy: Literal["queue", "divert"]
+    dispatch_delay_min: NonNegFloat
+    scene_min: NonNegFloat
+    scene_cv: NonNegFloat
+    handover_min: NonNegFloat
+    decon_min: NonNegFloat
+    stay_h: TriageValues
+    general_bed_occupancy_at_onset: Share
+    infectious_bed_occupancy_at_onset: Share
+    routine_calls_per_1000_per_day: NonNegFloat
+    routine_hour_profile: list[NonNegFloat] = Field(min_length=24, max_length=24)
+    onset_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    routine_triage_shares: TriageValues
+    routine_infectious_share: Share
+    # check mode only (mode: mmc); null in county mode
+    servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = None
+    calls_per_h: PositiveFloat | None = None
+    service_mean_min: PositiveFloat | None = None
+    service_dist: Literal["exponential", "lognormal", "deterministic"] = "exponential"
+    service_cv: PositiveFloat = 1.0
+    warmup_h: NonNegFloat = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EmsSettings:
+        check_keys = ("servers", "calls_per_h", "service_mean_min")
+        if self.mode == "mmc":
+            missing = [k for k in check_keys if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"mode mmc needs {', '.join('ems.' + k for k in missing)}")
+        else:
+            given = [k for k in check_keys if getattr(self, k) is not None]
+            if given:
+                raise ValueError(
+                    f"{', '.join('ems.' + k for k in given)} only apply to the check mode "
+                    "(scenario=mmc); a county's fleet comes from its ems_stations.csv"
+                )
+        if sum(self.routine_hour_profile) <= 0:
+            raise ValueError("ems.routine_hour_profile needs at least one positive hour")
+        if abs(sum(self.routine_triage_shares.values()) - 1.0) > 1e-9:
+            raise ValueError("ems.routine_triage_shares t1 + t2 + t3 must add up to 1")
+        return self
+
+    @property
+    def warmup_min(self) -> float:
+        return h_to_min(self.warmup_h)
+
+    def stay_min(self, triage: int) -> float:
+        return h_to_min(self.stay_h.values()[triage - 1])
+
+
 class Settings(_Frozen):
     scenario: ScenarioSettings
     hazard: HazardSettings
     policy: PolicySettings
-    targets: dict[str, TargetSettings] = Field(min_length=1)
+    targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings
     costs: CostSettings
     run: RunSettings
+    ems: EmsSettings
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -133,7 +246,10 @@ class Settings(_Frozen):
 
 
 def _problem(err: Any) -> Problem:
-    loc = ".".join(str(part) for part in err["loc"])
+    parts = list(err["loc"])
+    if len(parts) > 3 and parts[0] == "targets" and parts[2] in TARGET_MEASURES:
+        del parts[2]  # pydantic names the union member; the user wrote targets.NAME.KEY
+    loc = ".".join(str(part) for part in parts)
     kind = err["type"]
     if kind == "extra_forbidden":
         rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"

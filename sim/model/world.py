@@ -2,8 +2,9 @@
 
 Covers the run lifecycle in one place (after desmod): draw the disaster from
 its own random streams, build the relief system, start the command centre,
-run until the horizon. Leaves out: ambulances, teams and helicopters (later
-issues add their systems here, each beside relief).
+run until the horizon; the medical emergency system (sim/model/ems.py) runs
+beside relief. Leaves out: teams and helicopters (later issues add their
+systems here, each beside relief).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import simpy
 
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
-from sim.model import hazards
+from sim.model import casualties, ems, hazards
 from sim.model.policies import RELIEF_POLICIES
 from sim.model.relief import ReliefSystem
 from sim.rng import Streams
@@ -30,6 +31,7 @@ class World:
     log: EventLog
     relief: ReliefSystem
     horizon_min: float
+    ems: ems.EmsSystem | None = None
 
     def run(self) -> EventLog:
         self.env.run(until=self.horizon_min)
@@ -38,7 +40,7 @@ class World:
 
 def check(scenario: Scenario, settings: Settings) -> list[Problem]:
     """Everything about this settings-scenario pair that would stop a run, found before it starts."""
-    problems = hazards.check(scenario, settings.hazard)
+    problems = hazards.check(scenario, settings.hazard) + ems.check(scenario, settings.ems)
     if settings.policy.relief not in RELIEF_POLICIES:
         problems.append(
             Problem(
@@ -49,6 +51,8 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
         )
     classes = {it.cls for it in scenario.items}
     for name, target in settings.targets.items():
+        if target.measure != "relief_complete":
+            continue
         if target.item_class != "all" and target.item_class not in classes:
             problems.append(
                 Problem(
@@ -64,6 +68,11 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     env = simpy.Environment()
     needs = hazards.draw_needs(scenario, settings.hazard, streams(hazards.DISPLACED_STREAM))
     onset = settings.hazard.onset_min
+    hurt = casualties.draw_casualties(
+        scenario, settings.hazard, needs, streams(casualties.CASUALTY_STREAM)
+    )
+    # Built before the displaced rows are logged: its rows at minute 0 keep the log in time order.
+    medical = ems.build(env, scenario, settings.ems, hurt, settings.run.horizon_min, streams, log)
     for vn in needs:
         log.add(
             Event(onset, EventKind.PEOPLE_DISPLACED, place=scenario.places[vn.place].id, qty=vn.displaced)
@@ -77,7 +86,7 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         initial_first=settings.policy.load_order == "initial_first",
     )
     env.process(command_centre(env, relief, needs))
-    return World(env, log, relief, settings.run.horizon_min)
+    return World(env, log, relief, settings.run.horizon_min, medical)
 
 
 def command_centre(

@@ -1,0 +1,565 @@
+"""Medical emergency system: ambulance stations, the fleet, 120 calls and hospitals.
+
+Covers: stations (centre, sub-centres, stations) with regular and negative-pressure
+ambulances; routine calls that keep arriving during the disaster (Poisson by
+village population with an hour-of-day profile) on top of the hazard's
+casualties (triage classes; infectious or contaminated cases need a
+negative-pressure ambulance and an infectious bed); dispatch by a named pure
+policy (sim/model/ems_policies.py); calls that find no suitable ambulance wait in
+a priority queue (triage class, then call time) or, with `when_all_busy=divert`,
+are lost. The job cycle: dispatch delay (call taking and turn-out), drive from the
+station, scene time, drive to the hospital chosen by a named policy (a bed is
+promised when the ambulance leaves the scene; if every suitable hospital is full
+the ambulance waits at the nearest for a bed), handover, decontamination after an
+infectious transport, drive back to the station, where the ambulance is free
+again. Beds free when a patient's stay ends.
+
+The check mode (ems.mode=mmc) runs the same dispatcher, queue and fleet with one
+station, zero travel and a single service stage: an M/G/c queue (with divert,
+M/G/c/c) to hold against Erlang C and B.
+
+Leaves out: dispatching an ambulance that is on its way back (it is free only at
+its station); relocation of idle ambulances to cover empty areas; several
+patients per ambulance; calls that need no transport (treat and release on
+scene) except when no hospital can be reached; crew shifts and breakdowns;
+emergency-department capacity (only ward beds are counted); inter-hospital
+transfers and helicopters (the air issue).
+
+Randomness: call times, places, triage and infectious draws come from
+"ems.routine_calls" (the check mode: "ems.check.calls"); scene or service times
+are drawn per call, in call order, from "ems.service.routine" and
+"ems.service.casualty" (check mode: "ems.check.service"), all before the run. So a
+call's needs never depend on dispatch decisions, and cases with a different fleet
+or policy see the same calls (common random numbers).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.errors import Problem
+from sim.events import Event, EventKind, EventLog
+from sim.model.demand import TRIAGE_CLASSES, Casualty
+from sim.model.ems_policies import (
+    DISPATCH_POLICIES,
+    HOSPITAL_POLICIES,
+    CallView,
+    DispatchPolicy,
+    FleetView,
+    HospitalPolicy,
+    HospitalView,
+    PatientView,
+)
+from sim.scenario import Scenario
+from sim.scenario.roads import travel_table
+from sim.settings import EmsSettings
+from sim.units import MIN_PER_H
+
+ROUTINE_STREAM = "ems.routine_calls"
+SERVICE_STREAM = {"routine": "ems.service.routine", "casualty": "ems.service.casualty"}
+CHECK_CALL_STREAM = "ems.check.calls"
+CHECK_SERVICE_STREAM = "ems.check.service"
+BED_KINDS = ("general", "infectious")
+NO_BED = "emergency"  # a patient treated in the emergency department and released
+
+
+@dataclass(frozen=True)
+class CallBook:
+    """Every call of one replication in call order (plain lists: fast to index per call)."""
+
+    at_min: list[float]
+    place: list[int]  # index into scenario.places
+    triage: list[int]  # 1 immediate (red), 2 urgent (yellow), 3 delayed (green)
+    infectious: list[bool]
+    casualty: list[bool]  # a hazard casualty (else a routine call)
+    work_min: list[float]  # scene minutes; in the check mode the whole service time
+
+    def __len__(self) -> int:
+        return len(self.at_min)
+
+
+# --- drawing the calls (before the run, from their own streams) -----------------------------
+
+
+def service_times(rng: np.random.Generator, n: int, dist: str, mean: float, cv: float) -> np.ndarray:
+    """n service (or scene) times with the given mean: exponential, lognormal with coefficient of
+    variation `cv`, or deterministic. A lognormal with cv 0 is deterministic."""
+    if dist == "exponential":
+        return rng.exponential(mean, n)
+    if dist == "deterministic" or cv == 0:
+        return np.full(n, float(mean))
+    if dist == "lognormal":
+        sigma2 = math.log1p(cv * cv)
+        return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), n)
+    raise ValueError(f"unknown service distribution {dist!r}")
+
+
+def _poisson_times(rng: np.random.Generator, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Arrival times of a Poisson process with rate `rates[i]` (per minute) on [breaks[i], breaks[i+1]).
+
+    Given the count, the points of a Poisson process are independent with density proportional
+    to the rate, so: draw the count, then map sorted uniforms through the inverse of the
+    cumulative rate (piecewise linear)."""
+    cum = np.concatenate([[0.0], np.cumsum(rates * np.diff(breaks))])
+    n = int(rng.poisson(cum[-1]))
+    u = np.sort(rng.random(n)) * cum[-1]
+    seg = np.clip(np.searchsorted(cum, u, side="right") - 1, 0, len(rates) - 1)
+    return breaks[seg] + (u - cum[seg]) / rates[seg]
+
+
+def routine_arrivals(scenario: Scenario, ems: EmsSettings, horizon_min: float, rng: np.random.Generator):
+    """Routine calls on [0, horizon): (at_min, place, triage, infectious) arrays, in time order."""
+    villages = [i for i, p in enumerate(scenario.places) if p.kind == "village" and p.population > 0]
+    people = np.array([scenario.places[i].population for i in villages], dtype=float)
+    per_min = people.sum() / 1000.0 * ems.routine_calls_per_1000_per_day / (24 * MIN_PER_H)
+    if per_min <= 0 or horizon_min <= 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+    profile = np.array(ems.routine_hour_profile, dtype=float)
+    profile = profile / profile.mean()
+    # Segments start at onset and at every change of clock hour until the horizon.
+    first = (math.floor(ems.onset_clock_h) + 1 - ems.onset_clock_h) * MIN_PER_H
+    breaks = np.unique(np.concatenate([[0.0], np.arange(first, horizon_min, MIN_PER_H), [horizon_min]]))
+    hours = np.floor(ems.onset_clock_h + breaks[:-1] / MIN_PER_H).astype(np.int64) % 24
+    rates = per_min * profile[hours]
+    rates = np.where(rates > 0, rates, 1e-300)  # a silent hour keeps its (empty) segment
+    at = _poisson_times(rng, breaks, rates)
+    n = len(at)
+    place = np.array(villages, dtype=np.int64)[rng.choice(len(villages), size=n, p=people / people.sum())]
+    triage = rng.choice(np.array(TRIAGE_CLASSES), size=n, p=np.array(ems.routine_triage_shares.values()))
+    infectious = rng.random(n) < ems.routine_infectious_share
+    return at, place, triage, infectious
+
+
+def county_calls(
+    scenario: Scenario,
+    ems: EmsSettings,
+    casualties: Sequence[Casualty],
+    horizon_min: float,
+    streams,
+) -> CallBook:
+    """Routine calls and the hazard's casualties on [0, horizon), merged in call order.
+
+    Same-minute calls: routine before casualty, then in drawing order (a stable sort)."""
+    at_r, place_r, triage_r, inf_r = routine_arrivals(scenario, ems, horizon_min, streams(ROUTINE_STREAM))
+    cas = [c for c in casualties if c.at_min < horizon_min]
+    scene = {
+        source: service_times(streams(SERVICE_STREAM[source]), n, "lognormal", ems.scene_min, ems.scene_cv)
+        for source, n in (("routine", len(at_r)), ("casualty", len(cas)))
+    }
+    at = np.concatenate([at_r, [c.at_min for c in cas]])
+    order = np.argsort(at, kind="stable")
+    return CallBook(
+        at_min=at[order].tolist(),
+        place=np.concatenate([place_r, [c.place for c in cas]]).astype(np.int64)[order].tolist(),
+        triage=np.concatenate([triage_r, [c.triage for c in cas]]).astype(np.int64)[order].tolist(),
+        infectious=np.concatenate([inf_r, [c.infectious for c in cas]]).astype(bool)[order].tolist(),
+        casualty=np.concatenate([np.zeros(len(at_r), bool), np.ones(len(cas), bool)])[order].tolist(),
+        work_min=np.concatenate([scene["routine"], scene["casualty"]])[order].tolist(),
+    )
+
+
+def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams) -> CallBook:
+    """The check mode's calls: Poisson at ems.calls_per_h, all immediate, none infectious."""
+    assert ems.calls_per_h is not None and ems.service_mean_min is not None
+    rate = ems.calls_per_h / MIN_PER_H
+    at = _poisson_times(streams(CHECK_CALL_STREAM), np.array([0.0, horizon_min]), np.array([rate]))
+    n = len(at)
+    work = service_times(
+        streams(CHECK_SERVICE_STREAM), n, ems.service_dist, ems.service_mean_min, ems.service_cv
+    )
+    return CallBook(
+        at_min=at.tolist(),
+        place=[place] * n,
+        triage=[1] * n,
+        infectious=[False] * n,
+        casualty=[False] * n,
+        work_min=work.tolist(),
+    )
+
+
+# --- the fleet, the roads it uses, the hospitals ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ambulance:
+    id: str  # "STATION/ambK"
+    station: int  # index into scenario.ems_stations
+    negative_pressure: bool
+
+
+def fleet(scenario: Scenario, ems: EmsSettings) -> list[Ambulance]:
+    """The ambulances, station by station in file order; the first `negative_pressure` of a
+    station's ambulances are its negative-pressure ones. Check mode: `servers` regular
+    ambulances at the one station."""
+    if ems.mode == "mmc":
+        assert ems.servers is not None
+        sid = scenario.ems_stations[0].id
+        return [Ambulance(f"{sid}/amb{k + 1}", 0, False) for k in range(ems.servers)]
+    return [
+        Ambulance(f"{st.id}/amb{k + 1}", s, k < st.negative_pressure)
+        for s, st in enumerate(scenario.ems_stations)
+        for k in range(st.ambulances)
+    ]
+
+
+class EmsRoads:
+    """Every drive time the EMS uses, in one place: the hazards issue swaps these lookups for
+    the live road state (damage, repair). Static for now: csgraph tables built once."""
+
+    def __init__(self, scenario: Scenario, ambulances: Sequence[Ambulance]):
+        place_index = scenario.place_index()
+        self.station_node = np.array(
+            [scenario.places[place_index[s.place_id]].node for s in scenario.ems_stations], dtype=np.int64
+        )
+        self.hospital_node = np.array(
+            [scenario.places[place_index[h.place_id]].node for h in scenario.hospitals], dtype=np.int64
+        )
+        self.out_station, self.back_station = travel_table(scenario.road.time_min, self.station_node)
+        _, self.back_hospital = travel_table(scenario.road.time_min, self.hospital_node)
+        amb_station = np.array([a.station for a in ambulances], dtype=np.int64)
+        # node x ambulance, so one call's row is a contiguous view
+        self._amb_to_node = np.ascontiguousarray(self.out_station[amb_station].T)
+
+    def ambulances_to(self, node: int) -> np.ndarray:
+        """Minutes from each ambulance's station to `node` (inf: unreachable)."""
+        return self._amb_to_node[node]
+
+    def to_hospitals(self, node: int) -> np.ndarray:
+        """Minutes from `node` to each hospital."""
+        return self.back_hospital[:, node]
+
+    def hospital_to_station(self, hospital: int, station: int) -> float:
+        return float(self.back_station[station, self.hospital_node[hospital]])
+
+    def node_to_station(self, node: int, station: int) -> float:
+        return float(self.back_station[station, node])
+
+
+def free_beds_at_onset(beds: int, occupancy: float) -> int:
+    return beds - math.floor(beds * occupancy + 0.5)
+
+
+# --- the system ---------------------------------------------------------------------------------
+
+
+class EmsSystem:
+    """The stations, ambulances, dispatch queue and hospitals of one replication."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        ems: EmsSettings,
+        calls: CallBook,
+        log: EventLog,
+        dispatch: DispatchPolicy,
+        hospital: HospitalPolicy,
+    ):
+        self.env = env
+        self.scenario = scenario
+        self.ems = ems
+        self.calls = calls
+        self.log = log
+        self.dispatch = dispatch
+        self.hospital = hospital
+        self.check_mode = ems.mode == "mmc"
+        self.divert = ems.when_all_busy == "divert"
+        self.ambulances = fleet(scenario, ems)
+        n = len(self.ambulances)
+        self.free = np.ones(n, dtype=bool)
+        self.n_free = n
+        free_ro = self.free.view()
+        free_ro.flags.writeable = False
+        negative = np.array([a.negative_pressure for a in self.ambulances], dtype=bool)
+        negative.flags.writeable = False
+        self._fleet_args = (free_ro, negative)
+        self.waiting: list[tuple[int, float, int]] = []  # (triage, call time, call id), sorted
+        self.place_ids = [p.id for p in scenario.places]
+        self.station_ids = [s.id for s in scenario.ems_stations]
+        self.hospital_ids = [h.id for h in scenario.hospitals]
+        self._call_views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
+        self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
+        if self.check_mode:
+            self.roads = None
+            self._no_travel = np.zeros(n)
+            self._no_travel.flags.writeable = False
+        else:
+            self.roads = EmsRoads(scenario, self.ambulances)
+        self.beds, self.bed_pool = self._hospitals(scenario, ems)
+        for a in self.ambulances:
+            log.add(
+                Event(
+                    0.0,
+                    EventKind.AMBULANCE_STATIONED,
+                    subject=a.id,
+                    depot=self.station_ids[a.station],
+                    value=float(a.negative_pressure),
+                )
+            )
+        env.process(self._arrivals())
+
+    def _hospitals(self, scenario: Scenario, ems: EmsSettings):
+        """Beds per kind (capacity arrays) and a SimPy container of free beds per hospital and kind."""
+        capacity = {
+            "general": np.array([h.beds - h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
+            "infectious": np.array([h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
+        }
+        occupancy = {
+            "general": ems.general_bed_occupancy_at_onset,
+            "infectious": ems.infectious_bed_occupancy_at_onset,
+        }
+        pools: dict[str, list[simpy.Container]] = {kind: [] for kind in BED_KINDS}
+        for h, hid in enumerate(self.hospital_ids):
+            for kind in BED_KINDS:
+                beds = int(capacity[kind][h])
+                free = free_beds_at_onset(beds, occupancy[kind])
+                pools[kind].append(simpy.Container(self.env, capacity=max(beds, 1), init=free))
+                self.log.add(
+                    Event(
+                        0.0,
+                        EventKind.HOSPITAL_BEDS_COUNTED,
+                        depot=hid,
+                        item=kind,
+                        qty=free,
+                        value=float(beds),
+                    )
+                )
+        for kind in BED_KINDS:
+            capacity[kind].flags.writeable = False
+        return capacity, pools
+
+    # --- calls and dispatch ---------------------------------------------------------------
+
+    def _arrivals(self) -> Iterator[simpy.Event]:
+        env = self.env
+        for k, at in enumerate(self.calls.at_min):
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            self._receive(k)
+
+    def _receive(self, k: int) -> None:
+        calls = self.calls
+        place = self.place_ids[calls.place[k]]
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.CALL_RECEIVED,
+                place=place,
+                item="casualty" if calls.casualty[k] else "routine",
+                qty=calls.triage[k],
+                ref=k,
+                value=1.0 if calls.infectious[k] else 0.0,
+            )
+        )
+        if self.n_free and self._try_dispatch(k):
+            return
+        if self.divert:
+            self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
+        else:
+            bisect.insort(self.waiting, (calls.triage[k], calls.at_min[k], k))
+
+    def _to_scene(self, k: int) -> np.ndarray:
+        if self.roads is None:
+            return self._no_travel
+        return self.roads.ambulances_to(self.scenario.places[self.calls.place[k]].node)
+
+    def _try_dispatch(self, k: int) -> bool:
+        """Ask the policy for an ambulance for call k; start the job if it names one."""
+        to_scene = self._to_scene(k)
+        view = FleetView(
+            *self._fleet_args, to_scene, self.ems.reserve_negative_pressure, self.ems.reserve_for_red
+        )
+        a = self.dispatch(self._call_views[(self.calls.triage[k], self.calls.infectious[k])], view)
+        if a is None:
+            return False
+        if not self.free[a]:
+            raise RuntimeError(f"dispatch policy chose busy ambulance {self.ambulances[a].id}")
+        self.free[a] = False
+        self.n_free -= 1
+        amb = self.ambulances[a]
+        drive = float(to_scene[a])
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.AMBULANCE_DISPATCHED,
+                subject=amb.id,
+                place=self.place_ids[self.calls.place[k]],
+                depot=self.station_ids[amb.station],
+                ref=k,
+                value=drive,
+            )
+        )
+        self.env.process(self._job(a, k, drive))
+        return True
+
+    def _serve_waiting(self) -> None:
+        """Offer the free ambulances to the waiting calls, highest priority first."""
+        waiting = self.waiting
+        i = 0
+        while i < len(waiting) and self.n_free:
+            if self._try_dispatch(waiting[i][2]):
+                del waiting[i]
+            else:
+                i += 1
+
+    # --- the job cycle ---------------------------------------------------------------------
+
+    def _job(self, a: int, k: int, drive: float) -> Iterator[simpy.Event]:
+        env, log, calls = self.env, self.log, self.calls
+        amb = self.ambulances[a]
+        started = env.now
+        place = self.place_ids[calls.place[k]]
+        to_scene = self.ems.dispatch_delay_min + drive
+        if to_scene > 0:
+            yield env.timeout(to_scene)
+        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
+        yield env.timeout(calls.work_min[k])
+        if not self.check_mode:
+            yield from self._transport(amb, k, place)
+        log.add(
+            Event(
+                env.now,
+                EventKind.AMBULANCE_RETURNED,
+                subject=amb.id,
+                depot=self.station_ids[amb.station],
+                ref=k,
+                value=env.now - started,
+            )
+        )
+        self.free[a] = True
+        self.n_free += 1
+        if self.waiting:
+            self._serve_waiting()
+
+    def _transport(self, amb: Ambulance, k: int, place: str) -> Iterator[simpy.Event]:
+        """Scene -> hospital -> handover (-> decontamination) -> station."""
+        env, log, calls, roads = self.env, self.log, self.calls, self.roads
+        assert roads is not None
+        node = self.scenario.places[calls.place[k]].node
+        infectious = calls.infectious[k]
+        stay = self.stay_min[calls.triage[k] - 1]
+        kind = "infectious" if infectious else "general"
+        to_hospital = roads.to_hospitals(node)
+        free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
+        h = self.hospital(PatientView(infectious, stay > 0), HospitalView(to_hospital, self.beds[kind], free))
+        if h is None:
+            log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
+            yield env.timeout(roads.node_to_station(node, amb.station))
+            return
+        hid = self.hospital_ids[h]
+        drive = float(to_hospital[h])
+        log.add(
+            Event(
+                env.now,
+                EventKind.AMBULANCE_LEFT_SCENE,
+                subject=amb.id,
+                place=place,
+                depot=hid,
+                ref=k,
+                value=drive,
+            )
+        )
+        # The bed is promised now (the crew phones ahead); a full hospital queues the request.
+        bed = self.bed_pool[kind][h].get(1) if stay > 0 else None
+        yield env.timeout(drive)
+        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
+        if bed is not None:
+            yield bed
+        yield env.timeout(self.ems.handover_min)
+        log.add(
+            Event(
+                env.now,
+                EventKind.PATIENT_ADMITTED,
+                subject=amb.id,
+                place=place,
+                depot=hid,
+                item=kind if bed is not None else NO_BED,
+                qty=1 if bed is not None else 0,
+                ref=k,
+            )
+        )
+        if bed is not None and math.isfinite(stay):
+            env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
+        if infectious:
+            yield env.timeout(self.ems.decon_min)
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.AMBULANCE_DECONTAMINATED,
+                    subject=amb.id,
+                    ref=k,
+                    value=self.ems.decon_min,
+                )
+            )
+        yield env.timeout(roads.hospital_to_station(h, amb.station))
+
+    def _discharge(self, h: int, kind: str, k: int) -> None:
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.PATIENT_DISCHARGED,
+                depot=self.hospital_ids[h],
+                item=kind,
+                qty=1,
+                ref=k,
+            )
+        )
+        self.bed_pool[kind][h].put(1)
+
+
+# --- building and checking -----------------------------------------------------------------------
+
+
+def check(scenario: Scenario, ems: EmsSettings) -> list[Problem]:
+    """Problems with using these EMS settings on `scenario`, found before a run."""
+    problems = []
+    if ems.dispatch not in DISPATCH_POLICIES:
+        problems.append(
+            Problem(
+                "config key ems.dispatch",
+                ems.dispatch,
+                f"unknown policy; choose one of {', '.join(DISPATCH_POLICIES)}",
+            )
+        )
+    if ems.hospital not in HOSPITAL_POLICIES:
+        problems.append(
+            Problem(
+                "config key ems.hospital",
+                ems.hospital,
+                f"unknown policy; choose one of {', '.join(HOSPITAL_POLICIES)}",
+            )
+        )
+    if ems.mode == "mmc" and len(scenario.ems_stations) != 1:
+        problems.append(
+            Problem(
+                f"{scenario.dir}/ems_stations.csv",
+                len(scenario.ems_stations),
+                "the check mode (ems.mode=mmc) needs a scenario with exactly one station (scenario=mmc)",
+            )
+        )
+    return problems
+
+
+def build(
+    env: simpy.Environment,
+    scenario: Scenario,
+    ems: EmsSettings,
+    casualties: Sequence[Casualty],
+    horizon_min: float,
+    streams,
+    log: EventLog,
+) -> EmsSystem:
+    if ems.mode == "mmc":
+        place = scenario.place_index()[scenario.ems_stations[0].place_id]
+        calls = check_calls(ems, horizon_min, place, streams)
+    else:
+        calls = county_calls(scenario, ems, casualties, horizon_min, streams)
+    return EmsSystem(
+        env, scenario, ems, calls, log, DISPATCH_POLICIES[ems.dispatch], HOSPITAL_POLICIES[ems.hospital]
+    )
