@@ -203,6 +203,8 @@ class EmsSettings(_Frozen):
             missing = [k for k in check_keys if getattr(self, k) is None]
             if missing:
                 raise ValueError(f"mode mmc needs {', '.join('ems.' + k for k in missing)}")
+            if self.dispatch_delay_min != 0:
+                raise ValueError("mode mmc has no dispatch delay (ems.dispatch_delay_min must be 0)")
         else:
             given = [k for k in check_keys if getattr(self, k) is not None]
             if given:

@@ -59,9 +59,8 @@ def suitable(call: CallView, fleet: FleetView) -> np.ndarray:
 
 
 def _nearest(ok: np.ndarray, minutes: np.ndarray) -> int | None:
-    if not ok.any():
-        return None
-    return int(np.where(ok, minutes, np.inf).argmin())
+    k = int(np.where(ok, minutes, np.inf).argmin())  # first of equal minimums: lowest index
+    return k if ok[k] else None
 
 
 def nearest_free(call: CallView, fleet: FleetView) -> int | None:
