@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import InputError, Problem
 from sim.units import MIN_PER_H, h_to_min
@@ -189,34 +197,45 @@ class EmsSettings(_Frozen):
     routine_triage_shares: TriageValues
     routine_infectious_share: Share
     # check mode only (mode: mmc); null in county mode
-    servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = None
-    calls_per_h: PositiveFloat | None = None
-    service_mean_min: PositiveFloat | None = None
+    servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
+    calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
+    service_mean_min: PositiveFloat | None = Field(None, validate_default=True)
     service_dist: Literal["exponential", "lognormal", "deterministic"] = "exponential"
     service_cv: PositiveFloat = 1.0
     warmup_h: NonNegFloat = 0.0
 
-    @model_validator(mode="after")
-    def _consistent(self) -> EmsSettings:
-        check_keys = ("servers", "calls_per_h", "service_mean_min")
-        if self.mode == "mmc":
-            missing = [k for k in check_keys if getattr(self, k) is None]
-            if missing:
-                raise ValueError(f"mode mmc needs {', '.join('ems.' + k for k in missing)}")
-            if self.dispatch_delay_min != 0:
-                raise ValueError("mode mmc has no dispatch delay (ems.dispatch_delay_min must be 0)")
-        else:
-            given = [k for k in check_keys if getattr(self, k) is not None]
-            if given:
-                raise ValueError(
-                    f"{', '.join('ems.' + k for k in given)} only apply to the check mode "
-                    "(scenario=mmc); a county's fleet comes from its ems_stations.csv"
-                )
-        if sum(self.routine_hour_profile) <= 0:
-            raise ValueError("ems.routine_hour_profile needs at least one positive hour")
-        if abs(sum(self.routine_triage_shares.values()) - 1.0) > 1e-9:
-            raise ValueError("ems.routine_triage_shares t1 + t2 + t3 must add up to 1")
-        return self
+    @field_validator("servers", "calls_per_h", "service_mean_min")
+    @classmethod
+    def _check_mode_only(cls, value: Any, info: ValidationInfo) -> Any:
+        mode = info.data.get("mode")
+        if mode == "mmc" and value is None:
+            raise ValueError("the check mode (ems.mode=mmc, scenario=mmc) needs a value")
+        if mode == "county" and value is not None:
+            raise ValueError(
+                "only applies to the check mode (scenario=mmc); a county's fleet comes from ems_stations.csv"
+            )
+        return value
+
+    @field_validator("dispatch_delay_min")
+    @classmethod
+    def _no_delay_in_check_mode(cls, value: float, info: ValidationInfo) -> float:
+        if info.data.get("mode") == "mmc" and value != 0:
+            raise ValueError("must be 0 in the check mode (ems.mode=mmc has no dispatch delay)")
+        return value
+
+    @field_validator("routine_hour_profile")
+    @classmethod
+    def _some_hour(cls, value: list[float]) -> list[float]:
+        if sum(value) <= 0:
+            raise ValueError("needs at least one positive hour")
+        return value
+
+    @field_validator("routine_triage_shares")
+    @classmethod
+    def _shares_add_up(cls, value: TriageValues) -> TriageValues:
+        if abs(sum(value.values()) - 1.0) > 1e-9:
+            raise ValueError("t1 + t2 + t3 must add up to 1")
+        return value
 
     @property
     def warmup_min(self) -> float:
