@@ -175,3 +175,19 @@ def test_every_hospital_full_the_ambulance_waits_for_a_bed():
     ]
     discharged = [(e.t_min, e.ref) for e in rows if e.kind is EventKind.PATIENT_DISCHARGED]
     assert discharged == [(160, 0), (235, 1)]
+
+
+def test_reserve_for_red_keeps_the_last_ambulance_for_an_immediate_call():
+    # reserve_for_red=1: a green call takes an ambulance only while 2 or more are free.
+    # 0: green V1 at 0 -> amb1 (2 free). 1: green V2 at 1 -> waits (1 free, kept back).
+    # 2: red V3 at 2 -> amb2 at once: on scene 2 + 3 + 60 = 65.
+    rows, _ = run_calls(
+        [(0, "V1", 3, False, 20), (1, "V2", 3, False, 20), (2, "V3", 1, False, 20)],
+        "ems.dispatch=reserve_for_red",
+        "ems.reserve_for_red=1",
+    )
+    dispatched = [(e.t_min, e.ref, e.subject) for e in rows if e.kind is EventKind.AMBULANCE_DISPATCHED]
+    # amb1 is back at 142 (0+3+52+20+52+15) with 1 free: the green call still waits; amb2 is back
+    # at 2+3+60+20+60+15 = 160, two are free, and the waiting green call goes at 160.
+    assert dispatched == [(0, 0, "S_C/amb1"), (2, 2, "S_C/amb2"), (160, 1, "S_C/amb1")]
+    assert times(rows, 2)[1] == (65, "ambulance_arrived_scene", "S_C/amb2")

@@ -283,7 +283,9 @@ class EmsSystem:
         self.place_ids = [p.id for p in scenario.places]
         self.station_ids = [s.id for s in scenario.ems_stations]
         self.hospital_ids = [h.id for h in scenario.hospitals]
-        self._call_views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
+        views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
+        self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
+        self._fleet_views: dict[int, FleetView] = {}  # by scene node; see roads_changed
         self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
         if self.check_mode:
             self.roads = None
@@ -364,18 +366,27 @@ class EmsSystem:
         else:
             bisect.insort(self.waiting, (calls.triage[k], calls.at_min[k], k))
 
-    def _to_scene(self, k: int) -> np.ndarray:
-        if self.roads is None:
-            return self._no_travel
-        return self.roads.ambulances_to(self.scenario.places[self.calls.place[k]].node)
+    def _fleet_view(self, k: int) -> FleetView:
+        """The dispatcher's view of the fleet for call k. Its arrays are views that follow the
+        fleet, so one view per scene node is built once and kept (until roads_changed)."""
+        node = -1 if self.roads is None else self.scenario.places[self.calls.place[k]].node
+        view = self._fleet_views.get(node)
+        if view is None:
+            to_scene = self._no_travel if self.roads is None else self.roads.ambulances_to(node)
+            view = FleetView(
+                *self._fleet_args, to_scene, self.ems.reserve_negative_pressure, self.ems.reserve_for_red
+            )
+            self._fleet_views[node] = view
+        return view
+
+    def roads_changed(self) -> None:
+        """Call when drive times change (the live road state): dispatch views are rebuilt."""
+        self._fleet_views.clear()
 
     def _try_dispatch(self, k: int) -> bool:
         """Ask the policy for an ambulance for call k; start the job if it names one."""
-        to_scene = self._to_scene(k)
-        view = FleetView(
-            *self._fleet_args, to_scene, self.ems.reserve_negative_pressure, self.ems.reserve_for_red
-        )
-        a = self.dispatch(self._call_views[(self.calls.triage[k], self.calls.infectious[k])], view)
+        view = self._fleet_view(k)
+        a = self.dispatch(self._call_view[k], view)
         if a is None:
             return False
         if not self.free[a]:
@@ -383,7 +394,7 @@ class EmsSystem:
         self.free[a] = False
         self.n_free -= 1
         amb = self.ambulances[a]
-        drive = float(to_scene[a])
+        drive = float(view.to_scene_min[a])
         self.log.add(
             Event(
                 self.env.now,

@@ -47,32 +47,31 @@ class HospitalView:
     free_beds: np.ndarray  # beds of that kind free now (not taken, not promised to an ambulance)
 
 
-def suitable(call: CallView, fleet: FleetView) -> np.ndarray:
-    """Free ambulances that may take this call and can reach it."""
+def free_for(call: CallView, fleet: FleetView) -> np.ndarray:
+    """Free ambulances that may take this call (reachable or not)."""
     if call.infectious:
-        ok = fleet.free & fleet.negative_pressure
-    elif fleet.reserve_negative_pressure:
-        ok = fleet.free & ~fleet.negative_pressure
-    else:
-        ok = fleet.free
-    return ok & np.isfinite(fleet.to_scene_min)
+        return fleet.free & fleet.negative_pressure
+    if fleet.reserve_negative_pressure:
+        return fleet.free & ~fleet.negative_pressure
+    return fleet.free
 
 
 def _nearest(ok: np.ndarray, minutes: np.ndarray) -> int | None:
-    k = int(np.where(ok, minutes, np.inf).argmin())  # first of equal minimums: lowest index
-    return k if ok[k] else None
+    """The index of the smallest finite `minutes` where `ok`; ties: lowest index; None if none."""
+    k = int(np.where(ok, minutes, np.inf).argmin())
+    return k if ok[k] and minutes[k] < np.inf else None
 
 
 def nearest_free(call: CallView, fleet: FleetView) -> int | None:
     """The suitable free ambulance with the shortest drive; None = the call waits."""
-    return _nearest(suitable(call, fleet), fleet.to_scene_min)
+    return _nearest(free_for(call, fleet), fleet.to_scene_min)
 
 
 def reserve_for_red(call: CallView, fleet: FleetView) -> int | None:
     """nearest_free, but a yellow or green call waits while only `reserve_for_red` suitable
-    ambulances are free: the last crews are kept for immediate (red) calls."""
-    ok = suitable(call, fleet)
-    if call.triage > 1 and int(ok.sum()) <= fleet.reserve_for_red:
+    ambulances are free (and can reach it): the last crews are kept for immediate (red) calls."""
+    ok = free_for(call, fleet)
+    if call.triage > 1 and int((ok & np.isfinite(fleet.to_scene_min)).sum()) <= fleet.reserve_for_red:
         return None
     return _nearest(ok, fleet.to_scene_min)
 
