@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from sim.settings import EmsTargetSettings
+from sim.units import MIN_PER_H
 
 KEYS = ["case", "rep"]
 GROUPS = {"": None, "_t1": ("triage", 1), "_t2": ("triage", 2), "_t3": ("triage", 3)}
@@ -84,7 +85,7 @@ def ems_target_shares(
     for name, target in targets.items():
         if not isinstance(target, EmsTargetSettings):
             continue
-        limit_h = target.limit_min / 60.0
+        limit_h = target.limit_min / MIN_PER_H
         mask = (
             calls["triage"].isin(target.triage)
             & (calls["received_at_h"] >= warmup_h)
@@ -136,7 +137,7 @@ def mmc_theory(servers: int, calls_per_h: float, service_mean_min: float, divert
 
     Queue: P(wait) = Erlang C and mean wait = C x mean service / (c - a) (exponential service
     only). Divert: loss share = Erlang B, for any service distribution (insensitivity)."""
-    load = calls_per_h * service_mean_min / 60.0
+    load = calls_per_h * service_mean_min / MIN_PER_H
     if divert:
         return {"ems_diverted_share": erlang_b(servers, load)}
     if load >= servers:  # no steady state: the queue grows without bound
