@@ -46,7 +46,7 @@ class EventKind(StrEnum):
     AMBULANCE_DISPATCHED = "ambulance_dispatched"  # subject, place, depot station, value = drive min
     AMBULANCE_ARRIVED_SCENE = "ambulance_arrived_scene"  # subject, place
     AMBULANCE_LEFT_SCENE = "ambulance_left_scene"  # subject, place, depot hospital, value = drive min
-    PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no reachable hospital
+    PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no hospital can take them
     AMBULANCE_ARRIVED_HOSPITAL = "ambulance_arrived_hospital"  # subject, depot hospital
     PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, item bed kind, qty beds taken (0|1)
     PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, item bed kind, qty 1

@@ -56,6 +56,7 @@ from sim.model.ems_policies import (
     HospitalView,
     PatientView,
 )
+from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.scenario.roads import travel_table
 from sim.settings import EmsSettings
@@ -113,7 +114,9 @@ def _poisson_times(rng: np.random.Generator, breaks: np.ndarray, rates: np.ndarr
     return breaks[seg] + (u - cum[seg]) / rates[seg]
 
 
-def routine_arrivals(scenario: Scenario, ems: EmsSettings, horizon_min: float, rng: np.random.Generator):
+def routine_arrivals(
+    scenario: Scenario, ems: EmsSettings, horizon_min: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Routine calls on [0, horizon): (at_min, place, triage, infectious) arrays, in time order."""
     villages = [i for i, p in enumerate(scenario.places) if p.kind == "village" and p.population > 0]
     people = np.array([scenario.places[i].population for i in villages], dtype=float)
@@ -141,7 +144,7 @@ def county_calls(
     ems: EmsSettings,
     casualties: Sequence[Casualty],
     horizon_min: float,
-    streams,
+    streams: Streams,
 ) -> CallBook:
     """Routine calls and the hazard's casualties on [0, horizon), merged in call order.
 
@@ -164,7 +167,7 @@ def county_calls(
     )
 
 
-def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams) -> CallBook:
+def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams: Streams) -> CallBook:
     """The check mode's calls: Poisson at ems.calls_per_h, all immediate, none infectious."""
     assert ems.calls_per_h is not None and ems.service_mean_min is not None
     rate = ems.calls_per_h / MIN_PER_H
@@ -587,7 +590,7 @@ def build(
     ems: EmsSettings,
     casualties: Sequence[Casualty],
     horizon_min: float,
-    streams,
+    streams: Streams,
     log: EventLog,
 ) -> EmsSystem:
     if ems.mode == "mmc":

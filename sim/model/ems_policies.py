@@ -4,7 +4,9 @@ Pure functions from a read-only snapshot to a decision, chosen by name in the
 registries at the bottom (`ems.dispatch=reserve_for_red`). No SimPy, no clock, no
 side effects; the model (sim/model/ems.py) applies the decision. Ties go to the
 lowest index (file order of stations and hospitals), so decisions never depend
-on set or dict order.
+on set or dict order. Leaves out: pre-empting an ambulance already on its way to a
+lower-priority call, sending two ambulances to one call, and choosing a hospital by
+specialty (stroke, burns, trauma centre) rather than by bed kind.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def free_for(call: CallView, fleet: FleetView) -> np.ndarray:
 
 def _nearest(ok: np.ndarray, minutes: np.ndarray) -> int | None:
     """The index of the smallest finite `minutes` where `ok`; ties: lowest index; None if none."""
+    if ok.size == 0:
+        return None
     k = int(np.where(ok, minutes, np.inf).argmin())
     return k if ok[k] and minutes[k] < np.inf else None
 
