@@ -5,6 +5,8 @@
     drsim run --cfg job [overrides...]  print the composed configuration and stop
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
+    drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
+    drsim import-places --out DIR KIND=FILE[::LAYER] ... [--mapping M.yaml] [--crs wgs84|cgcs2000|gcj02|bd09]
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -138,6 +140,18 @@ def print_summary(summary, settings) -> None:
                 f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
                 f"{share_txt:<32}{holds_txt:<30}"
             )
+    causes = [r for r in summary.to_dict("records") if r["kind"] == "late_cause"]
+    if causes:
+        print("\nlate villages by cause (share of late villages, pooled over replications):")
+        names = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+        print(f"  {'target':<22}" + "".join(f"{c:>14}" for c in names))
+        first_case = causes[0]["case"]
+        for name, target in settings.targets.items():
+            if target.measure != "relief_complete":
+                continue
+            shares = [rows[(first_case, f"{name}_late_share_{c}")]["mean"] for c in names]
+            print(f"  {name:<22}" + "".join(f"{_pct(x):>14}" for x in shares))
+    print()
     for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
         r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
         if r:
@@ -324,6 +338,84 @@ def cmd_make_county(args: list[str]) -> int:
     return 0
 
 
+def _parse(parser, args: list[str]):
+    """argparse without its SystemExit: main() turns a usage mistake into exit code 2."""
+    try:
+        return parser.parse_args(args)
+    except SystemExit as exc:
+        raise _ArgparseExit(int(exc.code or 0)) from None
+
+
+class _ArgparseExit(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def cmd_import_osm(args: list[str]) -> int:
+    import argparse
+
+    from sim.scenario import osm
+
+    parser = argparse.ArgumentParser(
+        prog="drsim import-osm",
+        description="Build a scenario's road files from an OpenStreetMap extract (offline).",
+    )
+    parser.add_argument("file", help="an .osm, .osm.bz2 or .osm.pbf extract")
+    parser.add_argument("--out", required=True, help="scenario folder to write, e.g. scenarios/mycounty")
+    parser.add_argument("--bbox", help="W,S,E,N in WGS84 degrees: keep only road inside it")
+    parser.add_argument("--speeds", help="class=km/h,... overriding the defaults (0 drops a class)")
+    parser.add_argument(
+        "--max-edge-km", type=float, default=osm.MAX_EDGE_KM, help="cut road chains about this often"
+    )
+    parser.add_argument("--name", help="scenario name (default: the folder name)")
+    parser.add_argument("--force", action="store_true", help="replace the roads of an existing folder")
+    ns = _parse(parser, args)
+    info = osm.import_osm(
+        ns.file,
+        ns.out,
+        bbox=osm.parse_bbox(ns.bbox),
+        speeds=osm.parse_speeds(ns.speeds),
+        max_edge_km=ns.max_edge_km,
+        name=ns.name,
+        force=ns.force,
+    )
+    print(
+        f"wrote {ns.out}: {info['nodes']:,} road nodes, {info['edges']:,} edges, {info['km']:,.2f} km "
+        f"(read {info['km_read']:,.2f} km; dropped {info['nodes_dropped']:,} nodes and "
+        f"{info['km_dropped']:,.2f} km outside the largest strongly connected part)\n"
+        f"road data {osm.ATTRIBUTION} (ODbL); next: drsim import-places --out {ns.out} ..."
+    )
+    return 0
+
+
+def cmd_import_places(args: list[str]) -> int:
+    import argparse
+
+    from sim.scenario import gis
+
+    parser = argparse.ArgumentParser(
+        prog="drsim import-places",
+        description="Places and facilities from CSV, GeoJSON or GeoPackage layers into a scenario folder.",
+        epilog="KIND is one of: " + ", ".join(gis.LAYER_KINDS),
+    )
+    parser.add_argument("layers", nargs="*", metavar="KIND=FILE[::LAYER]", help="e.g. village=villages.gpkg")
+    parser.add_argument("--out", help="scenario folder made by drsim import-osm")
+    parser.add_argument("--mapping", help="YAML mapping of field names, values, stock columns, per-file CRS")
+    parser.add_argument("--crs", choices=gis.CRS_CHOICES, help="coordinates' system (default wgs84)")
+    parser.add_argument("--print-mapping", action="store_true", help="print the built-in mapping and stop")
+    ns = _parse(parser, args)
+    if ns.print_mapping:
+        print(gis.default_mapping_yaml())
+        return 0
+    if not ns.out or not ns.layers:
+        raise InputError(
+            Problem("command line", " ".join(args), "needs --out DIR and at least one KIND=FILE layer")
+        )
+    report = gis.import_places(ns.out, ns.layers, mapping=ns.mapping, crs=ns.crs)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def _overrides(args: list[str]) -> list[str]:
     out, skip = [], False
     for i, a in enumerate(args):
@@ -361,7 +453,13 @@ def _hydra_multirun(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "validate": cmd_validate, "make-county": cmd_make_county}
+COMMANDS = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "make-county": cmd_make_county,
+    "import-osm": cmd_import_osm,
+    "import-places": cmd_import_places,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -388,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"drsim {args[0]}: {exc.message()}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except _ArgparseExit as exc:  # argparse has printed its usage message
+        return EXIT_BAD_INPUT if exc.code else 0
     except KeyboardInterrupt:
         print("drsim: interrupted", file=sys.stderr)
         return 130

@@ -70,7 +70,7 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
             place = places[e.place]
             calls[e.ref] = {
                 "call_id": e.ref,
-                "source": e.item,
+                "source": e.note,
                 "place_id": e.place,
                 "township_id": place.township_id,
                 "area": "urban" if place.township_id in urban else "rural",
@@ -146,12 +146,12 @@ def _bed_changes(rows: Sequence[Event]):
     changes: list[tuple[float, str, str, int]] = []
     for e in rows:
         if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
-            beds[(e.depot, e.item)] = int(e.value)
-            start[(e.depot, e.item)] = int(e.value) - e.qty
+            beds[(e.depot, e.note)] = int(e.value)
+            start[(e.depot, e.note)] = int(e.value) - e.qty
         elif e.kind is EventKind.PATIENT_ADMITTED and e.qty:
-            changes.append((e.t_min, e.depot, e.item, e.qty))
+            changes.append((e.t_min, e.depot, e.note, e.qty))
         elif e.kind is EventKind.PATIENT_DISCHARGED:
-            changes.append((e.t_min, e.depot, e.item, -e.qty))
+            changes.append((e.t_min, e.depot, e.note, -e.qty))
     return beds, start, changes
 
 

@@ -10,7 +10,8 @@ Rows are plain tuples (fast to append, easy to turn into a table). Columns:
     item     the relief item, or None
     qty      integer units (stock, people), or None
     ref      a reference number (shipment id, EMS call id), or None
-    value    a float (cost in yuan, km, people), or None
+    value    a float (cost in yuan, minutes, a factor), or None
+    note     a short code (severity, cause, triage class, road status), or None
 
 Tie-breaks: rows are appended in the order SimPy runs the processes; SimPy
 orders same-time events by scheduling order, and the model creates processes
@@ -25,33 +26,58 @@ from typing import NamedTuple
 
 
 class EventKind(StrEnum):
-    # demand (the hazard part of the log: never changed by policy or fleet)
-    PEOPLE_DISPLACED = "people_displaced"  # place, qty = displaced people (at onset)
-    NEED_REPORTED = "need_reported"  # place, item, qty = units reported needed
+    # the hazard part of the log: drawn from hazard streams, never changed by policy or fleet
+    HAZARD_STRUCK = "hazard_struck"  # subject event name, note kind, value response grade (1-4) or None
+    VILLAGE_HIT = "village_hit"  # subject event, place, qty affected people, note severity
+    PEOPLE_DISPLACED = "people_displaced"  # subject event, place, qty displaced people
+    POWER_CUT = "power_cut"  # subject event, place lost power and phone
+    ROAD_DAMAGED = "road_damaged"  # subject event, ref edge, note blocked|slowed, value speed factor
+    CASUALTIES_OCCURRED = "casualties_occurred"  # place, qty, note triage class, value infectious count
+    PEOPLE_TRAPPED = "people_trapped"  # place, qty, note rescue type
+    NEED_ARISEN = "need_arisen"  # place, item, qty units truly needed by the people at a site (note)
+    # information
+    SITUATION_REPORTED = "situation_reported"  # place, qty displaced reported so far, ref report number
+    NEED_REPORTED = "need_reported"  # place, item, qty = units newly reported needed (increment)
+    # roads
+    ROAD_CLEARED = "road_cleared"  # ref edge reopened by itself (a plume dispersed)
+    ROAD_REPAIRED = "road_repaired"  # subject team, ref edge reopened after repair
+    REPAIR_STARTED = "repair_started"  # subject team, ref edge, value work minutes
+    REPAIR_TEAM_ASSIGNED = "repair_team_assigned"  # subject team, ref edge, value people it reconnects
+    REPAIR_TEAM_IDLED = "repair_team_idled"  # subject team back to idle (nothing reachable to repair)
+    PLACE_ISOLATED = "place_isolated"  # place no longer reachable by road from any depot
+    PLACE_RECONNECTED = "place_reconnected"  # place reachable again
+    # shelters
+    SHELTER_ARRIVED = "shelter_arrived"  # subject shelter, place village, qty people
+    SHELTER_FULL = "shelter_full"  # subject shelter, no room left
     # relief stock and shipments
     CONTRACT_ACTIVATED = "contract_activated"  # depot, value = ready at (min)
     RELIEF_ALLOCATED = "relief_allocated"  # depot, place, item, qty reserved, ref = shipment
-    RELIEF_SHORT = "relief_short"  # place, item, qty that no reachable depot could cover
+    RELIEF_SHORT = "relief_short"  # place, item, qty no depot holds any more; note site
+    RELIEF_DEFERRED = "relief_deferred"  # place, item, qty waiting for a road to stock; note site
     LATERAL_AID_RECORDED = "lateral_aid_recorded"  # depot lends to another township; value yuan
-    TRUCK_ASSIGNED = "truck_assigned"  # subject truck, depot, ref shipment
+    TRUCK_ASSIGNED = "truck_assigned"  # subject truck, depot, ref shipment, value minutes waited for it
     SHIPMENT_LOADED = "shipment_loaded"  # per item: depot, place, item, qty (on hand -> transit)
     SHIPMENT_DEPARTED = "shipment_departed"  # subject, depot, place, ref, value = travel min
-    SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered)
+    SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered), note site
     TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
+    TRUCK_REROUTED = "truck_rerouted"  # subject truck, place, ref shipment: a cut road ahead; new route
+    TRUCK_HELD = "truck_held"  # subject truck, place, ref shipment: no road at all; waits for a repair
     # medical emergency (sim/model/ems.py): ref = call id throughout; depot = station or hospital
     AMBULANCE_STATIONED = "ambulance_stationed"  # at onset: subject, depot station, value 1 = neg.-pressure
-    HOSPITAL_BEDS_COUNTED = "hospital_beds_counted"  # at onset: depot, item bed kind, qty free, value beds
-    CALL_RECEIVED = "call_received"  # place, qty triage, item routine|casualty, value 1 = infectious
+    HOSPITAL_BEDS_COUNTED = "hospital_beds_counted"  # at onset: depot, note bed kind, qty free, value beds
+    CALL_RECEIVED = "call_received"  # place, qty triage, note routine|casualty, value 1 = infectious
     CALL_DIVERTED = "call_diverted"  # place: no ambulance free and ems.when_all_busy = divert
     AMBULANCE_DISPATCHED = "ambulance_dispatched"  # subject, place, depot station, value = drive min
     AMBULANCE_ARRIVED_SCENE = "ambulance_arrived_scene"  # subject, place
     AMBULANCE_LEFT_SCENE = "ambulance_left_scene"  # subject, place, depot hospital, value = drive min
     PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no hospital can take them
     AMBULANCE_ARRIVED_HOSPITAL = "ambulance_arrived_hospital"  # subject, depot hospital
-    PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, item bed kind, qty beds taken (0|1)
-    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, item bed kind, qty 1
+    PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, note bed kind, qty beds taken (0|1)
+    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, note bed kind, qty 1
     AMBULANCE_DECONTAMINATED = "ambulance_decontaminated"  # subject, value = minutes
     AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
+    AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
+    AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
 
 
 class Event(NamedTuple):
@@ -64,6 +90,7 @@ class Event(NamedTuple):
     qty: int | None = None
     ref: int | None = None
     value: float | None = None
+    note: str | None = None
 
 
 EVENT_COLUMNS = Event._fields
@@ -89,3 +116,16 @@ class EventLog:
     def of_kind(self, *kinds: EventKind) -> list[Event]:
         wanted = set(kinds)
         return [e for e in self.rows if e.kind in wanted]
+
+
+HAZARD_KINDS = frozenset(
+    {
+        EventKind.HAZARD_STRUCK,
+        EventKind.VILLAGE_HIT,
+        EventKind.PEOPLE_DISPLACED,
+        EventKind.POWER_CUT,
+        EventKind.ROAD_DAMAGED,
+        EventKind.CASUALTIES_OCCURRED,
+        EventKind.PEOPLE_TRAPPED,
+    }
+)

@@ -7,8 +7,10 @@ Each check returns a list of human-readable violations (empty = holds):
   loaded that was not reserved;
 - every truck is idle or on one task, never two at once, and returns before it
   is assigned again;
-- every reported need ends delivered, short (no stock anywhere reachable), or
-  still under way at the horizon, and never more than needed is delivered;
+- every reported need ends allocated (then delivered or under way at the horizon),
+  short (no stock anywhere), or deferred (waiting for a road to stock) — never more
+  allocated than reported, never more delivered than allocated;
+- no shelter holds more people than its capacity;
 - every ambulance is idle at its station or on one call, never two, and moves
   through its job in order; infectious calls ride only in negative-pressure ambulances;
 - every call ends served (an ambulance dispatched), diverted, or waiting at the
@@ -81,7 +83,13 @@ def trucks_one_task(rows: Sequence[Event]) -> list[str]:
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
             busy[e.subject] = e.ref
-        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED, EventKind.SHIPMENT_DELIVERED):
+        elif e.kind in (
+            EventKind.SHIPMENT_LOADED,
+            EventKind.SHIPMENT_DEPARTED,
+            EventKind.SHIPMENT_DELIVERED,
+            EventKind.TRUCK_REROUTED,
+            EventKind.TRUCK_HELD,
+        ):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
         elif e.kind is EventKind.TRUCK_RETURNED and busy.pop(e.subject, None) != e.ref:
@@ -107,10 +115,25 @@ def demand_accounted(rows: Sequence[Event]) -> list[str]:
             delivered[key] += e.qty
     bad = []
     for key in set(need) | set(allocated) | set(delivered):
-        if allocated[key] + short[key] != need[key]:
-            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} != need {need[key]}")
+        if allocated[key] + short[key] > need[key]:  # the rest waits for a road (deferred)
+            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} > need {need[key]}")
         if delivered[key] > allocated[key]:
             bad.append(f"{key}: delivered {delivered[key]} > allocated {allocated[key]}")
+    return bad
+
+
+def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_person: float) -> list[str]:
+    capacity = {s.id: int(s.area_m2 // m2_per_person) for s in scenario.shelters}
+    held: dict[str, int] = defaultdict(int)
+    bad = []
+    for e in rows:
+        if e.kind is EventKind.SHELTER_ARRIVED:
+            held[e.subject] += e.qty
+            if held[e.subject] > capacity[e.subject] or held[e.subject] != e.value:
+                bad.append(
+                    f"t={e.t_min}: shelter {e.subject} holds {held[e.subject]} "
+                    f"(logged {e.value}), capacity {capacity[e.subject]}"
+                )
     return bad
 
 
@@ -148,6 +171,9 @@ def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
             if infectious.get(e.ref) and not negative.get(e.subject):
                 bad.append(f"t={e.t_min}: infectious call {e.ref} got regular ambulance {e.subject}")
             job[e.subject] = (e.ref, 0)
+        elif e.kind in (EventKind.AMBULANCE_REROUTED, EventKind.AMBULANCE_HELD):
+            if job.get(e.subject, (None,))[0] != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} it is not on")
         elif e.kind in JOB_STEPS:
             call, last = job.get(e.subject, (None, -1))
             if call != e.ref:
@@ -184,7 +210,7 @@ def hospital_beds(rows: Sequence[Event]) -> list[str]:
     beds: dict[tuple[str, str], int] = {}
     occupied: dict[tuple[str, str], int] = {}
     for e in rows:
-        key = (e.depot, e.item)
+        key = (e.depot, e.note)
         if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
             beds[key] = int(e.value)
             occupied[key] = int(e.value) - e.qty
@@ -200,12 +226,13 @@ def hospital_beds(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
-def check_all(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
         time_order(rows)
         + stock_conservation(rows, scenario)
         + trucks_one_task(rows)
         + demand_accounted(rows)
+        + shelters_within_capacity(rows, scenario, m2_per_person)
         + ambulances_one_job(rows)
         + calls_accounted(rows)
         + hospital_beds(rows)

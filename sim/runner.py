@@ -40,6 +40,7 @@ class CaseResult:
     events: pd.DataFrame | None
     villages: pd.DataFrame
     reps: pd.DataFrame
+    shelters: pd.DataFrame
     rep_seconds: list[float] = field(default_factory=list)
     calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
     hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
@@ -59,7 +60,7 @@ def run_case(
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseResult:
     preflight(scenario, settings)
-    event_frames, village_frames, facts, seconds = [], [], [], []
+    event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
     call_frames, hospital_frames = [], []
     n = settings.run.reps
     horizon = settings.run.horizon_min
@@ -73,18 +74,20 @@ def run_case(
         facts.append(
             {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
         )
+        shelter_rows += [(case, rep, *row) for row in tables.shelter_rows(rows)]
         if settings.run.keep_events:
             event_frames.append(tables.events_frame(rows, case, rep))
         seconds.append(time.perf_counter() - started)
         if progress is not None:
             progress(rep + 1, n)
-    villages = pd.concat(village_frames, ignore_index=True)
+    villages = metrics.add_late_causes(pd.concat(village_frames, ignore_index=True), settings.targets)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
     calls = pd.concat(call_frames, ignore_index=True)
     reps = ems_metrics.add_ems(reps, calls, settings.targets, settings.run.horizon_h, settings.ems.warmup_h)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
+    shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
     hospitals = pd.concat(hospital_frames, ignore_index=True)
-    return CaseResult(case, events, villages, reps, seconds, calls, hospitals)
+    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -157,14 +160,15 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in summary.to_dict("records"):
-        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}})
+        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}, "late_causes": {}})
         entry = {
             k: (None if isinstance(v, float) and v != v else v)
             for k, v in row.items()
             if k not in ("case", "measure", "kind")
             and not (isinstance(v, float) and v != v and k in ("deadline_h", "required_share"))
         }
-        (case["targets"] if row["kind"] == "target" else case["kpis"])[row["measure"]] = entry
+        section = {"target": "targets", "late_cause": "late_causes"}.get(row["kind"], "kpis")
+        case[section][row["measure"]] = entry
     return out
 
 
@@ -173,6 +177,9 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
     _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
     _atomic_write(
         out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
+    )
+    _atomic_write(
+        out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
     )
     if result.events is not None:
         _atomic_write(

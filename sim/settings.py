@@ -46,61 +46,156 @@ class ScenarioSettings(_Frozen):
     road_speed_kmh: dict[str, PositiveFloat] | None = None
 
 
+SEVERITIES = ("low", "medium", "high")
+Severity = Literal["low", "medium", "high"]
+HAZARD_KINDS = ("flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem")
+TRIAGE = ("immediate", "urgent", "delayed")  # triage classes 1 (red), 2 (yellow), 3 (green)
+RESCUE_TYPES = ("water", "collapse", "mountain")
+
+
 class Footprint(_Frozen):
+    """Where a hazard strikes: a named zone, listed townships, or a circle around a centre."""
+
     zone: str | None = None  # a zone named in scenario.yaml `zones:`
-    townships: list[str] | None = None  # or township place ids, listed
+    townships: list[str] | None = None  # township place ids
+    centre_place: str | None = None  # a place id (epicentre, landslide, fire, release point)
+    centre_lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    centre_lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    radius_km: PositiveFloat | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> Footprint:
-        if (self.zone is None) == (self.townships is None):
-            raise ValueError("give exactly one of footprint.zone or footprint.townships")
+        centre = self.centre_place is not None or self.centre_lon is not None or self.centre_lat is not None
+        given = [self.zone is not None, self.townships is not None, centre]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of footprint.zone, footprint.townships or a centre")
+        if centre:
+            if self.centre_place is None and (self.centre_lon is None or self.centre_lat is None):
+                raise ValueError("a centre needs centre_place, or both centre_lon and centre_lat")
+            if self.radius_km is None:
+                raise ValueError("a centre needs radius_km")
+        return self
+
+    @property
+    def has_centre(self) -> bool:
+        return self.centre_place is not None or self.centre_lon is not None
+
+
+class SeverityRates(_Frozen):
+    """What one severity level does to a village, per resident (affected) or per affected person."""
+
+    affected: Share  # share of residents affected
+    displaced: Share  # share of residents displaced (needing relief and shelter); <= affected
+    casualties: dict[Literal["immediate", "urgent", "delayed"], NonNegFloat]  # per affected person
+    trapped: dict[Literal["water", "collapse", "mountain"], NonNegFloat]  # per affected person
+    power_cut: Share  # probability the village loses power and phone (slower reports)
+
+    @model_validator(mode="after")
+    def _displaced_within_affected(self) -> SeverityRates:
+        if self.displaced > self.affected:
+            raise ValueError(f"displaced ({self.displaced}) must not exceed affected ({self.affected})")
         return self
 
 
-class TriageValues(_Frozen):
-    """One number per triage class: t1 immediate (red), t2 urgent (yellow), t3 delayed (green).
+class RoadDamage(_Frozen):
+    """Road damage inside the footprint, by road class (`other` covers classes not listed)."""
 
-    Named keys, not 1/2/3: Hydra cannot override an integer key from the command line
-    (`hazard.casualties.per_displaced.t1=0.002` works, `...per_displaced.1=` does not)."""
+    blocked: dict[str, Share]  # P(an edge is cut), applied per edge at the hit time
+    slowed: dict[str, Share] = Field(default_factory=dict)  # P(slowed), for edges not cut
+    slow_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5  # speed multiplier on slowed edges
+    repair_h: dict[str, PositiveFloat]  # work hours for one road-repair team to reopen a cut edge
+    clears_after_h: PositiveFloat | None = None  # cuts lift by themselves (a plume disperses)
+    scale: NonNegFloat = 1.0  # multiplies every probability: 0 = roads hold, 2 = twice as likely
 
-    t1: NonNegFloat = 0.0
-    t2: NonNegFloat = 0.0
-    t3: NonNegFloat = 0.0
-
-    def values(self) -> tuple[float, float, float]:
-        return (self.t1, self.t2, self.t3)
-
-
-class CasualtySettings(_Frozen):
-    """Casualties of a hazard: Poisson counts per displaced person by triage class (none by default)."""
-
-    per_displaced: TriageValues = Field(default_factory=TriageValues)
-    infectious_share: Share = 0.0  # share needing a negative-pressure ambulance and an infectious bed
-    spread_h: NonNegFloat = 0.0  # calls come in uniformly over this many hours after onset
-
-    @property
-    def spread_min(self) -> float:
-        return h_to_min(self.spread_h)
+    def rate(self, table: dict[str, float], road_class: str) -> float:
+        return min(1.0, self.scale * table.get(road_class, table.get("other", 0.0)))
 
 
-class HazardSettings(_Frozen):
-    name: str = Field(min_length=1)
-    kind: Literal["flood"]
+class Intensity(_Frozen):
+    """Seismic intensity I = a + b*M - c*log10(R + r0), R the epicentral distance in km."""
+
+    a: float
+    b: float
+    c: PositiveFloat
+    r0_km: PositiveFloat
+
+
+class HazardEvent(_Frozen):
+    kind: Literal["flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem"]
     description: str = ""
-    footprint: Footprint
     onset_h: NonNegFloat = 0.0
-    displaced_share: Share
-    displaced_share_sd: NonNegFloat = 0.0
-    report_delay_min: NonNegFloat = 0.0
-    casualties: CasualtySettings = Field(default_factory=lambda: CasualtySettings())
+    rise_h: NonNegFloat = 0.0  # villages are hit spread evenly-at-random over [onset, onset + rise]
+    footprint: Footprint
+    # How a village inside the footprint gets its severity (exactly one, by kind):
+    severity_probs: dict[Severity, Share] | None = None  # area hazards: drawn per village
+    severity_km: dict[Severity, PositiveFloat] | None = None  # circle hazards: within this distance
+    magnitude: Annotated[float, Field(ge=2.0, le=9.5)] | None = None  # earthquake
+    intensity: Intensity | None = None  # earthquake attenuation
+    intensity_bands: dict[Severity, float] | None = None  # minimum intensity of each severity
+    densely_populated: bool = False  # earthquake response grade thresholds are 1 lower there
+    rates: dict[Severity, SeverityRates]
+    road_damage: RoadDamage
+    infectious_share: Share = 0.0  # casualties contaminated or infectious (negative-pressure transport)
+
+    @model_validator(mode="after")
+    def _severity_rule(self) -> HazardEvent:
+        ways = [self.severity_probs is not None, self.severity_km is not None, self.magnitude is not None]
+        if sum(ways) != 1:
+            raise ValueError("give exactly one of severity_probs, severity_km or magnitude")
+        if self.severity_probs is not None and sum(self.severity_probs.values()) > 1 + 1e-9:
+            raise ValueError("severity_probs must sum to at most 1 (the rest is unaffected)")
+        if self.severity_km is not None and not self.footprint.has_centre:
+            raise ValueError("severity_km needs a footprint with a centre and radius_km")
+        if self.magnitude is not None:
+            if self.intensity is None or self.intensity_bands is None:
+                raise ValueError("an earthquake needs intensity and intensity_bands")
+            if not self.footprint.has_centre:
+                raise ValueError("an earthquake needs a footprint centre (the epicentre)")
+        levels = set(self.severity_probs or self.severity_km or self.intensity_bands or {})
+        missing = sorted(levels - set(self.rates), key=SEVERITIES.index)
+        if missing:
+            raise ValueError(
+                f"rates missing for severity {', '.join(missing)} "
+                "(a missing rate is an error, never a silent zero)"
+            )
+        return self
 
     @property
     def onset_min(self) -> float:
         return h_to_min(self.onset_h)
 
 
+class ReportingSettings(_Frozen):
+    """How a village's situation reaches the command centre (first report, then follow-ups)."""
+
+    first_delay_min: NonNegFloat  # median minutes from the hit to the first report
+    first_delay_sigma: NonNegFloat = 0.0  # lognormal spread of that delay
+    cut_off_extra_min: NonNegFloat = 0.0  # added when the village is cut off by road or power
+    first_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0  # share of the truth in the first report
+    followups: int = Field(default=0, ge=0, le=20)  # follow-up reports; the last one is exact
+    followup_every_min: PositiveFloat = 120.0
+
+
+class HazardSettings(_Frozen):
+    name: str = Field(min_length=1)
+    description: str = ""
+    events: dict[str, HazardEvent] = Field(default_factory=dict)  # none = no disaster
+
+    @property
+    def onset_min(self) -> float:
+        """The disaster's onset: the earliest event (targets count from here)."""
+        return min((e.onset_min for e in self.events.values()), default=0.0)
+
+
+class ShelterSettings(_Frozen):
+    use: bool = True  # send displaced people to shelters (else they stay in their village)
+    m2_per_person: PositiveFloat  # capacity = area / this
+    max_travel_min: PositiveFloat  # a shelter farther than this by road is not used
+
+
 class PolicySettings(_Frozen):
     relief: str = Field(min_length=1)  # a name in sim.model.policies.RELIEF_POLICIES
+    repair: str = "most_people_reconnected"  # a name in sim.model.policies.REPAIR_POLICIES
     load_order: Literal["initial_first", "fifo"] = "initial_first"
 
 
@@ -153,6 +248,19 @@ TARGET_MEASURES = ("relief_complete", "ems_response")
 MAX_AMBULANCES = 10_000  # far beyond any county's fleet; stops a typo from exhausting memory
 
 
+class TriageValues(_Frozen):
+    """One number per triage class (the hazard library's names, TRIAGE): immediate (red, 1),
+    urgent (yellow, 2), delayed (green, 3)."""
+
+    immediate: NonNegFloat
+    urgent: NonNegFloat
+    delayed: NonNegFloat
+
+    def values(self) -> tuple[float, float, float]:
+        """In triage-class order 1, 2, 3."""
+        return (self.immediate, self.urgent, self.delayed)
+
+
 class EmsTargetSettings(_Frozen):
     """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
 
@@ -196,6 +304,7 @@ class EmsSettings(_Frozen):
     onset_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
     routine_triage_shares: TriageValues
     routine_infectious_share: Share
+    casualty_call_share: TriageValues  # of the hazard's casualties, the share calling for an ambulance
     # check mode only (mode: mmc); null in county mode
     servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
     calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
@@ -230,11 +339,18 @@ class EmsSettings(_Frozen):
             raise ValueError("needs at least one positive hour")
         return value
 
+    @field_validator("casualty_call_share")
+    @classmethod
+    def _shares(cls, value: TriageValues) -> TriageValues:
+        if max(value.values()) > 1.0:
+            raise ValueError("each share must be at most 1")
+        return value
+
     @field_validator("routine_triage_shares")
     @classmethod
     def _shares_add_up(cls, value: TriageValues) -> TriageValues:
         if abs(sum(value.values()) - 1.0) > 1e-9:
-            raise ValueError("t1 + t2 + t3 must add up to 1")
+            raise ValueError("immediate + urgent + delayed must add up to 1")
         return value
 
     @property
@@ -248,6 +364,8 @@ class EmsSettings(_Frozen):
 class Settings(_Frozen):
     scenario: ScenarioSettings
     hazard: HazardSettings
+    reporting: ReportingSettings
+    shelters: ShelterSettings
     policy: PolicySettings
     targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings

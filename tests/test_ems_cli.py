@@ -22,14 +22,14 @@ from tests.test_cli_end_to_end import drsim
         (["ems.servers=3"], ["config key ems.servers: value 3", "only applies to the check mode"]),
         (["ems.dispatch=fastest"], ["config key ems.dispatch", "unknown policy", "nearest_free"]),
         (["ems.hospital=any"], ["config key ems.hospital", "unknown policy"]),
-        (["ems.routine_triage_shares.t1=0.5"], ["config key ems.routine_triage_shares", "add up to 1"]),
+        (["ems.routine_triage_shares.immediate=0.5"], ["key ems.routine_triage_shares", "add up to 1"]),
         (["ems.scene_min=-5"], ["config key ems.scene_min", "greater than or equal to 0"]),
         (["ems.when_all_busy=drop"], ["config key ems.when_all_busy", "'drop'"]),
         (["ems.routine_hour_profile=[1,2]"], ["config key ems.routine_hour_profile", "at least 24"]),
         (["targets.ems_response.limit_min=0"], ["key targets.ems_response.limit_min", "greater than 0"]),
         (["targets.ems_response.area=town"], ["config key targets.ems_response.area", "'town'"]),
-        (["hazard.casualties.per_displaced.t1=-1"], ["config key hazard.casualties.per_displaced.t1"]),
-        (["hazard.casualties.share=0.1"], ["config key hazard.casualties.share", "unknown key"]),
+        (["ems.stay_h.immediate=-1"], ["config key ems.stay_h.immediate", "greater than or equal to 0"]),
+        (["ems.stay_h.red=1"], ["config key ems.stay_h.red", "unknown key"]),
         (["scenario=mmc", "ems.dispatch_delay_min=2"], ["key ems.dispatch_delay_min", "no dispatch delay"]),
         (["scenario=mmc", "ems.calls_per_h=null"], ["config key ems.calls_per_h", "needs a value"]),
         (["scenario=mmc", "ems.servers=0"], ["config key ems.servers", "greater than or equal to 1"]),
@@ -126,16 +126,16 @@ def _log(*rows: tuple) -> list[Event]:
 
 STATIONED = [
     (0.0, EventKind.AMBULANCE_STATIONED, "S/amb1", None, "S", None, None, None, 0.0),
-    (0.0, EventKind.HOSPITAL_BEDS_COUNTED, None, None, "H", "general", 1, None, 2.0),
+    (0.0, EventKind.HOSPITAL_BEDS_COUNTED, None, None, "H", None, 1, None, 2.0, "general"),
 ]
 
 
 def test_invariants_catch_an_ambulance_on_two_calls():
     rows = _log(
         *STATIONED,
-        (1.0, EventKind.CALL_RECEIVED, None, "V1", None, "routine", 1, 0, 0.0),
+        (1.0, EventKind.CALL_RECEIVED, None, "V1", None, None, 1, 0, 0.0, "routine"),
         (1.0, EventKind.AMBULANCE_DISPATCHED, "S/amb1", "V1", "S", None, None, 0, 5.0),
-        (2.0, EventKind.CALL_RECEIVED, None, "V1", None, "routine", 1, 1, 1.0),
+        (2.0, EventKind.CALL_RECEIVED, None, "V1", None, None, 1, 1, 1.0, "routine"),
         (2.0, EventKind.AMBULANCE_DISPATCHED, "S/amb1", "V1", "S", None, None, 1, 5.0),
         (3.0, EventKind.CALL_DIVERTED, None, "V1", None, None, None, 1, None),
     )
@@ -148,12 +148,12 @@ def test_invariants_catch_an_ambulance_on_two_calls():
 def test_invariants_catch_overfull_beds_and_jobs_out_of_order():
     rows = _log(
         *STATIONED,
-        (1.0, EventKind.CALL_RECEIVED, None, "V1", None, "routine", 1, 0, 0.0),
+        (1.0, EventKind.CALL_RECEIVED, None, "V1", None, None, 1, 0, 0.0, "routine"),
         (1.0, EventKind.AMBULANCE_DISPATCHED, "S/amb1", "V1", "S", None, None, 0, 5.0),
         (6.0, EventKind.AMBULANCE_LEFT_SCENE, "S/amb1", "V1", "H", None, None, 0, 5.0),
         (7.0, EventKind.AMBULANCE_ARRIVED_SCENE, "S/amb1", "V1", None, None, None, 0, None),
-        (9.0, EventKind.PATIENT_ADMITTED, "S/amb1", "V1", "H", "general", 1, 0, None),
-        (9.0, EventKind.PATIENT_ADMITTED, "S/amb1", "V1", "H", "general", 1, 0, None),
+        (9.0, EventKind.PATIENT_ADMITTED, "S/amb1", "V1", "H", None, 1, 0, None, "general"),
+        (9.0, EventKind.PATIENT_ADMITTED, "S/amb1", "V1", "H", None, 1, 0, None, "general"),
     )
     problems = invariants.check_all(rows, load_scenario("tiny"))
     assert any("out of order" in p for p in problems)

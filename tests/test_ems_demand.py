@@ -1,4 +1,4 @@
-"""EMS demand: hazard casualties, routine calls by hour and place, service-time draws.
+"""EMS demand: casualty calls from the hazard, routine calls by hour and place, service-time draws.
 
 Each statistical check uses one fixed stream, so it passes or fails the same way every
 run; the bounds are 99.9 % (chi-square p > 0.001, |z| < 3.29), wide enough for a
@@ -14,46 +14,51 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model import casualties, ems
-from sim.model.hazards import VillageNeed
-from sim.rng import stream
+from sim.events import EventKind, EventLog
+from sim.model import ems, world
+from sim.rng import Streams, stream
 from sim.units import MIN_PER_H
 from tests.conftest import load_scenario, settings_for
 
 Z999 = 3.29
 
 
-def needs_everywhere(scen, displaced: int) -> list[VillageNeed]:
-    return [VillageNeed(i, displaced, 60.0, ()) for i, p in enumerate(scen.places) if p.kind == "village"]
-
-
-def test_no_casualties_by_default():
+def casualty_run(*overrides: str):
     scen = load_scenario("zhangshu")
-    hazard = settings_for("scenario=zhangshu", "hazard=flood_moderate").hazard
-    assert hazard.casualties.per_displaced.values() == (0.0, 0.0, 0.0)
-    assert casualties.draw_casualties(scen, hazard, needs_everywhere(scen, 100), stream(1, 0, "x")) == []
+    settings = settings_for("scenario=zhangshu", "hazard=flood_major", *overrides)
+    log = EventLog()
+    w = world.build(scen, settings, Streams(settings.run.seed, 2), log)
+    w.run()
+    calls = [e for e in log.rows if e.kind is EventKind.CALL_RECEIVED]
+    drawn = [c for c in w.disaster.casualties if c.at_min < settings.run.horizon_min]
+    return scen, settings, drawn, calls
 
 
-def test_casualty_counts_times_and_infectious_share():
-    scen = load_scenario("zhangshu")
-    hazard = settings_for("scenario=zhangshu", "hazard=flood_major", "hazard.onset_h=2").hazard
-    needs = needs_everywhere(scen, 1000)  # 300 villages x 1000 displaced
-    drawn = casualties.draw_casualties(scen, hazard, needs, stream(7, 0, casualties.CASUALTY_STREAM))
-    counts = Counter(c.triage for c in drawn)
-    for triage, rate in zip((1, 2, 3), hazard.casualties.per_displaced.values(), strict=True):
-        mean = 300 * 1000 * rate  # Poisson total over villages
-        assert abs(counts[triage] - mean) < Z999 * math.sqrt(mean), (triage, counts[triage], mean)
-    n = len(drawn)
-    share = hazard.casualties.infectious_share
-    infectious = sum(c.infectious for c in drawn)
-    assert abs(infectious - n * share) < Z999 * math.sqrt(n * share * (1 - share))
-    onset, spread = hazard.onset_min, hazard.casualties.spread_min
-    at = np.array([c.at_min for c in drawn])
-    assert (np.diff(at) >= 0).all() and at.min() >= onset and at.max() <= onset + spread
-    # uniform over the spread: Kolmogorov-Smirnov
-    assert stats.kstest((at - onset) / spread, "uniform").pvalue > 0.001
-    again = casualties.draw_casualties(scen, hazard, needs, stream(7, 0, casualties.CASUALTY_STREAM))
-    assert again == drawn
+def test_casualty_calls_are_the_disasters_casualties():
+    """With every casualty calling, each casualty the hazard draws (sim/model/hazards.py) reaches
+    the 120 centre as one call at its own minute, place, triage class and infectious flag."""
+    scen, _, drawn, calls = casualty_run(
+        "ems.casualty_call_share.immediate=1",
+        "ems.casualty_call_share.urgent=1",
+        "ems.casualty_call_share.delayed=1",
+    )
+    expected = sorted((c.at_min, scen.places[c.place].id, c.triage, float(c.infectious)) for c in drawn)
+    got = sorted((e.t_min, e.place, e.qty, e.value) for e in calls if e.note == "casualty")
+    assert len(expected) > 10 and got == expected
+    assert sum(e.note == "routine" for e in calls) > 100
+
+
+def test_a_share_of_the_walking_wounded_call():
+    _, settings, drawn, calls = casualty_run()
+    share = settings.ems.casualty_call_share
+    assert share.immediate == share.urgent == 1.0 and 0 < share.delayed < 1
+    for triage, p in zip((1, 2, 3), share.values(), strict=True):
+        n = sum(c.triage == triage for c in drawn)
+        k = sum(e.note == "casualty" and e.qty == triage for e in calls)
+        if p == 1.0:
+            assert k == n
+        else:  # binomial(n, p)
+            assert n > 50 and abs(k - n * p) < Z999 * math.sqrt(n * p * (1 - p)), (triage, k, n, p)
 
 
 def test_routine_calls_follow_hour_profile_population_and_triage_mix():

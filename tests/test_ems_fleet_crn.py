@@ -1,14 +1,15 @@
 """More ambulances never give a worse mean response: paired replications, common random numbers.
 
-Calls (times, places, triage, infectious) and their scene times are drawn before the
-run from their own streams, so replication r of every fleet sees the same calls; the
-paired difference of mean response (more - fewer ambulances) then carries only the
-fleet's effect. Zhangshu under flood_major (12 ambulances, about 50 casualty calls on
-top of the routine ones), 30 replications, each station +1 and +2 ambulances.
+Calls (times, places, triage, infectious, whether a casualty calls) and their scene times
+are drawn before the run from their own streams, so replication r of every fleet sees the
+same calls; the paired difference of mean response (more - fewer ambulances) then carries
+only the fleet's effect. Zhangshu under flood_major: 12 ambulances, about 150 casualty
+calls within a few hours on top of the routine ones, a backlog of about a day; 30
+replications, each station +1 ambulance (17 in all).
 
-Figures at seed 20261122 (written down when the test was made): mean response
-69.5, 27.6 and 22.3 min; paired differences -42.0 min (99 % CI -52.6 to -31.3) and
--5.2 min (-7.5 to -3.0); no single replication got worse either.
+Figures at seed 20261122 (written down when the test was made): mean response 907.9 and
+527.1 min (unreached calls counted with their wait so far); paired difference -380.9 min,
+99 % CI -428.8 to -332.9; no single replication got worse.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def test_more_ambulances_never_worse_paired_ci():
     base = load_scenario("zhangshu")
     fleets = [
         replace(base, ems_stations=tuple(replace(s, ambulances=s.ambulances + k) for s in base.ems_stations))
-        for k in (0, 1, 2)
+        for k in (0, 1)
     ]
     settings = settings_for("scenario=zhangshu", "hazard=flood_major")
     horizon = settings.run.horizon_min
@@ -55,7 +56,7 @@ def test_more_ambulances_never_worse_paired_ci():
         assert first and all(calls_of(rows) == first for rows in logs[1:])  # common random numbers
         means[rep] = [mean_response(rows, scen, horizon) for rows, scen in zip(logs, fleets, strict=True)]
     t99 = stats.t.ppf(0.995, REPS - 1)
-    for k in (1, 2):
+    for k in (1,):
         diff = means[:, k] - means[:, k - 1]
         high = diff.mean() + t99 * diff.std(ddof=1) / math.sqrt(REPS)
         assert high < 0, (
@@ -76,5 +77,5 @@ def test_calls_do_not_depend_on_dispatch_policy_or_fleet():
         ).rows,
     ]
     first = calls_of(logs[0])
-    assert len(first) > 300 and any(e.item == "casualty" for e in first)
+    assert len(first) > 300 and any(e.note == "casualty" for e in first)
     assert all(calls_of(rows) == first for rows in logs[1:])

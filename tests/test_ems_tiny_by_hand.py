@@ -21,6 +21,7 @@ from sim import ems_tables, invariants
 from sim.events import EventKind, EventLog
 from sim.model import ems
 from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES
+from sim.model.roads import RoadState
 from sim.scenario.types import Hospital
 from tests.conftest import load_scenario, settings_for
 
@@ -57,6 +58,7 @@ def run_calls(calls: list[tuple[float, str, int, bool, float]], *overrides: str,
         log,
         DISPATCH_POLICIES[settings.ems.dispatch],
         HOSPITAL_POLICIES[settings.ems.hospital],
+        RoadState(env, scen),
     )
     env.run(until=until)
     problems = invariants.check_all(log.rows, scen)
@@ -107,14 +109,14 @@ def test_infectious_call_waits_for_the_negative_pressure_ambulance():
         (360, "ambulance_returned", "S_C/amb1"),
     ]
     admitted = [e for e in rows if e.kind is EventKind.PATIENT_ADMITTED and e.ref == 1]
-    assert admitted[0].item == "infectious" and admitted[0].qty == 1
+    assert admitted[0].note == "infectious" and admitted[0].qty == 1
     # green: the default stay for t3 is 0 h (treated in the emergency department), no ward bed
     assert times(rows, 2)[:2] == [
         (30, "ambulance_dispatched", "S_C/amb2"),
         (87, "ambulance_arrived_scene", "S_C/amb2"),
     ]
     green = [e for e in rows if e.kind is EventKind.PATIENT_ADMITTED and e.ref == 2]
-    assert green[0].item == "emergency" and green[0].qty == 0
+    assert green[0].note == "emergency" and green[0].qty == 0
 
 
 def test_waiting_calls_go_by_triage_class_then_call_time():
@@ -164,7 +166,9 @@ def test_every_hospital_full_the_ambulance_waits_for_a_bed():
     # ambulance waits at H_T1 until the first is discharged at 100 + 60 = 160.
     base = load_scenario("tiny")
     scen = replace(base, hospitals=(Hospital("H_T1", "T1", 1, 0),))
-    rows, _ = run_calls([(0, "V1", 1, False, 20), (1, "V1", 1, False, 20)], "ems.stay_h.t1=1", scen=scen)
+    rows, _ = run_calls(
+        [(0, "V1", 1, False, 20), (1, "V1", 1, False, 20)], "ems.stay_h.immediate=1", scen=scen
+    )
     assert times(rows, 1) == [
         (1, "ambulance_dispatched", "S_C/amb2"),
         (56, "ambulance_arrived_scene", "S_C/amb2"),

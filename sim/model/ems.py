@@ -5,14 +5,17 @@ ambulances; routine calls that keep arriving during the disaster (Poisson by
 village population with an hour-of-day profile) on top of the hazard's
 casualties (triage classes; infectious or contaminated cases need a
 negative-pressure ambulance and an infectious bed); dispatch by a named pure
-policy (sim/model/ems_policies.py); calls that find no suitable ambulance wait in
-a priority queue (triage class, then call time) or, with `when_all_busy=divert`,
-are lost. The job cycle: dispatch delay (call taking and turn-out), drive from the
-station, scene time, drive to the hospital chosen by a named policy (a bed is
-promised when the ambulance leaves the scene; if every suitable hospital is full
-the ambulance waits at the nearest for a bed), handover, decontamination after an
-infectious transport, drive back to the station, where the ambulance is free
-again. Beds free when a patient's stay ends.
+policy (sim/model/ems_policies.py) on drive times of the live road network;
+calls that find no suitable ambulance wait in a priority queue (triage class,
+then call time) or, with `when_all_busy=divert`, are lost. The job cycle:
+dispatch delay (call taking and turn-out), drive from the station, scene time,
+drive to the hospital chosen by a named policy (a bed is promised when the
+ambulance leaves the scene; if every suitable hospital is full the ambulance
+waits at the nearest for a bed), handover, decontamination after an infectious
+transport, drive back to the station, where the ambulance is free again. Beds
+free when a patient's stay ends. Drives use sim/model/roads.py: they re-route
+round a road cut ahead and wait where they are when no road leads on; a call no
+free ambulance can reach waits, and is offered again when a road reopens.
 
 The check mode (ems.mode=mmc) runs the same dispatcher, queue and fleet with one
 station, zero travel and a single service stage: an M/G/c queue (with divert,
@@ -21,9 +24,10 @@ M/G/c/c) to hold against Erlang C and B.
 Leaves out: dispatching an ambulance that is on its way back (it is free only at
 its station); relocation of idle ambulances to cover empty areas; several
 patients per ambulance; calls that need no transport (treat and release on
-scene) except when no hospital can be reached; crew shifts and breakdowns;
-emergency-department capacity (only ward beds are counted); inter-hospital
-transfers and helicopters (the air issue).
+scene) except when no hospital can take the patient; re-choosing the hospital
+when the road to it is cut on the way (the ambulance re-routes or waits);
+crew shifts and breakdowns; emergency-department capacity (only ward beds are
+counted); inter-hospital transfers and helicopters (the air issue).
 
 Randomness: call times, places, triage and infectious draws come from
 "ems.routine_calls" (the check mode: "ems.check.calls"); scene or service times
@@ -35,8 +39,9 @@ or policy see the same calls (common random numbers).
 
 from __future__ import annotations
 
-import bisect
+import heapq
 import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +50,7 @@ import simpy
 
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
-from sim.model.demand import TRIAGE_CLASSES, Casualty
+from sim.model.demand import Casualty
 from sim.model.ems_policies import (
     DISPATCH_POLICIES,
     HOSPITAL_POLICIES,
@@ -56,18 +61,20 @@ from sim.model.ems_policies import (
     HospitalView,
     PatientView,
 )
+from sim.model.roads import RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
-from sim.scenario.roads import travel_table
-from sim.settings import EmsSettings
+from sim.settings import TRIAGE, EmsSettings
 from sim.units import MIN_PER_H
 
 ROUTINE_STREAM = "ems.routine_calls"
+CASUALTY_CALL_STREAM = "ems.casualty_calls"  # which casualties call for an ambulance
 SERVICE_STREAM = {"routine": "ems.service.routine", "casualty": "ems.service.casualty"}
 CHECK_CALL_STREAM = "ems.check.calls"
 CHECK_SERVICE_STREAM = "ems.check.service"
 BED_KINDS = ("general", "infectious")
 NO_BED = "emergency"  # a patient treated in the emergency department and released
+TRIAGE_CLASSES = tuple(range(1, len(TRIAGE) + 1))  # 1 immediate (red), 2 urgent (yellow), 3 delayed (green)
 
 
 @dataclass(frozen=True)
@@ -146,11 +153,18 @@ def county_calls(
     horizon_min: float,
     streams: Streams,
 ) -> CallBook:
-    """Routine calls and the hazard's casualties on [0, horizon), merged in call order.
+    """Routine calls and the hazard's casualties who call for an ambulance, on [0, horizon),
+    merged in call order.
 
+    Of the casualties, a share per triage class calls 120 (`ems.casualty_call_share`; one
+    uniform draw per casualty, whether it calls or not, so the draws never shift).
     Same-minute calls: routine before casualty, then in drawing order (a stable sort)."""
     at_r, place_r, triage_r, inf_r = routine_arrivals(scenario, ems, horizon_min, streams(ROUTINE_STREAM))
-    cas = [c for c in casualties if c.at_min < horizon_min]
+    share = ems.casualty_call_share.values()
+    u = streams(CASUALTY_CALL_STREAM).random(len(casualties))
+    cas = [
+        c for c, x in zip(casualties, u, strict=True) if c.at_min < horizon_min and x < share[c.triage - 1]
+    ]
     scene = {
         source: service_times(streams(SERVICE_STREAM[source]), n, "lognormal", ems.scene_min, ems.scene_cv)
         for source, n in (("routine", len(at_r)), ("casualty", len(cas)))
@@ -212,36 +226,43 @@ def fleet(scenario: Scenario, ems: EmsSettings) -> list[Ambulance]:
 
 
 class EmsRoads:
-    """Every drive time the EMS uses, in one place: the hazards issue swaps these lookups for
-    the live road state (damage, repair). Static for now: csgraph tables built once."""
+    """Every drive the EMS makes, in one place, on the live road state (sim/model/roads.py):
+    drive times from the current (damaged, repaired) network, and drives that re-route round
+    a cut ahead or wait where they are until a road reopens."""
 
-    def __init__(self, scenario: Scenario, ambulances: Sequence[Ambulance]):
+    def __init__(self, scenario: Scenario, roads: RoadState, ambulances: Sequence[Ambulance]):
         place_index = scenario.place_index()
+        self.roads = roads
+        self.node_ids = scenario.road.node_ids
         self.station_node = np.array(
             [scenario.places[place_index[s.place_id]].node for s in scenario.ems_stations], dtype=np.int64
         )
         self.hospital_node = np.array(
             [scenario.places[place_index[h.place_id]].node for h in scenario.hospitals], dtype=np.int64
         )
-        self.out_station, self.back_station = travel_table(scenario.road.time_min, self.station_node)
-        _, self.back_hospital = travel_table(scenario.road.time_min, self.hospital_node)
-        amb_station = np.array([a.station for a in ambulances], dtype=np.int64)
-        # node x ambulance, so one call's row is a contiguous view
-        self._amb_to_node = np.ascontiguousarray(self.out_station[amb_station].T)
+        self.amb_node = np.array([self.station_node[a.station] for a in ambulances], dtype=np.int64)
 
     def ambulances_to(self, node: int) -> np.ndarray:
-        """Minutes from each ambulance's station to `node` (inf: unreachable)."""
-        return self._amb_to_node[node]
+        """Minutes from each ambulance's station to `node` now (inf: no road)."""
+        return self.roads.in_row(node).dist[self.amb_node]
 
     def to_hospitals(self, node: int) -> np.ndarray:
-        """Minutes from `node` to each hospital."""
-        return self.back_hospital[:, node]
+        """Minutes from `node` to each hospital now (inf: no road)."""
+        return self.roads.out_row(node).dist[self.hospital_node]
 
-    def hospital_to_station(self, hospital: int, station: int) -> float:
-        return float(self.back_station[station, self.hospital_node[hospital]])
+    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> Iterator[simpy.Event]:
+        """Drive `src` -> `dst` (use with `yield from`), logging re-routes and holds."""
+        env, node_ids = self.roads.env, self.node_ids
 
-    def node_to_station(self, node: int, station: int) -> float:
-        return float(self.back_station[station, node])
+        def rerouted(node: int) -> None:
+            log.add(
+                Event(env.now, EventKind.AMBULANCE_REROUTED, subject=subject, ref=call, note=node_ids[node])
+            )
+
+        def held(node: int) -> None:
+            log.add(Event(env.now, EventKind.AMBULANCE_HELD, subject=subject, ref=call, note=node_ids[node]))
+
+        yield from self.roads.drive(src, dst, rerouted, held)
 
 
 def free_beds_at_onset(beds: int, occupancy: float) -> int:
@@ -263,6 +284,7 @@ class EmsSystem:
         log: EventLog,
         dispatch: DispatchPolicy,
         hospital: HospitalPolicy,
+        roads: RoadState | None = None,
     ):
         self.env = env
         self.scenario = scenario
@@ -282,7 +304,11 @@ class EmsSystem:
         negative = np.array([a.negative_pressure for a in self.ambulances], dtype=bool)
         negative.flags.writeable = False
         self._fleet_args = (free_ro, negative)
-        self.waiting: list[tuple[int, float, int]] = []  # (triage, call time, call id), sorted
+        # Waiting calls, grouped by what the dispatcher sees of them (call view, scene node): the
+        # policy gives every call of a group the same answer for the same fleet, so a pass over
+        # the queue asks once per group, not once per call. Call ids in call order.
+        self.waiting: dict[tuple[CallView, int], deque[int]] = {}
+        self.n_waiting = 0
         self.place_ids = [p.id for p in scenario.places]
         self.station_ids = [s.id for s in scenario.ems_stations]
         self.hospital_ids = [h.id for h in scenario.hospitals]
@@ -290,12 +316,14 @@ class EmsSystem:
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
         self._fleet_views: dict[int, FleetView] = {}  # by scene node; see roads_changed
         self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
-        if self.check_mode:
-            self.roads = None
-            self._no_travel = np.zeros(n)
-            self._no_travel.flags.writeable = False
-        else:
-            self.roads = EmsRoads(scenario, self.ambulances)
+        self.roads: EmsRoads | None = None
+        self._no_travel = np.zeros(n)
+        self._no_travel.flags.writeable = False
+        if not self.check_mode:
+            if roads is None:
+                raise ValueError("the EMS needs the road state outside the check mode")
+            self.roads = EmsRoads(scenario, roads, self.ambulances)
+            roads.listeners.append(self._road_changed)
         self.beds, self.bed_pool = self._hospitals(scenario, ems)
         for a in self.ambulances:
             log.add(
@@ -330,7 +358,7 @@ class EmsSystem:
                         0.0,
                         EventKind.HOSPITAL_BEDS_COUNTED,
                         depot=hid,
-                        item=kind,
+                        note=kind,
                         qty=free,
                         value=float(beds),
                     )
@@ -356,7 +384,7 @@ class EmsSystem:
                 self.env.now,
                 EventKind.CALL_RECEIVED,
                 place=place,
-                item="casualty" if calls.casualty[k] else "routine",
+                note="casualty" if calls.casualty[k] else "routine",
                 qty=calls.triage[k],
                 ref=k,
                 value=1.0 if calls.infectious[k] else 0.0,
@@ -367,12 +395,17 @@ class EmsSystem:
         if self.divert:
             self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
         else:
-            bisect.insort(self.waiting, (calls.triage[k], calls.at_min[k], k))
+            self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
+            self.n_waiting += 1
+
+    def _node(self, k: int) -> int:
+        """The road node of call k's scene (-1 in the check mode, which has no roads)."""
+        return -1 if self.roads is None else self.scenario.places[self.calls.place[k]].node
 
     def _fleet_view(self, k: int) -> FleetView:
-        """The dispatcher's view of the fleet for call k. Its arrays are views that follow the
-        fleet, so one view per scene node is built once and kept (until roads_changed)."""
-        node = -1 if self.roads is None else self.scenario.places[self.calls.place[k]].node
+        """The dispatcher's view of the fleet for call k. Its arrays follow the fleet's state, so
+        one view per scene node is built once and kept until the roads change."""
+        node = self._node(k)
         view = self._fleet_views.get(node)
         if view is None:
             to_scene = self._no_travel if self.roads is None else self.roads.ambulances_to(node)
@@ -382,9 +415,12 @@ class EmsSystem:
             self._fleet_views[node] = view
         return view
 
-    def roads_changed(self) -> None:
-        """Call when drive times change (the live road state): dispatch views are rebuilt."""
+    def _road_changed(self, _edge: int, old: float, new: float) -> None:
+        """Drive times changed: rebuild the dispatch views; after a reopening or speed-up, offer
+        the free ambulances to the waiting calls again (a call may be reachable now)."""
         self._fleet_views.clear()
+        if new > old and self.n_waiting and self.n_free:
+            self._serve_waiting()
 
     def _try_dispatch(self, k: int) -> bool:
         """Ask the policy for an ambulance for call k; start the job if it names one."""
@@ -412,32 +448,43 @@ class EmsSystem:
         if self.check_mode:
             self._check_job(a, k)
         else:
-            self.env.process(self._job(a, k, drive))
+            self.env.process(self._job(a, k))
         return True
 
     def _serve_waiting(self) -> None:
-        """Offer the free ambulances to the waiting calls, highest priority first."""
-        waiting = self.waiting
-        i = 0
-        while i < len(waiting) and self.n_free:
-            if self._try_dispatch(waiting[i][2]):
-                del waiting[i]
+        """Offer the free ambulances to the waiting calls in priority order (triage class, call
+        time, call id). A group the policy refuses is not asked again in this pass: within a
+        pass the fleet only shrinks, so the answer stays no."""
+        calls = self.calls
+        heads = [(calls.triage[q[0]], calls.at_min[q[0]], q[0], key) for key, q in self.waiting.items()]
+        heapq.heapify(heads)
+        while heads and self.n_free:
+            _, _, k, key = heapq.heappop(heads)
+            if not self._try_dispatch(k):
+                continue
+            queue = self.waiting[key]
+            queue.popleft()
+            self.n_waiting -= 1
+            if queue:
+                heapq.heappush(heads, (calls.triage[queue[0]], calls.at_min[queue[0]], queue[0], key))
             else:
-                i += 1
+                del self.waiting[key]
 
     # --- the job cycle ---------------------------------------------------------------------
 
-    def _job(self, a: int, k: int, drive: float) -> Iterator[simpy.Event]:
-        env, log, calls = self.env, self.log, self.calls
+    def _job(self, a: int, k: int) -> Iterator[simpy.Event]:
+        env, log, calls, roads = self.env, self.log, self.calls, self.roads
+        assert roads is not None
         amb = self.ambulances[a]
         started = env.now
         place = self.place_ids[calls.place[k]]
-        to_scene = self.ems.dispatch_delay_min + drive
-        if to_scene > 0:
-            yield env.timeout(to_scene)
+        if self.ems.dispatch_delay_min > 0:
+            yield env.timeout(self.ems.dispatch_delay_min)
+        scene = self.scenario.places[calls.place[k]].node
+        yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
         yield env.timeout(calls.work_min[k])
-        yield from self._transport(amb, k, place)
+        yield from self._transport(amb, k, place, scene)
         self._release(a, k, started)
 
     def _check_job(self, a: int, k: int) -> None:
@@ -472,14 +519,14 @@ class EmsSystem:
         )
         self.free[a] = True
         self.n_free += 1
-        if self.waiting:
+        if self.n_waiting:
             self._serve_waiting()
 
-    def _transport(self, amb: Ambulance, k: int, place: str) -> Iterator[simpy.Event]:
+    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> Iterator[simpy.Event]:
         """Scene -> hospital -> handover (-> decontamination) -> station."""
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None
-        node = self.scenario.places[calls.place[k]].node
+        station = int(roads.station_node[amb.station])
         infectious = calls.infectious[k]
         stay = self.stay_min[calls.triage[k] - 1]
         kind = "infectious" if infectious else "general"
@@ -488,7 +535,7 @@ class EmsSystem:
         h = self.hospital(PatientView(infectious, stay > 0), HospitalView(to_hospital, self.beds[kind], free))
         if h is None:
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
-            yield env.timeout(roads.node_to_station(node, amb.station))
+            yield from roads.drive(node, station, log, amb.id, k)
             return
         hid = self.hospital_ids[h]
         drive = float(to_hospital[h])
@@ -505,7 +552,7 @@ class EmsSystem:
         )
         # The bed is promised now (the crew phones ahead); a full hospital queues the request.
         bed = self.bed_pool[kind][h].get(1) if stay > 0 else None
-        yield env.timeout(drive)
+        yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
         if bed is not None:
             yield bed
@@ -517,7 +564,7 @@ class EmsSystem:
                 subject=amb.id,
                 place=place,
                 depot=hid,
-                item=kind if bed is not None else NO_BED,
+                note=kind if bed is not None else NO_BED,
                 qty=1 if bed is not None else 0,
                 ref=k,
             )
@@ -535,7 +582,7 @@ class EmsSystem:
                     value=self.ems.decon_min,
                 )
             )
-        yield env.timeout(roads.hospital_to_station(h, amb.station))
+        yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
 
     def _discharge(self, h: int, kind: str, k: int) -> None:
         self.log.add(
@@ -543,7 +590,7 @@ class EmsSystem:
                 self.env.now,
                 EventKind.PATIENT_DISCHARGED,
                 depot=self.hospital_ids[h],
-                item=kind,
+                note=kind,
                 qty=1,
                 ref=k,
             )
@@ -588,6 +635,7 @@ def build(
     env: simpy.Environment,
     scenario: Scenario,
     ems: EmsSettings,
+    roads: RoadState,
     casualties: Sequence[Casualty],
     horizon_min: float,
     streams: Streams,
@@ -599,5 +647,12 @@ def build(
     else:
         calls = county_calls(scenario, ems, casualties, horizon_min, streams)
     return EmsSystem(
-        env, scenario, ems, calls, log, DISPATCH_POLICIES[ems.dispatch], HOSPITAL_POLICIES[ems.hospital]
+        env,
+        scenario,
+        ems,
+        calls,
+        log,
+        DISPATCH_POLICIES[ems.dispatch],
+        HOSPITAL_POLICIES[ems.hospital],
+        roads,
     )

@@ -437,6 +437,8 @@ JJ_ROAD = ["T_CHENDAI", "T_CHIDIAN", "T_ANHAI", "T_YINGLIN", "T_JINJING", "T_SHE
            "T_YONGHE", "T_XIBIN"]  # fmt: skip
 JJ_HILLS = ["T_ZIMAO", "T_CIZAO", "T_NEIKENG", "T_DONGSHI", "T_ANHAI", "T_YINGLIN", "T_CHIDIAN",
             "T_YONGHE"]  # fmt: skip
+# Upland towns of the north-west (紫帽山, 灵源山 by general knowledge; stylised) for landslide and fire.
+JJ_UPLAND = ["T_ZIMAO", "T_CIZAO", "T_NEIKENG", "S_LINGYUAN"]
 JJ_POP = 2_000_000  # stylised
 
 
@@ -495,7 +497,13 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
     # urban: the city district, the streets (街道) and the development zone; EMS response
     # times are reported for urban and rural calls separately (sim/ems_tables.py).
     urban = [u[0] for u in JINJIANG_UNITS if u[3] in ("city", "street", "industrial_park")]
-    zones = {"coast": JJ_COAST, "river": JJ_RIVER, "urban": urban, "all": geo.ids[: geo.n_units]}
+    zones = {
+        "coast": JJ_COAST,
+        "river": JJ_RIVER,
+        "hills": JJ_UPLAND,
+        "urban": urban,
+        "all": geo.ids[: geo.n_units],
+    }
     return geo, dict(tables=tables, zones=zones, info=dict(people=people, ems=ems))
 
 
@@ -642,9 +650,10 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
 - Population {_n(pop)}: stylised (004 gives none; the order of Jinjiang's real population).
   Lognormal village sizes (sigma 0.6), communities of the city, streets and park 2.5x larger.
 - Zones: `coast` = the 8 coastal towns (004 names typhoon, storm surge, waves); `river` = 磁灶, 池店,
-  陈埭 on a stylised Jin River along the northern edge (004: 江海堤防, 山洪); `urban` = the city
-  district, the five streets and the development zone (street/town is China's urban/rural unit split);
-  `all` = every unit.
+  陈埭 on a stylised Jin River along the northern edge (004: 江海堤防, 山洪); `hills` = 紫帽, 磁灶, 内坑,
+  灵源 (the north-western uplands, for landslides and forest fire; general knowledge, stylised);
+  `urban` = the city district, the five streets and the development zone (street/town is China's
+  urban/rural unit split; EMS response is reported for each); `all` = every unit.
 - Depots (004: "市、镇（街道）救灾物资储备网络", no counts or sizes): a city depot at `C` + one point
   per town/street (18); the development zone has none. Each item is stocked for {_n(i["people"])}
   people: Zhangshu's ratio (001: 3,500 people) applied to {_n(pop)} (stylised); {CITY_SHARE:.0%} at the
