@@ -14,6 +14,7 @@ from sim.cli import main
 from sim.events import Event, EventKind
 from tests.conftest import load_scenario
 from tests.test_cli_end_to_end import drsim
+from tests.test_config_errors import test_bad_config_exits_2 as bad_config_exits_2
 
 
 @pytest.mark.parametrize(
@@ -38,14 +39,8 @@ from tests.test_cli_end_to_end import drsim
     ],
 )  # fmt: skip
 def test_bad_ems_config_exits_2(tmp_path: Path, capsys, overrides, fragments):
-    out = tmp_path / "out"
-    code = main(["run", "scenario=tiny", *overrides, f"hydra.run.dir={out}"])
-    err = capsys.readouterr().err
-    assert code == 2, err
-    for fragment in fragments:
-        assert fragment in err, f"{fragment!r} not in:\n{err}"
-    assert "Traceback" not in err
-    assert not out.exists()
+    """The same checks as tests/test_config_errors.py (exit 2, key, value, rule, nothing written)."""
+    bad_config_exits_2(tmp_path, capsys, overrides, fragments)
 
 
 def test_check_mode_prints_theory_and_writes_calls(tmp_path: Path, capsys):
