@@ -32,7 +32,7 @@ UTILISATION = 0.9
 SERVICE_MEAN_MIN = 5.0  # short services keep 200,000 calls inside the 720 h settings allow
 
 
-def project(calls: int, horizon_h: float, calls_per_h: float):
+def project(horizon_h: float, calls_per_h: float):
     from sim import ems_tables, scenario
     from sim.cli import PROJECT_ROOT, compose
     from sim.events import EventKind
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{calls_per_h:.1f} calls/h over {horizon_h:.1f} h (about {ns.calls:,} calls), "
         f"best of {ns.repeats} rounds"
     )
-    run_project, tables = project(ns.calls, round(horizon_h, 6), round(calls_per_h, 6))
+    run_project, tables = project(round(horizon_h, 6), round(calls_per_h, 6))
     results = {}
     timed = {
         "drsim mmc": run_project,
