@@ -4,12 +4,12 @@ Rows are plain tuples (fast to append, easy to turn into a table). Columns:
 
     t_min    minutes since onset
     kind     an EventKind: past-tense subject_verb
-    subject  the unit that acted (truck id, later ambulance or team id), or None
+    subject  the unit that acted (truck or ambulance id, later team id), or None
     place    the place concerned (village id), or None
-    depot    the depot concerned, or None
+    depot    the depot, ambulance station or hospital concerned, or None
     item     the relief item, or None
     qty      integer units (stock, people), or None
-    ref      a reference number (shipment id), or None
+    ref      a reference number (shipment id, EMS call id), or None
     value    a float (cost in yuan, minutes, a factor), or None
     note     a short code (severity, cause, triage class, road status), or None
 
@@ -62,6 +62,22 @@ class EventKind(StrEnum):
     TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
     TRUCK_REROUTED = "truck_rerouted"  # subject truck, place, ref shipment: a cut road ahead; new route
     TRUCK_HELD = "truck_held"  # subject truck, place, ref shipment: no road at all; waits for a repair
+    # medical emergency (sim/model/ems.py): ref = call id throughout; depot = station or hospital
+    AMBULANCE_STATIONED = "ambulance_stationed"  # at onset: subject, depot station, value 1 = neg.-pressure
+    HOSPITAL_BEDS_COUNTED = "hospital_beds_counted"  # at onset: depot, note bed kind, qty free, value beds
+    CALL_RECEIVED = "call_received"  # place, qty triage, note routine|casualty, value 1 = infectious
+    CALL_DIVERTED = "call_diverted"  # place: no ambulance free and ems.when_all_busy = divert
+    AMBULANCE_DISPATCHED = "ambulance_dispatched"  # subject, place, depot station, value = drive min
+    AMBULANCE_ARRIVED_SCENE = "ambulance_arrived_scene"  # subject, place
+    AMBULANCE_LEFT_SCENE = "ambulance_left_scene"  # subject, place, depot hospital, value = drive min
+    PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no hospital can take them
+    AMBULANCE_ARRIVED_HOSPITAL = "ambulance_arrived_hospital"  # subject, depot hospital
+    PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, note bed kind, qty beds taken (0|1)
+    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, note bed kind, qty 1
+    AMBULANCE_DECONTAMINATED = "ambulance_decontaminated"  # subject, value = minutes
+    AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
+    AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
+    AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
 
 
 class Event(NamedTuple):

@@ -10,7 +10,12 @@ Each check returns a list of human-readable violations (empty = holds):
 - every reported need ends allocated (then delivered or under way at the horizon),
   short (no stock anywhere), or deferred (waiting for a road to stock) — never more
   allocated than reported, never more delivered than allocated;
-- no shelter holds more people than its capacity.
+- no shelter holds more people than its capacity;
+- every ambulance is idle at its station or on one call, never two, and moves
+  through its job in order; infectious calls ride only in negative-pressure ambulances;
+- every call ends served (an ambulance dispatched), diverted, or waiting at the
+  horizon, and is dispatched at most once and never after being diverted;
+- no hospital's occupancy of either bed kind ever exceeds its beds.
 """
 
 from __future__ import annotations
@@ -132,6 +137,95 @@ def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_p
     return bad
 
 
+# The steps of an ambulance job, in order; a job may skip the hospital steps (check mode,
+# treated on scene) and decontamination (non-infectious patients).
+JOB_STEPS = {
+    EventKind.AMBULANCE_DISPATCHED: 0,
+    EventKind.AMBULANCE_ARRIVED_SCENE: 1,
+    EventKind.AMBULANCE_LEFT_SCENE: 2,
+    EventKind.PATIENT_TREATED_ON_SCENE: 2,
+    EventKind.AMBULANCE_ARRIVED_HOSPITAL: 3,
+    EventKind.PATIENT_ADMITTED: 4,
+    EventKind.AMBULANCE_DECONTAMINATED: 5,
+    EventKind.AMBULANCE_RETURNED: 6,
+}
+
+
+def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    negative: dict[str, bool] = {}
+    infectious: dict[int, bool] = {}
+    job: dict[str, tuple[int, int]] = {}  # ambulance -> (call, last step)
+    for e in rows:
+        if e.kind is EventKind.AMBULANCE_STATIONED:
+            negative[e.subject] = e.value == 1.0
+        elif e.kind is EventKind.CALL_RECEIVED:
+            infectious[e.ref] = e.value == 1.0
+        elif e.kind is EventKind.AMBULANCE_DISPATCHED:
+            if e.subject not in negative:
+                bad.append(f"t={e.t_min}: {e.subject} dispatched but never stationed")
+            if e.subject in job:
+                bad.append(
+                    f"t={e.t_min}: {e.subject} dispatched to call {e.ref} while on call {job[e.subject][0]}"
+                )
+            if infectious.get(e.ref) and not negative.get(e.subject):
+                bad.append(f"t={e.t_min}: infectious call {e.ref} got regular ambulance {e.subject}")
+            job[e.subject] = (e.ref, 0)
+        elif e.kind in (EventKind.AMBULANCE_REROUTED, EventKind.AMBULANCE_HELD):
+            if job.get(e.subject, (None,))[0] != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} it is not on")
+        elif e.kind in JOB_STEPS:
+            call, last = job.get(e.subject, (None, -1))
+            if call != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} while on call {call}")
+            elif JOB_STEPS[e.kind] <= last:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} out of order on call {e.ref}")
+            if e.kind is EventKind.AMBULANCE_RETURNED:
+                job.pop(e.subject, None)
+            else:
+                job[e.subject] = (e.ref, JOB_STEPS[e.kind])
+    return bad
+
+
+def calls_accounted(rows: Sequence[Event]) -> list[str]:
+    """Each call: received once, then dispatched once, or diverted once, or still waiting."""
+    bad: list[str] = []
+    state: dict[int, str] = {}
+    for e in rows:
+        if e.kind is EventKind.CALL_RECEIVED:
+            if e.ref in state:
+                bad.append(f"t={e.t_min}: call {e.ref} received twice")
+            state[e.ref] = "waiting"
+        elif e.kind in (EventKind.AMBULANCE_DISPATCHED, EventKind.CALL_DIVERTED):
+            now = "served" if e.kind is EventKind.AMBULANCE_DISPATCHED else "diverted"
+            if state.get(e.ref) != "waiting":
+                bad.append(f"t={e.t_min}: call {e.ref} {now} while {state.get(e.ref, 'never received')}")
+            state[e.ref] = now
+    return bad
+
+
+def hospital_beds(rows: Sequence[Event]) -> list[str]:
+    """Occupancy = beds - free at onset + admitted - discharged, within [0, beds] per hospital and kind."""
+    bad: list[str] = []
+    beds: dict[tuple[str, str], int] = {}
+    occupied: dict[tuple[str, str], int] = {}
+    for e in rows:
+        key = (e.depot, e.note)
+        if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
+            beds[key] = int(e.value)
+            occupied[key] = int(e.value) - e.qty
+            if not 0 <= occupied[key] <= beds[key]:
+                bad.append(f"{key}: {e.qty} free of {beds[key]} beds at onset")
+        elif e.kind in (EventKind.PATIENT_ADMITTED, EventKind.PATIENT_DISCHARGED) and e.qty:
+            if key not in beds:
+                bad.append(f"t={e.t_min}: {e.kind} at {key}, which has no beds counted")
+                continue
+            occupied[key] += e.qty if e.kind is EventKind.PATIENT_ADMITTED else -e.qty
+            if not 0 <= occupied[key] <= beds[key]:
+                bad.append(f"t={e.t_min}: {key} occupancy {occupied[key]} outside 0..{beds[key]} beds")
+    return bad
+
+
 def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
         time_order(rows)
@@ -139,4 +233,7 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
         + trucks_one_task(rows)
         + demand_accounted(rows)
         + shelters_within_capacity(rows, scenario, m2_per_person)
+        + ambulances_one_job(rows)
+        + calls_accounted(rows)
+        + hospital_beds(rows)
     )

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.settings import CostSettings, TargetSettings
+from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
 CLASS_COLUMN = {
@@ -59,12 +59,17 @@ def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -
     return (mean, mean - half, mean + half)
 
 
-def target_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings]:
+    """The relief_complete targets (ems_response targets: sim.ems_metrics.ems_target_shares)."""
+    return {name: t for name, t in targets.items() if isinstance(t, TargetSettings)}
+
+
+def target_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Per (case, rep): each target's share of displaced people served in time, and whether it holds."""
     hit = villages[villages["displaced"] > 0]
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
     total = hit.groupby(KEYS)["displaced"].sum()
-    for name, target in targets.items():
+    for name, target in relief_targets(targets).items():
         done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
         served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
         share = (served / total).reindex(out.index)
@@ -112,7 +117,7 @@ def late_cause(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
 def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
     """villages with a `<target>_late_cause` column per target."""
     out = villages.copy()
-    for name, target in targets.items():
+    for name, target in relief_targets(targets).items():
         out[f"{name}_late_cause"] = late_cause(villages, target)
     return out
 
@@ -120,7 +125,7 @@ def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings
 def late_counts(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
     """Per (case, rep): late villages per target and cause (`<target>_late_<cause>`)."""
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
-    for name in targets:
+    for name in relief_targets(targets):
         col = villages[f"{name}_late_cause"]
         out[f"{name}_late_villages"] = col.notna().groupby([villages["case"], villages["rep"]]).sum()
         for cause in LATE_CAUSES:
@@ -153,7 +158,7 @@ def rep_table(
     table = kpis.reset_index().merge(facts, on=KEYS, how="left")
     table["truck_cost_yuan"] = table["truck_busy_h"] * costs.truck_yuan_per_h
     table = table.merge(target_shares(villages, targets), on=KEYS, how="left")
-    if f"{next(iter(targets))}_late_cause" in villages.columns:
+    if any(f"{name}_late_cause" in villages.columns for name in relief_targets(targets)):
         table = table.merge(late_counts(villages, targets), on=KEYS, how="left")
     return table.sort_values(KEYS, kind="stable").reset_index(drop=True)
 

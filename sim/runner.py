@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics, tables
+from sim import ems_metrics, ems_tables, metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -42,6 +42,8 @@ class CaseResult:
     reps: pd.DataFrame
     shelters: pd.DataFrame
     rep_seconds: list[float] = field(default_factory=list)
+    calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
+    hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
 
 
 def preflight(scenario: Scenario, settings: Settings) -> None:
@@ -59,12 +61,19 @@ def run_case(
 ) -> CaseResult:
     preflight(scenario, settings)
     event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
+    call_frames, hospital_frames = [], []
     n = settings.run.reps
+    horizon = settings.run.horizon_min
     for rep in range(n):
         started = time.perf_counter()
         rows = world.simulate(scenario, settings, rep).rows
         village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
-        facts.append({"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)})
+        calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, horizon, case, rep)
+        call_frames.append(calls)
+        hospital_frames.append(beds)
+        facts.append(
+            {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
+        )
         shelter_rows += [(case, rep, *row) for row in tables.shelter_rows(rows)]
         if settings.run.keep_events:
             event_frames.append(tables.events_frame(rows, case, rep))
@@ -73,9 +82,12 @@ def run_case(
             progress(rep + 1, n)
     villages = metrics.add_late_causes(pd.concat(village_frames, ignore_index=True), settings.targets)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
+    calls = pd.concat(call_frames, ignore_index=True)
+    reps = ems_metrics.add_ems(reps, calls, settings.targets, settings.run.horizon_h, settings.ems.warmup_h)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
     shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
-    return CaseResult(case, events, villages, reps, shelters, seconds)
+    hospitals = pd.concat(hospital_frames, ignore_index=True)
+    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -173,6 +185,11 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
         _atomic_write(
             out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
         )
+    for name, frame in (("calls", result.calls), ("hospitals", result.hospitals)):
+        if frame is not None:
+            _atomic_write(
+                out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
+            )
     _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
     _atomic_write(
         out_dir / "summary.json",

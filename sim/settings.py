@@ -10,10 +10,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import InputError, Problem
-from sim.units import h_to_min
+from sim.units import MIN_PER_H, h_to_min
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
@@ -234,16 +242,136 @@ class RunSettings(_Frozen):
         return h_to_min(self.horizon_h)
 
 
+# --- Medical emergency system (issue 4) -------------------------------------------------------
+
+TARGET_MEASURES = ("relief_complete", "ems_response")
+MAX_AMBULANCES = 10_000  # far beyond any county's fleet; stops a typo from exhausting memory
+
+
+class TriageValues(_Frozen):
+    """One number per triage class (the hazard library's names, TRIAGE): immediate (red, 1),
+    urgent (yellow, 2), delayed (green, 3)."""
+
+    immediate: NonNegFloat
+    urgent: NonNegFloat
+    delayed: NonNegFloat
+
+    def values(self) -> tuple[float, float, float]:
+        """In triage-class order 1, 2, 3."""
+        return (self.immediate, self.urgent, self.delayed)
+
+
+class EmsTargetSettings(_Frozen):
+    """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
+
+    measure: Literal["ems_response"]
+    limit_min: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    triage: list[Literal[1, 2, 3]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    area: Literal["all", "urban", "rural"] = "all"
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        """The per-call limit in hours, for tables that list every target's deadline."""
+        return self.limit_min / MIN_PER_H
+
+
+AnyTarget = Annotated[TargetSettings | EmsTargetSettings, Field(discriminator="measure")]
+
+
+class EmsSettings(_Frozen):
+    """Ambulances, calls and hospitals (configs/ems/). mode=mmc is the queueing check mode:
+    one station, zero travel, no scene or hospital stage, `servers` ambulances, Poisson calls."""
+
+    mode: Literal["county", "mmc"]
+    dispatch: str = Field(min_length=1)  # a name in sim.model.ems_policies.DISPATCH_POLICIES
+    hospital: str = Field(min_length=1)  # a name in sim.model.ems_policies.HOSPITAL_POLICIES
+    reserve_for_red: int = Field(ge=0, le=MAX_AMBULANCES)
+    reserve_negative_pressure: bool
+    when_all_busy: Literal["queue", "divert"]
+    dispatch_delay_min: NonNegFloat
+    scene_min: NonNegFloat
+    scene_cv: NonNegFloat
+    handover_min: NonNegFloat
+    decon_min: NonNegFloat
+    stay_h: TriageValues
+    general_bed_occupancy_at_onset: Share
+    infectious_bed_occupancy_at_onset: Share
+    routine_calls_per_1000_per_day: NonNegFloat
+    routine_hour_profile: list[NonNegFloat] = Field(min_length=24, max_length=24)
+    onset_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    routine_triage_shares: TriageValues
+    routine_infectious_share: Share
+    casualty_call_share: TriageValues  # of the hazard's casualties, the share calling for an ambulance
+    # check mode only (mode: mmc); null in county mode
+    servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
+    calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
+    service_mean_min: PositiveFloat | None = Field(None, validate_default=True)
+    service_dist: Literal["exponential", "lognormal", "deterministic"] = "exponential"
+    service_cv: PositiveFloat = 1.0
+    warmup_h: NonNegFloat = 0.0
+
+    @field_validator("servers", "calls_per_h", "service_mean_min")
+    @classmethod
+    def _check_mode_only(cls, value: Any, info: ValidationInfo) -> Any:
+        mode = info.data.get("mode")
+        if mode == "mmc" and value is None:
+            raise ValueError("the check mode (ems.mode=mmc, scenario=mmc) needs a value")
+        if mode == "county" and value is not None:
+            raise ValueError(
+                "only applies to the check mode (scenario=mmc); a county's fleet comes from ems_stations.csv"
+            )
+        return value
+
+    @field_validator("dispatch_delay_min")
+    @classmethod
+    def _no_delay_in_check_mode(cls, value: float, info: ValidationInfo) -> float:
+        if info.data.get("mode") == "mmc" and value != 0:
+            raise ValueError("must be 0 in the check mode (ems.mode=mmc has no dispatch delay)")
+        return value
+
+    @field_validator("routine_hour_profile")
+    @classmethod
+    def _some_hour(cls, value: list[float]) -> list[float]:
+        if sum(value) <= 0:
+            raise ValueError("needs at least one positive hour")
+        return value
+
+    @field_validator("casualty_call_share")
+    @classmethod
+    def _shares(cls, value: TriageValues) -> TriageValues:
+        if max(value.values()) > 1.0:
+            raise ValueError("each share must be at most 1")
+        return value
+
+    @field_validator("routine_triage_shares")
+    @classmethod
+    def _shares_add_up(cls, value: TriageValues) -> TriageValues:
+        if abs(sum(value.values()) - 1.0) > 1e-9:
+            raise ValueError("immediate + urgent + delayed must add up to 1")
+        return value
+
+    @property
+    def warmup_min(self) -> float:
+        return h_to_min(self.warmup_h)
+
+    def stay_min(self, triage: int) -> float:
+        return h_to_min(self.stay_h.values()[triage - 1])
+
+
 class Settings(_Frozen):
     scenario: ScenarioSettings
     hazard: HazardSettings
     reporting: ReportingSettings
     shelters: ShelterSettings
     policy: PolicySettings
-    targets: dict[str, TargetSettings] = Field(min_length=1)
+    targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings
     costs: CostSettings
     run: RunSettings
+    ems: EmsSettings
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -257,7 +385,10 @@ class Settings(_Frozen):
 
 
 def _problem(err: Any) -> Problem:
-    loc = ".".join(str(part) for part in err["loc"])
+    parts = list(err["loc"])
+    if len(parts) > 3 and parts[0] == "targets" and parts[2] in TARGET_MEASURES:
+        del parts[2]  # pydantic names the union member; the user wrote targets.NAME.KEY
+    loc = ".".join(str(part) for part in parts)
     kind = err["type"]
     if kind == "extra_forbidden":
         rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"

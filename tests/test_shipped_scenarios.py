@@ -12,7 +12,7 @@ from sim import tables
 from sim.cli import main
 from tests.conftest import SCENARIOS, load_scenario, settings_for, simulate_checked
 
-PRESETS = ["tiny", "zhangshu", "jinjiang"]
+PRESETS = ["tiny", "zhangshu", "jinjiang", "mmc"]
 
 
 @pytest.mark.parametrize("preset", PRESETS)

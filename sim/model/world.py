@@ -10,13 +10,17 @@ Same-instant tie-breaks: road damage before village hits (a village struck at
 the moment its road is cut is already cut off); reports of one minute are
 handled together after everything else of that minute, villages in file order.
 
-Leaves out: ambulances, rescue teams and helicopters (their issues add systems
-beside relief here); casualties and trapped people are drawn and logged but
-not yet served.
+The medical emergency system (sim/model/ems.py) runs beside relief on the same
+live roads: routine calls plus the disaster's casualties, which reach the 120
+centre at their drawn times.
+
+Leaves out: rescue teams and helicopters (their issues add systems beside
+relief here); trapped people are drawn and logged but not yet rescued.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +29,7 @@ import simpy
 
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
-from sim.model import hazards
+from sim.model import ems, hazards
 from sim.model.demand import Disaster, VillageHit
 from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
 from sim.model.relief import ReliefSystem, Report
@@ -48,15 +52,26 @@ class World:
     crews: RepairCrews
     disaster: Disaster
     horizon_min: float
+    ems: ems.EmsSystem | None = None
 
     def run(self) -> EventLog:
-        self.env.run(until=self.horizon_min)
+        # The event log grows to hundreds of thousands of rows, which Python's cyclic garbage
+        # collector would scan again and again (a third of the EMS check mode's run time).
+        # SimPy drops its event-callback cycles as events are processed, so nothing needs
+        # cycle collection during a run: pause the collector and restore it afterwards.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self.env.run(until=self.horizon_min)
+        finally:
+            if paused:
+                gc.enable()
         return self.log
 
 
 def check(scenario: Scenario, settings: Settings) -> list[Problem]:
     """Everything about this settings-scenario pair that would stop a run, found before it starts."""
-    problems = hazards.check(scenario, settings.hazard)
+    problems = hazards.check(scenario, settings.hazard) + ems.check(scenario, settings.ems)
     if settings.policy.relief not in RELIEF_POLICIES:
         problems.append(
             Problem(
@@ -75,6 +90,8 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
         )
     classes = {it.cls for it in scenario.items}
     for name, target in settings.targets.items():
+        if target.measure != "relief_complete":
+            continue
         if target.item_class != "all" and target.item_class not in classes:
             problems.append(
                 Problem(
@@ -103,8 +120,11 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     crews = RepairCrews(
         env, scenario, roads, relief, REPAIR_POLICIES[settings.policy.repair], log, settings.hazard.onset_min
     )
+    medical = ems.build(
+        env, scenario, settings.ems, roads, disaster.casualties, settings.run.horizon_min, streams, log
+    )
     env.process(unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log))
-    return World(env, log, roads, relief, crews, disaster, settings.run.horizon_min)
+    return World(env, log, roads, relief, crews, disaster, settings.run.horizon_min, medical)
 
 
 def unfold(

@@ -494,7 +494,16 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
     tables["teams.csv"] = _teams(teams)
     tables["helipads.csv"] = _rows("helipads.csv", [(f"HP_{s}", s) for s in ["C", "T_ANHAI", "T_SHENHU"]])
     tables["shelters.csv"] = _shelters(geo, [("CITY_I", "I", 80_000), ("CITY_II", "II", 40_000)], towns)
-    zones = {"coast": JJ_COAST, "river": JJ_RIVER, "hills": JJ_UPLAND, "all": geo.ids[: geo.n_units]}
+    # urban: the city district, the streets (街道) and the development zone; EMS response
+    # times are reported for urban and rural calls separately (sim/ems_tables.py).
+    urban = [u[0] for u in JINJIANG_UNITS if u[3] in ("city", "street", "industrial_park")]
+    zones = {
+        "coast": JJ_COAST,
+        "river": JJ_RIVER,
+        "hills": JJ_UPLAND,
+        "urban": urban,
+        "all": geo.ids[: geo.n_units],
+    }
     return geo, dict(tables=tables, zones=zones, info=dict(people=people, ems=ems))
 
 
@@ -643,7 +652,8 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
 - Zones: `coast` = the 8 coastal towns (004 names typhoon, storm surge, waves); `river` = 磁灶, 池店,
   陈埭 on a stylised Jin River along the northern edge (004: 江海堤防, 山洪); `hills` = 紫帽, 磁灶, 内坑,
   灵源 (the north-western uplands, for landslides and forest fire; general knowledge, stylised);
-  `all` = every unit.
+  `urban` = the city district, the five streets and the development zone (street/town is China's
+  urban/rural unit split; EMS response is reported for each); `all` = every unit.
 - Depots (004: "市、镇（街道）救灾物资储备网络", no counts or sizes): a city depot at `C` + one point
   per town/street (18); the development zone has none. Each item is stocked for {_n(i["people"])}
   people: Zhangshu's ratio (001: 3,500 people) applied to {_n(pop)} (stylised); {CITY_SHARE:.0%} at the
