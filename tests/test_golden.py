@@ -41,8 +41,10 @@ def test_tiny_matches_golden_outputs():
             new = pd.read_csv(pd.io.common.StringIO(text))
             old = pd.read_csv(pd.io.common.StringIO(stored))
             diff = old.compare(new) if old.shape == new.shape else f"shape {old.shape} -> {new.shape}"
-            raise AssertionError(f"{name} differs from the golden copy:\n{diff}\n"
-                                 "If the change is intended: python -m tests.test_golden --regenerate")
+            raise AssertionError(
+                f"{name} differs from the golden copy:\n{diff}\n"
+                "If the change is intended: python -m tests.test_golden --regenerate"
+            )
 
 
 if __name__ == "__main__":
