@@ -7,6 +7,9 @@
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
     drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
     drsim import-places --out DIR KIND=FILE[::LAYER] ... [--mapping M.yaml] [--crs wgs84|cgcs2000|gcj02|bd09]
+    drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
+                                        3 incomplete: rerun the same command to finish)
+    drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -88,6 +91,11 @@ def cmd_run(args: list[str]) -> int:
     show_cfg = "--cfg" in args
     overrides = _overrides(args)
     config, run_dir = compose(overrides)
+    if config.get("experiment") is not None:
+        raise InputError(
+            Problem("command line", "experiment=...", "an experiment has several cases: use `drsim sweep`")
+        )
+    config.pop("experiment", None)
     if show_cfg:
         import yaml
 
@@ -98,12 +106,12 @@ def cmd_run(args: list[str]) -> int:
 
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
     """config dict -> settings -> scenario -> replications -> files -> printed summary."""
-    from sim import metrics, runner, scenario
+    from sim import metrics, runner
     from sim.settings import Settings
 
     started = time.perf_counter()
     settings = Settings.from_dict(config)
-    scen = scenario.load(resolve_data_dir(settings.scenario.dir), settings.scenario)
+    scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     runner.preflight(scen, settings)
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
@@ -453,12 +461,125 @@ def _hydra_multirun(args: list[str]) -> int:
     return 0
 
 
+# --- drsim sweep / drsim replay ---------------------------------------------------------------
+
+
+def cmd_sweep(args: list[str]) -> int:
+    """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
+    from sim import experiment, sweep
+    from sim.executors import make_executor
+
+    overrides = _overrides(args)
+    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
+    if not chosen:
+        names = sorted(p.stem for p in (config_dir() / "experiment").glob("*.yaml"))
+        raise InputError(
+            Problem(
+                "command line", " ".join(args), f"name the experiment: experiment=NAME ({', '.join(names)})"
+            )
+        )
+    base, _ = compose(overrides)
+    spec = experiment.parse(base.get("experiment"), f"configs/experiment/{chosen[-1]}.yaml")
+    explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
+    out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
+    cases = [sweep_case(spec, case, overrides) for case in spec.cases]
+    run = cases[0].settings.run
+    progress = sweep.ProgressBar(run.progress)
+    print(
+        f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
+        + (f" (sequential stopping at half-width {run.halfwidth})" if run.halfwidth else "")
+        + f", seed {run.seed}, executor {run.executor} -> {out}",
+        file=sys.stderr,
+    )
+    try:
+        result = sweep.run_sweep(
+            spec,
+            cases,
+            out,
+            ["drsim", "sweep", *args],
+            lambda: make_executor(run.executor, run.workers, run.address),
+            progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ndrsim sweep: interrupted; finished replications are kept in {out}: run the same "
+            "command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    print(sweep.report_text(result))
+    print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")
+    return result.exit_code
+
+
+def sweep_case(spec, case, overrides: list[str]):
+    from sim import experiment, sweep
+    from sim.scenario.safe_yaml import forbidden_keys
+    from sim.settings import Settings
+
+    config, _ = compose([*overrides, *experiment.case_overrides(case)])
+    config.pop("experiment", None)
+    config = experiment.with_inline_changes(config, case)
+    bad = forbidden_keys(config)
+    if bad:
+        raise InputError(
+            [
+                Problem(f"case {case.name}, config key {k}", k, "instantiation keys are not allowed")
+                for k in bad
+            ]
+        )
+    try:
+        settings = Settings.from_dict(config)
+    except InputError as exc:
+        raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
+    return sweep.Case(
+        name=case.name,
+        description=case.description,
+        settings=settings,
+        config=config,
+        overrides=tuple(experiment.case_overrides(case)),
+        data_dir=str(resolve_data_dir(settings.scenario.dir).resolve()),
+    )
+
+
+def cmd_replay(args: list[str]) -> int:
+    """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
+    from sim import sweep
+
+    out = None
+    if "--out" in args:
+        i = args.index("--out")
+        if i + 1 >= len(args):
+            raise InputError(Problem("command line", "--out", "needs a folder path after it"))
+        out = Path(args[i + 1])
+        args = args[:i] + args[i + 2 :]
+    args = [a for a in args if a != "--debug"]
+    if len(args) != 3 or not args[2].isdigit():
+        raise InputError(
+            Problem("command line", " ".join(args), "usage: drsim replay DIR CASE REP [--out PATH]")
+        )
+    result = sweep.replay(Path(args[0]), args[1], int(args[2]), out)
+    for note in result.notes:
+        print(f"drsim replay: warning: {note}", file=sys.stderr)
+    verdict = {
+        True: "byte-identical to the sweep's part",
+        False: "DIFFERENT from the sweep's part",
+        None: "written (the sweep kept no part to compare with)",
+    }
+    print(f"replayed {args[1]} rep {args[2]} -> {result.out}")
+    print(f"  village table: {verdict[result.villages_identical]}")
+    print(f"  event log:     {verdict[result.events_identical]}")
+    return 1 if False in (result.villages_identical, result.events_identical) else 0
+
+
 COMMANDS = {
     "run": cmd_run,
     "validate": cmd_validate,
     "make-county": cmd_make_county,
     "import-osm": cmd_import_osm,
     "import-places": cmd_import_places,
+    "sweep": cmd_sweep,
+    "replay": cmd_replay,
 }
 
 

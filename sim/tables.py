@@ -253,6 +253,7 @@ def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
 
 def villages_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
     frame = pd.DataFrame(columns, columns=VILLAGE_COLUMNS)
+    frame["severity"] = frame["severity"].astype("string")  # one schema, even when nobody is hit
     frame.insert(0, "rep", rep)
     frame.insert(0, "case", case)
     return frame
