@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import ems_metrics, ems_tables, metrics, tables
+from sim import ems_metrics, ems_tables, metrics, rescue_metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -72,7 +72,14 @@ def run_case(
         call_frames.append(calls)
         hospital_frames.append(beds)
         facts.append(
-            {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
+            {
+                "case": case,
+                "rep": rep,
+                "seed": settings.run.seed,
+                **tables.rep_facts(rows),
+                **ems_facts,
+                **rescue_metrics.rep_kpis(rows, settings.targets, horizon),
+            }
         )
         shelter_rows += [(case, rep, *row) for row in tables.shelter_rows(rows)]
         if settings.run.keep_events:
