@@ -243,7 +243,8 @@ def print_rescue_summary(summary, settings) -> None:
 
         print(
             f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
-            f"per replication {_ci(get('trapped_people'), '.1f')}, rescued {_ci(get('rescued_people'), '.1f')}"
+            f"per replication {_ci(get('trapped_people'), '.1f')}, "
+            f"rescued {_ci(get('rescued_people'), '.1f')}"
         )
         print(
             f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
@@ -255,10 +256,12 @@ def print_rescue_summary(summary, settings) -> None:
             share, holds = get(f"{name}_share"), get(f"{name}_holds")
             share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
             holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
-            limit = f"{target.deadline_h:>8g}h" if target.measure == "rescue_share" else f"{target.limit_min:>6g}min"
+            rescue = target.measure == "rescue_share"
+            limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
             print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
         print(
-            f"unmet trapped people: no team with the skill {_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
+            "unmet trapped people: no team with the skill "
+            f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
             f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
         )
         print(

@@ -90,8 +90,8 @@ class EventKind(StrEnum):
     TEAM_RELEASED = "team_released"  # subject team, place, ref task, qty handed back, value busy min
     TEAM_REST_STARTED = "team_rest_started"  # subject team, value rest minutes
     TEAM_RESTED = "team_rested"  # subject team back to idle after rest
-    MUTUAL_AID_RECORDED = "mutual_aid_recorded"  # subject team, place helped, ref task, value yuan, note team township
-    AIR_MISSION_REQUESTED = "air_mission_requested"  # place, ref mission, qty people, value km, note rescue|relief_lift
+    MUTUAL_AID_RECORDED = "mutual_aid_recorded"  # subject team, place helped, ref task, value yuan
+    AIR_MISSION_REQUESTED = "air_mission_requested"  # place, ref mission, qty people, value km, note kind
     AIRCRAFT_LAUNCHED = "aircraft_launched"  # subject aircraft, place, ref mission, value min waited
     AIRCRAFT_ARRIVED = "aircraft_arrived"  # subject aircraft, place, ref mission, value min since request
     AIRCRAFT_LANDED = "aircraft_landed"  # subject aircraft, depot helipad, ref mission, qty people set down

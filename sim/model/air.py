@@ -199,13 +199,23 @@ class AirSystem:
                     at = pad
                     log.add(
                         Event(
-                            env.now, EventKind.AIRCRAFT_LANDED, subject=name, depot=pad_id, ref=mission.ref, qty=aboard
+                            env.now,
+                            EventKind.AIRCRAFT_LANDED,
+                            subject=name,
+                            depot=pad_id,
+                            ref=mission.ref,
+                            qty=aboard,
                         )
                     )
             if at is not self.base[1]:
                 yield from self._take_off()
                 yield env.timeout(self.flight_min(self.km(at, self.base[1])))
             log.add(
-                Event(env.now, EventKind.AIRCRAFT_RETURNED, subject=name, depot=self.base[0], value=env.now - started)
+                Event(
+                    env.now,
+                    EventKind.AIRCRAFT_RETURNED,
+                    subject=name,
+                    depot=self.base[0],
+                    value=env.now - started,
+                )
             )
-

@@ -155,7 +155,13 @@ class RescueSystem:
         """People trapped now: a new rescue task (called by the disaster's timeline)."""
         place = self.scenario.places[what.place]
         task = Task(
-            len(self.tasks), what.place, place.node, place.township_id, what.rescue_type, self.env.now, what.people
+            len(self.tasks),
+            what.place,
+            place.node,
+            place.township_id,
+            what.rescue_type,
+            self.env.now,
+            what.people,
         )
         self.tasks.append(task)
         self.log.add(
@@ -314,7 +320,13 @@ class RescueSystem:
             )
         log.add(
             Event(
-                env.now, EventKind.TEAM_RELEASED, subject=crew.id, place=place_id, ref=task.ref, qty=back, value=busy
+                env.now,
+                EventKind.TEAM_RELEASED,
+                subject=crew.id,
+                place=place_id,
+                ref=task.ref,
+                qty=back,
+                value=busy,
             )
         )
         crew.state = "idle"
@@ -333,4 +345,3 @@ class RescueSystem:
         while True:
             yield self.roads.reopened
             self._dispatch()
-

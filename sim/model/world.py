@@ -36,9 +36,9 @@ from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
 from sim.model.relief import ReliefSystem, Report
 from sim.model.repair import RepairCrews
 from sim.model.rescue_policies import RESCUE_POLICIES
-from sim.model.teams import RescueSystem
 from sim.model.roads import RoadState
 from sim.model.shelters import ShelterSystem, Site
+from sim.model.teams import RescueSystem
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import ReportingSettings, Settings
@@ -155,7 +155,8 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     env.process(
         unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
     )
-    return World(env, log, roads, relief, crews, disaster, settings.run.horizon_min, medical, rescue, aircraft)
+    horizon = settings.run.horizon_min
+    return World(env, log, roads, relief, crews, disaster, horizon, medical, rescue, aircraft)
 
 
 def unfold(
