@@ -23,6 +23,9 @@ brings them out one at a time at `people_per_h_per_10 x members / 10` per hour. 
 `rescue.rest_h` where it is. A team helping another township records the compensation the
 helped township owes (seed 002): members x hours away on the task x the cost rate.
 
+A team whose road is cut with no other way on stops where it is and hands its people back
+(to another team, or to the helicopters if no capable team can now reach them).
+
 Leaves out: people dying while trapped; equipment (boats, cranes) apart from team size;
 teams splitting; the drive back to base; reports of trapped people arriving late.
 """
@@ -187,15 +190,20 @@ class RescueSystem:
                 )
             )
             return
-        if self.air is not None and self.air.enabled and self._cut_off(task, able):
-            self.air.rescue(task)
-            task.waiting = 0
+        if self._to_air(task, able):
             return
         self.queue.append(task)
         self._dispatch()
 
-    def _cut_off(self, task: Task, able: list[Crew]) -> bool:
-        return all(not math.isfinite(self.roads.minutes(c.node, task.node)) for c in able)
+    def _to_air(self, task: Task, able: list[Crew]) -> bool:
+        """Hand the task's waiting people to the helicopters when no capable team can reach them by road."""
+        if self.air is None or not self.air.enabled or task.waiting == 0:
+            return False
+        if any(math.isfinite(self.roads.minutes(c.node, task.node)) for c in able):
+            return False
+        self.air.rescue(task)
+        task.waiting = 0
+        return True
 
     # ---- decisions -----------------------------------------------------------------------
     def per_person_min(self, crew: Crew, rescue_type: str) -> float:
@@ -279,13 +287,18 @@ class RescueSystem:
         env, log = self.env, self.log
         place_id = self.scenario.places[task.place].id
         started = env.now
-        yield from self.roads.drive(crew.node, task.node, lambda _n: None, lambda _n: None)
-        crew.node = task.node
-        log.add(Event(env.now, EventKind.RESCUE_STARTED, subject=crew.id, place=place_id, ref=task.ref))
+        try:
+            yield from self.roads.drive(crew.node, task.node, lambda _n: None, _give_up)
+            crew.node = task.node
+            log.add(Event(env.now, EventKind.RESCUE_STARTED, subject=crew.id, place=place_id, ref=task.ref))
+            reached = True
+        except _NoRoad as held:  # a road cut ahead and no other way: hand the people back
+            crew.node = held.node
+            reached = False
         per = self.per_person_min(crew, task.rescue_type)
         end_of_shift = started + self.rules.max_shift_min - crew.worked_min
         done = 0
-        while done < take and env.now + per <= end_of_shift + 1e-9:
+        while reached and done < take and env.now + per <= end_of_shift + 1e-9:
             yield env.timeout(per)
             done += 1
             log.add(
@@ -304,7 +317,8 @@ class RescueSystem:
         back = take - done
         if back:
             task.waiting += back
-            if task not in self.queue:
+            able = [c for c in self.crews if task.rescue_type in c.types and c.state != "out"]
+            if not self._to_air(task, able) and task not in self.queue:
                 self.queue.append(task)
         if task.township_id != crew.township_id:
             log.add(
@@ -330,7 +344,7 @@ class RescueSystem:
             )
         )
         crew.state = "idle"
-        if back or self.rules.max_shift_min - crew.worked_min < REST_BELOW_MIN:
+        if (reached and back) or self.rules.max_shift_min - crew.worked_min < REST_BELOW_MIN:
             crew.state = "resting"
             log.add(Event(env.now, EventKind.TEAM_REST_STARTED, subject=crew.id, value=self.rules.rest_min))
             self._dispatch()  # handed-back people may go to another team at once
@@ -345,3 +359,15 @@ class RescueSystem:
         while True:
             yield self.roads.reopened
             self._dispatch()
+
+
+class _NoRoad(Exception):
+    """Raised out of a drive when no road leads on: the team gives its task back."""
+
+    def __init__(self, node: int):
+        super().__init__(node)
+        self.node = node
+
+
+def _give_up(node: int) -> None:
+    raise _NoRoad(node)
