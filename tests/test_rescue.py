@@ -32,13 +32,29 @@ from sim.scenario.types import Helipad, Team
 from tests.conftest import load_scenario, settings_for
 
 
-def _run(scen, trapped: list[Trapped], *overrides: str, until: float = 2000.0, cut: tuple[int, ...] = ()):
+def _run(
+    scen,
+    trapped: list[Trapped],
+    *overrides: str,
+    until: float = 2000.0,
+    cut: tuple[int, ...] = (),
+    cut_at_min: float = 0.0,
+):
     s = settings_for("scenario=tiny", *overrides)
     env = simpy.Environment()
     log = EventLog()
     roads = RoadState(env, scen)
-    for e in cut:
-        roads.set_factor(e, 0.0)
+
+    def damage():
+        yield env.timeout(cut_at_min)
+        for e in cut:
+            roads.set_factor(e, 0.0)
+
+    if cut_at_min == 0:  # before anything else happens
+        for e in cut:
+            roads.set_factor(e, 0.0)
+    else:
+        env.process(damage())
     rescue = RescueSystem(
         env,
         scen,
@@ -112,7 +128,7 @@ def test_shift_limit_hands_people_back_and_team_rests():
     """max_shift_h = 1: 60 - 10 min drive leaves room for 6 people (6 x 8 1/3 = 50); the team takes
     6 of 10, rests 8 h, and comes back for the other 4."""
     scen = load_scenario("tiny")
-    log, s = _run(scen, [Trapped(0.0, scen.place_index()["V1"], "water", 10)], "rescue.max_shift_h=1")
+    log, _ = _run(scen, [Trapped(0.0, scen.place_index()["V1"], "water", 10)], "rescue.max_shift_h=1")
     kinds = [(e.kind, e.qty) for e in log.rows if e.subject == "TM_T1" and e.kind is EventKind.TEAM_ASSIGNED]
     assert kinds == [(EventKind.TEAM_ASSIGNED, 6), (EventKind.TEAM_ASSIGNED, 4)]
     rests = [e.t_min for e in log.rows if e.kind is EventKind.TEAM_REST_STARTED]
@@ -196,11 +212,27 @@ def test_rescue_cut_off_by_road_goes_to_the_helicopter():
     """V1's two roads (n1-n3, n3-n8: edges 3 and 7) are cut: TM_T1 cannot reach it, so the
     aircraft flies: 30 min preparation + 100 km at 200 km/h, then hoists 2 people (5 min each)."""
     scen = _with_helipad_100km_from(load_scenario("tiny"), "V1")
-    log, s = _run(scen, [Trapped(0.0, scen.place_index()["V1"], "water", 2)], *NO_DELAY, cut=(3, 7))
+    log, _ = _run(scen, [Trapped(0.0, scen.place_index()["V1"], "water", 2)], *NO_DELAY, cut=(3, 7))
     assert not [e for e in log.rows if e.kind is EventKind.TEAM_ASSIGNED]
     out = [(e.subject, e.t_min) for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
     assert [x[0] for x in out] == ["AC1", "AC1"]
     assert [x[1] for x in out] == pytest.approx([65.0, 70.0])
+
+
+def test_team_stopped_by_a_cut_road_hands_its_people_to_the_helicopter():
+    """TM_T1 leaves T1 at 60 for V3 (n1 -> n7 -> n2 -> n5). At 61 both roads into V3 (n2-n5 and
+    n8-n5: edges 5 and 8) are cut; the team finishes its edge to J (n7) at 60 + 12 = 72, finds no
+    road on, and hands its 2 people back; no team can reach V3 now, so the helicopter takes them."""
+    scen = _with_helipad_100km_from(load_scenario("tiny"), "V1")
+    log, _ = _run(
+        scen, [Trapped(0.0, scen.place_index()["V3"], "water", 2)], *NO_DELAY, cut=(5, 8), cut_at_min=61.0
+    )
+    released = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.TEAM_RELEASED]
+    assert released == [(72.0, 2)]
+    assert not [e for e in log.rows if e.kind is EventKind.RESCUE_STARTED]
+    requested = [(e.t_min, e.place, e.qty) for e in log.rows if e.kind is EventKind.AIR_MISSION_REQUESTED]
+    assert requested == [(72.0, "V3", 2)]
+    assert [e.subject for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED] == ["AC1", "AC1"]
 
 
 def test_cli_reports_rescue_and_air_beside_relief_and_ems(tmp_path, capsys):
