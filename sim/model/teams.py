@@ -217,18 +217,14 @@ class RescueSystem:
             if not self.queue or not free:
                 return
             shift = self.rules.max_shift_min
+            nodes = np.array([t.node for t in self.queue], dtype=np.int64)
+            rates = np.array([self.rules.people_per_h_per_10[t.rescue_type] for t in self.queue])
             drive = []
             for c in free:
-                row = self.roads.out_row(c.node).dist
-                left = shift - c.worked_min
-                drive.append(
-                    tuple(
-                        float(row[t.node])
-                        if float(row[t.node]) + self.per_person_min(c, t.rescue_type) <= left
-                        else math.inf
-                        for t in self.queue
-                    )
-                )
+                minutes = self.roads.out_row(c.node).dist[nodes]
+                per_person = MIN_PER_H / (rates * c.members / 10.0)  # as per_person_min, for every task
+                fits = minutes + per_person <= shift - c.worked_min  # room for at least one person
+                drive.append(tuple(np.where(fits, minutes, np.inf).tolist()))
             view = RescueView(
                 tuple(t.waiting for t in self.queue),
                 tuple(t.rescue_type for t in self.queue),
