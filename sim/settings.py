@@ -287,16 +287,6 @@ class EmsTargetSettings(_Frozen):
 # --- Rescue teams, volunteers and helicopters (issue 5) ---------------------------------------
 
 TARGET_MEASURES += ("rescue_share", "helicopter_response")
-TEAM_KINDS = (
-    "fire_rescue",
-    "professional",
-    "semi_professional",
-    "enterprise",
-    "volunteer",
-    "flood",
-    "forest_fire",
-    "road_repair",
-)
 
 
 class RescueTargetSettings(_Frozen):
