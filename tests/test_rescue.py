@@ -267,3 +267,29 @@ def test_team_types_follow_the_skill_table():
     team = Team("X", "flood", "T1", 10, ("flood", "dyke"), 10.0, 1.0)
     assert team_types(team.skills, rules) == frozenset({"water"})
     assert team_types(("forest_fire", "earthquake"), rules) == frozenset({"collapse", "mountain"})
+
+
+def test_rescue_policy_change_keeps_the_disaster_and_volunteer_draws():
+    """Common random numbers: another assignment policy changes who rescues whom, never who is
+    trapped, nor which volunteers accept and when their teams leave."""
+    from sim.model import world
+
+    scen = load_scenario("tiny")
+    volunteer = dataclasses.replace(
+        scen.teams[0], id="VOL_T2", kind="volunteer", base_place_id="T2", turnout=0.7
+    )
+    scen = dataclasses.replace(scen, teams=(*scen.teams, volunteer))
+    logs = [
+        world.simulate(scen, settings_for("scenario=tiny", "hazard=flood_major", f"rescue.policy={p}"), 0)
+        for p in ("nearest_capable", "oldest_first")
+    ]
+    kept = (
+        EventKind.PEOPLE_TRAPPED,
+        EventKind.RESCUE_REQUESTED,
+        EventKind.TEAM_MOBILISED,
+        EventKind.TEAM_STOOD_DOWN,
+    )
+    a, b = ([e for e in log.rows if e.kind in kept] for log in logs)
+    assert a == b and any(e.kind is EventKind.PEOPLE_TRAPPED for e in a)
+    for log in logs:
+        assert not invariants.check_all(log.rows, scen)
