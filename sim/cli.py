@@ -165,6 +165,7 @@ def print_summary(summary, settings) -> None:
         if r:
             print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
     print_ems_summary(summary, settings)
+    print_rescue_summary(summary, settings)
 
 
 def _pct(x: float) -> str:
@@ -233,6 +234,52 @@ def print_ems_summary(summary, settings) -> None:
         print(
             f"calls diverted: {_ci(get('ems_diverted_calls'), '.1f')}, still waiting at the horizon: "
             f"{_ci(get('ems_waiting_at_horizon_calls'), '.1f')} (per replication)"
+        )
+
+
+# --- Rescue teams and helicopters (issue 5) ---------------------------------------------------
+
+
+def print_rescue_summary(summary, settings) -> None:
+    """Rescue and air targets beside relief and EMS: share rescued by the deadlines, helicopter
+    response, unmet people by cause, team utilisation, volunteer turnout, mutual-aid cost."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
+            f"per replication {_ci(get('trapped_people'), '.1f')}, "
+            f"rescued {_ci(get('rescued_people'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure not in ("rescue_share", "helicopter_response"):
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            rescue = target.measure == "rescue_share"
+            limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
+            print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
+        print(
+            "unmet trapped people: no team with the skill "
+            f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
+            f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
+        )
+        print(
+            f"rescue team utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
+            f"achieved: {_ci(get('volunteer_turnout_share'), '.1%')}; mutual-aid compensation "
+            f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
+        )
+        print(
+            f"air missions per replication {_ci(get('air_missions'), '.1f')}, response (request to "
+            f"arrival) {_ci(get('air_response_min_mean'), '.1f')} min"
         )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, ems_metrics, ems_tables, metrics, tables
+from sim import budget, ems_metrics, ems_tables, metrics, rescue_metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -81,7 +81,14 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     villages = tables.villages_frame(tables.village_results(rows, scenario), case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)
     calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
-    facts = {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
+    facts = {
+        "case": case,
+        "rep": rep,
+        "seed": settings.run.seed,
+        **tables.rep_facts(rows),
+        **ems_facts,
+        **rescue_metrics.rep_kpis(rows, settings.targets, settings.run.horizon_min),
+    }
     key = pd.DataFrame([{"case": case, "rep": rep}])
     run = settings.run
     ems_kpis = ems_metrics.add_ems(key, calls, settings.targets, run.horizon_h, settings.ems.warmup_h)

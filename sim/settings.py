@@ -318,6 +318,7 @@ class CostSettings(_Frozen):
     unit_costs: dict[str, UnitCost] = Field(default_factory=dict)
     stock_upkeep_share_per_year: Share = 0.0
     contract_fee_share_per_year: Share = 0.0
+    rescue_member_yuan_per_h: NonNegFloat = 0.0  # mutual-aid compensation per team member-hour (issue 5)
 
     def item_yuan(self, item: str) -> float:
         return self.item_unit_yuan.get(item, self.default_item_unit_yuan)
@@ -383,7 +384,86 @@ class EmsTargetSettings(_Frozen):
         return self.limit_min / MIN_PER_H
 
 
-AnyTarget = Annotated[TargetSettings | EmsTargetSettings, Field(discriminator="measure")]
+
+
+# --- Rescue teams, volunteers and helicopters (issue 5) ---------------------------------------
+
+TARGET_MEASURES += ("rescue_share", "helicopter_response")
+
+
+class RescueTargetSettings(_Frozen):
+    """Share of trapped people rescued within `deadline_h` of onset (by team or helicopter)."""
+
+    measure: Literal["rescue_share"]
+    deadline_h: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_min(self) -> float:
+        return h_to_min(self.deadline_h)
+
+
+class AirTargetSettings(_Frozen):
+    """Share of air missions to places within `radius_km` of the aircraft's base that arrive within
+    `limit_min` of the request (seed 004: 2 h response within 100 km)."""
+
+    measure: Literal["helicopter_response"]
+    limit_min: PositiveFloat
+    radius_km: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        return self.limit_min / MIN_PER_H
+
+
+class RescueSettings(_Frozen):
+    """Rescue teams (teams.csv) and how they turn out, work and rest (configs/rescue/)."""
+
+    policy: str = Field(min_length=1)  # a name in sim.model.rescue_policies.RESCUE_POLICIES
+    people_per_h_per_10: dict[Literal["water", "collapse", "mountain"], PositiveFloat]
+    max_shift_h: PositiveFloat
+    rest_h: NonNegFloat
+    volunteer_leave_members: int = Field(ge=1, le=10_000)
+    volunteer_min_members: int = Field(ge=1, le=10_000)
+    skills: dict[Literal["water", "collapse", "mountain"], list[str]]  # team skills qualifying per type
+
+    @property
+    def max_shift_min(self) -> float:
+        return h_to_min(self.max_shift_h)
+
+    @property
+    def rest_min(self) -> float:
+        return h_to_min(self.rest_h)
+
+
+class AirSettings(_Frozen):
+    """Helicopters at a helipad serving places cut off by road (configs/air/)."""
+
+    aircraft: int = Field(ge=0, le=1_000)
+    base_helipad: str | None = None  # a helipad_id of helipads.csv; None = the first one
+    cruise_kmh: PositiveFloat
+    launch_prep_min: NonNegFloat
+    seats: int = Field(ge=1, le=100)
+    hoist_min_per_person: NonNegFloat
+    unload_min: NonNegFloat
+    relief_lift: bool
+    night_no_fly: bool
+    night_start_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    night_end_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    weather_no_fly_h: list[Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list
+    )  # [start, end] hours since onset when weather grounds every aircraft
+
+
+AnyTarget = Annotated[
+    TargetSettings | EmsTargetSettings | RescueTargetSettings | AirTargetSettings,
+    Field(discriminator="measure"),
+]
 
 
 class EmsSettings(_Frozen):
@@ -477,6 +557,8 @@ class Settings(_Frozen):
     costs: CostSettings
     run: RunSettings
     ems: EmsSettings
+    rescue: RescueSettings
+    air: AirSettings
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
