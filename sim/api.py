@@ -32,9 +32,11 @@ def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
 
     config, _ = cli.compose(list(overrides))
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        with contextlib.redirect_stderr(sink) if quiet else contextlib.nullcontext():
-            cli.run_pipeline(config, Path(out), ["drsim", "run", *overrides])
+    with contextlib.ExitStack() as stack:
+        if quiet:
+            stack.enter_context(contextlib.redirect_stdout(sink))
+            stack.enter_context(contextlib.redirect_stderr(sink))
+        cli.run_pipeline(config, Path(out), ["drsim", "run", *overrides])
     return load(out)
 
 

@@ -165,3 +165,32 @@ def test_sweep_directory(tmp_path):
     for lang in i18n.LANGS:
         assert (tmp_path / "rep" / lang / "budget_frontier.pdf").is_file()
         assert "city_truck" in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
+
+
+def test_team_spells_and_busy_count_by_hand():
+    """Repair: assigned 60, repaired 180, assigned 200, idled 260; rescue team: assigned 120, released 240."""
+    rows = [
+        (60, "repair_team_assigned", "R1"), (180, "road_repaired", "R1"), (200, "repair_team_assigned", "R1"),
+        (260, "repair_team_idled", "R1"), (120, "team_assigned", "S1"), (240, "team_released", "S1"),
+        (30, "team_assigned", "S2"),  # never released: busy to the horizon
+    ]  # fmt: skip
+    events = pd.DataFrame(
+        {"case": "c", "rep": 0, "t_min": [r[0] for r in rows], "kind": [r[1] for r in rows],
+         "subject": [r[2] for r in rows]}
+    )  # fmt: skip
+    repair = figures.team_busy_spells(events, "c", *figures.TEAM_GROUPS["road_repair"])
+    assert repair[["start_h", "end_h"]].to_numpy().tolist() == [[1.0, 3.0], [200 / 60, 260 / 60]]
+    rescue = figures.team_busy_spells(events, "c", *figures.TEAM_GROUPS["rescue"])
+    assert rescue[["team", "start_h", "end_h"]].to_numpy().tolist() == [["S1", 2.0, 4.0], ["S2", 0.5, 72.0]]
+    busy = figures.busy_teams(rescue, [0], np.array([0.0, 1.0, 2.0, 3.5, 4.0, 71.0]))
+    assert busy.tolist() == [[0, 1, 2, 2, 1, 1]]
+
+
+def test_mixed_chinese_and_latin_wrap_within_width():
+    from sim.report.appendix import _cells, wrap_mixed
+
+    line = "检验县级规划中的救灾时间目标 Wilson score 95% intervals 能否实现：灾害发生后10小时内" * 4
+    lines = wrap_mixed(line, 40)
+    assert "".join(lines).replace(" ", "") == line.replace(" ", "")
+    assert all(sum(_cells(c) for c in x) <= 40 for x in lines)
+    assert not any(x.startswith(" ") for x in lines)

@@ -8,7 +8,7 @@ method note is docs/STRESS-DES.md, one section per language.
 from __future__ import annotations
 
 import math
-import textwrap
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -110,7 +110,7 @@ def method_note(lang: str) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(h.replace("\n", " ") for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -170,22 +170,48 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
         table.set_fontsize(7 if len(header) > 6 else 8)
         table.scale(1, 1.4)
         for (r, _), cell in table.get_celld().items():
-            if r == 0:
+            if r == 0:  # headers are two lines (target name, then what is measured)
                 cell.set_facecolor("#e8e8e8")
-                cell.get_text().set_wrap(True)
+                cell.set_height(cell.get_height() * 2.2)
         if note:
             fig.text(0.04, 0.04, note, fontsize=8)
         pages.append(fig)
     return pages
 
 
+def _cells(ch: str) -> int:
+    """Display width in half-width cells: CJK and full-width punctuation take two."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_mixed(line: str, width: int) -> list[str]:
+    """Wrap Chinese and Latin text to `width` half-width cells: anywhere between CJK characters,
+    at spaces within Latin words (textwrap breaks only at spaces, so Chinese came out ragged)."""
+    out: list[str] = []
+    current, used, last_space = "", 0, -1
+    for ch in line:
+        if used + _cells(ch) > width:
+            if ch != " " and last_space > 0 and len(current) - last_space < 20:
+                out.append(current[:last_space].rstrip())
+                current = current[last_space + 1 :]
+            else:
+                out.append(current.rstrip())
+                current = ""
+            current = current.lstrip()
+            used, last_space = sum(_cells(c) for c in current), current.rfind(" ")
+        if ch == " ":
+            last_space = len(current)
+        current += ch
+        used += _cells(ch)
+    out.append(current.rstrip())
+    return out
+
+
 def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
     register()
-    width = 48 if lang == "zh" else 95  # a CJK character is about two Latin ones wide
     lines: list[str] = []
     for para in body.splitlines():
-        para = para.replace("**", "").replace("`", "")
-        lines += textwrap.wrap(para, width) or [""]
+        lines += wrap_mixed(para.replace("**", "").replace("`", ""), 100)
     pages, per_page = [], 60
     for start in range(0, len(lines), per_page):
         fig = Figure(figsize=A4)

@@ -340,13 +340,17 @@ def ems_response(res: Results, lang: str) -> Figure:
         if len(x) == 0:
             continue
         y = np.arange(1, len(x) + 1) / len(sub) * 100  # calls never reached count in the denominator
+        within = "".join(
+            f", {np.mean(sub['response_min'].to_numpy() <= t.limit_min):.0%} ≤ {t.limit_min:g} min"
+            for t in ems_targets
+        )
         ax.step(
             x,
             y,
             where="post",
             color=colours.get(int(k), "#333333"),
             lw=2,
-            label=f"{text('triage', lang, k=int(k))} (n={len(sub)})",
+            label=f"{text('triage', lang, k=int(k))} (n={len(sub)}{within})",
         )
     for t in ems_targets:
         ax.axvline(t.limit_min, color="#000000", ls="--", lw=1)
@@ -383,66 +387,99 @@ def ems_response(res: Results, lang: str) -> Figure:
     return _finish(fig, res, lang, "ems_response.title", ("note.ems",))
 
 
-BUSY_START = ("repair_team_assigned",)
-BUSY_END = ("road_repaired", "repair_team_idled")
+# A team is busy from an event of `start` until the next of `end` (a second start continues the spell).
+TEAM_GROUPS = {
+    # road-repair teams (sim/model/repair.py): sent to a cut road until it is repaired or nothing is left
+    "road_repair": (("repair_team_assigned",), ("road_repaired", "repair_team_idled")),
+    # rescue teams (teams issue): assigned to a rescue task until released; rest is not busy
+    "rescue": (("team_assigned",), ("team_released",)),
+}
+GROUP_COLOURS = {"road_repair": "#4575b4", "rescue": "#d73027"}
 
 
-def team_busy_spells(events: pd.DataFrame, case: str) -> pd.DataFrame:
-    """(rep, team, start_h, end_h) from the repair events: assigned until repaired or idled."""
-    ev = events[(events["case"] == case) & events["kind"].isin(BUSY_START + BUSY_END)].sort_values(
+def team_busy_spells(
+    events: pd.DataFrame, case: str, start: tuple[str, ...], end: tuple[str, ...]
+) -> pd.DataFrame:
+    """(rep, team, start_h, end_h): busy spells from the event log; open spells end at the horizon."""
+    ev = events[(events["case"] == case) & events["kind"].isin(start + end)].sort_values(
         ["rep", "subject", "t_min"], kind="stable"
     )
     spells = []
     for (rep, team), sub in ev.groupby(["rep", "subject"], sort=True):
-        start = None
+        began = None
         for t, kind in zip(sub["t_min"], sub["kind"], strict=True):
-            if kind in BUSY_START:
-                start = t if start is None else start  # a re-assignment continues the spell
-            elif start is not None:
-                spells.append((rep, team, start / 60.0, t / 60.0))
-                start = None
-        if start is not None:
-            spells.append((rep, team, start / 60.0, HOURS[-1]))
+            if kind in start:
+                began = t if began is None else began
+            elif began is not None:
+                spells.append((rep, team, began / 60.0, t / 60.0))
+                began = None
+        if began is not None:
+            spells.append((rep, team, began / 60.0, HOURS[-1]))
     return pd.DataFrame(spells, columns=["rep", "team", "start_h", "end_h"])
 
 
+def busy_teams(spells: pd.DataFrame, reps: list[int], hours: np.ndarray = HOURS) -> np.ndarray:
+    """(reps x hours): how many teams are busy at each hour, from (rep, team, start_h, end_h) spells."""
+    out = np.zeros((len(reps), len(hours)))
+    row = {rep: i for i, rep in enumerate(reps)}
+    for rep, start, end in zip(spells["rep"], spells["start_h"], spells["end_h"], strict=True):
+        out[row[rep]] += np.greater_equal(hours, start) & np.less(hours, end)
+    return out
+
+
+def _group_members(res: Results, group: str, spells: pd.DataFrame) -> list[str]:
+    """The teams a group's utilisation is shared over: every one that could have been busy."""
+    if group == "road_repair":
+        known = {t.id for t in res.scenario.teams if t.kind == "road_repair"}
+    else:
+        assert res.events is not None
+        alerted = res.events[(res.events["case"] == res.main_case) & (res.events["kind"] == "team_alerted")]
+        known = set(alerted["subject"]) or {t.id for t in res.scenario.teams if t.kind != "road_repair"}
+    return sorted(known | set(spells["team"]))
+
+
 def team_utilisation(res: Results, lang: str) -> Figure:
+    """Share of teams busy over time per group (mean and band) and a Gantt of one replication."""
     if res.events is None:
         raise Skip("skip.no_events")
-    spells = team_busy_spells(res.events, res.main_case)
-    teams = sorted(
-        {t.id for t in res.scenario.teams if "road" in " ".join(t.skills) or t.kind == "road_repair"}
-        | set(spells["team"])
-    )
-    if spells.empty or not teams:
+    groups = {}
+    for group, (start, end) in TEAM_GROUPS.items():
+        spells = team_busy_spells(res.events, res.main_case, start, end)
+        if not spells.empty:
+            groups[group] = (spells, _group_members(res, group, spells))
+    if not groups:
         raise Skip("skip.no_teams")
     reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
-    busy = np.zeros((len(reps), len(HOURS)))
-    for i, rep in enumerate(reps):
-        for s in spells[spells["rep"] == rep].itertuples():
-            busy[i] += (s.start_h <= HOURS) & (s.end_h > HOURS)
-    mean, low, high = _t_band(busy / len(teams) * 100)
-    fig = _figure((8.0, 6.0))
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1.3))
     first = reps[0]
-    for j, team in enumerate(teams):
+    gantt = [
+        (g, team)
+        for g, (spells, _) in groups.items()
+        for team in sorted(set(spells.loc[spells["rep"] == first, "team"]))
+    ]
+    fig = _figure((8.0, 4.0 + 0.12 * len(gantt)))
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(2.0, 0.1 * len(gantt)), 1.6))
+    for j, (group, team) in enumerate(gantt):
+        spells = groups[group][0]
         sub = spells[(spells["rep"] == first) & (spells["team"] == team)]
         top.broken_barh(
             list(zip(sub["start_h"], sub["end_h"] - sub["start_h"], strict=True)),
             (j - 0.35, 0.7),
-            color="#4575b4",
+            color=GROUP_COLOURS[group],
         )
-    top.set_yticks(range(len(teams)), teams, fontsize=7)
+    top.set_yticks(range(len(gantt)), [t for _, t in gantt], fontsize=6 if len(gantt) > 20 else 7)
+    top.invert_yaxis()
     top.set_title(text("busy_gantt", lang, rep=first), fontsize=9)
     top.set_ylabel(text("axis.team", lang))
-    bottom.plot(HOURS, mean, color="#4575b4", lw=2, label=text("utilisation_mean", lang, n=len(reps)))
-    bottom.fill_between(
-        HOURS,
-        np.clip(low, 0, 100),
-        np.clip(high, 0, 100),
-        color="#4575b4",
-        alpha=0.2,
-        label=text("band", lang),
+    for group, (spells, members) in groups.items():
+        mean, low, high = _t_band(busy_teams(spells, reps) / len(members) * 100)
+        colour = GROUP_COLOURS[group]
+        mean_of = text("utilisation_mean", lang, n=len(reps))
+        label = f"{text(f'team_group.{group}', lang)}, {mean_of} {len(members)}"
+        bottom.plot(HOURS, mean, color=colour, lw=2, label=label)
+        bottom.fill_between(HOURS, np.clip(low, 0, 100), np.clip(high, 0, 100), color=colour, alpha=0.2)
+    handles, labels = bottom.get_legend_handles_labels()
+    bottom.legend(
+        [*handles, plt_patch("#999999", 0.3)], [*labels, text("band", lang)], fontsize=7, loc="upper right"
     )
     bottom.set(
         xlim=(0, 72), ylim=(0, 101), xlabel=text("axis.hours", lang), ylabel=text("axis.utilisation", lang)
@@ -450,8 +487,8 @@ def team_utilisation(res: Results, lang: str) -> Figure:
     bottom.set_xticks(range(0, 73, 6))
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-    bottom.legend(fontsize=8, loc="upper right")
-    return _finish(fig, res, lang, "teams.title", ("note.teams_repair",))
+    note = "note.teams" if "rescue" in groups else "note.teams_repair"
+    return _finish(fig, res, lang, "teams.title", (note,))
 
 
 def case_table(cases: pd.DataFrame, target: str) -> pd.DataFrame:
