@@ -99,13 +99,15 @@ def test_relief_curve_is_the_weighted_share_by_hand():
 def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, tmp_path):
     out = tmp_path / "rep"
     assert main(["report", str(run_dir), "--format", "png,pdf,svg", "--out", str(out)]) == 0
-    run_figures = [n for n in FIGURES if n != "budget_frontier"]
+    run_figures = [n for n in FIGURES if n not in ("budget_frontier", "case_compliance")]
     for lang in i18n.LANGS:
         for name in run_figures:
             for fmt in ("png", "pdf", "svg"):
                 assert (out / lang / f"{name}.{fmt}").stat().st_size > 1000, (lang, name, fmt)
         md = (out / lang / "appendix.md").read_text(encoding="utf-8")
         assert (out / lang / "appendix.pdf").read_bytes().startswith(b"%PDF")
+        # The font's outlines are CFF: a /FontFile2 (TrueType) stream would hold them invalidly.
+        assert b"/FontFile2" not in (out / lang / "relief_curves.pdf").read_bytes()
         for name in run_figures:
             assert f"({name}.png)" in md
         for target in ("relief_10h", "initial_relief_12h", "basic_relief_24h"):
@@ -135,6 +137,7 @@ def test_figures_without_their_input_are_skipped_with_a_reason(results):
         (figures.team_utilisation, "skip.no_events"),
         (figures.ems_response, "skip.no_calls"),
         (figures.budget_frontier, "skip.no_cases"),
+        (figures.case_compliance, "skip.no_cases"),
     ):
         with pytest.raises(Skip) as why:
             draw(res, "en")
@@ -160,10 +163,13 @@ def test_sweep_directory(tmp_path):
     """On a real sweep directory (needs the sweeps issue, sim.sweep): the frontier and the rest."""
     pytest.importorskip("sim.sweep", reason="the sweeps issue has not landed on this branch")
     out = tmp_path / "sweep"
-    main(["sweep", "experiment=tiny_budget", "run.reps=3", "run.workers=1", f"hydra.run.dir={out}"])
+    assert (
+        main(["sweep", "experiment=tiny_budget", "run.reps=3", "run.workers=1", f"hydra.run.dir={out}"]) == 0
+    )
     assert main(["report", str(out), "--format", "png,pdf", "--out", str(tmp_path / "rep")]) == 0
     for lang in i18n.LANGS:
         assert (tmp_path / "rep" / lang / "budget_frontier.pdf").is_file()
+        assert (tmp_path / "rep" / lang / "case_compliance.pdf").is_file()
         assert "city_truck" in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
 
 

@@ -148,6 +148,7 @@ def name_key(figure: str) -> str:
         "ems_response": "ems_response.title",
         "team_utilisation": "teams.title",
         "budget_frontier": "frontier.title",
+        "case_compliance": "cases_holds.title",
     }[figure]
 
 

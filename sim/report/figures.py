@@ -25,6 +25,7 @@ HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
 CLASS_COLOURS = {"initial": "#1b9e77", "basic": "#7570b3", "all": "#d95f02"}
 # "basic" and "all" often coincide (the basic items are the last to arrive): wide solid under dashed.
 CLASS_WIDTH = {"initial": 2.0, "basic": 4.0, "all": 1.8}
+TARGET_COLOURS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a")
 CLASS_STYLE = {"initial": "-", "basic": "-", "all": "--"}
 TIER_STYLE = {  # marker, colour, size
     "city": ("s", "#b2182b", 110),
@@ -260,12 +261,15 @@ def late_villages(res: Results, lang: str) -> Figure:
     axes[0].set_ylabel(text("col.township", lang))
     axes[0].invert_yaxis()
     handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
-    fig.legend(
+    # Above the middle panel's title (an axes legend, so the constrained layout makes room for it).
+    axes[len(axes) // 2].legend(
         handles,
         [text(f"cause.{c}", lang) for c in metrics.LATE_CAUSES],
-        loc="outside lower center",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0 + 0.9 / (2.0 + 0.28 * len(townships))),
         ncols=5,
         fontsize=8,
+        frameon=False,
     )
     return _finish(fig, res, lang, "late_villages.title", ("note.late",))
 
@@ -554,6 +558,36 @@ def budget_frontier(res: Results, lang: str) -> Figure:
     return _finish(fig, res, lang, "frontier.title", ("note.frontier",))
 
 
+def case_compliance(res: Results, lang: str) -> Figure:
+    """(sweep) P(holds) with its Wilson interval for every case and relief target, side by side."""
+    if res.cases is None:
+        raise Skip("skip.no_cases")
+    targets = list(res.targets)
+    tables = {name: case_table(res.cases, name) for name in targets}
+    order = list(next(iter(tables.values())).index)
+    fig = _figure((8.0, 2.0 + 0.35 * len(order)))
+    ax = fig.add_subplot()
+    y = np.arange(len(order))
+    step = 0.8 / max(len(targets), 1)
+    colours = [TARGET_COLOURS[i % len(TARGET_COLOURS)] for i in range(len(targets))]
+    for i, (name, colour) in enumerate(zip(targets, colours, strict=True)):
+        tab = tables[name].reindex(order)
+        p = tab["p_holds"].to_numpy(dtype=float) * 100
+        err = np.vstack(
+            [p - tab["ci_low"].to_numpy(dtype=float) * 100, tab["ci_high"].to_numpy(dtype=float) * 100 - p]
+        )
+        marker = "os^"[i % 3]
+        ax.errorbar(p, y - 0.4 + step * (i + 0.5), xerr=err, fmt=marker, color=colour, capsize=2, label=name)
+    cost = next(iter(tables.values()))["cost_yuan"].reindex(order) / 1e6
+    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(order, cost, strict=True)], fontsize=8)
+    ax.invert_yaxis()
+    ax.set(xlim=(-2, 102), xlabel=text("axis.p_holds", lang), ylabel=text("axis.case_cost", lang))
+    ax.grid(axis="x", alpha=0.3)
+    # Above the axes (an axes legend, so the constrained layout makes room for it).
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(targets), fontsize=8, frameon=False)
+    return _finish(fig, res, lang, "cases_holds.title", ("note.cases",))
+
+
 FIGURES: dict[str, Callable[[Results, str], Figure]] = {
     "relief_curves": relief_curves,
     "relief_map": relief_map,
@@ -562,4 +596,5 @@ FIGURES: dict[str, Callable[[Results, str], Figure]] = {
     "ems_response": ems_response,
     "team_utilisation": team_utilisation,
     "budget_frontier": budget_frontier,
+    "case_compliance": case_compliance,
 }

@@ -37,6 +37,8 @@ def register() -> str:
     mpl.rcParams["font.sans-serif"] = [name]
     # The font has no U+2212 minus sign; the ASCII hyphen-minus keeps negative ticks legible.
     mpl.rcParams["axes.unicode_minus"] = False
-    mpl.rcParams["pdf.fonttype"] = 42  # embed the font, not Type 3 outlines: text stays searchable
+    # Type 3 (glyph outlines): the font's outlines are CFF, which matplotlib's Type 42 path would
+    # embed as a TrueType stream (/FontFile2 holding 'OTTO'), invalid PDF that some viewers reject.
+    mpl.rcParams["pdf.fonttype"] = 3
     mpl.rcParams["svg.fonttype"] = "path"  # an SVG pasted into a plan renders without the font installed
     return name

@@ -32,6 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "axis.cost": ("方案投入（百万元，含5年维护）", "Cost (million yuan, incl. 5 years' upkeep)"),
     "axis.p_holds": ("目标达成概率 P（%）", "P(target holds) (%)"),
     "axis.case": ("方案", "Case"),
+    "axis.case_cost": ("方案（括号内为投入，百万元）", "Case (cost, million yuan)"),
     # legends and marks
     "class.initial": ("初步救助物资（食品、饮用水）", "Initial relief items (food, water)"),
     "class.basic": ("基本生活物资", "Basic living items"),
@@ -104,6 +105,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "note.frontier": (
         "误差线：Wilson 95%区间；前沿上的方案已标注；各方案采用共同随机数。",
         "Bars: Wilson 95% intervals; frontier cases labelled; cases share random numbers.",
+    ),
+    "note.cases": (
+        "误差线：Wilson 95%区间；各方案面对相同的灾害（共同随机数）。",
+        "Bars: Wilson 95% intervals; every case faces the same disasters (common random numbers).",
     ),
     # appendix
     "appendix.title": (
