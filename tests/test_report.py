@@ -200,3 +200,26 @@ def test_mixed_chinese_and_latin_wrap_within_width():
     assert "".join(lines).replace(" ", "") == line.replace(" ", "")
     assert all(sum(_cells(c) for c in x) <= 40 for x in lines)
     assert not any(x.startswith(" ") for x in lines)
+
+
+def test_same_results_give_the_same_bytes(results, tmp_path):
+    """No dates or random ids in the files: a re-run of `drsim report` changes nothing."""
+    from sim.report import _metadata
+
+    for fmt in ("png", "pdf", "svg"):
+        for name in ("a", "b"):
+            figures.relief_curves(results, "zh").savefig(
+                tmp_path / f"{name}.{fmt}", format=fmt, metadata=_metadata(fmt)
+            )
+        assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes(), fmt
+
+
+def test_a_broken_manifest_is_one_message(run_dir, tmp_path, capsys):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(run_dir, bad, ignore=shutil.ignore_patterns("report"))
+    (bad / "manifest.json").write_text("{ not json", encoding="utf-8")
+    assert main(["report", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json" in err and "JSONDecodeError" in err and "Traceback" not in err

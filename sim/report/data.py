@@ -73,6 +73,13 @@ def _scenario_dir(path: str) -> Path:
     return PROJECT_ROOT / p
 
 
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(Problem(str(path), type(exc).__name__, f"unreadable ({exc})")) from None
+
+
 def _parquet(path: Path) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.is_file() else None
 
@@ -94,12 +101,12 @@ def load_results(directory: str | Path) -> Results:
                 str(root), ", ".join(missing), "not a finished drsim run or sweep directory (file missing)"
             )
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = _json(manifest_path)
     is_sweep = (root / "cases.csv").is_file()
     meta: dict[str, Any] = {"date": _date(manifest_path), "command": manifest.get("command")}
     if is_sweep:
         baseline = manifest.get("baseline") or manifest["cases"][0]["name"]
-        case_manifest = json.loads((root / "cases" / baseline / "manifest.json").read_text(encoding="utf-8"))
+        case_manifest = _json(root / "cases" / baseline / "manifest.json")
         config = case_manifest["config"]
         scen_dir = case_manifest["scenario"]["data_dir"]
         meta |= {

@@ -40,5 +40,6 @@ def register() -> str:
     # Type 3 (glyph outlines): the font's outlines are CFF, which matplotlib's Type 42 path would
     # embed as a TrueType stream (/FontFile2 holding 'OTTO'), invalid PDF that some viewers reject.
     mpl.rcParams["pdf.fonttype"] = 3
+    mpl.rcParams["svg.hashsalt"] = "drsim"  # fixed element ids: the same results give the same SVG bytes
     mpl.rcParams["svg.fonttype"] = "path"  # an SVG pasted into a plan renders without the font installed
     return name
