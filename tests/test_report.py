@@ -163,13 +163,19 @@ def test_sweep_directory(tmp_path):
     """On a real sweep directory (needs the sweeps issue, sim.sweep): the frontier and the rest."""
     pytest.importorskip("sim.sweep", reason="the sweeps issue has not landed on this branch")
     out = tmp_path / "sweep"
-    assert (
-        main(["sweep", "experiment=tiny_budget", "run.reps=3", "run.workers=1", f"hydra.run.dir={out}"]) == 0
-    )
+    args = [
+        "experiment=tiny_budget",
+        "run.reps=3",
+        "run.workers=1",
+        "run.keep_events=true",
+        f"hydra.run.dir={out}",
+    ]
+    assert main(["sweep", *args]) == 0
     assert main(["report", str(out), "--format", "png,pdf", "--out", str(tmp_path / "rep")]) == 0
     for lang in i18n.LANGS:
         assert (tmp_path / "rep" / lang / "budget_frontier.pdf").is_file()
-        assert (tmp_path / "rep" / lang / "case_compliance.pdf").is_file()
+        for name in ("case_compliance", "relief_curves", "relief_map", "stock_over_time"):
+            assert (tmp_path / "rep" / lang / f"{name}.pdf").is_file(), name
         assert "city_truck" in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
 
 

@@ -84,6 +84,12 @@ def _parquet(path: Path) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.is_file() else None
 
 
+def _sweep_events(root: Path, case: str) -> pd.DataFrame | None:
+    """A sweep keeps event logs per replication (run.keep_events=true): the baseline's, joined."""
+    parts = sorted((root / "parts" / case).glob("rep-*.events.parquet"))
+    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else None
+
+
 def _date(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d")
 
@@ -130,7 +136,7 @@ def load_results(directory: str | Path) -> Results:
         reps=pd.read_csv(root / "reps.csv"),
         summary=pd.read_csv(root / "summary.csv"),
         villages=villages,
-        events=_parquet(root / "events.parquet"),
+        events=_parquet(root / "events.parquet") if not is_sweep else _sweep_events(root, meta["baseline"]),
         calls=_parquet(root / "calls.parquet"),
         cases=pd.read_csv(root / "cases.csv") if is_sweep else None,
         meta=meta,
