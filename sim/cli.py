@@ -3,6 +3,7 @@
     drsim run [overrides...]            one case, run.reps replications, files in a dated folder
     drsim run -m [overrides...]         Hydra multirun (ad-hoc factor sweeps, launchers)
     drsim run --cfg job [overrides...]  print the composed configuration and stop
+    drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
     drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
@@ -617,10 +618,40 @@ def cmd_replay(args: list[str]) -> int:
     print(f"  village table: {verdict[result.villages_identical]}")
     print(f"  event log:     {verdict[result.events_identical]}")
     return 1 if False in (result.villages_identical, result.events_identical) else 0
+def cmd_report(args: list[str]) -> int:
+    """Charts and the appendix from a saved run or sweep directory (no model run)."""
+    import argparse
+
+    from sim.report import FORMATS, build
+    from sim.report.i18n import LANGS, text
+
+    parser = argparse.ArgumentParser(
+        prog="drsim report", description="Charts and appendix from saved results."
+    )
+    parser.add_argument("dir", help="a run directory (drsim run) or a sweep directory (drsim sweep)")
+    parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
+    parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
+    parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
+    ns = _parse(parser, args)
+    langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
+    formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
+    problems = [Problem("--lang", x, f"one of {', '.join(LANGS)}") for x in langs if x not in LANGS]
+    problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
+    if problems or not langs or not formats:
+        raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
+    done = build(ns.dir, langs, formats, ns.out)
+    for lang, parts in done.items():
+        figures = parts["figures"]
+        assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
+        print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {parts['appendix'][0]}")
+        for name, reason in parts["skipped"].items():
+            print(f"  {name}: not drawn ({text(str(reason), 'en')})")
+    return 0
 
 
 COMMANDS = {
     "run": cmd_run,
+    "report": cmd_report,
     "validate": cmd_validate,
     "make-county": cmd_make_county,
     "import-osm": cmd_import_osm,
