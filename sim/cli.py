@@ -3,8 +3,11 @@
     drsim run [overrides...]            one case, run.reps replications, files in a dated folder
     drsim run -m [overrides...]         Hydra multirun (ad-hoc factor sweeps, launchers)
     drsim run --cfg job [overrides...]  print the composed configuration and stop
+    drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
-    drsim make-county --preset tiny|zhangshu|jinjiang|county [--seed S] [--villages N] --out DIR
+    drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
+    drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
+    drsim import-places --out DIR KIND=FILE[::LAYER] ... [--mapping M.yaml] [--crs wgs84|cgcs2000|gcj02|bd09]
     drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
                                         3 incomplete: rerun the same command to finish)
     drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
@@ -126,6 +129,9 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
 
 
 def print_summary(summary, settings) -> None:
+    if settings.ems.mode == "mmc":
+        print_check_summary(summary, settings)
+        return
     print(
         f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
         f"{'P(target holds) (95% Wilson)':<30}"
@@ -133,6 +139,8 @@ def print_summary(summary, settings) -> None:
     rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
     for case in dict.fromkeys(summary["case"]):
         for name, target in settings.targets.items():
+            if target.measure != "relief_complete":
+                continue  # printed by print_ems_summary
             share = rows[(case, f"{name}_share")]
             holds = rows[(case, f"{name}_holds")]
             share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
@@ -141,14 +149,170 @@ def print_summary(summary, settings) -> None:
                 f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
                 f"{share_txt:<32}{holds_txt:<30}"
             )
+    causes = [r for r in summary.to_dict("records") if r["kind"] == "late_cause"]
+    if causes:
+        print("\nlate villages by cause (share of late villages, pooled over replications):")
+        names = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+        print(f"  {'target':<22}" + "".join(f"{c:>14}" for c in names))
+        first_case = causes[0]["case"]
+        for name, target in settings.targets.items():
+            if target.measure != "relief_complete":
+                continue
+            shares = [rows[(first_case, f"{name}_late_share_{c}")]["mean"] for c in names]
+            print(f"  {name:<22}" + "".join(f"{_pct(x):>14}" for x in shares))
+    print()
     for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
         r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
         if r:
             print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
+    print_ems_summary(summary, settings)
+    print_rescue_summary(summary, settings)
 
 
 def _pct(x: float) -> str:
     return "n/a" if x != x else f"{x:.1%}"
+
+
+# --- EMS (issue 4) ----------------------------------------------------------------------------
+
+EMS_GROUPS = [("", "all calls"), ("_t1", "red (t1)"), ("_t2", "yellow (t2)"), ("_t3", "green (t3)")]
+EMS_GROUPS += [("_urban", "urban"), ("_rural", "rural")]
+
+
+def _ci(r: dict | None, fmt: str) -> str:
+    """mean [low, high] of a summary row; just the mean without an interval; n/a when missing."""
+    if r is None or r["mean"] != r["mean"]:
+        return "n/a"
+    if r["ci_low"] != r["ci_low"]:
+        return format(r["mean"], fmt)
+    return f"{format(r['mean'], fmt)} [{format(r['ci_low'], fmt)}, {format(r['ci_high'], fmt)}]"
+
+
+def _mean(r: dict | None, fmt: str) -> str:
+    return "n/a" if r is None or r["mean"] != r["mean"] else format(r["mean"], fmt)
+
+
+def print_ems_summary(summary, settings) -> None:
+    """Ambulances beside the relief targets: the ems_response targets, response times by triage
+    class and area, casualties delivered, utilisation, beds, calls lost or unanswered."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nEMS: {_mean(get('ambulances'), '.0f')} ambulances; calls per replication "
+            f"{_ci(get('ems_calls'), '.1f')}, of them disaster casualties "
+            f"{_ci(get('ems_casualty_calls'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share of calls in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure != "ems_response":
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            print(
+                f"{name:<22}{target.limit_min:>6g}min{target.required_share:>7.0%}   "
+                f"{share_txt:<32}{holds_txt:<30}"
+            )
+        print(
+            f"{'response, call to scene':<24}{'mean min (95% CI)':<24}{'p50':>7}{'p90':>7}  (means over reps)"
+        )
+        for suffix, label in EMS_GROUPS:
+            mean = get(f"ems_response{suffix}_min_mean")
+            p50, p90 = get(f"ems_response{suffix}_min_p50"), get(f"ems_response{suffix}_min_p90")
+            print(f"  {label:<22}{_ci(mean, '.1f'):<24}{_mean(p50, '.1f'):>7}{_mean(p90, '.1f'):>7}")
+        for hours in (12, 24):
+            r = get(f"casualties_delivered_{hours}h_share")
+            print(f"casualties in hospital by {hours} h after onset: {_ci(r, '.1%')}")
+        print(f"ambulance utilisation: {_ci(get('ambulance_utilisation'), '.1%')}")
+        print(f"peak hospital bed occupancy: {_ci(get('hospital_occupancy_peak_share'), '.1%')}")
+        print(
+            f"calls diverted: {_ci(get('ems_diverted_calls'), '.1f')}, still waiting at the horizon: "
+            f"{_ci(get('ems_waiting_at_horizon_calls'), '.1f')} (per replication)"
+        )
+
+
+# --- Rescue teams and helicopters (issue 5) ---------------------------------------------------
+
+
+def print_rescue_summary(summary, settings) -> None:
+    """Rescue and air targets beside relief and EMS: share rescued by the deadlines, helicopter
+    response, unmet people by cause, team utilisation, volunteer turnout, mutual-aid cost."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
+            f"per replication {_ci(get('trapped_people'), '.1f')}, "
+            f"rescued {_ci(get('rescued_people'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure not in ("rescue_share", "helicopter_response"):
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            rescue = target.measure == "rescue_share"
+            limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
+            print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
+        print(
+            "unmet trapped people: no team with the skill "
+            f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
+            f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
+        )
+        print(
+            f"rescue team utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
+            f"achieved: {_ci(get('volunteer_turnout_share'), '.1%')}; mutual-aid compensation "
+            f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
+        )
+        print(
+            f"air missions per replication {_ci(get('air_missions'), '.1f')}, response (request to "
+            f"arrival) {_ci(get('air_response_min_mean'), '.1f')} min"
+        )
+
+
+def print_check_summary(summary, settings) -> None:
+    """The queueing check mode: simulated mean wait, P(wait) and share diverted beside theory."""
+    from sim.ems_metrics import mmc_theory
+
+    ems, run = settings.ems, settings.run
+    divert = ems.when_all_busy == "divert"
+    theory = mmc_theory(ems.servers, ems.calls_per_h, ems.service_mean_min, divert)
+    exponential = ems.service_dist == "exponential"
+    print(
+        f"\ncheck mode: c={ems.servers} ambulances, {ems.calls_per_h:g} calls/h, mean service "
+        f"{ems.service_mean_min:g} min ({ems.service_dist}), when all busy: {ems.when_all_busy};\n"
+        f"{run.reps} replications of {run.horizon_h:g} h, calls in the first {ems.warmup_h:g} h left out"
+    )
+    print(f"{'measure':<18}{'simulated mean (95% CI over replications)':<44}theory")
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+        for measure, label, fmt, law in (
+            ("ems_wait_min_mean", "mean wait (min)", ".3f", "Erlang C"),
+            ("ems_wait_share", "P(wait)", ".4f", "Erlang C"),
+            ("ems_diverted_share", "share diverted", ".4f", "Erlang B"),
+        ):
+            value = theory.get(measure)
+            if value is None:
+                text = "0 (calls queue)" if measure == "ems_diverted_share" else "-"
+            elif law == "Erlang C" and not exponential:
+                text = "n/a (Erlang C needs exponential service)"
+            else:
+                text = f"{value:{fmt}} ({law})"
+            print(f"{label:<18}{_ci(rows.get((case, measure)), fmt):<44}{text}")
 
 
 def cmd_validate(args: list[str]) -> int:
@@ -188,7 +352,7 @@ def cmd_make_county(args: list[str]) -> int:
     from sim.scenario.write import write_scenario
 
     parser = argparse.ArgumentParser(prog="drsim make-county", description="Generate a scenario folder.")
-    parser.add_argument("--preset", required=True, choices=["tiny", "zhangshu", "jinjiang", "county"])
+    parser.add_argument("--preset", required=True, choices=["tiny", "zhangshu", "jinjiang", "county", "mmc"])
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--villages", type=int, default=None, help="villages, for --preset county")
     parser.add_argument("--out", required=True, help="folder to write (e.g. scenarios/zhangshu)")
@@ -201,6 +365,10 @@ def cmd_make_county(args: list[str]) -> int:
         from sim.scenario.tiny import tiny
 
         files = tiny()
+    elif ns.preset == "mmc":
+        from sim.scenario.mmc import mmc
+
+        files = mmc()
     else:
         from sim.scenario.counties import county
 
@@ -223,6 +391,84 @@ def cmd_make_county(args: list[str]) -> int:
         f"wrote {target}: {len(scen.villages())} villages, {scen.road.n_nodes} road nodes, "
         f"{len(scen.depots)} depots"
     )
+    return 0
+
+
+def _parse(parser, args: list[str]):
+    """argparse without its SystemExit: main() turns a usage mistake into exit code 2."""
+    try:
+        return parser.parse_args(args)
+    except SystemExit as exc:
+        raise _ArgparseExit(int(exc.code or 0)) from None
+
+
+class _ArgparseExit(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def cmd_import_osm(args: list[str]) -> int:
+    import argparse
+
+    from sim.scenario import osm
+
+    parser = argparse.ArgumentParser(
+        prog="drsim import-osm",
+        description="Build a scenario's road files from an OpenStreetMap extract (offline).",
+    )
+    parser.add_argument("file", help="an .osm, .osm.bz2 or .osm.pbf extract")
+    parser.add_argument("--out", required=True, help="scenario folder to write, e.g. scenarios/mycounty")
+    parser.add_argument("--bbox", help="W,S,E,N in WGS84 degrees: keep only road inside it")
+    parser.add_argument("--speeds", help="class=km/h,... overriding the defaults (0 drops a class)")
+    parser.add_argument(
+        "--max-edge-km", type=float, default=osm.MAX_EDGE_KM, help="cut road chains about this often"
+    )
+    parser.add_argument("--name", help="scenario name (default: the folder name)")
+    parser.add_argument("--force", action="store_true", help="replace the roads of an existing folder")
+    ns = _parse(parser, args)
+    info = osm.import_osm(
+        ns.file,
+        ns.out,
+        bbox=osm.parse_bbox(ns.bbox),
+        speeds=osm.parse_speeds(ns.speeds),
+        max_edge_km=ns.max_edge_km,
+        name=ns.name,
+        force=ns.force,
+    )
+    print(
+        f"wrote {ns.out}: {info['nodes']:,} road nodes, {info['edges']:,} edges, {info['km']:,.2f} km "
+        f"(read {info['km_read']:,.2f} km; dropped {info['nodes_dropped']:,} nodes and "
+        f"{info['km_dropped']:,.2f} km outside the largest strongly connected part)\n"
+        f"road data {osm.ATTRIBUTION} (ODbL); next: drsim import-places --out {ns.out} ..."
+    )
+    return 0
+
+
+def cmd_import_places(args: list[str]) -> int:
+    import argparse
+
+    from sim.scenario import gis
+
+    parser = argparse.ArgumentParser(
+        prog="drsim import-places",
+        description="Places and facilities from CSV, GeoJSON or GeoPackage layers into a scenario folder.",
+        epilog="KIND is one of: " + ", ".join(gis.LAYER_KINDS),
+    )
+    parser.add_argument("layers", nargs="*", metavar="KIND=FILE[::LAYER]", help="e.g. village=villages.gpkg")
+    parser.add_argument("--out", help="scenario folder made by drsim import-osm")
+    parser.add_argument("--mapping", help="YAML mapping of field names, values, stock columns, per-file CRS")
+    parser.add_argument("--crs", choices=gis.CRS_CHOICES, help="coordinates' system (default wgs84)")
+    parser.add_argument("--print-mapping", action="store_true", help="print the built-in mapping and stop")
+    ns = _parse(parser, args)
+    if ns.print_mapping:
+        print(gis.default_mapping_yaml())
+        return 0
+    if not ns.out or not ns.layers:
+        raise InputError(
+            Problem("command line", " ".join(args), "needs --out DIR and at least one KIND=FILE layer")
+        )
+    report = gis.import_places(ns.out, ns.layers, mapping=ns.mapping, crs=ns.crs)
+    print("\n".join(report.lines()))
     return 0
 
 
@@ -372,12 +618,44 @@ def cmd_replay(args: list[str]) -> int:
     print(f"  village table: {verdict[result.villages_identical]}")
     print(f"  event log:     {verdict[result.events_identical]}")
     return 1 if False in (result.villages_identical, result.events_identical) else 0
+def cmd_report(args: list[str]) -> int:
+    """Charts and the appendix from a saved run or sweep directory (no model run)."""
+    import argparse
+
+    from sim.report import FORMATS, build
+    from sim.report.i18n import LANGS, text
+
+    parser = argparse.ArgumentParser(
+        prog="drsim report", description="Charts and appendix from saved results."
+    )
+    parser.add_argument("dir", help="a run directory (drsim run) or a sweep directory (drsim sweep)")
+    parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
+    parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
+    parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
+    ns = _parse(parser, args)
+    langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
+    formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
+    problems = [Problem("--lang", x, f"one of {', '.join(LANGS)}") for x in langs if x not in LANGS]
+    problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
+    if problems or not langs or not formats:
+        raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
+    done = build(ns.dir, langs, formats, ns.out)
+    for lang, parts in done.items():
+        figures = parts["figures"]
+        assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
+        print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {parts['appendix'][0]}")
+        for name, reason in parts["skipped"].items():
+            print(f"  {name}: not drawn ({text(str(reason), 'en')})")
+    return 0
 
 
 COMMANDS = {
     "run": cmd_run,
+    "report": cmd_report,
     "validate": cmd_validate,
     "make-county": cmd_make_county,
+    "import-osm": cmd_import_osm,
+    "import-places": cmd_import_places,
     "sweep": cmd_sweep,
     "replay": cmd_replay,
 }
@@ -407,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"drsim {args[0]}: {exc.message()}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except _ArgparseExit as exc:  # argparse has printed its usage message
+        return EXIT_BAD_INPUT if exc.code else 0
     except KeyboardInterrupt:
         print("drsim: interrupted", file=sys.stderr)
         return 130

@@ -4,13 +4,14 @@ Rows are plain tuples (fast to append, easy to turn into a table). Columns:
 
     t_min    minutes since onset
     kind     an EventKind: past-tense subject_verb
-    subject  the unit that acted (truck id, later ambulance or team id), or None
+    subject  the unit that acted (truck or ambulance id, later team id), or None
     place    the place concerned (village id), or None
-    depot    the depot concerned, or None
+    depot    the depot, ambulance station or hospital concerned, or None
     item     the relief item, or None
     qty      integer units (stock, people), or None
-    ref      a reference number (shipment id), or None
-    value    a float (cost in yuan, km, people), or None
+    ref      a reference number (shipment id, EMS call id), or None
+    value    a float (cost in yuan, minutes, a factor), or None
+    note     a short code (severity, cause, triage class, road status), or None
 
 Tie-breaks: rows are appended in the order SimPy runs the processes; SimPy
 orders same-time events by scheduling order, and the model creates processes
@@ -25,19 +26,76 @@ from typing import NamedTuple
 
 
 class EventKind(StrEnum):
-    # demand (the hazard part of the log: never changed by policy or fleet)
-    PEOPLE_DISPLACED = "people_displaced"  # place, qty = displaced people (at onset)
-    NEED_REPORTED = "need_reported"  # place, item, qty = units reported needed
+    # the hazard part of the log: drawn from hazard streams, never changed by policy or fleet
+    HAZARD_STRUCK = "hazard_struck"  # subject event name, note kind, value response grade (1-4) or None
+    VILLAGE_HIT = "village_hit"  # subject event, place, qty affected people, note severity
+    PEOPLE_DISPLACED = "people_displaced"  # subject event, place, qty displaced people
+    POWER_CUT = "power_cut"  # subject event, place lost power and phone
+    ROAD_DAMAGED = "road_damaged"  # subject event, ref edge, note blocked|slowed, value speed factor
+    CASUALTIES_OCCURRED = "casualties_occurred"  # place, qty, note triage class, value infectious count
+    PEOPLE_TRAPPED = "people_trapped"  # place, qty, note rescue type
+    NEED_ARISEN = "need_arisen"  # place, item, qty units truly needed by the people at a site (note)
+    # information
+    SITUATION_REPORTED = "situation_reported"  # place, qty displaced reported so far, ref report number
+    NEED_REPORTED = "need_reported"  # place, item, qty = units newly reported needed (increment)
+    # roads
+    ROAD_CLEARED = "road_cleared"  # ref edge reopened by itself (a plume dispersed)
+    ROAD_REPAIRED = "road_repaired"  # subject team, ref edge reopened after repair
+    REPAIR_STARTED = "repair_started"  # subject team, ref edge, value work minutes
+    REPAIR_TEAM_ASSIGNED = "repair_team_assigned"  # subject team, ref edge, value people it reconnects
+    REPAIR_TEAM_IDLED = "repair_team_idled"  # subject team back to idle (nothing reachable to repair)
+    PLACE_ISOLATED = "place_isolated"  # place no longer reachable by road from any depot
+    PLACE_RECONNECTED = "place_reconnected"  # place reachable again
+    # shelters
+    SHELTER_ARRIVED = "shelter_arrived"  # subject shelter, place village, qty people
+    SHELTER_FULL = "shelter_full"  # subject shelter, no room left
     # relief stock and shipments
     CONTRACT_ACTIVATED = "contract_activated"  # depot, value = ready at (min)
     RELIEF_ALLOCATED = "relief_allocated"  # depot, place, item, qty reserved, ref = shipment
-    RELIEF_SHORT = "relief_short"  # place, item, qty that no reachable depot could cover
+    RELIEF_SHORT = "relief_short"  # place, item, qty no depot holds any more; note site
+    RELIEF_DEFERRED = "relief_deferred"  # place, item, qty waiting for a road to stock; note site
     LATERAL_AID_RECORDED = "lateral_aid_recorded"  # depot lends to another township; value yuan
-    TRUCK_ASSIGNED = "truck_assigned"  # subject truck, depot, ref shipment
+    TRUCK_ASSIGNED = "truck_assigned"  # subject truck, depot, ref shipment, value minutes waited for it
     SHIPMENT_LOADED = "shipment_loaded"  # per item: depot, place, item, qty (on hand -> transit)
     SHIPMENT_DEPARTED = "shipment_departed"  # subject, depot, place, ref, value = travel min
-    SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered)
+    SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered), note site
     TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
+    TRUCK_REROUTED = "truck_rerouted"  # subject truck, place, ref shipment: a cut road ahead; new route
+    TRUCK_HELD = "truck_held"  # subject truck, place, ref shipment: no road at all; waits for a repair
+    # medical emergency (sim/model/ems.py): ref = call id throughout; depot = station or hospital
+    AMBULANCE_STATIONED = "ambulance_stationed"  # at onset: subject, depot station, value 1 = neg.-pressure
+    HOSPITAL_BEDS_COUNTED = "hospital_beds_counted"  # at onset: depot, note bed kind, qty free, value beds
+    CALL_RECEIVED = "call_received"  # place, qty triage, note routine|casualty, value 1 = infectious
+    CALL_DIVERTED = "call_diverted"  # place: no ambulance free and ems.when_all_busy = divert
+    AMBULANCE_DISPATCHED = "ambulance_dispatched"  # subject, place, depot station, value = drive min
+    AMBULANCE_ARRIVED_SCENE = "ambulance_arrived_scene"  # subject, place
+    AMBULANCE_LEFT_SCENE = "ambulance_left_scene"  # subject, place, depot hospital, value = drive min
+    PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no hospital can take them
+    AMBULANCE_ARRIVED_HOSPITAL = "ambulance_arrived_hospital"  # subject, depot hospital
+    PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, note bed kind, qty beds taken (0|1)
+    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, note bed kind, qty 1
+    AMBULANCE_DECONTAMINATED = "ambulance_decontaminated"  # subject, value = minutes
+    AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
+    AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
+    AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
+    # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
+    TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
+    TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted
+    TEAM_STOOD_DOWN = "team_stood_down"  # subject team, qty accepted: too few volunteers, out of service
+    RESCUE_REQUESTED = "rescue_requested"  # place, ref task, qty people trapped, note rescue type
+    RESCUE_UNMET = "rescue_unmet"  # place, ref task, qty people, note cause (no_team_with_skill)
+    TEAM_ASSIGNED = "team_assigned"  # subject team, place, ref task, qty people taken, value drive min
+    RESCUE_STARTED = "rescue_started"  # subject team, place, ref task
+    PEOPLE_RESCUED = "people_rescued"  # subject team or aircraft, place, ref task, qty, note rescue type
+    TEAM_RELEASED = "team_released"  # subject team, place, ref task, qty handed back, value busy min
+    TEAM_REST_STARTED = "team_rest_started"  # subject team, value rest minutes
+    TEAM_RESTED = "team_rested"  # subject team back to idle after rest
+    MUTUAL_AID_RECORDED = "mutual_aid_recorded"  # subject team, place helped, ref task, value yuan
+    AIR_MISSION_REQUESTED = "air_mission_requested"  # place, ref mission, qty people, value km, note kind
+    AIRCRAFT_LAUNCHED = "aircraft_launched"  # subject aircraft, place, ref mission, value min waited
+    AIRCRAFT_ARRIVED = "aircraft_arrived"  # subject aircraft, place, ref mission, value min since request
+    AIRCRAFT_LANDED = "aircraft_landed"  # subject aircraft, depot helipad, ref mission, qty people set down
+    AIRCRAFT_RETURNED = "aircraft_returned"  # subject aircraft, depot base helipad, value busy min
 
 
 class Event(NamedTuple):
@@ -50,6 +108,7 @@ class Event(NamedTuple):
     qty: int | None = None
     ref: int | None = None
     value: float | None = None
+    note: str | None = None
 
 
 EVENT_COLUMNS = Event._fields
@@ -75,3 +134,16 @@ class EventLog:
     def of_kind(self, *kinds: EventKind) -> list[Event]:
         wanted = set(kinds)
         return [e for e in self.rows if e.kind in wanted]
+
+
+HAZARD_KINDS = frozenset(
+    {
+        EventKind.HAZARD_STRUCK,
+        EventKind.VILLAGE_HIT,
+        EventKind.PEOPLE_DISPLACED,
+        EventKind.POWER_CUT,
+        EventKind.ROAD_DAMAGED,
+        EventKind.CASUALTIES_OCCURRED,
+        EventKind.PEOPLE_TRAPPED,
+    }
+)

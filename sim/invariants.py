@@ -7,8 +7,20 @@ Each check returns a list of human-readable violations (empty = holds):
   loaded that was not reserved;
 - every truck is idle or on one task, never two at once, and returns before it
   is assigned again;
-- every reported need ends delivered, short (no stock anywhere reachable), or
-  still under way at the horizon, and never more than needed is delivered.
+- every reported need ends allocated (then delivered or under way at the horizon),
+  short (no stock anywhere), or deferred (waiting for a road to stock) — never more
+  allocated than reported, never more delivered than allocated;
+- no shelter holds more people than its capacity;
+- every ambulance is idle at its station or on one call, never two, and moves
+  through its job in order; infectious calls ride only in negative-pressure ambulances;
+- every call ends served (an ambulance dispatched), diverted, or waiting at the
+  horizon, and is dispatched at most once and never after being diverted;
+- no hospital's occupancy of either bed kind ever exceeds its beds;
+- every rescue team is off (not yet mobilised), idle, busy on one task, resting, or out of
+  service, moving only along off -> idle | out, idle -> busy -> idle | resting -> idle, and
+  rescues people only while busy on that task;
+- trapped people are never rescued twice: a task's rescued people never exceed its trapped
+  people, and a task reported unmet (no team with the skill) is never assigned or rescued.
 """
 
 from __future__ import annotations
@@ -76,7 +88,13 @@ def trucks_one_task(rows: Sequence[Event]) -> list[str]:
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
             busy[e.subject] = e.ref
-        elif e.kind in (EventKind.SHIPMENT_LOADED, EventKind.SHIPMENT_DEPARTED, EventKind.SHIPMENT_DELIVERED):
+        elif e.kind in (
+            EventKind.SHIPMENT_LOADED,
+            EventKind.SHIPMENT_DEPARTED,
+            EventKind.SHIPMENT_DELIVERED,
+            EventKind.TRUCK_REROUTED,
+            EventKind.TRUCK_HELD,
+        ):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
         elif e.kind is EventKind.TRUCK_RETURNED and busy.pop(e.subject, None) != e.ref:
@@ -102,14 +120,184 @@ def demand_accounted(rows: Sequence[Event]) -> list[str]:
             delivered[key] += e.qty
     bad = []
     for key in set(need) | set(allocated) | set(delivered):
-        if allocated[key] + short[key] != need[key]:
-            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} != need {need[key]}")
+        if allocated[key] + short[key] > need[key]:  # the rest waits for a road (deferred)
+            bad.append(f"{key}: allocated {allocated[key]} + short {short[key]} > need {need[key]}")
         if delivered[key] > allocated[key]:
             bad.append(f"{key}: delivered {delivered[key]} > allocated {allocated[key]}")
     return bad
 
 
-def check_all(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_person: float) -> list[str]:
+    capacity = {s.id: int(s.area_m2 // m2_per_person) for s in scenario.shelters}
+    held: dict[str, int] = defaultdict(int)
+    bad = []
+    for e in rows:
+        if e.kind is EventKind.SHELTER_ARRIVED:
+            held[e.subject] += e.qty
+            if held[e.subject] > capacity[e.subject] or held[e.subject] != e.value:
+                bad.append(
+                    f"t={e.t_min}: shelter {e.subject} holds {held[e.subject]} "
+                    f"(logged {e.value}), capacity {capacity[e.subject]}"
+                )
+    return bad
+
+
+# The steps of an ambulance job, in order; a job may skip the hospital steps (check mode,
+# treated on scene) and decontamination (non-infectious patients).
+JOB_STEPS = {
+    EventKind.AMBULANCE_DISPATCHED: 0,
+    EventKind.AMBULANCE_ARRIVED_SCENE: 1,
+    EventKind.AMBULANCE_LEFT_SCENE: 2,
+    EventKind.PATIENT_TREATED_ON_SCENE: 2,
+    EventKind.AMBULANCE_ARRIVED_HOSPITAL: 3,
+    EventKind.PATIENT_ADMITTED: 4,
+    EventKind.AMBULANCE_DECONTAMINATED: 5,
+    EventKind.AMBULANCE_RETURNED: 6,
+}
+
+
+def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    negative: dict[str, bool] = {}
+    infectious: dict[int, bool] = {}
+    job: dict[str, tuple[int, int]] = {}  # ambulance -> (call, last step)
+    for e in rows:
+        if e.kind is EventKind.AMBULANCE_STATIONED:
+            negative[e.subject] = e.value == 1.0
+        elif e.kind is EventKind.CALL_RECEIVED:
+            infectious[e.ref] = e.value == 1.0
+        elif e.kind is EventKind.AMBULANCE_DISPATCHED:
+            if e.subject not in negative:
+                bad.append(f"t={e.t_min}: {e.subject} dispatched but never stationed")
+            if e.subject in job:
+                bad.append(
+                    f"t={e.t_min}: {e.subject} dispatched to call {e.ref} while on call {job[e.subject][0]}"
+                )
+            if infectious.get(e.ref) and not negative.get(e.subject):
+                bad.append(f"t={e.t_min}: infectious call {e.ref} got regular ambulance {e.subject}")
+            job[e.subject] = (e.ref, 0)
+        elif e.kind in (EventKind.AMBULANCE_REROUTED, EventKind.AMBULANCE_HELD):
+            if job.get(e.subject, (None,))[0] != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} it is not on")
+        elif e.kind in JOB_STEPS:
+            call, last = job.get(e.subject, (None, -1))
+            if call != e.ref:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} while on call {call}")
+            elif JOB_STEPS[e.kind] <= last:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} out of order on call {e.ref}")
+            if e.kind is EventKind.AMBULANCE_RETURNED:
+                job.pop(e.subject, None)
+            else:
+                job[e.subject] = (e.ref, JOB_STEPS[e.kind])
+    return bad
+
+
+def calls_accounted(rows: Sequence[Event]) -> list[str]:
+    """Each call: received once, then dispatched once, or diverted once, or still waiting."""
+    bad: list[str] = []
+    state: dict[int, str] = {}
+    for e in rows:
+        if e.kind is EventKind.CALL_RECEIVED:
+            if e.ref in state:
+                bad.append(f"t={e.t_min}: call {e.ref} received twice")
+            state[e.ref] = "waiting"
+        elif e.kind in (EventKind.AMBULANCE_DISPATCHED, EventKind.CALL_DIVERTED):
+            now = "served" if e.kind is EventKind.AMBULANCE_DISPATCHED else "diverted"
+            if state.get(e.ref) != "waiting":
+                bad.append(f"t={e.t_min}: call {e.ref} {now} while {state.get(e.ref, 'never received')}")
+            state[e.ref] = now
+    return bad
+
+
+def hospital_beds(rows: Sequence[Event]) -> list[str]:
+    """Occupancy = beds - free at onset + admitted - discharged, within [0, beds] per hospital and kind."""
+    bad: list[str] = []
+    beds: dict[tuple[str, str], int] = {}
+    occupied: dict[tuple[str, str], int] = {}
+    for e in rows:
+        key = (e.depot, e.note)
+        if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
+            beds[key] = int(e.value)
+            occupied[key] = int(e.value) - e.qty
+            if not 0 <= occupied[key] <= beds[key]:
+                bad.append(f"{key}: {e.qty} free of {beds[key]} beds at onset")
+        elif e.kind in (EventKind.PATIENT_ADMITTED, EventKind.PATIENT_DISCHARGED) and e.qty:
+            if key not in beds:
+                bad.append(f"t={e.t_min}: {e.kind} at {key}, which has no beds counted")
+                continue
+            occupied[key] += e.qty if e.kind is EventKind.PATIENT_ADMITTED else -e.qty
+            if not 0 <= occupied[key] <= beds[key]:
+                bad.append(f"t={e.t_min}: {key} occupancy {occupied[key]} outside 0..{beds[key]} beds")
+    return bad
+
+
+def teams_one_task(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    state: dict[str, str] = {}
+    task_of: dict[str, int] = {}
+    moves = {
+        EventKind.TEAM_MOBILISED: ("off", "idle"),
+        EventKind.TEAM_STOOD_DOWN: ("off", "out"),
+        EventKind.TEAM_ASSIGNED: ("idle", "busy"),
+        EventKind.TEAM_RELEASED: ("busy", "idle"),
+        EventKind.TEAM_REST_STARTED: ("idle", "resting"),
+        EventKind.TEAM_RESTED: ("resting", "idle"),
+    }
+    for e in rows:
+        if e.kind is EventKind.TEAM_ALERTED:
+            if e.subject in state:
+                bad.append(f"t={e.t_min}: team {e.subject} alerted twice")
+            state[e.subject] = "off"
+        elif e.kind in moves:
+            before, after = moves[e.kind]
+            now = state.get(e.subject)
+            if now != before:
+                bad.append(f"t={e.t_min}: team {e.subject} {e.kind} while {now} (must be {before})")
+            state[e.subject] = after
+            if e.kind is EventKind.TEAM_ASSIGNED:
+                task_of[e.subject] = e.ref
+            elif e.kind is EventKind.TEAM_RELEASED and task_of.pop(e.subject, None) != e.ref:
+                bad.append(f"t={e.t_min}: team {e.subject} released from task {e.ref} it was not on")
+        elif (
+            e.kind in (EventKind.RESCUE_STARTED, EventKind.PEOPLE_RESCUED)
+            and e.subject in state
+            and (state[e.subject] != "busy" or task_of.get(e.subject) != e.ref)
+        ):
+            bad.append(f"t={e.t_min}: team {e.subject} {e.kind} on task {e.ref} while {state[e.subject]}")
+    return bad
+
+
+def rescued_once(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    trapped: dict[int, int] = {}
+    rescued: dict[int, int] = defaultdict(int)
+    unmet: set[int] = set()
+    for e in rows:
+        if e.kind is EventKind.RESCUE_REQUESTED:
+            trapped[e.ref] = e.qty
+        elif e.kind is EventKind.RESCUE_UNMET:
+            unmet.add(e.ref)
+        elif e.kind in (EventKind.TEAM_ASSIGNED, EventKind.PEOPLE_RESCUED) and e.ref in unmet:
+            bad.append(f"t={e.t_min}: task {e.ref} reported unmet but {e.kind} by {e.subject}")
+        if e.kind is EventKind.PEOPLE_RESCUED:
+            rescued[e.ref] += e.qty
+            if rescued[e.ref] > trapped.get(e.ref, 0):
+                bad.append(
+                    f"t={e.t_min}: task {e.ref} rescued {rescued[e.ref]} > {trapped.get(e.ref, 0)} trapped"
+                )
+    return bad
+
+
+def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
-        time_order(rows) + stock_conservation(rows, scenario) + trucks_one_task(rows) + demand_accounted(rows)
+        time_order(rows)
+        + stock_conservation(rows, scenario)
+        + trucks_one_task(rows)
+        + demand_accounted(rows)
+        + shelters_within_capacity(rows, scenario, m2_per_person)
+        + ambulances_one_job(rows)
+        + calls_accounted(rows)
+        + hospital_beds(rows)
+        + teams_one_task(rows)
+        + rescued_once(rows)
     )

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.settings import CostSettings, TargetSettings
+from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
 CLASS_COLUMN = {
@@ -59,12 +59,17 @@ def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -
     return (mean, mean - half, mean + half)
 
 
-def target_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings]:
+    """The relief_complete targets (ems_response targets: sim.ems_metrics.ems_target_shares)."""
+    return {name: t for name, t in targets.items() if isinstance(t, TargetSettings)}
+
+
+def target_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Per (case, rep): each target's share of displaced people served in time, and whether it holds."""
     hit = villages[villages["displaced"] > 0]
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
     total = hit.groupby(KEYS)["displaced"].sum()
-    for name, target in targets.items():
+    for name, target in relief_targets(targets).items():
         done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
         served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
         share = (served / total).reindex(out.index)
@@ -72,6 +77,59 @@ def target_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings])
         share = share.fillna(1.0)
         out[f"{name}_share"] = share
         out[f"{name}_holds"] = (share >= target.required_share - 1e-12).astype(int)
+    return out.reset_index()
+
+
+LATE_CAUSES = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+
+
+def late_cause(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
+    """Why each village missed `target` (None where it was on time or had nobody displaced).
+
+    The rule, applied in this order to facts from the event log (the first that holds wins):
+      report_delay  its full need was known (final report) later than the deadline minus the
+                    fastest service any depot could give it on undamaged roads
+                    (load + drive + unload: `min_service_h`);
+      road_blocked  a road problem touched its supply before the deadline: need deferred for
+                    want of a road, a truck to it held or re-routed, or the village cut off;
+      no_stock      some of its need was short everywhere, or came from contract or province
+                    reserves (which ship only after their lead time);
+      no_vehicle    a shipment to it waited for a free truck;
+      travel_time   none of the above: loading, driving and unloading alone took too long.
+    """
+    deadline = target.deadline_h
+    done = villages[CLASS_COLUMN[target.item_class]]
+    late = (villages["displaced"] > 0) & ~(done <= deadline)
+    cause = pd.Series([None] * len(villages), index=villages.index, dtype=object)
+    rules = [
+        ("report_delay", villages["final_report_at_h"] > deadline - villages["min_service_h"]),
+        ("road_blocked", villages["road_trouble_at_h"] < deadline),
+        ("no_stock", (villages["short_units"] > 0) | (villages["reserve_units"] > 0)),
+        ("no_vehicle", villages["truck_wait_h"] > 0),
+        ("travel_time", pd.Series(True, index=villages.index)),
+    ]
+    for name, holds in rules:
+        pick = late & cause.isna() & holds.fillna(False)
+        cause[pick] = name
+    return cause
+
+
+def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+    """villages with a `<target>_late_cause` column per target."""
+    out = villages.copy()
+    for name, target in relief_targets(targets).items():
+        out[f"{name}_late_cause"] = late_cause(villages, target).astype("string")
+    return out
+
+
+def late_counts(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+    """Per (case, rep): late villages per target and cause (`<target>_late_<cause>`)."""
+    out = villages[KEYS].drop_duplicates().set_index(KEYS)
+    for name in relief_targets(targets):
+        col = villages[f"{name}_late_cause"]
+        out[f"{name}_late_villages"] = col.notna().groupby([villages["case"], villages["rep"]]).sum()
+        for cause in LATE_CAUSES:
+            out[f"{name}_late_{cause}"] = (col == cause).groupby([villages["case"], villages["rep"]]).sum()
     return out.reset_index()
 
 
@@ -100,6 +158,8 @@ def rep_table(
     table = kpis.reset_index().merge(facts, on=KEYS, how="left")
     table["truck_cost_yuan"] = table["truck_busy_h"] * costs.truck_yuan_per_h
     table = table.merge(target_shares(villages, targets), on=KEYS, how="left")
+    if any(f"{name}_late_cause" in villages.columns for name in relief_targets(targets)):
+        table = table.merge(late_counts(villages, targets), on=KEYS, how="left")
     return table.sort_values(KEYS, kind="stable").reset_index(drop=True)
 
 
@@ -128,6 +188,10 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
             )
         for col in kpi_cols:
             mean, low, high = t_interval(block[col])
+            method = "Student t 95%"
+            if col.endswith("_share"):  # a share cannot leave [0, 1]
+                low, high = max(low, 0.0), min(high, 1.0)
+                method = "Student t 95%, clipped to [0, 1]"
             rows.append(
                 dict(
                     case=case,
@@ -137,9 +201,28 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
                     mean=mean,
                     ci_low=low,
                     ci_high=high,
-                    method="Student t 95%",
+                    method=method,
                 )
             )
+        for name in targets:
+            if f"{name}_late_villages" not in block:
+                continue
+            late = int(block[f"{name}_late_villages"].sum())
+            for cause in LATE_CAUSES:
+                k = int(block[f"{name}_late_{cause}"].sum())
+                rows.append(
+                    dict(
+                        case=case,
+                        measure=f"{name}_late_share_{cause}",
+                        kind="late_cause",
+                        n=late,
+                        mean=k / late if late else math.nan,
+                        ci_low=math.nan,
+                        ci_high=math.nan,
+                        method="share of late villages, pooled over replications (no "
+                        "interval: villages of one replication are not independent)",
+                    )
+                )
     return pd.DataFrame(rows)
 
 
@@ -172,14 +255,14 @@ def paired_difference(
     return (mean, low, high, len(diff))
 
 
-def township_shares(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def township_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Per (case, rep, township, target): the share of the township's displaced people served by
     the target's deadline. Townships with nobody displaced in a replication are left out."""
     hit = villages[villages["displaced"] > 0]
     keys = [*KEYS, "township_id"]
     displaced = hit.groupby(keys, sort=True)["displaced"].sum()
     frames = []
-    for name, target in targets.items():
+    for name, target in relief_targets(targets).items():  # EMS targets have no township share
         done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h
         served = (hit["displaced"] * done).groupby([hit[k] for k in keys], sort=True).sum()
         frame = (served / displaced).rename("share").reset_index()

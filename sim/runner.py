@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, metrics, tables
+from sim import budget, ems_metrics, ems_tables, metrics, rescue_metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -41,7 +41,10 @@ class CaseResult:
     events: pd.DataFrame | None
     villages: pd.DataFrame
     reps: pd.DataFrame
+    shelters: pd.DataFrame
     rep_seconds: list[float] = field(default_factory=list)
+    calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
+    hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
 
 
 def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
@@ -62,10 +65,13 @@ class Replication:
 
     case: str
     rep: int
-    villages: pd.DataFrame
-    facts: dict[str, Any]  # case, rep, seed and rep_facts
+    villages: pd.DataFrame  # with each target's lateness cause
+    facts: dict[str, Any]  # case, rep, seed, rep_facts and the EMS call KPIs of this replication
     events: pd.DataFrame | None
     seconds: float
+    calls: pd.DataFrame | None = None
+    hospitals: pd.DataFrame | None = None
+    shelters: list[tuple] = field(default_factory=list)
 
 
 def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Replication:
@@ -73,9 +79,31 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     started = time.perf_counter()
     rows = world.simulate(scenario, settings, rep).rows
     villages = tables.villages_frame(tables.village_results(rows, scenario), case, rep)
-    facts = {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows)}
+    villages = metrics.add_late_causes(villages, settings.targets)
+    calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
+    facts = {
+        "case": case,
+        "rep": rep,
+        "seed": settings.run.seed,
+        **tables.rep_facts(rows),
+        **ems_facts,
+        **rescue_metrics.rep_kpis(rows, settings.targets, settings.run.horizon_min),
+    }
+    key = pd.DataFrame([{"case": case, "rep": rep}])
+    run = settings.run
+    ems_kpis = ems_metrics.add_ems(key, calls, settings.targets, run.horizon_h, settings.ems.warmup_h)
+    # plain Python numbers: facts travel as JSON in sweep parts
+    facts.update(
+        {
+            k: getattr(v, "item", lambda v=v: v)()
+            for k, v in ems_kpis.iloc[0].items()
+            if k not in ("case", "rep")
+        }
+    )
     events = tables.events_frame(rows, case, rep) if settings.run.keep_events else None
-    return Replication(case, rep, villages, facts, events, time.perf_counter() - started)
+    shelters = [(case, rep, *row) for row in tables.shelter_rows(rows)]
+    seconds = time.perf_counter() - started
+    return Replication(case, rep, villages, facts, events, seconds, calls, beds, shelters)
 
 
 def run_case(
@@ -85,12 +113,16 @@ def run_case(
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseResult:
     preflight(scenario, settings)
-    event_frames, village_frames, facts, seconds = [], [], [], []
+    event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
+    call_frames, hospital_frames = [], []
     n = settings.run.reps
     for rep in range(n):
         one = replicate(scenario, settings, case, rep)
         village_frames.append(one.villages)
         facts.append(one.facts)
+        call_frames.append(one.calls)
+        hospital_frames.append(one.hospitals)
+        shelter_rows += one.shelters
         if one.events is not None:
             event_frames.append(one.events)
         seconds.append(one.seconds)
@@ -99,7 +131,10 @@ def run_case(
     villages = pd.concat(village_frames, ignore_index=True)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
-    return CaseResult(case, events, villages, reps, seconds)
+    shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
+    calls = pd.concat(call_frames, ignore_index=True)
+    hospitals = pd.concat(hospital_frames, ignore_index=True)
+    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -172,28 +207,39 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in summary.to_dict("records"):
-        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}})
+        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}, "late_causes": {}})
         entry = {
             k: (None if isinstance(v, float) and v != v else v)
             for k, v in row.items()
             if k not in ("case", "measure", "kind")
             and not (isinstance(v, float) and v != v and k in ("deadline_h", "required_share"))
         }
-        (case["targets"] if row["kind"] == "target" else case["kpis"])[row["measure"]] = entry
+        section = {"target": "targets", "late_cause": "late_causes"}.get(row["kind"], "kpis")
+        case[section][row["measure"]] = entry
     return out
 
 
 def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
+    _atomic_write(
+        out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8")
+    )
     _atomic_write(
         out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
+    )
+    _atomic_write(
+        out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
     )
     if result.events is not None:
         _atomic_write(
             out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
         )
-    _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    for name, frame in (("calls", result.calls), ("hospitals", result.hospitals)):
+        if frame is not None:
+            _atomic_write(
+                out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
+            )
+    _atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
     _atomic_write(
         out_dir / "summary.json",
         lambda p: p.write_text(

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import InputError, Problem
-from sim.units import h_to_min
+from sim.units import MIN_PER_H, h_to_min
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+# Names end up in output folder names (outputs/DATE/TIME_SCENARIO_HAZARD): letters, digits,
+# '_', '-', '.', starting with a letter or digit, so a name can never leave the output root.
+SafeName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegFloat = Annotated[float, Field(ge=0.0)]
 
@@ -30,7 +41,7 @@ class _Frozen(BaseModel):
 
 
 class ScenarioSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     dir: str = Field(min_length=1)
     # None keeps the value in the scenario folder's scenario.yaml `defaults:`.
     snap_tolerance_km: PositiveFloat | None = None
@@ -38,34 +49,156 @@ class ScenarioSettings(_Frozen):
     road_speed_kmh: dict[str, PositiveFloat] | None = None
 
 
+SEVERITIES = ("low", "medium", "high")
+Severity = Literal["low", "medium", "high"]
+HAZARD_KINDS = ("flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem")
+TRIAGE = ("immediate", "urgent", "delayed")  # triage classes 1 (red), 2 (yellow), 3 (green)
+RESCUE_TYPES = ("water", "collapse", "mountain")
+
+
 class Footprint(_Frozen):
+    """Where a hazard strikes: a named zone, listed townships, or a circle around a centre."""
+
     zone: str | None = None  # a zone named in scenario.yaml `zones:`
-    townships: list[str] | None = None  # or township place ids, listed
+    townships: list[str] | None = None  # township place ids
+    centre_place: str | None = None  # a place id (epicentre, landslide, fire, release point)
+    centre_lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    centre_lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    radius_km: PositiveFloat | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> Footprint:
-        if (self.zone is None) == (self.townships is None):
-            raise ValueError("give exactly one of footprint.zone or footprint.townships")
+        centre = self.centre_place is not None or self.centre_lon is not None or self.centre_lat is not None
+        given = [self.zone is not None, self.townships is not None, centre]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of footprint.zone, footprint.townships or a centre")
+        if centre:
+            if self.centre_place is None and (self.centre_lon is None or self.centre_lat is None):
+                raise ValueError("a centre needs centre_place, or both centre_lon and centre_lat")
+            if self.radius_km is None:
+                raise ValueError("a centre needs radius_km")
+        return self
+
+    @property
+    def has_centre(self) -> bool:
+        return self.centre_place is not None or self.centre_lon is not None
+
+
+class SeverityRates(_Frozen):
+    """What one severity level does to a village, per resident (affected) or per affected person."""
+
+    affected: Share  # share of residents affected
+    displaced: Share  # share of residents displaced (needing relief and shelter); <= affected
+    casualties: dict[Literal["immediate", "urgent", "delayed"], NonNegFloat]  # per affected person
+    trapped: dict[Literal["water", "collapse", "mountain"], NonNegFloat]  # per affected person
+    power_cut: Share  # probability the village loses power and phone (slower reports)
+
+    @model_validator(mode="after")
+    def _displaced_within_affected(self) -> SeverityRates:
+        if self.displaced > self.affected:
+            raise ValueError(f"displaced ({self.displaced}) must not exceed affected ({self.affected})")
         return self
 
 
-class HazardSettings(_Frozen):
-    name: str = Field(min_length=1)
-    kind: Literal["flood"]
+class RoadDamage(_Frozen):
+    """Road damage inside the footprint, by road class (`other` covers classes not listed)."""
+
+    blocked: dict[str, Share]  # P(an edge is cut), applied per edge at the hit time
+    slowed: dict[str, Share] = Field(default_factory=dict)  # P(slowed), for edges not cut
+    slow_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5  # speed multiplier on slowed edges
+    repair_h: dict[str, PositiveFloat]  # work hours for one road-repair team to reopen a cut edge
+    clears_after_h: PositiveFloat | None = None  # cuts lift by themselves (a plume disperses)
+    scale: NonNegFloat = 1.0  # multiplies every probability: 0 = roads hold, 2 = twice as likely
+
+    def rate(self, table: dict[str, float], road_class: str) -> float:
+        return min(1.0, self.scale * table.get(road_class, table.get("other", 0.0)))
+
+
+class Intensity(_Frozen):
+    """Seismic intensity I = a + b*M - c*log10(R + r0), R the epicentral distance in km."""
+
+    a: float
+    b: float
+    c: PositiveFloat
+    r0_km: PositiveFloat
+
+
+class HazardEvent(_Frozen):
+    kind: Literal["flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem"]
     description: str = ""
-    footprint: Footprint
     onset_h: NonNegFloat = 0.0
-    displaced_share: Share
-    displaced_share_sd: NonNegFloat = 0.0
-    report_delay_min: NonNegFloat = 0.0
+    rise_h: NonNegFloat = 0.0  # villages are hit spread evenly-at-random over [onset, onset + rise]
+    footprint: Footprint
+    # How a village inside the footprint gets its severity (exactly one, by kind):
+    severity_probs: dict[Severity, Share] | None = None  # area hazards: drawn per village
+    severity_km: dict[Severity, PositiveFloat] | None = None  # circle hazards: within this distance
+    magnitude: Annotated[float, Field(ge=2.0, le=9.5)] | None = None  # earthquake
+    intensity: Intensity | None = None  # earthquake attenuation
+    intensity_bands: dict[Severity, float] | None = None  # minimum intensity of each severity
+    densely_populated: bool = False  # earthquake response grade thresholds are 1 lower there
+    rates: dict[Severity, SeverityRates]
+    road_damage: RoadDamage
+    infectious_share: Share = 0.0  # casualties contaminated or infectious (negative-pressure transport)
+
+    @model_validator(mode="after")
+    def _severity_rule(self) -> HazardEvent:
+        ways = [self.severity_probs is not None, self.severity_km is not None, self.magnitude is not None]
+        if sum(ways) != 1:
+            raise ValueError("give exactly one of severity_probs, severity_km or magnitude")
+        if self.severity_probs is not None and sum(self.severity_probs.values()) > 1 + 1e-9:
+            raise ValueError("severity_probs must sum to at most 1 (the rest is unaffected)")
+        if self.severity_km is not None and not self.footprint.has_centre:
+            raise ValueError("severity_km needs a footprint with a centre and radius_km")
+        if self.magnitude is not None:
+            if self.intensity is None or self.intensity_bands is None:
+                raise ValueError("an earthquake needs intensity and intensity_bands")
+            if not self.footprint.has_centre:
+                raise ValueError("an earthquake needs a footprint centre (the epicentre)")
+        levels = set(self.severity_probs or self.severity_km or self.intensity_bands or {})
+        missing = sorted(levels - set(self.rates), key=SEVERITIES.index)
+        if missing:
+            raise ValueError(
+                f"rates missing for severity {', '.join(missing)} "
+                "(a missing rate is an error, never a silent zero)"
+            )
+        return self
 
     @property
     def onset_min(self) -> float:
         return h_to_min(self.onset_h)
 
 
+class ReportingSettings(_Frozen):
+    """How a village's situation reaches the command centre (first report, then follow-ups)."""
+
+    first_delay_min: NonNegFloat  # median minutes from the hit to the first report
+    first_delay_sigma: NonNegFloat = 0.0  # lognormal spread of that delay
+    cut_off_extra_min: NonNegFloat = 0.0  # added when the village is cut off by road or power
+    first_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0  # share of the truth in the first report
+    followups: int = Field(default=0, ge=0, le=20)  # follow-up reports; the last one is exact
+    followup_every_min: PositiveFloat = 120.0
+
+
+class HazardSettings(_Frozen):
+    name: SafeName
+    description: str = ""
+    events: dict[str, HazardEvent] = Field(default_factory=dict)  # none = no disaster
+
+    @property
+    def onset_min(self) -> float:
+        """The disaster's onset: the earliest event (targets count from here)."""
+        return min((e.onset_min for e in self.events.values()), default=0.0)
+
+
+class ShelterSettings(_Frozen):
+    use: bool = True  # send displaced people to shelters (else they stay in their village)
+    m2_per_person: PositiveFloat  # capacity = area / this
+    max_travel_min: PositiveFloat  # a shelter farther than this by road is not used
+
+
 class PolicySettings(_Frozen):
     relief: str = Field(min_length=1)  # a name in sim.model.policies.RELIEF_POLICIES
+    repair: str = "most_people_reconnected"  # a name in sim.model.policies.REPAIR_POLICIES
     load_order: Literal["initial_first", "fifo"] = "initial_first"
 
 
@@ -165,7 +298,7 @@ CHANGE_KINDS = tuple(
 
 
 class BudgetSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     description: str = ""
     changes: list[BudgetChange] = Field(default_factory=list)
 
@@ -176,7 +309,7 @@ class UnitCost(_Frozen):
 
 
 class CostSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     truck_yuan_per_h: NonNegFloat
     item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
     default_item_unit_yuan: NonNegFloat = 0.0
@@ -185,6 +318,7 @@ class CostSettings(_Frozen):
     unit_costs: dict[str, UnitCost] = Field(default_factory=dict)
     stock_upkeep_share_per_year: Share = 0.0
     contract_fee_share_per_year: Share = 0.0
+    rescue_member_yuan_per_h: NonNegFloat = 0.0  # mutual-aid compensation per team member-hour (issue 5)
 
     def item_yuan(self, item: str) -> float:
         return self.item_unit_yuan.get(item, self.default_item_unit_yuan)
@@ -214,14 +348,217 @@ class RunSettings(_Frozen):
         return h_to_min(self.horizon_h)
 
 
+# --- Medical emergency system (issue 4) -------------------------------------------------------
+
+TARGET_MEASURES = ("relief_complete", "ems_response")
+MAX_AMBULANCES = 10_000  # far beyond any county's fleet; stops a typo from exhausting memory
+
+
+class TriageValues(_Frozen):
+    """One number per triage class (the hazard library's names, TRIAGE): immediate (red, 1),
+    urgent (yellow, 2), delayed (green, 3)."""
+
+    immediate: NonNegFloat
+    urgent: NonNegFloat
+    delayed: NonNegFloat
+
+    def values(self) -> tuple[float, float, float]:
+        """In triage-class order 1, 2, 3."""
+        return (self.immediate, self.urgent, self.delayed)
+
+
+class EmsTargetSettings(_Frozen):
+    """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
+
+    measure: Literal["ems_response"]
+    limit_min: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    triage: list[Literal[1, 2, 3]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    area: Literal["all", "urban", "rural"] = "all"
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        """The per-call limit in hours, for tables that list every target's deadline."""
+        return self.limit_min / MIN_PER_H
+
+
+
+
+# --- Rescue teams, volunteers and helicopters (issue 5) ---------------------------------------
+
+TARGET_MEASURES += ("rescue_share", "helicopter_response")
+
+
+class RescueTargetSettings(_Frozen):
+    """Share of trapped people rescued within `deadline_h` of onset (by team or helicopter)."""
+
+    measure: Literal["rescue_share"]
+    deadline_h: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_min(self) -> float:
+        return h_to_min(self.deadline_h)
+
+
+class AirTargetSettings(_Frozen):
+    """Share of air missions to places within `radius_km` of the aircraft's base that arrive within
+    `limit_min` of the request (seed 004: 2 h response within 100 km)."""
+
+    measure: Literal["helicopter_response"]
+    limit_min: PositiveFloat
+    radius_km: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        return self.limit_min / MIN_PER_H
+
+
+class RescueSettings(_Frozen):
+    """Rescue teams (teams.csv) and how they turn out, work and rest (configs/rescue/)."""
+
+    policy: str = Field(min_length=1)  # a name in sim.model.rescue_policies.RESCUE_POLICIES
+    people_per_h_per_10: dict[Literal["water", "collapse", "mountain"], PositiveFloat]
+    max_shift_h: PositiveFloat
+    rest_h: NonNegFloat
+    volunteer_leave_members: int = Field(ge=1, le=10_000)
+    volunteer_min_members: int = Field(ge=1, le=10_000)
+    skills: dict[Literal["water", "collapse", "mountain"], list[str]]  # team skills qualifying per type
+
+    @property
+    def max_shift_min(self) -> float:
+        return h_to_min(self.max_shift_h)
+
+    @property
+    def rest_min(self) -> float:
+        return h_to_min(self.rest_h)
+
+
+class AirSettings(_Frozen):
+    """Helicopters at a helipad serving places cut off by road (configs/air/)."""
+
+    aircraft: int = Field(ge=0, le=1_000)
+    base_helipad: str | None = None  # a helipad_id of helipads.csv; None = the first one
+    cruise_kmh: PositiveFloat
+    launch_prep_min: NonNegFloat
+    seats: int = Field(ge=1, le=100)
+    hoist_min_per_person: NonNegFloat
+    unload_min: NonNegFloat
+    relief_lift: bool
+    night_no_fly: bool
+    night_start_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    night_end_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    weather_no_fly_h: list[Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list
+    )  # [start, end] hours since onset when weather grounds every aircraft
+
+
+AnyTarget = Annotated[
+    TargetSettings | EmsTargetSettings | RescueTargetSettings | AirTargetSettings,
+    Field(discriminator="measure"),
+]
+
+
+class EmsSettings(_Frozen):
+    """Ambulances, calls and hospitals (configs/ems/). mode=mmc is the queueing check mode:
+    one station, zero travel, no scene or hospital stage, `servers` ambulances, Poisson calls."""
+
+    mode: Literal["county", "mmc"]
+    dispatch: str = Field(min_length=1)  # a name in sim.model.ems_policies.DISPATCH_POLICIES
+    hospital: str = Field(min_length=1)  # a name in sim.model.ems_policies.HOSPITAL_POLICIES
+    reserve_for_red: int = Field(ge=0, le=MAX_AMBULANCES)
+    reserve_negative_pressure: bool
+    when_all_busy: Literal["queue", "divert"]
+    dispatch_delay_min: NonNegFloat
+    scene_min: NonNegFloat
+    scene_cv: NonNegFloat
+    handover_min: NonNegFloat
+    decon_min: NonNegFloat
+    stay_h: TriageValues
+    general_bed_occupancy_at_onset: Share
+    infectious_bed_occupancy_at_onset: Share
+    routine_calls_per_1000_per_day: NonNegFloat
+    routine_hour_profile: list[NonNegFloat] = Field(min_length=24, max_length=24)
+    onset_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    routine_triage_shares: TriageValues
+    routine_infectious_share: Share
+    casualty_call_share: TriageValues  # of the hazard's casualties, the share calling for an ambulance
+    # check mode only (mode: mmc); null in county mode
+    servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
+    calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
+    service_mean_min: PositiveFloat | None = Field(None, validate_default=True)
+    service_dist: Literal["exponential", "lognormal", "deterministic"] = "exponential"
+    service_cv: PositiveFloat = 1.0
+    warmup_h: NonNegFloat = 0.0
+
+    @field_validator("servers", "calls_per_h", "service_mean_min")
+    @classmethod
+    def _check_mode_only(cls, value: Any, info: ValidationInfo) -> Any:
+        mode = info.data.get("mode")
+        if mode == "mmc" and value is None:
+            raise ValueError("the check mode (ems.mode=mmc, scenario=mmc) needs a value")
+        if mode == "county" and value is not None:
+            raise ValueError(
+                "only applies to the check mode (scenario=mmc); a county's fleet comes from ems_stations.csv"
+            )
+        return value
+
+    @field_validator("dispatch_delay_min")
+    @classmethod
+    def _no_delay_in_check_mode(cls, value: float, info: ValidationInfo) -> float:
+        if info.data.get("mode") == "mmc" and value != 0:
+            raise ValueError("must be 0 in the check mode (ems.mode=mmc has no dispatch delay)")
+        return value
+
+    @field_validator("routine_hour_profile")
+    @classmethod
+    def _some_hour(cls, value: list[float]) -> list[float]:
+        if sum(value) <= 0:
+            raise ValueError("needs at least one positive hour")
+        return value
+
+    @field_validator("casualty_call_share")
+    @classmethod
+    def _shares(cls, value: TriageValues) -> TriageValues:
+        if max(value.values()) > 1.0:
+            raise ValueError("each share must be at most 1")
+        return value
+
+    @field_validator("routine_triage_shares")
+    @classmethod
+    def _shares_add_up(cls, value: TriageValues) -> TriageValues:
+        if abs(sum(value.values()) - 1.0) > 1e-9:
+            raise ValueError("immediate + urgent + delayed must add up to 1")
+        return value
+
+    @property
+    def warmup_min(self) -> float:
+        return h_to_min(self.warmup_h)
+
+    def stay_min(self, triage: int) -> float:
+        return h_to_min(self.stay_h.values()[triage - 1])
+
+
 class Settings(_Frozen):
     scenario: ScenarioSettings
     hazard: HazardSettings
+    reporting: ReportingSettings
+    shelters: ShelterSettings
     policy: PolicySettings
-    targets: dict[str, TargetSettings] = Field(min_length=1)
+    targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings
     costs: CostSettings
     run: RunSettings
+    ems: EmsSettings
+    rescue: RescueSettings
+    air: AirSettings
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -235,7 +572,10 @@ class Settings(_Frozen):
 
 
 def _problem(err: Any) -> Problem:
-    loc = ".".join(str(part) for part in err["loc"])
+    parts = list(err["loc"])
+    if len(parts) > 3 and parts[0] == "targets" and parts[2] in TARGET_MEASURES:
+        del parts[2]  # pydantic names the union member; the user wrote targets.NAME.KEY
+    loc = ".".join(str(part) for part in parts)
     kind = err["type"]
     if kind == "extra_forbidden":
         rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"

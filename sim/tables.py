@@ -20,22 +20,34 @@ from sim.units import MIN_PER_H
 
 NAN = float("nan")
 VILLAGE_COLUMNS = [
-    "place_id",
-    "name",
-    "township_id",
-    "population",
-    "displaced",
-    "reported_at_h",
-    "need_units",
-    "delivered_units",
-    "unmet_units",
-    "short_units",
-    "lateral_aid_units",
-    "first_delivery_at_h",
-    "initial_complete_at_h",
-    "basic_complete_at_h",
-    "relief_complete_at_h",
-]
+    "place_id", "name", "township_id", "population", "affected", "displaced", "in_shelters",
+    "severity", "reported_at_h", "final_report_at_h", "reports", "need_units", "need_reported_units",
+    "delivered_units", "unmet_units", "short_units", "deferred_units", "reserve_units",
+    "lateral_aid_units", "isolated_h", "road_trouble_at_h", "truck_wait_h", "min_service_h",
+    "first_delivery_at_h", "initial_complete_at_h", "basic_complete_at_h", "relief_complete_at_h",
+]  # fmt: skip
+SEVERITY_RANK = {None: 0, "low": 1, "medium": 2, "high": 3}
+ROAD_TROUBLE = (
+    EventKind.RELIEF_DEFERRED,
+    EventKind.TRUCK_HELD,
+    EventKind.TRUCK_REROUTED,
+    EventKind.PLACE_ISOLATED,
+)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text, with text cells that a spreadsheet would run as a formula
+    (starting with = + - @, tab or carriage return) prefixed with a quote. Numbers are untouched."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return safe.to_csv(index=False)
 
 
 def events_frame(rows: Sequence[Event], case: str, rep: int) -> pd.DataFrame:
@@ -59,44 +71,135 @@ def _complete_at(deliveries: list[tuple[float, int]], need: int) -> float:
     return NAN
 
 
+# id -> (scenario, minutes): the cache keeps the scenario alive, so its id cannot be reused by
+# another scenario (a bare id key served a freed scenario's array to a new one of another size).
+_SERVICE_CACHE: dict[int, tuple[Scenario, np.ndarray]] = {}
+
+
+def min_service_min(scenario: Scenario) -> np.ndarray:
+    """Per place: the fastest any depot could serve it on undamaged roads (load + drive + unload).
+
+    The yardstick of the `report_delay` cause: a village whose full need was reported later
+    than deadline - this could not have been served in time even by an idle truck.
+    """
+    key = id(scenario)
+    if key not in _SERVICE_CACHE or _SERVICE_CACHE[key][0] is not scenario:
+        from sim.scenario.roads import travel_table
+
+        nodes = np.array([d.node for d in scenario.depots], dtype=np.int64)
+        out, _ = travel_table(scenario.road.time_min, nodes)
+        load = np.array([d.load_min + d.lead_time_min for d in scenario.depots])[:, None]
+        place_nodes = np.array([p.node for p in scenario.places], dtype=np.int64)
+        best = (out[:, place_nodes] + load).min(axis=0) + scenario.unload_min
+        _SERVICE_CACHE.clear()  # one scenario at a time is plenty
+        _SERVICE_CACHE[key] = (scenario, best)
+    return _SERVICE_CACHE[key][1]
+
+
 def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list[Any]]:
-    """One entry per village of the scenario (file order), as columns."""
+    """One entry per village of the scenario (file order), as columns.
+
+    Completion times are against the true need (need_arisen), not the reported one:
+    a village is relieved when its people have what they need, whatever was reported.
+    """
     villages = scenario.villages()
     v_index = {p.id: k for k, p in enumerate(villages)}
     i_index = {it.id: j for j, it in enumerate(scenario.items)}
+    reserve = {d.id for d in scenario.depots if d.tier in ("contract", "province")}
     n, m = len(villages), len(scenario.items)
-    displaced = [0] * n
-    reported = [NAN] * n
-    first = [NAN] * n
+    col: dict[str, list[Any]] = {
+        c: [0] * n
+        for c in (
+            "affected",
+            "displaced",
+            "in_shelters",
+            "reports",
+            "short_units",
+            "deferred_units",
+            "reserve_units",
+            "lateral_aid_units",
+        )
+    }
+    for c in ("reported_at_h", "final_report_at_h", "road_trouble_at_h", "first_delivery_at_h"):
+        col[c] = [NAN] * n
+    col["truck_wait_h"] = [0.0] * n
+    severity: list[str | None] = [None] * n
     need = np.zeros((n, m), dtype=np.int64)
+    reported = np.zeros((n, m), dtype=np.int64)
+    allocated = np.zeros((n, m), dtype=np.int64)
     delivered = np.zeros((n, m), dtype=np.int64)
-    short = [0] * n
-    lateral = [0] * n
+    isolated_since: dict[int, float] = {}
+    isolated_min = [0.0] * n
+    shipment_villages: dict[int, set[int]] = {}  # a truckload may serve several villages' people
+    load_wait_h: dict[int, float] = {}
+    troubles: list[tuple[float, tuple[int, ...]]] = []
+    truck_troubles: list[tuple[float, int]] = []
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    to_h = 1.0 / MIN_PER_H
+    end = 0.0
     for e in rows:
         kind = e.kind
+        end = e.t_min
+        v = v_index.get(e.place) if e.place is not None else None
         if kind is EventKind.SHIPMENT_DELIVERED:
-            v, j = v_index[e.place], i_index[e.item]
+            j = i_index[e.item]
             delivered[v, j] += e.qty
             arrivals.setdefault((v, j), []).append((e.t_min, e.qty))
-            if math.isnan(first[v]):
-                first[v] = e.t_min
-        elif kind is EventKind.NEED_REPORTED:
-            v = v_index[e.place]
+            if math.isnan(col["first_delivery_at_h"][v]):
+                col["first_delivery_at_h"][v] = e.t_min * to_h
+        elif kind is EventKind.RELIEF_ALLOCATED:
+            allocated[v, i_index[e.item]] += e.qty
+            if e.depot in reserve:
+                col["reserve_units"][v] += e.qty
+        elif kind is EventKind.NEED_ARISEN:
             need[v, i_index[e.item]] += e.qty
-            if math.isnan(reported[v]):
-                reported[v] = e.t_min
+        elif kind is EventKind.NEED_REPORTED:
+            reported[v, i_index[e.item]] += e.qty
+        elif kind is EventKind.SITUATION_REPORTED:
+            col["reports"][v] += 1
+            if math.isnan(col["reported_at_h"][v]):
+                col["reported_at_h"][v] = e.t_min * to_h
+            col["final_report_at_h"][v] = e.t_min * to_h
+        elif kind is EventKind.VILLAGE_HIT:
+            col["affected"][v] += e.qty
+            if SEVERITY_RANK[e.note] > SEVERITY_RANK[severity[v]]:
+                severity[v] = e.note
         elif kind is EventKind.PEOPLE_DISPLACED:
-            displaced[v_index[e.place]] += e.qty
+            col["displaced"][v] += e.qty
+        elif kind is EventKind.SHELTER_ARRIVED:
+            col["in_shelters"][v] += e.qty
         elif kind is EventKind.RELIEF_SHORT:
-            short[v_index[e.place]] += e.qty
+            col["short_units"][v] += e.qty
         elif kind is EventKind.LATERAL_AID_RECORDED:
-            lateral[v_index[e.place]] += e.qty
+            col["lateral_aid_units"][v] += e.qty
+        elif kind is EventKind.SHIPMENT_LOADED:
+            shipment_villages.setdefault(e.ref, set()).add(v)
+        elif kind is EventKind.TRUCK_ASSIGNED:
+            load_wait_h[e.ref] = e.value * to_h
+        elif kind is EventKind.PLACE_RECONNECTED and v in isolated_since:
+            isolated_min[v] += e.t_min - isolated_since.pop(v)
+        if kind in ROAD_TROUBLE and v is not None:
+            if e.ref is None:
+                troubles.append((e.t_min, (v,)))
+            else:  # truck events name a village on the outbound leg only; they concern the whole load
+                truck_troubles.append((e.t_min, e.ref))
+            if kind is EventKind.PLACE_ISOLATED:
+                isolated_since[v] = e.t_min
+    for v, since in isolated_since.items():
+        isolated_min[v] += end - since
+    for ref, wait_h in load_wait_h.items():
+        for w in shipment_villages.get(ref, ()):
+            col["truck_wait_h"][w] = max(col["truck_wait_h"][w], wait_h)
+    troubles += [(t, tuple(shipment_villages.get(ref, ()))) for t, ref in truck_troubles]
+    for t, hit in sorted(troubles):
+        for w in hit:
+            if math.isnan(col["road_trouble_at_h"][w]):
+                col["road_trouble_at_h"][w] = t * to_h
     classes = {c: [j for j, it in enumerate(scenario.items) if it.cls == c] for c in ("initial", "basic")}
     classes["all"] = list(range(m))
     done = {c: [NAN] * n for c in classes}
     for v in range(n):
-        if displaced[v] == 0:
+        if col["displaced"][v] == 0:
             continue
         item_done = [
             _complete_at(arrivals.get((v, j), []), int(need[v, j])) if need[v, j] > 0 else None
@@ -106,24 +209,47 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
             times = [item_done[j] for j in members if item_done[j] is not None]
             if times and not any(math.isnan(t) for t in times):
                 done[c][v] = max(times)
-    to_h = 1.0 / MIN_PER_H
+    service = min_service_min(scenario)
+    p_index = scenario.place_index()
+    col["deferred_units"] = (reported - allocated).sum(axis=1).tolist()
+    for v in range(n):
+        col["deferred_units"][v] -= col["short_units"][v]
     return {
         "place_id": [p.id for p in villages],
         "name": [p.name for p in villages],
         "township_id": [p.township_id for p in villages],
         "population": [p.population for p in villages],
-        "displaced": displaced,
-        "reported_at_h": [t * to_h for t in reported],
+        "affected": col["affected"],
+        "displaced": col["displaced"],
+        "in_shelters": col["in_shelters"],
+        "severity": severity,
+        "reported_at_h": col["reported_at_h"],
+        "final_report_at_h": col["final_report_at_h"],
+        "reports": col["reports"],
         "need_units": need.sum(axis=1).tolist(),
+        "need_reported_units": reported.sum(axis=1).tolist(),
         "delivered_units": delivered.sum(axis=1).tolist(),
         "unmet_units": (need - np.minimum(delivered, need)).sum(axis=1).tolist(),
-        "short_units": short,
-        "lateral_aid_units": lateral,
-        "first_delivery_at_h": [t * to_h for t in first],
+        "short_units": col["short_units"],
+        "deferred_units": col["deferred_units"],
+        "reserve_units": col["reserve_units"],
+        "lateral_aid_units": col["lateral_aid_units"],
+        "isolated_h": [t * to_h for t in isolated_min],
+        "road_trouble_at_h": col["road_trouble_at_h"],
+        "truck_wait_h": col["truck_wait_h"],
+        "min_service_h": [float(service[p_index[p.id]]) * to_h for p in villages],
+        "first_delivery_at_h": col["first_delivery_at_h"],
         "initial_complete_at_h": [t * to_h for t in done["initial"]],
         "basic_complete_at_h": [t * to_h for t in done["basic"]],
         "relief_complete_at_h": [t * to_h for t in done["all"]],
     }
+
+
+def shelter_rows(rows: Sequence[Event]) -> list[tuple[str, float, int]]:
+    """(shelter, hour, occupancy after the change) for every arrival: occupancy over time."""
+    return [
+        (e.subject, e.t_min / MIN_PER_H, int(e.value)) for e in rows if e.kind is EventKind.SHELTER_ARRIVED
+    ]
 
 
 def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
@@ -144,6 +270,7 @@ def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
 
 def villages_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
     frame = pd.DataFrame(columns, columns=VILLAGE_COLUMNS)
+    frame["severity"] = frame["severity"].astype("string")  # one schema, even when nobody is hit
     frame.insert(0, "rep", rep)
     frame.insert(0, "case", case)
     return frame

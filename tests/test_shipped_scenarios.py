@@ -12,7 +12,7 @@ from sim import tables
 from sim.cli import main
 from tests.conftest import SCENARIOS, load_scenario, settings_for, simulate_checked
 
-PRESETS = ["tiny", "zhangshu", "jinjiang"]
+PRESETS = ["tiny", "zhangshu", "jinjiang", "mmc"]
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -27,9 +27,14 @@ def test_make_county_reproduces_committed_folder(tmp_path: Path, preset: str, ca
     assert not mismatch and not errors, f"differs from committed: {mismatch + errors}"
 
 
-@pytest.mark.parametrize(("name", "hazard"), [
-    ("zhangshu", "flood_major"), ("zhangshu", "flood_moderate"), ("jinjiang", "flood_major"),
-])
+@pytest.mark.parametrize(
+    ("name", "hazard"),
+    [
+        ("zhangshu", "flood_major"),
+        ("zhangshu", "flood_moderate"),
+        ("jinjiang", "flood_major"),
+    ],
+)
 def test_invariants_hold_over_replications(name: str, hazard: str):
     scen = load_scenario(name)
     settings = settings_for(f"scenario={name}", f"hazard={hazard}")
@@ -68,8 +73,9 @@ def test_jinjiang_matches_seed_004():
 
 def test_zhangshu_twenty_replications_report_the_three_targets(tmp_path: Path, capsys):
     out = tmp_path / "z"
-    assert main(["run", "scenario=zhangshu", "hazard=flood_major", "run.reps=20",
-                 f"hydra.run.dir={out}"]) == 0
+    assert (
+        main(["run", "scenario=zhangshu", "hazard=flood_major", "run.reps=20", f"hydra.run.dir={out}"]) == 0
+    )
     printed = capsys.readouterr().out
     for target in ("relief_10h", "initial_relief_12h", "basic_relief_24h"):
         assert target in printed

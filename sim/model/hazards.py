@@ -1,98 +1,283 @@
-"""Hazard -> demand: who is displaced where, and when the command centre hears of it.
+"""Hazards -> demand: which villages are struck, how hard, and which roads are cut.
 
-Covers (spine version): a hazard footprint (a named zone or a list of
-townships) inside which each village loses a share of its population to
-displacement, drawn per village; each village's needs are reported once, a
-fixed delay after onset. Leaves out (the hazards issue adds them): casualties,
-trapped people, road damage, follow-up reports, several overlapping hazards.
+Covers the hazard library of configs/hazard/ (flood, typhoon, earthquake,
+landslide, forest fire, hazardous-chemical release): a footprint (a zone,
+listed townships, or a circle around a centre) and a rule giving each village
+inside it a severity (drawn per village for area hazards; by distance bands for
+local ones; by seismic intensity falling with distance for earthquakes). Each
+severity has its rates: share of residents affected and displaced, casualties
+by triage class and people trapped by rescue type per affected person, and the
+chance of a power and phone cut. Roads inside the footprint are cut or slowed
+with a probability by road class. Several events combine in one run, each with
+its own onset; a village is never displaced beyond its population.
+
+Everything is drawn up front from the hazard's own named streams, one draw per
+village (or edge) whether or not it is inside the footprint, so draws never
+depend on the footprint's other members, the policy or the fleet.
+
+Leaves out: the physics of water, wind and ground (severity is a statistical
+stand-in); aftershocks; damage to depots, stations and stock.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from sim.errors import Problem
+from sim.model.demand import Casualty, Disaster, RoadHit, Trapped, VillageHit
+from sim.rng import Streams
 from sim.scenario import Scenario
-from sim.settings import HazardSettings
+from sim.scenario.roads import haversine_km, snap
+from sim.settings import RESCUE_TYPES, SEVERITIES, TRIAGE, HazardEvent, HazardSettings
 
-DISPLACED_STREAM = "hazard.displaced"
-
-
-@dataclass(frozen=True)
-class VillageNeed:
-    place: int  # index into scenario.places
-    displaced: int  # people who need relief
-    reported_at_min: float
-    need: tuple[int, ...]  # units per item (scenario.items order)
-
-
-def footprint_townships(scenario: Scenario, hazard: HazardSettings) -> tuple[str, ...]:
-    if hazard.footprint.zone is not None:
-        return scenario.zones[hazard.footprint.zone]
-    return tuple(hazard.footprint.townships or ())
+CASUALTY_SPREAD_MIN = 120.0  # calls for help trickle in over the first two hours after a hit
 
 
 def check(scenario: Scenario, hazard: HazardSettings) -> list[Problem]:
-    """Problems with using `hazard` on `scenario` (unknown zone or township, bad spread)."""
-    problems = []
-    fp = hazard.footprint
-    if fp.zone is not None and fp.zone not in scenario.zones:
-        known = ", ".join(sorted(scenario.zones)) or "none"
-        problems.append(
-            Problem(
-                "config key hazard.footprint.zone",
-                fp.zone,
-                f"no such zone in {scenario.dir}/scenario.yaml (zones: {known})",
-            )
-        )
+    """Problems with using `hazard` on `scenario` (unknown zone, township, place or road class)."""
+    problems: list[Problem] = []
     owners = {p.id for p in scenario.townships()}
-    for t in fp.townships or ():
-        if t not in owners:
+    places = {p.id for p in scenario.places}
+    classes = set(scenario.road.road_class)
+    for name, ev in hazard.events.items():
+        key = f"config key hazard.events.{name}"
+        fp = ev.footprint
+        if fp.zone is not None and fp.zone not in scenario.zones:
+            known = ", ".join(sorted(scenario.zones)) or "none"
             problems.append(
                 Problem(
-                    "config key hazard.footprint.townships",
-                    t,
-                    f"not a township place_id of scenario {scenario.name}",
+                    f"{key}.footprint.zone",
+                    fp.zone,
+                    f"no such zone in {scenario.dir}/scenario.yaml (zones: {known})",
                 )
             )
-    m, s = hazard.displaced_share, hazard.displaced_share_sd
-    if s > 0 and not (0 < m < 1 and s * s < m * (1 - m)):
-        problems.append(
-            Problem(
-                "config key hazard.displaced_share_sd",
-                s,
-                f"must be below sqrt(m(1-m)) = {math.sqrt(max(m * (1 - m), 0)):.4f} "
-                f"for displaced_share m = {m} (a Beta spread)",
+        for t in fp.townships or ():
+            if t not in owners:
+                problems.append(
+                    Problem(
+                        f"{key}.footprint.townships",
+                        t,
+                        f"not a township place_id of scenario {scenario.name}",
+                    )
+                )
+        kinds = {p.kind for p in scenario.places}
+        if fp.centre_place is not None and fp.centre_place not in places | kinds:
+            problems.append(
+                Problem(
+                    f"{key}.footprint.centre_place",
+                    fp.centre_place,
+                    f"neither a place_id of scenario {scenario.name} nor a place kind "
+                    f"it has ({', '.join(sorted(kinds))})",
+                )
             )
-        )
+        dmg = ev.road_damage
+        for table_name in ("blocked", "repair_h"):
+            table = getattr(dmg, table_name)
+            missing = sorted(c for c in classes if c not in table) if "other" not in table else []
+            if missing and (table_name == "blocked" or any(dmg.rate(dmg.blocked, c) > 0 for c in missing)):
+                problems.append(
+                    Problem(
+                        f"{key}.road_damage.{table_name}",
+                        ", ".join(missing),
+                        "road classes of the scenario with no entry (add them or `other`)",
+                    )
+                )
     return problems
 
 
-def draw_needs(scenario: Scenario, hazard: HazardSettings, rng: np.random.Generator) -> list[VillageNeed]:
-    """Displaced people and their item needs for every village in the footprint.
+def centre_of(scenario: Scenario, ev: HazardEvent) -> tuple[float, float] | None:
+    fp = ev.footprint
+    if fp.centre_lon is not None and fp.centre_lat is not None:
+        return fp.centre_lon, fp.centre_lat
+    if fp.centre_place is None:
+        return None
+    for p in scenario.places:  # a place id, else the first place of that kind
+        if p.id == fp.centre_place:
+            return p.lon, p.lat
+    for p in scenario.places:
+        if p.kind == fp.centre_place:
+            return p.lon, p.lat
+    return None
 
-    One share is drawn for every village, in or out of the footprint, so the draws
-    of a village never depend on which other villages a footprint includes.
+
+def response_grade(ev: HazardEvent) -> int | None:
+    """Earthquake response grade I-IV (1-4) from the initial magnitude.
+
+    Thresholds: 国家地震应急预案 (State Council, 2012), initial-judgement indicators: M >= 7
+    grade I, 6-7 grade II, 5-6 grade III, 4-5 grade IV; one magnitude lower in densely
+    populated areas. The grades and their four levels are named in seed 000 (Kunshan).
     """
-    villages = [(i, p) for i, p in enumerate(scenario.places) if p.kind == "village"]
-    m, s = hazard.displaced_share, hazard.displaced_share_sd
-    if s > 0:
-        k = m * (1 - m) / (s * s) - 1  # Beta(a, b) with mean m and standard deviation s
-        shares = rng.beta(m * k, (1 - m) * k, size=len(villages))
+    if ev.magnitude is None:
+        return None
+    m = ev.magnitude + (1.0 if ev.densely_populated else 0.0)
+    for grade, floor in ((1, 7.0), (2, 6.0), (3, 5.0), (4, 4.0)):
+        if m >= floor:
+            return grade
+    return None
+
+
+def intensity(ev: HazardEvent, distance_km: np.ndarray) -> np.ndarray:
+    assert ev.intensity is not None and ev.magnitude is not None
+    k = ev.intensity
+    return k.a + k.b * ev.magnitude - k.c * np.log10(distance_km + k.r0_km)
+
+
+def severity_of(
+    ev: HazardEvent, inside: np.ndarray, distance_km: np.ndarray | None, u: np.ndarray
+) -> list[str | None]:
+    """Severity per point (None = unaffected); `u` is one uniform draw per point."""
+    out: list[str | None] = [None] * len(inside)
+    if ev.severity_probs is not None:
+        for i in np.flatnonzero(inside):
+            acc = 0.0
+            for level in reversed(SEVERITIES):  # high first
+                acc += ev.severity_probs.get(level, 0.0)
+                if u[i] < acc:
+                    out[i] = level
+                    break
+    elif ev.severity_km is not None:
+        assert distance_km is not None
+        bands = sorted(ev.severity_km.items(), key=lambda kv: kv[1])  # nearest band first
+        for i in np.flatnonzero(inside):
+            out[i] = next((lvl for lvl, km in bands if distance_km[i] <= km), None)
     else:
-        shares = np.full(len(villages), m)
-    inside = set(footprint_townships(scenario, hazard))
-    reported = hazard.onset_min + hazard.report_delay_min
-    needs = []
-    for (i, place), share in zip(villages, shares, strict=True):
-        if place.township_id not in inside:
-            continue
-        displaced = math.floor(place.population * share + 0.5)
-        if displaced <= 0:
-            continue
-        need = tuple(math.ceil(displaced * it.need_per_person - 1e-9) for it in scenario.items)
-        needs.append(VillageNeed(i, displaced, reported, need))
-    return needs
+        assert distance_km is not None and ev.intensity_bands is not None
+        inten = intensity(ev, distance_km)
+        bands = sorted(ev.intensity_bands.items(), key=lambda kv: -kv[1])  # strongest first
+        for i in np.flatnonzero(inside):
+            out[i] = next((lvl for lvl, floor in bands if inten[i] >= floor), None)
+    return out
+
+
+def _inside(
+    scenario: Scenario, ev: HazardEvent, township: list[str], lon: np.ndarray, lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which points lie in the footprint, and their distance to its centre (if it has one)."""
+    fp = ev.footprint
+    centre = centre_of(scenario, ev)
+    if centre is not None:
+        dist = haversine_km(centre[0], centre[1], lon, lat)
+        return dist <= (fp.radius_km or 0.0), dist
+    members = set(scenario.zones[fp.zone] if fp.zone is not None else fp.townships or ())
+    return np.array([t in members for t in township], dtype=bool), None
+
+
+def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) -> Disaster:
+    villages = [(i, p) for i, p in enumerate(scenario.places) if p.kind == "village"]
+    v_lon = np.array([p.lon for _, p in villages])
+    v_lat = np.array([p.lat for _, p in villages])
+    v_town = [p.township_id for _, p in villages]
+    # A road node belongs to the township of its nearest place (for zone footprints).
+    p_lon = np.array([p.lon for p in scenario.places])
+    p_lat = np.array([p.lat for p in scenario.places])
+    nearest, _ = snap(p_lon, p_lat, scenario.road.lon, scenario.road.lat)
+    n_town = [scenario.places[k].township_id for k in nearest]
+    already = np.zeros(len(villages), dtype=np.int64)  # displaced so far, per village
+    hits: list[VillageHit] = []
+    road_hits: list[RoadHit] = []
+    casualties: list[Casualty] = []
+    trapped: list[Trapped] = []
+    grades: dict[str, int | None] = {}
+    for name in sorted(hazard.events, key=lambda n: (hazard.events[n].onset_h, n)):
+        ev = hazard.events[name]
+        grades[name] = response_grade(ev)
+        s = f"hazard.{name}."
+        n = len(villages)
+        u_sev = streams(s + "severity").random(n)
+        u_time = streams(s + "timing").random(n)
+        u_power = streams(s + "power").random(n)
+        onset = ev.onset_min
+        rise = ev.rise_h * 60.0
+        inside, dist = _inside(scenario, ev, v_town, v_lon, v_lat)
+        levels = severity_of(ev, inside, dist, u_sev)
+        hit_at = onset + rise * u_time
+        affected = np.zeros(n, dtype=np.int64)
+        for k, ((i, place), level) in enumerate(zip(villages, levels, strict=True)):
+            if level is None:
+                continue
+            r = ev.rates[level]
+            affected[k] = math.floor(place.population * r.affected + 0.5)
+            want = math.floor(place.population * r.displaced + 0.5)
+            displaced = max(0, min(want, place.population - int(already[k])))
+            already[k] += displaced
+            hits.append(
+                VillageHit(
+                    i,
+                    name,
+                    float(hit_at[k]),
+                    level,
+                    int(affected[k]),
+                    displaced,
+                    bool(u_power[k] < r.power_cut),
+                )
+            )
+        # Casualties and trapped people: Poisson per village and class, drawn for every village.
+        for t, triage in enumerate(TRIAGE, start=1):
+            lam = np.array(
+                [
+                    affected[k] * ev.rates[lv].casualties.get(triage, 0.0) if lv else 0.0
+                    for k, lv in enumerate(levels)
+                ]
+            )
+            counts = streams(s + f"casualties.{triage}").poisson(lam)
+            for k in np.flatnonzero(counts):
+                spread = streams(s + f"casualties.{triage}.times").random(int(counts[k]))
+                infectious = streams(s + f"casualties.{triage}.infectious").random(int(counts[k]))
+                for x, y in zip(spread, infectious, strict=True):
+                    casualties.append(
+                        Casualty(
+                            float(hit_at[k] + x * CASUALTY_SPREAD_MIN),
+                            villages[k][0],
+                            t,
+                            bool(y < ev.infectious_share),
+                        )
+                    )
+        for rtype in RESCUE_TYPES:
+            lam = np.array(
+                [
+                    affected[k] * ev.rates[lv].trapped.get(rtype, 0.0) if lv else 0.0
+                    for k, lv in enumerate(levels)
+                ]
+            )
+            counts = streams(s + f"trapped.{rtype}").poisson(lam)
+            trapped += [
+                Trapped(float(hit_at[k]), villages[k][0], rtype, int(counts[k]))
+                for k in np.flatnonzero(counts)
+            ]
+        road_hits += _road_damage(scenario, ev, name, streams, n_town)
+    hits.sort(key=lambda h: (h.at_min, h.place, h.event))
+    casualties.sort(key=lambda c: (c.at_min, c.place, c.triage))
+    trapped.sort(key=lambda t: (t.at_min, t.place, t.rescue_type))
+    road_hits.sort(key=lambda r: (r.at_min, r.edge, r.event))
+    return Disaster(tuple(hits), tuple(road_hits), tuple(casualties), tuple(trapped), grades)
+
+
+def _road_damage(
+    scenario: Scenario, ev: HazardEvent, name: str, streams: Streams, node_town: list[str]
+) -> list[RoadHit]:
+    road = scenario.road
+    m = len(road.u)
+    s = f"hazard.{name}.roads."
+    u_block = streams(s + "blocked").random(m)
+    u_slow = streams(s + "slowed").random(m)
+    u_time = streams(s + "timing").random(m)
+    inside_nodes, _ = _inside(scenario, ev, node_town, road.lon, road.lat)
+    if ev.magnitude is not None:  # an earthquake damages roads where shaking is felt (>= low band)
+        centre = centre_of(scenario, ev)
+        assert centre is not None and ev.intensity_bands is not None
+        felt = intensity(ev, haversine_km(centre[0], centre[1], road.lon, road.lat))
+        inside_nodes = felt >= min(ev.intensity_bands.values())
+    dmg = ev.road_damage
+    out = []
+    for e in np.flatnonzero(inside_nodes[road.u] | inside_nodes[road.v]):
+        cls = road.road_class[e]
+        at = ev.onset_min + ev.rise_h * 60.0 * u_time[e]
+        clears = at + dmg.clears_after_h * 60.0 if dmg.clears_after_h is not None else None
+        if u_block[e] < dmg.rate(dmg.blocked, cls):
+            repair = dmg.repair_h.get(cls, dmg.repair_h.get("other", 0.0)) * 60.0
+            out.append(RoadHit(int(e), name, float(at), True, 1.0, repair, clears))
+        elif u_slow[e] < dmg.rate(dmg.slowed, cls):
+            out.append(RoadHit(int(e), name, float(at), False, dmg.slow_factor, 0.0, clears))
+    return out

@@ -29,7 +29,7 @@ class DepotView:
     tier: tuple[str, ...]
     township_id: tuple[str, ...]
     available: np.ndarray  # (depots, items) unreserved units, read-only
-    out_min: np.ndarray  # (depots, nodes) travel minutes depot -> node; inf if unreachable
+    travel_min: np.ndarray  # (depots,) minutes from each depot to the request's site now; inf = no road
     ready_at_min: np.ndarray  # (depots,) when a depot can ship; nan = not yet called off
     lead_time_min: np.ndarray  # (depots,)
 
@@ -48,7 +48,7 @@ def tiered_order(req: ReliefRequest, view: DepotView) -> list[int]:
     then contract and province reserves. Within a tier: earliest arrival, then file order."""
     groups: list[list[tuple[float, int]]] = [[], [], [], [], []]
     for d, tier in enumerate(view.tier):
-        travel = view.out_min[d, req.node]
+        travel = view.travel_min[d]
         if not np.isfinite(travel):
             continue  # no road: this depot cannot serve the village now
         arrival = _ready(view, d, req.now_min) + travel
@@ -63,9 +63,9 @@ def tiered_order(req: ReliefRequest, view: DepotView) -> list[int]:
 def nearest_order(req: ReliefRequest, view: DepotView) -> list[int]:
     """Ignore the tiers: earliest possible arrival first (for comparison with the plans' rule)."""
     cands = [
-        (_ready(view, d, req.now_min) + view.out_min[d, req.node], d)
+        (_ready(view, d, req.now_min) + view.travel_min[d], d)
         for d in range(len(view.tier))
-        if np.isfinite(view.out_min[d, req.node])
+        if np.isfinite(view.travel_min[d])
     ]
     return [d for _, d in sorted(cands)]
 
@@ -98,4 +98,39 @@ def nearest_stock(req: ReliefRequest, view: DepotView) -> list[Allocation]:
 RELIEF_POLICIES: dict[str, ReliefPolicy] = {
     "tiered_nearest": tiered_nearest,
     "nearest_stock": nearest_stock,
+}
+
+
+@dataclass(frozen=True)
+class RepairView:
+    """The cut edges a free road-repair team could go to, as the command centre sees them."""
+
+    edges: tuple[int, ...]  # edge indices (in scenario.road order)
+    reconnects_people: tuple[int, ...]  # reported people still waiting for relief it would reconnect
+    travel_min: tuple[float, ...]  # minutes for the team to reach the edge; inf = cannot reach
+    repair_min: tuple[float, ...]
+
+
+RepairPolicy = Callable[[RepairView], int | None]
+
+
+def most_people_reconnected(view: RepairView) -> int | None:
+    """Default: the edge that reconnects the most waiting people; ties to the nearest, then lowest id."""
+    cands = [
+        (-p, t, e)
+        for e, p, t in zip(view.edges, view.reconnects_people, view.travel_min, strict=True)
+        if np.isfinite(t)
+    ]
+    return min(cands)[2] if cands else None
+
+
+def nearest_cut(view: RepairView) -> int | None:
+    """The nearest cut edge the team can reach, whoever it reconnects."""
+    cands = [(t, e) for e, t in zip(view.edges, view.travel_min, strict=True) if np.isfinite(t)]
+    return min(cands)[1] if cands else None
+
+
+REPAIR_POLICIES: dict[str, RepairPolicy] = {
+    "most_people_reconnected": most_people_reconnected,
+    "nearest_cut": nearest_cut,
 }

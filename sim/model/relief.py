@@ -1,19 +1,26 @@
-"""Relief logistics: the tiered stockpiles, their trucks, and shipments to villages.
+"""Relief logistics: the tiered stockpiles, their trucks, and shipments to where people are.
 
 Covers: depots by tier (city, township, contract, province) holding integer
-stock per item; a command centre that, when a village's needs are reported,
-asks the relief policy which depots give what, reserves that stock at once and
-sends it in truckloads (several trucks per depot run in parallel; a shipment
-may be partial); contract and province reserves ship only after their lead
-time, counted from the first call-off; lateral aid between township points is
-recorded with its replacement cost. A truck cycle is: wait for a truck, load,
-drive (fastest road path), unload (delivered at the end of unloading), drive
-back. Loads carrying initial-relief items go before basic-only loads when
-`policy.load_order = initial_first`.
+stock per item; a command centre that acts on reports as they arrive (reports
+of the same minute together, villages in file order): for each new need it asks
+the relief policy which depots give what, reserves that stock at once and sends
+it in truckloads (several trucks per depot in parallel; shipments may be
+partial). Reserved stock waits at its depot as orders; a free truck takes the
+most urgent site (initial relief first, then the oldest order) and loads
+everything waiting for that site up to its capacity, so people of several
+villages in one shelter share full trucks. Need the policy cannot cover is either short for good (no stock
+anywhere) or deferred (stock exists but no road reaches the site now); deferred
+need is retried whenever a road reopens. Contract and province reserves ship
+only after their lead time, counted from the first call-off; lateral aid between
+township points is recorded with its replacement cost. A truck cycle: take a load,
+load it, drive the live road graph (re-routing round cuts, waiting where
+no road leads on), unload (delivered at the end of unloading), drive back.
+Loads carrying initial-relief items go first when `policy.load_order =
+initial_first`. Villages reached by no depot are logged as isolated.
 
-Leaves out: multi-stop truck tours; truck breakdowns; road damage and
-re-routing (the hazards issue); resupply of depots from production; loading
-bays as a separate limit (loading is done by the truck's own crew).
+Leaves out: multi-stop truck tours; truck breakdowns; resupply of depots from
+production; loading bays as a separate limit (loading is done by the truck's
+own crew).
 
 Stock flow, all in integer units and visible in the event log:
 on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in transit)
@@ -22,59 +29,94 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
 from sim.events import Event, EventKind, EventLog
-from sim.model.hazards import VillageNeed
 from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest
+from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
-from sim.scenario.roads import travel_table
 from sim.settings import CostSettings
 
 
 @dataclass(frozen=True)
-class Load:
-    """One truckload for one village: (item index, units) pairs."""
+class Report:
+    """New need reported for the people of `village` at one site."""
 
-    depot: int
-    place: int
-    items: tuple[tuple[int, int], ...]
-    priority: int  # 0 goes first
-    shipment: int
+    village: int  # index into scenario.places
+    site: str  # the village's place id or a shelter id
+    node: int
+    township_id: str  # the township the site lies in
+    people: int  # people newly reported at the site
+    need: tuple[int, ...]  # units newly reported, per item
 
 
-def pack(
-    units: dict[int, int], capacity: int, initial: list[bool], initial_first: bool
-) -> list[tuple[tuple[tuple[int, int], ...], int]]:
-    """Split {item: units} into truckloads of at most `capacity` units.
+@dataclass
+class Demand:
+    """Need at one (village, site): what was reported, what waits for a road."""
 
-    Initial-relief items are packed first so they travel on the first trucks.
-    Returns [(((item, units), ...), priority)], priority 0 when a load carries an
-    initial item (or always 0 under FIFO), else 1.
+    village: int
+    site: str
+    node: int
+    township_id: str  # of the site: people in a shelter are served first by the shelter's township
+    pending: list[int] = field(default_factory=list)  # reported, not allocated: no road to stock
+    people: int = 0  # reported so far
+    reported_units: int = 0
+    delivered_units: int = 0
+
+    @property
+    def waiting(self) -> bool:
+        return self.delivered_units < self.reported_units
+
+
+class _Flush(simpy.Event):
+    """An event processed after every other event of the same instant (as SimPy's Timeout
+    is built: already triggered, then scheduled), so same-minute reports are handled together."""
+
+    def __init__(self, env: simpy.Environment, callback) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        self.callbacks.append(callback)
+        env.schedule(self, priority=FLUSH_PRIORITY)
+
+
+@dataclass
+class Order:
+    """Reserved stock at a depot waiting for a truck to one site."""
+
+    seq: int  # reservation order: older orders go first
+    demand: Demand
+    item: int
+    units: int
+    since_min: float  # when it could first ship (reserved, or the reserve's ready time)
+
+
+def next_load(
+    orders: list[Order], capacity: int, initial: list[bool], initial_first: bool
+) -> tuple[str, list[tuple[Order, int]]]:
+    """The next truckload at a depot: (site, [(order, units taken)]).
+
+    The most urgent site goes first: a site waiting for any initial-relief item (under
+    initial_first), then the site with the oldest order. Its orders fill the truck,
+    initial items first, then oldest first; the last may be split.
     """
-    order = sorted(units, key=lambda i: (not initial[i], i))
-    loads: list[tuple[tuple[int, int], ...]] = []
-    current: list[tuple[int, int]] = []
-    room = capacity
-    for i in order:
-        left = units[i]
-        while left > 0:
-            take = min(left, room)
-            current.append((i, take))
-            left -= take
-            room -= take
-            if room == 0:
-                loads.append(tuple(current))
-                current, room = [], capacity
-    if current:
-        loads.append(tuple(current))
-    return [(load, 0 if (not initial_first or any(initial[i] for i, _ in load)) else 1) for load in loads]
+
+    def urgency(o: Order) -> tuple[int, int]:
+        return (0 if (not initial_first or initial[o.item]) else 1, o.seq)
+
+    site = min(orders, key=urgency).demand.site
+    taken, room = [], capacity
+    for o in sorted((o for o in orders if o.demand.site == site), key=urgency):
+        if room == 0:
+            break
+        q = min(o.units, room)
+        taken.append((o, q))
+        room -= q
+    return site, taken
 
 
 class ReliefSystem:
@@ -84,6 +126,7 @@ class ReliefSystem:
         self,
         env: simpy.Environment,
         scenario: Scenario,
+        roads: RoadState,
         policy: ReliefPolicy,
         costs: CostSettings,
         log: EventLog,
@@ -91,6 +134,7 @@ class ReliefSystem:
     ):
         self.env = env
         self.scenario = scenario
+        self.roads = roads
         self.policy = policy
         self.costs = costs
         self.log = log
@@ -99,76 +143,138 @@ class ReliefSystem:
         self.available = np.array([d.stock for d in depots], dtype=np.int64).reshape(
             len(depots), len(scenario.items)
         )
-        self.trucks = [simpy.PriorityResource(env, capacity=max(d.trucks, 1)) for d in depots]
-        self.free_trucks = [list(range(d.trucks)) for d in depots]
+        self.queue: list[list[Order]] = [[] for _ in depots]  # reserved stock waiting for a truck
+        self.work = [env.event() for _ in depots]  # fires when orders arrive at a depot
         self.ready_at = np.array([0.0 if d.lead_time_min == 0 else np.nan for d in depots])
         self.lead = np.array([d.lead_time_min for d in depots])
-        nodes = np.array([d.node for d in depots], dtype=np.int64)
-        self.out_min, self.back_min = travel_table(scenario.road.time_min, nodes)
+        self.depot_nodes = np.array([d.node for d in depots], dtype=np.int64)
+        self.tier = tuple(d.tier for d in depots)
+        self.township = tuple(d.township_id for d in depots)
         self.initial = [it.cls == "initial" for it in scenario.items]
-        self._shipments = 0
+        self.demands: dict[tuple[int, str], Demand] = {}
+        self.isolated: dict[int, bool] = {}  # struck village -> cut off from every depot
+        self._inbox: list[Report] = []
+        self._flush_due = False
+        self._retry = False
+        self._orders = 0
+        self._loads = 0
+        roads.listeners.append(self._road_changed)
+        for d, depot in enumerate(depots):
+            for k in range(depot.trucks):
+                env.process(self._truck(d, f"{depot.id}/truck{k + 1}"))
 
-    def view(self) -> DepotView:
+    # ---- reports -------------------------------------------------------------------------
+    def receive(self, report: Report) -> None:
+        """Queue a report; reports of the same instant are handled together."""
+        self._inbox.append(report)
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            _Flush(self.env, self._flush)
+
+    def _flush(self, _event: simpy.Event) -> None:
+        """Allocate for this instant's reports, and deferred need again if a road reopened."""
+        self._flush_due = False
+        batch = sorted(self._inbox, key=lambda r: (r.village, r.site))
+        self._inbox = []
+        for r in batch:
+            self._handle(r)
+        if self._retry:
+            self._retry = False
+            for key in sorted(self.demands):
+                d = self.demands[key]
+                if any(d.pending):
+                    need, d.pending = tuple(d.pending), [0] * len(d.pending)
+                    self._allocate(d, need)
+
+    def _handle(self, r: Report) -> None:
+        place = self.scenario.places[r.village]
+        key = (r.village, r.site)
+        demand = self.demands.get(key)
+        if demand is None:
+            demand = self.demands[key] = Demand(r.village, r.site, r.node, r.township_id, [0] * len(r.need))
+        for i, q in enumerate(r.need):
+            if q > 0:
+                self.log.add(
+                    Event(
+                        self.env.now,
+                        EventKind.NEED_REPORTED,
+                        place=place.id,
+                        item=self.scenario.items[i].id,
+                        qty=q,
+                        note=r.site,
+                    )
+                )
+        demand.people += r.people
+        demand.reported_units += sum(r.need)
+        need = tuple(p + q for p, q in zip(demand.pending, r.need, strict=True))
+        demand.pending = [0] * len(need)
+        self._allocate(demand, need)
+
+    def _allocate(self, demand: Demand, need: tuple[int, ...]) -> None:
+        now = self.env.now
+        place = self.scenario.places[demand.village]
+        travel = self.roads.in_row(demand.node).dist[self.depot_nodes]
+        request = ReliefRequest(demand.village, demand.node, demand.township_id, need, now)
+        allocations = self.policy(request, self.view(travel))
+        by_depot: dict[int, dict[int, int]] = defaultdict(dict)
+        given = [0] * len(need)
+        for d, i, q in allocations:
+            if q <= 0 or q > self.available[d, i] or not np.isfinite(travel[d]):
+                raise RuntimeError(
+                    f"policy allocated {q} of item {i} at depot {d} (available "
+                    f"{self.available[d, i]}, travel {travel[d]})"
+                )
+            self.available[d, i] -= q
+            given[i] += q
+            by_depot[d][i] = by_depot[d].get(i, 0) + q
+        for i, q in enumerate(need):
+            if given[i] > q:
+                raise RuntimeError(f"policy allocated {given[i]} of item {i}, need was {q}")
+            rest = q - given[i]
+            if rest == 0:
+                continue
+            item = self.scenario.items[i].id
+            if (self.available[:, i] > 0).any():  # stock exists, but no road reaches the site now
+                demand.pending[i] += rest
+                self.log.add(
+                    Event(
+                        now, EventKind.RELIEF_DEFERRED, place=place.id, item=item, qty=rest, note=demand.site
+                    )
+                )
+            else:
+                self.log.add(
+                    Event(now, EventKind.RELIEF_SHORT, place=place.id, item=item, qty=rest, note=demand.site)
+                )
+        for d in sorted(by_depot):
+            self._reserve(d, demand, by_depot[d])
+
+    def view(self, travel: np.ndarray) -> DepotView:
         available = self.available.view()
         available.flags.writeable = False
         return DepotView(
-            tier=tuple(d.tier for d in self.scenario.depots),
-            township_id=tuple(d.township_id for d in self.scenario.depots),
+            tier=self.tier,
+            township_id=self.township,
             available=available,
-            out_min=self.out_min,
+            travel_min=travel,
             ready_at_min=self.ready_at.copy(),
             lead_time_min=self.lead,
         )
 
-    def handle_reports(self, batch: list[VillageNeed]) -> None:
-        """Allocate stock for villages reported at the same minute, then send the loads.
-
-        Villages are served in report order (same minute: file order), each reserving
-        stock before the next is considered. Loads then queue for trucks, initial
-        relief first, so a basic-only load of an earlier village cannot take a truck
-        ahead of initial relief reported at the same minute.
-        """
-        now = self.env.now
-        items = self.scenario.items
-        loads: list[Load] = []
-        for vn in batch:
-            place = self.scenario.places[vn.place]
-            for i, q in enumerate(vn.need):
-                if q > 0:
-                    self.log.add(Event(now, EventKind.NEED_REPORTED, place=place.id, item=items[i].id, qty=q))
-            request = ReliefRequest(vn.place, place.node, place.township_id, vn.need, now)
-            allocations = self.policy(request, self.view())
-            by_depot: dict[int, dict[int, int]] = defaultdict(dict)
-            given = [0] * len(items)
-            for d, i, q in allocations:
-                if q <= 0 or q > self.available[d, i]:
-                    raise RuntimeError(
-                        f"policy allocated {q} of item {i} at depot {d}, "
-                        f"which has {self.available[d, i]} available"
-                    )
-                self.available[d, i] -= q
-                given[i] += q
-                by_depot[d][i] = by_depot[d].get(i, 0) + q
-            for i, q in enumerate(vn.need):
-                if given[i] > q:
-                    raise RuntimeError(f"policy allocated {given[i]} of item {i}, need was {q}")
-                if given[i] < q:
-                    self.log.add(
-                        Event(now, EventKind.RELIEF_SHORT, place=place.id, item=items[i].id, qty=q - given[i])
-                    )
-            for d in sorted(by_depot):
-                loads += self._ship(d, vn.place, by_depot[d])
-        for load in sorted(loads, key=lambda ld: (ld.priority, ld.shipment)):
-            self.env.process(self._deliver(load))
-
-    def _ship(self, d: int, p: int, units: dict[int, int]) -> list[Load]:
-        """Record the reservation of `units` at depot `d` for place `p`; return its loads."""
+    def _reserve(self, d: int, demand: Demand, units: dict[int, int]) -> None:
+        """Reserve `units` at depot `d` for a site: they wait there as orders for a truck."""
         now = self.env.now
         depot = self.scenario.depots[d]
-        place = self.scenario.places[p]
-        self._shipments += 1
-        shipment = self._shipments
+        place = self.scenario.places[demand.village]
+        if np.isnan(self.ready_at[d]):
+            self.ready_at[d] = now + depot.lead_time_min
+            self.log.add(
+                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
+            )
         for i in sorted(units):
+            self._orders += 1
             self.log.add(
                 Event(
                     now,
@@ -177,15 +283,12 @@ class ReliefSystem:
                     depot=depot.id,
                     item=self.scenario.items[i].id,
                     qty=units[i],
-                    ref=shipment,
+                    ref=self._orders,
+                    note=demand.site,
                 )
             )
-        if np.isnan(self.ready_at[d]):
-            self.ready_at[d] = now + depot.lead_time_min
-            self.log.add(
-                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
-            )
-        if depot.tier == "township" and depot.township_id != place.township_id:
+            self.queue[d].append(Order(self._orders, demand, i, units[i], max(now, self.ready_at[d])))
+        if depot.tier == "township" and depot.township_id != demand.township_id:
             cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
             self.log.add(
                 Event(
@@ -194,88 +297,153 @@ class ReliefSystem:
                     place=place.id,
                     depot=depot.id,
                     qty=sum(units.values()),
-                    ref=shipment,
                     value=float(cost),
+                    note=demand.site,
                 )
             )
-        packed = pack(units, depot.truck_capacity, self.initial, self.initial_first)
-        return [Load(d, p, items, prio, shipment) for items, prio in packed]
+        self.work[d].succeed()
+        self.work[d] = self.env.event()
 
-    def _deliver(self, load: Load):
+    # ---- trucks --------------------------------------------------------------------------
+    def _truck(self, d: int, truck: str):
+        """One truck of depot `d`: take the next load, deliver it, come back, repeat."""
         env, log = self.env, self.log
-        depot = self.scenario.depots[load.depot]
-        place = self.scenario.places[load.place]
-        items = self.scenario.items
-        wait = self.ready_at[load.depot] - env.now
-        if wait > 0:
-            yield env.timeout(wait)
-        with self.trucks[load.depot].request(priority=load.priority) as req:
-            yield req
-            truck_no = heapq.heappop(self.free_trucks[load.depot])
-            truck = f"{depot.id}/truck{truck_no + 1}"
+        depot = self.scenario.depots[d]
+        places, items = self.scenario.places, self.scenario.items
+        while True:
+            while not self.queue[d]:
+                yield self.work[d]
+            if self.ready_at[d] > env.now:  # a reserve ships only after its lead time
+                yield env.timeout(self.ready_at[d] - env.now)
+                continue  # another truck may have taken the work meanwhile
+            site, taken = next_load(self.queue[d], depot.truck_capacity, self.initial, self.initial_first)
+            for order, q in taken:
+                order.units -= q
+            self.queue[d] = [o for o in self.queue[d] if o.units > 0]
+            self._loads += 1
+            load = self._loads
+            node = taken[0][0].demand.node
+            first = places[taken[0][0].demand.village].id  # marks the outbound leg in truck events
             started = env.now
+            waited = started - min(o.since_min for o, _ in taken)
             log.add(
                 Event(
                     started,
                     EventKind.TRUCK_ASSIGNED,
                     subject=truck,
-                    place=place.id,
+                    place=first,
                     depot=depot.id,
-                    ref=load.shipment,
+                    ref=load,
+                    value=waited,
+                    note=site,
                 )
             )
             yield env.timeout(depot.load_min)
-            for i, q in load.items:
+            for order, q in taken:
                 log.add(
                     Event(
                         env.now,
                         EventKind.SHIPMENT_LOADED,
                         subject=truck,
-                        place=place.id,
+                        place=places[order.demand.village].id,
                         depot=depot.id,
-                        item=items[i].id,
+                        item=items[order.item].id,
                         qty=q,
-                        ref=load.shipment,
+                        ref=load,
+                        note=site,
                     )
                 )
-            out = float(self.out_min[load.depot, place.node])
             log.add(
                 Event(
                     env.now,
                     EventKind.SHIPMENT_DEPARTED,
                     subject=truck,
-                    place=place.id,
+                    place=first,
                     depot=depot.id,
-                    ref=load.shipment,
-                    value=out,
+                    ref=load,
+                    value=self.roads.minutes(depot.node, node),
+                    note=site,
                 )
             )
-            yield env.timeout(out + self.scenario.unload_min)
-            for i, q in load.items:
+            yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
+            yield env.timeout(self.scenario.unload_min)
+            for order, q in taken:
                 log.add(
                     Event(
                         env.now,
                         EventKind.SHIPMENT_DELIVERED,
                         subject=truck,
-                        place=place.id,
+                        place=places[order.demand.village].id,
                         depot=depot.id,
-                        item=items[i].id,
+                        item=items[order.item].id,
                         qty=q,
-                        ref=load.shipment,
+                        ref=load,
+                        note=site,
                     )
                 )
-            back = float(self.back_min[load.depot, place.node])
-            if not math.isfinite(back):
-                back = out  # cannot happen on a strongly connected graph; keep the truck honest
-            yield env.timeout(back)
+                order.demand.delivered_units += q
+            yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
             log.add(
                 Event(
                     env.now,
                     EventKind.TRUCK_RETURNED,
                     subject=truck,
                     depot=depot.id,
-                    ref=load.shipment,
+                    ref=load,
                     value=float(env.now - started),
                 )
             )
-            heapq.heappush(self.free_trucks[load.depot], truck_no)
+
+    def _road_log(self, truck: str, place: str | None, shipment: int):
+        node_ids = self.scenario.road.node_ids
+
+        def rerouted(node: int) -> None:
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.TRUCK_REROUTED,
+                    subject=truck,
+                    place=place,
+                    ref=shipment,
+                    note=node_ids[node],
+                )
+            )
+
+        def held(node: int) -> None:
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.TRUCK_HELD,
+                    subject=truck,
+                    place=place,
+                    ref=shipment,
+                    note=node_ids[node],
+                )
+            )
+
+        return rerouted, held
+
+    # ---- roads ---------------------------------------------------------------------------
+    def watch_isolation(self, village: int) -> None:
+        """Start tracking whether a struck village can be reached from any depot."""
+        if village not in self.isolated:
+            self.isolated[village] = False
+            self._update_isolation([village], self.roads.nearest_source_min(self.depot_nodes))
+
+    def _update_isolation(self, villages: list[int], reach_min: np.ndarray) -> None:
+        for village in villages:
+            place = self.scenario.places[village]
+            cut = not np.isfinite(reach_min[place.node])
+            if cut != self.isolated[village]:
+                self.isolated[village] = cut
+                kind = EventKind.PLACE_ISOLATED if cut else EventKind.PLACE_RECONNECTED
+                self.log.add(Event(self.env.now, kind, place=place.id))
+
+    def _road_changed(self, _edge: int, old: float, new: float) -> None:
+        if old != 0 and new != 0:
+            return  # a slowdown or speed-up never cuts anything off
+        if self.isolated:
+            self._update_isolation(sorted(self.isolated), self.roads.nearest_source_min(self.depot_nodes))
+        if old == 0 and any(any(d.pending) for d in self.demands.values()):
+            self._retry = True
+            self._schedule_flush()

@@ -1,44 +1,82 @@
-"""The world of one replication: builds the processes and runs them to the horizon.
+"""The world of one replication: builds the systems and runs them to the horizon.
 
-Covers the run lifecycle in one place (after desmod): draw the disaster from
-its own random streams, build the relief system, start the command centre,
-run until the horizon. Leaves out: ambulances, teams and helicopters (later
-issues add their systems here, each beside relief).
+The run lifecycle in one place (after desmod): draw the disaster from its own
+random streams; build the live roads, shelters, relief and road-repair crews;
+then let the disaster unfold (roads cut and slowed, villages struck, people
+displaced into shelters, situation reports sent with their delays) and the
+response act on what it learns, until the horizon.
+
+Same-instant tie-breaks: road damage before village hits (a village struck at
+the moment its road is cut is already cut off); reports of one minute are
+handled together after everything else of that minute, villages in file order.
+
+The medical emergency system (sim/model/ems.py) runs beside relief on the same
+live roads: routine calls plus the disaster's casualties, which reach the 120
+centre at their drawn times.
+
+Rescue teams (sim/model/teams.py) take the trapped people as they are trapped;
+helicopters (sim/model/air.py) take rescues cut off by road from every capable
+team and fly relief to villages cut off from every depot when they are hit.
 """
 
 from __future__ import annotations
 
+import gc
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 
 import simpy
 
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
-from sim.model import hazards
-from sim.model.policies import RELIEF_POLICIES
-from sim.model.relief import ReliefSystem
+from sim.model import air, ems, hazards
+from sim.model.demand import Disaster, VillageHit
+from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
+from sim.model.relief import ReliefSystem, Report
+from sim.model.repair import RepairCrews
+from sim.model.rescue_policies import RESCUE_POLICIES
+from sim.model.roads import RoadState
+from sim.model.shelters import ShelterSystem, Site
+from sim.model.teams import RescueSystem
 from sim.rng import Streams
 from sim.scenario import Scenario
-from sim.settings import Settings
+from sim.settings import ReportingSettings, Settings
+
+REPORT_STREAM = "reporting.delay"
 
 
 @dataclass
 class World:
     env: simpy.Environment
     log: EventLog
+    roads: RoadState
     relief: ReliefSystem
+    crews: RepairCrews
+    disaster: Disaster
     horizon_min: float
+    ems: ems.EmsSystem | None = None
+    rescue: RescueSystem | None = None
+    air: air.AirSystem | None = None
 
     def run(self) -> EventLog:
-        self.env.run(until=self.horizon_min)
+        # The event log grows to hundreds of thousands of rows, which Python's cyclic garbage
+        # collector would scan again and again (a third of the EMS check mode's run time).
+        # SimPy drops its event-callback cycles as events are processed, so nothing needs
+        # cycle collection during a run: pause the collector and restore it afterwards.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self.env.run(until=self.horizon_min)
+        finally:
+            if paused:
+                gc.enable()
         return self.log
 
 
 def check(scenario: Scenario, settings: Settings) -> list[Problem]:
     """Everything about this settings-scenario pair that would stop a run, found before it starts."""
-    problems = hazards.check(scenario, settings.hazard)
+    problems = hazards.check(scenario, settings.hazard) + ems.check(scenario, settings.ems)
     if settings.policy.relief not in RELIEF_POLICIES:
         problems.append(
             Problem(
@@ -47,8 +85,27 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
                 f"unknown policy; choose one of {', '.join(RELIEF_POLICIES)}",
             )
         )
+    if settings.policy.repair not in REPAIR_POLICIES:
+        problems.append(
+            Problem(
+                "config key policy.repair",
+                settings.policy.repair,
+                f"unknown policy; choose one of {', '.join(REPAIR_POLICIES)}",
+            )
+        )
+    problems += air.check(scenario, settings.air)
+    if settings.rescue.policy not in RESCUE_POLICIES:
+        problems.append(
+            Problem(
+                "config key rescue.policy",
+                settings.rescue.policy,
+                f"unknown policy; choose one of {', '.join(RESCUE_POLICIES)}",
+            )
+        )
     classes = {it.cls for it in scenario.items}
     for name, target in settings.targets.items():
+        if target.measure != "relief_complete":
+            continue
         if target.item_class != "all" and target.item_class not in classes:
             problems.append(
                 Problem(
@@ -62,33 +119,231 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
 
 def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLog) -> World:
     env = simpy.Environment()
-    needs = hazards.draw_needs(scenario, settings.hazard, streams(hazards.DISPLACED_STREAM))
-    onset = settings.hazard.onset_min
-    for vn in needs:
-        log.add(
-            Event(onset, EventKind.PEOPLE_DISPLACED, place=scenario.places[vn.place].id, qty=vn.displaced)
-        )
+    disaster = hazards.draw_disaster(scenario, settings.hazard, streams)
+    roads = RoadState(env, scenario)
     relief = ReliefSystem(
         env,
         scenario,
+        roads,
         RELIEF_POLICIES[settings.policy.relief],
         settings.costs,
         log,
         initial_first=settings.policy.load_order == "initial_first",
     )
-    env.process(command_centre(env, relief, needs))
-    return World(env, log, relief, settings.run.horizon_min)
+    shelters = ShelterSystem(scenario, settings.shelters, roads, log)
+    crews = RepairCrews(
+        env, scenario, roads, relief, REPAIR_POLICIES[settings.policy.repair], log, settings.hazard.onset_min
+    )
+    medical = ems.build(
+        env, scenario, settings.ems, roads, disaster.casualties, settings.run.horizon_min, streams, log
+    )
+    rescue = RescueSystem(
+        env,
+        scenario,
+        settings.rescue,
+        roads,
+        RESCUE_POLICIES[settings.rescue.policy],
+        settings.costs.rescue_member_yuan_per_h,
+        streams,
+        log,
+        settings.hazard.onset_min,
+    )
+    aircraft = air.AirSystem(
+        env, scenario, settings.air, settings.hazard.onset_min, settings.ems.onset_clock_h, log
+    )
+    rescue.air = aircraft
+    env.process(
+        unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
+    )
+    horizon = settings.run.horizon_min
+    return World(env, log, roads, relief, crews, disaster, horizon, medical, rescue, aircraft)
 
 
-def command_centre(
-    env: simpy.Environment, relief: ReliefSystem, needs: list[hazards.VillageNeed]
+def unfold(
+    env: simpy.Environment,
+    scenario: Scenario,
+    settings: Settings,
+    disaster: Disaster,
+    roads: RoadState,
+    relief: ReliefSystem,
+    shelters: ShelterSystem,
+    crews: RepairCrews,
+    streams: Streams,
+    log: EventLog,
+    rescue: RescueSystem | None = None,
 ) -> Iterator[simpy.Event]:
-    """Acts on reports as they arrive; reports of the same minute are handled together."""
-    ordered = sorted(needs, key=lambda vn: (vn.reported_at_min, vn.place))
-    for at, batch in groupby(ordered, key=lambda vn: vn.reported_at_min):
+    """The disaster's timeline: onsets, road damage, clearances, village hits, casualties, trapped."""
+    timeline: list[tuple[float, int, int, object]] = []  # (minute, tie-break rank, order, what)
+    for name, ev in settings.hazard.events.items():
+        timeline.append((ev.onset_min, 0, len(timeline), ("onset", name, ev.kind)))
+    for k, hit in enumerate(disaster.roads):
+        timeline.append((hit.at_min, 1, k, hit))
+        if hit.clears_at_min is not None:
+            timeline.append((hit.clears_at_min, 1, k, ("clear", hit.edge)))
+    for k, hit in enumerate(disaster.hits):
+        timeline.append((hit.at_min, 2, k, hit))
+    for k, c in enumerate(disaster.casualties):
+        timeline.append((c.at_min, 3, k, c))
+    for k, t in enumerate(disaster.trapped):
+        timeline.append((t.at_min, 3, len(disaster.casualties) + k, t))
+    timeline.sort(key=lambda x: x[:3])
+    delays = streams(REPORT_STREAM)
+    places = scenario.places
+    for at, _, _, what in timeline:
         if at > env.now:
             yield env.timeout(at - env.now)
-        relief.handle_reports(list(batch))
+        if isinstance(what, tuple) and what[0] == "onset":
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.HAZARD_STRUCK,
+                    subject=what[1],
+                    note=what[2],
+                    value=_grade(disaster, what[1]),
+                )
+            )
+        elif isinstance(what, tuple) and what[0] == "clear":
+            if roads.is_cut(what[1]):
+                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                roads.set_factor(what[1], 1.0)
+        elif hasattr(what, "edge"):
+            factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.ROAD_DAMAGED,
+                    subject=what.event,
+                    ref=what.edge,
+                    note="blocked" if what.blocked else "slowed",
+                    value=what.factor,
+                )
+            )
+            roads.set_factor(what.edge, factor)
+            if what.blocked and what.clears_at_min is None:
+                crews.road_cut(what.edge, what.repair_min)
+        elif isinstance(what, VillageHit):
+            place = places[what.place]
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.VILLAGE_HIT,
+                    subject=what.event,
+                    place=place.id,
+                    qty=what.affected,
+                    note=what.severity,
+                )
+            )
+            if what.power_cut:
+                log.add(Event(env.now, EventKind.POWER_CUT, subject=what.event, place=place.id))
+            if what.displaced == 0:
+                continue
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.PEOPLE_DISPLACED,
+                    subject=what.event,
+                    place=place.id,
+                    qty=what.displaced,
+                )
+            )
+            sites = shelters.admit(what.place, what.displaced)
+            for site in sites:
+                for item, q in zip(scenario.items, _need(scenario, site.people), strict=True):
+                    if q:
+                        log.add(
+                            Event(
+                                env.now,
+                                EventKind.NEED_ARISEN,
+                                place=place.id,
+                                item=item.id,
+                                qty=q,
+                                note=site.key,
+                            )
+                        )
+            relief.watch_isolation(what.place)
+            if rescue is not None and rescue.air is not None and relief.isolated[what.place]:
+                rescue.air.lift(what.place, what.displaced)
+            cut_off = what.power_cut or relief.isolated[what.place]
+            delay = _first_delay(settings.reporting, delays, cut_off)
+            env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
+        elif hasattr(what, "triage"):
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.CASUALTIES_OCCURRED,
+                    place=places[what.place].id,
+                    qty=1,
+                    note=f"triage{what.triage}",
+                    value=1.0 if what.infectious else 0.0,
+                )
+            )
+        else:
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.PEOPLE_TRAPPED,
+                    place=places[what.place].id,
+                    qty=what.people,
+                    note=what.rescue_type,
+                )
+            )
+            if rescue is not None:
+                rescue.trapped(what)
+
+
+def _grade(disaster: Disaster, event: str) -> float | None:
+    grade = disaster.grades.get(event)
+    return None if grade is None else float(grade)
+
+
+def _need(scenario: Scenario, people: int) -> tuple[int, ...]:
+    return tuple(math.ceil(people * it.need_per_person - 1e-9) for it in scenario.items)
+
+
+def _first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:
+    z = rng.standard_normal()  # drawn for every hit, so the stream never shifts
+    base = rep.first_delay_min * math.exp(rep.first_delay_sigma * z)
+    return base + (rep.cut_off_extra_min if cut_off else 0.0)
+
+
+def report(
+    env: simpy.Environment,
+    scenario: Scenario,
+    rep: ReportingSettings,
+    relief: ReliefSystem,
+    village: int,
+    sites: list[Site],
+    delay: float,
+    log: EventLog,
+) -> Iterator[simpy.Event]:
+    """First report after `delay`, follow-ups every `followup_every_min`; the last one is exact.
+
+    A report states the people counted so far at each site (the truth times the report's
+    share, rounded); the need sent to the command centre is the increase since the last report.
+    """
+    yield env.timeout(delay)
+    n = rep.followups
+    said = {site.key: (0, (0,) * len(scenario.items)) for site in sites}
+    for j in range(n + 1):
+        if j:
+            yield env.timeout(rep.followup_every_min)
+        share = 1.0 if j == n else rep.first_share + (1.0 - rep.first_share) * j / n
+        total = 0
+        for site in sites:
+            people = site.people if j == n else math.floor(site.people * share + 0.5)
+            need = _need(scenario, people)
+            before_people, before_need = said[site.key]
+            delta = tuple(max(0, a - b) for a, b in zip(need, before_need, strict=True))
+            said[site.key] = (people, need)
+            total += people
+            if any(delta):
+                new_people = people - before_people
+                relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
+        log.add(
+            Event(
+                env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
+            )
+        )
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:

@@ -52,6 +52,9 @@ TEAM_DEFAULTS = {
     "fire_rescue": ("fire;rescue;collapse;water", 10, 1.0),
     "volunteer": ("first_aid;relief_distribution;shelter", 120, 0.6),
 }
+# Blue Sky (蓝天救援队) volunteer teams train for water and mountain search and rescue, unlike
+# the social volunteer teams (first aid, relief distribution).
+BLUE_SKY_SKILLS = "water;mountain;first_aid"
 
 
 @dataclass
@@ -277,9 +280,15 @@ def _hospitals(geo: Geo, sites: list[int], weights: list[float]) -> list[dict]:
     return _rows("hospitals.csv", rows)
 
 
-def _teams(rows: list[tuple[str, str, str, int]]) -> list[dict]:
-    """(team_id, kind, base place, members) rows, with the kind's skills, mobilisation and turnout."""
-    return _rows("teams.csv", [(t, k, p, int(m), *TEAM_DEFAULTS[k]) for t, k, p, m in rows if m > 0])
+def _teams(rows: list[tuple]) -> list[dict]:
+    """(team_id, kind, base place, members[, skills]) rows, with the kind's skills (unless given),
+    mobilisation and turnout."""
+    out = []
+    for t, k, p, m, *skills in rows:
+        if m > 0:
+            kind_skills, mobilisation, turnout = TEAM_DEFAULTS[k]
+            out.append((t, k, p, int(m), skills[0] if skills else kind_skills, mobilisation, turnout))
+    return _rows("teams.csv", out)
 
 
 def _shelters(geo: Geo, city: list[tuple[str, str, int]], towns: list[int]) -> list[dict]:
@@ -437,6 +446,8 @@ JJ_ROAD = ["T_CHENDAI", "T_CHIDIAN", "T_ANHAI", "T_YINGLIN", "T_JINJING", "T_SHE
            "T_YONGHE", "T_XIBIN"]  # fmt: skip
 JJ_HILLS = ["T_ZIMAO", "T_CIZAO", "T_NEIKENG", "T_DONGSHI", "T_ANHAI", "T_YINGLIN", "T_CHIDIAN",
             "T_YONGHE"]  # fmt: skip
+# Upland towns of the north-west (紫帽山, 灵源山 by general knowledge; stylised) for landslide and fire.
+JJ_UPLAND = ["T_ZIMAO", "T_CIZAO", "T_NEIKENG", "S_LINGYUAN"]
 JJ_POP = 2_000_000  # stylised
 
 
@@ -487,12 +498,22 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
         (f"TM_VOL{k}_{s}", "volunteer", s, 30) for k, s in enumerate(["C", "C", "T_ANHAI", "T_SHENHU"], 1)
     ]
     teams += [
-        (f"TM_BLUESKY{k}_{s}", "volunteer", s, 25) for k, s in enumerate(["C", "T_ANHAI", "T_DONGSHI"], 1)
+        (f"TM_BLUESKY{k}_{s}", "volunteer", s, 25, BLUE_SKY_SKILLS)
+        for k, s in enumerate(["C", "T_ANHAI", "T_DONGSHI"], 1)
     ]
     tables["teams.csv"] = _teams(teams)
     tables["helipads.csv"] = _rows("helipads.csv", [(f"HP_{s}", s) for s in ["C", "T_ANHAI", "T_SHENHU"]])
     tables["shelters.csv"] = _shelters(geo, [("CITY_I", "I", 80_000), ("CITY_II", "II", 40_000)], towns)
-    zones = {"coast": JJ_COAST, "river": JJ_RIVER, "all": geo.ids[: geo.n_units]}
+    # urban: the city district, the streets (街道) and the development zone; EMS response
+    # times are reported for urban and rural calls separately (sim/ems_tables.py).
+    urban = [u[0] for u in JINJIANG_UNITS if u[3] in ("city", "street", "industrial_park")]
+    zones = {
+        "coast": JJ_COAST,
+        "river": JJ_RIVER,
+        "hills": JJ_UPLAND,
+        "urban": urban,
+        "all": geo.ids[: geo.n_units],
+    }
     return geo, dict(tables=tables, zones=zones, info=dict(people=people, ems=ems))
 
 
@@ -616,6 +637,10 @@ def _readme_grid(preset: str, geo: Geo, out: dict) -> str:
   per team; 001's 43 enterprise teams as park 45 %, city 25 %, the two largest townships 15 % each, 15
   members per team; road repair, 30 each, at `C` and each hospital town (stylised; 001's 350 large
   machines and 41 water technicians are not modelled); the Red Cross first-aid team (001), 20 members.
+  Rescue skills (configs/rescue/default.yaml `skills`): the flood and fire teams do water rescue, the
+  fire and township teams (earthquake-trained) collapse rescue, the township (geological-hazard) and
+  forest-fire teams mountain rescue; enterprise teams (hazmat, machinery) and the Red Cross first-aid
+  team do no rescue of trapped people.
 - Helipads at `C` and the townships farthest from it (stylised; 001 names none).
 - Shelters: 湿地公园 class I, 药都公园 class II, 鹿江公园 class III (001) at `C` (generic names in the
   `county` preset), areas 60,000, 30,000 and 15,000 m² (stylised; 001 gives none); one class III
@@ -639,7 +664,10 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
 - Population {_n(pop)}: stylised (004 gives none; the order of Jinjiang's real population).
   Lognormal village sizes (sigma 0.6), communities of the city, streets and park 2.5x larger.
 - Zones: `coast` = the 8 coastal towns (004 names typhoon, storm surge, waves); `river` = 磁灶, 池店,
-  陈埭 on a stylised Jin River along the northern edge (004: 江海堤防, 山洪); `all` = every unit.
+  陈埭 on a stylised Jin River along the northern edge (004: 江海堤防, 山洪); `hills` = 紫帽, 磁灶, 内坑,
+  灵源 (the north-western uplands, for landslides and forest fire; general knowledge, stylised);
+  `urban` = the city district, the five streets and the development zone (street/town is China's
+  urban/rural unit split; EMS response is reported for each); `all` = every unit.
 - Depots (004: "市、镇（街道）救灾物资储备网络", no counts or sizes): a city depot at `C` + one point
   per town/street (18); the development zone has none. Each item is stocked for {_n(i["people"])}
   people: Zhangshu's ratio (001: 3,500 people) applied to {_n(pop)} (stylised); {CITY_SHARE:.0%} at the
@@ -661,7 +689,10 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
   fire rescue, road clearing, flood and drought, forest fire) as fire rescue (25 members) and flood (30)
   in each of the 18 towns/streets, road clearing (20) in 9 towns, forest fire (20) in 8 hilly towns;
   5 enterprise teams (30), 4 social volunteer teams (30), 3 Blue Sky teams (25). Members stylised
-  (002: every team ≥ 10).
+  (002: every team ≥ 10). Rescue skills: fire rescue teams do water and collapse rescue, flood teams
+  water, forest-fire teams mountain slopes (configs/rescue/default.yaml `skills`); the Blue Sky teams
+  are given water and mountain rescue (their usual training), the social volunteer teams first aid
+  and relief distribution only.
 - Helipads at `C`, 安海 and 深沪 (004 key project 18: "至少布局建设3个应急救援直升机临时起降点").
 - Shelters (004 gives none): two city parks, class I 80,000 m² and class II 40,000 m² (stylised), and
   one class III shelter per town/street (below).
@@ -741,7 +772,10 @@ site); no seed gives an assembly time. Minutes from call to assembled: fire resc
 semi-professional and forest fire 45 (members live in the township), flood and enterprise 60 (members
 spread over the city or on shift), road repair 90 (machinery must be fetched), volunteers 120.
 Turnout (share of members who come): on duty 1.0, road repair 0.9, flood 0.85, township teams 0.8,
-enterprise 0.7, volunteers 0.6.
+enterprise 0.7, volunteers 0.6. Rescue teams (sim/model/teams.py) leave with members x turnout,
+rounded; volunteers instead accept one by one with probability `turnout`, assemble after an
+exponential delay with mean `mobilisation`, and leave when 10 have gathered (002: every team ≥ 10)
+or all who accepted, if fewer (at least 3).
 
 Township shelters: class III, 2.5 m² per person (003: "人均应急避难场所面积不低于2.5㎡") for a tenth of
 the unit's people, at least 2,000 m² (stylised).

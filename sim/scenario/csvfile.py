@@ -106,36 +106,25 @@ def word_list(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split(";") if part.strip())
 
 
-def read_csv(path: Path, columns: Sequence[Column], problems: list[Problem], label: str) -> list[Row]:
+def read_csv(
+    path: Path,
+    columns: Sequence[Column],
+    problems: list[Problem],
+    label: str,
+    ignore_unknown: bool = False,
+) -> list[Row]:
     """Rows of `path` parsed by `columns`; appends to `problems` instead of raising.
 
     `label` is how the file is named in messages (e.g. "scenarios/tiny/depots.csv").
+    `ignore_unknown` skips columns not in `columns` (a GIS export carries many).
     """
-    if not path.is_file():
-        problems.append(Problem(label, None, "required file is missing"))
-        return []
-    if path.stat().st_size > MAX_FILE_BYTES:
-        problems.append(Problem(label, f"{path.stat().st_size} bytes", f"larger than {MAX_FILE_BYTES} bytes"))
-        return []
-    raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8-sig")  # a BOM from Excel's "CSV UTF-8" is fine
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(
-                f"{label} byte {exc.start}",
-                raw[exc.start : exc.start + 4].hex(),
-                "file is not UTF-8 text (in Excel, save as 'CSV UTF-8'; GBK is not read)",
-            )
-        )
-        return []
-    reader = csv.reader(io.StringIO(content, newline=""))
-    header = next(reader, None)
+    reader = _reader(path, problems, label)
+    header = _header(reader, problems, label) if reader is not None else []
     if not header:
-        problems.append(Problem(label, "", "file is empty: the first line must name the columns"))
         return []
-    header = [h.strip() for h in header]
     spec = {c.name: c for c in columns}
+    if ignore_unknown:
+        spec.update({h: Column(h, text, required=False, allow_empty=True) for h in header if h not in spec})
     bad_header = False
     for name in header:
         if name not in spec:
@@ -186,6 +175,43 @@ def read_csv(path: Path, columns: Sequence[Column], problems: list[Problem], lab
         if ok:
             rows.append(Row(line_no, values))
     return rows
+
+
+def _reader(path: Path, problems: list[Problem], label: str):
+    """A csv.reader over the decoded text of `path`, or None (problem appended)."""
+    if not path.is_file():
+        problems.append(Problem(label, None, "required file is missing"))
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.append(Problem(label, f"{path.stat().st_size} bytes", f"larger than {MAX_FILE_BYTES} bytes"))
+        return None
+    raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")  # a BOM from Excel's "CSV UTF-8" is fine
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem(
+                f"{label} byte {exc.start}",
+                raw[exc.start : exc.start + 4].hex(),
+                "file is not UTF-8 text (in Excel, save as 'CSV UTF-8'; GBK is not read)",
+            )
+        )
+        return None
+    return csv.reader(io.StringIO(content, newline=""))
+
+
+def _header(reader, problems: list[Problem], label: str) -> list[str]:
+    header = next(reader, None)
+    if not header:
+        problems.append(Problem(label, "", "file is empty: the first line must name the columns"))
+        return []
+    return [h.strip() for h in header]
+
+
+def read_header(path: Path, problems: list[Problem], label: str) -> list[str]:
+    """The column names of `path` (stripped), or [] with a problem appended."""
+    reader = _reader(path, problems, label)
+    return _header(reader, problems, label) if reader is not None else []
 
 
 def check_unique(rows: list[Row], key: str, label: str, problems: list[Problem]) -> None:

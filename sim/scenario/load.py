@@ -459,7 +459,7 @@ def _check_places(rows: list[Row], label: str, problems: list[Problem]) -> None:
                     f"a {r['kind']} belongs to itself: must be {r['place_id']}",
                 )
             )
-    if rows and not any(r["kind"] == "village" for r in rows):
+    if not any(r["kind"] == "village" for r in rows):
         problems.append(Problem(label, "no village rows", "a scenario needs at least one village"))
 
 
@@ -483,6 +483,7 @@ def _road_graph(
     lon = np.array([r["lon"] for r in node_rows], dtype=float)
     lat = np.array([r["lat"] for r in node_rows], dtype=float)
     us, vs, lengths, classes, speed_list, oneways = [], [], [], [], [], []
+    kept: list[Row] = []
     edges_label = label("road_edges.csv")
     for r in edge_rows:
         where = f"{edges_label} line {r.line}"
@@ -511,25 +512,25 @@ def _road_graph(
                 ok = False
         if not ok:
             continue
-        iu, iv = index[r["u"]], index[r["v"]]
-        crow = float(roads.haversine_km(lon[iu], lat[iu], lon[iv], lat[iv]))  # nan if a bad node
-        # A road is never shorter than the crow flies; 5 % + 50 m allows for rounding of
-        # coordinates. A violation usually means metres written as km or swapped nodes.
-        if r["length_km"] < crow * 0.95 - 0.05:
-            problems.append(
-                Problem(
-                    f"{where}, column length_km",
-                    r["length_km"],
-                    f"shorter than the straight-line distance {crow:.3f} km between {r['u']} and {r['v']}",
-                )
-            )
-            continue
-        us.append(iu)
-        vs.append(iv)
+        kept.append(r)
+        us.append(index[r["u"]])
+        vs.append(index[r["v"]])
         lengths.append(r["length_km"])
         classes.append(r["road_class"])
         speed_list.append(speed)
         oneways.append(bool(r["oneway"]) if r["oneway"] is not None else False)
+    # A road is never shorter than the crow flies; 5 % + 50 m allows for rounding of
+    # coordinates. A violation usually means metres written as km or swapped nodes.
+    crow = roads.haversine_km(lon[us], lat[us], lon[vs], lat[vs])  # nan where a node is bad
+    for k in np.flatnonzero(np.asarray(lengths) < crow * 0.95 - 0.05):
+        r = kept[k]
+        problems.append(
+            Problem(
+                f"{edges_label} line {r.line}, column length_km",
+                r["length_km"],
+                f"shorter than the straight-line distance {crow[k]:.3f} km between {r['u']} and {r['v']}",
+            )
+        )
     if problems:
         return None
     u = np.array(us, dtype=np.int32)

@@ -79,7 +79,13 @@ def tiny() -> ScenarioFiles:
         "licence": "CC0-1.0",
         "crs": "EPSG:4326",
         "stylised": True,
-        "zones": {"river": ["T1", "T2"], "north": ["T1"], "south": ["T2"]},
+        "zones": {
+            "river": ["T1", "T2"],
+            "north": ["T1"],
+            "south": ["T2"],
+            "hills": ["T2"],
+            "all": ["C", "T1", "T2"],
+        },
         "defaults": {
             "snap_tolerance_km": 0.5,
             "unload_min": 15,
@@ -170,7 +176,9 @@ Made up for tests (`drsim make-county --preset tiny`); not a real place. Licence
 - 4 villages: V1 (1,000 people) and V2 (600) in township T1; V3 (800) and V4 (500) in T2.
   V4 lies behind a single bridge (n5-n6), for road-damage tests.
 - Items: water (initial relief, 1 case per displaced person), quilt (basic relief, 1 per person).
-- Zones for hazard footprints: `river` (T1, T2), `north` (T1), `south` (T2).
+- Zones for hazard footprints: `river` (T1, T2), `north` (T1), `south` (T2), `hills` (T2),
+  `all` (C, T1, T2).
+- Shelters: SH_T1 at T1 (250 m², 100 people at 2.5 m²) and SH_T2 at T2 (150 m², 60 people).
 
 The travel minutes on the fastest paths are written out in `tests/test_tiny_by_hand.py`.
 """

@@ -11,11 +11,14 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from sim.errors import InputError, Problem
 
 COLUMNS: dict[str, list[str]] = {
     "places.csv": ["place_id", "name", "kind", "township_id", "lon", "lat", "population"],
@@ -90,6 +93,46 @@ def write_scenario(folder: str | Path, files: ScenarioFiles, overwrite: bool = F
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def replace_in_scenario(
+    folder: str | Path,
+    texts: dict[str, str],
+    check: Callable[[Path], None] | None = None,
+) -> Path:
+    """Replace some files of an existing scenario folder, all or nothing (used by the importers).
+
+    The folder is copied to a temporary sibling, `texts` (file name -> content) written
+    there, `check(copy)` run (it raises to refuse), and only then swapped into place; the
+    other files are kept as they were. Problems that `check` reports about the copy are
+    renamed to name `folder`, so a planner never sees the temporary path.
+    """
+    target = Path(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    backup = tmp.with_name(tmp.name + "-old")
+    try:
+        shutil.copytree(target, tmp, dirs_exist_ok=True)
+        for name, content in texts.items():
+            (tmp / name).write_text(content, encoding="utf-8")
+        if check is not None:
+            try:
+                check(tmp)
+            except InputError as exc:
+                raise InputError(
+                    [Problem(p.where.replace(str(tmp), str(target)), p.value, p.rule) for p in exc.problems],
+                    heading=exc.heading.replace(str(tmp), str(target)),
+                ) from None
+        os.replace(target, backup)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            os.replace(backup, target)
+            raise
+        shutil.rmtree(backup, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -1,0 +1,222 @@
+"""Event log -> EMS tables: one row per call, hospital occupancy by hour, per-replication facts.
+
+Pure functions of the event rows and the scenario (no SimPy, no model). Points in
+time are hours since onset (`*_at_h`), as in the other tables; durations that
+planners read in minutes (waits, responses) are minutes (`*_min`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.events import Event, EventKind
+from sim.scenario import Scenario
+from sim.units import MIN_PER_H
+
+NAN = float("nan")
+URBAN_ZONE = "urban"
+URBAN_KINDS = ("city", "industrial_park")
+CALL_COLUMNS = [
+    "call_id",
+    "source",
+    "place_id",
+    "township_id",
+    "area",
+    "triage",
+    "infectious",
+    "received_at_h",
+    "dispatched_at_h",
+    "ambulance",
+    "station_id",
+    "arrived_scene_at_h",
+    "hospital_id",
+    "admitted_at_h",
+    "outcome",
+    "wait_min",
+    "response_min",
+    "call_to_hospital_min",
+]
+HOSPITAL_COLUMNS = ["hospital_id", "bed_kind", "at_h", "beds", "occupied", "occupancy_share"]
+
+
+def urban_units(scenario: Scenario) -> set[str]:
+    """Units whose places count as urban: the scenario's zone `urban` if it has one (scenario.yaml),
+    else the city district and industrial parks."""
+    if URBAN_ZONE in scenario.zones:
+        return set(scenario.zones[URBAN_ZONE])
+    return {p.id for p in scenario.places if p.kind in URBAN_KINDS}
+
+
+def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) -> dict[str, list[Any]]:
+    """One entry per call, in call order, as columns.
+
+    outcome: delivered (handed over at a hospital), treated_on_scene (no reachable hospital),
+    responded (an ambulance on scene, patient not yet delivered at the horizon; in the check
+    mode every served call), en_route (dispatched, not yet on scene), waiting (no ambulance by
+    the horizon), diverted (lost: no ambulance free and ems.when_all_busy = divert).
+    A call still waiting at the horizon has wait_min censored at the horizon.
+    """
+    places = {p.id: p for p in scenario.places}
+    urban = urban_units(scenario)
+    calls: dict[int, dict[str, Any]] = {}
+    for e in rows:
+        kind = e.kind
+        if kind is EventKind.CALL_RECEIVED:
+            place = places[e.place]
+            calls[e.ref] = {
+                "call_id": e.ref,
+                "source": e.note,
+                "place_id": e.place,
+                "township_id": place.township_id,
+                "area": "urban" if place.township_id in urban else "rural",
+                "triage": e.qty,
+                "infectious": e.value == 1.0,
+                "received": e.t_min,
+                "outcome": "waiting",
+            }
+        elif kind is EventKind.AMBULANCE_DISPATCHED:
+            c = calls[e.ref]
+            c.update(dispatched=e.t_min, ambulance=e.subject, station_id=e.depot, outcome="en_route")
+        elif kind is EventKind.AMBULANCE_ARRIVED_SCENE:
+            calls[e.ref].update(arrived=e.t_min, outcome="responded")
+        elif kind is EventKind.AMBULANCE_LEFT_SCENE:
+            calls[e.ref]["hospital_id"] = e.depot
+        elif kind is EventKind.PATIENT_ADMITTED:
+            calls[e.ref].update(admitted=e.t_min, outcome="delivered")
+        elif kind is EventKind.PATIENT_TREATED_ON_SCENE:
+            calls[e.ref]["outcome"] = "treated_on_scene"
+        elif kind is EventKind.CALL_DIVERTED:
+            calls[e.ref]["outcome"] = "diverted"
+    ordered = [calls[k] for k in sorted(calls)]
+    to_h = 1.0 / MIN_PER_H
+
+    def at_h(c: dict[str, Any], key: str) -> float:
+        return c.get(key, NAN) * to_h
+
+    def since_call(c: dict[str, Any], key: str) -> float:
+        return c.get(key, NAN) - c["received"]
+
+    def wait(c: dict[str, Any]) -> float:
+        if c["outcome"] == "waiting":
+            return horizon_min - c["received"]
+        return since_call(c, "dispatched")
+
+    return {
+        "call_id": [c["call_id"] for c in ordered],
+        "source": [c["source"] for c in ordered],
+        "place_id": [c["place_id"] for c in ordered],
+        "township_id": [c["township_id"] for c in ordered],
+        "area": [c["area"] for c in ordered],
+        "triage": [c["triage"] for c in ordered],
+        "infectious": [c["infectious"] for c in ordered],
+        "received_at_h": [at_h(c, "received") for c in ordered],
+        "dispatched_at_h": [at_h(c, "dispatched") for c in ordered],
+        "ambulance": [c.get("ambulance") for c in ordered],
+        "station_id": [c.get("station_id") for c in ordered],
+        "arrived_scene_at_h": [at_h(c, "arrived") for c in ordered],
+        "hospital_id": [c.get("hospital_id") for c in ordered],
+        "admitted_at_h": [at_h(c, "admitted") for c in ordered],
+        "outcome": [c["outcome"] for c in ordered],
+        "wait_min": [wait(c) for c in ordered],
+        "response_min": [since_call(c, "arrived") for c in ordered],
+        "call_to_hospital_min": [since_call(c, "admitted") for c in ordered],
+    }
+
+
+def calls_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=CALL_COLUMNS)
+    frame["triage"] = frame["triage"].astype("int64")
+    frame["infectious"] = frame["infectious"].astype(bool)
+    for col in ("received_at_h", "dispatched_at_h", "arrived_scene_at_h", "admitted_at_h"):
+        frame[col] = frame[col].astype(float)
+    frame.insert(0, "rep", rep)
+    frame.insert(0, "case", case)
+    return frame
+
+
+def _bed_changes(rows: Sequence[Event]):
+    """{(hospital, kind): beds}, {(hospital, kind): occupied at onset}, [(t, hospital, kind, +-1)]."""
+    beds: dict[tuple[str, str], int] = {}
+    start: dict[tuple[str, str], int] = {}
+    changes: list[tuple[float, str, str, int]] = []
+    for e in rows:
+        if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
+            beds[(e.depot, e.note)] = int(e.value)
+            start[(e.depot, e.note)] = int(e.value) - e.qty
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.qty:
+            changes.append((e.t_min, e.depot, e.note, e.qty))
+        elif e.kind is EventKind.PATIENT_DISCHARGED:
+            changes.append((e.t_min, e.depot, e.note, -e.qty))
+    return beds, start, changes
+
+
+def hospital_occupancy(rows: Sequence[Event], horizon_min: float) -> dict[str, list[Any]]:
+    """Occupied beds per hospital and bed kind at every whole hour from onset to the horizon
+    (including patients in beds before the disaster)."""
+    beds, start, changes = _bed_changes(rows)
+    hours = np.arange(0, math.floor(horizon_min / MIN_PER_H) + 1, dtype=float)
+    out: dict[str, list[Any]] = {c: [] for c in HOSPITAL_COLUMNS}
+    for (hospital, kind), n_beds in beds.items():
+        times = np.array([t for t, h, k, _ in changes if (h, k) == (hospital, kind)], dtype=float)
+        steps = np.array([d for _, h, k, d in changes if (h, k) == (hospital, kind)], dtype=np.int64)
+        done = np.searchsorted(times, hours * MIN_PER_H, side="right")  # changes up to each hour
+        occupied = start[(hospital, kind)] + np.concatenate([[0], np.cumsum(steps)])[done]
+        out["hospital_id"] += [hospital] * len(hours)
+        out["bed_kind"] += [kind] * len(hours)
+        out["at_h"] += hours.tolist()
+        out["beds"] += [n_beds] * len(hours)
+        out["occupied"] += occupied.tolist()
+        out["occupancy_share"] += (occupied / n_beds if n_beds else np.full(len(hours), NAN)).tolist()
+    return out
+
+
+def hospitals_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=HOSPITAL_COLUMNS)
+    frame.insert(0, "rep", rep)
+    frame.insert(0, "case", case)
+    return frame
+
+
+def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
+    """Per-replication EMS totals: fleet, busy hours and utilisation, peak bed occupancy."""
+    ambulances = 0
+    busy_min = 0.0
+    out_at: dict[str, float] = {}
+    for e in rows:
+        if e.kind is EventKind.AMBULANCE_STATIONED:
+            ambulances += 1
+        elif e.kind is EventKind.AMBULANCE_DISPATCHED:
+            out_at[e.subject] = e.t_min
+        elif e.kind is EventKind.AMBULANCE_RETURNED:
+            busy_min += e.value
+            out_at.pop(e.subject, None)
+    busy_min += sum(horizon_min - t for t in out_at.values())  # jobs still under way
+    beds, start, changes = _bed_changes(rows)
+    occupied = dict(start)
+    peak = {key: occupied[key] for key in beds}
+    for _, h, k, d in changes:
+        occupied[(h, k)] += d
+        peak[(h, k)] = max(peak[(h, k)], occupied[(h, k)])
+    shares = [peak[key] / n for key, n in beds.items() if n > 0]
+    return {
+        "ambulances": float(ambulances),
+        "ambulance_busy_h": busy_min / MIN_PER_H,
+        "ambulance_utilisation": busy_min / (ambulances * horizon_min) if ambulances else NAN,
+        "hospital_occupancy_peak_share": max(shares) if shares else NAN,
+    }
+
+
+def rep_tables(
+    rows: Sequence[Event], scenario: Scenario, horizon_min: float, case: str, rep: int
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """The EMS tables of one replication: calls, hospital occupancy, per-replication facts."""
+    return (
+        calls_frame(call_results(rows, scenario, horizon_min), case, rep),
+        hospitals_frame(hospital_occupancy(rows, horizon_min), case, rep),
+        rep_facts(rows, horizon_min),
+    )

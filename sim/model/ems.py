@@ -1,0 +1,658 @@
+"""Medical emergency system: ambulance stations, the fleet, 120 calls and hospitals.
+
+Covers: stations (centre, sub-centres, stations) with regular and negative-pressure
+ambulances; routine calls that keep arriving during the disaster (Poisson by
+village population with an hour-of-day profile) on top of the hazard's
+casualties (triage classes; infectious or contaminated cases need a
+negative-pressure ambulance and an infectious bed); dispatch by a named pure
+policy (sim/model/ems_policies.py) on drive times of the live road network;
+calls that find no suitable ambulance wait in a priority queue (triage class,
+then call time) or, with `when_all_busy=divert`, are lost. The job cycle:
+dispatch delay (call taking and turn-out), drive from the station, scene time,
+drive to the hospital chosen by a named policy (a bed is promised when the
+ambulance leaves the scene; if every suitable hospital is full the ambulance
+waits at the nearest for a bed), handover, decontamination after an infectious
+transport, drive back to the station, where the ambulance is free again. Beds
+free when a patient's stay ends. Drives use sim/model/roads.py: they re-route
+round a road cut ahead and wait where they are when no road leads on; a call no
+free ambulance can reach waits, and is offered again when a road reopens.
+
+The check mode (ems.mode=mmc) runs the same dispatcher, queue and fleet with one
+station, zero travel and a single service stage: an M/G/c queue (with divert,
+M/G/c/c) to hold against Erlang C and B.
+
+Leaves out: dispatching an ambulance that is on its way back (it is free only at
+its station); relocation of idle ambulances to cover empty areas; several
+patients per ambulance; calls that need no transport (treat and release on
+scene) except when no hospital can take the patient; re-choosing the hospital
+when the road to it is cut on the way (the ambulance re-routes or waits);
+crew shifts and breakdowns; emergency-department capacity (only ward beds are
+counted); inter-hospital transfers and helicopters (the air issue).
+
+Randomness: call times, places, triage and infectious draws come from
+"ems.routine_calls" (the check mode: "ems.check.calls"); scene or service times
+are drawn per call, in call order, from "ems.service.routine" and
+"ems.service.casualty" (check mode: "ems.check.service"), all before the run. So a
+call's needs never depend on dispatch decisions, and cases with a different fleet
+or policy see the same calls (common random numbers).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.errors import Problem
+from sim.events import Event, EventKind, EventLog
+from sim.model.demand import Casualty
+from sim.model.ems_policies import (
+    DISPATCH_POLICIES,
+    HOSPITAL_POLICIES,
+    CallView,
+    DispatchPolicy,
+    FleetView,
+    HospitalPolicy,
+    HospitalView,
+    PatientView,
+)
+from sim.model.roads import RoadState
+from sim.rng import Streams
+from sim.scenario import Scenario
+from sim.settings import TRIAGE, EmsSettings
+from sim.units import MIN_PER_H
+
+ROUTINE_STREAM = "ems.routine_calls"
+CASUALTY_CALL_STREAM = "ems.casualty_calls"  # which casualties call for an ambulance
+SERVICE_STREAM = {"routine": "ems.service.routine", "casualty": "ems.service.casualty"}
+CHECK_CALL_STREAM = "ems.check.calls"
+CHECK_SERVICE_STREAM = "ems.check.service"
+BED_KINDS = ("general", "infectious")
+NO_BED = "emergency"  # a patient treated in the emergency department and released
+TRIAGE_CLASSES = tuple(range(1, len(TRIAGE) + 1))  # 1 immediate (red), 2 urgent (yellow), 3 delayed (green)
+
+
+@dataclass(frozen=True)
+class CallBook:
+    """Every call of one replication in call order (plain lists: fast to index per call)."""
+
+    at_min: list[float]
+    place: list[int]  # index into scenario.places
+    triage: list[int]  # 1 immediate (red), 2 urgent (yellow), 3 delayed (green)
+    infectious: list[bool]
+    casualty: list[bool]  # a hazard casualty (else a routine call)
+    work_min: list[float]  # scene minutes; in the check mode the whole service time
+
+    def __len__(self) -> int:
+        return len(self.at_min)
+
+
+# --- drawing the calls (before the run, from their own streams) -----------------------------
+
+
+def service_times(rng: np.random.Generator, n: int, dist: str, mean: float, cv: float) -> np.ndarray:
+    """n service (or scene) times with the given mean: exponential, lognormal with coefficient of
+    variation `cv`, or deterministic. A lognormal with cv 0 is deterministic."""
+    if dist == "exponential":
+        return rng.exponential(mean, n)
+    if dist == "deterministic" or cv == 0:
+        return np.full(n, float(mean))
+    if dist == "lognormal":
+        sigma2 = math.log1p(cv * cv)
+        return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), n)
+    raise ValueError(f"unknown service distribution {dist!r}")
+
+
+def _poisson_times(rng: np.random.Generator, breaks: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Arrival times of a Poisson process with rate `rates[i]` (per minute) on [breaks[i], breaks[i+1]).
+
+    Given the count, the points of a Poisson process are independent with density proportional
+    to the rate, so: draw the count, then map sorted uniforms through the inverse of the
+    cumulative rate (piecewise linear)."""
+    cum = np.concatenate([[0.0], np.cumsum(rates * np.diff(breaks))])
+    n = int(rng.poisson(cum[-1]))
+    u = np.sort(rng.random(n)) * cum[-1]
+    seg = np.clip(np.searchsorted(cum, u, side="right") - 1, 0, len(rates) - 1)
+    return breaks[seg] + (u - cum[seg]) / rates[seg]
+
+
+def routine_arrivals(
+    scenario: Scenario, ems: EmsSettings, horizon_min: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Routine calls on [0, horizon): (at_min, place, triage, infectious) arrays, in time order."""
+    villages = [i for i, p in enumerate(scenario.places) if p.kind == "village" and p.population > 0]
+    people = np.array([scenario.places[i].population for i in villages], dtype=float)
+    per_min = people.sum() / 1000.0 * ems.routine_calls_per_1000_per_day / (24 * MIN_PER_H)
+    if per_min <= 0 or horizon_min <= 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+    profile = np.array(ems.routine_hour_profile, dtype=float)
+    profile = profile / profile.mean()
+    # Segments start at onset and at every change of clock hour until the horizon.
+    first = (math.floor(ems.onset_clock_h) + 1 - ems.onset_clock_h) * MIN_PER_H
+    breaks = np.unique(np.concatenate([[0.0], np.arange(first, horizon_min, MIN_PER_H), [horizon_min]]))
+    hours = np.floor(ems.onset_clock_h + breaks[:-1] / MIN_PER_H).astype(np.int64) % 24
+    rates = per_min * profile[hours]
+    rates = np.where(rates > 0, rates, 1e-300)  # a silent hour keeps its (empty) segment
+    at = _poisson_times(rng, breaks, rates)
+    n = len(at)
+    place = np.array(villages, dtype=np.int64)[rng.choice(len(villages), size=n, p=people / people.sum())]
+    triage = rng.choice(np.array(TRIAGE_CLASSES), size=n, p=np.array(ems.routine_triage_shares.values()))
+    infectious = rng.random(n) < ems.routine_infectious_share
+    return at, place, triage, infectious
+
+
+def county_calls(
+    scenario: Scenario,
+    ems: EmsSettings,
+    casualties: Sequence[Casualty],
+    horizon_min: float,
+    streams: Streams,
+) -> CallBook:
+    """Routine calls and the hazard's casualties who call for an ambulance, on [0, horizon),
+    merged in call order.
+
+    Of the casualties, a share per triage class calls 120 (`ems.casualty_call_share`; one
+    uniform draw per casualty, whether it calls or not, so the draws never shift).
+    Same-minute calls: routine before casualty, then in drawing order (a stable sort)."""
+    at_r, place_r, triage_r, inf_r = routine_arrivals(scenario, ems, horizon_min, streams(ROUTINE_STREAM))
+    share = ems.casualty_call_share.values()
+    u = streams(CASUALTY_CALL_STREAM).random(len(casualties))
+    cas = [
+        c for c, x in zip(casualties, u, strict=True) if c.at_min < horizon_min and x < share[c.triage - 1]
+    ]
+    scene = {
+        source: service_times(streams(SERVICE_STREAM[source]), n, "lognormal", ems.scene_min, ems.scene_cv)
+        for source, n in (("routine", len(at_r)), ("casualty", len(cas)))
+    }
+    at = np.concatenate([at_r, [c.at_min for c in cas]])
+    order = np.argsort(at, kind="stable")
+    return CallBook(
+        at_min=at[order].tolist(),
+        place=np.concatenate([place_r, [c.place for c in cas]]).astype(np.int64)[order].tolist(),
+        triage=np.concatenate([triage_r, [c.triage for c in cas]]).astype(np.int64)[order].tolist(),
+        infectious=np.concatenate([inf_r, [c.infectious for c in cas]]).astype(bool)[order].tolist(),
+        casualty=np.concatenate([np.zeros(len(at_r), bool), np.ones(len(cas), bool)])[order].tolist(),
+        work_min=np.concatenate([scene["routine"], scene["casualty"]])[order].tolist(),
+    )
+
+
+def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams: Streams) -> CallBook:
+    """The check mode's calls: Poisson at ems.calls_per_h, all immediate, none infectious."""
+    assert ems.calls_per_h is not None and ems.service_mean_min is not None
+    rate = ems.calls_per_h / MIN_PER_H
+    at = _poisson_times(streams(CHECK_CALL_STREAM), np.array([0.0, horizon_min]), np.array([rate]))
+    n = len(at)
+    work = service_times(
+        streams(CHECK_SERVICE_STREAM), n, ems.service_dist, ems.service_mean_min, ems.service_cv
+    )
+    return CallBook(
+        at_min=at.tolist(),
+        place=[place] * n,
+        triage=[1] * n,
+        infectious=[False] * n,
+        casualty=[False] * n,
+        work_min=work.tolist(),
+    )
+
+
+# --- the fleet, the roads it uses, the hospitals ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ambulance:
+    id: str  # "STATION/ambK"
+    station: int  # index into scenario.ems_stations
+    negative_pressure: bool
+
+
+def fleet(scenario: Scenario, ems: EmsSettings) -> list[Ambulance]:
+    """The ambulances, station by station in file order; the first `negative_pressure` of a
+    station's ambulances are its negative-pressure ones. Check mode: `servers` regular
+    ambulances at the one station."""
+    if ems.mode == "mmc":
+        assert ems.servers is not None
+        sid = scenario.ems_stations[0].id
+        return [Ambulance(f"{sid}/amb{k + 1}", 0, False) for k in range(ems.servers)]
+    return [
+        Ambulance(f"{st.id}/amb{k + 1}", s, k < st.negative_pressure)
+        for s, st in enumerate(scenario.ems_stations)
+        for k in range(st.ambulances)
+    ]
+
+
+class EmsRoads:
+    """Every drive the EMS makes, in one place, on the live road state (sim/model/roads.py):
+    drive times from the current (damaged, repaired) network, and drives that re-route round
+    a cut ahead or wait where they are until a road reopens."""
+
+    def __init__(self, scenario: Scenario, roads: RoadState, ambulances: Sequence[Ambulance]):
+        place_index = scenario.place_index()
+        self.roads = roads
+        self.node_ids = scenario.road.node_ids
+        self.station_node = np.array(
+            [scenario.places[place_index[s.place_id]].node for s in scenario.ems_stations], dtype=np.int64
+        )
+        self.hospital_node = np.array(
+            [scenario.places[place_index[h.place_id]].node for h in scenario.hospitals], dtype=np.int64
+        )
+        self.amb_node = np.array([self.station_node[a.station] for a in ambulances], dtype=np.int64)
+
+    def ambulances_to(self, node: int) -> np.ndarray:
+        """Minutes from each ambulance's station to `node` now (inf: no road)."""
+        return self.roads.in_row(node).dist[self.amb_node]
+
+    def to_hospitals(self, node: int) -> np.ndarray:
+        """Minutes from `node` to each hospital now (inf: no road)."""
+        return self.roads.out_row(node).dist[self.hospital_node]
+
+    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> Iterator[simpy.Event]:
+        """Drive `src` -> `dst` (use with `yield from`), logging re-routes and holds."""
+        env, node_ids = self.roads.env, self.node_ids
+
+        def rerouted(node: int) -> None:
+            log.add(
+                Event(env.now, EventKind.AMBULANCE_REROUTED, subject=subject, ref=call, note=node_ids[node])
+            )
+
+        def held(node: int) -> None:
+            log.add(Event(env.now, EventKind.AMBULANCE_HELD, subject=subject, ref=call, note=node_ids[node]))
+
+        yield from self.roads.drive(src, dst, rerouted, held)
+
+
+def free_beds_at_onset(beds: int, occupancy: float) -> int:
+    return beds - math.floor(beds * occupancy + 0.5)
+
+
+# --- the system ---------------------------------------------------------------------------------
+
+
+class EmsSystem:
+    """The stations, ambulances, dispatch queue and hospitals of one replication."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        ems: EmsSettings,
+        calls: CallBook,
+        log: EventLog,
+        dispatch: DispatchPolicy,
+        hospital: HospitalPolicy,
+        roads: RoadState | None = None,
+    ):
+        self.env = env
+        self.scenario = scenario
+        self.ems = ems
+        self.calls = calls
+        self.log = log
+        self.dispatch = dispatch
+        self.hospital = hospital
+        self.check_mode = ems.mode == "mmc"
+        self.divert = ems.when_all_busy == "divert"
+        self.ambulances = fleet(scenario, ems)
+        n = len(self.ambulances)
+        self.free = np.ones(n, dtype=bool)
+        self.n_free = n
+        free_ro = self.free.view()
+        free_ro.flags.writeable = False
+        negative = np.array([a.negative_pressure for a in self.ambulances], dtype=bool)
+        negative.flags.writeable = False
+        self._fleet_args = (free_ro, negative)
+        # Waiting calls, grouped by what the dispatcher sees of them (call view, scene node): the
+        # policy gives every call of a group the same answer for the same fleet, so a pass over
+        # the queue asks once per group, not once per call. Call ids in call order.
+        self.waiting: dict[tuple[CallView, int], deque[int]] = {}
+        self.n_waiting = 0
+        self.place_ids = [p.id for p in scenario.places]
+        self.station_ids = [s.id for s in scenario.ems_stations]
+        self.hospital_ids = [h.id for h in scenario.hospitals]
+        views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
+        self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
+        self._fleet_views: dict[int, FleetView] = {}  # by scene node; see roads_changed
+        self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
+        self.roads: EmsRoads | None = None
+        self._no_travel = np.zeros(n)
+        self._no_travel.flags.writeable = False
+        if not self.check_mode:
+            if roads is None:
+                raise ValueError("the EMS needs the road state outside the check mode")
+            self.roads = EmsRoads(scenario, roads, self.ambulances)
+            roads.listeners.append(self._road_changed)
+        self.beds, self.bed_pool = self._hospitals(scenario, ems)
+        for a in self.ambulances:
+            log.add(
+                Event(
+                    0.0,
+                    EventKind.AMBULANCE_STATIONED,
+                    subject=a.id,
+                    depot=self.station_ids[a.station],
+                    value=float(a.negative_pressure),
+                )
+            )
+        env.process(self._arrivals())
+
+    def _hospitals(self, scenario: Scenario, ems: EmsSettings):
+        """Beds per kind (capacity arrays) and a SimPy container of free beds per hospital and kind."""
+        capacity = {
+            "general": np.array([h.beds - h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
+            "infectious": np.array([h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
+        }
+        occupancy = {
+            "general": ems.general_bed_occupancy_at_onset,
+            "infectious": ems.infectious_bed_occupancy_at_onset,
+        }
+        pools: dict[str, list[simpy.Container]] = {kind: [] for kind in BED_KINDS}
+        for h, hid in enumerate(self.hospital_ids):
+            for kind in BED_KINDS:
+                beds = int(capacity[kind][h])
+                free = free_beds_at_onset(beds, occupancy[kind])
+                pools[kind].append(simpy.Container(self.env, capacity=max(beds, 1), init=free))
+                self.log.add(
+                    Event(
+                        0.0,
+                        EventKind.HOSPITAL_BEDS_COUNTED,
+                        depot=hid,
+                        note=kind,
+                        qty=free,
+                        value=float(beds),
+                    )
+                )
+        for kind in BED_KINDS:
+            capacity[kind].flags.writeable = False
+        return capacity, pools
+
+    # --- calls and dispatch ---------------------------------------------------------------
+
+    def _arrivals(self) -> Iterator[simpy.Event]:
+        env = self.env
+        for k, at in enumerate(self.calls.at_min):
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            self._receive(k)
+
+    def _receive(self, k: int) -> None:
+        calls = self.calls
+        place = self.place_ids[calls.place[k]]
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.CALL_RECEIVED,
+                place=place,
+                note="casualty" if calls.casualty[k] else "routine",
+                qty=calls.triage[k],
+                ref=k,
+                value=1.0 if calls.infectious[k] else 0.0,
+            )
+        )
+        if self.n_free and self._try_dispatch(k):
+            return
+        if self.divert:
+            self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
+        else:
+            self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
+            self.n_waiting += 1
+
+    def _node(self, k: int) -> int:
+        """The road node of call k's scene (-1 in the check mode, which has no roads)."""
+        return -1 if self.roads is None else self.scenario.places[self.calls.place[k]].node
+
+    def _fleet_view(self, k: int) -> FleetView:
+        """The dispatcher's view of the fleet for call k. Its arrays follow the fleet's state, so
+        one view per scene node is built once and kept until the roads change."""
+        node = self._node(k)
+        view = self._fleet_views.get(node)
+        if view is None:
+            to_scene = self._no_travel if self.roads is None else self.roads.ambulances_to(node)
+            view = FleetView(
+                *self._fleet_args, to_scene, self.ems.reserve_negative_pressure, self.ems.reserve_for_red
+            )
+            self._fleet_views[node] = view
+        return view
+
+    def _road_changed(self, _edge: int, old: float, new: float) -> None:
+        """Drive times changed: rebuild the dispatch views; after a reopening or speed-up, offer
+        the free ambulances to the waiting calls again (a call may be reachable now)."""
+        self._fleet_views.clear()
+        if new > old and self.n_waiting and self.n_free:
+            self._serve_waiting()
+
+    def _try_dispatch(self, k: int) -> bool:
+        """Ask the policy for an ambulance for call k; start the job if it names one."""
+        view = self._fleet_view(k)
+        a = self.dispatch(self._call_view[k], view)
+        if a is None:
+            return False
+        if not self.free[a]:
+            raise RuntimeError(f"dispatch policy chose busy ambulance {self.ambulances[a].id}")
+        self.free[a] = False
+        self.n_free -= 1
+        amb = self.ambulances[a]
+        drive = float(view.to_scene_min[a])
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.AMBULANCE_DISPATCHED,
+                subject=amb.id,
+                place=self.place_ids[self.calls.place[k]],
+                depot=self.station_ids[amb.station],
+                ref=k,
+                value=drive,
+            )
+        )
+        if self.check_mode:
+            self._check_job(a, k)
+        else:
+            self.env.process(self._job(a, k))
+        return True
+
+    def _serve_waiting(self) -> None:
+        """Offer the free ambulances to the waiting calls in priority order (triage class, call
+        time, call id). A group the policy refuses is not asked again in this pass: within a
+        pass the fleet only shrinks, so the answer stays no."""
+        calls = self.calls
+        heads = [(calls.triage[q[0]], calls.at_min[q[0]], q[0], key) for key, q in self.waiting.items()]
+        heapq.heapify(heads)
+        while heads and self.n_free:
+            _, _, k, key = heapq.heappop(heads)
+            if not self._try_dispatch(k):
+                continue
+            queue = self.waiting[key]
+            queue.popleft()
+            self.n_waiting -= 1
+            if queue:
+                heapq.heappush(heads, (calls.triage[queue[0]], calls.at_min[queue[0]], queue[0], key))
+            else:
+                del self.waiting[key]
+
+    # --- the job cycle ---------------------------------------------------------------------
+
+    def _job(self, a: int, k: int) -> Iterator[simpy.Event]:
+        env, log, calls, roads = self.env, self.log, self.calls, self.roads
+        assert roads is not None
+        amb = self.ambulances[a]
+        started = env.now
+        place = self.place_ids[calls.place[k]]
+        if self.ems.dispatch_delay_min > 0:
+            yield env.timeout(self.ems.dispatch_delay_min)
+        scene = self.scenario.places[calls.place[k]].node
+        yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
+        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
+        yield env.timeout(calls.work_min[k])
+        yield from self._transport(amb, k, place, scene)
+        self._release(a, k, started)
+
+    def _check_job(self, a: int, k: int) -> None:
+        """The check mode's job: on scene at once (zero travel, no delay), busy for the service
+        time, then free. A timeout with a callback rather than a process: the same cycle
+        without a generator per call, which is most of the mode's cost per call."""
+        now = self.env.now
+        self.log.add(
+            Event(
+                now,
+                EventKind.AMBULANCE_ARRIVED_SCENE,
+                self.ambulances[a].id,
+                self.place_ids[self.calls.place[k]],
+                ref=k,
+            )
+        )
+        self.env.timeout(self.calls.work_min[k]).callbacks.append(lambda _event: self._release(a, k, now))
+
+    def _release(self, a: int, k: int, started: float) -> None:
+        """The ambulance is back at its station and free; offer it to the waiting calls."""
+        amb = self.ambulances[a]
+        now = self.env.now
+        self.log.add(
+            Event(
+                now,
+                EventKind.AMBULANCE_RETURNED,
+                subject=amb.id,
+                depot=self.station_ids[amb.station],
+                ref=k,
+                value=now - started,
+            )
+        )
+        self.free[a] = True
+        self.n_free += 1
+        if self.n_waiting:
+            self._serve_waiting()
+
+    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> Iterator[simpy.Event]:
+        """Scene -> hospital -> handover (-> decontamination) -> station."""
+        env, log, calls, roads = self.env, self.log, self.calls, self.roads
+        assert roads is not None
+        station = int(roads.station_node[amb.station])
+        infectious = calls.infectious[k]
+        stay = self.stay_min[calls.triage[k] - 1]
+        kind = "infectious" if infectious else "general"
+        to_hospital = roads.to_hospitals(node)
+        free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
+        h = self.hospital(PatientView(infectious, stay > 0), HospitalView(to_hospital, self.beds[kind], free))
+        if h is None:
+            log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
+            yield from roads.drive(node, station, log, amb.id, k)
+            return
+        hid = self.hospital_ids[h]
+        drive = float(to_hospital[h])
+        log.add(
+            Event(
+                env.now,
+                EventKind.AMBULANCE_LEFT_SCENE,
+                subject=amb.id,
+                place=place,
+                depot=hid,
+                ref=k,
+                value=drive,
+            )
+        )
+        # The bed is promised now (the crew phones ahead); a full hospital queues the request.
+        bed = self.bed_pool[kind][h].get(1) if stay > 0 else None
+        yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
+        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
+        if bed is not None:
+            yield bed
+        yield env.timeout(self.ems.handover_min)
+        log.add(
+            Event(
+                env.now,
+                EventKind.PATIENT_ADMITTED,
+                subject=amb.id,
+                place=place,
+                depot=hid,
+                note=kind if bed is not None else NO_BED,
+                qty=1 if bed is not None else 0,
+                ref=k,
+            )
+        )
+        if bed is not None and math.isfinite(stay):
+            env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
+        if infectious:
+            yield env.timeout(self.ems.decon_min)
+            log.add(
+                Event(
+                    env.now,
+                    EventKind.AMBULANCE_DECONTAMINATED,
+                    subject=amb.id,
+                    ref=k,
+                    value=self.ems.decon_min,
+                )
+            )
+        yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
+
+    def _discharge(self, h: int, kind: str, k: int) -> None:
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.PATIENT_DISCHARGED,
+                depot=self.hospital_ids[h],
+                note=kind,
+                qty=1,
+                ref=k,
+            )
+        )
+        self.bed_pool[kind][h].put(1)
+
+
+# --- building and checking -----------------------------------------------------------------------
+
+
+def check(scenario: Scenario, ems: EmsSettings) -> list[Problem]:
+    """Problems with using these EMS settings on `scenario`, found before a run."""
+    problems = []
+    if ems.dispatch not in DISPATCH_POLICIES:
+        problems.append(
+            Problem(
+                "config key ems.dispatch",
+                ems.dispatch,
+                f"unknown policy; choose one of {', '.join(DISPATCH_POLICIES)}",
+            )
+        )
+    if ems.hospital not in HOSPITAL_POLICIES:
+        problems.append(
+            Problem(
+                "config key ems.hospital",
+                ems.hospital,
+                f"unknown policy; choose one of {', '.join(HOSPITAL_POLICIES)}",
+            )
+        )
+    if ems.mode == "mmc" and len(scenario.ems_stations) != 1:
+        problems.append(
+            Problem(
+                f"{scenario.dir}/ems_stations.csv",
+                len(scenario.ems_stations),
+                "the check mode (ems.mode=mmc) needs a scenario with exactly one station (scenario=mmc)",
+            )
+        )
+    return problems
+
+
+def build(
+    env: simpy.Environment,
+    scenario: Scenario,
+    ems: EmsSettings,
+    roads: RoadState,
+    casualties: Sequence[Casualty],
+    horizon_min: float,
+    streams: Streams,
+    log: EventLog,
+) -> EmsSystem:
+    if ems.mode == "mmc":
+        place = scenario.place_index()[scenario.ems_stations[0].place_id]
+        calls = check_calls(ems, horizon_min, place, streams)
+    else:
+        calls = county_calls(scenario, ems, casualties, horizon_min, streams)
+    return EmsSystem(
+        env,
+        scenario,
+        ems,
+        calls,
+        log,
+        DISPATCH_POLICIES[ems.dispatch],
+        HOSPITAL_POLICIES[ems.hospital],
+        roads,
+    )

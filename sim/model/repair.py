@@ -1,0 +1,129 @@
+"""Road repair: road-repair teams reopening cut roads.
+
+Covers: every `road_repair` team of teams.csv leaves its base `mobilisation`
+minutes after the disaster's onset; whenever it is free, the repair policy
+chooses a cut edge from what the command centre knows (which reported people
+still waiting for relief each cut would reconnect to a depot, and how far the
+team must drive); the team drives the live road graph to the nearer reachable
+end of that edge, works the edge's repair time, and reopens it. A cut no team
+can reach waits for other repairs. Two teams never work the same edge.
+
+Leaves out: team size and equipment (every team works at the hazard's stated
+rate); rest and shifts (the teams issue); slowed roads are not repaired.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from sim.events import Event, EventKind, EventLog
+from sim.model.policies import RepairPolicy, RepairView
+from sim.model.relief import ReliefSystem
+from sim.model.roads import RoadState
+from sim.scenario import Scenario
+
+
+class RepairCrews:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        roads: RoadState,
+        relief: ReliefSystem,
+        policy: RepairPolicy,
+        log: EventLog,
+        onset_min: float,
+    ):
+        self.env = env
+        self.scenario = scenario
+        self.roads = roads
+        self.relief = relief
+        self.policy = policy
+        self.log = log
+        self.repair_min: dict[int, float] = {}  # edge -> work minutes, for cut edges awaiting repair
+        self.taken: set[int] = set()
+        self.news = env.event()  # fires when a new cut appears, so idle teams look again
+        place_index = scenario.place_index()
+        for team in scenario.teams:
+            if team.kind == "road_repair":
+                node = scenario.places[place_index[team.base_place_id]].node
+                env.process(self._work(team.id, node, onset_min + team.mobilisation_min))
+
+    def road_cut(self, edge: int, repair_min: float) -> None:
+        self.repair_min[edge] = max(self.repair_min.get(edge, 0.0), repair_min)
+        self.news.succeed()
+        self.news = self.env.event()
+
+    def road_reopened(self, edge: int) -> None:
+        self.repair_min.pop(edge, None)
+
+    def _reconnects(self, edges: list[int]) -> list[int]:
+        """Waiting people each edge would reconnect to a depot if it alone reopened."""
+        road, roads = self.scenario.road, self.roads
+        open_ = roads.factor > 0
+        n = road.n_nodes
+        graph = coo_matrix((np.ones(int(open_.sum())), (roads.u[open_], roads.v[open_])), shape=(n, n))
+        _, label = connected_components(graph, directed=False)
+        served = set(label[self.relief.depot_nodes].tolist())
+        waiting = np.zeros(label.max() + 1, dtype=np.int64)
+        for d in self.relief.demands.values():
+            if d.waiting:
+                waiting[label[d.node]] += d.people
+        out = []
+        for e in edges:
+            a, b = label[roads.u[e]], label[roads.v[e]]
+            if a == b or (a in served) == (b in served):
+                out.append(0)
+            else:
+                out.append(int(waiting[b] if a in served else waiting[a]))
+        return out
+
+    def _work(self, team: str, node: int, ready_at: float):
+        env, roads = self.env, self.roads
+        if ready_at > env.now:
+            yield env.timeout(ready_at - env.now)
+        idle_logged = False
+        while True:
+            edges = sorted(e for e in self.repair_min if e not in self.taken and roads.is_cut(e))
+            row = roads.out_row(node)
+            ends = [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+            view = RepairView(
+                tuple(edges),
+                tuple(self._reconnects(edges)),
+                tuple(float(t) for t in ends),
+                tuple(self.repair_min[e] for e in edges),
+            )
+            choice = self.policy(view) if edges else None
+            if choice is None:
+                if not idle_logged:
+                    self.log.add(Event(env.now, EventKind.REPAIR_TEAM_IDLED, subject=team))
+                    idle_logged = True
+                yield self.news | roads.reopened
+                continue
+            idle_logged = False
+            k = view.edges.index(choice)
+            self.taken.add(choice)
+            self.log.add(
+                Event(
+                    env.now,
+                    EventKind.REPAIR_TEAM_ASSIGNED,
+                    subject=team,
+                    ref=choice,
+                    value=float(view.reconnects_people[k]),
+                )
+            )
+            a, b = int(roads.u[choice]), int(roads.v[choice])
+            target = a if row.dist[a] <= row.dist[b] else b
+            yield from roads.drive(node, target, lambda _n: None, lambda _n: None)
+            node = target
+            if roads.is_cut(choice):
+                work = self.repair_min[choice]
+                self.log.add(Event(env.now, EventKind.REPAIR_STARTED, subject=team, ref=choice, value=work))
+                yield env.timeout(work)
+                if roads.is_cut(choice):  # log first: the reopening's consequences follow it
+                    self.log.add(Event(env.now, EventKind.ROAD_REPAIRED, subject=team, ref=choice))
+                    roads.set_factor(choice, 1.0)
+            self.taken.discard(choice)

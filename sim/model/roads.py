@@ -1,0 +1,225 @@
+"""The live road network: damage, reopening, fastest routes, and vehicles driving them.
+
+Covers: edges cut or slowed at event times and reopened later (by a repair
+team, or by themselves when a plume disperses); fastest-route times from any
+node, computed with scipy's csgraph Dijkstra and cached per source; after a
+change only the cached rows it affects are dropped (a cut or slowdown affects
+a row only if its shortest-path tree uses the edge; a reopening only if the
+edge now gives a shorter path); vehicles driving a route re-plan at the next
+node when an edge ahead is cut or slowed, and wait where they are when no road
+leads to their destination, until a reopening.
+
+Leaves out: congestion (travel times do not depend on traffic); a vehicle
+already on an edge when it is cut finishes that edge (it was past the damage);
+routes are not re-planned when a faster road opens while a vehicle is driving.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import simpy
+from scipy.sparse.csgraph import dijkstra
+
+from sim.scenario import Scenario
+from sim.scenario.roads import edge_minutes, time_matrix
+
+FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+
+
+@dataclass
+class Trip:
+    process: simpy.Process
+    nodes: list[int]
+    edges: list[int]
+    cum_min: list[float]  # minutes from the start to each node of `nodes`
+    start_min: float
+    interrupted: bool = False
+
+
+@dataclass
+class _Row:
+    dist: np.ndarray
+    pred: np.ndarray
+
+
+@dataclass
+class RoadState:
+    env: simpy.Environment
+    scenario: Scenario
+    base_min: np.ndarray = field(init=False)  # undamaged minutes per edge
+    factor: np.ndarray = field(init=False)  # speed multiplier per edge; 0 = cut
+    listeners: list[Callable[[int, float, float], None]] = field(default_factory=list)  # (edge, old, new)
+
+    def __post_init__(self) -> None:
+        road = self.scenario.road
+        self.base_min = edge_minutes(road.length_km, road.speed_kmh)
+        self.factor = np.ones(len(road.u))
+        self.u = road.u.astype(np.int64)
+        self.v = road.v.astype(np.int64)
+        self.oneway = road.oneway
+        self._arcs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for e, (a, b) in enumerate(zip(self.u.tolist(), self.v.tolist(), strict=True)):
+            self._arcs[(a, b)].append(e)
+            if not self.oneway[e]:
+                self._arcs[(b, a)].append(e)
+        self._out: dict[int, _Row] = {}
+        self._in: dict[int, _Row] = {}
+        self._trips: dict[int, set[int]] = defaultdict(set)  # edge -> ids of trips using it
+        self._trip_by_id: dict[int, Trip] = {}
+        self.reopened = self.env.event()  # fires (and is replaced) whenever an edge reopens
+        self._rebuild()
+
+    # ---- state ---------------------------------------------------------------------------
+    def edge_min(self, e: int) -> float:
+        f = self.factor[e]
+        return float("inf") if f == 0 else float(self.base_min[e] / f)
+
+    def is_cut(self, e: int) -> bool:
+        return self.factor[e] == 0
+
+    def cut_edges(self) -> list[int]:
+        return np.flatnonzero(self.factor == 0).tolist()
+
+    def _rebuild(self) -> None:
+        open_ = self.factor > 0
+        minutes = self.base_min[open_] / self.factor[open_]
+        self._matrix = time_matrix(
+            len(self.scenario.road.node_ids), self.u[open_], self.v[open_], minutes, self.oneway[open_]
+        )
+        self._matrix_t = self._matrix.T.tocsr()
+
+    def set_factor(self, e: int, factor: float) -> None:
+        """Cut (0), slow (<1) or reopen (1) edge `e`; drop exactly the cached rows it affects."""
+        old = self.factor[e]
+        if factor == old:
+            return
+        self.factor[e] = factor
+        a, b = int(self.u[e]), int(self.v[e])
+        both = not self.oneway[e]
+        if factor < old or factor == 0:  # worse: rows whose trees use the edge
+            for cache, rev in ((self._out, False), (self._in, True)):
+                for s in [s for s, row in cache.items() if _uses(row, a, b, both, rev)]:
+                    del cache[s]
+        else:  # better: rows the edge now shortens
+            w = self.base_min[e] / factor
+            for cache, rev in ((self._out, False), (self._in, True)):
+                for s in [s for s, row in cache.items() if _improves(row, a, b, w, both, rev)]:
+                    del cache[s]
+        self._rebuild()
+        if factor < old:
+            for trip_id in list(self._trips.get(e, ())):
+                self._divert(self._trip_by_id[trip_id], e)
+        for listener in self.listeners:
+            listener(e, old, factor)
+        if factor > old:
+            self.reopened.succeed()
+            self.reopened = self.env.event()
+
+    # ---- queries -------------------------------------------------------------------------
+    def out_row(self, src: int) -> _Row:
+        row = self._out.get(src)
+        if row is None:
+            dist, pred = dijkstra(self._matrix, indices=src, return_predecessors=True)
+            row = self._out[src] = _Row(dist, pred)
+        return row
+
+    def in_row(self, dst: int) -> _Row:
+        row = self._in.get(dst)
+        if row is None:
+            dist, pred = dijkstra(self._matrix_t, indices=dst, return_predecessors=True)
+            row = self._in[dst] = _Row(dist, pred)
+        return row
+
+    def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
+        """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off)."""
+        return dijkstra(self._matrix, indices=sources, min_only=True)
+
+    def minutes(self, src: int, dst: int) -> float:
+        return float(self.out_row(src).dist[dst])
+
+    def route(self, src: int, dst: int) -> tuple[list[int], list[int], list[float]] | None:
+        """Nodes, edges and cumulative minutes of the fastest route, or None if there is none."""
+        row = self.out_row(src)
+        if not np.isfinite(row.dist[dst]):
+            return None
+        nodes = [dst]
+        while nodes[-1] != src:
+            nodes.append(int(row.pred[nodes[-1]]))
+        nodes.reverse()
+        edges, cum = [], [0.0]
+        for a, b in pairwise(nodes):
+            e = min(self._arcs[(a, b)], key=lambda k: (self.edge_min(k), k))
+            edges.append(e)
+            cum.append(cum[-1] + self.edge_min(e))
+        return nodes, edges, cum
+
+    # ---- driving -------------------------------------------------------------------------
+    def drive(
+        self, src: int, dst: int, on_reroute: Callable[[int], None], on_hold: Callable[[int], None]
+    ) -> Iterator[simpy.Event]:
+        """Drive from node `src` to node `dst` (use with `yield from` inside a process)."""
+        env = self.env
+        while src != dst:
+            planned = self.route(src, dst)
+            if planned is None:
+                on_hold(src)
+                yield self.reopened
+                continue
+            nodes, edges, cum = planned
+            trip = Trip(env.active_process, nodes, edges, cum, env.now)  # type: ignore[arg-type]
+            self._register(trip)
+            try:
+                yield env.timeout(cum[-1])
+                self._unregister(trip)
+                return
+            except simpy.Interrupt:
+                self._unregister(trip)
+                elapsed = env.now - trip.start_min
+                k = max(i for i, c in enumerate(cum) if c <= elapsed + 1e-9)
+                if k < len(nodes) - 1 and cum[k] < elapsed - 1e-9:
+                    yield env.timeout(cum[k + 1] - elapsed)  # finish the edge it is on
+                    k += 1
+                src = nodes[k]
+                on_reroute(src)
+
+    def _register(self, trip: Trip) -> None:
+        self._trip_by_id[id(trip)] = trip
+        for e in trip.edges:
+            self._trips[e].add(id(trip))
+
+    def _unregister(self, trip: Trip) -> None:
+        self._trip_by_id.pop(id(trip), None)
+        for e in trip.edges:
+            self._trips[e].discard(id(trip))
+
+    def _divert(self, trip: Trip, e: int) -> None:
+        """Interrupt a trip when `e` lies ahead of it (not the edge it is on)."""
+        if trip.interrupted:
+            return
+        elapsed = self.env.now - trip.start_min
+        k = max(i for i, c in enumerate(trip.cum_min) if c <= elapsed + 1e-9)
+        on_node = trip.cum_min[k] >= elapsed - 1e-9
+        ahead = trip.edges[k:] if on_node else trip.edges[k + 1 :]
+        if e in ahead:
+            trip.interrupted = True
+            trip.process.interrupt("road changed")
+
+
+def _uses(row: _Row, a: int, b: int, both: bool, reverse: bool) -> bool:
+    """Does the shortest-path tree of `row` use arc a->b (or b->a if two-way)?"""
+    p = row.pred
+    if reverse:  # a tree of the transposed graph uses original arc x->y when pred[x] == y
+        return p[a] == b or (both and p[b] == a)
+    return p[b] == a or (both and p[a] == b)
+
+
+def _improves(row: _Row, a: int, b: int, w: float, both: bool, reverse: bool) -> bool:
+    d = row.dist
+    if reverse:  # d[x] = minutes from x to the source; arc a->b helps a if w + d[b] < d[a]
+        return w + d[b] < d[a] or (both and w + d[a] < d[b])
+    return d[a] + w < d[b] or (both and d[b] + w < d[a])
