@@ -6,8 +6,11 @@ process pool, parts written atomically, aggregate built from disk - once per
 worker count, each in a fresh sweep directory. Reports for each:
 
     wall_s             the whole command: pool start, replications, aggregation
-    steady_reps_per_s  replications finished per second between the first and the last
-                       result (pool start-up and aggregation excluded)
+    steady_reps_per_s  replications finished per second over the middle of the run: from
+                       the result that completes 10 % of the replications to the one that
+                       completes 90 % (pool start-up, the first and last batches and the
+                       aggregation left out; results arrive in batches, so each end is a
+                       batch boundary and the count between them is exact)
 
 and the parallel efficiency at k workers = steady rate(k) / (k x steady rate(1)).
 
@@ -22,13 +25,14 @@ slows a trial down, so the best is the closest to the code's own speed. The load
 average before each trial is recorded too. Prints the figures and writes them as
 JSON (bench/results/bench_sweep.json unless --out).
 
-    python bench/bench_sweep.py [--reps 400] [--workers 1 2] [--repeat 3] [--keep-events] [--out FILE]
+    python bench/bench_sweep.py [--reps 120] [--workers 1 2] [--repeat 3] [--keep-events] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -43,6 +47,8 @@ from sim import sweep  # noqa: E402
 from sim.cli import compose, sweep_case  # noqa: E402
 from sim.executors import LocalExecutor  # noqa: E402
 from sim.experiment import CaseSpec, ExperimentSpec  # noqa: E402
+
+BATCH_GAP_S = 0.005  # results of one batch are written within milliseconds of each other
 
 
 class Clock:
@@ -61,6 +67,20 @@ class Clock:
         pass
 
 
+def middle_rate(times: list[float], low: float = 0.1, high: float = 0.9) -> float:
+    """Results per second between the batch that reaches `low` of them and the one reaching `high`."""
+    n = len(times)
+
+    def batch_end(fraction: float) -> tuple[float, int]:
+        at = times[max(0, math.ceil(fraction * n) - 1)]
+        done = sum(1 for x in times if x <= at + BATCH_GAP_S)  # the rest of that batch too
+        return at, done
+
+    t1, k1 = batch_end(low)
+    t2, k2 = batch_end(high)
+    return (k2 - k1) / (t2 - t1)
+
+
 def one(reps: int, workers: int, keep_events: bool) -> dict:
     spec = ExperimentSpec(name="bench", baseline="baseline", cases=[CaseSpec(name="baseline")])
     overrides = ["scenario=zhangshu", f"run.reps={reps}", f"run.keep_events={str(keep_events).lower()}"]
@@ -76,7 +96,7 @@ def one(reps: int, workers: int, keep_events: bool) -> dict:
         wall = time.perf_counter() - started
     assert result.complete and result.ran == reps, "the benchmark sweep did not finish"
     t = clock.times
-    steady = (len(t) - 1) / (t[-1] - t[0])
+    steady = middle_rate(t)
     return {
         "workers": workers,
         "reps": reps,
@@ -113,7 +133,7 @@ def main() -> int:
         print(raw(int(sys.argv[2])))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=400)
+    parser.add_argument("--reps", type=int, default=120)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3, help="trials per worker count (best is kept)")
     parser.add_argument("--keep-events", action="store_true", help="also write each event log")
@@ -122,7 +142,7 @@ def main() -> int:
     trials, calib = [], []
     for _ in range(ns.repeat):
         for w in ns.workers:
-            calib.append(calibrate(w, 100))
+            calib.append(calibrate(w, max(10, ns.reps // 6)))
             trials.append(one(ns.reps, w, ns.keep_events))
     best = {
         w: max((t for t in trials if t["workers"] == w), key=lambda t: t["steady_reps_per_s"])
