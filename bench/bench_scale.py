@@ -3,7 +3,7 @@
 Each county is `drsim make-county --preset county --villages N` (sim/scenario/counties.py
 `county`, seed 1; its road graph grows with it) written to a temporary folder. Each
 replication runs in a fresh subprocess (`python bench/bench_scale.py --child DIR`), so
-its peak resident memory (resource.getrusage ru_maxrss, the whole process: interpreter,
+its peak resident memory (VmHWM from /proc/self/status, the whole process: interpreter,
 libraries, scenario and model) is its own. Timed: `world.simulate` for one replication
 (default hazard flood_major, rep 0) - scenario loading and imports are reported apart.
 
@@ -34,6 +34,18 @@ sys.path.insert(0, str(ROOT))
 from bench.common import machine_info, write_result  # noqa: E402
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would carry
+    the parent's peak over exec (Linux keeps it), inflating small counties run after big ones."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # elsewhere: the best there is
+
+
 def child(folder: str, hazard: str, rep: int) -> None:
     started = time.perf_counter()
     from sim import scenario
@@ -47,7 +59,7 @@ def child(folder: str, hazard: str, rep: int) -> None:
     loaded = time.perf_counter()
     log = world.simulate(scen, settings, rep)
     done = time.perf_counter()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {"load_s": loaded - started, "rep_s": done - loaded, "peak_mb": peak_mb, "log_rows": len(log)}
