@@ -23,10 +23,11 @@ from itertools import pairwise
 
 import numpy as np
 import simpy
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from sim.scenario import Scenario
-from sim.scenario.roads import edge_minutes, time_matrix
+from sim.scenario.roads import edge_minutes
 
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 
@@ -85,13 +86,43 @@ class RoadState:
     def cut_edges(self) -> list[int]:
         return np.flatnonzero(self.factor == 0).tolist()
 
+    def _index_arcs(self) -> None:
+        """Sort the directed arcs by (from, to) once; each rebuild then only recomputes minutes."""
+        n = len(self.scenario.road.node_ids)
+        both = ~self.oneway
+        edge = np.arange(len(self.u))
+        rows = np.concatenate([self.u, self.v[both]])
+        cols = np.concatenate([self.v, self.u[both]])
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        self._arc_edge = np.concatenate([edge, edge[both]])[order]
+        new_pair = np.ones(len(rows), dtype=bool)
+        new_pair[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        self._pair_start = np.flatnonzero(new_pair)  # parallel arcs share one matrix entry
+        self._pair_row = rows[new_pair].astype(np.int32)
+        self._pair_col = cols[new_pair].astype(np.int32)
+        self._pair_t = np.lexsort((self._pair_row, self._pair_col))  # the same pairs by (to, from)
+        self._n_nodes = n
+
     def _rebuild(self) -> None:
+        """The node x node minutes matrix and its transpose, as time_matrix would build them
+        (fastest of parallel open edges; a pair with no open edge has no entry), without sorting."""
+        if not hasattr(self, "_pair_start"):
+            self._index_arcs()
+        minutes = np.full(len(self.factor), np.inf)
         open_ = self.factor > 0
-        minutes = self.base_min[open_] / self.factor[open_]
-        self._matrix = time_matrix(
-            len(self.scenario.road.node_ids), self.u[open_], self.v[open_], minutes, self.oneway[open_]
-        )
-        self._matrix_t = self._matrix.T.tocsr()
+        minutes[open_] = self.base_min[open_] / self.factor[open_]
+        pair_min = np.minimum.reduceat(minutes[self._arc_edge], self._pair_start) if len(minutes) else minutes
+        self._matrix = self._csr(pair_min, self._pair_row, self._pair_col)
+        t = self._pair_t
+        self._matrix_t = self._csr(pair_min[t], self._pair_col[t], self._pair_row[t])
+
+    def _csr(self, values: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> csr_matrix:
+        keep = np.isfinite(values)
+        n = self._n_nodes
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+        return csr_matrix((values[keep], cols[keep], indptr), shape=(n, n))
 
     def set_factor(self, e: int, factor: float) -> None:
         """Cut (0), slow (<1) or reopen (1) edge `e`; drop exactly the cached rows it affects."""
