@@ -68,6 +68,7 @@ class RoadState:
             self._arcs[(a, b)].append(e)
             if not self.oneway[e]:
                 self._arcs[(b, a)].append(e)
+        self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
         self._out: dict[int, _Row] = {}
         self._in: dict[int, _Row] = {}
         self._trips: dict[int, set[int]] = defaultdict(set)  # edge -> ids of trips using it
@@ -160,6 +161,8 @@ class RoadState:
         return row
 
     def in_row(self, dst: int) -> _Row:
+        if self._two_way:  # the transposed matrix is the matrix itself: the same Dijkstra, one cache
+            return self.out_row(dst)
         row = self._in.get(dst)
         if row is None:
             dist, pred = dijkstra(self._matrix_t, indices=dst, return_predecessors=True)
