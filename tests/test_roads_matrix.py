@@ -52,3 +52,17 @@ def test_two_way_network_shares_rows_between_directions():
     row = roads.in_row(40)
     assert np.array_equal(row.dist, dist) and np.array_equal(row.pred, pred)
     assert roads.in_row(40) is roads.out_row(40)
+
+
+def test_row_cache_is_bounded_and_drops_the_least_recently_used():
+    roads = RoadState(simpy.Environment(), load_scenario("zhangshu"))
+    roads._max_rows = 2
+    first = roads.out_row(1)
+    roads.out_row(2)
+    roads.out_row(1)  # 1 used again: 2 is now the oldest
+    roads.out_row(3)
+    assert list(roads._out) == [1, 3]
+    assert roads.out_row(1) is first
+    again = roads.out_row(2)  # recomputed on the same matrix: the same row
+    dist, pred = dijkstra(roads._matrix, indices=2, return_predecessors=True)
+    assert np.array_equal(again.dist, dist) and np.array_equal(again.pred, pred)

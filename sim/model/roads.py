@@ -5,7 +5,9 @@ team, or by themselves when a plume disperses); fastest-route times from any
 node, computed with scipy's csgraph Dijkstra and cached per source; after a
 change only the cached rows it affects are dropped (a cut or slowdown affects
 a row only if its shortest-path tree uses the edge; a reopening only if the
-edge now gives a shorter path); vehicles driving a route re-plan at the next
+edge now gives a shorter path), and at most ROW_CACHE_BYTES of rows are kept,
+least recently used dropped first (where two routes tie exactly, a row computed
+afresh may pick the other of the two); vehicles driving a route re-plan at the next
 node when an edge ahead is cut or slowed, and wait where they are when no road
 leads to their destination, until a reopening.
 
@@ -29,6 +31,11 @@ from scipy.sparse.csgraph import dijkstra
 from sim.scenario import Scenario
 from sim.scenario.roads import edge_minutes
 
+# Cached shortest-path rows per direction: 256 MB keeps every row a county run asks for
+# (300-3,000 villages, a few thousand nodes) and bounds a province run (30,000 villages:
+# about 700 rows of 32,000 nodes); a row dropped is recomputed when next needed.
+ROW_CACHE_BYTES = 256 * 2**20
+MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 
 
@@ -69,6 +76,10 @@ class RoadState:
             if not self.oneway[e]:
                 self._arcs[(b, a)].append(e)
         self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
+        # A cached row holds float64 minutes and int32 predecessors per node; cap each cache at
+        # ROW_CACHE_BYTES so a province-sized network does not keep thousands of rows.
+        row_bytes = 12 * max(1, len(road.node_ids))
+        self._max_rows = max(MIN_CACHED_ROWS, ROW_CACHE_BYTES // row_bytes)
         self._out: dict[int, _Row] = {}
         self._in: dict[int, _Row] = {}
         self._trips: dict[int, set[int]] = defaultdict(set)  # edge -> ids of trips using it
@@ -154,19 +165,23 @@ class RoadState:
 
     # ---- queries -------------------------------------------------------------------------
     def out_row(self, src: int) -> _Row:
-        row = self._out.get(src)
-        if row is None:
-            dist, pred = dijkstra(self._matrix, indices=src, return_predecessors=True)
-            row = self._out[src] = _Row(dist, pred)
-        return row
+        return self._row(self._out, self._matrix, src)
 
     def in_row(self, dst: int) -> _Row:
         if self._two_way:  # the transposed matrix is the matrix itself: the same Dijkstra, one cache
             return self.out_row(dst)
-        row = self._in.get(dst)
+        return self._row(self._in, self._matrix_t, dst)
+
+    def _row(self, cache: dict[int, _Row], matrix: csr_matrix, node: int) -> _Row:
+        """A cached row, least recently used last to go: a dict keeps insertion order, so a hit
+        moves the row to the end and an overflow drops the first."""
+        row = cache.pop(node, None)
         if row is None:
-            dist, pred = dijkstra(self._matrix_t, indices=dst, return_predecessors=True)
-            row = self._in[dst] = _Row(dist, pred)
+            if len(cache) >= self._max_rows:
+                del cache[next(iter(cache))]
+            dist, pred = dijkstra(matrix, indices=node, return_predecessors=True)
+            row = _Row(dist, pred)
+        cache[node] = row
         return row
 
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
