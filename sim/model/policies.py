@@ -89,15 +89,17 @@ def nearest_order(req: ReliefRequest, view: DepotView) -> list[int]:
 
 def fill_in_order(order: list[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
     """Take each item from the depots in `order` until the need is covered (partial allowed)."""
-    allocs: list[tuple[int, int, int, int]] = []
-    rows = np.asarray(order, dtype=np.int64)
+    allocs: list[Allocation] = []
+    available = view.available
     for i, need in enumerate(req.need):
-        if need <= 0 or len(rows) == 0:
-            continue
-        have = np.maximum(view.available[rows, i], 0)
-        before = np.cumsum(have) - have  # taken from the depots ahead in the order
-        take = np.minimum(have, np.maximum(need - before, 0))
-        allocs.extend((int(d), i, int(q)) for d, q in zip(rows[take > 0], take[take > 0], strict=True))
+        remaining = need
+        for d in order:  # a loop, not numpy: it usually stops after a depot or two
+            if remaining <= 0:
+                break
+            q = int(min(remaining, available[d, i]))
+            if q > 0:
+                allocs.append((d, i, q))
+                remaining -= q
     return allocs
 
 
