@@ -201,8 +201,10 @@ class RoadState:
             nodes.append(int(row.pred[nodes[-1]]))
         nodes.reverse()
         edges, cum = [], [0.0]
+        arcs = self._arcs
         for a, b in pairwise(nodes):
-            e = min(self._arcs[(a, b)], key=lambda k: (self.edge_min(k), k))
+            between = arcs[(a, b)]
+            e = between[0] if len(between) == 1 else min(between, key=lambda k: (self.edge_min(k), k))
             edges.append(e)
             cum.append(cum[-1] + self.edge_min(e))
         return nodes, edges, cum
