@@ -24,6 +24,9 @@ from sim.errors import InputError, Problem
 from sim.units import MIN_PER_H, h_to_min
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+# Names end up in output folder names (outputs/DATE/TIME_SCENARIO_HAZARD): letters, digits,
+# '_', '-', '.', starting with a letter or digit, so a name can never leave the output root.
+SafeName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 PositiveFloat = Annotated[float, Field(gt=0.0)]
 NonNegFloat = Annotated[float, Field(ge=0.0)]
 
@@ -38,7 +41,7 @@ class _Frozen(BaseModel):
 
 
 class ScenarioSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     dir: str = Field(min_length=1)
     # None keeps the value in the scenario folder's scenario.yaml `defaults:`.
     snap_tolerance_km: PositiveFloat | None = None
@@ -177,7 +180,7 @@ class ReportingSettings(_Frozen):
 
 
 class HazardSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     description: str = ""
     events: dict[str, HazardEvent] = Field(default_factory=dict)  # none = no disaster
 
@@ -213,7 +216,7 @@ class TargetSettings(_Frozen):
 
 
 class BudgetSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     description: str = ""
     # Budget changes (more stock, trucks, points) are applied by the sweeps issue;
     # until then a non-empty list is refused rather than silently ignored.
@@ -221,7 +224,7 @@ class BudgetSettings(_Frozen):
 
 
 class CostSettings(_Frozen):
-    name: str = Field(min_length=1)
+    name: SafeName
     truck_yuan_per_h: NonNegFloat
     item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
     default_item_unit_yuan: NonNegFloat = 0.0

@@ -88,3 +88,11 @@ def test_bad_config_exits_2(tmp_path: Path, capsys, overrides, fragments):
 def test_debug_shows_traceback(tmp_path: Path):
     proc = run_cli(tmp_path, "run", "scenario=tiny", "run.reps=0", "--debug")
     assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", ".hidden", "", "x" * 65])
+def test_names_that_would_leave_the_output_root_are_refused(tmp_path: Path, capsys, name):
+    code = main(["run", "scenario=tiny", f"scenario.name='{name}'", f"hydra.run.dir={tmp_path / 'out'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and "config key scenario.name" in err and "should match pattern" in err
+    assert not (tmp_path / "out").exists()

@@ -9,17 +9,32 @@ from tests.conftest import TINY_EXACT, load_scenario, settings_for, simulate_che
 
 def test_follow_up_reports_revise_the_need_and_dispatch_follows_them():
     # First report at 30 min counting 60 % of the people, then +2 h and +4 h (80 %, 100 %).
-    s = settings_for(*TINY_EXACT, "reporting.first_delay_min=30", "reporting.first_share=0.6",
-                     "reporting.followups=2", "reporting.followup_every_min=120")
+    s = settings_for(
+        *TINY_EXACT,
+        "reporting.first_delay_min=30",
+        "reporting.first_share=0.6",
+        "reporting.followups=2",
+        "reporting.followup_every_min=120",
+    )
     scen = load_scenario("tiny")
     log = simulate_checked(scen, s)
     v1 = [(e.t_min, e.item, e.qty) for e in log.rows if e.kind is EventKind.NEED_REPORTED and e.place == "V1"]
     # V1 has 100 displaced: 60, then 80 (+20), then 100 (+20), one water and one quilt each
-    assert v1 == [(30, "water", 60), (30, "quilt", 60), (150, "water", 20), (150, "quilt", 20),
-                  (270, "water", 20), (270, "quilt", 20)]
-    allocated_at = sorted({e.t_min for e in log.rows if e.kind is EventKind.RELIEF_ALLOCATED and e.place == "V1"})
+    assert v1 == [
+        (30, "water", 60),
+        (30, "quilt", 60),
+        (150, "water", 20),
+        (150, "quilt", 20),
+        (270, "water", 20),
+        (270, "quilt", 20),
+    ]
+    allocated_at = sorted(
+        {e.t_min for e in log.rows if e.kind is EventKind.RELIEF_ALLOCATED and e.place == "V1"}
+    )
     assert allocated_at == [30, 150, 270]  # nothing is sent before it is known
-    reports = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.SITUATION_REPORTED and e.place == "V1"]
+    reports = [
+        (e.t_min, e.qty) for e in log.rows if e.kind is EventKind.SITUATION_REPORTED and e.place == "V1"
+    ]
     assert reports == [(30, 60), (150, 80), (270, 100)]
     cols = tables.village_results(log.rows, scen)
     k = cols["place_id"].index("V1")
@@ -31,8 +46,12 @@ def test_follow_up_reports_revise_the_need_and_dispatch_follows_them():
 def test_village_without_power_reports_later():
     """A power cut adds `cut_off_extra_min` to the first report (tests/configs: no power cuts
     by default; here every medium-severity village loses power)."""
-    s = settings_for(*TINY_EXACT, "hazard.events.flood.rates.medium.power_cut=1.0",
-                     "reporting.first_delay_min=30", "reporting.cut_off_extra_min=180")
+    s = settings_for(
+        *TINY_EXACT,
+        "hazard.events.flood.rates.medium.power_cut=1.0",
+        "reporting.first_delay_min=30",
+        "reporting.cut_off_extra_min=180",
+    )
     log = simulate_checked(load_scenario("tiny"), s)
     first = {e.place: e.t_min for e in log.rows if e.kind is EventKind.SITUATION_REPORTED}
     assert first == {"V1": 210, "V2": 210, "V3": 210, "V4": 210}
