@@ -24,7 +24,8 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "ems_queue": ("bench.bench_ems_queue", [], ["--calls", "20000", "--repeats", "1"]),
     "travel": ("bench.bench_travel", [], ["--side", "60", "--facilities", "40", "--nx-sources", "4"]),
     "scale": ("bench.bench_scale", [], ["--villages", "300", "1000", "--repeats", "1"]),
-    "sweep": ("bench.bench_sweep", [], ["--reps", "8", "--repeat", "1"]),
+    "workers": ("bench.bench_workers", [], ["--reps", "8", "--repeats", "1"]),
+    "sweep": ("bench.bench_sweep", [], ["--reps", "8", "--repeat", "1"]),  # issue 6, once merged
 }
 
 
