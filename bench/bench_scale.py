@@ -11,7 +11,8 @@ Growth: the exponent b of seconds ~ n^b, fitted between consecutive sizes and ov
 (n log n between 3,000 and 30,000 is b of about 1.29). Targets: 30,000 villages under
 60 s and 2 GB, growth no faster than n log n.
 
-    python bench/bench_scale.py [--villages 300 3000 30000] [--repeats 2] [--hazard flood_major]
+    python bench/bench_scale.py [--villages 300 3000 30000] [--repeats 3] [--large-repeats 1]
+                                [--hazard flood_major]
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine_info, write_result  # noqa: E402
+
+LARGE = 10_000  # counties this big take minutes a replication: fewer repeats by default
 
 
 def peak_rss_mb() -> float:
@@ -70,7 +73,8 @@ def child(folder: str, hazard: str, rep: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, nargs="+", default=[300, 3000, 30000])
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--large-repeats", type=int, default=1, help=f"repeats from {LARGE:,} villages up")
     parser.add_argument("--hazard", default="flood_major")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--rep", type=int, default=0, help=argparse.SUPPRESS)
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(tmp) / f"county{n}"
             write_scenario(folder, county("county", 1, n))
             runs = []
-            for _ in range(ns.repeats):
+            for _ in range(ns.repeats if n < LARGE else min(ns.repeats, ns.large_repeats)):
                 out = subprocess.run(
                     [sys.executable, __file__, "--child", str(folder), "--hazard", ns.hazard],
                     check=True,
