@@ -38,13 +38,19 @@ def bare_timeouts(n: int = 300_000) -> dict[str, Any]:
     return {"events": scheduled_events(env)}
 
 
-def mmc_resource(customers: int = 50_000, seed: int = 1) -> dict[str, Any]:
-    rate_per_min = MMC_UTILISATION * MMC_SERVERS / MMC_SERVICE_MEAN_MIN
-    horizon_min = customers / rate_per_min
+def poisson_customers(
+    rate_per_min: float, horizon_min: float, service_mean_min: float, seed: int
+) -> tuple[list[float], list[float]]:
+    """Arrival times (a Poisson number, uniform on the horizon, sorted) and exponential services."""
     rng = np.random.default_rng(seed)
     n = int(rng.poisson(rate_per_min * horizon_min))
     arrivals = np.sort(rng.random(n) * horizon_min).tolist()
-    services = rng.exponential(MMC_SERVICE_MEAN_MIN, n).tolist()
+    return arrivals, rng.exponential(service_mean_min, n).tolist()
+
+
+def mmc_resource(customers: int = 50_000, seed: int = 1) -> dict[str, Any]:
+    rate_per_min = MMC_UTILISATION * MMC_SERVERS / MMC_SERVICE_MEAN_MIN
+    arrivals, services = poisson_customers(rate_per_min, customers / rate_per_min, MMC_SERVICE_MEAN_MIN, seed)
     env = simpy.Environment()
     servers = simpy.Resource(env, capacity=MMC_SERVERS)
     served = [0]
