@@ -3,10 +3,14 @@
     drsim run [overrides...]            one case, run.reps replications, files in a dated folder
     drsim run -m [overrides...]         Hydra multirun (ad-hoc factor sweeps, launchers)
     drsim run --cfg job [overrides...]  print the composed configuration and stop
+    drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
     drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
     drsim import-places --out DIR KIND=FILE[::LAYER] ... [--mapping M.yaml] [--crs wgs84|cgcs2000|gcj02|bd09]
+    drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
+                                        3 incomplete: rerun the same command to finish)
+    drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -88,6 +92,11 @@ def cmd_run(args: list[str]) -> int:
     show_cfg = "--cfg" in args
     overrides = _overrides(args)
     config, run_dir = compose(overrides)
+    if config.get("experiment") is not None:
+        raise InputError(
+            Problem("command line", "experiment=...", "an experiment has several cases: use `drsim sweep`")
+        )
+    config.pop("experiment", None)
     if show_cfg:
         import yaml
 
@@ -98,12 +107,12 @@ def cmd_run(args: list[str]) -> int:
 
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
     """config dict -> settings -> scenario -> replications -> files -> printed summary."""
-    from sim import metrics, runner, scenario
+    from sim import metrics, runner
     from sim.settings import Settings
 
     started = time.perf_counter()
     settings = Settings.from_dict(config)
-    scen = scenario.load(resolve_data_dir(settings.scenario.dir), settings.scenario)
+    scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     runner.preflight(scen, settings)
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
@@ -157,6 +166,7 @@ def print_summary(summary, settings) -> None:
         if r:
             print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
     print_ems_summary(summary, settings)
+    print_rescue_summary(summary, settings)
 
 
 def _pct(x: float) -> str:
@@ -225,6 +235,52 @@ def print_ems_summary(summary, settings) -> None:
         print(
             f"calls diverted: {_ci(get('ems_diverted_calls'), '.1f')}, still waiting at the horizon: "
             f"{_ci(get('ems_waiting_at_horizon_calls'), '.1f')} (per replication)"
+        )
+
+
+# --- Rescue teams and helicopters (issue 5) ---------------------------------------------------
+
+
+def print_rescue_summary(summary, settings) -> None:
+    """Rescue and air targets beside relief and EMS: share rescued by the deadlines, helicopter
+    response, unmet people by cause, team utilisation, volunteer turnout, mutual-aid cost."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
+            f"per replication {_ci(get('trapped_people'), '.1f')}, "
+            f"rescued {_ci(get('rescued_people'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure not in ("rescue_share", "helicopter_response"):
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            rescue = target.measure == "rescue_share"
+            limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
+            print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
+        print(
+            "unmet trapped people: no team with the skill "
+            f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
+            f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
+        )
+        print(
+            f"rescue team utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
+            f"achieved: {_ci(get('volunteer_turnout_share'), '.1%')}; mutual-aid compensation "
+            f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
+        )
+        print(
+            f"air missions per replication {_ci(get('air_missions'), '.1f')}, response (request to "
+            f"arrival) {_ci(get('air_response_min_mean'), '.1f')} min"
         )
 
 
@@ -453,12 +509,155 @@ def _hydra_multirun(args: list[str]) -> int:
     return 0
 
 
+# --- drsim sweep / drsim replay ---------------------------------------------------------------
+
+
+def cmd_sweep(args: list[str]) -> int:
+    """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
+    from sim import experiment, sweep
+    from sim.executors import make_executor
+
+    overrides = _overrides(args)
+    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
+    if not chosen:
+        names = sorted(p.stem for p in (config_dir() / "experiment").glob("*.yaml"))
+        raise InputError(
+            Problem(
+                "command line", " ".join(args), f"name the experiment: experiment=NAME ({', '.join(names)})"
+            )
+        )
+    base, _ = compose(overrides)
+    spec = experiment.parse(base.get("experiment"), f"configs/experiment/{chosen[-1]}.yaml")
+    explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
+    out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
+    cases = [sweep_case(spec, case, overrides) for case in spec.cases]
+    run = cases[0].settings.run
+    progress = sweep.ProgressBar(run.progress)
+    print(
+        f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
+        + (f" (sequential stopping at half-width {run.halfwidth})" if run.halfwidth else "")
+        + f", seed {run.seed}, executor {run.executor} -> {out}",
+        file=sys.stderr,
+    )
+    try:
+        result = sweep.run_sweep(
+            spec,
+            cases,
+            out,
+            ["drsim", "sweep", *args],
+            lambda: make_executor(run.executor, run.workers, run.address),
+            progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ndrsim sweep: interrupted; finished replications are kept in {out}: run the same "
+            "command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    print(sweep.report_text(result))
+    print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")
+    return result.exit_code
+
+
+def sweep_case(spec, case, overrides: list[str]):
+    from sim import experiment, sweep
+    from sim.scenario.safe_yaml import forbidden_keys
+    from sim.settings import Settings
+
+    config, _ = compose([*overrides, *experiment.case_overrides(case)])
+    config.pop("experiment", None)
+    config = experiment.with_inline_changes(config, case)
+    bad = forbidden_keys(config)
+    if bad:
+        raise InputError(
+            [
+                Problem(f"case {case.name}, config key {k}", k, "instantiation keys are not allowed")
+                for k in bad
+            ]
+        )
+    try:
+        settings = Settings.from_dict(config)
+    except InputError as exc:
+        raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
+    return sweep.Case(
+        name=case.name,
+        description=case.description,
+        settings=settings,
+        config=config,
+        overrides=tuple(experiment.case_overrides(case)),
+        data_dir=str(resolve_data_dir(settings.scenario.dir).resolve()),
+    )
+
+
+def cmd_replay(args: list[str]) -> int:
+    """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
+    from sim import sweep
+
+    out = None
+    if "--out" in args:
+        i = args.index("--out")
+        if i + 1 >= len(args):
+            raise InputError(Problem("command line", "--out", "needs a folder path after it"))
+        out = Path(args[i + 1])
+        args = args[:i] + args[i + 2 :]
+    args = [a for a in args if a != "--debug"]
+    if len(args) != 3 or not args[2].isdigit():
+        raise InputError(
+            Problem("command line", " ".join(args), "usage: drsim replay DIR CASE REP [--out PATH]")
+        )
+    result = sweep.replay(Path(args[0]), args[1], int(args[2]), out)
+    for note in result.notes:
+        print(f"drsim replay: warning: {note}", file=sys.stderr)
+    verdict = {
+        True: "byte-identical to the sweep's part",
+        False: "DIFFERENT from the sweep's part",
+        None: "written (the sweep kept no part to compare with)",
+    }
+    print(f"replayed {args[1]} rep {args[2]} -> {result.out}")
+    print(f"  village table: {verdict[result.villages_identical]}")
+    print(f"  event log:     {verdict[result.events_identical]}")
+    return 1 if False in (result.villages_identical, result.events_identical) else 0
+def cmd_report(args: list[str]) -> int:
+    """Charts and the appendix from a saved run or sweep directory (no model run)."""
+    import argparse
+
+    from sim.report import FORMATS, build
+    from sim.report.i18n import LANGS, text
+
+    parser = argparse.ArgumentParser(
+        prog="drsim report", description="Charts and appendix from saved results."
+    )
+    parser.add_argument("dir", help="a run directory (drsim run) or a sweep directory (drsim sweep)")
+    parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
+    parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
+    parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
+    ns = _parse(parser, args)
+    langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
+    formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
+    problems = [Problem("--lang", x, f"one of {', '.join(LANGS)}") for x in langs if x not in LANGS]
+    problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
+    if problems or not langs or not formats:
+        raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
+    done = build(ns.dir, langs, formats, ns.out)
+    for lang, parts in done.items():
+        figures = parts["figures"]
+        assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
+        print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {parts['appendix'][0]}")
+        for name, reason in parts["skipped"].items():
+            print(f"  {name}: not drawn ({text(str(reason), 'en')})")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run,
+    "report": cmd_report,
     "validate": cmd_validate,
     "make-county": cmd_make_county,
     "import-osm": cmd_import_osm,
     "import-places": cmd_import_places,
+    "sweep": cmd_sweep,
+    "replay": cmd_replay,
 }
 
 

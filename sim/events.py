@@ -78,6 +78,24 @@ class EventKind(StrEnum):
     AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
     AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
     AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
+    # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
+    TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
+    TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted
+    TEAM_STOOD_DOWN = "team_stood_down"  # subject team, qty accepted: too few volunteers, out of service
+    RESCUE_REQUESTED = "rescue_requested"  # place, ref task, qty people trapped, note rescue type
+    RESCUE_UNMET = "rescue_unmet"  # place, ref task, qty people, note cause (no_team_with_skill)
+    TEAM_ASSIGNED = "team_assigned"  # subject team, place, ref task, qty people taken, value drive min
+    RESCUE_STARTED = "rescue_started"  # subject team, place, ref task
+    PEOPLE_RESCUED = "people_rescued"  # subject team or aircraft, place, ref task, qty, note rescue type
+    TEAM_RELEASED = "team_released"  # subject team, place, ref task, qty handed back, value busy min
+    TEAM_REST_STARTED = "team_rest_started"  # subject team, value rest minutes
+    TEAM_RESTED = "team_rested"  # subject team back to idle after rest
+    MUTUAL_AID_RECORDED = "mutual_aid_recorded"  # subject team, place helped, ref task, value yuan
+    AIR_MISSION_REQUESTED = "air_mission_requested"  # place, ref mission, qty people, value km, note kind
+    AIRCRAFT_LAUNCHED = "aircraft_launched"  # subject aircraft, place, ref mission, value min waited
+    AIRCRAFT_ARRIVED = "aircraft_arrived"  # subject aircraft, place, ref mission, value min since request
+    AIRCRAFT_LANDED = "aircraft_landed"  # subject aircraft, depot helipad, ref mission, qty people set down
+    AIRCRAFT_RETURNED = "aircraft_returned"  # subject aircraft, depot base helipad, value busy min
 
 
 class Event(NamedTuple):

@@ -15,7 +15,12 @@ Each check returns a list of human-readable violations (empty = holds):
   through its job in order; infectious calls ride only in negative-pressure ambulances;
 - every call ends served (an ambulance dispatched), diverted, or waiting at the
   horizon, and is dispatched at most once and never after being diverted;
-- no hospital's occupancy of either bed kind ever exceeds its beds.
+- no hospital's occupancy of either bed kind ever exceeds its beds;
+- every rescue team is off (not yet mobilised), idle, busy on one task, resting, or out of
+  service, moving only along off -> idle | out, idle -> busy -> idle | resting -> idle, and
+  rescues people only while busy on that task;
+- trapped people are never rescued twice: a task's rescued people never exceed its trapped
+  people, and a task reported unmet (no team with the skill) is never assigned or rescued.
 """
 
 from __future__ import annotations
@@ -226,6 +231,63 @@ def hospital_beds(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
+def teams_one_task(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    state: dict[str, str] = {}
+    task_of: dict[str, int] = {}
+    moves = {
+        EventKind.TEAM_MOBILISED: ("off", "idle"),
+        EventKind.TEAM_STOOD_DOWN: ("off", "out"),
+        EventKind.TEAM_ASSIGNED: ("idle", "busy"),
+        EventKind.TEAM_RELEASED: ("busy", "idle"),
+        EventKind.TEAM_REST_STARTED: ("idle", "resting"),
+        EventKind.TEAM_RESTED: ("resting", "idle"),
+    }
+    for e in rows:
+        if e.kind is EventKind.TEAM_ALERTED:
+            if e.subject in state:
+                bad.append(f"t={e.t_min}: team {e.subject} alerted twice")
+            state[e.subject] = "off"
+        elif e.kind in moves:
+            before, after = moves[e.kind]
+            now = state.get(e.subject)
+            if now != before:
+                bad.append(f"t={e.t_min}: team {e.subject} {e.kind} while {now} (must be {before})")
+            state[e.subject] = after
+            if e.kind is EventKind.TEAM_ASSIGNED:
+                task_of[e.subject] = e.ref
+            elif e.kind is EventKind.TEAM_RELEASED and task_of.pop(e.subject, None) != e.ref:
+                bad.append(f"t={e.t_min}: team {e.subject} released from task {e.ref} it was not on")
+        elif (
+            e.kind in (EventKind.RESCUE_STARTED, EventKind.PEOPLE_RESCUED)
+            and e.subject in state
+            and (state[e.subject] != "busy" or task_of.get(e.subject) != e.ref)
+        ):
+            bad.append(f"t={e.t_min}: team {e.subject} {e.kind} on task {e.ref} while {state[e.subject]}")
+    return bad
+
+
+def rescued_once(rows: Sequence[Event]) -> list[str]:
+    bad: list[str] = []
+    trapped: dict[int, int] = {}
+    rescued: dict[int, int] = defaultdict(int)
+    unmet: set[int] = set()
+    for e in rows:
+        if e.kind is EventKind.RESCUE_REQUESTED:
+            trapped[e.ref] = e.qty
+        elif e.kind is EventKind.RESCUE_UNMET:
+            unmet.add(e.ref)
+        elif e.kind in (EventKind.TEAM_ASSIGNED, EventKind.PEOPLE_RESCUED) and e.ref in unmet:
+            bad.append(f"t={e.t_min}: task {e.ref} reported unmet but {e.kind} by {e.subject}")
+        if e.kind is EventKind.PEOPLE_RESCUED:
+            rescued[e.ref] += e.qty
+            if rescued[e.ref] > trapped.get(e.ref, 0):
+                bad.append(
+                    f"t={e.t_min}: task {e.ref} rescued {rescued[e.ref]} > {trapped.get(e.ref, 0)} trapped"
+                )
+    return bad
+
+
 def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
         time_order(rows)
@@ -236,4 +298,6 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
         + ambulances_one_job(rows)
         + calls_accounted(rows)
         + hospital_beds(rows)
+        + teams_one_task(rows)
+        + rescued_once(rows)
     )

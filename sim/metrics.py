@@ -118,7 +118,7 @@ def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings
     """villages with a `<target>_late_cause` column per target."""
     out = villages.copy()
     for name, target in relief_targets(targets).items():
-        out[f"{name}_late_cause"] = late_cause(villages, target)
+        out[f"{name}_late_cause"] = late_cause(villages, target).astype("string")
     return out
 
 
@@ -224,3 +224,208 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
                     )
                 )
     return pd.DataFrame(rows)
+
+
+# --- Sweeps: comparing budget cases (common random numbers) ---------------------------------
+# Every function below is pure and states its method in its output, so a reader of any
+# saved number can see n and how its interval was made.
+PAIRED_METHOD = "paired Student t 95% on per-replication differences (common random numbers)"
+WILSON_METHOD = "Wilson score 95%"
+T_METHOD = "Student t 95%"
+
+
+def wilson_halfwidth(successes: int, n: int, confidence: float = CONFIDENCE) -> float:
+    """Half the width of the Wilson interval: the precision sequential stopping aims at."""
+    low, high = wilson(successes, n, confidence)
+    return (high - low) / 2
+
+
+def paired_difference(
+    case: pd.Series, base: pd.Series, confidence: float = CONFIDENCE
+) -> tuple[float, float, float, int]:
+    """(mean, low, high, n pairs) of case - base, paired on the index (the replication).
+
+    Replication r of both cases saw the same disaster (common random numbers), so the
+    per-replication difference removes the disaster's variation from the comparison.
+    Only replications present in both (and not missing) are paired.
+    """
+    joined = pd.concat([case.rename("case"), base.rename("base")], axis=1, join="inner").dropna()
+    diff = (joined["case"] - joined["base"]).to_numpy(dtype=float)
+    mean, low, high = t_interval(diff, confidence)
+    return (mean, low, high, len(diff))
+
+
+def township_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
+    """Per (case, rep, township, target): the share of the township's displaced people served by
+    the target's deadline. Townships with nobody displaced in a replication are left out."""
+    hit = villages[villages["displaced"] > 0]
+    keys = [*KEYS, "township_id"]
+    displaced = hit.groupby(keys, sort=True)["displaced"].sum()
+    frames = []
+    for name, target in relief_targets(targets).items():  # EMS targets have no township share
+        done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h
+        served = (hit["displaced"] * done).groupby([hit[k] for k in keys], sort=True).sum()
+        frame = (served / displaced).rename("share").reset_index()
+        frame.insert(len(keys), "target", name)
+        frames.append(frame)
+    columns = [*keys, "target", "share"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def equity(shares: pd.DataFrame) -> pd.DataFrame:
+    """Per (case, target): the worst-served township (lowest mean share over replications, with a
+    t interval) and the spread between the best- and worst-served townships' mean shares."""
+    rows = []
+    for (case, target), block in shares.groupby(["case", "target"], sort=False):
+        means = block.groupby("township_id", sort=True)["share"].mean()
+        worst = str(means.idxmin())  # ties: the first township id in sorted order
+        mean, low, high = t_interval(block.loc[block["township_id"] == worst, "share"])
+        rows.append(
+            dict(
+                case=case,
+                target=target,
+                worst_township=worst,
+                worst_share=mean,
+                worst_low=low,
+                worst_high=high,
+                worst_n=int((block["township_id"] == worst).sum()),
+                spread=float(means.max() - means.min()),
+                townships=len(means),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def frontier(cost: list[float], score: list[tuple[float, ...]]) -> list[bool]:
+    """Whether each case is on the cost-compliance frontier: no other case costs no more and
+    complies at least as well (scores compare lexicographically), being strictly better in one."""
+    out = []
+    for i in range(len(cost)):
+        dominated = any(
+            cost[j] <= cost[i] and score[j] >= score[i] and (cost[j] < cost[i] or score[j] > score[i])
+            for j in range(len(cost))
+            if j != i
+        )
+        out.append(not dominated)
+    return out
+
+
+def per_million(value: float, extra_yuan: float) -> float:
+    """A gain per million yuan spent beyond the baseline; nan when nothing extra is spent."""
+    return value / extra_yuan * 1e6 if extra_yuan > 0 else math.nan
+
+
+def compare_cases(
+    reps: pd.DataFrame,
+    cost_yuan: Mapping[str, float],
+    targets: Mapping[str, TargetSettings],
+    baseline: str,
+    focus: str,
+    equity_table: pd.DataFrame,
+    cost_method: str,
+) -> pd.DataFrame:
+    """The decision table of a sweep, tidy: one row per (case, measure) with estimate, interval,
+    n and method. Measures per target T: T_p_holds, T_share, T_holds_diff, T_share_diff (vs the
+    baseline, paired), T_holds_gain_per_myuan, T_share_gain_pp_per_myuan, T_worst_township_share,
+    T_township_spread; per case: cost_yuan and frontier (on the focus target)."""
+    rows: list[dict] = []
+    cases = list(dict.fromkeys(reps["case"]))
+    by_case = {c: reps[reps["case"] == c].set_index("rep") for c in cases}
+    base = by_case.get(baseline)
+    eq = {(r["case"], r["target"]): r for r in equity_table.to_dict("records")}
+
+    def row(case, measure, target, estimate, low, high, n, method, note=""):
+        rows.append(
+            dict(
+                case=case,
+                measure=measure,
+                target=target,
+                estimate=estimate,
+                ci_low=low,
+                ci_high=high,
+                n=n,
+                method=method,
+                note=note,
+            )
+        )
+
+    score: dict[str, tuple[float, float]] = {}
+    for case in cases:
+        block = by_case[case]
+        n = len(block)
+        extra = cost_yuan[case] - cost_yuan.get(baseline, 0.0)
+        row(case, "cost_yuan", "", cost_yuan[case], math.nan, math.nan, None, cost_method)
+        for name in targets:
+            k = int(block[f"{name}_holds"].sum())
+            low, high = wilson(k, n)
+            row(case, f"{name}_p_holds", name, k / n if n else math.nan, low, high, n, WILSON_METHOD)
+            mean, slow, shigh = t_interval(block[f"{name}_share"])
+            row(case, f"{name}_share", name, mean, slow, shigh, n, T_METHOD)
+            if name == focus:
+                score[case] = (k / n if n else -1.0, mean)
+            if base is not None and case != baseline:
+                for kind, col in (("holds", f"{name}_holds"), ("share", f"{name}_share")):
+                    d, dlow, dhigh, pairs = paired_difference(block[col], base[col])
+                    row(
+                        case,
+                        f"{name}_{kind}_diff",
+                        name,
+                        d,
+                        dlow,
+                        dhigh,
+                        pairs,
+                        PAIRED_METHOD,
+                        f"vs {baseline}",
+                    )
+                    scale = 100.0 if kind == "share" else 1.0  # shares as percentage points
+                    unit = "pp_per_myuan" if kind == "share" else "per_myuan"
+                    row(
+                        case,
+                        f"{name}_{kind}_gain_{unit}",
+                        name,
+                        per_million(d * scale, extra),
+                        per_million(dlow * scale, extra),
+                        per_million(dhigh * scale, extra),
+                        pairs,
+                        f"paired difference / extra cost x 1e6 ({PAIRED_METHOD})",
+                        f"vs {baseline}; extra cost {extra:,.0f} yuan" if extra > 0 else "no extra cost",
+                    )
+            e = eq.get((case, name))
+            if e is not None:
+                row(
+                    case,
+                    f"{name}_worst_township_share",
+                    name,
+                    e["worst_share"],
+                    e["worst_low"],
+                    e["worst_high"],
+                    e["worst_n"],
+                    f"{T_METHOD} over replications of the township with the lowest mean share",
+                    f"township {e['worst_township']}",
+                )
+                row(
+                    case,
+                    f"{name}_township_spread",
+                    name,
+                    e["spread"],
+                    math.nan,
+                    math.nan,
+                    n,
+                    "best minus worst township mean share (point estimate)",
+                    f"{e['townships']} townships with displaced people",
+                )
+    on = frontier([cost_yuan[c] for c in cases], [score.get(c, (-1.0, -1.0)) for c in cases])
+    for case, flag in zip(cases, on, strict=True):
+        row(
+            case,
+            "frontier",
+            focus,
+            float(flag),
+            math.nan,
+            math.nan,
+            len(by_case[case]),
+            f"not dominated in (cost, P({focus} holds), mean {focus} share); point estimates",
+        )
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype("Int64")  # cost rows have no n
+    return out

@@ -25,10 +25,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim import ems_metrics, ems_tables, metrics, tables
+from sim import budget, ems_metrics, ems_tables, metrics, rescue_metrics, tables
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
+from sim.scenario import load as load_scenario
 from sim.settings import Settings
 
 PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "pydantic")
@@ -46,11 +47,63 @@ class CaseResult:
     hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
 
 
+def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
+    """The scenario folder with the configured budget changes made: what every replication runs on."""
+    return budget.apply(load_scenario(data_dir, settings.scenario), settings.budget.changes)
+
+
 def preflight(scenario: Scenario, settings: Settings) -> None:
     """Raise InputError for anything that would stop a run, before any work or output."""
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
+
+
+@dataclass
+class Replication:
+    """The tables of one replication: the unit of work of `run`, `sweep` and `replay`."""
+
+    case: str
+    rep: int
+    villages: pd.DataFrame  # with each target's lateness cause
+    facts: dict[str, Any]  # case, rep, seed, rep_facts and the EMS call KPIs of this replication
+    events: pd.DataFrame | None
+    seconds: float
+    calls: pd.DataFrame | None = None
+    hospitals: pd.DataFrame | None = None
+    shelters: list[tuple] = field(default_factory=list)
+
+
+def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Replication:
+    """Run replication `rep` to the horizon and turn its event log into tables."""
+    started = time.perf_counter()
+    rows = world.simulate(scenario, settings, rep).rows
+    villages = tables.villages_frame(tables.village_results(rows, scenario), case, rep)
+    villages = metrics.add_late_causes(villages, settings.targets)
+    calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
+    facts = {
+        "case": case,
+        "rep": rep,
+        "seed": settings.run.seed,
+        **tables.rep_facts(rows),
+        **ems_facts,
+        **rescue_metrics.rep_kpis(rows, settings.targets, settings.run.horizon_min),
+    }
+    key = pd.DataFrame([{"case": case, "rep": rep}])
+    run = settings.run
+    ems_kpis = ems_metrics.add_ems(key, calls, settings.targets, run.horizon_h, settings.ems.warmup_h)
+    # plain Python numbers: facts travel as JSON in sweep parts
+    facts.update(
+        {
+            k: getattr(v, "item", lambda v=v: v)()
+            for k, v in ems_kpis.iloc[0].items()
+            if k not in ("case", "rep")
+        }
+    )
+    events = tables.events_frame(rows, case, rep) if settings.run.keep_events else None
+    shelters = [(case, rep, *row) for row in tables.shelter_rows(rows)]
+    seconds = time.perf_counter() - started
+    return Replication(case, rep, villages, facts, events, seconds, calls, beds, shelters)
 
 
 def run_case(
@@ -63,29 +116,23 @@ def run_case(
     event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
     call_frames, hospital_frames = [], []
     n = settings.run.reps
-    horizon = settings.run.horizon_min
     for rep in range(n):
-        started = time.perf_counter()
-        rows = world.simulate(scenario, settings, rep).rows
-        village_frames.append(tables.villages_frame(tables.village_results(rows, scenario), case, rep))
-        calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, horizon, case, rep)
-        call_frames.append(calls)
-        hospital_frames.append(beds)
-        facts.append(
-            {"case": case, "rep": rep, "seed": settings.run.seed, **tables.rep_facts(rows), **ems_facts}
-        )
-        shelter_rows += [(case, rep, *row) for row in tables.shelter_rows(rows)]
-        if settings.run.keep_events:
-            event_frames.append(tables.events_frame(rows, case, rep))
-        seconds.append(time.perf_counter() - started)
+        one = replicate(scenario, settings, case, rep)
+        village_frames.append(one.villages)
+        facts.append(one.facts)
+        call_frames.append(one.calls)
+        hospital_frames.append(one.hospitals)
+        shelter_rows += one.shelters
+        if one.events is not None:
+            event_frames.append(one.events)
+        seconds.append(one.seconds)
         if progress is not None:
             progress(rep + 1, n)
-    villages = metrics.add_late_causes(pd.concat(village_frames, ignore_index=True), settings.targets)
+    villages = pd.concat(village_frames, ignore_index=True)
     reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
-    calls = pd.concat(call_frames, ignore_index=True)
-    reps = ems_metrics.add_ems(reps, calls, settings.targets, settings.run.horizon_h, settings.ems.warmup_h)
     events = pd.concat(event_frames, ignore_index=True) if event_frames else None
     shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
+    calls = pd.concat(call_frames, ignore_index=True)
     hospitals = pd.concat(hospital_frames, ignore_index=True)
     return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals)
 

@@ -8,7 +8,7 @@ minutes here and nowhere else: the rest of the code reads `*_min` properties.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -215,12 +215,97 @@ class TargetSettings(_Frozen):
         return h_to_min(self.deadline_h)
 
 
+# --- Budget changes (sim/budget.py applies them to a Scenario and costs them) ---------------
+# Each change is data: a `kind` and its keys, never a class path. Places, depots, items and
+# stations are checked against the scenario when the change is applied.
+PositiveInt = Annotated[int, Field(ge=1)]
+ItemUnits = Annotated[dict[str, Annotated[int, Field(ge=1)]], Field(min_length=1)]
+
+
+class _Change(_Frozen):
+    note: str = ""  # the planner's reason for the change (shown in the case manifest)
+
+
+class AddStock(_Change):
+    kind: Literal["add_stock"]
+    depot: str = Field(min_length=1)
+    items: ItemUnits  # item -> units added
+
+
+class AddTownshipPoint(_Change):
+    kind: Literal["add_township_point"]
+    id: str = Field(min_length=1)  # the new depot's id
+    place: str = Field(min_length=1)  # where it stands (a township seat or a village)
+    name: str = ""
+    trucks: PositiveInt = 1
+    truck_capacity: PositiveInt = 300  # as the shipped township points' light trucks
+    load_min: NonNegFloat = 30.0  # as the shipped township points (hand-loaded)
+    stock: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+
+
+class AddTrucks(_Change):
+    kind: Literal["add_trucks"]
+    depot: str = Field(min_length=1)
+    trucks: PositiveInt
+
+
+class AddAmbulances(_Change):
+    kind: Literal["add_ambulances"]
+    station: str = Field(min_length=1)  # an existing station, or a new one when `place` is given
+    ambulances: PositiveInt  # added vehicles, negative-pressure ones included
+    negative_pressure: Annotated[int, Field(ge=0)] = 0  # how many of them are negative-pressure
+    place: str | None = None  # open a new station here
+    station_kind: str = "station"  # for a new station: centre, subcentre or station
+
+    @model_validator(mode="after")
+    def _np_within(self) -> AddAmbulances:
+        if self.negative_pressure > self.ambulances:
+            raise ValueError(f"negative_pressure ({self.negative_pressure}) must be <= ambulances")
+        return self
+
+
+class AddTeam(_Change):
+    kind: Literal["add_team"]
+    id: str = Field(min_length=1)
+    team_kind: str = Field(min_length=1)  # a teams.csv kind (volunteer, semi_professional, ...)
+    base: str = Field(min_length=1)  # base place id
+    members: PositiveInt
+    skills: list[str] = Field(min_length=1)
+    mobilisation_min: NonNegFloat
+    turnout: Share = 1.0
+
+
+class AddContractReserve(_Change):
+    kind: Literal["add_contract_reserve"]
+    id: str = Field(min_length=1)
+    place: str = Field(min_length=1)  # the firm's warehouse
+    name: str = ""
+    lead_time_h: NonNegFloat  # call-off to first truck leaving
+    trucks: PositiveInt
+    truck_capacity: PositiveInt
+    load_min: NonNegFloat
+    stock: ItemUnits  # contracted maximum per item
+
+
+BudgetChange = Annotated[
+    AddStock | AddTownshipPoint | AddTrucks | AddAmbulances | AddTeam | AddContractReserve,
+    Field(discriminator="kind"),
+]
+
+CHANGE_KINDS = tuple(
+    get_args(m.model_fields["kind"].annotation)[0] for m in get_args(get_args(BudgetChange)[0])
+)
+
+
 class BudgetSettings(_Frozen):
     name: SafeName
     description: str = ""
-    # Budget changes (more stock, trucks, points) are applied by the sweeps issue;
-    # until then a non-empty list is refused rather than silently ignored.
-    changes: list[dict[str, Any]] = Field(default_factory=list, max_length=0)
+    changes: list[BudgetChange] = Field(default_factory=list)
+
+
+class UnitCost(_Frozen):
+    purchase_yuan: NonNegFloat
+    upkeep_yuan_per_year: NonNegFloat
 
 
 class CostSettings(_Frozen):
@@ -228,6 +313,12 @@ class CostSettings(_Frozen):
     truck_yuan_per_h: NonNegFloat
     item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
     default_item_unit_yuan: NonNegFloat = 0.0
+    # Budget costing (sim/budget.py): a case costs purchase + plan_years x yearly upkeep.
+    plan_years: Annotated[int, Field(ge=1, le=50)] = 5
+    unit_costs: dict[str, UnitCost] = Field(default_factory=dict)
+    stock_upkeep_share_per_year: Share = 0.0
+    contract_fee_share_per_year: Share = 0.0
+    rescue_member_yuan_per_h: NonNegFloat = 0.0  # mutual-aid compensation per team member-hour (issue 5)
 
     def item_yuan(self, item: str) -> float:
         return self.item_unit_yuan.get(item, self.default_item_unit_yuan)
@@ -239,6 +330,18 @@ class RunSettings(_Frozen):
     horizon_h: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_H)]
     keep_events: bool = True
     progress: bool | Literal["auto"] = "auto"
+    # Sweeps (`drsim sweep`): where replications run; none of these change any result.
+    executor: Literal["local", "dask"] = "local"
+    workers: Annotated[int, Field(ge=1, le=4096)] | None = None  # None: every core (local)
+    address: str | None = None  # dask scheduler, tcp://host:8786; None starts a local cluster
+    halfwidth: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # sequential stopping
+    max_reps: Annotated[int, Field(ge=1, le=MAX_REPS)] | None = None
+
+    @model_validator(mode="after")
+    def _stopping(self) -> RunSettings:
+        if self.max_reps is not None and self.max_reps < self.reps:
+            raise ValueError(f"run.max_reps ({self.max_reps}) must be >= run.reps ({self.reps})")
+        return self
 
     @property
     def horizon_min(self) -> float:
@@ -281,7 +384,86 @@ class EmsTargetSettings(_Frozen):
         return self.limit_min / MIN_PER_H
 
 
-AnyTarget = Annotated[TargetSettings | EmsTargetSettings, Field(discriminator="measure")]
+
+
+# --- Rescue teams, volunteers and helicopters (issue 5) ---------------------------------------
+
+TARGET_MEASURES += ("rescue_share", "helicopter_response")
+
+
+class RescueTargetSettings(_Frozen):
+    """Share of trapped people rescued within `deadline_h` of onset (by team or helicopter)."""
+
+    measure: Literal["rescue_share"]
+    deadline_h: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_min(self) -> float:
+        return h_to_min(self.deadline_h)
+
+
+class AirTargetSettings(_Frozen):
+    """Share of air missions to places within `radius_km` of the aircraft's base that arrive within
+    `limit_min` of the request (seed 004: 2 h response within 100 km)."""
+
+    measure: Literal["helicopter_response"]
+    limit_min: PositiveFloat
+    radius_km: PositiveFloat
+    required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: str = ""
+    description: str = ""
+
+    @property
+    def deadline_h(self) -> float:
+        return self.limit_min / MIN_PER_H
+
+
+class RescueSettings(_Frozen):
+    """Rescue teams (teams.csv) and how they turn out, work and rest (configs/rescue/)."""
+
+    policy: str = Field(min_length=1)  # a name in sim.model.rescue_policies.RESCUE_POLICIES
+    people_per_h_per_10: dict[Literal["water", "collapse", "mountain"], PositiveFloat]
+    max_shift_h: PositiveFloat
+    rest_h: NonNegFloat
+    volunteer_leave_members: int = Field(ge=1, le=10_000)
+    volunteer_min_members: int = Field(ge=1, le=10_000)
+    skills: dict[Literal["water", "collapse", "mountain"], list[str]]  # team skills qualifying per type
+
+    @property
+    def max_shift_min(self) -> float:
+        return h_to_min(self.max_shift_h)
+
+    @property
+    def rest_min(self) -> float:
+        return h_to_min(self.rest_h)
+
+
+class AirSettings(_Frozen):
+    """Helicopters at a helipad serving places cut off by road (configs/air/)."""
+
+    aircraft: int = Field(ge=0, le=1_000)
+    base_helipad: str | None = None  # a helipad_id of helipads.csv; None = the first one
+    cruise_kmh: PositiveFloat
+    launch_prep_min: NonNegFloat
+    seats: int = Field(ge=1, le=100)
+    hoist_min_per_person: NonNegFloat
+    unload_min: NonNegFloat
+    relief_lift: bool
+    night_no_fly: bool
+    night_start_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    night_end_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
+    weather_no_fly_h: list[Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list
+    )  # [start, end] hours since onset when weather grounds every aircraft
+
+
+AnyTarget = Annotated[
+    TargetSettings | EmsTargetSettings | RescueTargetSettings | AirTargetSettings,
+    Field(discriminator="measure"),
+]
 
 
 class EmsSettings(_Frozen):
@@ -375,6 +557,8 @@ class Settings(_Frozen):
     costs: CostSettings
     run: RunSettings
     ems: EmsSettings
+    rescue: RescueSettings
+    air: AirSettings
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -397,6 +581,8 @@ def _problem(err: Any) -> Problem:
         rule = "unknown key (check the spelling; `drsim run --cfg job` lists every key)"
     elif kind == "missing":
         rule = "required key is missing"
+    elif kind in ("union_tag_not_found", "union_tag_invalid"):  # a budget change's `kind`
+        rule = f"needs a known `kind:` ({', '.join(CHANGE_KINDS)})"
     else:
         rule = err["msg"][0].lower() + err["msg"][1:]
     value = err.get("input")

@@ -56,7 +56,9 @@ def _complete_at(deliveries: list[tuple[float, int]], need: int) -> float:
     return NAN
 
 
-_SERVICE_CACHE: dict[int, np.ndarray] = {}
+# id -> (scenario, minutes): the cache keeps the scenario alive, so its id cannot be reused by
+# another scenario (a bare id key served a freed scenario's array to a new one of another size).
+_SERVICE_CACHE: dict[int, tuple[Scenario, np.ndarray]] = {}
 
 
 def min_service_min(scenario: Scenario) -> np.ndarray:
@@ -66,7 +68,7 @@ def min_service_min(scenario: Scenario) -> np.ndarray:
     than deadline - this could not have been served in time even by an idle truck.
     """
     key = id(scenario)
-    if key not in _SERVICE_CACHE:
+    if key not in _SERVICE_CACHE or _SERVICE_CACHE[key][0] is not scenario:
         from sim.scenario.roads import travel_table
 
         nodes = np.array([d.node for d in scenario.depots], dtype=np.int64)
@@ -75,8 +77,8 @@ def min_service_min(scenario: Scenario) -> np.ndarray:
         place_nodes = np.array([p.node for p in scenario.places], dtype=np.int64)
         best = (out[:, place_nodes] + load).min(axis=0) + scenario.unload_min
         _SERVICE_CACHE.clear()  # one scenario at a time is plenty
-        _SERVICE_CACHE[key] = best
-    return _SERVICE_CACHE[key]
+        _SERVICE_CACHE[key] = (scenario, best)
+    return _SERVICE_CACHE[key][1]
 
 
 def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list[Any]]:
@@ -253,6 +255,7 @@ def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
 
 def villages_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
     frame = pd.DataFrame(columns, columns=VILLAGE_COLUMNS)
+    frame["severity"] = frame["severity"].astype("string")  # one schema, even when nobody is hit
     frame.insert(0, "rep", rep)
     frame.insert(0, "case", case)
     return frame

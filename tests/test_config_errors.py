@@ -71,7 +71,10 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
         (["reporting.first_share=0"], ["config key reporting.first_share", "greater than 0"]),
         (["policy.repair=fastest"], ["config key policy.repair", "'fastest'", "unknown policy"]),
         (["scenario.dir=scenarios/none"], ["scenarios/none", "scenario folder does not exist"]),
-        (["budget.changes=[{add: 1}]"], ["config key budget.changes", "at most 0 items"]),
+        (
+            ["budget.changes=[{add: 1}]"],
+            ["config key budget.changes.0", "needs a known `kind:`", "add_stock"],
+        ),
         (["--bogus"], ["command line", "--bogus", "unknown option"]),
     ],
 )

@@ -40,7 +40,9 @@ def test_tiny_matches_golden_outputs():
         if text != stored:
             new = pd.read_csv(pd.io.common.StringIO(text))
             old = pd.read_csv(pd.io.common.StringIO(stored))
-            diff = old.compare(new) if old.shape == new.shape else f"shape {old.shape} -> {new.shape}"
+            same_labels = list(old.columns) == list(new.columns) and old.shape == new.shape
+            was, now = (list(old.columns), old.shape), (list(new.columns), new.shape)
+            diff = old.compare(new) if same_labels else f"columns or shape changed: {was} -> {now}"
             raise AssertionError(
                 f"{name} differs from the golden copy:\n{diff}\n"
                 "If the change is intended: python -m tests.test_golden --regenerate"

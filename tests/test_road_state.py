@@ -56,7 +56,7 @@ def test_route_follows_the_current_graph():
     scen = load_scenario("tiny")
     roads = RoadState(simpy.Environment(), scen)
     ids = {n: i for i, n in enumerate(scen.road.node_ids)}
-    nodes, edges, cum = roads.route(ids["n0"], ids["n6"])
+    nodes, _edges, cum = roads.route(ids["n0"], ids["n6"])
     assert [scen.road.node_ids[k] for k in nodes] == ["n0", "n7", "n2", "n5", "n6"] and cum[-1] == 69
     j_t2 = next(
         e

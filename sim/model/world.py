@@ -14,8 +14,9 @@ The medical emergency system (sim/model/ems.py) runs beside relief on the same
 live roads: routine calls plus the disaster's casualties, which reach the 120
 centre at their drawn times.
 
-Leaves out: rescue teams and helicopters (their issues add systems beside
-relief here); trapped people are drawn and logged but not yet rescued.
+Rescue teams (sim/model/teams.py) take the trapped people as they are trapped;
+helicopters (sim/model/air.py) take rescues cut off by road from every capable
+team and fly relief to villages cut off from every depot when they are hit.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ import simpy
 
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
-from sim.model import ems, hazards
+from sim.model import air, ems, hazards
 from sim.model.demand import Disaster, VillageHit
 from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
 from sim.model.relief import ReliefSystem, Report
 from sim.model.repair import RepairCrews
+from sim.model.rescue_policies import RESCUE_POLICIES
 from sim.model.roads import RoadState
 from sim.model.shelters import ShelterSystem, Site
+from sim.model.teams import RescueSystem
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import ReportingSettings, Settings
@@ -53,6 +56,8 @@ class World:
     disaster: Disaster
     horizon_min: float
     ems: ems.EmsSystem | None = None
+    rescue: RescueSystem | None = None
+    air: air.AirSystem | None = None
 
     def run(self) -> EventLog:
         # The event log grows to hundreds of thousands of rows, which Python's cyclic garbage
@@ -86,6 +91,15 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
                 "config key policy.repair",
                 settings.policy.repair,
                 f"unknown policy; choose one of {', '.join(REPAIR_POLICIES)}",
+            )
+        )
+    problems += air.check(scenario, settings.air)
+    if settings.rescue.policy not in RESCUE_POLICIES:
+        problems.append(
+            Problem(
+                "config key rescue.policy",
+                settings.rescue.policy,
+                f"unknown policy; choose one of {', '.join(RESCUE_POLICIES)}",
             )
         )
     classes = {it.cls for it in scenario.items}
@@ -123,8 +137,26 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     medical = ems.build(
         env, scenario, settings.ems, roads, disaster.casualties, settings.run.horizon_min, streams, log
     )
-    env.process(unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log))
-    return World(env, log, roads, relief, crews, disaster, settings.run.horizon_min, medical)
+    rescue = RescueSystem(
+        env,
+        scenario,
+        settings.rescue,
+        roads,
+        RESCUE_POLICIES[settings.rescue.policy],
+        settings.costs.rescue_member_yuan_per_h,
+        streams,
+        log,
+        settings.hazard.onset_min,
+    )
+    aircraft = air.AirSystem(
+        env, scenario, settings.air, settings.hazard.onset_min, settings.ems.onset_clock_h, log
+    )
+    rescue.air = aircraft
+    env.process(
+        unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
+    )
+    horizon = settings.run.horizon_min
+    return World(env, log, roads, relief, crews, disaster, horizon, medical, rescue, aircraft)
 
 
 def unfold(
@@ -138,6 +170,7 @@ def unfold(
     crews: RepairCrews,
     streams: Streams,
     log: EventLog,
+    rescue: RescueSystem | None = None,
 ) -> Iterator[simpy.Event]:
     """The disaster's timeline: onsets, road damage, clearances, village hits, casualties, trapped."""
     timeline: list[tuple[float, int, int, object]] = []  # (minute, tie-break rank, order, what)
@@ -228,6 +261,8 @@ def unfold(
                             )
                         )
             relief.watch_isolation(what.place)
+            if rescue is not None and rescue.air is not None and relief.isolated[what.place]:
+                rescue.air.lift(what.place, what.displaced)
             cut_off = what.power_cut or relief.isolated[what.place]
             delay = _first_delay(settings.reporting, delays, cut_off)
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
@@ -252,6 +287,8 @@ def unfold(
                     note=what.rescue_type,
                 )
             )
+            if rescue is not None:
+                rescue.trapped(what)
 
 
 def _grade(disaster: Disaster, event: str) -> float | None:

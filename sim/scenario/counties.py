@@ -52,6 +52,9 @@ TEAM_DEFAULTS = {
     "fire_rescue": ("fire;rescue;collapse;water", 10, 1.0),
     "volunteer": ("first_aid;relief_distribution;shelter", 120, 0.6),
 }
+# Blue Sky (蓝天救援队) volunteer teams train for water and mountain search and rescue, unlike
+# the social volunteer teams (first aid, relief distribution).
+BLUE_SKY_SKILLS = "water;mountain;first_aid"
 
 
 @dataclass
@@ -277,9 +280,15 @@ def _hospitals(geo: Geo, sites: list[int], weights: list[float]) -> list[dict]:
     return _rows("hospitals.csv", rows)
 
 
-def _teams(rows: list[tuple[str, str, str, int]]) -> list[dict]:
-    """(team_id, kind, base place, members) rows, with the kind's skills, mobilisation and turnout."""
-    return _rows("teams.csv", [(t, k, p, int(m), *TEAM_DEFAULTS[k]) for t, k, p, m in rows if m > 0])
+def _teams(rows: list[tuple]) -> list[dict]:
+    """(team_id, kind, base place, members[, skills]) rows, with the kind's skills (unless given),
+    mobilisation and turnout."""
+    out = []
+    for t, k, p, m, *skills in rows:
+        if m > 0:
+            kind_skills, mobilisation, turnout = TEAM_DEFAULTS[k]
+            out.append((t, k, p, int(m), skills[0] if skills else kind_skills, mobilisation, turnout))
+    return _rows("teams.csv", out)
 
 
 def _shelters(geo: Geo, city: list[tuple[str, str, int]], towns: list[int]) -> list[dict]:
@@ -489,7 +498,8 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
         (f"TM_VOL{k}_{s}", "volunteer", s, 30) for k, s in enumerate(["C", "C", "T_ANHAI", "T_SHENHU"], 1)
     ]
     teams += [
-        (f"TM_BLUESKY{k}_{s}", "volunteer", s, 25) for k, s in enumerate(["C", "T_ANHAI", "T_DONGSHI"], 1)
+        (f"TM_BLUESKY{k}_{s}", "volunteer", s, 25, BLUE_SKY_SKILLS)
+        for k, s in enumerate(["C", "T_ANHAI", "T_DONGSHI"], 1)
     ]
     tables["teams.csv"] = _teams(teams)
     tables["helipads.csv"] = _rows("helipads.csv", [(f"HP_{s}", s) for s in ["C", "T_ANHAI", "T_SHENHU"]])
@@ -627,6 +637,10 @@ def _readme_grid(preset: str, geo: Geo, out: dict) -> str:
   per team; 001's 43 enterprise teams as park 45 %, city 25 %, the two largest townships 15 % each, 15
   members per team; road repair, 30 each, at `C` and each hospital town (stylised; 001's 350 large
   machines and 41 water technicians are not modelled); the Red Cross first-aid team (001), 20 members.
+  Rescue skills (configs/rescue/default.yaml `skills`): the flood and fire teams do water rescue, the
+  fire and township teams (earthquake-trained) collapse rescue, the township (geological-hazard) and
+  forest-fire teams mountain rescue; enterprise teams (hazmat, machinery) and the Red Cross first-aid
+  team do no rescue of trapped people.
 - Helipads at `C` and the townships farthest from it (stylised; 001 names none).
 - Shelters: 湿地公园 class I, 药都公园 class II, 鹿江公园 class III (001) at `C` (generic names in the
   `county` preset), areas 60,000, 30,000 and 15,000 m² (stylised; 001 gives none); one class III
@@ -675,7 +689,10 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
   fire rescue, road clearing, flood and drought, forest fire) as fire rescue (25 members) and flood (30)
   in each of the 18 towns/streets, road clearing (20) in 9 towns, forest fire (20) in 8 hilly towns;
   5 enterprise teams (30), 4 social volunteer teams (30), 3 Blue Sky teams (25). Members stylised
-  (002: every team ≥ 10).
+  (002: every team ≥ 10). Rescue skills: fire rescue teams do water and collapse rescue, flood teams
+  water, forest-fire teams mountain slopes (configs/rescue/default.yaml `skills`); the Blue Sky teams
+  are given water and mountain rescue (their usual training), the social volunteer teams first aid
+  and relief distribution only.
 - Helipads at `C`, 安海 and 深沪 (004 key project 18: "至少布局建设3个应急救援直升机临时起降点").
 - Shelters (004 gives none): two city parks, class I 80,000 m² and class II 40,000 m² (stylised), and
   one class III shelter per town/street (below).
@@ -755,7 +772,10 @@ site); no seed gives an assembly time. Minutes from call to assembled: fire resc
 semi-professional and forest fire 45 (members live in the township), flood and enterprise 60 (members
 spread over the city or on shift), road repair 90 (machinery must be fetched), volunteers 120.
 Turnout (share of members who come): on duty 1.0, road repair 0.9, flood 0.85, township teams 0.8,
-enterprise 0.7, volunteers 0.6.
+enterprise 0.7, volunteers 0.6. Rescue teams (sim/model/teams.py) leave with members x turnout,
+rounded; volunteers instead accept one by one with probability `turnout`, assemble after an
+exponential delay with mean `mobilisation`, and leave when 10 have gathered (002: every team ≥ 10)
+or all who accepted, if fewer (at least 3).
 
 Township shelters: class III, 2.5 m² per person (003: "人均应急避难场所面积不低于2.5㎡") for a tenth of
 the unit's people, at least 2,000 m² (stylised).

@@ -1,0 +1,50 @@
+"""The public API for notebooks and scripts: run a case, load saved results, draw the plan's charts.
+
+    from sim import api
+    res = api.run(["scenario=zhangshu", "run.reps=30"], out="outputs/nb")   # -> Results
+    res = api.load("outputs/2026-11-22/...")          # a saved run or sweep directory
+    api.summary(res)                                   # P(holds) and shares with intervals
+    fig = api.figure("relief_curves", res, lang="zh")  # any name in api.FIGURES
+    api.report("outputs/...", langs=("zh",), formats=("png",))
+
+Everything goes through the same path as the command line (`drsim run`, `drsim report`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from sim.report import build as report
+from sim.report.data import Results
+from sim.report.data import load_results as load
+from sim.report.figures import FIGURES
+
+__all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary"]
+
+
+def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
+    """`drsim run OVERRIDES` into the folder `out` (replaced if it holds a run), then load it."""
+    from sim import cli
+
+    config, _ = cli.compose(list(overrides))
+    sink = io.StringIO()
+    with contextlib.ExitStack() as stack:
+        if quiet:
+            stack.enter_context(contextlib.redirect_stdout(sink))
+            stack.enter_context(contextlib.redirect_stderr(sink))
+        cli.run_pipeline(config, Path(out), ["drsim", "run", *overrides])
+    return load(out)
+
+
+def summary(res: Results, kind: str = "target") -> pd.DataFrame:
+    """The summary rows of one kind (target, kpi, late_cause) for every case."""
+    return res.summary[res.summary["kind"] == kind].reset_index(drop=True)
+
+
+def figure(name: str, res: Results, lang: str = "zh"):
+    """One of the plan's figures (a matplotlib Figure) for these results."""
+    return FIGURES[name](res, lang)

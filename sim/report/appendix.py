@@ -1,0 +1,245 @@
+"""The plan's appendix: figures, target table, per-township table and the STRESS-DES method note.
+
+Written as Markdown (figures linked as PNG) and as one PDF (matplotlib's PdfPages: the
+figures, then the tables and the note set as text pages), in the requested language. The
+method note is docs/STRESS-DES.md, one section per language.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from sim import metrics
+from sim.report.data import PROJECT_ROOT, Results
+from sim.report.fonts import register
+from sim.report.i18n import text
+
+STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
+
+
+def _pct(x: float) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+
+
+def target_rows(res: Results, lang: str) -> list[list[str]]:
+    """Per relief target: deadline, required share, share served (t CI), P(holds) (Wilson), n."""
+    rows = []
+    s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
+    for name, t in res.targets.items():
+        share, holds = s.loc[f"{name}_share"], s.loc[f"{name}_holds"]
+        rows.append(
+            [
+                name,
+                f"{t.deadline_h:g}",
+                f"{t.required_share:.0%}",
+                f"{_pct(share['mean'])} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]",
+                f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]",
+                str(int(holds["n"])),
+            ]
+        )
+    return rows
+
+
+def target_header(lang: str) -> list[str]:
+    return [
+        text(k, lang)
+        for k in ("col.target", "col.deadline", "col.required", "col.share", "col.p_holds", "col.n")
+    ]
+
+
+def township_table(res: Results) -> pd.DataFrame:
+    """Per township: mean displaced per replication, each target's share served in time, late villages."""
+    v = res.villages[(res.villages["case"] == res.main_case)]
+    n = res.n_reps
+    out = pd.DataFrame({"displaced": v.groupby("township_id")["displaced"].sum() / n})
+    hit = v[v["displaced"] > 0]
+    for name, t in res.targets.items():
+        done = hit[metrics.CLASS_COLUMN[t.item_class]] <= t.deadline_h
+        served = (hit["displaced"] * done).groupby(hit["township_id"]).sum()
+        out[f"{name}_share"] = served / hit.groupby("township_id")["displaced"].sum()
+        out[f"{name}_late"] = v[f"{name}_late_cause"].notna().groupby(v["township_id"]).sum() / n
+    return out[out["displaced"] > 0].sort_index()
+
+
+def township_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
+    tab = township_table(res)
+    header = [text("col.township", lang), text("col.displaced", lang)]
+    for name in res.targets:
+        header += [text("col.share_target", lang, target=name), text("col.late", lang, target=name)]
+    rows = []
+    for tid, r in tab.iterrows():
+        row = [str(tid), f"{r['displaced']:.0f}"]
+        for name in res.targets:
+            row += [_pct(r[f"{name}_share"]), f"{r[f'{name}_late']:.1f}"]
+        rows.append(row)
+    return header, rows
+
+
+def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
+    from sim.report.figures import case_table
+
+    assert res.cases is not None
+    header = [text("col.case", lang), text("col.cost", lang)]
+    tables = {name: case_table(res.cases, name) for name in res.targets}
+    header += [f"{name} P" for name in res.targets] + [text("col.frontier", lang)]
+    first = next(iter(tables.values()))
+    rows = []
+    for case in first.index:
+        row = [str(case), f"{first.loc[case, 'cost_yuan'] / 1e6:.2f}"]
+        for tab in tables.values():
+            r = tab.loc[case]
+            row.append(f"{r['p_holds']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={int(r['n'])}")
+        focus = case_table(res.cases, res.meta.get("focus_target") or next(iter(res.targets)))
+        row.append(text("yes" if bool(focus.loc[case].get("frontier", False)) else "no", lang))
+        rows.append(row)
+    return header, rows
+
+
+def method_note(lang: str) -> str:
+    """The language's section of docs/STRESS-DES.md (between `<!-- lang:xx -->` markers)."""
+    body = STRESS_DES.read_text(encoding="utf-8")
+    start = body.index(f"<!-- lang:{lang} -->") + len(f"<!-- lang:{lang} -->")
+    end = body.find("<!-- lang:", start)
+    return body[start : end if end >= 0 else len(body)].strip()
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(h.replace("\n", " ") for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def write_markdown(
+    res: Results, lang: str, out: Path, figures: dict[str, Path], skipped: dict[str, str]
+) -> Path:
+    parts = [f"# {text('appendix.title', lang)}", "", text("source", lang, **res.source_fields()), ""]
+    parts += [
+        f"## {text('appendix.targets', lang)}",
+        "",
+        _md_table(target_header(lang), target_rows(res, lang)),
+    ]
+    parts += ["", text("table.note", lang), ""]
+    if res.cases is not None:
+        parts += [f"## {text('appendix.cases', lang)}", "", _md_table(*case_rows(res, lang)), ""]
+    parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
+    parts += [f"## {text('appendix.figures', lang)}", ""]
+    for name, path in figures.items():
+        parts += [f"![{text(name_key(name), lang)}]({path.relative_to(out.parent).as_posix()})", ""]
+    if skipped:
+        parts += [f"### {text('appendix.skipped', lang)}", ""]
+        parts += [f"- {name}: {text(reason, lang)}" for name, reason in skipped.items()] + [""]
+    parts += [f"## {text('appendix.method', lang)}", "", method_note(lang), ""]
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return out
+
+
+def name_key(figure: str) -> str:
+    return {
+        "relief_curves": "relief_curves.title",
+        "relief_map": "relief_map.title",
+        "late_villages": "late_villages.title",
+        "stock_over_time": "stock.title",
+        "ems_response": "ems_response.title",
+        "team_utilisation": "teams.title",
+        "budget_frontier": "frontier.title",
+        "case_compliance": "cases_holds.title",
+    }[figure]
+
+
+A4 = (8.27, 11.69)
+
+
+def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Figure]:
+    """One or more A4 pages holding a table (28 rows a page)."""
+    register()
+    pages = []
+    per_page = 28
+    for start in range(0, max(len(rows), 1), per_page):
+        fig = Figure(figsize=A4)
+        ax = fig.add_axes((0.04, 0.08, 0.92, 0.84))
+        ax.axis("off")
+        ax.set_title(title, fontsize=13, loc="left")
+        chunk = rows[start : start + per_page] or [[""] * len(header)]
+        table = ax.table(cellText=chunk, colLabels=header, loc="upper left", cellLoc="center")
+        table.auto_set_font_size(False)
+        table.set_fontsize(7 if len(header) > 6 else 8)
+        table.scale(1, 1.4)
+        for (r, _), cell in table.get_celld().items():
+            if r == 0:  # headers are two lines (target name, then what is measured)
+                cell.set_facecolor("#e8e8e8")
+                cell.set_height(cell.get_height() * 2.2)
+        if note:
+            fig.text(0.04, 0.04, note, fontsize=8)
+        pages.append(fig)
+    return pages
+
+
+def _cells(ch: str) -> int:
+    """Display width in half-width cells: CJK and full-width punctuation take two."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_mixed(line: str, width: int) -> list[str]:
+    """Wrap Chinese and Latin text to `width` half-width cells: anywhere between CJK characters,
+    at spaces within Latin words (textwrap breaks only at spaces, so Chinese came out ragged)."""
+    out: list[str] = []
+    current, used, last_space = "", 0, -1
+    for ch in line:
+        if used + _cells(ch) > width:
+            if ch != " " and last_space > 0 and len(current) - last_space < 20:
+                out.append(current[:last_space].rstrip())
+                current = current[last_space + 1 :]
+            else:
+                out.append(current.rstrip())
+                current = ""
+            current = current.lstrip()
+            used, last_space = sum(_cells(c) for c in current), current.rfind(" ")
+        if ch == " ":
+            last_space = len(current)
+        current += ch
+        used += _cells(ch)
+    out.append(current.rstrip())
+    return out
+
+
+def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
+    register()
+    lines: list[str] = []
+    for para in body.splitlines():
+        lines += wrap_mixed(para.replace("**", "").replace("`", ""), 100)
+    pages, per_page = [], 60
+    for start in range(0, len(lines), per_page):
+        fig = Figure(figsize=A4)
+        fig.text(0.06, 0.95, title, fontsize=13, va="top")
+        fig.text(
+            0.06, 0.91, "\n".join(lines[start : start + per_page]), fontsize=8, va="top", linespacing=1.5
+        )
+        pages.append(fig)
+    return pages
+
+
+def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) -> Path:
+    with PdfPages(out, metadata={"Title": text("appendix.title", lang), "Creator": "drsim"}) as pdf:
+        for page in _table_page(
+            text("appendix.targets", lang),
+            target_header(lang),
+            target_rows(res, lang),
+            text("table.note", lang) + "  " + text("source", lang, **res.source_fields()),
+        ):
+            pdf.savefig(page)
+        if res.cases is not None:
+            for page in _table_page(text("appendix.cases", lang), *case_rows(res, lang)):
+                pdf.savefig(page)
+        for fig in figures.values():
+            pdf.savefig(fig)
+        for page in _table_page(text("appendix.townships", lang), *township_rows(res, lang)):
+            pdf.savefig(page)
+        for page in _text_pages(text("appendix.method", lang), method_note(lang), lang):
+            pdf.savefig(page)
+    return out

@@ -1,0 +1,600 @@
+"""The plan's charts, each a pure function of result tables: (Results, lang) -> Figure.
+
+Every figure has a title, units on its axes and a source note (scenario, hazard, number of
+replications, date). Intervals are drawn wherever the number is an estimate. A figure whose
+input is absent (no event log, no EMS calls, not a sweep) raises `Skip` with the reason,
+which the appendix lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from scipy import stats
+
+from sim import metrics
+from sim.report.data import Results
+from sim.report.fonts import register
+from sim.report.i18n import text
+
+HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
+CLASS_COLOURS = {"initial": "#1b9e77", "basic": "#7570b3", "all": "#d95f02"}
+# "basic" and "all" often coincide (the basic items are the last to arrive): wide solid under dashed.
+CLASS_WIDTH = {"initial": 2.0, "basic": 4.0, "all": 1.8}
+TARGET_COLOURS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a")
+CLASS_STYLE = {"initial": "-", "basic": "-", "all": "--"}
+TIER_STYLE = {  # marker, colour, size
+    "city": ("s", "#b2182b", 110),
+    "township": ("^", "#2166ac", 45),
+    "contract": ("D", "#5aae61", 55),
+    "province": ("P", "#762a83", 90),
+}
+CAUSE_COLOURS = {
+    "report_delay": "#8c510a",
+    "road_blocked": "#d73027",
+    "no_stock": "#fc8d59",
+    "no_vehicle": "#4575b4",
+    "travel_time": "#91bfdb",
+}
+
+
+class Skip(Exception):
+    """The figure cannot be drawn from these results; args[0] is an i18n key for the reason."""
+
+
+def _figure(size: tuple[float, float] = (8.0, 5.0)) -> Figure:
+    register()
+    return Figure(figsize=size, dpi=150, layout="constrained")
+
+
+def _finish(fig: Figure, res: Results, lang: str, title_key: str, note_keys: tuple[str, ...] = ()) -> Figure:
+    fig.suptitle(text(title_key, lang), fontsize=13)
+    notes = [text(k, lang) for k in note_keys] + [text("source", lang, **res.source_fields())]
+    # As the figure's x label, so the constrained layout keeps it clear of the axes.
+    fig.supxlabel("\n".join(notes), x=0.01, ha="left", fontsize=7, color="#444444", linespacing=1.4)
+    return fig
+
+
+def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column means of a (reps x points) matrix with pointwise Student-t 95 % bounds."""
+    n = matrix.shape[0]
+    mean = matrix.mean(axis=0)
+    if n < 2:
+        return mean, mean, mean
+    half = stats.t.ppf(0.5 + metrics.CONFIDENCE / 2, n - 1) * matrix.std(axis=0, ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def served_curves(villages: pd.DataFrame, column: str, hours: np.ndarray = HOURS) -> np.ndarray:
+    """Per replication (rows), the share of displaced people whose `column` time is <= each hour."""
+    hit = villages[villages["displaced"] > 0]
+    rows = []
+    for _, one in hit.groupby("rep", sort=True):
+        t = one[column].to_numpy(dtype=float)
+        w = one["displaced"].to_numpy(dtype=float)
+        done = t[None, :] <= hours[:, None]  # nan -> never
+        rows.append((done * w).sum(axis=1) / w.sum())
+    return np.array(rows) if rows else np.zeros((0, len(hours)))
+
+
+def relief_curves(res: Results, lang: str) -> Figure:
+    """Share of displaced people served over time per item class, with the plans' target lines."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    villages = res.villages[res.villages["case"] == res.main_case]
+    for cls, column in metrics.CLASS_COLUMN.items():
+        curves = served_curves(villages, column)
+        if len(curves) == 0:
+            continue
+        mean, low, high = _t_band(curves * 100)
+        ax.plot(
+            HOURS,
+            mean,
+            color=CLASS_COLOURS[cls],
+            lw=CLASS_WIDTH[cls],
+            ls=CLASS_STYLE[cls],
+            label=text(f"class.{cls}", lang),
+        )
+        ax.fill_between(
+            HOURS, np.clip(low, 0, 100), np.clip(high, 0, 100), color=CLASS_COLOURS[cls], alpha=0.2
+        )
+    for target in res.targets.values():
+        colour = CLASS_COLOURS[target.item_class]
+        ax.axvline(target.deadline_h, color=colour, ls="--", lw=1)
+        ax.text(
+            target.deadline_h - 0.4,
+            99,
+            text("target_line", lang, h=target.deadline_h),
+            rotation=90,
+            color=colour,
+            fontsize=8,
+            va="top",
+            ha="right",
+        )
+    shares = {t.required_share for t in res.targets.values()}
+    for share in shares:
+        ax.axhline(share * 100, color="#555555", ls=":", lw=1)
+        ax.text(71, share * 100 - 1, text("required_share", lang, p=share), ha="right", va="top", fontsize=8)
+        ax.set_yticks([*range(0, 101, 20), share * 100])
+    handles, labels = ax.get_legend_handles_labels()
+    handles.append(plt_patch("#999999", 0.3))
+    labels.append(text("band", lang))
+    ax.legend(handles, labels, loc="lower right", fontsize=8)
+    ax.set(
+        xlim=(0, 72), ylim=(0, 101), xlabel=text("axis.hours", lang), ylabel=text("axis.share_served", lang)
+    )
+    ax.set_xticks(range(0, 73, 6))
+    ax.grid(alpha=0.3)
+    return _finish(fig, res, lang, "relief_curves.title", ("note.curves",))
+
+
+def plt_patch(colour: str, alpha: float):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=colour, alpha=alpha)
+
+
+def village_p_within(villages: pd.DataFrame, column: str, deadline_h: float) -> pd.Series:
+    """Per village: share of replications with displaced people in which `column` <= deadline."""
+    hit = villages[villages["displaced"] > 0]
+    return (hit[column] <= deadline_h).groupby(hit["place_id"]).mean()
+
+
+def blocked_share(events: pd.DataFrame, case: str, n_reps: int) -> pd.Series:
+    """Per road edge index: share of replications in which it was blocked at some time."""
+    ev = events[(events["case"] == case) & (events["kind"] == "road_damaged") & (events["note"] == "blocked")]
+    return ev.drop_duplicates(["rep", "ref"]).groupby("ref").size() / n_reps
+
+
+def relief_map(res: Results, lang: str) -> Figure:
+    """Road network, villages coloured by P(every item within 10 h), depots by tier, blocked roads."""
+    from matplotlib.collections import LineCollection
+
+    scen = res.scenario
+    road = scen.road
+    fig = _figure((8.0, 7.5))
+    ax = fig.add_subplot()
+    segs = np.stack(
+        [np.c_[road.lon[road.u], road.lat[road.u]], np.c_[road.lon[road.v], road.lat[road.v]]], axis=1
+    )
+    ax.add_collection(LineCollection(segs, colors="#bbbbbb", linewidths=0.6, zorder=1))
+    handles = [Line2D([], [], color="#bbbbbb", lw=1, label=text("road", lang))]
+    notes = ["note.map"]
+    if res.events is not None:
+        blocked = blocked_share(res.events, res.main_case, res.n_reps)
+        if len(blocked):
+            idx = blocked.index.to_numpy(dtype=int)
+            ax.add_collection(
+                LineCollection(segs[idx], colors="#000000", linewidths=0.5 + 3 * blocked.to_numpy(), zorder=2)
+            )
+        handles.append(Line2D([], [], color="#000000", lw=2, label=text("road_blocked", lang)))
+    else:
+        notes.append("note.map_no_events")
+    p10 = village_p_within(res.villages[res.villages["case"] == res.main_case], "relief_complete_at_h", 10.0)
+    villages = [p for p in scen.places if p.kind == "village"]
+    lon = np.array([p.lon for p in villages])
+    lat = np.array([p.lat for p in villages])
+    prob = np.array([p10.get(p.id, np.nan) for p in villages])
+    none = np.isnan(prob)
+    ax.scatter(lon[none], lat[none], s=8, facecolors="none", edgecolors="#999999", lw=0.5, zorder=3)
+    handles.append(
+        Line2D([], [], marker="o", ls="", mfc="none", mec="#999999", label=text("village_unaffected", lang))
+    )
+    sc = ax.scatter(
+        lon[~none],
+        lat[~none],
+        c=prob[~none],
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=1,
+        s=18,
+        edgecolors="#333333",
+        linewidths=0.3,
+        zorder=4,
+    )
+    cbar = fig.colorbar(sc, ax=ax, shrink=0.7, format=lambda x, _: f"{x:.0%}")
+    cbar.set_label(text("colorbar.p10", lang))
+    places = {p.id: p for p in scen.places}
+    for tier in dict.fromkeys(d.tier for d in scen.depots):
+        marker, colour, size = TIER_STYLE.get(tier, ("o", "#000000", 50))
+        ds = [places[d.place_id] for d in scen.depots if d.tier == tier]
+        ax.scatter(
+            [p.lon for p in ds],
+            [p.lat for p in ds],
+            marker=marker,
+            c=colour,
+            s=size,
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=5,
+        )
+        key = f"tier.{tier}" if f"tier.{tier}" in _tiers() else "tier.other"
+        handles.append(Line2D([], [], marker=marker, color=colour, ls="", ms=8, label=text(key, lang)))
+    ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
+    ax.set(xlabel=text("axis.lon", lang), ylabel=text("axis.lat", lang))
+    ax.set_aspect(1 / np.cos(np.deg2rad(float(np.mean(road.lat)))))
+    ax.autoscale_view()
+    return _finish(fig, res, lang, "relief_map.title", tuple(notes))
+
+
+def _tiers() -> set[str]:
+    return {f"tier.{t}" for t in TIER_STYLE}
+
+
+def late_by_township(villages: pd.DataFrame, target: str, n_reps: int) -> pd.DataFrame:
+    """Township x cause: late villages per replication (mean over all replications)."""
+    col = f"{target}_late_cause"
+    late = villages[villages[col].notna()]
+    table = late.groupby(["township_id", col]).size().unstack(fill_value=0) / n_reps
+    return table.reindex(columns=[c for c in metrics.LATE_CAUSES if c in table.columns])
+
+
+def late_villages(res: Results, lang: str) -> Figure:
+    """Late villages per township, stacked by cause, one panel per relief target."""
+    villages = res.villages[res.villages["case"] == res.main_case]
+    targets = list(res.targets)
+    tables = {t: late_by_township(villages, t, res.n_reps) for t in targets}
+    if all(tab.empty for tab in tables.values()):
+        raise Skip("skip.no_late")
+    townships = sorted(set().union(*(tab.index for tab in tables.values())))
+    fig = _figure((10.0, 2.0 + 0.28 * len(townships)))
+    axes = fig.subplots(1, len(targets), sharey=True, squeeze=False)[0]
+    y = np.arange(len(townships))
+    for ax, name in zip(axes, targets, strict=True):
+        tab = tables[name].reindex(townships, fill_value=0)
+        left = np.zeros(len(townships))
+        for cause in metrics.LATE_CAUSES:
+            if cause in tab.columns:
+                ax.barh(
+                    y, tab[cause], left=left, color=CAUSE_COLOURS[cause], label=text(f"cause.{cause}", lang)
+                )
+                left += tab[cause].to_numpy()
+        target = res.targets[name]
+        ax.set_title(f"{name} ({target.deadline_h:g} h)", fontsize=9)
+        ax.set_xlabel(text("axis.late_villages", lang), fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, townships, fontsize=7)
+    axes[0].set_ylabel(text("col.township", lang))
+    axes[0].invert_yaxis()
+    handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
+    # Above the middle panel's title (an axes legend, so the constrained layout makes room for it).
+    axes[len(axes) // 2].legend(
+        handles,
+        [text(f"cause.{c}", lang) for c in metrics.LATE_CAUSES],
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0 + 0.9 / (2.0 + 0.28 * len(townships))),
+        ncols=5,
+        fontsize=8,
+        frameon=False,
+    )
+    return _finish(fig, res, lang, "late_villages.title", ("note.late",))
+
+
+def stock_on_hand(res: Results, scenario_stock: dict[str, float] | None = None) -> pd.DataFrame:
+    """Per (rep, tier, hour on HOURS): units on hand = initial stock by tier - units loaded so far."""
+    if res.events is None:
+        raise Skip("skip.no_events")
+    initial = scenario_stock or {}
+    if not initial:
+        for d in res.scenario.depots:
+            initial[d.tier] = initial.get(d.tier, 0) + sum(d.stock)
+    tier_of = {d.id: d.tier for d in res.scenario.depots}
+    ev = res.events[(res.events["case"] == res.main_case) & (res.events["kind"] == "shipment_loaded")]
+    ev = ev.assign(tier=ev["depot"].map(tier_of), t_h=ev["t_min"] / 60.0)
+    rows = []
+    reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
+    for rep in reps:
+        one = ev[ev["rep"] == rep]
+        for tier, start in initial.items():
+            sub = one[one["tier"] == tier].sort_values("t_h")
+            cum = np.cumsum(sub["qty"].to_numpy(dtype=float))
+            idx = np.searchsorted(sub["t_h"].to_numpy(), HOURS, side="right")
+            loaded = np.where(idx > 0, cum[np.maximum(idx - 1, 0)] if len(cum) else 0.0, 0.0)
+            rows.append(pd.DataFrame({"rep": rep, "tier": tier, "t_h": HOURS, "on_hand": start - loaded}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def stock_over_time(res: Results, lang: str) -> Figure:
+    table = stock_on_hand(res)
+    fig = _figure()
+    ax = fig.add_subplot()
+    for tier, sub in table.groupby("tier", sort=False):
+        matrix = sub.pivot(index="rep", columns="t_h", values="on_hand").to_numpy() / 1000
+        mean, low, high = _t_band(matrix)
+        colour = TIER_STYLE.get(str(tier), ("o", "#000000", 0))[1]
+        key = f"tier.{tier}" if f"tier.{tier}" in _tiers() else "tier.other"
+        ax.plot(HOURS, mean, color=colour, lw=2, label=text(key, lang))
+        ax.fill_between(HOURS, low, high, color=colour, alpha=0.2)
+    for target in res.targets.values():
+        ax.axvline(target.deadline_h, color="#555555", ls="--", lw=0.8)
+        ax.text(
+            target.deadline_h + 0.5,
+            ax.get_ylim()[1] * 0.98,
+            text("target_line", lang, h=target.deadline_h),
+            rotation=90,
+            va="top",
+            fontsize=7,
+            color="#555555",
+        )
+    ax.set(xlim=(0, 72), xlabel=text("axis.hours", lang), ylabel=text("axis.units_on_hand", lang))
+    ax.set_ylim(bottom=0)
+    ax.set_xticks(range(0, 73, 6))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper right")
+    return _finish(fig, res, lang, "stock.title", ("note.stock",))
+
+
+def ems_response(res: Results, lang: str) -> Figure:
+    """Empirical distribution of call-to-scene minutes per triage class, with the target's limit."""
+    calls = res.calls
+    if calls is None or calls.empty or calls["response_min"].notna().sum() == 0:
+        raise Skip("skip.no_calls")
+    calls = calls[calls["case"] == res.main_case]
+    ems_targets = [t for t in res.settings.targets.values() if getattr(t, "measure", "") == "ems_response"]
+    fig = _figure()
+    ax = fig.add_subplot()
+    top = float(np.nanpercentile(calls["response_min"], 99)) * 1.1
+    colours = {1: "#d7191c", 2: "#fdae61", 3: "#2c7bb6"}
+    for k, sub in calls.groupby("triage"):
+        x = np.sort(sub["response_min"].dropna().to_numpy())
+        if len(x) == 0:
+            continue
+        y = np.arange(1, len(x) + 1) / len(sub) * 100  # calls never reached count in the denominator
+        within = "".join(
+            f", {np.mean(sub['response_min'].to_numpy() <= t.limit_min):.0%} ≤ {t.limit_min:g} min"
+            for t in ems_targets
+        )
+        ax.step(
+            x,
+            y,
+            where="post",
+            color=colours.get(int(k), "#333333"),
+            lw=2,
+            label=f"{text('triage', lang, k=int(k))} (n={len(sub)}{within})",
+        )
+    for t in ems_targets:
+        ax.axvline(t.limit_min, color="#000000", ls="--", lw=1)
+        ax.text(
+            t.limit_min * 0.97,
+            99,
+            text("limit_line", lang, m=t.limit_min),
+            rotation=90,
+            fontsize=8,
+            va="top",
+            ha="right",
+        )
+        ax.axhline(t.required_share * 100, color="#555555", ls=":", lw=1)
+        ax.text(
+            top * 0.99,
+            t.required_share * 100 - 1,
+            text("required_share", lang, p=t.required_share),
+            ha="right",
+            va="top",
+            fontsize=8,
+        )
+    # Log minutes: the limit (minutes) and the tail of an overwhelmed service (hours) both stay legible.
+    ax.set_xscale("log")
+    ticks = [t for t in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 960, 1440, 2880) if t <= top]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set(
+        xlim=(1, top),
+        ylim=(0, 101),
+        xlabel=text("axis.response_min", lang),
+        ylabel=text("axis.share_calls", lang),
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return _finish(fig, res, lang, "ems_response.title", ("note.ems",))
+
+
+# A team is busy from an event of `start` until the next of `end` (a second start continues the spell).
+TEAM_GROUPS = {
+    # road-repair teams (sim/model/repair.py): sent to a cut road until it is repaired or nothing is left
+    "road_repair": (("repair_team_assigned",), ("road_repaired", "repair_team_idled")),
+    # rescue teams (teams issue): assigned to a rescue task until released; rest is not busy
+    "rescue": (("team_assigned",), ("team_released",)),
+}
+GROUP_COLOURS = {"road_repair": "#4575b4", "rescue": "#d73027"}
+
+
+def team_busy_spells(
+    events: pd.DataFrame, case: str, start: tuple[str, ...], end: tuple[str, ...]
+) -> pd.DataFrame:
+    """(rep, team, start_h, end_h): busy spells from the event log; open spells end at the horizon."""
+    ev = events[(events["case"] == case) & events["kind"].isin(start + end)].sort_values(
+        ["rep", "subject", "t_min"], kind="stable"
+    )
+    spells = []
+    for (rep, team), sub in ev.groupby(["rep", "subject"], sort=True):
+        began = None
+        for t, kind in zip(sub["t_min"], sub["kind"], strict=True):
+            if kind in start:
+                began = t if began is None else began
+            elif began is not None:
+                spells.append((rep, team, began / 60.0, t / 60.0))
+                began = None
+        if began is not None:
+            spells.append((rep, team, began / 60.0, HOURS[-1]))
+    return pd.DataFrame(spells, columns=["rep", "team", "start_h", "end_h"])
+
+
+def busy_teams(spells: pd.DataFrame, reps: list[int], hours: np.ndarray = HOURS) -> np.ndarray:
+    """(reps x hours): how many teams are busy at each hour, from (rep, team, start_h, end_h) spells."""
+    out = np.zeros((len(reps), len(hours)))
+    row = {rep: i for i, rep in enumerate(reps)}
+    for rep, start, end in zip(spells["rep"], spells["start_h"], spells["end_h"], strict=True):
+        out[row[rep]] += np.greater_equal(hours, start) & np.less(hours, end)
+    return out
+
+
+def _group_members(res: Results, group: str, spells: pd.DataFrame) -> list[str]:
+    """The teams a group's utilisation is shared over: every one that could have been busy."""
+    if group == "road_repair":
+        known = {t.id for t in res.scenario.teams if t.kind == "road_repair"}
+    else:
+        assert res.events is not None
+        alerted = res.events[(res.events["case"] == res.main_case) & (res.events["kind"] == "team_alerted")]
+        known = set(alerted["subject"]) or {t.id for t in res.scenario.teams if t.kind != "road_repair"}
+    return sorted(known | set(spells["team"]))
+
+
+def team_utilisation(res: Results, lang: str) -> Figure:
+    """Share of teams busy over time per group (mean and band) and a Gantt of one replication."""
+    if res.events is None:
+        raise Skip("skip.no_events")
+    groups = {}
+    for group, (start, end) in TEAM_GROUPS.items():
+        spells = team_busy_spells(res.events, res.main_case, start, end)
+        if not spells.empty:
+            groups[group] = (spells, _group_members(res, group, spells))
+    if not groups:
+        raise Skip("skip.no_teams")
+    reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
+    first = reps[0]
+    gantt = [
+        (g, team)
+        for g, (spells, _) in groups.items()
+        for team in sorted(set(spells.loc[spells["rep"] == first, "team"]))
+    ]
+    fig = _figure((8.0, 4.0 + 0.12 * len(gantt)))
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(2.0, 0.1 * len(gantt)), 1.6))
+    for j, (group, team) in enumerate(gantt):
+        spells = groups[group][0]
+        sub = spells[(spells["rep"] == first) & (spells["team"] == team)]
+        top.broken_barh(
+            list(zip(sub["start_h"], sub["end_h"] - sub["start_h"], strict=True)),
+            (j - 0.35, 0.7),
+            color=GROUP_COLOURS[group],
+        )
+    top.set_yticks(range(len(gantt)), [t for _, t in gantt], fontsize=6 if len(gantt) > 20 else 7)
+    top.invert_yaxis()
+    top.set_title(text("busy_gantt", lang, rep=first), fontsize=9)
+    top.set_ylabel(text("axis.team", lang))
+    for group, (spells, members) in groups.items():
+        mean, low, high = _t_band(busy_teams(spells, reps) / len(members) * 100)
+        colour = GROUP_COLOURS[group]
+        mean_of = text("utilisation_mean", lang, n=len(reps))
+        label = f"{text(f'team_group.{group}', lang)}, {mean_of} {len(members)}"
+        bottom.plot(HOURS, mean, color=colour, lw=2, label=label)
+        bottom.fill_between(HOURS, np.clip(low, 0, 100), np.clip(high, 0, 100), color=colour, alpha=0.2)
+    handles, labels = bottom.get_legend_handles_labels()
+    bottom.legend(
+        [*handles, plt_patch("#999999", 0.3)], [*labels, text("band", lang)], fontsize=7, loc="upper right"
+    )
+    bottom.set(
+        xlim=(0, 72), ylim=(0, 101), xlabel=text("axis.hours", lang), ylabel=text("axis.utilisation", lang)
+    )
+    bottom.set_xticks(range(0, 73, 6))
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    note = "note.teams" if "rescue" in groups else "note.teams_repair"
+    return _finish(fig, res, lang, "teams.title", (note,))
+
+
+def case_table(cases: pd.DataFrame, target: str) -> pd.DataFrame:
+    """Per case: cost_yuan, P(target holds) with its interval and n, frontier flag (cases.csv)."""
+    wide = cases.set_index(["case", "measure"])
+    order = list(dict.fromkeys(cases["case"]))
+    p = wide.xs(f"{target}_p_holds", level="measure")
+    out = pd.DataFrame(
+        {
+            "cost_yuan": wide.xs("cost_yuan", level="measure")["estimate"],
+            "p_holds": p["estimate"],
+            "ci_low": p["ci_low"],
+            "ci_high": p["ci_high"],
+            "n": p["n"],
+        }
+    ).reindex(order)
+    if "frontier" in set(cases["measure"]):
+        out["frontier"] = wide.xs("frontier", level="measure")["estimate"].reindex(order).astype(float) > 0
+    return out
+
+
+def budget_frontier(res: Results, lang: str) -> Figure:
+    if res.cases is None:
+        raise Skip("skip.no_cases")
+    focus = res.meta.get("focus_target") or next(iter(res.targets))
+    table = case_table(res.cases, focus)
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = table["cost_yuan"] / 1e6
+    y = table["p_holds"] * 100
+    err = np.vstack([y - table["ci_low"] * 100, table["ci_high"] * 100 - y])
+    on = table.get("frontier", pd.Series(False, index=table.index)).to_numpy(dtype=bool)
+    ax.errorbar(
+        x, y, yerr=err, fmt="o", color="#4575b4", ecolor="#4575b4", capsize=3, label=text("case_point", lang)
+    )
+    front = table[on].sort_values("cost_yuan")
+    ax.step(
+        front["cost_yuan"] / 1e6,
+        front["p_holds"] * 100,
+        where="post",
+        color="#d73027",
+        lw=1.5,
+        label=text("frontier_line", lang),
+    )
+    # Labels alternate above and below so neighbouring cases do not overwrite each other.
+    for i, (case, row) in enumerate(table[on].iterrows()):
+        ax.annotate(
+            str(case),
+            (row["cost_yuan"] / 1e6, row["p_holds"] * 100),
+            xytext=(5, 6 if i % 2 == 0 else -12),
+            textcoords="offset points",
+            fontsize=8,
+            color="#d73027",
+        )
+    target = res.targets.get(focus)
+    ax.set_title(
+        f"{focus}" + (f" ({target.deadline_h:g} h, ≥{target.required_share:.0%})" if target else ""),
+        fontsize=9,
+    )
+    ax.set(ylim=(-2, 102), xlabel=text("axis.cost", lang), ylabel=text("axis.p_holds", lang))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return _finish(fig, res, lang, "frontier.title", ("note.frontier",))
+
+
+def case_compliance(res: Results, lang: str) -> Figure:
+    """(sweep) P(holds) with its Wilson interval for every case and relief target, side by side."""
+    if res.cases is None:
+        raise Skip("skip.no_cases")
+    targets = list(res.targets)
+    tables = {name: case_table(res.cases, name) for name in targets}
+    order = list(next(iter(tables.values())).index)
+    fig = _figure((8.0, 2.0 + 0.35 * len(order)))
+    ax = fig.add_subplot()
+    y = np.arange(len(order))
+    step = 0.8 / max(len(targets), 1)
+    colours = [TARGET_COLOURS[i % len(TARGET_COLOURS)] for i in range(len(targets))]
+    for i, (name, colour) in enumerate(zip(targets, colours, strict=True)):
+        tab = tables[name].reindex(order)
+        p = tab["p_holds"].to_numpy(dtype=float) * 100
+        err = np.vstack(
+            [p - tab["ci_low"].to_numpy(dtype=float) * 100, tab["ci_high"].to_numpy(dtype=float) * 100 - p]
+        )
+        marker = "os^"[i % 3]
+        ax.errorbar(p, y - 0.4 + step * (i + 0.5), xerr=err, fmt=marker, color=colour, capsize=2, label=name)
+    cost = next(iter(tables.values()))["cost_yuan"].reindex(order) / 1e6
+    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(order, cost, strict=True)], fontsize=8)
+    ax.invert_yaxis()
+    ax.set(xlim=(-2, 102), xlabel=text("axis.p_holds", lang), ylabel=text("axis.case_cost", lang))
+    ax.grid(axis="x", alpha=0.3)
+    # Above the axes (an axes legend, so the constrained layout makes room for it).
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(targets), fontsize=8, frameon=False)
+    return _finish(fig, res, lang, "cases_holds.title", ("note.cases",))
+
+
+FIGURES: dict[str, Callable[[Results, str], Figure]] = {
+    "relief_curves": relief_curves,
+    "relief_map": relief_map,
+    "late_villages": late_villages,
+    "stock_over_time": stock_over_time,
+    "ems_response": ems_response,
+    "team_utilisation": team_utilisation,
+    "budget_frontier": budget_frontier,
+    "case_compliance": case_compliance,
+}

@@ -1,0 +1,155 @@
+"""Every word a chart or the appendix prints, in Chinese and English: one table, one lookup.
+
+Keys are stable identifiers; `text(key, lang, **fields)` formats the entry. A key missing
+in either language is a KeyError at once (tested), never an English word in a Chinese plan.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # figure titles
+    "relief_curves.title": ("受灾群众获得救助的时间", "Time to relief for displaced people"),
+    "relief_map.title": ("各村10小时内物资到位的概率", "Probability each village has relief within 10 h"),
+    "late_villages.title": ("未按时救助的村：按乡镇和原因", "Late villages by township and cause"),
+    "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
+    "ems_response.title": ("急救反应时间分布：按伤情分级", "EMS response time by triage class"),
+    "teams.title": ("队伍利用率随时间变化", "Team utilisation over time"),
+    "frontier.title": ("预算方案：投入与目标达成概率", "Budget cases: cost against P(target holds)"),
+    "cases_holds.title": ("各方案的目标达成概率", "P(target holds) by case"),
+    # axes
+    "axis.hours": ("灾害发生后时间（小时）", "Hours after onset (h)"),
+    "axis.share_served": ("已获救助的受灾人口比例（%）", "Share of displaced people served (%)"),
+    "axis.lon": ("经度（°E）", "Longitude (°E)"),
+    "axis.lat": ("纬度（°N）", "Latitude (°N)"),
+    "axis.late_villages": ("每次重复中未按时的村数（平均）", "Late villages per replication (mean)"),
+    "axis.units_on_hand": ("库存（物资单位，千）", "Units on hand (thousands)"),
+    "axis.response_min": ("反应时间：接警至到达现场（分钟）", "Response time, call to scene (min)"),
+    "axis.share_calls": ("反应时间不超过该值的呼叫比例（%）", "Share of calls reached within (%)"),
+    "axis.utilisation": ("忙碌队伍比例（%）", "Share of teams busy (%)"),
+    "axis.team": ("队伍", "Team"),
+    "axis.cost": ("方案投入（百万元，含5年维护）", "Cost (million yuan, incl. 5 years' upkeep)"),
+    "axis.p_holds": ("目标达成概率 P（%）", "P(target holds) (%)"),
+    "axis.case": ("方案", "Case"),
+    "axis.case_cost": ("方案（括号内为投入，百万元）", "Case (cost, million yuan)"),
+    # legends and marks
+    "class.initial": ("初步救助物资（食品、饮用水）", "Initial relief items (food, water)"),
+    "class.basic": ("基本生活物资", "Basic living items"),
+    "class.all": ("全部物资", "Every item"),
+    "band": ("95%置信区间", "95% confidence band"),
+    "target_line": ("{h:g}小时目标", "{h:g} h target"),
+    "required_share": ("要求比例 {p:.0%}", "required share {p:.0%}"),
+    "limit_line": ("{m:g}分钟时限", "{m:g} min limit"),
+    "triage": ("{k}级伤情", "Triage class {k}"),
+    "tier.city": ("市级储备库", "City depot"),
+    "tier.township": ("乡镇储备点", "Township point"),
+    "tier.contract": ("协议储备（企业）", "Contract reserve"),
+    "tier.province": ("省级储备", "Province reserve"),
+    "tier.other": ("其他储备", "Other depot"),
+    "road": ("道路", "Road"),
+    "road_blocked": ("曾被阻断的道路（线宽=阻断概率）", "Road blocked (width = P(blocked))"),
+    "village_unaffected": ("无转移人口的村", "Village with no displaced people"),
+    "colorbar.p10": ("10小时内物资全部到位的概率", "P(every item within 10 h)"),
+    "cause.report_delay": ("灾情报告延迟", "Report delay"),
+    "cause.road_blocked": ("道路阻断", "Road blocked"),
+    "cause.no_stock": ("库存不足", "Stock short"),
+    "cause.no_vehicle": ("车辆不足", "No free vehicle"),
+    "cause.travel_time": ("运输距离过长", "Travel time (distance)"),
+    "busy_gantt": ("第{rep}次重复：各队忙碌时段", "Replication {rep}: when each team was busy"),
+    "utilisation_mean": ("平均利用率（{n}次重复）；队伍数", "mean of {n} replications; teams"),
+    "team_group.road_repair": ("道路抢修队", "Road-repair teams"),
+    "team_group.rescue": ("救援队伍", "Rescue teams"),
+    "frontier_line": ("成本-达标前沿", "Cost-compliance frontier"),
+    "case_point": ("方案（95% Wilson区间）", "Case (95% Wilson interval)"),
+    "target_name": ("{name}", "{name}"),
+    # notes
+    "source": (
+        "来源：drsim仿真，情景 {scenario}，灾种 {hazard}，{n}次重复，{date}",
+        "Source: drsim simulation, scenario {scenario}, hazard {hazard}, {n} replications, {date}",
+    ),
+    "note.curves": (
+        "曲线为各次重复的平均值，阴影为逐点学生t 95%置信区间。",
+        "Lines: mean over replications; shading: pointwise Student-t 95% interval.",
+    ),
+    "note.map": (
+        "颜色：该村有转移人口的重复中，10小时内全部物资到位的比例。",
+        "Colour: share of replications with displaced people in which every item arrived within 10 h.",
+    ),
+    "note.map_no_events": (
+        "本次运行未保存事件日志，未画出阻断道路。",
+        "The run kept no event log, so blocked roads are not drawn.",
+    ),
+    "note.late": (
+        "原因按规则顺序判定：报告延迟、道路阻断、库存不足、车辆不足、运输时间。",
+        "Cause by rule, first that holds: report delay, road, stock, vehicle, travel time.",
+    ),
+    "note.stock": (
+        "在库 = 初始库存 − 已装车；协议储备在启用前亦计入。阴影为95%区间。",
+        "On hand = initial stock minus loaded; contract stock counts before call-off. Band: 95%.",
+    ),
+    "note.ems": (
+        "所有重复合并的经验分布；到仿真结束仍未到达现场的呼叫计入分母。",
+        "Pooled empirical distribution over replications; calls never reached stay in the denominator.",
+    ),
+    "note.teams_repair": (
+        "日志中没有救援队伍事件（队伍模块未合入或未启用）：仅为道路抢修队，忙碌=派出至修复或空闲。",
+        "No rescue-team events in the log (teams not merged or not used): road-repair teams only, "
+        "busy = assigned until repaired or idled.",
+    ),
+    "note.teams": (
+        "忙碌：抢修队派出至修复或空闲；救援队派出至任务结束（休息不计忙碌）。",
+        "Busy: road-repair teams assigned until repaired or idled; rescue teams assigned until released "
+        "(rest is not busy).",
+    ),
+    "note.frontier": (
+        "误差线：Wilson 95%区间；前沿上的方案已标注；各方案采用共同随机数。",
+        "Bars: Wilson 95% intervals; frontier cases labelled; cases share random numbers.",
+    ),
+    "note.cases": (
+        "误差线：Wilson 95%区间；各方案面对相同的灾害（共同随机数）。",
+        "Bars: Wilson 95% intervals; every case faces the same disasters (common random numbers).",
+    ),
+    # appendix
+    "appendix.title": (
+        "附录：救灾时间目标的仿真评估",
+        "Appendix: simulation assessment of relief time targets",
+    ),
+    "appendix.targets": ("目标达成情况", "Targets"),
+    "appendix.townships": ("分乡镇结果", "Results by township"),
+    "appendix.figures": ("图表", "Figures"),
+    "appendix.method": ("方法说明（STRESS-DES）", "Method note (STRESS-DES)"),
+    "appendix.cases": ("预算方案", "Budget cases"),
+    "appendix.skipped": ("未生成的图及原因", "Figures not drawn, and why"),
+    "col.target": ("目标", "Target"),
+    "col.deadline": ("时限（小时）", "Deadline (h)"),
+    "col.required": ("要求比例", "Required share"),
+    "col.share": ("按时获救助比例\n（95%区间）", "Share served in time\n(95% CI)"),
+    "col.p_holds": ("目标达成概率\n（95% Wilson）", "P(holds)\n(95% Wilson)"),
+    "col.n": ("重复次数 n", "n"),
+    "col.township": ("乡镇", "Township"),
+    "col.displaced": ("平均转移人口", "Displaced (mean)"),
+    "col.share_target": ("{target}\n按时比例", "{target}\nshare in time"),
+    "col.late": ("{target}\n未按时村数", "{target}\nlate villages"),
+    "col.case": ("方案", "Case"),
+    "col.cost": ("投入（百万元）", "Cost (M yuan)"),
+    "col.frontier": ("前沿", "Frontier"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "skip.no_events": ("没有事件日志（events.parquet）", "no event log (events.parquet)"),
+    "skip.no_calls": ("没有急救呼叫（calls.parquet）", "no EMS calls (calls.parquet)"),
+    "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
+    "skip.no_teams": ("事件日志中没有队伍事件", "no team events in the log"),
+    "skip.no_late": ("没有未按时的村", "no late villages"),
+    "table.note": (
+        "概率：Wilson 95%区间；比例：学生t 95%区间；n为重复次数。",
+        "Probabilities: Wilson 95%; shares: Student-t 95%; n = replications.",
+    ),
+}
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGS)}")
+    entry = TEXT[key][LANGS.index(lang)]
+    return entry.format(**fields) if fields else entry

@@ -1,0 +1,97 @@
+"""Event log -> rescue and air KPIs and target outcomes per replication. Pure: no SimPy, no model.
+
+Conventions:
+- A rescue_share target's share: people rescued (by a team or a helicopter) within
+  `deadline_h` of the disaster's onset, over all people trapped in the replication; no one
+  trapped: the target holds trivially (as relief targets do without displaced people).
+- A helicopter_response target's share: of the air missions to places within `radius_km`
+  of the base requested at least `limit_min` before the horizon, those whose aircraft arrived
+  within `limit_min` of the request; missions not flown count as late. No missions: holds.
+- Unmet trapped people: `rescue_unmet_no_skill_people` (no team in the county has the skill;
+  never assigned) and `rescue_waiting_at_horizon_people` (not brought out by the horizon).
+- Team utilisation: minutes on tasks (driving and rescuing) over minutes from mobilisation
+  to the horizon, over all mobilised rescue teams. Volunteer turnout achieved: members who
+  accepted the alert over members alerted, over all volunteer teams.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from sim.events import Event, EventKind
+from sim.settings import AirTargetSettings, RescueTargetSettings
+from sim.units import MIN_PER_H
+
+
+def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
+    onset = min((e.t_min for e in rows if e.kind is EventKind.HAZARD_STRUCK), default=0.0)
+    trapped = unmet = 0
+    rescued_at: list[float] = []
+    alerted_vol = accepted_vol = 0
+    volunteer: set[str] = set()
+    mobilised_at: dict[str, float] = {}
+    assigned_at: dict[str, float] = {}
+    busy_min = 0.0
+    aid_yuan = 0.0
+    missions: dict[int, tuple[float, float]] = {}  # ref -> (requested at, km)
+    arrived: dict[int, float] = {}  # ref -> minutes from request to first arrival
+    for e in rows:
+        k = e.kind
+        if k is EventKind.RESCUE_REQUESTED:
+            trapped += e.qty
+        elif k is EventKind.RESCUE_UNMET:
+            unmet += e.qty
+        elif k is EventKind.PEOPLE_RESCUED:
+            rescued_at.extend([e.t_min] * e.qty)
+        elif k is EventKind.TEAM_ALERTED and e.note == "volunteer":
+            volunteer.add(e.subject)
+            alerted_vol += e.qty
+        elif k is EventKind.TEAM_STOOD_DOWN and e.subject in volunteer:
+            accepted_vol += e.qty
+        elif k is EventKind.TEAM_MOBILISED:
+            mobilised_at[e.subject] = e.t_min
+            if e.subject in volunteer:
+                accepted_vol += int(e.value)
+        elif k is EventKind.TEAM_ASSIGNED:
+            assigned_at[e.subject] = e.t_min
+        elif k is EventKind.TEAM_RELEASED:
+            busy_min += e.value
+            assigned_at.pop(e.subject, None)
+        elif k is EventKind.MUTUAL_AID_RECORDED:
+            aid_yuan += e.value
+        elif k is EventKind.AIR_MISSION_REQUESTED:
+            missions[e.ref] = (e.t_min, e.value)
+        elif k is EventKind.AIRCRAFT_ARRIVED:
+            arrived.setdefault(e.ref, e.value)
+    busy_min += sum(horizon_min - t for t in assigned_at.values())  # still on a task at the horizon
+    available = sum(horizon_min - t for t in mobilised_at.values())
+    out: dict[str, float] = {
+        "trapped_people": float(trapped),
+        "rescued_people": float(len(rescued_at)),
+        "rescue_unmet_no_skill_people": float(unmet),
+        "rescue_waiting_at_horizon_people": float(trapped - unmet - len(rescued_at)),
+        "rescue_teams_mobilised": float(len(mobilised_at)),
+        "rescue_team_utilisation": busy_min / available if available > 0 else math.nan,
+        "volunteer_turnout_share": accepted_vol / alerted_vol if alerted_vol else math.nan,
+        "mutual_aid_cost_yuan": aid_yuan,
+        "air_missions": float(len(missions)),
+        "air_response_min_mean": (sum(arrived.values()) / len(arrived)) if arrived else math.nan,
+    }
+    for name, target in targets.items():
+        if isinstance(target, RescueTargetSettings):
+            by = onset + target.deadline_h * MIN_PER_H
+            share = sum(t <= by + 1e-9 for t in rescued_at) / trapped if trapped else 1.0
+        elif isinstance(target, AirTargetSettings):
+            counted = [
+                ref
+                for ref, (at, km) in missions.items()
+                if km <= target.radius_km and at <= horizon_min - target.limit_min
+            ]
+            ok = sum(arrived.get(ref, math.inf) <= target.limit_min + 1e-9 for ref in counted)
+            share = ok / len(counted) if counted else 1.0
+        else:
+            continue
+        out[f"{name}_share"] = share
+        out[f"{name}_holds"] = int(share >= target.required_share - 1e-12)
+    return out

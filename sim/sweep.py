@@ -1,0 +1,1043 @@
+"""Monte Carlo sweeps: every case of an experiment x N replications, resumable, with provenance.
+
+The unit of work is one (case, replication): `run_unit` loads the case's scenario
+(once per worker process) and calls `runner.replicate`, the same function `drsim
+run` and `drsim replay` use. Replication r of every case draws from the streams of
+(run.seed, r), so cases are compared on the same disasters (common random numbers),
+and a result never depends on which worker ran it.
+
+A sweep directory:
+
+    manifest.json              the sweep: command, cases, hashes, code, packages, seeds,
+                               sessions with timings, status (written last)
+    cases/CASE/manifest.json   one case: resolved config and its hash, budget changes and
+                               cost, scenario file hashes, seeds, timings, counts
+    parts/CASE/rep-000012.parquet         one replication's village table (its
+                               per-replication facts in the file's metadata)
+    parts/CASE/rep-000012.events.parquet  its event log (run.keep_events=true)
+    progress.jsonl             one line per finished or failed replication (append-only)
+    failures.jsonl             one line per failure: case, rep, seed, worker, traceback
+    reps.csv, villages.parquet, summary.csv, summary.json    as `drsim run`, all cases
+    cases.csv, cases.json      the decision table: cost, P(holds), paired differences from
+                               the baseline, gain per million yuan, frontier, equity
+    townships.csv              each township's mean share served in time, per case and target
+
+Never losing work: only the coordinator writes, each part atomically (a temporary
+file, then `os.replace`), the event part before the village part, so a village part
+on disk means the replication is finished. Running the same command again on the
+directory runs only the missing replications (a damaged part is removed and run
+again); a sweep killed at any moment (even `kill -9`) resumes to the same aggregate,
+byte for byte, because the aggregate is always built from the parts on disk. A
+replication that raises is written to failures.jsonl at once and counted; the sweep
+then ends incomplete (exit code 3) and the next run tries it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import platform
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim import budget, metrics, runner
+from sim.errors import InputError, Problem
+from sim.executors import Executor
+from sim.experiment import ExperimentSpec, identity
+from sim.scenario import Scenario
+from sim.settings import MAX_REPS, Settings
+
+FACTS_KEY = b"drsim.facts"
+EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
+STREAMS = "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"
+# Sequential stopping without run.max_reps: at most this many rounds of run.reps.
+DEFAULT_MAX_ROUNDS = 20
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    description: str
+    settings: Settings
+    config: dict[str, Any]  # the resolved configuration, as composed
+    overrides: tuple[str, ...]
+    data_dir: str  # the scenario folder, absolute
+
+    @property
+    def identity_sha256(self) -> str:
+        return runner.config_hash(identity(self.config))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One replication of one case: what a worker receives."""
+
+    case: str
+    rep: int
+    settings: Settings
+    data_dir: str
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    case: str
+    rep: int
+    seed: int
+    villages: bytes | None  # the village part (parquet), facts in its metadata
+    events: bytes | None  # the event part, when run.keep_events
+    seconds: float
+    worker: str
+    error: str | None = None  # the traceback of a failure
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @classmethod
+    def failed(cls, unit: Unit, seconds: float, worker: str, error: str) -> UnitResult:
+        return cls(unit.case, unit.rep, unit.settings.run.seed, None, None, seconds, worker, error)
+
+
+# --- the worker side ------------------------------------------------------------------------
+
+_SCENARIOS: dict[tuple[str, str], Scenario] = {}
+_CACHE_LIMIT = 32  # cases per worker process; a sweep has a handful
+
+
+def unit_scenario(data_dir: str, settings: Settings) -> Scenario:
+    """The case's scenario, loaded once per worker process and kept (by folder and changes)."""
+    key = (data_dir, settings.scenario.model_dump_json() + settings.budget.model_dump_json())
+    scen = _SCENARIOS.get(key)
+    if scen is None:
+        if len(_SCENARIOS) >= _CACHE_LIMIT:
+            _SCENARIOS.clear()
+        scen = _SCENARIOS[key] = runner.scenario_for(Path(data_dir), settings)
+    return scen
+
+
+def part_bytes(frame: pd.DataFrame, facts: dict[str, Any] | None = None) -> bytes:
+    """A table as parquet bytes; a replication's facts ride in the file's metadata."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if facts is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[FACTS_KEY] = json.dumps(facts).encode("utf-8")  # insertion order: the table's columns
+        table = table.replace_schema_metadata(meta)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+MAX_BATCH = 8  # replications per task at most: fewer round trips, little work lost to a kill
+
+
+def batches(units: list[Unit], workers: int) -> Iterator[tuple[Unit, ...]]:
+    """Consecutive units in tasks of a few each (guided self-scheduling): a task holds about
+    1/(4 x workers) of what is left, at most MAX_BATCH and at least one, so the coordinator's
+    per-task work stays small beside the replications' in long sweeps, and tasks shrink to
+    single replications at the end, when one long task would leave the other workers idle.
+    Batching never changes a result."""
+    i = 0
+    while i < len(units):
+        size = max(1, min(MAX_BATCH, (len(units) - i) // (4 * workers)))
+        yield tuple(units[i : i + size])
+        i += size
+
+
+def run_batch(units: tuple[Unit, ...]) -> list[UnitResult]:
+    return [run_unit(unit) for unit in units]
+
+
+def run_unit(unit: Unit) -> UnitResult:
+    """Run one replication; a failure comes back as a value with its traceback, never raised."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    started = time.perf_counter()
+    try:
+        scen = unit_scenario(unit.data_dir, unit.settings)
+        one = runner.replicate(scen, unit.settings, unit.case, unit.rep)
+        villages = part_bytes(one.villages, one.facts)
+        events = part_bytes(one.events) if one.events is not None else None
+    except Exception:
+        return UnitResult.failed(unit, time.perf_counter() - started, worker, traceback.format_exc())
+    return UnitResult(
+        unit.case, unit.rep, unit.settings.run.seed, villages, events, time.perf_counter() - started, worker
+    )
+
+
+# --- the sweep directory --------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that `path` is either absent or complete, never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def _json_bytes(obj: Any) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def folder_sha256(folder: str | Path) -> dict[str, str]:
+    """SHA-256 of every file of a scenario folder, by name: a resumed or replayed sweep must
+    run on the same data."""
+    root = Path(folder)
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+class SweepStore:
+    """The files of one sweep directory."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._verified: set[Path] = set()  # parts read back or written by this process
+
+    def part(self, case: str, rep: int) -> Path:
+        return self.root / "parts" / case / f"rep-{rep:06d}.parquet"
+
+    def events_part(self, case: str, rep: int) -> Path:
+        return self.root / "parts" / case / f"rep-{rep:06d}.events.parquet"
+
+    def case_manifest(self, case: str) -> Path:
+        return self.root / "cases" / case / "manifest.json"
+
+    def finished(self, case: str, keep_events: bool) -> set[int]:
+        """Replications of `case` whose parts are on disk and readable."""
+        folder = self.root / "parts" / case
+        done: set[int] = set()
+        if not folder.is_dir():
+            return done
+        for path in folder.glob("rep-*.parquet"):
+            stem = path.name[len("rep-") : -len(".parquet")]
+            if not stem.isdigit():
+                continue  # an events part
+            rep = int(stem)
+            if keep_events and not self.events_part(case, rep).is_file():
+                continue
+            if path not in self._verified:
+                try:
+                    pq.read_metadata(path)
+                except (OSError, pa.ArrowException):
+                    # Damaged (a power cut before the disk caught up): run it again.
+                    path.unlink(missing_ok=True)
+                    continue
+                self._verified.add(path)
+            done.add(rep)
+        return done
+
+    def clean_temp(self) -> None:
+        """Remove temporary files a killed coordinator left (never a finished part)."""
+        for tmp in (self.root / "parts").glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def save(self, res: UnitResult) -> None:
+        if res.events is not None:
+            atomic_write(self.events_part(res.case, res.rep), res.events)
+        assert res.villages is not None
+        atomic_write(self.part(res.case, res.rep), res.villages)  # last: its presence means done
+        self._verified.add(self.part(res.case, res.rep))
+
+    def append(self, name: str, record: dict[str, Any], durable: bool = False) -> None:
+        with open(self.root / name, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+
+    def read_jsonl(self, name: str) -> list[dict[str, Any]]:
+        path = self.root / name
+        if not path.is_file():
+            return []
+        out = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(json.JSONDecodeError):  # a line cut by a kill
+                out.append(json.loads(line))
+        return out
+
+    def read_part(self, case: str, rep: int) -> tuple[pa.Table, dict[str, Any]]:
+        table = pq.read_table(self.part(case, rep))
+        facts = json.loads(table.schema.metadata[FACTS_KEY])
+        return table, facts
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """One coordinator per sweep directory at a time."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks, run one at a time
+            yield
+            return
+        with open(self.root / ".lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise InputError(
+                    Problem(str(self.root), "locked", "another drsim sweep is running in this directory")
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# --- the coordinator ------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    out: Path
+    spec: ExperimentSpec
+    cases: list[Case]
+    reps: int  # replications per case asked for (after sequential stopping)
+    complete: bool
+    ok: dict[str, int]  # finished replications per case
+    failures: list[dict[str, Any]]
+    not_run: int
+    ran: int  # replications run by this command (0 when everything was on disk)
+    seconds: float
+    cost: dict[str, budget.Cost]
+    table: pd.DataFrame  # compare_cases output
+    stopping: dict[str, Any] | None
+    focus: str
+    executor: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.complete else EXIT_INCOMPLETE
+
+
+def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
+    """Everything that would stop the sweep, found before any work; returns the focus target."""
+    first = cases[0].settings
+    problems = []
+    for case in cases[1:]:
+        if case.settings.run != first.run:
+            problems.append(Problem(f"case {case.name}", "run.*", "every case must share the run settings"))
+        if case.settings.targets != first.targets:
+            problems.append(Problem(f"case {case.name}", "targets.*", "every case must share the targets"))
+    focus = spec.focus_target or list(first.targets)[-1]
+    if focus not in first.targets:
+        problems.append(
+            Problem(
+                "experiment key focus_target",
+                focus,
+                f"not a configured target ({', '.join(first.targets)})",
+            )
+        )
+    if problems:
+        raise InputError(problems, heading="the experiment's cases cannot be compared")
+    for case in cases:
+        try:
+            scen = runner.scenario_for(Path(case.data_dir), case.settings)
+            runner.preflight(scen, case.settings)
+        except InputError as exc:
+            raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
+    return focus
+
+
+def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> None:
+    """An existing sweep directory may only be resumed by the same cases on the same data."""
+    problems = []
+    for case in cases:
+        path = store.case_manifest(case.name)
+        if not path.is_file():
+            continue
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if old.get("identity_sha256") != case.identity_sha256:
+            diff = _differing_keys(identity(old.get("config", {})), identity(case.config))
+            problems.append(
+                Problem(
+                    f"{path}",
+                    ", ".join(diff[:6]) or "configuration",
+                    "this directory holds case "
+                    f"{case.name} run with a different configuration; resume with the same settings "
+                    "(only run.reps and execution keys may change), or choose another hydra.run.dir",
+                )
+            )
+        elif old.get("scenario", {}).get("files_sha256") != folder_sha256(case.data_dir):
+            problems.append(
+                Problem(
+                    f"{path}",
+                    case.data_dir,
+                    "the scenario files changed since this sweep started; results would mix two data "
+                    "sets: choose another hydra.run.dir",
+                )
+            )
+    if problems:
+        raise InputError(problems, heading=f"cannot resume the sweep in {store.root}")
+
+
+def _differing_keys(a: Any, b: Any, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b), key=str):
+            out += _differing_keys(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+        return out
+    return [] if a == b else [path or "(root)"]
+
+
+def max_reps(settings: Settings) -> int:
+    run = settings.run
+    if run.halfwidth is None:
+        return run.reps
+    return run.max_reps or min(run.reps * DEFAULT_MAX_ROUNDS, MAX_REPS)
+
+
+class _RepOutcomes:
+    """Each finished replication's target outcomes (holds 0/1), read once from its part; the
+    parts new in a round go through one `rep_table` call per case."""
+
+    def __init__(self, store: SweepStore):
+        self.store = store
+        self._rows: dict[tuple[str, int], dict[str, int]] = {}
+
+    def counts(self, case: Case, reps: list[int]) -> dict[str, int]:
+        """How many of `reps` each target held in."""
+        new = [r for r in reps if (case.name, r) not in self._rows]
+        if new:
+            read = [self.store.read_part(case.name, r) for r in new]
+            villages = pa.concat_tables([t for t, _ in read]).to_pandas()
+            table = metrics.rep_table(
+                villages, pd.DataFrame([f for _, f in read]), case.settings.targets, case.settings.costs
+            )
+            for row in table.to_dict("records"):
+                self._rows[(case.name, int(row["rep"]))] = {
+                    t: int(row[f"{t}_holds"]) for t in case.settings.targets
+                }
+        counts = dict.fromkeys(case.settings.targets, 0)
+        for r in reps:
+            for t, h in self._rows[(case.name, r)].items():
+                counts[t] += h
+        return counts
+
+
+def widest_halfwidth(outcomes: _RepOutcomes, cases: list[Case], n: int) -> tuple[float, str]:
+    """The widest Wilson half-width of P(target holds) over every case and target, and where."""
+    widest, where = 0.0, ""
+    for case in cases:
+        done = sorted(r for r in outcomes.store.finished(case.name, case.settings.run.keep_events) if r < n)
+        if not done:
+            return (math.inf, f"{case.name}: no finished replication")
+        for t, k in outcomes.counts(case, done).items():
+            hw = metrics.wilson_halfwidth(k, len(done))
+            if hw > widest:
+                widest, where = float(hw), f"{case.name}/{t} (P = {k / len(done):.3f}, n = {len(done)})"
+    return (widest, where)
+
+
+def run_sweep(
+    spec: ExperimentSpec,
+    cases: list[Case],
+    out: Path,
+    argv: list[str],
+    make_executor: Callable[[], Executor],
+    progress: ProgressBar | None = None,
+) -> SweepResult:
+    """Run what is missing, then aggregate everything on disk. Raises InputError before any
+    work for a user's mistake; replication failures are recorded, never raised."""
+    started = time.perf_counter()
+    started_at = _now()
+    store = SweepStore(out)
+    focus = check_cases(spec, cases)
+    cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
+    with store.locked():
+        check_resume(store, spec, cases)
+        store.clean_temp()
+        for case in cases:
+            write_case_manifest(store, case, cost[case.name], None)
+        run = cases[0].settings.run
+        limit = max_reps(cases[0].settings)
+        n = run.reps
+        failures: dict[tuple[str, int], dict[str, Any]] = {}
+        executor: Executor | None = None
+        description = "none needed (every replication was on disk)"
+        ran = 0
+        broken = False
+        rounds: list[dict[str, Any]] = []
+        outcomes = _RepOutcomes(store)
+        try:
+            while True:
+                done = {c.name: store.finished(c.name, c.settings.run.keep_events) for c in cases}
+                todo = [
+                    Unit(c.name, r, c.settings, c.data_dir)
+                    for r in range(n)
+                    for c in cases
+                    if r not in done[c.name] and (c.name, r) not in failures
+                ]
+                if todo:
+                    if executor is None:
+                        executor = make_executor()
+                        description = executor.description
+                    if progress is not None:
+                        left = {c.name: 0 for c in cases}
+                        for unit in todo:
+                            left[unit.case] += 1
+                        progress.start(left, len(cases) * n, n)
+                    with open(store.root / "progress.jsonl", "a", encoding="utf-8") as log:
+                        for batch, outcome in executor.map_unordered(
+                            run_batch, batches(todo, executor.workers)
+                        ):
+                            if isinstance(outcome, BaseException):
+                                results = [_machinery_failure(unit, outcome) for unit in batch]
+                                broken = True
+                            else:
+                                results = outcome
+                            for res in results:
+                                if res.ok:
+                                    store.save(res)
+                                    ran += 1
+                                else:
+                                    record = _failure_record(res)
+                                    failures[(res.case, res.rep)] = record
+                                    store.append("failures.jsonl", record, durable=True)
+                                log.write(json.dumps(_progress_record(res)) + "\n")
+                                log.flush()
+                                if progress is not None:
+                                    progress.tick(res.case, res.ok)
+                    if progress is not None:
+                        progress.finish()
+                if run.halfwidth is None or broken:
+                    break
+                widest, where = widest_halfwidth(outcomes, cases, n)
+                rounds.append({"reps": n, "widest_halfwidth": round(widest, 6), "where": where})
+                if widest <= run.halfwidth or n >= limit:
+                    break
+                n = min(n + run.reps, limit)
+        finally:
+            if executor is not None:
+                executor.close()
+        stopping = None
+        if run.halfwidth is not None:
+            last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
+            stopping = {
+                "rule": "add run.reps replications per case per round until every target's Wilson 95% "
+                "half-width is at most run.halfwidth in every case, or run.max_reps",
+                "halfwidth": run.halfwidth,
+                "max_reps": limit,
+                "reps": n,
+                "reached": bool(last["widest_halfwidth"] <= run.halfwidth),
+                "rounds": rounds,
+            }
+        result = aggregate(store, spec, cases, n, cost, focus, failures, stopping)
+        result.ran = ran
+        result.executor = description
+        result.seconds = time.perf_counter() - started
+        write_manifests(store, result, argv, started_at)
+    return result
+
+
+def _machinery_failure(unit: Unit, exc: BaseException) -> UnitResult:
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return UnitResult.failed(
+        unit,
+        0.0,
+        "unknown (the worker was lost)",
+        f"the worker running this replication stopped (killed, out of memory, or lost):\n{text}",
+    )
+
+
+def _progress_record(res: UnitResult) -> dict[str, Any]:
+    return {
+        "case": res.case,
+        "rep": res.rep,
+        "status": "ok" if res.ok else "failed",
+        "seconds": round(res.seconds, 6),
+        "worker": res.worker,
+        "at": _now(),
+    }
+
+
+def _failure_record(res: UnitResult) -> dict[str, Any]:
+    return {
+        "case": res.case,
+        "rep": res.rep,
+        "seed": res.seed,
+        "streams": f"(seed {res.seed}, rep {res.rep}, name)",
+        "worker": res.worker,
+        "at": _now(),
+        "replay": f"drsim replay DIR {res.case} {res.rep}",
+        "traceback": res.error,
+    }
+
+
+# --- aggregation ----------------------------------------------------------------------------
+
+
+def aggregate(
+    store: SweepStore,
+    spec: ExperimentSpec,
+    cases: list[Case],
+    n: int,
+    cost: dict[str, budget.Cost],
+    focus: str,
+    failures: dict[tuple[str, int], dict[str, Any]],
+    stopping: dict[str, Any] | None,
+) -> SweepResult:
+    """Build every table from the parts on disk (never from memory), so an interrupted and
+    resumed sweep aggregates byte for byte as one that ran straight through."""
+    village_frames, rep_frames, ok = [], [], {}
+    for case in cases:
+        done = sorted(r for r in store.finished(case.name, case.settings.run.keep_events) if r < n)
+        ok[case.name] = len(done)
+        if not done:
+            continue
+        tables, facts = [], []
+        for rep in done:
+            table, f = store.read_part(case.name, rep)
+            tables.append(table)
+            facts.append(f)
+        villages = pa.concat_tables(tables).to_pandas()
+        village_frames.append(villages)
+        rep_frames.append(
+            metrics.rep_table(villages, pd.DataFrame(facts), case.settings.targets, case.settings.costs)
+        )
+    targets = cases[0].settings.targets
+    missing = sum(n - k for k in ok.values())
+    failed = [failures[k] for k in sorted(failures) if k[1] < n]
+    complete = missing == 0
+    table = pd.DataFrame()
+    if rep_frames:
+        villages = pd.concat(village_frames, ignore_index=True)
+        reps = pd.concat(rep_frames, ignore_index=True)
+        summary = metrics.summarise(reps, targets)
+        shares = metrics.township_shares(villages, targets)
+        plan_years = cases[0].settings.costs.plan_years
+        table = metrics.compare_cases(
+            reps,
+            {c: cost[c].total_yuan for c in cost},
+            targets,
+            spec.baseline,
+            focus,
+            metrics.equity(shares),
+            f"purchase + {plan_years} years of upkeep (configs/costs)",
+        )
+        townships = (
+            shares.groupby(["case", "target", "township_id"], sort=False)["share"]
+            .agg(share_mean="mean", n="count")
+            .reset_index()
+        )
+        townships["method"] = "mean over the replications in which the township had displaced people"
+        atomic_write(store.root / "reps.csv", reps.to_csv(index=False).encode("utf-8"))
+        atomic_write(store.root / "villages.parquet", _parquet(villages))
+        atomic_write(store.root / "summary.csv", summary.to_csv(index=False).encode("utf-8"))
+        atomic_write(store.root / "summary.json", _json_bytes(runner.summary_json(summary)))
+        atomic_write(store.root / "cases.csv", table.to_csv(index=False).encode("utf-8"))
+        atomic_write(store.root / "cases.json", _json_bytes(_cases_json(table, cost, ok, n)))
+        atomic_write(store.root / "townships.csv", townships.to_csv(index=False).encode("utf-8"))
+    return SweepResult(
+        out=store.root,
+        spec=spec,
+        cases=cases,
+        reps=n,
+        complete=complete,
+        ok=ok,
+        failures=failed,
+        not_run=missing - len(failed),
+        ran=0,
+        seconds=0.0,
+        cost=cost,
+        table=table,
+        stopping=stopping,
+        focus=focus,
+    )
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+    return sink.getvalue().to_pybytes()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _cases_json(table: pd.DataFrame, cost: dict[str, budget.Cost], ok: dict[str, int], n: int) -> dict:
+    out: dict[str, Any] = {}
+    for case, block in table.groupby("case", sort=False):
+        c = cost[case]
+        out[case] = {
+            "replications": {"asked": n, "finished": ok[case]},
+            "cost": {k: v for k, v in _cost_json(c).items() if k != "lines"},
+            "measures": {
+                r["measure"]: {
+                    k: _clean(v)
+                    for k, v in r.items()
+                    if k not in ("case", "measure") and not (k == "n" and v is None)
+                }
+                for r in block.to_dict("records")
+            },
+        }
+    return out
+
+
+# --- manifests ------------------------------------------------------------------------------
+
+
+def _cost_json(c: budget.Cost) -> dict[str, Any]:
+    return {
+        "purchase_yuan": c.purchase_yuan,
+        "upkeep_yuan_per_year": c.upkeep_yuan_per_year,
+        "plan_years": c.plan_years,
+        "total_yuan": c.total_yuan,
+        "lines": [
+            {
+                "change": line.change,
+                "what": line.what,
+                "purchase_yuan": line.purchase_yuan,
+                "upkeep_yuan_per_year": line.upkeep_yuan_per_year,
+            }
+            for line in c.lines
+        ],
+    }
+
+
+def write_case_manifest(
+    store: SweepStore, case: Case, cost: budget.Cost, result: SweepResult | None
+) -> dict[str, Any]:
+    s = case.settings
+    man: dict[str, Any] = {
+        "case": case.name,
+        "description": case.description,
+        "overrides": list(case.overrides),
+        "identity_sha256": case.identity_sha256,
+        "identity_note": "SHA-256 of the resolved config without execution keys "
+        "(run.reps, workers, executor, ...), which never change a replication",
+        "config_hash": runner.config_hash(case.config),
+        "config": case.config,
+        "scenario": {
+            "name": s.scenario.name,
+            "data_dir": case.data_dir,
+            "files_sha256": folder_sha256(case.data_dir),
+        },
+        "budget": {
+            "name": s.budget.name,
+            "changes": [ch.model_dump() for ch in s.budget.changes],
+            "cost": _cost_json(cost),
+        },
+        "seeds": {"seed": s.run.seed, "streams": STREAMS, "common_random_numbers": True},
+        "code": runner.code_version(),
+        "packages": package_versions(),
+    }
+    if result is not None:
+        seconds = [
+            r["seconds"]
+            for r in store.read_jsonl("progress.jsonl")
+            if r.get("case") == case.name and r.get("status") == "ok"
+        ]
+        man["replications"] = {
+            "asked": result.reps,
+            "finished": result.ok.get(case.name, 0),
+            "failed": [f["rep"] for f in result.failures if f["case"] == case.name],
+        }
+        man["timings"] = {
+            "replications_timed": len(seconds),
+            "rep_s_mean": round(sum(seconds) / len(seconds), 6) if seconds else None,
+            "rep_s_total": round(sum(seconds), 3),
+        }
+    atomic_write(store.case_manifest(case.name), _json_bytes(man))
+    return man
+
+
+def package_versions() -> dict[str, str]:
+    out = runner.package_versions()
+    for name in ("dask", "distributed"):
+        try:
+            from importlib import metadata
+
+            out[name] = metadata.version(name)
+        except Exception:
+            out[name] = "not installed"
+    return out
+
+
+def write_manifests(store: SweepStore, result: SweepResult, argv: list[str], started_at: str) -> None:
+    for case in result.cases:
+        write_case_manifest(store, case, result.cost[case.name], result)
+    path = store.root / "manifest.json"
+    sessions = []
+    if path.is_file():
+        with contextlib.suppress(json.JSONDecodeError):
+            sessions = json.loads(path.read_text(encoding="utf-8")).get("sessions", [])
+    code = runner.code_version()
+    if sessions and sessions[-1].get("code") != code:
+        result.notes.append(
+            "the code changed since the last session of this sweep (see manifest.json sessions): "
+            "replications from different code versions are mixed"
+        )
+    sessions.append(
+        {
+            "command": argv,
+            "started_at": started_at,
+            "wall_s": round(result.seconds, 3),
+            "executor": result.executor,
+            "replications_run": result.ran,
+            "failed": len(result.failures),
+            "code": code,
+        }
+    )
+    first = result.cases[0].settings
+    man = {
+        "command": argv,
+        "experiment": result.spec.name,
+        "description": result.spec.description,
+        "baseline": result.spec.baseline,
+        "focus_target": result.focus,
+        "status": "complete" if result.complete else "incomplete",
+        "exit_code": result.exit_code,
+        "config_hash": hashlib.sha256(
+            "".join(c.identity_sha256 for c in result.cases).encode("ascii")
+        ).hexdigest(),
+        "cases": [
+            {
+                "name": c.name,
+                "identity_sha256": c.identity_sha256,
+                "manifest": f"cases/{c.name}/manifest.json",
+                "finished": result.ok.get(c.name, 0),
+            }
+            for c in result.cases
+        ],
+        "code": code,
+        "packages": package_versions(),
+        "platform": {"machine": platform.machine(), "system": platform.system(), "cpus": os.cpu_count()},
+        "seeds": {
+            "seed": first.run.seed,
+            "reps": result.reps,
+            "streams": STREAMS,
+            "common_random_numbers": "replication r of every case uses the streams of (seed, r)",
+        },
+        "replications": {
+            "per_case": result.reps,
+            "finished": sum(result.ok.values()),
+            "failed": [{k: f[k] for k in ("case", "rep", "seed", "worker")} for f in result.failures],
+            "not_run": result.not_run,
+        },
+        "stopping": result.stopping,
+        "sessions": sessions,
+        "notes": result.notes,
+    }
+    atomic_write(path, _json_bytes(man))  # last: the sweep's record of itself
+
+
+# --- replay ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ReplayResult:
+    out: Path
+    villages_identical: bool | None  # None: the sweep has no part for this replication
+    events_identical: bool | None
+    notes: list[str]
+
+
+def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> ReplayResult:
+    """Run one replication of a sweep again, exactly, with its event log; compare with the
+    stored part."""
+    store = SweepStore(sweep_dir)
+    path = store.case_manifest(case)
+    if not path.is_file():
+        known = sorted(p.parent.name for p in (store.root / "cases").glob("*/manifest.json"))
+        raise InputError(
+            Problem(str(path), case, f"no such case in this sweep (cases: {', '.join(known) or 'none'})")
+        )
+    man = json.loads(path.read_text(encoding="utf-8"))
+    settings = Settings.from_dict(man["config"])
+    settings = settings.model_copy(update={"run": settings.run.model_copy(update={"keep_events": True})})
+    data_dir = man["scenario"]["data_dir"]
+    notes = []
+    if folder_sha256(data_dir) != man["scenario"]["files_sha256"]:
+        notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
+    if man["code"].get("git_commit") != runner.code_version().get("git_commit"):
+        notes.append(f"the code is not the sweep's (git commit {man['code'].get('git_commit')})")
+    scen = runner.scenario_for(Path(data_dir), settings)
+    runner.preflight(scen, settings)
+    one = runner.replicate(scen, settings, case, rep)
+    target = out or store.root / "replay" / case / f"rep-{rep:06d}"
+    villages = part_bytes(one.villages, one.facts)
+    assert one.events is not None
+    events = part_bytes(one.events)
+    reps = metrics.rep_table(one.villages, pd.DataFrame([one.facts]), settings.targets, settings.costs)
+    atomic_write(target / "villages.parquet", villages)
+    atomic_write(target / "events.parquet", events)
+    atomic_write(target / "reps.csv", reps.to_csv(index=False).encode("utf-8"))
+    stored = store.part(case, rep)
+    same_v = stored.read_bytes() == villages if stored.is_file() else None
+    stored_e = store.events_part(case, rep)
+    same_e = stored_e.read_bytes() == events if stored_e.is_file() else None
+    return ReplayResult(target, same_v, same_e, notes)
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+class ProgressBar:
+    """One line on a terminal: cases finished, replications, rate, time left. Silent when the
+    stream is not a terminal (CI logs, pipes) unless run.progress=true."""
+
+    def __init__(self, enabled: bool | str, stream=None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled == "auto" else bool(enabled)
+        self._last = 0.0
+
+    def start(self, left: dict[str, int], total: int, reps: int) -> None:
+        """`left`: replications still to run per case (this round); `total`: cases x reps."""
+        self.left = dict(left)
+        self.total, self.reps = total, reps
+        self.done = total - sum(left.values())
+        self.started = time.perf_counter()
+        self.session = 0
+        self.failed = 0
+
+    def tick(self, case: str, ok: bool) -> None:
+        self.done += 1
+        self.session += 1
+        self.failed += not ok
+        self.left[case] -= 1
+        now = time.perf_counter()
+        if self.enabled and (now - self._last > 0.2 or self.done == self.total):
+            self._last = now
+            rate = self.session / max(now - self.started, 1e-9)
+            left = (self.total - self.done) / rate if rate > 0 else math.inf
+            cases_done = sum(1 for v in self.left.values() if v <= 0)
+            failed = f"  {self.failed} failed" if self.failed else ""
+            print(
+                f"\r  cases {cases_done}/{len(self.left)}  replications {self.done}/{self.total}  "
+                f"{rate:.1f}/s  ~{_duration(left)} left{failed} ",
+                end="",
+                file=self.stream,
+                flush=True,
+            )
+
+    def finish(self) -> None:
+        if self.enabled:
+            print(file=self.stream, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f}min"
+    return f"{seconds / 3600:.1f}h"
+
+
+# --- the printed table ----------------------------------------------------------------------
+
+
+def report_text(result: SweepResult) -> str:
+    """The per-case table a planner reads: cost, P(holds) per target, the focus target's paired
+    gain over the baseline, frontier and equity; then n and the method of every number."""
+    if result.table.empty:
+        return "no replication finished: nothing to report"
+    t = result.table
+    est = {(r["case"], r["measure"]): r for r in t.to_dict("records")}
+    targets = list(result.cases[0].settings.targets)
+    focus, base = result.focus, result.spec.baseline
+    lines = []
+    status = "complete" if result.complete else "INCOMPLETE"
+    lines.append(
+        f"sweep {result.spec.name}: {len(result.cases)} cases x {result.reps} replications "
+        f"(common random numbers, seed {result.cases[0].settings.run.seed}) - {status}"
+    )
+    width = max(len(c.name) for c in result.cases) + 2
+    head = f"{'case':<{width}}{'cost M yuan':>12}  " + "".join(f"{'P(' + n + ')':<25}" for n in targets)
+    lines += ["", head]
+    for case in result.cases:
+        c = case.name
+        if (c, "cost_yuan") not in est:
+            lines.append(f"{c:<{width}}   (no finished replication)")
+            continue
+        cells = []
+        for n in targets:
+            r = est[(c, f"{n}_p_holds")]
+            cells.append(f"{r['estimate']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]".ljust(25))
+        lines.append(f"{c:<{width}}{est[(c, 'cost_yuan')]['estimate'] / 1e6:>12.2f}  " + "".join(cells))
+    lines += [
+        "",
+        f"focus target {focus}: share of displaced people served in time, paired change vs {base}",
+        f"{'case':<{width}}{'share':>8}  {'change (pp) [95% CI]':<24}{'pp per M yuan':>14}  "
+        f"{'frontier':<9}{'worst township: share':<30}{'spread':>7}",
+    ]
+    for case in result.cases:
+        c = case.name
+        if (c, "cost_yuan") not in est:
+            continue
+        share = est[(c, f"{focus}_share")]["estimate"]
+        d = est.get((c, f"{focus}_share_diff"))
+        g = est.get((c, f"{focus}_share_gain_pp_per_myuan"))
+        diff = (
+            f"{d['estimate'] * 100:+.1f} [{d['ci_low'] * 100:+.1f}, {d['ci_high'] * 100:+.1f}]" if d else "-"
+        )
+        gain = "-" if g is None or not math.isfinite(g["estimate"]) else f"{g['estimate']:+.2f}"
+        worst = est.get((c, f"{focus}_worst_township_share"))
+        spread = est.get((c, f"{focus}_township_spread"))
+        w = f"{worst['note'].replace('township ', '')}: {worst['estimate']:.1%}" if worst else "-"
+        sp = f"{spread['estimate']:.2f}" if spread else "-"
+        on = "yes" if est[(c, "frontier")]["estimate"] else ""
+        lines.append(f"{c:<{width}}{share:>8.1%}  {diff:<24}{gain:>14}  {on:<9}{w:<30}{sp:>7}")
+    ns = sorted({result.ok[c.name] for c in result.cases})
+    lines += [
+        "",
+        f"n = {', '.join(map(str, ns))} replications per case. P(holds): {metrics.WILSON_METHOD}. "
+        f"Shares: mean, {metrics.T_METHOD}.",
+        f"Changes vs {base}: {metrics.PAIRED_METHOD}; pp = percentage points.",
+        f"Cost: purchase + {result.cases[0].settings.costs.plan_years} years of upkeep "
+        "(configs/costs). Gain per M yuan = change / extra cost.",
+        f"Frontier: no other case costs no more and does at least as well on P({focus}) then share.",
+        "Worst township: lowest mean share over replications; spread: best minus worst township.",
+    ]
+    if result.stopping:
+        s = result.stopping
+        verdict = "reached" if s["reached"] else f"NOT reached by run.max_reps={s['max_reps']}"
+        lines.append(
+            f"Sequential stopping: Wilson half-width <= {s['halfwidth']} {verdict} at n = {s['reps']} "
+            f"(widest {s['rounds'][-1]['widest_halfwidth']:.4f}, {s['rounds'][-1]['where']})"
+            if s["rounds"]
+            else f"Sequential stopping: no round finished (n = {s['reps']})"
+        )
+    if result.failures or result.not_run:
+        lines.append("")
+        for f in result.failures[:10]:
+            first = (f["traceback"] or "").strip().splitlines()[-1:]
+            lines.append(
+                f"FAILED: case {f['case']} rep {f['rep']} (seed {f['seed']}): {first[0] if first else ''}"
+            )
+        if len(result.failures) > 10:
+            lines.append(f"... and {len(result.failures) - 10} more failures")
+        lines.append(
+            f"INCOMPLETE: {len(result.failures)} failed, {result.not_run} not run; tracebacks in "
+            f"{result.out / 'failures.jsonl'}. Run the same command again to retry them (exit code "
+            f"{EXIT_INCOMPLETE})."
+        )
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
