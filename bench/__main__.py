@@ -26,7 +26,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "travel": ("bench.bench_travel", [], ["--side", "60", "--facilities", "40", "--nx-sources", "4"]),
     "scale": ("bench.bench_scale", [], ["--villages", "300", "1000", "--repeats", "1"]),
     "workers": ("bench.bench_workers", [], ["--reps", "8", "--repeats", "1"]),
-    "sweep": ("bench.bench_sweep", ["--reps", "200", "--repeat", "2"], ["--reps", "8", "--repeat", "1"]),
+    "sweep": ("bench.bench_sweep", ["--reps", "100", "--repeat", "2"], ["--reps", "8", "--repeat", "1"]),
 }
 
 
