@@ -221,7 +221,9 @@ def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
 
 def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dict[str, Any]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(out_dir / "reps.csv", lambda p: result.reps.to_csv(p, index=False))
+    _atomic_write(
+        out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8")
+    )
     _atomic_write(
         out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
     )
@@ -237,7 +239,7 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
             _atomic_write(
                 out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
             )
-    _atomic_write(out_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    _atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
     _atomic_write(
         out_dir / "summary.json",
         lambda p: p.write_text(

@@ -35,6 +35,21 @@ ROAD_TROUBLE = (
 )
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text, with text cells that a spreadsheet would run as a formula
+    (starting with = + - @, tab or carriage return) prefixed with a quote. Numbers are untouched."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return safe.to_csv(index=False)
+
+
 def events_frame(rows: Sequence[Event], case: str, rep: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(rows), columns=list(EVENT_COLUMNS))
     frame["kind"] = frame["kind"].astype(str)

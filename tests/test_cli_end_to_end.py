@@ -103,3 +103,14 @@ def test_multirun_runs_each_combination(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     for job in ("0", "1"):
         assert (tmp_path / "multi" / job / "reps.csv").is_file()
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
+    from sim.tables import csv_text
+
+    frame = pd.DataFrame(
+        {"case": ['=HYPERLINK("x")', "+1", "-cmd", "@sum", "plain"], "value": [-1.5, 2, 3, 4, 5]}
+    )
+    text = csv_text(frame)
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-cmd" in text and "'@sum" in text
+    assert ",-1.5" in text and "\nplain," in text  # numbers and ordinary text untouched
