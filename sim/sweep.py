@@ -606,12 +606,12 @@ def aggregate(
         ok[case.name] = len(done)
         if not done:
             continue
-        tables, facts = [], []
+        parts, facts = [], []  # not `tables`: that name is the module used below
         for rep in done:
             table, f = store.read_part(case.name, rep)
-            tables.append(table)
+            parts.append(table)
             facts.append(f)
-        villages = pa.concat_tables(tables).to_pandas()
+        villages = pa.concat_tables(parts).to_pandas()
         village_frames.append(villages)
         rep_frames.append(
             metrics.rep_table(villages, pd.DataFrame(facts), case.settings.targets, case.settings.costs)
