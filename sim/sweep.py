@@ -607,12 +607,12 @@ def aggregate(
         ok[case.name] = len(done)
         if not done:
             continue
-        parts, facts = [], []  # not `tables`: that name is the module used below
+        tables, facts = [], []
         for rep in done:
             table, f = store.read_part(case.name, rep)
-            parts.append(table)
+            tables.append(table)
             facts.append(f)
-        villages = pa.concat_tables(parts).to_pandas()
+        villages = pa.concat_tables(tables).to_pandas()
         village_frames.append(villages)
         rep_frames.append(
             metrics.rep_table(villages, pd.DataFrame(facts), case.settings.targets, case.settings.costs)
