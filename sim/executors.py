@@ -20,6 +20,8 @@ coordinator's threads (forking a process that runs threads can deadlock).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -50,6 +52,22 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+PARENT_POLL_S = 1.0  # how soon an orphaned worker notices; the check costs nothing meanwhile
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the coordinator is gone (killed with -9, say), instead of
+    waiting forever on a queue nobody will fill."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_S)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="drsim-parent-watch", daemon=True).start()
+
+
 class LocalExecutor:
     """A pool of worker processes on this machine."""
 
@@ -57,7 +75,12 @@ class LocalExecutor:
         self.workers = workers or default_workers()
         self.context = context
         self.description = f"local process pool, {self.workers} worker(s), {context}"
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context(context))
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=get_context(context),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
         self._broken = False
 
     def map_unordered(self, fn: Callable[[T], Any], tasks: Iterable[T]) -> Iterator[tuple[T, Any]]:

@@ -607,12 +607,12 @@ def aggregate(
         ok[case.name] = len(done)
         if not done:
             continue
-        tables, facts = [], []
+        read, facts = [], []
         for rep in done:
             table, f = store.read_part(case.name, rep)
-            tables.append(table)
+            read.append(table)
             facts.append(f)
-        villages = pa.concat_tables(tables).to_pandas()
+        villages = pa.concat_tables(read).to_pandas()
         village_frames.append(villages)
         rep_frames.append(
             metrics.rep_table(villages, pd.DataFrame(facts), case.settings.targets, case.settings.costs)
@@ -970,21 +970,25 @@ def report_text(result: SweepResult) -> str:
         f"(common random numbers, seed {result.cases[0].settings.run.seed}) - {status}"
     )
     width = max(len(c.name) for c in result.cases) + 2
-    head = f"{'case':<{width}}{'cost M yuan':>12}  " + "".join(f"{'P(' + n + ')':<25}" for n in targets)
-    lines += ["", head]
-    for case in result.cases:
-        c = case.name
-        if (c, "cost_yuan") not in est:
-            lines.append(f"{c:<{width}}   (no finished replication)")
-            continue
-        cells = []
-        for n in targets:
-            r = est[(c, f"{n}_p_holds")]
-            cells.append(f"{r['estimate']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]".ljust(25))
-        lines.append(f"{c:<{width}}{est[(c, 'cost_yuan')]['estimate'] / 1e6:>12.2f}  " + "".join(cells))
+    per_block = 4  # targets per block of columns: the table stays within a terminal's width
+    for first in range(0, len(targets), per_block):
+        block = targets[first : first + per_block]
+        head = f"{'case':<{width}}{'cost M yuan':>12}  " + "".join(f"{'P(' + n + ')':<25}" for n in block)
+        lines += ["", head]
+        for case in result.cases:
+            c = case.name
+            if (c, "cost_yuan") not in est:
+                lines.append(f"{c:<{width}}   (no finished replication)")
+                continue
+            cells = []
+            for n in block:
+                r = est[(c, f"{n}_p_holds")]
+                cells.append(f"{r['estimate']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]".ljust(25))
+            lines.append(f"{c:<{width}}{est[(c, 'cost_yuan')]['estimate'] / 1e6:>12.2f}  " + "".join(cells))
+    what = result.cases[0].settings.targets[focus].description or focus
     lines += [
         "",
-        f"focus target {focus}: share of displaced people served in time, paired change vs {base}",
+        f"focus target {focus} ({what}): its share per replication, paired change vs {base}",
         f"{'case':<{width}}{'share':>8}  {'change (pp) [95% CI]':<24}{'pp per M yuan':>14}  "
         f"{'frontier':<9}{'worst township: share':<30}{'spread':>7}",
     ]

@@ -61,6 +61,19 @@ def parts(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "parts").rglob("rep-*"))}
 
 
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            out.append(int(status.parent.name))
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -129,30 +142,34 @@ def test_identical_results_on_one_worker_two_workers_and_a_dask_cluster(tmp_path
 
 
 def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
-    args = ["sweep", "experiment=tiny_budget", "run.reps=60", "run.workers=1"]
+    args = ["sweep", "experiment=tiny_budget", "run.reps=30", "run.workers=1"]
     killed = tmp_path / "killed"
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", *args, f"hydra.run.dir={killed}"],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the kill takes the workers too
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if len(list((killed / "parts").glob("*/rep-*.parquet"))) >= 25:
+        if len(list((killed / "parts").glob("*/rep-*.parquet"))) >= 12:
             break
         time.sleep(0.01)
-    os.killpg(proc.pid, signal.SIGKILL)
+    workers = children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)  # `kill -9` of the coordinator alone
     proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(Path(f"/proc/{w}").exists() for w in workers), "orphaned workers kept running"
     before = {p: p.stat().st_mtime_ns for p in (killed / "parts").glob("*/rep-*.parquet")}
-    assert 25 <= len(before) < 4 * 60, "the sweep must be killed part-way for this test to mean anything"
+    assert 12 <= len(before) < 4 * 30, "the sweep must be killed part-way for this test to mean anything"
     assert not (killed / "reps.csv").exists()  # killed before it could aggregate
 
     again = drsim(tmp_path, *args, f"hydra.run.dir={killed}")
     assert again.returncode == 0, again.stderr
-    assert f"{4 * 60 - len(before)} replications run now" in again.stdout
+    assert f"{4 * 30 - len(before)} replications run now" in again.stdout
     for path, mtime in before.items():
         assert path.stat().st_mtime_ns == mtime, f"{path} was rerun"
     log = [json.loads(x) for x in (killed / "progress.jsonl").read_text().splitlines() if x.endswith("}")]
@@ -160,7 +177,7 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
     assert len(ok) == len(set(ok)), "a finished replication ran twice"
 
     straight = tmp_path / "straight"
-    spec, cases = tiny_sweep("run.reps=60")
+    spec, cases = tiny_sweep("run.reps=30")
     assert sweep.run_sweep(spec, cases, straight, ["test"], forked(2)).complete
     for f in AGGREGATES:
         assert (killed / f).read_bytes() == (straight / f).read_bytes(), f
@@ -245,21 +262,21 @@ def test_replay_reproduces_the_stored_tables_byte_for_byte(tmp_path, capsys):
 
 
 def test_sequential_stopping_adds_rounds_until_every_interval_is_narrow(tmp_path):
-    spec, cases = tiny_sweep("run.reps=10", "run.halfwidth=0.12", "run.max_reps=80")
+    spec, cases = tiny_sweep("run.reps=5", "run.halfwidth=0.2", "run.max_reps=40")
     out = tmp_path / "sweep"
     result = sweep.run_sweep(spec, cases, out, ["test"], forked(2))
     s = result.stopping
-    assert result.complete and s["reached"] and result.reps == s["reps"] and result.reps % 10 == 0
-    assert [r["reps"] for r in s["rounds"]] == list(range(10, result.reps + 1, 10))
-    assert all(r["widest_halfwidth"] > 0.12 for r in s["rounds"][:-1])
+    assert result.complete and s["reached"] and result.reps == s["reps"] and result.reps % 5 == 0
+    assert [r["reps"] for r in s["rounds"]] == list(range(5, result.reps + 1, 5))
+    assert all(r["widest_halfwidth"] > 0.2 for r in s["rounds"][:-1])
     reps = pd.read_csv(out / "reps.csv")
     widest = max(
         metrics.wilson_halfwidth(int(block[f"{t}_holds"].sum()), len(block))
         for _, block in reps.groupby("case")
         for t in cases[0].settings.targets
     )
-    assert widest <= 0.12 and len(reps) == 4 * result.reps
-    assert "Sequential stopping: Wilson half-width <= 0.12 reached" in sweep.report_text(result)
+    assert widest <= 0.2 and len(reps) == 4 * result.reps
+    assert "Sequential stopping: Wilson half-width <= 0.2 reached" in sweep.report_text(result)
     again = sweep.run_sweep(spec, cases, out, ["test"], forked(1))
     assert again.ran == 0 and again.reps == result.reps  # the same decision from the same parts
 
@@ -281,9 +298,9 @@ def test_resume_extends_reps_but_refuses_a_changed_configuration(tmp_path):
 
 def test_cli_sweep_prints_the_table_quietly_and_bad_experiments_exit_2(tmp_path, monkeypatch, capsys):
     out = tmp_path / "sweep"
-    proc = drsim(tmp_path, "sweep", "experiment=tiny_budget", "run.reps=3", f"hydra.run.dir={out}")
+    proc = drsim(tmp_path, "sweep", "experiment=tiny_budget", "run.reps=2", f"hydra.run.dir={out}")
     assert proc.returncode == 0, proc.stderr
-    for fragment in ("cost M yuan", "P(initial_relief_12h)", "frontier", "worst township", "n = 3"):
+    for fragment in ("cost M yuan", "P(initial_relief_12h)", "frontier", "worst township", "n = 2"):
         assert fragment in proc.stdout
     assert "\r" not in proc.stderr  # no progress bar in a log
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
@@ -349,8 +366,9 @@ def test_case_overrides_as_a_mapping_render_through_hydra():
 
 
 def test_shipped_experiments_compose_apply_and_run_one_replication():
-    """zhangshu_budget and jinjiang_ems: every case composes, its changes apply and cost, and one
-    replication runs; jinjiang_ems's changes land in the scenario's ambulance stations."""
+    """zhangshu_budget and jinjiang_ems: every case composes, its changes apply and cost; one
+    replication runs with each kind of new entity (point, contract reserve, ambulance stations);
+    jinjiang_ems's changes land in the scenario's ambulance stations."""
     for name, n_cases in (("zhangshu_budget", 6), ("jinjiang_ems", 5)):
         base, _ = compose([f"experiment={name}"])
         spec = experiment.parse(base["experiment"], name)
@@ -359,8 +377,9 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
         sweep.check_cases(spec, cases)
         kinds = {ch.kind for c in cases for ch in c.settings.budget.changes}
         for c in cases:
-            res = sweep.run_unit(sweep.Unit(c.name, 0, c.settings, c.data_dir))
-            assert res.ok, res.error
+            if c.name in ("far_points", "contract_first", "new_stations_10"):
+                res = sweep.run_unit(sweep.Unit(c.name, 0, c.settings, c.data_dir))
+                assert res.ok, res.error
         if name == "zhangshu_budget":
             assert {"add_stock", "add_township_point", "add_trucks", "add_contract_reserve"} <= kinds
         else:
