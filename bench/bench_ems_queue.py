@@ -20,12 +20,12 @@ import statistics
 import sys
 from pathlib import Path
 
-import numpy as np
 import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import machine_info, measure, write_result
+from bench.engine import poisson_customers
 
 SERVERS = 46
 UTILISATION = 0.9
@@ -66,10 +66,7 @@ def plain_simpy(horizon_min: float, rate_per_min: float, seed: int = 1):
     """The same M/M/c written the textbook way: simpy.Resource, a process per customer."""
 
     def run():
-        rng = np.random.default_rng(seed)
-        n = int(rng.poisson(rate_per_min * horizon_min))
-        arrivals = np.sort(rng.random(n) * horizon_min).tolist()
-        services = rng.exponential(SERVICE_MEAN_MIN, n).tolist()
+        arrivals, services = poisson_customers(rate_per_min, horizon_min, SERVICE_MEAN_MIN, seed)
         env = simpy.Environment()
         ambulances = simpy.Resource(env, capacity=SERVERS)
         waits: list[float] = []

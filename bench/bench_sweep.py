@@ -78,6 +78,8 @@ def middle_rate(times: list[float], low: float = 0.1, high: float = 0.9) -> floa
 
     t1, k1 = batch_end(low)
     t2, k2 = batch_end(high)
+    if t2 <= t1:  # too few results (a --quick run): first to last result instead
+        return (n - 1) / (times[-1] - times[0]) if times[-1] > times[0] else math.nan
     return (k2 - k1) / (t2 - t1)
 
 

@@ -8,7 +8,7 @@ function itself is expected to catch the failures of its own work and return
 them as values, so an exception here means the machinery failed, not the model.
 
 Only a bounded number of tasks is in flight at once (a few per worker), so a
-sweep of a million replications does not pickle a million tasks up front, and
+sweep of a million replications does not serialise a million tasks up front, and
 stopping early (sequential stopping, Ctrl-C) wastes little work. Results never
 depend on the executor: each task is a pure function of its arguments.
 

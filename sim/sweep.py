@@ -54,12 +54,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, runner, tables
+from sim import budget, metrics, runner
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
 from sim.scenario import Scenario
 from sim.settings import MAX_REPS, Settings
+from sim.tables import csv_text
 
 FACTS_KEY = b"drsim.facts"
 EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
@@ -642,13 +643,13 @@ def aggregate(
             .reset_index()
         )
         townships["method"] = "mean over the replications in which the township had displaced people"
-        atomic_write(store.root / "reps.csv", tables.csv_text(reps).encode("utf-8"))
+        atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
         atomic_write(store.root / "villages.parquet", _parquet(villages))
-        atomic_write(store.root / "summary.csv", tables.csv_text(summary).encode("utf-8"))
+        atomic_write(store.root / "summary.csv", csv_text(summary).encode("utf-8"))
         atomic_write(store.root / "summary.json", _json_bytes(runner.summary_json(summary)))
-        atomic_write(store.root / "cases.csv", tables.csv_text(table).encode("utf-8"))
+        atomic_write(store.root / "cases.csv", csv_text(table).encode("utf-8"))
         atomic_write(store.root / "cases.json", _json_bytes(_cases_json(table, cost, ok, n)))
-        atomic_write(store.root / "townships.csv", tables.csv_text(townships).encode("utf-8"))
+        atomic_write(store.root / "townships.csv", csv_text(townships).encode("utf-8"))
     return SweepResult(
         out=store.root,
         spec=spec,
@@ -886,7 +887,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     reps = metrics.rep_table(one.villages, pd.DataFrame([one.facts]), settings.targets, settings.costs)
     atomic_write(target / "villages.parquet", villages)
     atomic_write(target / "events.parquet", events)
-    atomic_write(target / "reps.csv", tables.csv_text(reps).encode("utf-8"))
+    atomic_write(target / "reps.csv", csv_text(reps).encode("utf-8"))
     stored = store.part(case, rep)
     same_v = stored.read_bytes() == villages if stored.is_file() else None
     stored_e = store.events_part(case, rep)

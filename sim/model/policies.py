@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,47 +39,64 @@ Allocation = tuple[int, int, int]  # (depot index, item index, units)
 ReliefPolicy = Callable[[ReliefRequest, DepotView], list[Allocation]]
 
 
-def _ready(view: DepotView, d: int, now: float) -> float:
-    at = view.ready_at_min[d]
-    return now + view.lead_time_min[d] if np.isnan(at) else max(at, now)
+_OTHER_TIER_RANK = {"city": 1, "township": 2, "contract": 3, "province": 4}
+
+
+@lru_cache(maxsize=8)
+def _tier_ranks(
+    tier: tuple[str, ...], township_id: tuple[str, ...]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Per depot: its rank in the plans' order if it is not the request's own township point,
+    and, per township, which depots are that township's own points (computed once per depot list)."""
+    rank = np.array([_OTHER_TIER_RANK[t] for t in tier], dtype=np.int64)
+    own: dict[str, list[int]] = {}
+    for d, (t, town) in enumerate(zip(tier, township_id, strict=True)):
+        if t == "township":
+            own.setdefault(town, []).append(d)
+    return rank, {town: np.array(ds, dtype=np.int64) for town, ds in own.items()}
+
+
+def _arrival_min(req: ReliefRequest, view: DepotView) -> np.ndarray:
+    """Earliest arrival per depot: ready (lead time from now if not yet called off) + travel."""
+    now = req.now_min
+    at = view.ready_at_min
+    ready = np.where(np.isnan(at), now + view.lead_time_min, np.maximum(at, now))
+    return ready + view.travel_min
+
+
+def _ordered(keys: tuple[np.ndarray, ...], reachable: np.ndarray) -> list[int]:
+    """Reachable depot indices sorted by `keys` (last key first, as np.lexsort), ties by index."""
+    idx = np.flatnonzero(reachable)
+    return idx[np.lexsort(tuple(k[idx] for k in keys))].tolist()
 
 
 def tiered_order(req: ReliefRequest, view: DepotView) -> list[int]:
     """The plans' tiered order: own township point, city depot, lateral township points,
-    then contract and province reserves. Within a tier: earliest arrival, then file order."""
-    groups: list[list[tuple[float, int]]] = [[], [], [], [], []]
-    for d, tier in enumerate(view.tier):
-        travel = view.travel_min[d]
-        if not np.isfinite(travel):
-            continue  # no road: this depot cannot serve the village now
-        arrival = _ready(view, d, req.now_min) + travel
-        if tier == "township":
-            rank = 0 if view.township_id[d] == req.township_id else 2
-        else:
-            rank = {"city": 1, "contract": 3, "province": 4}[tier]
-        groups[rank].append((arrival, d))
-    return [d for group in groups for _, d in sorted(group)]
+    then contract and province reserves. Within a tier: earliest arrival, then file order.
+    Depots without a road to the site now are left out."""
+    base, own = _tier_ranks(view.tier, view.township_id)
+    rank = base.copy()
+    mine = own.get(req.township_id)
+    if mine is not None:
+        rank[mine] = 0
+    return _ordered((_arrival_min(req, view), rank), np.isfinite(view.travel_min))
 
 
 def nearest_order(req: ReliefRequest, view: DepotView) -> list[int]:
     """Ignore the tiers: earliest possible arrival first (for comparison with the plans' rule)."""
-    cands = [
-        (_ready(view, d, req.now_min) + view.travel_min[d], d)
-        for d in range(len(view.tier))
-        if np.isfinite(view.travel_min[d])
-    ]
-    return [d for _, d in sorted(cands)]
+    return _ordered((_arrival_min(req, view),), np.isfinite(view.travel_min))
 
 
 def fill_in_order(order: list[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
     """Take each item from the depots in `order` until the need is covered (partial allowed)."""
     allocs: list[Allocation] = []
+    available = view.available
     for i, need in enumerate(req.need):
         remaining = need
-        for d in order:
+        for d in order:  # a loop, not numpy: it usually stops after a depot or two
             if remaining <= 0:
                 break
-            q = int(min(remaining, view.available[d, i]))
+            q = int(min(remaining, available[d, i]))
             if q > 0:
                 allocs.append((d, i, q))
                 remaining -= q

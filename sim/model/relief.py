@@ -309,7 +309,7 @@ class ReliefSystem:
         """One truck of depot `d`: take the next load, deliver it, come back, repeat."""
         env, log = self.env, self.log
         depot = self.scenario.depots[d]
-        places, items = self.scenario.places, self.scenario.items
+        places = self.scenario.places
         while True:
             while not self.queue[d]:
                 yield self.work[d]
@@ -339,20 +339,7 @@ class ReliefSystem:
                 )
             )
             yield env.timeout(depot.load_min)
-            for order, q in taken:
-                log.add(
-                    Event(
-                        env.now,
-                        EventKind.SHIPMENT_LOADED,
-                        subject=truck,
-                        place=places[order.demand.village].id,
-                        depot=depot.id,
-                        item=items[order.item].id,
-                        qty=q,
-                        ref=load,
-                        note=site,
-                    )
-                )
+            self._log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
             log.add(
                 Event(
                     env.now,
@@ -367,20 +354,8 @@ class ReliefSystem:
             )
             yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
             yield env.timeout(self.scenario.unload_min)
+            self._log_parts(EventKind.SHIPMENT_DELIVERED, truck, depot.id, taken, load, site)
             for order, q in taken:
-                log.add(
-                    Event(
-                        env.now,
-                        EventKind.SHIPMENT_DELIVERED,
-                        subject=truck,
-                        place=places[order.demand.village].id,
-                        depot=depot.id,
-                        item=items[order.item].id,
-                        qty=q,
-                        ref=load,
-                        note=site,
-                    )
-                )
                 order.demand.delivered_units += q
             yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
             log.add(
@@ -391,6 +366,27 @@ class ReliefSystem:
                     depot=depot.id,
                     ref=load,
                     value=float(env.now - started),
+                )
+            )
+
+    def _log_parts(
+        self, kind: EventKind, truck: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str
+    ) -> None:
+        """One row per (village, item) part of a truckload: loaded (on hand -> transit) or
+        delivered (transit -> delivered)."""
+        places, items, now = self.scenario.places, self.scenario.items, self.env.now
+        for order, q in taken:
+            self.log.add(
+                Event(
+                    now,
+                    kind,
+                    subject=truck,
+                    place=places[order.demand.village].id,
+                    depot=depot,
+                    item=items[order.item].id,
+                    qty=q,
+                    ref=load,
+                    note=site,
                 )
             )
 

@@ -5,7 +5,9 @@ team, or by themselves when a plume disperses); fastest-route times from any
 node, computed with scipy's csgraph Dijkstra and cached per source; after a
 change only the cached rows it affects are dropped (a cut or slowdown affects
 a row only if its shortest-path tree uses the edge; a reopening only if the
-edge now gives a shorter path); vehicles driving a route re-plan at the next
+edge now gives a shorter path), and at most ROW_CACHE_BYTES of rows are kept,
+least recently used dropped first (where two routes tie exactly, a row computed
+afresh may pick the other of the two); vehicles driving a route re-plan at the next
 node when an edge ahead is cut or slowed, and wait where they are when no road
 leads to their destination, until a reopening.
 
@@ -23,11 +25,17 @@ from itertools import pairwise
 
 import numpy as np
 import simpy
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from sim.scenario import Scenario
-from sim.scenario.roads import edge_minutes, time_matrix
+from sim.scenario.roads import edge_minutes
 
+# Cached shortest-path rows per direction: 256 MB keeps every row a county run asks for
+# (300-3,000 villages, a few thousand nodes) and bounds a province run (30,000 villages:
+# about 700 rows of 32,000 nodes); a row dropped is recomputed when next needed.
+ROW_CACHE_BYTES = 256 * 2**20
+MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 
 
@@ -67,6 +75,11 @@ class RoadState:
             self._arcs[(a, b)].append(e)
             if not self.oneway[e]:
                 self._arcs[(b, a)].append(e)
+        self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
+        # A cached row holds float64 minutes and int32 predecessors per node; cap each cache at
+        # ROW_CACHE_BYTES so a province-sized network does not keep thousands of rows.
+        row_bytes = 12 * max(1, len(road.node_ids))
+        self._max_rows = max(MIN_CACHED_ROWS, ROW_CACHE_BYTES // row_bytes)
         self._out: dict[int, _Row] = {}
         self._in: dict[int, _Row] = {}
         self._trips: dict[int, set[int]] = defaultdict(set)  # edge -> ids of trips using it
@@ -85,13 +98,43 @@ class RoadState:
     def cut_edges(self) -> list[int]:
         return np.flatnonzero(self.factor == 0).tolist()
 
+    def _index_arcs(self) -> None:
+        """Sort the directed arcs by (from, to) once; each rebuild then only recomputes minutes."""
+        n = len(self.scenario.road.node_ids)
+        both = ~self.oneway
+        edge = np.arange(len(self.u))
+        rows = np.concatenate([self.u, self.v[both]])
+        cols = np.concatenate([self.v, self.u[both]])
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        self._arc_edge = np.concatenate([edge, edge[both]])[order]
+        new_pair = np.ones(len(rows), dtype=bool)
+        new_pair[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        self._pair_start = np.flatnonzero(new_pair)  # parallel arcs share one matrix entry
+        self._pair_row = rows[new_pair].astype(np.int32)
+        self._pair_col = cols[new_pair].astype(np.int32)
+        self._pair_t = np.lexsort((self._pair_row, self._pair_col))  # the same pairs by (to, from)
+        self._n_nodes = n
+
     def _rebuild(self) -> None:
+        """The node x node minutes matrix and its transpose, as time_matrix would build them
+        (fastest of parallel open edges; a pair with no open edge has no entry), without sorting."""
+        if not hasattr(self, "_pair_start"):
+            self._index_arcs()
+        minutes = np.full(len(self.factor), np.inf)
         open_ = self.factor > 0
-        minutes = self.base_min[open_] / self.factor[open_]
-        self._matrix = time_matrix(
-            len(self.scenario.road.node_ids), self.u[open_], self.v[open_], minutes, self.oneway[open_]
-        )
-        self._matrix_t = self._matrix.T.tocsr()
+        minutes[open_] = self.base_min[open_] / self.factor[open_]
+        pair_min = np.minimum.reduceat(minutes[self._arc_edge], self._pair_start) if len(minutes) else minutes
+        self._matrix = self._csr(pair_min, self._pair_row, self._pair_col)
+        t = self._pair_t
+        self._matrix_t = self._csr(pair_min[t], self._pair_col[t], self._pair_row[t])
+
+    def _csr(self, values: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> csr_matrix:
+        keep = np.isfinite(values)
+        n = self._n_nodes
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+        return csr_matrix((values[keep], cols[keep], indptr), shape=(n, n))
 
     def set_factor(self, e: int, factor: float) -> None:
         """Cut (0), slow (<1) or reopen (1) edge `e`; drop exactly the cached rows it affects."""
@@ -122,17 +165,23 @@ class RoadState:
 
     # ---- queries -------------------------------------------------------------------------
     def out_row(self, src: int) -> _Row:
-        row = self._out.get(src)
-        if row is None:
-            dist, pred = dijkstra(self._matrix, indices=src, return_predecessors=True)
-            row = self._out[src] = _Row(dist, pred)
-        return row
+        return self._row(self._out, self._matrix, src)
 
     def in_row(self, dst: int) -> _Row:
-        row = self._in.get(dst)
+        if self._two_way:  # the transposed matrix is the matrix itself: the same Dijkstra, one cache
+            return self.out_row(dst)
+        return self._row(self._in, self._matrix_t, dst)
+
+    def _row(self, cache: dict[int, _Row], matrix: csr_matrix, node: int) -> _Row:
+        """A cached row, least recently used last to go: a dict keeps insertion order, so a hit
+        moves the row to the end and an overflow drops the first."""
+        row = cache.pop(node, None)
         if row is None:
-            dist, pred = dijkstra(self._matrix_t, indices=dst, return_predecessors=True)
-            row = self._in[dst] = _Row(dist, pred)
+            if len(cache) >= self._max_rows:
+                del cache[next(iter(cache))]
+            dist, pred = dijkstra(matrix, indices=node, return_predecessors=True)
+            row = _Row(dist, pred)
+        cache[node] = row
         return row
 
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
@@ -152,8 +201,10 @@ class RoadState:
             nodes.append(int(row.pred[nodes[-1]]))
         nodes.reverse()
         edges, cum = [], [0.0]
+        arcs = self._arcs
         for a, b in pairwise(nodes):
-            e = min(self._arcs[(a, b)], key=lambda k: (self.edge_min(k), k))
+            between = arcs[(a, b)]
+            e = between[0] if len(between) == 1 else min(between, key=lambda k: (self.edge_min(k), k))
             edges.append(e)
             cum.append(cum[-1] + self.edge_min(e))
         return nodes, edges, cum

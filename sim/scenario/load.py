@@ -541,9 +541,7 @@ def _road_graph(
     matrix = roads.time_matrix(len(node_rows), u, v, roads.edge_minutes(length, speed), oneway)
     n_weak, labels = roads.components(matrix)
     if n_weak > 1:
-        sizes = np.bincount(labels)
-        main = int(np.argmax(sizes))
-        stray = [node_rows[i]["node_id"] for i in np.flatnonzero(labels != main)[:5]]
+        sizes, stray = _outside_largest(labels, node_rows)
         problems.append(
             Problem(
                 label("road_edges.csv"),
@@ -555,9 +553,7 @@ def _road_graph(
         return None
     n_strong, labels = roads.strongly_connected(matrix)
     if n_strong > 1:
-        sizes = np.bincount(labels)
-        main = int(np.argmax(sizes))
-        stray = [node_rows[i]["node_id"] for i in np.flatnonzero(labels != main)[:5]]
+        _, stray = _outside_largest(labels, node_rows)
         problems.append(
             Problem(
                 label("road_edges.csv"),
@@ -578,6 +574,13 @@ def _road_graph(
         oneway=oneway,
         time_min=matrix,
     )
+
+
+def _outside_largest(labels: np.ndarray, node_rows: list[Row]) -> tuple[np.ndarray, list[str]]:
+    """Component sizes, and up to five node ids outside the largest component (for the message)."""
+    sizes = np.bincount(labels)
+    main = int(np.argmax(sizes))
+    return sizes, [node_rows[i]["node_id"] for i in np.flatnonzero(labels != main)[:5]]
 
 
 def _known_places(

@@ -78,5 +78,8 @@ def travel_table(matrix: csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, n
         return np.zeros((0, n)), np.zeros((0, n))
     uniq, inverse = np.unique(sources, return_inverse=True)
     out = dijkstra(matrix, directed=True, indices=uniq)
-    back = dijkstra(matrix.T.tocsr(), directed=True, indices=uniq)
+    transposed = matrix.T.tocsr()
+    # Without one-way streets the way back is the way out: same matrix, same Dijkstra, same bits.
+    symmetric = (matrix != transposed).nnz == 0
+    back = out if symmetric else dijkstra(transposed, directed=True, indices=uniq)
     return np.atleast_2d(out)[inverse], np.atleast_2d(back)[inverse]

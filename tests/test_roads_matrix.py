@@ -1,0 +1,68 @@
+"""The live road matrix, rebuilt without sorting, is exactly what time_matrix builds from the open edges."""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+from scipy.sparse.csgraph import dijkstra
+
+from sim.model.roads import RoadState
+from sim.scenario.roads import time_matrix
+from tests.conftest import load_scenario
+
+
+def _same(a, b) -> bool:
+    return (
+        a.shape == b.shape
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
+
+
+def test_rebuilt_matrix_equals_time_matrix_with_one_way_and_parallel_edges():
+    scen = load_scenario("zhangshu")
+    roads = RoadState(simpy.Environment(), scen)
+    rng = np.random.default_rng(3)
+    k = 60  # duplicate some streets at other speeds, and make about a third one-way
+    roads.u = np.concatenate([roads.u, roads.u[:k]])
+    roads.v = np.concatenate([roads.v, roads.v[:k]])
+    roads.base_min = np.concatenate([roads.base_min, roads.base_min[:k] * rng.choice([0.5, 1.0, 2.0], k)])
+    roads.oneway = rng.random(len(roads.u)) < 0.3
+    roads.factor = np.ones(len(roads.u))
+    roads._index_arcs()
+    n = len(scen.road.node_ids)
+    for _ in range(20):
+        roads.factor[:] = rng.choice([0.0, 0.5, 1.0], size=len(roads.u))
+        roads._rebuild()
+        o = roads.factor > 0
+        ref = time_matrix(n, roads.u[o], roads.v[o], roads.base_min[o] / roads.factor[o], roads.oneway[o])
+        assert _same(roads._matrix, ref)
+        assert _same(roads._matrix_t, ref.T.tocsr())
+
+
+def test_two_way_network_shares_rows_between_directions():
+    scen = load_scenario("zhangshu")
+    roads = RoadState(simpy.Environment(), scen)
+    assert not roads.oneway.any()
+    roads.set_factor(5, 0.0)
+    roads.set_factor(17, 0.5)
+    assert _same(roads._matrix, roads._matrix_t)
+    dist, pred = dijkstra(roads._matrix_t, indices=40, return_predecessors=True)
+    row = roads.in_row(40)
+    assert np.array_equal(row.dist, dist) and np.array_equal(row.pred, pred)
+    assert roads.in_row(40) is roads.out_row(40)
+
+
+def test_row_cache_is_bounded_and_drops_the_least_recently_used():
+    roads = RoadState(simpy.Environment(), load_scenario("zhangshu"))
+    roads._max_rows = 2
+    first = roads.out_row(1)
+    roads.out_row(2)
+    roads.out_row(1)  # 1 used again: 2 is now the oldest
+    roads.out_row(3)
+    assert list(roads._out) == [1, 3]
+    assert roads.out_row(1) is first
+    again = roads.out_row(2)  # recomputed on the same matrix: the same row
+    dist, pred = dijkstra(roads._matrix, indices=2, return_predecessors=True)
+    assert np.array_equal(again.dist, dist) and np.array_equal(again.pred, pred)
