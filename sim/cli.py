@@ -279,8 +279,15 @@ def print_rescue_summary(summary, settings) -> None:
             f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
         )
         print(
-            f"air missions per replication {_ci(get('air_missions'), '.1f')}, response (request to "
+            f"air missions per replication {_ci(get('air_missions'), '.1f')} (rescue "
+            f"{_mean(get('air_rescue_missions'), '.1f')}, casualty evacuation "
+            f"{_mean(get('air_evacuation_missions'), '.1f')}, relief lift "
+            f"{_mean(get('air_relief_lift_missions'), '.1f')}), response (request to "
             f"arrival) {_ci(get('air_response_min_mean'), '.1f')} min"
+        )
+        print(
+            f"patients flown {_ci(get('air_patients_flown'), '.1f')}, relief units lifted "
+            f"{_ci(get('air_relief_units'), ',.0f')} per replication"
         )
 
 
@@ -618,6 +625,8 @@ def cmd_replay(args: list[str]) -> int:
     print(f"  village table: {verdict[result.villages_identical]}")
     print(f"  event log:     {verdict[result.events_identical]}")
     return 1 if False in (result.villages_identical, result.events_identical) else 0
+
+
 def cmd_report(args: list[str]) -> int:
     """Charts and the appendix from a saved run or sweep directory (no model run)."""
     import argparse

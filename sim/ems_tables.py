@@ -40,6 +40,7 @@ CALL_COLUMNS = [
     "wait_min",
     "response_min",
     "call_to_hospital_min",
+    "by_air",
 ]
 HOSPITAL_COLUMNS = ["hospital_id", "bed_kind", "at_h", "beds", "occupied", "occupancy_share"]
 
@@ -55,6 +56,10 @@ def urban_units(scenario: Scenario) -> set[str]:
 def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) -> dict[str, list[Any]]:
     """One entry per call, in call order, as columns.
 
+    A call no ambulance could reach by road may be flown (by_air): dispatched is when the
+    helicopters took it, arrived_scene when the aircraft landed at the scene, and the ambulance
+    columns stay empty unless the patient was set down at a helipad and an ambulance took over.
+
     outcome: delivered (handed over at a hospital), treated_on_scene (no reachable hospital),
     responded (an ambulance on scene, patient not yet delivered at the horizon; in the check
     mode every served call), en_route (dispatched, not yet on scene), waiting (no ambulance by
@@ -64,6 +69,7 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
     places = {p.id: p for p in scenario.places}
     urban = urban_units(scenario)
     calls: dict[int, dict[str, Any]] = {}
+    flown: dict[int, int] = {}  # air mission -> call
     for e in rows:
         kind = e.kind
         if kind is EventKind.CALL_RECEIVED:
@@ -78,16 +84,27 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
                 "infectious": e.value == 1.0,
                 "received": e.t_min,
                 "outcome": "waiting",
+                "by_air": False,
             }
         elif kind is EventKind.AMBULANCE_DISPATCHED:
             c = calls[e.ref]
-            c.update(dispatched=e.t_min, ambulance=e.subject, station_id=e.depot, outcome="en_route")
+            c.update(ambulance=e.subject, station_id=e.depot)
+            if "dispatched" not in c:  # a flown patient's response was the aircraft's
+                c.update(dispatched=e.t_min, outcome="en_route")
         elif kind is EventKind.AMBULANCE_ARRIVED_SCENE:
-            calls[e.ref].update(arrived=e.t_min, outcome="responded")
+            c = calls[e.ref]
+            c.setdefault("arrived", e.t_min)
+            c["outcome"] = "responded"
+        elif kind is EventKind.CALL_AIRLIFTED:
+            flown[int(e.value)] = e.ref
+            calls[e.ref].update(dispatched=e.t_min, outcome="en_route", by_air=True)
+        elif kind is EventKind.AIRCRAFT_ARRIVED and e.ref in flown:
+            c = calls[flown[e.ref]]
+            c.update(arrived=e.t_min, outcome="responded")
         elif kind is EventKind.AMBULANCE_LEFT_SCENE:
             calls[e.ref]["hospital_id"] = e.depot
         elif kind is EventKind.PATIENT_ADMITTED:
-            calls[e.ref].update(admitted=e.t_min, outcome="delivered")
+            calls[e.ref].update(admitted=e.t_min, outcome="delivered", hospital_id=e.depot)
         elif kind is EventKind.PATIENT_TREATED_ON_SCENE:
             calls[e.ref]["outcome"] = "treated_on_scene"
         elif kind is EventKind.CALL_DIVERTED:
@@ -125,6 +142,7 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
         "wait_min": [wait(c) for c in ordered],
         "response_min": [since_call(c, "arrived") for c in ordered],
         "call_to_hospital_min": [since_call(c, "admitted") for c in ordered],
+        "by_air": [c["by_air"] for c in ordered],
     }
 
 
@@ -132,6 +150,7 @@ def calls_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFr
     frame = pd.DataFrame(columns, columns=CALL_COLUMNS)
     frame["triage"] = frame["triage"].astype("int64")
     frame["infectious"] = frame["infectious"].astype(bool)
+    frame["by_air"] = frame["by_air"].astype(bool)
     for col in ("received_at_h", "dispatched_at_h", "arrived_scene_at_h", "admitted_at_h"):
         frame[col] = frame[col].astype(float)
     frame.insert(0, "rep", rep)

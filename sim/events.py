@@ -59,6 +59,7 @@ class EventKind(StrEnum):
     SHIPMENT_LOADED = "shipment_loaded"  # per item: depot, place, item, qty (on hand -> transit)
     SHIPMENT_DEPARTED = "shipment_departed"  # subject, depot, place, ref, value = travel min
     SHIPMENT_DELIVERED = "shipment_delivered"  # per item: place, item, qty (transit -> delivered), note site
+    # (shipment_loaded and shipment_delivered also carry air loads: subject is then the aircraft)
     TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
     TRUCK_REROUTED = "truck_rerouted"  # subject truck, place, ref shipment: a cut road ahead; new route
     TRUCK_HELD = "truck_held"  # subject truck, place, ref shipment: no road at all; waits for a repair
@@ -78,6 +79,8 @@ class EventKind(StrEnum):
     AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
     AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
     AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
+    CALL_AIRLIFTED = "call_airlifted"  # place, ref call, value air mission: no ambulance can reach it
+    CALL_TRANSFERRED = "call_transferred"  # place, ref call, depot helipad: set down there, for an ambulance
     # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
     TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted
@@ -96,6 +99,7 @@ class EventKind(StrEnum):
     AIRCRAFT_ARRIVED = "aircraft_arrived"  # subject aircraft, place, ref mission, value min since request
     AIRCRAFT_LANDED = "aircraft_landed"  # subject aircraft, depot helipad, ref mission, qty people set down
     AIRCRAFT_RETURNED = "aircraft_returned"  # subject aircraft, depot base helipad, value busy min
+    AIR_MISSION_CANCELLED = "air_mission_cancelled"  # place, ref mission, note why (nothing_to_lift)
 
 
 class Event(NamedTuple):

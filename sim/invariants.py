@@ -13,8 +13,11 @@ Each check returns a list of human-readable violations (empty = holds):
 - no shelter holds more people than its capacity;
 - every ambulance is idle at its station or on one call, never two, and moves
   through its job in order; infectious calls ride only in negative-pressure ambulances;
-- every call ends served (an ambulance dispatched), diverted, or waiting at the
-  horizon, and is dispatched at most once and never after being diverted;
+- every call ends served (an ambulance dispatched), diverted, waiting at the horizon, or
+  flown by an aircraft (airlifted, then admitted, or set down at a helipad to wait again),
+  and is dispatched at most once and never after being diverted;
+- every aircraft is at its base or out on one sortie, and loads, delivers, rescues and
+  admits only while out (its air loads count in stock conservation like truckloads);
 - no hospital's occupancy of either bed kind ever exceeds its beds;
 - every rescue team is off (not yet mobilised), idle, busy on one task, resting, or out of
   service, moving only along off -> idle | out, idle -> busy -> idle | resting -> idle, and
@@ -80,10 +83,17 @@ def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
     return bad
 
 
+def aircraft_names(rows: Sequence[Event]) -> set[str]:
+    return {e.subject for e in rows if e.kind is EventKind.AIRCRAFT_LAUNCHED}
+
+
 def trucks_one_task(rows: Sequence[Event]) -> list[str]:
     bad: list[str] = []
     busy: dict[str, int] = {}
+    aircraft = aircraft_names(rows)  # their loads are checked by aircraft_one_sortie
     for e in rows:
+        if e.subject in aircraft:
+            continue
         if e.kind is EventKind.TRUCK_ASSIGNED:
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
@@ -179,6 +189,8 @@ def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
         elif e.kind in (EventKind.AMBULANCE_REROUTED, EventKind.AMBULANCE_HELD):
             if job.get(e.subject, (None,))[0] != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} it is not on")
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject not in negative:
+            continue  # flown in by an aircraft: aircraft_one_sortie
         elif e.kind in JOB_STEPS:
             call, last = job.get(e.subject, (None, -1))
             if call != e.ref:
@@ -193,19 +205,31 @@ def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
 
 
 def calls_accounted(rows: Sequence[Event]) -> list[str]:
-    """Each call: received once, then dispatched once, or diverted once, or still waiting."""
+    """Each call: received once, then dispatched once, or diverted once, or still waiting; or
+    airlifted (then admitted by the aircraft, or set down at a helipad and waiting again)."""
     bad: list[str] = []
     state: dict[int, str] = {}
+    aircraft = aircraft_names(rows)
+    moves = {  # kind: (state before, state after, what happened)
+        EventKind.AMBULANCE_DISPATCHED: ("waiting", "served", "served"),
+        EventKind.CALL_DIVERTED: ("waiting", "diverted", "diverted"),
+        EventKind.CALL_AIRLIFTED: ("waiting", "by_air", "airlifted"),
+        EventKind.CALL_TRANSFERRED: ("by_air", "waiting", "set down at a helipad"),
+    }
     for e in rows:
         if e.kind is EventKind.CALL_RECEIVED:
             if e.ref in state:
                 bad.append(f"t={e.t_min}: call {e.ref} received twice")
             state[e.ref] = "waiting"
-        elif e.kind in (EventKind.AMBULANCE_DISPATCHED, EventKind.CALL_DIVERTED):
-            now = "served" if e.kind is EventKind.AMBULANCE_DISPATCHED else "diverted"
-            if state.get(e.ref) != "waiting":
-                bad.append(f"t={e.t_min}: call {e.ref} {now} while {state.get(e.ref, 'never received')}")
-            state[e.ref] = now
+        elif e.kind in moves:
+            before, after, what = moves[e.kind]
+            if state.get(e.ref) != before:
+                bad.append(f"t={e.t_min}: call {e.ref} {what} while {state.get(e.ref, 'never received')}")
+            state[e.ref] = after
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in aircraft:
+            if state.get(e.ref) != "by_air":
+                bad.append(f"t={e.t_min}: {e.subject} admitted call {e.ref} while {state.get(e.ref)}")
+            state[e.ref] = "flown"
     return bad
 
 
@@ -267,6 +291,54 @@ def teams_one_task(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
+# What an aircraft may log only while out on a sortie (launched, not yet back at its base).
+SORTIE_WORK = (
+    EventKind.AIRCRAFT_ARRIVED,
+    EventKind.AIRCRAFT_LANDED,
+    EventKind.SHIPMENT_LOADED,
+    EventKind.SHIPMENT_DELIVERED,
+    EventKind.PEOPLE_RESCUED,
+    EventKind.PATIENT_ADMITTED,
+)
+
+
+def aircraft_one_sortie(rows: Sequence[Event]) -> list[str]:
+    """Every aircraft is at its base or out on one sortie: launched (several missions only
+    together, at one minute), arriving only for the missions it launched for, working only
+    while out, back before it launches again; an air load is delivered by the aircraft that
+    loaded it, and no more than it loaded."""
+    bad: list[str] = []
+    aircraft = aircraft_names(rows)
+    out: dict[str, tuple[float, set[int]]] = {}  # aircraft -> (launched at, missions)
+    arrived: dict[str, bool] = {}
+    load_of: dict[int, str] = {}
+    for e in rows:
+        if e.subject not in aircraft:
+            continue
+        name = e.subject
+        if e.kind is EventKind.AIRCRAFT_LAUNCHED:
+            if name in out and (out[name][0] != e.t_min or arrived[name]):
+                bad.append(f"t={e.t_min}: {name} launched for mission {e.ref} while out on {out[name][1]}")
+            out.setdefault(name, (e.t_min, set()))[1].add(e.ref)
+            arrived[name] = False
+        elif e.kind is EventKind.AIRCRAFT_RETURNED:
+            if out.pop(name, None) is None:
+                bad.append(f"t={e.t_min}: {name} returned without having launched")
+        elif e.kind in SORTIE_WORK:
+            if name not in out:
+                bad.append(f"t={e.t_min}: {name} {e.kind} while at its base")
+                continue
+            if e.kind is EventKind.AIRCRAFT_ARRIVED:
+                arrived[name] = True
+                if e.ref not in out[name][1]:
+                    bad.append(f"t={e.t_min}: {name} arrived for mission {e.ref} it did not launch for")
+            elif e.kind is EventKind.SHIPMENT_LOADED:
+                load_of[e.ref] = name
+            elif e.kind is EventKind.SHIPMENT_DELIVERED and load_of.get(e.ref) != name:
+                bad.append(f"t={e.t_min}: {name} delivered load {e.ref} it did not load")
+    return bad
+
+
 def rescued_once(rows: Sequence[Event]) -> list[str]:
     bad: list[str] = []
     trapped: dict[int, int] = {}
@@ -297,6 +369,7 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
         + shelters_within_capacity(rows, scenario, m2_per_person)
         + ambulances_one_job(rows)
         + calls_accounted(rows)
+        + aircraft_one_sortie(rows)
         + hospital_beds(rows)
         + teams_one_task(rows)
         + rescued_once(rows)

@@ -6,7 +6,11 @@ Conventions:
   trapped: the target holds trivially (as relief targets do without displaced people).
 - A helicopter_response target's share: of the air missions to places within `radius_km`
   of the base requested at least `limit_min` before the horizon, those whose aircraft arrived
-  within `limit_min` of the request; missions not flown count as late. No missions: holds.
+  within `limit_min` of the request; missions not flown count as late, missions cancelled
+  before they flew (a relief lift with nothing left to lift) do not count. No missions: holds.
+- Air work per replication: missions by kind (rescue, evacuation, relief_lift; cancelled ones
+  not counted), relief units delivered by aircraft, patients flown (admitted at a hospital
+  helipad or set down at a helipad for an ambulance).
 - Unmet trapped people: `rescue_unmet_no_skill_people` (no team in the county has the skill;
   never assigned) and `rescue_waiting_at_horizon_people` (not brought out by the horizon).
 - Team utilisation: minutes on tasks (driving and rescuing) over minutes from mobilisation
@@ -34,8 +38,10 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
     assigned_at: dict[str, float] = {}
     busy_min = 0.0
     aid_yuan = 0.0
-    missions: dict[int, tuple[float, float]] = {}  # ref -> (requested at, km)
+    missions: dict[int, tuple[float, float, str]] = {}  # ref -> (requested at, km, kind)
     arrived: dict[int, float] = {}  # ref -> minutes from request to first arrival
+    aircraft: set[str] = set()
+    air_units = flown = 0
     for e in rows:
         k = e.kind
         if k is EventKind.RESCUE_REQUESTED:
@@ -61,9 +67,17 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         elif k is EventKind.MUTUAL_AID_RECORDED:
             aid_yuan += e.value
         elif k is EventKind.AIR_MISSION_REQUESTED:
-            missions[e.ref] = (e.t_min, e.value)
+            missions[e.ref] = (e.t_min, e.value, e.note)
+        elif k is EventKind.AIRCRAFT_LAUNCHED:
+            aircraft.add(e.subject)
+        elif k is EventKind.SHIPMENT_DELIVERED and e.subject in aircraft:
+            air_units += e.qty
+        elif (k is EventKind.PATIENT_ADMITTED and e.subject in aircraft) or k is EventKind.CALL_TRANSFERRED:
+            flown += 1
         elif k is EventKind.AIRCRAFT_ARRIVED:
             arrived.setdefault(e.ref, e.value)
+        elif k is EventKind.AIR_MISSION_CANCELLED:
+            missions.pop(e.ref, None)
     busy_min += sum(horizon_min - t for t in assigned_at.values())  # still on a task at the horizon
     available = sum(horizon_min - t for t in mobilised_at.values())
     out: dict[str, float] = {
@@ -76,6 +90,12 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         "volunteer_turnout_share": accepted_vol / alerted_vol if alerted_vol else math.nan,
         "mutual_aid_cost_yuan": aid_yuan,
         "air_missions": float(len(missions)),
+        **{
+            f"air_{kind}_missions": float(sum(m[2] == kind for m in missions.values()))
+            for kind in ("rescue", "evacuation", "relief_lift")
+        },
+        "air_relief_units": float(air_units),
+        "air_patients_flown": float(flown),
         "air_response_min_mean": (sum(arrived.values()) / len(arrived)) if arrived else math.nan,
     }
     for name, target in targets.items():
@@ -85,7 +105,7 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         elif isinstance(target, AirTargetSettings):
             counted = [
                 ref
-                for ref, (at, km) in missions.items()
+                for ref, (at, km, _) in missions.items()
                 if km <= target.radius_km and at <= horizon_min - target.limit_min
             ]
             ok = sum(arrived.get(ref, math.inf) <= target.limit_min + 1e-9 for ref in counted)

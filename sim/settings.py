@@ -452,6 +452,13 @@ class AirSettings(_Frozen):
     hoist_min_per_person: NonNegFloat
     unload_min: NonNegFloat
     relief_lift: bool
+    lift_depot: str | None = None  # a depot_id of depots.csv; None = the depot at the base helipad
+    payload_units: int = Field(ge=1, le=100_000)
+    load_min: NonNegFloat
+    evacuation: bool
+    evacuate_triage: list[Annotated[int, Field(ge=1, le=len(TRIAGE))]]
+    stretchers: int = Field(ge=1, le=20)
+    patient_load_min: NonNegFloat
     night_no_fly: bool
     night_start_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]
     night_end_clock_h: Annotated[float, Field(ge=0.0, lt=24.0)]

@@ -25,7 +25,7 @@ from sim.model.air import AirSystem
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RESCUE_POLICIES
 from sim.model.roads import RoadState
-from sim.model.teams import RescueSystem, volunteer_turnout
+from sim.model.teams import RescueSystem, Task, volunteer_turnout
 from sim.rng import Streams
 from sim.scenario.roads import EARTH_RADIUS_KM
 from sim.scenario.types import Helipad, Team
@@ -180,13 +180,18 @@ def _with_helipad_100km_from(scen, village: str):
 NO_DELAY = ("air.night_no_fly=false", "air.weather_no_fly_h=[]")
 
 
+def _task_at(scen, village: str, people: int) -> Task:
+    place = scen.place_index()[village]
+    return Task(0, place, scen.places[place].node, scen.places[place].township_id, "water", 0.0, people)
+
+
 def test_helicopter_no_delay_arrives_after_distance_over_speed_plus_preparation():
-    """Relief lift to V1 100 km away, cruise 200 km/h, preparation 30 min: 30 + 100/200 h = 60 min."""
+    """Rescue at V1 100 km away, cruise 200 km/h, preparation 30 min: 30 + 100/200 h = 60 min."""
     scen = _with_helipad_100km_from(load_scenario("tiny"), "V1")
     s = settings_for("scenario=tiny", *NO_DELAY)
     env, log = simpy.Environment(), EventLog()
     air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log)
-    air.lift(scen.place_index()["V1"], 100)
+    air.rescue(_task_at(scen, "V1", 1))
     env.run(until=500)
     requested = [e for e in log.rows if e.kind is EventKind.AIR_MISSION_REQUESTED]
     assert requested[0].value == pytest.approx(100.0, abs=1e-9)
@@ -202,7 +207,7 @@ def test_helicopter_waits_out_a_no_fly_window():
     scen = _with_helipad_100km_from(load_scenario("tiny"), "V1")
     s = settings_for("scenario=tiny", "air.night_no_fly=false", "air.weather_no_fly_h=[[0,1]]")
     env, log = simpy.Environment(), EventLog()
-    AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log).lift(scen.place_index()["V1"], 1)
+    AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log).rescue(_task_at(scen, "V1", 1))
     env.run(until=500)
     assert [e.t_min for e in log.rows if e.kind is EventKind.AIRCRAFT_LAUNCHED] == [60.0]
     assert [e.t_min for e in log.rows if e.kind is EventKind.AIRCRAFT_ARRIVED] == pytest.approx([120.0])

@@ -1,23 +1,43 @@
-"""Helicopters: rescue and relief lift for places cut off by road.
+"""Helicopters: rescue, casualty evacuation and relief lift for places cut off by road.
 
 Covers: `air.aircraft` helicopters wait at the base helipad (`air.base_helipad`, else the
-first of helipads.csv). Missions are flown first come, first served: a rescue task cut off
-by road from every capable team (sim/model/teams.py), and a relief lift to a struck village
-with displaced people that is cut off from every depot when it is hit. An aircraft takes off
-only outside the no-fly windows (night by the clock, `air.weather_no_fly_h` after onset),
-after `air.launch_prep_min` of preparation, and flies the straight line at `air.cruise_kmh`.
-A rescue sortie hoists up to `air.seats` people (`air.hoist_min_per_person` each) and sets
-them down at the helipad nearest the village, then flies back for the rest; a relief lift
-unloads at the village. Each mission's response is its first arrival minus its request; the
-seed 004 target (2 h within 100 km) is checked on these in sim/rescue_tables.py.
+first of helipads.csv). Three kinds of mission come to them:
+- rescue: trapped people no capable team can reach by road (sim/model/teams.py);
+- evacuation: a red or yellow casualty (`air.evacuate_triage`) whose scene no ambulance of
+  the county can reach by road (sim/model/ems.py); infectious or contaminated patients are
+  not flown (no isolation on board) and wait for a road;
+- relief lift: relief need the command centre defers because no road brings stock to the
+  site (sim/model/relief.py), lifted from the depot at the base (`air.lift_depot`).
+Missions wait in one queue; a free aircraft takes the first by `mission_order`: saving life
+first (rescue and evacuation, in request order), then relief lifts. An aircraft takes off only
+outside the no-fly windows (night by the clock, `air.weather_no_fly_h` after onset), after
+`air.launch_prep_min` of preparation (cargo is loaded meanwhile, `air.load_min`), and flies
+the straight line at `air.cruise_kmh`.
+- A rescue sortie hoists up to `air.seats` people (`air.hoist_min_per_person` each), sets them
+  down at the helipad nearest the village, and flies back for the rest.
+- An evacuation sortie takes up to `air.stretchers` waiting patients of one scene
+  (`air.patient_load_min` each) to a hospital with a helipad (chosen by the EMS hospital
+  policy on flight minutes), where they are admitted as from an ambulance (a bed is promised
+  on take-off from the scene; handover). With no hospital helipad in the county, the aircraft
+  sets them down at the helipad nearest the scene, and an ambulance takes the call from there.
+- A relief-lift sortie reserves up to `air.payload_units` of the site's deferred need at the
+  lift depot (initial-relief items first), loads it, flies it to the site and unloads it: the
+  stock leaves the depot and reaches the people in the same event rows as a truckload
+  (relief_allocated, shipment_loaded, shipment_delivered), so conservation and relief times
+  count it. While need stays deferred and the depot holds some of it, the mission goes to the
+  back of the queue for another sortie; a sortie finding nothing left to lift (a road
+  reopened and trucks took it) is cancelled.
+Each mission's response is its first arrival minus its request; the seed 004 target (2 h
+within 100 km) is checked on these in sim/rescue_metrics.py (cancelled missions excluded).
 
-Leaves out: casualty evacuation to hospitals (ambulances carry casualties, sim/model/ems.py);
-fuel and crew duty limits; a no-fly window starting while airborne (the flight completes);
-the items lifted are not drawn from depot stock (relief accounting is unchanged).
+Leaves out: fuel and crew duty limits; a no-fly window starting while airborne (the flight
+completes); sling loads and landing-site capacity; carrying patients and cargo on one sortie;
+calls that become unreachable after they were queued for an ambulance (they wait for a road).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,28 +50,51 @@ from sim.scenario.roads import haversine_km
 from sim.settings import AirSettings
 from sim.units import MIN_PER_H, h_to_min
 
+RESCUE, EVACUATION, RELIEF_LIFT = "rescue", "evacuation", "relief_lift"
+
 
 @dataclass
 class Mission:
     ref: int
-    kind: str  # rescue | relief_lift
-    place: int
+    kind: str  # rescue | evacuation | relief_lift
+    place: int  # the place served: the village (relief: whose people), or the casualty's scene
+    lon: float  # where the aircraft goes (a relief site may be a shelter)
+    lat: float
     people: int
     requested_at_min: float
-    task: object | None = None  # the rescue task (sim.model.teams.Task); the air owns all its people
+    seq: int = 0  # position in the queue; a relief lift's next sortie gets a new one
+    arrived: bool = False
+    task: object | None = None  # rescue: the task (sim.model.teams.Task); the air owns its people
+    demand: object | None = None  # relief lift: the site's sim.model.relief.Demand
+    call: int | None = None  # evacuation: the EMS call id
+
+
+def mission_order(mission: Mission) -> tuple[int, int]:
+    """Saving life first (rescue and evacuation in request order), then relief lifts."""
+    return (1 if mission.kind == RELIEF_LIFT else 0, mission.seq)
 
 
 def check(scenario: Scenario, air: AirSettings) -> list[Problem]:
+    problems = []
     ids = [h.id for h in scenario.helipads]
     if air.base_helipad is not None and air.base_helipad not in ids:
-        return [
+        problems.append(
             Problem(
                 "config key air.base_helipad",
                 air.base_helipad,
                 f"not a helipad_id of scenario {scenario.name} (helipads: {', '.join(ids) or 'none'})",
             )
-        ]
-    return []
+        )
+    depots = [d.id for d in scenario.depots]
+    if air.lift_depot is not None and air.lift_depot not in depots:
+        problems.append(
+            Problem(
+                "config key air.lift_depot",
+                air.lift_depot,
+                f"not a depot_id of scenario {scenario.name} (depots: {', '.join(depots)})",
+            )
+        )
+    return problems
 
 
 class AirSystem:
@@ -63,6 +106,8 @@ class AirSystem:
         onset_min: float,
         onset_clock_h: float,
         log: EventLog,
+        relief=None,  # sim.model.relief.ReliefSystem: lifts draw on its stock
+        ems=None,  # sim.model.ems.EmsSystem: evacuated patients are admitted to its hospitals
     ):
         self.env = env
         self.scenario = scenario
@@ -70,6 +115,8 @@ class AirSystem:
         self.onset_min = onset_min
         self.onset_clock_h = onset_clock_h
         self.log = log
+        self.relief = relief
+        self.ems = ems
         self.missions: list[Mission] = []
         self.enabled = air.aircraft > 0 and bool(scenario.helipads)
         if not self.enabled:
@@ -78,38 +125,132 @@ class AirSystem:
         self.pads = [(h.id, scenario.places[index[h.place_id]]) for h in scenario.helipads]
         base_id = air.base_helipad or scenario.helipads[0].id
         self.base = next(p for p in self.pads if p[0] == base_id)
-        self.queue: simpy.Store = simpy.Store(env)
+        self.lift_depot = self._lift_depot(scenario, air)
+        pad_places = {h.place_id for h in scenario.helipads}
+        # hospitals an aircraft can land at: (hospital index, its place)
+        self.hospital_pads = [
+            (h, scenario.places[index[hosp.place_id]])
+            for h, hosp in enumerate(scenario.hospitals)
+            if hosp.place_id in pad_places
+        ]
+        self.pending: list[Mission] = []
+        self._idle: deque[simpy.Event] = deque()
+        self._seq = 0
+        self._lifting: dict[int, Mission] = {}  # id(demand) -> its open relief-lift mission
         for k in range(air.aircraft):
             env.process(self._fly(f"AC{k + 1}"))
 
+    def _lift_depot(self, scenario: Scenario, air: AirSettings) -> int | None:
+        """The depot whose stock the aircraft lift: `air.lift_depot`, else the first depot at the
+        base helipad's place; None (no relief lifts) when there is none."""
+        ids = [d.id for d in scenario.depots]
+        if air.lift_depot is not None:
+            return ids.index(air.lift_depot)
+        at_base = [d for d, depot in enumerate(scenario.depots) if depot.place_id == self.base[1].id]
+        return at_base[0] if at_base else None
+
     # ---- requests ------------------------------------------------------------------------
     def rescue(self, task) -> None:
-        self._request(Mission(len(self.missions), "rescue", task.place, task.waiting, self.env.now, task))
+        place = self.scenario.places[task.place]
+        self._request(
+            Mission(
+                len(self.missions),
+                RESCUE,
+                task.place,
+                place.lon,
+                place.lat,
+                task.waiting,
+                self.env.now,
+                task=task,
+            )
+        )
 
-    def lift(self, place: int, people: int) -> None:
-        if self.enabled and self.air.relief_lift:
-            self._request(Mission(len(self.missions), "relief_lift", place, people, self.env.now))
+    def evacuate(self, call: int, place: int, triage: int, infectious: bool) -> Mission | None:
+        """Take EMS call `call` (its scene cut off from every ambulance), if it is for the air."""
+        if not (self.enabled and self.air.evacuation) or infectious or triage not in self.air.evacuate_triage:
+            return None
+        p = self.scenario.places[place]
+        mission = Mission(len(self.missions), EVACUATION, place, p.lon, p.lat, 1, self.env.now, call=call)
+        self._request(mission)
+        return mission
 
-    def _request(self, mission: Mission) -> None:
+    def lift(self, demand) -> None:
+        """Relief need at `demand`'s site was deferred for want of a road: lift what the depot has."""
+        if not (self.enabled and self.air.relief_lift) or self.lift_depot is None:
+            return
+        if id(demand) in self._lifting or not self._liftable(demand):
+            return
+        village = self.scenario.places[demand.village]
+        where = self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
+        mission = Mission(
+            len(self.missions),
+            RELIEF_LIFT,
+            demand.village,
+            where.lon,
+            where.lat,
+            demand.people,
+            self.env.now,
+            demand=demand,
+        )
+        self._lifting[id(demand)] = mission
+        self._request(mission, place_id=village.id)
+
+    def _site_place(self, demand) -> str:
+        """The place id of a relief site: the village itself, or the shelter's place."""
+        if demand.site == self.scenario.places[demand.village].id:
+            return demand.site
+        return next(s.place_id for s in self.scenario.shelters if s.id == demand.site)
+
+    def _liftable(self, demand) -> bool:
+        stock = self.relief.available[self.lift_depot]
+        return any(q > 0 and stock[i] > 0 for i, q in enumerate(demand.pending))
+
+    def _request(self, mission: Mission, place_id: str | None = None) -> None:
         self.missions.append(mission)
         place = self.scenario.places[mission.place]
         self.log.add(
             Event(
                 self.env.now,
                 EventKind.AIR_MISSION_REQUESTED,
-                place=place.id,
+                place=place_id or place.id,
                 ref=mission.ref,
                 qty=mission.people,
-                value=self.km(self.base[1], place),
+                value=self._km_to(self.base[1], mission),
                 note=mission.kind,
             )
         )
-        self.queue.put(mission)
+        self._enqueue(mission)
+
+    def _enqueue(self, mission: Mission) -> None:
+        self._seq += 1
+        mission.seq = self._seq
+        self.pending.append(mission)
+        if self._idle:
+            self._idle.popleft().succeed()
+
+    def _next(self) -> Iterator[simpy.Event]:
+        """The next mission, chosen when the aircraft can take off (so a more urgent one
+        requested during a no-fly window goes first)."""
+        while True:
+            while not self.pending:
+                wake = self.env.event()
+                self._idle.append(wake)
+                yield wake
+            flyable = self.next_flyable(self.env.now)
+            if flyable == self.env.now:
+                break
+            yield self.env.timeout(flyable - self.env.now)
+        mission = min(self.pending, key=mission_order)
+        self.pending.remove(mission)
+        return mission
 
     # ---- geometry and weather ------------------------------------------------------------
     @staticmethod
     def km(a, b) -> float:
         return float(haversine_km(a.lon, a.lat, b.lon, b.lat))
+
+    def _km_to(self, a, mission: Mission) -> float:
+        return float(haversine_km(a.lon, a.lat, mission.lon, mission.lat))
 
     def flight_min(self, km: float) -> float:
         return km / self.air.cruise_kmh * MIN_PER_H
@@ -140,77 +281,22 @@ class AirSystem:
 
     # ---- the aircraft --------------------------------------------------------------------
     def _fly(self, name: str) -> Iterator[simpy.Event]:
-        env, log, air = self.env, self.log, self.air
+        env = self.env
         while True:
-            mission: Mission = yield self.queue.get()
+            mission = yield from self._next()
             started = env.now
-            place = self.scenario.places[mission.place]
-            yield from self._take_off()
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.AIRCRAFT_LAUNCHED,
-                    subject=name,
-                    place=place.id,
-                    ref=mission.ref,
-                    value=env.now - mission.requested_at_min,
-                )
-            )
-            yield env.timeout(air.launch_prep_min)
-            yield env.timeout(self.flight_min(self.km(self.base[1], place)))
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.AIRCRAFT_ARRIVED,
-                    subject=name,
-                    place=place.id,
-                    ref=mission.ref,
-                    value=env.now - mission.requested_at_min,
-                )
-            )
-            at = place
-            if mission.kind == "relief_lift":
-                yield env.timeout(air.unload_min)
+            if mission.kind == RELIEF_LIFT:
+                at = yield from self._lift_sortie(name, mission)
+            elif mission.kind == EVACUATION:
+                at = yield from self._evacuation_sortie(name, mission)
             else:
-                left = mission.people
-                pad_id, pad = min(self.pads, key=lambda p: (self.km(place, p[1]), p[0]))
-                while left > 0:
-                    if at is not place:
-                        yield from self._take_off()
-                        yield env.timeout(self.flight_min(self.km(at, place)))
-                    aboard = min(air.seats, left)
-                    for _ in range(aboard):
-                        yield env.timeout(air.hoist_min_per_person)
-                        log.add(
-                            Event(
-                                env.now,
-                                EventKind.PEOPLE_RESCUED,
-                                subject=name,
-                                place=place.id,
-                                ref=mission.task.ref,
-                                qty=1,
-                                note=mission.task.rescue_type,
-                            )
-                        )
-                    left -= aboard
-                    yield from self._take_off()
-                    yield env.timeout(self.flight_min(self.km(place, pad)))
-                    yield env.timeout(air.unload_min)
-                    at = pad
-                    log.add(
-                        Event(
-                            env.now,
-                            EventKind.AIRCRAFT_LANDED,
-                            subject=name,
-                            depot=pad_id,
-                            ref=mission.ref,
-                            qty=aboard,
-                        )
-                    )
+                at = yield from self._rescue_sortie(name, mission)
+            if at is None:
+                continue  # cancelled on the ground
             if at is not self.base[1]:
                 yield from self._take_off()
                 yield env.timeout(self.flight_min(self.km(at, self.base[1])))
-            log.add(
+            self.log.add(
                 Event(
                     env.now,
                     EventKind.AIRCRAFT_RETURNED,
@@ -219,3 +305,148 @@ class AirSystem:
                     value=env.now - started,
                 )
             )
+
+    def _launch(self, name: str, missions: list[Mission]) -> None:
+        for m in missions:
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.AIRCRAFT_LAUNCHED,
+                    subject=name,
+                    place=self.scenario.places[m.place].id,
+                    ref=m.ref,
+                    value=self.env.now - m.requested_at_min,
+                )
+            )
+
+    def _arrive(self, name: str, missions: list[Mission]) -> None:
+        for m in missions:
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.AIRCRAFT_ARRIVED,
+                    subject=name,
+                    place=self.scenario.places[m.place].id,
+                    ref=m.ref,
+                    value=self.env.now - m.requested_at_min,
+                )
+            )
+            m.arrived = True
+
+    def _out(self, name: str, missions: list[Mission]) -> Iterator[simpy.Event]:
+        """Launch for `missions` (one destination): preparation, then the flight out."""
+        self._launch(name, missions)
+        yield self.env.timeout(self.air.launch_prep_min)
+        yield self.env.timeout(self.flight_min(self._km_to(self.base[1], missions[0])))
+        self._arrive(name, missions)
+
+    def _rescue_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
+        env, log, air = self.env, self.log, self.air
+        place = self.scenario.places[mission.place]
+        yield from self._out(name, [mission])
+        at = place
+        left = mission.people
+        pad_id, pad = min(self.pads, key=lambda p: (self.km(place, p[1]), p[0]))
+        while left > 0:
+            if at is not place:
+                yield from self._take_off()
+                yield env.timeout(self.flight_min(self.km(at, place)))
+            aboard = min(air.seats, left)
+            for _ in range(aboard):
+                yield env.timeout(air.hoist_min_per_person)
+                log.add(
+                    Event(
+                        env.now,
+                        EventKind.PEOPLE_RESCUED,
+                        subject=name,
+                        place=place.id,
+                        ref=mission.task.ref,
+                        qty=1,
+                        note=mission.task.rescue_type,
+                    )
+                )
+            left -= aboard
+            yield from self._take_off()
+            yield env.timeout(self.flight_min(self.km(place, pad)))
+            yield env.timeout(air.unload_min)
+            at = pad
+            self._landed(name, pad_id, mission.ref, aboard)
+        return at
+
+    def _landed(self, name: str, pad_id: str, ref: int, people: int) -> None:
+        self.log.add(
+            Event(self.env.now, EventKind.AIRCRAFT_LANDED, subject=name, depot=pad_id, ref=ref, qty=people)
+        )
+
+    def _cancel(self, mission: Mission, why: str) -> None:
+        if not mission.arrived:
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.AIR_MISSION_CANCELLED,
+                    place=self.scenario.places[mission.place].id,
+                    ref=mission.ref,
+                    note=why,
+                )
+            )
+
+    def _lift_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
+        env, air, relief = self.env, self.air, self.relief
+        demand, depot = mission.demand, self.lift_depot
+        depot_id = self.scenario.depots[depot].id
+        load, taken = relief.air_load(depot, demand, air.payload_units)
+        if not taken:
+            del self._lifting[id(demand)]
+            self._cancel(mission, "nothing_to_lift")
+            return None
+        self._launch(name, [mission])
+        yield env.timeout(max(air.launch_prep_min, air.load_min))  # cargo is loaded during preparation
+        relief.log_parts(EventKind.SHIPMENT_LOADED, name, depot_id, taken, load, demand.site)
+        yield env.timeout(self.flight_min(self._km_to(self.base[1], mission)))
+        self._arrive(name, [mission])
+        yield env.timeout(air.unload_min)
+        relief.log_parts(EventKind.SHIPMENT_DELIVERED, name, depot_id, taken, load, demand.site)
+        for order, q in taken:
+            order.demand.delivered_units += q
+        if self._liftable(demand):
+            self._enqueue(mission)  # another sortie, behind what waits now
+        else:
+            del self._lifting[id(demand)]
+        return self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
+
+    def _evacuation_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
+        env, air, ems = self.env, self.air, self.ems
+        batch = [mission]
+        for m in sorted(self.pending, key=mission_order):
+            if len(batch) < air.stretchers and m.kind == EVACUATION and m.place == mission.place:
+                batch.append(m)
+                self.pending.remove(m)
+        yield from self._out(name, batch)
+        scene = self.scenario.places[mission.place]
+        for _ in batch:
+            yield env.timeout(air.patient_load_min)
+        hospitals = self._hospital_places()
+        landing = {h for h, _ in self.hospital_pads}
+        flights = [
+            self.flight_min(self.km(scene, place)) if h in landing else float("inf")
+            for h, place in enumerate(hospitals)
+        ]
+        h = ems.air_hospital(mission.call, flights) if landing else None
+        yield from self._take_off()
+        if h is not None:
+            beds = [ems.promise_bed(m.call, h) for m in batch]
+            yield env.timeout(flights[h])
+            for m, bed in zip(batch, beds, strict=True):
+                yield from ems.admit(m.call, h, bed, name)
+            return hospitals[h]
+        pad_id, pad = min(self.pads, key=lambda p: (self.km(scene, p[1]), p[0]))
+        yield env.timeout(self.flight_min(self.km(scene, pad)))
+        yield env.timeout(air.unload_min)
+        self._landed(name, pad_id, mission.ref, len(batch))
+        for m in batch:
+            ems.transfer(m.call, pad, pad_id)
+        return pad
+
+    def _hospital_places(self):
+        index = self.scenario.place_index()
+        return [self.scenario.places[index[h.place_id]] for h in self.scenario.hospitals]

@@ -27,7 +27,12 @@ patients per ambulance; calls that need no transport (treat and release on
 scene) except when no hospital can take the patient; re-choosing the hospital
 when the road to it is cut on the way (the ambulance re-routes or waits);
 crew shifts and breakdowns; emergency-department capacity (only ward beds are
-counted); inter-hospital transfers and helicopters (the air issue).
+counted); inter-hospital transfers.
+
+Helicopters: a red or yellow call whose scene no ambulance of the county can reach by road
+(free or busy) goes to the aircraft (sim/model/air.py), which fly the patient to a hospital
+with a helipad (admitted here, by `admit`) or, with none, set the patient down at a helipad,
+from where the call waits for an ambulance like any other (`transfer`).
 
 Randomness: call times, places, triage and infectious draws come from
 "ems.routine_calls" (the check mode: "ems.check.calls"); scene or service times
@@ -316,6 +321,8 @@ class EmsSystem:
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
         self._fleet_views: dict[int, FleetView] = {}  # by scene node; see roads_changed
         self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
+        self.air = None  # sim.model.air.AirSystem: takes calls no ambulance can reach by road
+        self.moved: dict[int, int] = {}  # call -> road node of the helipad its patient was set down at
         self.roads: EmsRoads | None = None
         self._no_travel = np.zeros(n)
         self._no_travel.flags.writeable = False
@@ -392,6 +399,8 @@ class EmsSystem:
         )
         if self.n_free and self._try_dispatch(k):
             return
+        if self._to_air(k):
+            return
         if self.divert:
             self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
         else:
@@ -399,8 +408,33 @@ class EmsSystem:
             self.n_waiting += 1
 
     def _node(self, k: int) -> int:
-        """The road node of call k's scene (-1 in the check mode, which has no roads)."""
-        return -1 if self.roads is None else self.scenario.places[self.calls.place[k]].node
+        """The road node of call k's scene (-1 in the check mode, which has no roads); a patient
+        set down at a helipad is picked up there."""
+        if self.roads is None:
+            return -1
+        return self.moved.get(k, self.scenario.places[self.calls.place[k]].node)
+
+    def _to_air(self, k: int) -> bool:
+        """Give call k to the helicopters when no ambulance of the county can reach its scene by
+        road (free or not) and the air takes such patients (sim/model/air.py)."""
+        if self.air is None or self.roads is None or k in self.moved:
+            return False
+        if np.isfinite(self._fleet_view(k).to_scene_min).any():
+            return False
+        calls = self.calls
+        mission = self.air.evacuate(k, calls.place[k], calls.triage[k], calls.infectious[k])
+        if mission is None:
+            return False
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.CALL_AIRLIFTED,
+                place=self.place_ids[calls.place[k]],
+                ref=k,
+                value=float(mission.ref),
+            )
+        )
+        return True
 
     def _fleet_view(self, k: int) -> FleetView:
         """The dispatcher's view of the fleet for call k. Its arrays follow the fleet's state, so
@@ -480,7 +514,7 @@ class EmsSystem:
         place = self.place_ids[calls.place[k]]
         if self.ems.dispatch_delay_min > 0:
             yield env.timeout(self.ems.dispatch_delay_min)
-        scene = self.scenario.places[calls.place[k]].node
+        scene = self._node(k)
         yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
         yield env.timeout(calls.work_min[k])
@@ -527,12 +561,8 @@ class EmsSystem:
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None
         station = int(roads.station_node[amb.station])
-        infectious = calls.infectious[k]
-        stay = self.stay_min[calls.triage[k] - 1]
-        kind = "infectious" if infectious else "general"
         to_hospital = roads.to_hospitals(node)
-        free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
-        h = self.hospital(PatientView(infectious, stay > 0), HospitalView(to_hospital, self.beds[kind], free))
+        h = self._choose_hospital(k, to_hospital)
         if h is None:
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
@@ -550,28 +580,11 @@ class EmsSystem:
                 value=drive,
             )
         )
-        # The bed is promised now (the crew phones ahead); a full hospital queues the request.
-        bed = self.bed_pool[kind][h].get(1) if stay > 0 else None
+        bed = self.promise_bed(k, h)
         yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
-        if bed is not None:
-            yield bed
-        yield env.timeout(self.ems.handover_min)
-        log.add(
-            Event(
-                env.now,
-                EventKind.PATIENT_ADMITTED,
-                subject=amb.id,
-                place=place,
-                depot=hid,
-                note=kind if bed is not None else NO_BED,
-                qty=1 if bed is not None else 0,
-                ref=k,
-            )
-        )
-        if bed is not None and math.isfinite(stay):
-            env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
-        if infectious:
+        yield from self.admit(k, h, bed, amb.id)
+        if calls.infectious[k]:
             yield env.timeout(self.ems.decon_min)
             log.add(
                 Event(
@@ -583,6 +596,69 @@ class EmsSystem:
                 )
             )
         yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
+
+    # --- hospitals (for ambulances and aircraft) -------------------------------------------
+
+    def _bed_kind(self, k: int) -> str:
+        return "infectious" if self.calls.infectious[k] else "general"
+
+    def _choose_hospital(self, k: int, to_hospital_min: np.ndarray) -> int | None:
+        kind = self._bed_kind(k)
+        stay = self.stay_min[self.calls.triage[k] - 1]
+        free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
+        patient = PatientView(self.calls.infectious[k], stay > 0)
+        return self.hospital(patient, HospitalView(to_hospital_min, self.beds[kind], free))
+
+    def air_hospital(self, k: int, flight_min: Sequence[float]) -> int | None:
+        """The hospital policy's choice for call k's patient on flight minutes (inf: no helipad)."""
+        return self._choose_hospital(k, np.asarray(flight_min, dtype=float))
+
+    def promise_bed(self, k: int, h: int) -> simpy.Event | None:
+        """The bed request for call k's patient at hospital h, made when the patient leaves the
+        scene (the crew phones ahead; a full hospital queues it); None: no stay, no bed."""
+        stay = self.stay_min[self.calls.triage[k] - 1]
+        return self.bed_pool[self._bed_kind(k)][h].get(1) if stay > 0 else None
+
+    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> Iterator[simpy.Event]:
+        """At hospital h: wait for the promised bed, hand over, admit; the stay frees the bed."""
+        env, calls = self.env, self.calls
+        kind = self._bed_kind(k)
+        stay = self.stay_min[calls.triage[k] - 1]
+        if bed is not None:
+            yield bed
+        yield env.timeout(self.ems.handover_min)
+        self.log.add(
+            Event(
+                env.now,
+                EventKind.PATIENT_ADMITTED,
+                subject=subject,
+                place=self.place_ids[calls.place[k]],
+                depot=self.hospital_ids[h],
+                note=kind if bed is not None else NO_BED,
+                qty=1 if bed is not None else 0,
+                ref=k,
+            )
+        )
+        if bed is not None and math.isfinite(stay):
+            env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
+
+    def transfer(self, k: int, pad, pad_id: str) -> None:
+        """Call k's patient was set down at helipad `pad_id` (a place): an ambulance takes the call
+        from there, ahead of later calls of its triage class (it keeps its call time)."""
+        self.moved[k] = pad.node
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.CALL_TRANSFERRED,
+                place=self.place_ids[self.calls.place[k]],
+                depot=pad_id,
+                ref=k,
+            )
+        )
+        if self.n_free and self._try_dispatch(k):
+            return
+        self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
+        self.n_waiting += 1
 
     def _discharge(self, h: int, kind: str, k: int) -> None:
         self.log.add(

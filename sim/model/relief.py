@@ -30,6 +30,7 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,6 +159,9 @@ class ReliefSystem:
         self._retry = False
         self._orders = 0
         self._loads = 0
+        # called with a Demand whose need was deferred for want of a road (the helicopters' relief
+        # lift, sim/model/air.py, when the county has aircraft)
+        self.on_deferred: Callable[[Demand], None] | None = None
         roads.listeners.append(self._road_changed)
         for d, depot in enumerate(depots):
             for k in range(depot.trucks):
@@ -221,6 +225,7 @@ class ReliefSystem:
         allocations = self.policy(request, self.view(travel))
         by_depot: dict[int, dict[int, int]] = defaultdict(dict)
         given = [0] * len(need)
+        deferred = False
         for d, i, q in allocations:
             if q <= 0 or q > self.available[d, i] or not np.isfinite(travel[d]):
                 raise RuntimeError(
@@ -244,12 +249,15 @@ class ReliefSystem:
                         now, EventKind.RELIEF_DEFERRED, place=place.id, item=item, qty=rest, note=demand.site
                     )
                 )
+                deferred = True
             else:
                 self.log.add(
                     Event(now, EventKind.RELIEF_SHORT, place=place.id, item=item, qty=rest, note=demand.site)
                 )
         for d in sorted(by_depot):
             self._reserve(d, demand, by_depot[d])
+        if deferred and self.on_deferred is not None:
+            self.on_deferred(demand)
 
     def view(self, travel: np.ndarray) -> DepotView:
         available = self.available.view()
@@ -288,21 +296,67 @@ class ReliefSystem:
                 )
             )
             self.queue[d].append(Order(self._orders, demand, i, units[i], max(now, self.ready_at[d])))
-        if depot.tier == "township" and depot.township_id != demand.township_id:
-            cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
+        self._record_lateral_aid(d, demand, units)
+        self.work[d].succeed()
+        self.work[d] = self.env.event()
+
+    def _record_lateral_aid(self, d: int, demand: Demand, units: dict[int, int]) -> None:
+        """Stock of one township's point sent to another township's site: its replacement cost."""
+        depot = self.scenario.depots[d]
+        if depot.tier != "township" or depot.township_id == demand.township_id:
+            return
+        cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.LATERAL_AID_RECORDED,
+                place=self.scenario.places[demand.village].id,
+                depot=depot.id,
+                qty=sum(units.values()),
+                value=float(cost),
+                note=demand.site,
+            )
+        )
+
+    # ---- aircraft ------------------------------------------------------------------------
+    def air_load(self, d: int, demand: Demand, capacity: int) -> tuple[int, list[tuple[Order, int]]]:
+        """Reserve for an aircraft up to `capacity` units of `demand`'s deferred need from depot
+        `d`'s free stock, initial-relief items first (under initial_first), then in item order.
+        Returns (load number, [(order, units)]); no parts when there is nothing to lift."""
+        items = sorted(
+            range(len(demand.pending)),
+            key=lambda i: (0 if (not self.initial_first or self.initial[i]) else 1, i),
+        )
+        taken: list[tuple[Order, int]] = []
+        units: dict[int, int] = {}
+        room = capacity if self.ready_at[d] <= self.env.now else 0  # a reserve not yet ready lifts nothing
+        for i in items:
+            q = min(demand.pending[i], int(self.available[d, i]), room)
+            if q <= 0:
+                continue
+            self.available[d, i] -= q
+            demand.pending[i] -= q
+            room -= q
+            units[i] = q
+            self._orders += 1
             self.log.add(
                 Event(
-                    now,
-                    EventKind.LATERAL_AID_RECORDED,
-                    place=place.id,
-                    depot=depot.id,
-                    qty=sum(units.values()),
-                    value=float(cost),
+                    self.env.now,
+                    EventKind.RELIEF_ALLOCATED,
+                    place=self.scenario.places[demand.village].id,
+                    depot=self.scenario.depots[d].id,
+                    item=self.scenario.items[i].id,
+                    qty=q,
+                    ref=self._orders,
                     note=demand.site,
                 )
             )
-        self.work[d].succeed()
-        self.work[d] = self.env.event()
+            taken.append((Order(self._orders, demand, i, q, self.env.now), q))
+        if not taken:
+            return 0, []
+        self._record_lateral_aid(d, demand, units)
+        self._loads += 1
+        return self._loads, taken
 
     # ---- trucks --------------------------------------------------------------------------
     def _truck(self, d: int, truck: str):
@@ -339,7 +393,7 @@ class ReliefSystem:
                 )
             )
             yield env.timeout(depot.load_min)
-            self._log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
+            self.log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
             log.add(
                 Event(
                     env.now,
@@ -354,7 +408,7 @@ class ReliefSystem:
             )
             yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
             yield env.timeout(self.scenario.unload_min)
-            self._log_parts(EventKind.SHIPMENT_DELIVERED, truck, depot.id, taken, load, site)
+            self.log_parts(EventKind.SHIPMENT_DELIVERED, truck, depot.id, taken, load, site)
             for order, q in taken:
                 order.demand.delivered_units += q
             yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
@@ -369,18 +423,18 @@ class ReliefSystem:
                 )
             )
 
-    def _log_parts(
-        self, kind: EventKind, truck: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str
+    def log_parts(
+        self, kind: EventKind, vehicle: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str
     ) -> None:
-        """One row per (village, item) part of a truckload: loaded (on hand -> transit) or
-        delivered (transit -> delivered)."""
+        """One row per (village, item) part of a truckload or air load: loaded (on hand ->
+        transit) or delivered (transit -> delivered)."""
         places, items, now = self.scenario.places, self.scenario.items, self.env.now
         for order, q in taken:
             self.log.add(
                 Event(
                     now,
                     kind,
-                    subject=truck,
+                    subject=vehicle,
                     place=places[order.demand.village].id,
                     depot=depot,
                     item=items[order.item].id,

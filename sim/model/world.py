@@ -16,7 +16,8 @@ centre at their drawn times.
 
 Rescue teams (sim/model/teams.py) take the trapped people as they are trapped;
 helicopters (sim/model/air.py) take rescues cut off by road from every capable
-team and fly relief to villages cut off from every depot when they are hit.
+team, red and yellow casualties no ambulance can reach, and relief need deferred for
+want of a road (lifted from the depot at their base).
 """
 
 from __future__ import annotations
@@ -149,9 +150,20 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         settings.hazard.onset_min,
     )
     aircraft = air.AirSystem(
-        env, scenario, settings.air, settings.hazard.onset_min, settings.ems.onset_clock_h, log
+        env,
+        scenario,
+        settings.air,
+        settings.hazard.onset_min,
+        settings.ems.onset_clock_h,
+        log,
+        relief,
+        medical,
     )
-    rescue.air = aircraft
+    if aircraft.enabled:
+        rescue.air = aircraft
+        relief.on_deferred = aircraft.lift
+        if medical.roads is not None:  # not in the check mode: it has no roads to be cut off from
+            medical.air = aircraft
     env.process(
         unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
     )
@@ -261,8 +273,6 @@ def unfold(
                             )
                         )
             relief.watch_isolation(what.place)
-            if rescue is not None and rescue.air is not None and relief.isolated[what.place]:
-                rescue.air.lift(what.place, what.displaced)
             cut_off = what.power_cut or relief.isolated[what.place]
             delay = _first_delay(settings.reporting, delays, cut_off)
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
