@@ -98,6 +98,10 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
         elif kind is EventKind.CALL_AIRLIFTED:
             flown[int(e.value)] = e.ref
             calls[e.ref].update(dispatched=e.t_min, outcome="en_route", by_air=True)
+        elif kind is EventKind.CALL_TRANSFERRED and e.depot is None:  # back to the road, not flown
+            c = calls[e.ref]
+            del c["dispatched"]
+            c.update(outcome="waiting", by_air=False)
         elif kind is EventKind.AIRCRAFT_ARRIVED and e.ref in flown:
             c = calls[flown[e.ref]]
             c.update(arrived=e.t_min, outcome="responded")

@@ -81,6 +81,7 @@ class EventKind(StrEnum):
     AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
     CALL_AIRLIFTED = "call_airlifted"  # place, ref call, value air mission: no ambulance can reach it
     CALL_TRANSFERRED = "call_transferred"  # place, ref call, depot helipad: set down there, for an ambulance
+    # (depot None: a road reopened before any aircraft took the call; back to the ambulances)
     # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
     TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted

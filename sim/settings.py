@@ -384,8 +384,6 @@ class EmsTargetSettings(_Frozen):
         return self.limit_min / MIN_PER_H
 
 
-
-
 # --- Rescue teams, volunteers and helicopters (issue 5) ---------------------------------------
 
 TARGET_MEASURES += ("rescue_share", "helicopter_response")

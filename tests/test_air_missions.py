@@ -164,9 +164,9 @@ def test_mission_order_is_life_first_then_request_order():
     ]
 
 
-def _ems_with_air(calls: list[tuple[int, bool]], helipads=None):
+def _ems_with_air(calls: list[tuple[int, bool]], helipads=None, *overrides: str, reopen_at=None):
     """Calls at V1 at minute 0: (triage, infectious) each, scene time 20 min."""
-    scen, s, env, log, roads = _county(helipads=helipads)
+    scen, s, env, log, roads = _county(*overrides, helipads=helipads)
     v1 = scen.place_index()["V1"]
     n = len(calls)
     book = CallBook(
@@ -189,6 +189,14 @@ def _ems_with_air(calls: list[tuple[int, bool]], helipads=None):
     )
     air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log, ems=ems)
     ems.air = air
+
+    def reopen():
+        yield env.timeout(reopen_at)
+        for e in V1_ROADS:
+            roads.set_factor(e, 1.0)
+
+    if reopen_at is not None:
+        env.process(reopen())
     env.run(until=2000)
     return scen, s, log, roads
 
@@ -261,3 +269,20 @@ def test_invariants_catch_an_aircraft_on_two_sorties_and_a_call_flown_twice():
     assert any("AC1 launched for mission 1 while out" in p for p in problems)
     assert any("call 0 airlifted while by_air" in p for p in problems)
     assert any("AC1 patient_admitted while at its base" in p for p in problems)
+
+
+def test_an_evacuation_not_yet_flown_goes_back_to_the_ambulances_when_a_road_reopens():
+    """Weather grounds aircraft for 2 h; V1's roads reopen at 60: the red call, airlifted at 0,
+    is withdrawn from the air (mission cancelled) and an ambulance is dispatched at 60."""
+    scen, _, log, _ = _ems_with_air([(1, False)], None, "air.weather_no_fly_h=[[0,2]]", reopen_at=60.0)
+    assert [e.t_min for e in _rows(log, EventKind.CALL_AIRLIFTED)] == [0.0]
+    assert [(e.t_min, e.note) for e in _rows(log, EventKind.AIR_MISSION_CANCELLED)] == [
+        (60.0, "road_reopened")
+    ]
+    assert [(e.t_min, e.depot) for e in _rows(log, EventKind.CALL_TRANSFERRED)] == [(60.0, None)]
+    assert [e.t_min for e in _rows(log, EventKind.AMBULANCE_DISPATCHED)] == [60.0]
+    assert not _rows(log, EventKind.AIRCRAFT_LAUNCHED)
+    assert [e.subject for e in _rows(log, EventKind.PATIENT_ADMITTED)] == ["S_C/amb1"]
+    assert not invariants.check_all(log.rows, scen)
+    calls = ems_tables.call_results(log.rows, scen, 2000.0)
+    assert calls["by_air"] == [False] and calls["dispatched_at_h"] == [1.0]

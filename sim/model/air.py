@@ -33,6 +33,8 @@ within 100 km) is checked on these in sim/rescue_metrics.py (cancelled missions 
 Leaves out: fuel and crew duty limits; a no-fly window starting while airborne (the flight
 completes); sling loads and landing-site capacity; carrying patients and cargo on one sortie;
 calls that become unreachable after they were queued for an ambulance (they wait for a road).
+A road reopening gives the ambulances back the evacuations no aircraft has taken yet whose
+scene they can now reach (the mission is cancelled); rescue tasks stay with the aircraft.
 """
 
 from __future__ import annotations
@@ -200,6 +202,15 @@ class AirSystem:
         if demand.site == self.scenario.places[demand.village].id:
             return demand.site
         return next(s.place_id for s in self.scenario.shelters if s.id == demand.site)
+
+    def withdraw_evacuations(self, reachable) -> list[int]:
+        """Calls of evacuations no aircraft has taken yet whose scene `reachable(call)` by road
+        again: their missions are cancelled, and the calls go back to the ambulances."""
+        back = [m for m in self.pending if m.kind == EVACUATION and reachable(m.call)]
+        for m in back:
+            self.pending.remove(m)
+            self._cancel(m, "road_reopened")
+        return [m.call for m in back]
 
     def _liftable(self, demand) -> bool:
         stock = self.relief.available[self.lift_depot]

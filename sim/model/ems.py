@@ -404,8 +404,7 @@ class EmsSystem:
         if self.divert:
             self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
         else:
-            self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
-            self.n_waiting += 1
+            self._wait(k)
 
     def _node(self, k: int) -> int:
         """The road node of call k's scene (-1 in the check mode, which has no roads); a patient
@@ -417,9 +416,7 @@ class EmsSystem:
     def _to_air(self, k: int) -> bool:
         """Give call k to the helicopters when no ambulance of the county can reach its scene by
         road (free or not) and the air takes such patients (sim/model/air.py)."""
-        if self.air is None or self.roads is None or k in self.moved:
-            return False
-        if np.isfinite(self._fleet_view(k).to_scene_min).any():
+        if self.air is None or self.roads is None or k in self.moved or self._reachable(k):
             return False
         calls = self.calls
         mission = self.air.evacuate(k, calls.place[k], calls.triage[k], calls.infectious[k])
@@ -453,8 +450,23 @@ class EmsSystem:
         """Drive times changed: rebuild the dispatch views; after a reopening or speed-up, offer
         the free ambulances to the waiting calls again (a call may be reachable now)."""
         self._fleet_views.clear()
+        if new > old and self.air is not None:
+            for k in self.air.withdraw_evacuations(self._reachable):
+                self.log.add(
+                    Event(
+                        self.env.now,
+                        EventKind.CALL_TRANSFERRED,
+                        place=self.place_ids[self.calls.place[k]],
+                        ref=k,
+                    )
+                )
+                self._wait(k)
         if new > old and self.n_waiting and self.n_free:
             self._serve_waiting()
+
+    def _reachable(self, k: int) -> bool:
+        """Some ambulance of the county (free or busy) can reach call k's scene by road now."""
+        return bool(np.isfinite(self._fleet_view(k).to_scene_min).any())
 
     def _try_dispatch(self, k: int) -> bool:
         """Ask the policy for an ambulance for call k; start the job if it names one."""
@@ -657,6 +669,9 @@ class EmsSystem:
         )
         if self.n_free and self._try_dispatch(k):
             return
+        self._wait(k)
+
+    def _wait(self, k: int) -> None:
         self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
         self.n_waiting += 1
 
