@@ -72,7 +72,9 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
             aircraft.add(e.subject)
         elif k is EventKind.SHIPMENT_DELIVERED and e.subject in aircraft:
             air_units += e.qty
-        elif (k is EventKind.PATIENT_ADMITTED and e.subject in aircraft) or k is EventKind.CALL_TRANSFERRED:
+        elif (k is EventKind.PATIENT_ADMITTED and e.subject in aircraft) or (
+            k is EventKind.CALL_TRANSFERRED and e.depot is not None  # set down at a helipad
+        ):
             flown += 1
         elif k is EventKind.AIRCRAFT_ARRIVED:
             arrived.setdefault(e.ref, e.value)

@@ -452,6 +452,7 @@ class AirSettings(_Frozen):
     relief_lift: bool
     lift_depot: str | None = None  # a depot_id of depots.csv; None = the depot at the base helipad
     payload_units: int = Field(ge=1, le=100_000)
+    lift_reserve_sorties: int = Field(ge=1, le=1_000)
     load_min: NonNegFloat
     evacuation: bool
     evacuate_triage: list[Annotated[int, Field(ge=1, le=len(TRIAGE))]]

@@ -58,9 +58,10 @@ def _rows(log, kind):
 
 
 def test_relief_lift_draws_stock_from_the_base_depot_in_sorties_by_hand():
-    """100 people at V1 need 100 water + 100 quilts; no road: deferred at 0 and flown.
-    Sortie 1 (payload 150: initial items first): 100 water + 50 quilts reserved at D_C at 0,
-    loaded at max(30 prep, 20 loading) = 30, over V1 at 60, delivered at 70, back at 100.
+    """100 people at V1 need 100 water + 100 quilts; no road: deferred at 0, and all 200 units
+    set aside at D_C for the aircraft at once (at most 2 payloads of 150 ahead).
+    Sortie 1 (payload 150: initial items first): 100 water + 50 quilts, loaded at max(30 prep,
+    20 loading) = 30, over V1 at 60, delivered at 70, back at 100.
     Sortie 2 (the 50 quilts left): 100 -> loaded 130 -> over V1 160 -> delivered 170 -> 200."""
     scen, s, env, log, _, relief, _, report = _relief_and_air()
     relief.receive(report)
@@ -73,12 +74,10 @@ def test_relief_lift_draws_stock_from_the_base_depot_in_sorties_by_hand():
         (0.0, "relief_lift", pytest.approx(100.0))
     ]
     allocated = _rows(log, EventKind.RELIEF_ALLOCATED)
-    assert [(e.depot, e.item, e.qty) for e in allocated] == [
-        ("D_C", "water", 100),
-        ("D_C", "quilt", 50),
-        ("D_C", "quilt", 50),
+    assert [(e.t_min, e.depot, e.item, e.qty) for e in allocated] == [
+        (0.0, "D_C", "water", 100),
+        (0.0, "D_C", "quilt", 100),
     ]
-    assert [e.t_min for e in allocated] == pytest.approx([0.0, 0.0, 100.0])
     loaded = _rows(log, EventKind.SHIPMENT_LOADED)
     assert [(e.subject, e.item, e.qty) for e in loaded] == [
         ("AC1", "water", 100),
@@ -104,9 +103,9 @@ def test_relief_lift_draws_stock_from_the_base_depot_in_sorties_by_hand():
 
 
 def test_relief_lift_is_cancelled_when_a_road_reopens_first():
-    """Weather grounds aircraft for 2 h. V1's roads reopen at 60: the deferred need goes to the
-    trucks, so at 120 the aircraft finds nothing to lift and the mission is cancelled; a
-    cancelled mission does not count for the 2 h target."""
+    """Weather grounds aircraft for 2 h. V1's roads reopen at 60: the stock set aside at D_C for
+    the aircraft goes to D_C's trucks, so at 120 the aircraft finds nothing to lift and the
+    mission is cancelled; a cancelled mission does not count for the 2 h target."""
     scen, s, env, log, roads, relief, _, report = _relief_and_air("air.weather_no_fly_h=[[0,2]]")
     relief.receive(report)
 
@@ -118,7 +117,7 @@ def test_relief_lift_is_cancelled_when_a_road_reopens_first():
     env.process(reopen())
     env.run(until=1000)
     assert [(e.t_min, e.note) for e in _rows(log, EventKind.AIR_MISSION_CANCELLED)] == [
-        (120.0, "nothing_to_lift")
+        (120.0, "road_reopened")
     ]
     assert not _rows(log, EventKind.AIRCRAFT_LAUNCHED)
     assert {e.subject.split("/")[0] for e in _rows(log, EventKind.SHIPMENT_DELIVERED)} <= {

@@ -20,13 +20,16 @@ the straight line at `air.cruise_kmh`.
   policy on flight minutes), where they are admitted as from an ambulance (a bed is promised
   on take-off from the scene; handover). With no hospital helipad in the county, the aircraft
   sets them down at the helipad nearest the scene, and an ambulance takes the call from there.
-- A relief-lift sortie reserves up to `air.payload_units` of the site's deferred need at the
-  lift depot (initial-relief items first), loads it, flies it to the site and unloads it: the
-  stock leaves the depot and reaches the people in the same event rows as a truckload
-  (relief_allocated, shipment_loaded, shipment_delivered), so conservation and relief times
-  count it. While need stays deferred and the depot holds some of it, the mission goes to the
-  back of the queue for another sortie; a sortie finding nothing left to lift (a road
-  reopened and trucks took it) is cancelled.
+- Relief lift: when a site's need is deferred, the lift depot sets aside what it has of it, up
+  to `air.lift_reserve_sorties` payloads (initial-relief items first), at once, as for a
+  truck, so it is not given to others while the aircraft fly life-saving missions. A sortie
+  loads up to `air.payload_units` of it during preparation, flies it to the site and unloads
+  it; the stock leaves the depot and reaches the people in the same event rows as a
+  truckload (relief_allocated, shipment_loaded, shipment_delivered), so conservation and the
+  relief times count it. The depot then tops up what is set aside, and the mission goes to
+  the back of the queue for another sortie while some waits. When a road reopens, what is set
+  aside for a site its depot's trucks can now reach goes to the trucks; a sortie then finding
+  nothing left is cancelled.
 Each mission's response is its first arrival minus its request; the seed 004 target (2 h
 within 100 km) is checked on these in sim/rescue_metrics.py (cancelled missions excluded).
 
@@ -139,6 +142,7 @@ class AirSystem:
         self._idle: deque[simpy.Event] = deque()
         self._seq = 0
         self._lifting: dict[int, Mission] = {}  # id(demand) -> its open relief-lift mission
+        self._reserve_cap = air.lift_reserve_sorties * air.payload_units
         for k in range(air.aircraft):
             env.process(self._fly(f"AC{k + 1}"))
 
@@ -177,10 +181,13 @@ class AirSystem:
         return mission
 
     def lift(self, demand) -> None:
-        """Relief need at `demand`'s site was deferred for want of a road: lift what the depot has."""
+        """Relief need at `demand`'s site was deferred for want of a road: set aside what the lift
+        depot has of it (up to `air.lift_reserve_sorties` payloads) and fly it out."""
         if not (self.enabled and self.air.relief_lift) or self.lift_depot is None:
             return
-        if id(demand) in self._lifting or not self._liftable(demand):
+        if self.relief.reserve_for_air(self.lift_depot, demand, self._reserve_cap) == 0:
+            return  # the lift depot has none of what is missing
+        if id(demand) in self._lifting:
             return
         village = self.scenario.places[demand.village]
         where = self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
@@ -211,10 +218,6 @@ class AirSystem:
             self.pending.remove(m)
             self._cancel(m, "road_reopened")
         return [m.call for m in back]
-
-    def _liftable(self, demand) -> bool:
-        stock = self.relief.available[self.lift_depot]
-        return any(q > 0 and stock[i] > 0 for i, q in enumerate(demand.pending))
 
     def _request(self, mission: Mission, place_id: str | None = None) -> None:
         self.missions.append(mission)
@@ -403,13 +406,14 @@ class AirSystem:
 
     def _lift_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
         env, air, relief = self.env, self.air, self.relief
-        demand, depot = mission.demand, self.lift_depot
-        depot_id = self.scenario.depots[depot].id
-        load, taken = relief.air_load(depot, demand, air.payload_units)
-        if not taken:
+        demand = mission.demand
+        depot_id = self.scenario.depots[self.lift_depot].id
+        load, taken = relief.take_air_load(demand, air.payload_units)
+        if not taken:  # a road reopened and the trucks took what was set aside
             del self._lifting[id(demand)]
-            self._cancel(mission, "nothing_to_lift")
+            self._cancel(mission, "road_reopened")
             return None
+        relief.reserve_for_air(self.lift_depot, demand, self._reserve_cap)  # top up for the next sortie
         self._launch(name, [mission])
         yield env.timeout(max(air.launch_prep_min, air.load_min))  # cargo is loaded during preparation
         relief.log_parts(EventKind.SHIPMENT_LOADED, name, depot_id, taken, load, demand.site)
@@ -419,7 +423,7 @@ class AirSystem:
         relief.log_parts(EventKind.SHIPMENT_DELIVERED, name, depot_id, taken, load, demand.site)
         for order, q in taken:
             order.demand.delivered_units += q
-        if self._liftable(demand):
+        if any(o.demand is demand for o in relief.air_orders):
             self._enqueue(mission)  # another sortie, behind what waits now
         else:
             del self._lifting[id(demand)]

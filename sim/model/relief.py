@@ -162,6 +162,8 @@ class ReliefSystem:
         # called with a Demand whose need was deferred for want of a road (the helicopters' relief
         # lift, sim/model/air.py, when the county has aircraft)
         self.on_deferred: Callable[[Demand], None] | None = None
+        self.air_orders: list[Order] = []  # stock set aside at the air depot for the aircraft
+        self.air_depot = -1
         roads.listeners.append(self._road_changed)
         for d, depot in enumerate(depots):
             for k in range(depot.trucks):
@@ -275,30 +277,34 @@ class ReliefSystem:
         """Reserve `units` at depot `d` for a site: they wait there as orders for a truck."""
         now = self.env.now
         depot = self.scenario.depots[d]
-        place = self.scenario.places[demand.village]
         if np.isnan(self.ready_at[d]):
             self.ready_at[d] = now + depot.lead_time_min
             self.log.add(
                 Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
             )
         for i in sorted(units):
-            self._orders += 1
-            self.log.add(
-                Event(
-                    now,
-                    EventKind.RELIEF_ALLOCATED,
-                    place=place.id,
-                    depot=depot.id,
-                    item=self.scenario.items[i].id,
-                    qty=units[i],
-                    ref=self._orders,
-                    note=demand.site,
-                )
-            )
-            self.queue[d].append(Order(self._orders, demand, i, units[i], max(now, self.ready_at[d])))
+            seq = self._allocated(d, demand, i, units[i])
+            self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d])))
         self._record_lateral_aid(d, demand, units)
         self.work[d].succeed()
         self.work[d] = self.env.event()
+
+    def _allocated(self, d: int, demand: Demand, i: int, q: int) -> int:
+        """Log q units of item i reserved at depot d for demand's site; the order's number."""
+        self._orders += 1
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.RELIEF_ALLOCATED,
+                place=self.scenario.places[demand.village].id,
+                depot=self.scenario.depots[d].id,
+                item=self.scenario.items[i].id,
+                qty=q,
+                ref=self._orders,
+                note=demand.site,
+            )
+        )
+        return self._orders
 
     def _record_lateral_aid(self, d: int, demand: Demand, units: dict[int, int]) -> None:
         """Stock of one township's point sent to another township's site: its replacement cost."""
@@ -319,44 +325,59 @@ class ReliefSystem:
         )
 
     # ---- aircraft ------------------------------------------------------------------------
-    def air_load(self, d: int, demand: Demand, capacity: int) -> tuple[int, list[tuple[Order, int]]]:
-        """Reserve for an aircraft up to `capacity` units of `demand`'s deferred need from depot
-        `d`'s free stock, initial-relief items first (under initial_first), then in item order.
-        Returns (load number, [(order, units)]); no parts when there is nothing to lift."""
-        items = sorted(
-            range(len(demand.pending)),
-            key=lambda i: (0 if (not self.initial_first or self.initial[i]) else 1, i),
-        )
-        taken: list[tuple[Order, int]] = []
+    def reserve_for_air(self, d: int, demand: Demand, cap_units: int) -> int:
+        """Set aside at depot `d`, for the aircraft, `demand`'s deferred need (initial-relief items
+        first under initial_first, then in item order) until `cap_units` wait there for an
+        aircraft; returns the units now waiting. Reserved at once, as for trucks, so the stock
+        is not given to others while the aircraft flies missions that save life."""
+        waiting = sum(o.units for o in self.air_orders if o.demand is demand)
+        if not self.ready_at[d] <= self.env.now:  # a reserve not yet ready sets nothing aside
+            return waiting
+        first = [not self.initial_first or self.initial[i] for i in range(len(demand.pending))]
         units: dict[int, int] = {}
-        room = capacity if self.ready_at[d] <= self.env.now else 0  # a reserve not yet ready lifts nothing
-        for i in items:
-            q = min(demand.pending[i], int(self.available[d, i]), room)
+        for i in sorted(range(len(demand.pending)), key=lambda i: (0 if first[i] else 1, i)):
+            q = min(demand.pending[i], int(self.available[d, i]), cap_units - waiting)
             if q <= 0:
                 continue
             self.available[d, i] -= q
             demand.pending[i] -= q
-            room -= q
+            waiting += q
             units[i] = q
-            self._orders += 1
-            self.log.add(
-                Event(
-                    self.env.now,
-                    EventKind.RELIEF_ALLOCATED,
-                    place=self.scenario.places[demand.village].id,
-                    depot=self.scenario.depots[d].id,
-                    item=self.scenario.items[i].id,
-                    qty=q,
-                    ref=self._orders,
-                    note=demand.site,
-                )
-            )
-            taken.append((Order(self._orders, demand, i, q, self.env.now), q))
-        if not taken:
+            self.air_orders.append(Order(self._allocated(d, demand, i, q), demand, i, q, self.env.now))
+        if units:
+            self.air_depot = d
+            self._record_lateral_aid(d, demand, units)
+        return waiting
+
+    def take_air_load(self, demand: Demand, capacity: int) -> tuple[int, list[tuple[Order, int]]]:
+        """An aircraft's load for `demand`'s site from the stock set aside for it: (load number,
+        [(order, units)]), as a truckload is taken (next_load); no parts if none is left."""
+        mine = [o for o in self.air_orders if o.demand is demand]
+        if not mine:
             return 0, []
-        self._record_lateral_aid(d, demand, units)
+        _, taken = next_load(mine, capacity, self.initial, self.initial_first)
+        for order, q in taken:
+            order.units -= q
+        self.air_orders = [o for o in self.air_orders if o.units > 0]
         self._loads += 1
         return self._loads, taken
+
+    def _air_orders_to_trucks(self) -> None:
+        """A road reopened: stock set aside for the aircraft that a truck of its depot can now
+        reach its site with goes to the trucks (they carry more; aircraft are scarce)."""
+        if not self.air_orders:
+            return
+        d = self.air_depot
+        keep = []
+        for o in self.air_orders:
+            if np.isfinite(self.roads.in_row(o.demand.node).dist[self.depot_nodes[d]]):
+                self.queue[d].append(o)
+            else:
+                keep.append(o)
+        if len(keep) < len(self.air_orders):
+            self.air_orders = keep
+            self.work[d].succeed()
+            self.work[d] = self.env.event()
 
     # ---- trucks --------------------------------------------------------------------------
     def _truck(self, d: int, truck: str):
@@ -494,6 +515,8 @@ class ReliefSystem:
             return  # a slowdown or speed-up never cuts anything off
         if self.isolated:
             self._update_isolation(sorted(self.isolated), self.roads.nearest_source_min(self.depot_nodes))
+        if old == 0:
+            self._air_orders_to_trucks()
         if old == 0 and any(any(d.pending) for d in self.demands.values()):
             self._retry = True
             self._schedule_flush()
