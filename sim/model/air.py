@@ -420,9 +420,7 @@ class AirSystem:
         yield env.timeout(self.flight_min(self._km_to(self.base[1], mission)))
         self._arrive(name, [mission])
         yield env.timeout(air.unload_min)
-        relief.log_parts(EventKind.SHIPMENT_DELIVERED, name, depot_id, taken, load, demand.site)
-        for order, q in taken:
-            order.demand.delivered_units += q
+        relief.deliver(name, depot_id, taken, load, demand.site)
         if any(o.demand is demand for o in relief.air_orders):
             self._enqueue(mission)  # another sortie, behind what waits now
         else:

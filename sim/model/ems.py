@@ -452,15 +452,7 @@ class EmsSystem:
         self._fleet_views.clear()
         if new > old and self.air is not None:
             for k in self.air.withdraw_evacuations(self._reachable):
-                self.log.add(
-                    Event(
-                        self.env.now,
-                        EventKind.CALL_TRANSFERRED,
-                        place=self.place_ids[self.calls.place[k]],
-                        ref=k,
-                    )
-                )
-                self._wait(k)
+                self._back_from_air(k)
         if new > old and self.n_waiting and self.n_free:
             self._serve_waiting()
 
@@ -658,17 +650,15 @@ class EmsSystem:
         """Call k's patient was set down at helipad `pad_id` (a place): an ambulance takes the call
         from there, ahead of later calls of its triage class (it keeps its call time)."""
         self.moved[k] = pad.node
-        self.log.add(
-            Event(
-                self.env.now,
-                EventKind.CALL_TRANSFERRED,
-                place=self.place_ids[self.calls.place[k]],
-                depot=pad_id,
-                ref=k,
-            )
-        )
-        if self.n_free and self._try_dispatch(k):
-            return
+        self._back_from_air(k, pad_id)
+        if self.n_free:
+            self._serve_waiting()
+
+    def _back_from_air(self, k: int, pad_id: str | None = None) -> None:
+        """Call k is the ambulances' again: set down at helipad `pad_id`, or (None) not flown
+        because a road to its scene reopened."""
+        place = self.place_ids[self.calls.place[k]]
+        self.log.add(Event(self.env.now, EventKind.CALL_TRANSFERRED, place=place, depot=pad_id, ref=k))
         self._wait(k)
 
     def _wait(self, k: int) -> None:

@@ -429,9 +429,7 @@ class ReliefSystem:
             )
             yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
             yield env.timeout(self.scenario.unload_min)
-            self.log_parts(EventKind.SHIPMENT_DELIVERED, truck, depot.id, taken, load, site)
-            for order, q in taken:
-                order.demand.delivered_units += q
+            self.deliver(truck, depot.id, taken, load, site)
             yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
             log.add(
                 Event(
@@ -464,6 +462,12 @@ class ReliefSystem:
                     note=site,
                 )
             )
+
+    def deliver(self, vehicle: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str) -> None:
+        """A truckload or air load is unloaded at its site: delivered."""
+        self.log_parts(EventKind.SHIPMENT_DELIVERED, vehicle, depot, taken, load, site)
+        for order, q in taken:
+            order.demand.delivered_units += q
 
     def _road_log(self, truck: str, place: str | None, shipment: int):
         node_ids = self.scenario.road.node_ids
