@@ -23,7 +23,7 @@ from sim.model.policies import RELIEF_POLICIES
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import RoadState
 from sim.scenario.types import Helipad
-from tests.conftest import load_scenario, settings_for
+from tests.conftest import load_scenario, settings_for, simulate_checked
 from tests.test_rescue import NO_DELAY, _task_at, _with_helipad_100km_from
 
 V1_ROADS = (3, 7)  # n1-n3 and n3-n8: V1's only roads
@@ -285,3 +285,18 @@ def test_an_evacuation_not_yet_flown_goes_back_to_the_ambulances_when_a_road_reo
     assert not invariants.check_all(log.rows, scen)
     calls = ems_tables.call_results(log.rows, scen, 2000.0)
     assert calls["by_air"] == [False] and calls["dispatched_at_h"] == [1.0]
+
+
+def test_a_county_run_with_lifts_and_evacuations_keeps_every_invariant():
+    """zhangshu under `flood`, replication 2: villages cut off by the flood get relief lifted
+    from the city depot (at the base helipad) and casualties flown; stock is conserved with
+    the air loads counted, and what was flown left the city depot."""
+    scen = load_scenario("zhangshu")
+    s = settings_for("scenario=zhangshu", "hazard=flood")
+    log = simulate_checked(scen, s, rep=2)
+    by_air = [e for e in log.rows if e.kind is EventKind.SHIPMENT_DELIVERED and e.subject == "AC1"]
+    assert sum(e.qty for e in by_air) > 0
+    assert {e.depot for e in by_air} == {"D_CITY"}
+    assert scen.depots[0].id == "D_CITY" and scen.depots[0].place_id == scen.helipads[0].place_id
+    assert any(e.kind is EventKind.CALL_AIRLIFTED for e in log.rows)
+    assert any(e.kind is EventKind.PATIENT_ADMITTED and e.subject == "AC1" for e in log.rows)
