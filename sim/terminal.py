@@ -1,0 +1,198 @@
+"""The summary `drsim run` prints: relief targets and late causes, then EMS, rescue and air,
+or the queueing check mode's figures beside theory. Reads the summary table only."""
+
+from __future__ import annotations
+
+
+def print_summary(summary, settings) -> None:
+    if settings.ems.mode == "mmc":
+        print_check_summary(summary, settings)
+        return
+    print(
+        f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
+        f"{'P(target holds) (95% Wilson)':<30}"
+    )
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+        for name, target in settings.targets.items():
+            if target.measure != "relief_complete":
+                continue  # printed by print_ems_summary
+            share = rows[(case, f"{name}_share")]
+            holds = rows[(case, f"{name}_holds")]
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            print(
+                f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
+                f"{share_txt:<32}{holds_txt:<30}"
+            )
+    causes = [r for r in summary.to_dict("records") if r["kind"] == "late_cause"]
+    if causes:
+        print("\nlate villages by cause (share of late villages, pooled over replications):")
+        names = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+        print(f"  {'target':<22}" + "".join(f"{c:>14}" for c in names))
+        first_case = causes[0]["case"]
+        for name, target in settings.targets.items():
+            if target.measure != "relief_complete":
+                continue
+            shares = [rows[(first_case, f"{name}_late_share_{c}")]["mean"] for c in names]
+            print(f"  {name:<22}" + "".join(f"{_pct(x):>14}" for x in shares))
+    print()
+    for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
+        r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
+        if r:
+            print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
+    print_ems_summary(summary, settings)
+    print_rescue_summary(summary, settings)
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{x:.1%}"
+
+
+# --- EMS (issue 4) ----------------------------------------------------------------------------
+
+EMS_GROUPS = [("", "all calls"), ("_t1", "red (t1)"), ("_t2", "yellow (t2)"), ("_t3", "green (t3)")]
+EMS_GROUPS += [("_urban", "urban"), ("_rural", "rural")]
+
+
+def _ci(r: dict | None, fmt: str) -> str:
+    """mean [low, high] of a summary row; just the mean without an interval; n/a when missing."""
+    if r is None or r["mean"] != r["mean"]:
+        return "n/a"
+    if r["ci_low"] != r["ci_low"]:
+        return format(r["mean"], fmt)
+    return f"{format(r['mean'], fmt)} [{format(r['ci_low'], fmt)}, {format(r['ci_high'], fmt)}]"
+
+
+def _mean(r: dict | None, fmt: str) -> str:
+    return "n/a" if r is None or r["mean"] != r["mean"] else format(r["mean"], fmt)
+
+
+def print_ems_summary(summary, settings) -> None:
+    """Ambulances beside the relief targets: the ems_response targets, response times by triage
+    class and area, casualties delivered, utilisation, beds, calls lost or unanswered."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nEMS: {_mean(get('ambulances'), '.0f')} ambulances; calls per replication "
+            f"{_ci(get('ems_calls'), '.1f')}, of them disaster casualties "
+            f"{_ci(get('ems_casualty_calls'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share of calls in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure != "ems_response":
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            print(
+                f"{name:<22}{target.limit_min:>6g}min{target.required_share:>7.0%}   "
+                f"{share_txt:<32}{holds_txt:<30}"
+            )
+        print(
+            f"{'response, call to scene':<24}{'mean min (95% CI)':<24}{'p50':>7}{'p90':>7}  (means over reps)"
+        )
+        for suffix, label in EMS_GROUPS:
+            mean = get(f"ems_response{suffix}_min_mean")
+            p50, p90 = get(f"ems_response{suffix}_min_p50"), get(f"ems_response{suffix}_min_p90")
+            print(f"  {label:<22}{_ci(mean, '.1f'):<24}{_mean(p50, '.1f'):>7}{_mean(p90, '.1f'):>7}")
+        for hours in (12, 24):
+            r = get(f"casualties_delivered_{hours}h_share")
+            print(f"casualties in hospital by {hours} h after onset: {_ci(r, '.1%')}")
+        print(f"ambulance utilisation: {_ci(get('ambulance_utilisation'), '.1%')}")
+        print(f"peak hospital bed occupancy: {_ci(get('hospital_occupancy_peak_share'), '.1%')}")
+        print(
+            f"calls diverted: {_ci(get('ems_diverted_calls'), '.1f')}, still waiting at the horizon: "
+            f"{_ci(get('ems_waiting_at_horizon_calls'), '.1f')} (per replication)"
+        )
+
+
+# --- Rescue teams and helicopters (issue 5) ---------------------------------------------------
+
+
+def print_rescue_summary(summary, settings) -> None:
+    """Rescue and air targets beside relief and EMS: share rescued by the deadlines, helicopter
+    response, unmet people by cause, team utilisation, volunteer turnout, mutual-aid cost."""
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+
+        def get(measure: str, case: str = case) -> dict | None:
+            return rows.get((case, measure))
+
+        print(
+            f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
+            f"per replication {_ci(get('trapped_people'), '.1f')}, "
+            f"rescued {_ci(get('rescued_people'), '.1f')}"
+        )
+        print(
+            f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
+            f"{'P(target holds) (95% Wilson)':<30}"
+        )
+        for name, target in settings.targets.items():
+            if target.measure not in ("rescue_share", "helicopter_response"):
+                continue
+            share, holds = get(f"{name}_share"), get(f"{name}_holds")
+            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            rescue = target.measure == "rescue_share"
+            limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
+            print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
+        print(
+            "unmet trapped people: no team with the skill "
+            f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
+            f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
+        )
+        print(
+            f"rescue team utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
+            f"achieved: {_ci(get('volunteer_turnout_share'), '.1%')}; mutual-aid compensation "
+            f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
+        )
+        print(
+            f"air missions per replication {_ci(get('air_missions'), '.1f')} (rescue "
+            f"{_mean(get('air_rescue_missions'), '.1f')}, casualty evacuation "
+            f"{_mean(get('air_evacuation_missions'), '.1f')}, relief lift "
+            f"{_mean(get('air_relief_lift_missions'), '.1f')}), response (request to "
+            f"arrival) {_ci(get('air_response_min_mean'), '.1f')} min"
+        )
+        print(
+            f"patients flown {_ci(get('air_patients_flown'), '.1f')}, relief units lifted "
+            f"{_ci(get('air_relief_units'), ',.0f')} per replication"
+        )
+
+
+def print_check_summary(summary, settings) -> None:
+    """The queueing check mode: simulated mean wait, P(wait) and share diverted beside theory."""
+    from sim.ems_metrics import mmc_theory
+
+    ems, run = settings.ems, settings.run
+    divert = ems.when_all_busy == "divert"
+    theory = mmc_theory(ems.servers, ems.calls_per_h, ems.service_mean_min, divert)
+    exponential = ems.service_dist == "exponential"
+    print(
+        f"\ncheck mode: c={ems.servers} ambulances, {ems.calls_per_h:g} calls/h, mean service "
+        f"{ems.service_mean_min:g} min ({ems.service_dist}), when all busy: {ems.when_all_busy};\n"
+        f"{run.reps} replications of {run.horizon_h:g} h, calls in the first {ems.warmup_h:g} h left out"
+    )
+    print(f"{'measure':<18}{'simulated mean (95% CI over replications)':<44}theory")
+    rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    for case in dict.fromkeys(summary["case"]):
+        for measure, label, fmt, law in (
+            ("ems_wait_min_mean", "mean wait (min)", ".3f", "Erlang C"),
+            ("ems_wait_share", "P(wait)", ".4f", "Erlang C"),
+            ("ems_diverted_share", "share diverted", ".4f", "Erlang B"),
+        ):
+            value = theory.get(measure)
+            if value is None:
+                text = "0 (calls queue)" if measure == "ems_diverted_share" else "-"
+            elif law == "Erlang C" and not exponential:
+                text = "n/a (Erlang C needs exponential service)"
+            else:
+                text = f"{value:{fmt}} ({law})"
+            print(f"{label:<18}{_ci(rows.get((case, measure)), fmt):<44}{text}")
