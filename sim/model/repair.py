@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.policies import RepairPolicy, RepairView
@@ -46,8 +44,6 @@ class RepairCrews:
         self.repair_min: dict[int, float] = {}  # edge -> work minutes, for cut edges awaiting repair
         self.taken: set[int] = set()
         self.news = env.event()  # fires when a new cut appears, so idle teams look again
-        self._label_key: bytes | None = None  # open edges the cached component labels were computed for
-        self._label = np.zeros(0, dtype=np.int32)
         place_index = scenario.place_index()
         for team in scenario.teams:
             if team.kind == "road_repair":
@@ -64,15 +60,8 @@ class RepairCrews:
 
     def _reconnects(self, edges: list[int]) -> list[int]:
         """Waiting people each edge would reconnect to a depot if it alone reopened."""
-        road, roads = self.scenario.road, self.roads
-        open_ = roads.factor > 0
-        key = np.packbits(open_).tobytes()  # components change only when an edge opens or closes
-        if key != self._label_key:
-            n = road.n_nodes
-            graph = coo_matrix((np.ones(int(open_.sum())), (roads.u[open_], roads.v[open_])), shape=(n, n))
-            self._label = connected_components(graph, directed=False)[1]
-            self._label_key = key
-        label = self._label
+        roads = self.roads
+        label = roads.component_labels()  # changes only when an edge opens or closes
         served = set(label[self.relief.depot_nodes].tolist())
         waiting = np.zeros(label.max() + 1, dtype=np.int64)
         for d in self.relief.demands.values():
