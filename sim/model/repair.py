@@ -76,6 +76,16 @@ class RepairCrews:
                 out.append(int(waiting[b] if a in served else waiting[a]))
         return out
 
+    def _travel_min(self, node: int, edges: list[int]) -> list[float]:
+        """Minutes from `node` to the nearer end of each edge (inf: cannot reach). Every idle team
+        looks again at each new cut, mostly to find nothing it can reach or nothing untaken:
+        only a team that can reach some end needs a shortest-path search."""
+        roads = self.roads
+        if not roads.reachable_any(node, [n for e in edges for n in (int(roads.u[e]), int(roads.v[e]))]):
+            return [float("inf")] * len(edges)
+        row = roads.out_row(node)
+        return [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+
     def _work(self, team: str, node: int, ready_at: float):
         env, roads = self.env, self.roads
         if ready_at > env.now:
@@ -83,8 +93,7 @@ class RepairCrews:
         idle_logged = False
         while True:
             edges = sorted(e for e in self.repair_min if e not in self.taken and roads.is_cut(e))
-            row = roads.out_row(node)
-            ends = [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+            ends = self._travel_min(node, edges)
             view = RepairView(
                 tuple(edges),
                 tuple(self._reconnects(edges)),
@@ -111,6 +120,7 @@ class RepairCrews:
                 )
             )
             a, b = int(roads.u[choice]), int(roads.v[choice])
+            row = roads.out_row(node)  # the row _travel_min used: the team could reach this edge
             target = a if row.dist[a] <= row.dist[b] else b
             yield from roads.drive(node, target, lambda _n: None, lambda _n: None)
             node = target

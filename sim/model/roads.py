@@ -237,6 +237,15 @@ class RoadState:
         labels = self.component_labels()
         return bool(labels[src] == labels[dst])
 
+    def reachable_any(self, src: int, dsts: list[int]) -> bool:
+        """Is there an open road from `src` to any of `dsts` now?"""
+        if not dsts:
+            return False
+        if not self._two_way:
+            return bool(np.isfinite(self.out_row(src).dist[dsts]).any())
+        labels = self.component_labels()
+        return bool((labels[dsts] == labels[src]).any())
+
     def component_labels(self) -> np.ndarray:
         """Per node, a label of its component of the open roads taken as undirected
         (computed once per set of open edges)."""
@@ -248,10 +257,14 @@ class RoadState:
         return self._labels[1]
 
     def minutes(self, src: int, dst: int) -> float:
+        if self._two_way and not self.reachable(src, dst):  # no search needed to know there is none
+            return math.inf
         return float(self._out_row_to(src, dst).dist[dst])
 
     def route(self, src: int, dst: int) -> tuple[list[int], list[int], list[float]] | None:
         """Nodes, edges and cumulative minutes of the fastest route, or None if there is none."""
+        if self._two_way and not self.reachable(src, dst):  # a vehicle waiting for a reopening
+            return None
         row = self._out_row_to(src, dst)
         if not np.isfinite(row.dist[dst]):
             return None
