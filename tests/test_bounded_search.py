@@ -139,3 +139,22 @@ def test_a_replication_does_not_depend_on_the_ones_run_before_it():
     for rep in range(3):
         world.simulate(scen, settings, rep)
     assert world.simulate(scen, settings, 3).rows == alone
+
+
+@pytest.mark.parametrize("one_way", [False, True])
+def test_a_route_searched_only_as_far_as_its_destination_is_the_full_route(one_way):
+    """A route asked for when a row toward its destination is cached searches only a little past
+    the distance that row gives; the route and its minutes are those of a full search."""
+    scen = load_scenario("zhangshu")
+    if one_way:
+        scen = with_one_way_streets(scen)
+    rng = stream(4, 0, "test.bounded_search")
+    bounded = 0
+    for a, b in rng.integers(scen.road.n_nodes, size=(60, 2)).tolist():
+        roads, plain = RoadState(simpy.Environment(), scen), RoadState(simpy.Environment(), scen)
+        roads.in_row(b)  # the row toward b: how far a is from b, summed from b's end
+        assert roads.route(a, b) == plain.route(a, b)
+        assert roads.minutes(a, b) == plain.minutes(a, b)
+        row = roads._out.get(a)
+        bounded += row is not None and math.isfinite(row.limit)
+    assert bounded > 30

@@ -213,10 +213,15 @@ class RoadState:
         return row
 
     def _out_row_to(self, src: int, dst: int) -> _Row:
-        """A row from `src` exact at `dst`: the cached one if it reaches `dst`, else the full search."""
+        """A row from `src` exact at `dst`: the cached one if it reaches `dst`; else, when a
+        cached row toward `dst` gives the distance from the other end, a search stopped just
+        past it (that distance with the tolerance of two summing orders); else the full search."""
         row = self._out.get(src)
         if row is not None and (row.limit == math.inf or math.isfinite(row.dist[dst])):
             return self._row(self._out, self._matrix, src, 0.0)  # a hit: marks it recently used
+        back = self._out.get(dst) if self._two_way else self._in.get(dst)
+        if back is not None and math.isfinite(back.dist[src]):
+            return self.out_row(src, within=float(back.dist[src]) * (1.0 + self.path_tolerance))
         return self.out_row(src)
 
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
