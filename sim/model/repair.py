@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.policies import RepairPolicy, RepairView
@@ -46,8 +44,6 @@ class RepairCrews:
         self.repair_min: dict[int, float] = {}  # edge -> work minutes, for cut edges awaiting repair
         self.taken: set[int] = set()
         self.news = env.event()  # fires when a new cut appears, so idle teams look again
-        self._label_key: bytes | None = None  # open edges the cached component labels were computed for
-        self._label = np.zeros(0, dtype=np.int32)
         place_index = scenario.place_index()
         for team in scenario.teams:
             if team.kind == "road_repair":
@@ -64,15 +60,8 @@ class RepairCrews:
 
     def _reconnects(self, edges: list[int]) -> list[int]:
         """Waiting people each edge would reconnect to a depot if it alone reopened."""
-        road, roads = self.scenario.road, self.roads
-        open_ = roads.factor > 0
-        key = np.packbits(open_).tobytes()  # components change only when an edge opens or closes
-        if key != self._label_key:
-            n = road.n_nodes
-            graph = coo_matrix((np.ones(int(open_.sum())), (roads.u[open_], roads.v[open_])), shape=(n, n))
-            self._label = connected_components(graph, directed=False)[1]
-            self._label_key = key
-        label = self._label
+        roads = self.roads
+        label = roads.component_labels()  # changes only when an edge opens or closes
         served = set(label[self.relief.depot_nodes].tolist())
         waiting = np.zeros(label.max() + 1, dtype=np.int64)
         for d in self.relief.demands.values():
@@ -87,6 +76,16 @@ class RepairCrews:
                 out.append(int(waiting[b] if a in served else waiting[a]))
         return out
 
+    def _travel_min(self, node: int, edges: list[int]) -> list[float]:
+        """Minutes from `node` to the nearer end of each edge (inf: cannot reach). Every idle team
+        looks again at each new cut, mostly to find nothing it can reach or nothing untaken:
+        only a team that can reach some end needs a shortest-path search."""
+        roads = self.roads
+        if not roads.reachable_any(node, [n for e in edges for n in (int(roads.u[e]), int(roads.v[e]))]):
+            return [float("inf")] * len(edges)
+        row = roads.out_row(node)
+        return [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+
     def _work(self, team: str, node: int, ready_at: float):
         env, roads = self.env, self.roads
         if ready_at > env.now:
@@ -94,8 +93,7 @@ class RepairCrews:
         idle_logged = False
         while True:
             edges = sorted(e for e in self.repair_min if e not in self.taken and roads.is_cut(e))
-            row = roads.out_row(node)
-            ends = [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+            ends = self._travel_min(node, edges)
             view = RepairView(
                 tuple(edges),
                 tuple(self._reconnects(edges)),
@@ -122,6 +120,7 @@ class RepairCrews:
                 )
             )
             a, b = int(roads.u[choice]), int(roads.v[choice])
+            row = roads.out_row(node)  # the row _travel_min used: the team could reach this edge
             target = a if row.dist[a] <= row.dist[b] else b
             yield from roads.drive(node, target, lambda _n: None, lambda _n: None)
             node = target

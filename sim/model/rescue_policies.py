@@ -10,20 +10,29 @@ team's members between tasks.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+
+TeamChoice = tuple[float, int]  # (minutes by road, free-team index)
 
 
 @dataclass(frozen=True)
 class RescueView:
-    """What the command centre knows when it assigns: waiting tasks and free teams."""
+    """What the command centre knows when it assigns: waiting tasks and free teams.
+
+    Drive times are asked for, not handed over: on a province-sized network a table of every
+    free team to every waiting task would cost a shortest-path search per team, where a
+    policy usually needs the nearest team for one or two tasks. A drive counts only when the
+    team has room in its shift for the drive and at least one person (else it is inf)."""
 
     task_people: tuple[int, ...]  # people still waiting for a team, per task
     task_type: tuple[str, ...]  # water | collapse | mountain
     task_at_min: tuple[float, ...]  # when the task arose
     team_types: tuple[frozenset[str], ...]  # rescue types each free team can do
-    drive_min: tuple[tuple[float, ...], ...]  # [team][task] minutes by road now; inf = no road
+    # nearest_team(k): the free team with the task's skill and the shortest drive to task k,
+    # as (minutes, team index), ties to the lower index; None when no such team can reach it
+    nearest_team: Callable[[int], TeamChoice | None]
+    drive_min: Callable[[int, int], float]  # drive_min(team, task): minutes by road now; inf = none
 
 
 Assignment = tuple[int, int]  # (free-team index, task index)
@@ -34,28 +43,20 @@ def nearest_capable(view: RescueView) -> Assignment | None:
     """Most people trapped first (then the older task); the free team with the matching
     skill and the shortest drive (ties: team order). None when no free team can reach any task."""
     order = sorted(range(len(view.task_people)), key=lambda k: (-view.task_people[k], view.task_at_min[k], k))
-    for k in order:
-        best: tuple[float, int] | None = None
-        for i, types in enumerate(view.team_types):
-            minutes = view.drive_min[i][k]
-            if view.task_type[k] in types and math.isfinite(minutes) and (best is None or minutes < best[0]):
-                best = (minutes, i)
-        if best is not None:
-            return best[1], k
-    return None
+    return first_reachable(order, view)
 
 
 def oldest_first(view: RescueView) -> Assignment | None:
     """Tasks in the order they arose; the nearest free capable team."""
-    order = sorted(range(len(view.task_people)), key=lambda k: (view.task_at_min[k], k))
+    return first_reachable(sorted(range(len(view.task_people)), key=lambda k: (view.task_at_min[k], k)), view)
+
+
+def first_reachable(order: list[int], view: RescueView) -> Assignment | None:
+    """The first task in `order` some free capable team can reach, with its nearest such team."""
     for k in order:
-        options = [
-            (view.drive_min[i][k], i)
-            for i, types in enumerate(view.team_types)
-            if view.task_type[k] in types and math.isfinite(view.drive_min[i][k])
-        ]
-        if options:
-            return min(options)[1], k
+        best = view.nearest_team(k)
+        if best is not None:
+            return best[1], k
     return None
 
 

@@ -7,7 +7,11 @@ change only the cached rows it affects are dropped (a cut or slowdown affects
 a row only if its shortest-path tree uses the edge; a reopening only if the
 edge now gives a shorter path), and at most ROW_CACHE_BYTES of rows are kept,
 least recently used dropped first (where two routes tie exactly, a row computed
-afresh may pick the other of the two); vehicles driving a route re-plan at the next
+afresh may pick the other of the two). A row may be a search stopped at a distance
+(exact within it; asked for by shelter choice, rescue dispatch and routes whose
+length is known from the other end) and is widened when a farther node is asked
+for. Where component labels of the open roads already say there is no road, no
+search is made. Vehicles driving a route re-plan at the next
 node when an edge ahead is cut or slowed, and wait where they are when no road
 leads to their destination, until a reopening.
 
@@ -18,6 +22,7 @@ routes are not re-planned when a faster road opens while a vehicle is driving.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,16 +30,18 @@ from itertools import pairwise
 
 import numpy as np
 import simpy
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from sim.scenario import Scenario
 from sim.scenario.roads import edge_minutes
 
-# Cached shortest-path rows per direction: 256 MB keeps every row a county run asks for
+# Cached shortest-path rows per direction: 1 GB keeps every row a county run asks for
 # (300-3,000 villages, a few thousand nodes) and bounds a province run (30,000 villages:
-# about 700 rows of 32,000 nodes); a row dropped is recomputed when next needed.
-ROW_CACHE_BYTES = 256 * 2**20
+# about 2,700 rows of 32,000 nodes; measured: 124 s and 1.3 GB peak a replication, where
+# 256 MB dropped 11,700 rows to be recomputed: 143 s, 0.6 GB); a dropped row is recomputed
+# when next needed.
+ROW_CACHE_BYTES = 1024 * 2**20
 MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 
@@ -51,8 +58,12 @@ class Trip:
 
 @dataclass
 class _Row:
+    """Fastest routes from (or to) one node: exact for every node within `limit` minutes;
+    a node farther than that shows inf (as one with no road) and no predecessor."""
+
     dist: np.ndarray
     pred: np.ndarray
+    limit: float = math.inf
 
 
 @dataclass
@@ -82,9 +93,19 @@ class RoadState:
         self._max_rows = max(MIN_CACHED_ROWS, ROW_CACHE_BYTES // row_bytes)
         self._out: dict[int, _Row] = {}
         self._in: dict[int, _Row] = {}
-        self._trips: dict[int, set[int]] = defaultdict(set)  # edge -> ids of trips using it
+        # edge -> ids of the trips using it, in the order they set off: a set of ids would be
+        # iterated in memory-address order, so interruptions (and the log) would vary run to run
+        self._trips: dict[int, dict[int, None]] = defaultdict(dict)
         self._trip_by_id: dict[int, Trip] = {}
         self.reopened = self.env.event()  # fires (and is replaced) whenever an edge reopens
+        # Minutes of one route summed from its two ends (a search from each end) add the same
+        # edge minutes in opposite orders; with fewer than n edges each sum is within
+        # n * 2**-53 of the exact one (relative), so the two differ by less than this:
+        self.path_tolerance = 4.0 * max(1, len(road.node_ids)) * 2.0**-53
+        self._version = 0  # bumped on every change of an edge's speed
+        self._connectivity = 0  # bumped only when an edge closes or reopens
+        self._nearest: tuple[int, bytes, np.ndarray] | None = None
+        self._labels: tuple[int, np.ndarray] | None = None
         self._rebuild()
 
     # ---- state ---------------------------------------------------------------------------
@@ -142,13 +163,16 @@ class RoadState:
         if factor == old:
             return
         self.factor[e] = factor
+        self._version += 1
+        if old == 0 or factor == 0:
+            self._connectivity += 1
         a, b = int(self.u[e]), int(self.v[e])
         both = not self.oneway[e]
         if factor < old or factor == 0:  # worse: rows whose trees use the edge
             for cache, rev in ((self._out, False), (self._in, True)):
                 for s in [s for s, row in cache.items() if _uses(row, a, b, both, rev)]:
                     del cache[s]
-        else:  # better: rows the edge now shortens
+        else:  # better: rows the edge now shortens (within their limits)
             w = self.base_min[e] / factor
             for cache, rev in ((self._out, False), (self._in, True)):
                 for s in [s for s, row in cache.items() if _improves(row, a, b, w, both, rev)]:
@@ -164,36 +188,95 @@ class RoadState:
             self.reopened = self.env.event()
 
     # ---- queries -------------------------------------------------------------------------
-    def out_row(self, src: int) -> _Row:
-        return self._row(self._out, self._matrix, src)
+    # A row asked for `within` minutes is a Dijkstra stopped at that distance (csgraph's
+    # `limit`): every node it reaches has the minutes and predecessor of the full search
+    # (nodes on a fastest route to it are nearer still), and the far part of a big network
+    # is never touched. A cached row serves any request within its limit; a wider request
+    # replaces it with a wider search.
+    def out_row(self, src: int, within: float = math.inf) -> _Row:
+        """Fastest routes from `src`, exact for every node within `within` minutes."""
+        return self._row(self._out, self._matrix, src, within)
 
-    def in_row(self, dst: int) -> _Row:
+    def in_row(self, dst: int, within: float = math.inf) -> _Row:
+        """Fastest routes to `dst` (dist[x] = minutes from x), exact within `within` minutes."""
         if self._two_way:  # the transposed matrix is the matrix itself: the same Dijkstra, one cache
-            return self.out_row(dst)
-        return self._row(self._in, self._matrix_t, dst)
+            return self.out_row(dst, within)
+        return self._row(self._in, self._matrix_t, dst, within)
 
-    def _row(self, cache: dict[int, _Row], matrix: csr_matrix, node: int) -> _Row:
+    def _row(self, cache: dict[int, _Row], matrix: csr_matrix, node: int, within: float) -> _Row:
         """A cached row, least recently used last to go: a dict keeps insertion order, so a hit
         moves the row to the end and an overflow drops the first."""
         row = cache.pop(node, None)
-        if row is None:
-            if len(cache) >= self._max_rows:
+        if row is None or row.limit < within:
+            if row is None and len(cache) >= self._max_rows:
                 del cache[next(iter(cache))]
-            dist, pred = dijkstra(matrix, indices=node, return_predecessors=True)
-            row = _Row(dist, pred)
+            if math.isinf(within):
+                dist, pred = dijkstra(matrix, indices=node, return_predecessors=True)
+            else:
+                dist, pred = dijkstra(matrix, indices=node, return_predecessors=True, limit=within)
+            row = _Row(dist, pred, within)
         cache[node] = row
         return row
 
+    def _out_row_to(self, src: int, dst: int) -> _Row:
+        """A row from `src` exact at `dst`: the cached one if it reaches `dst`; else, when a
+        cached row toward `dst` gives the distance from the other end, a search stopped just
+        past it (that distance with the tolerance of two summing orders); else the full search."""
+        row = self._out.get(src)
+        if row is not None and (row.limit == math.inf or math.isfinite(row.dist[dst])):
+            return self._row(self._out, self._matrix, src, 0.0)  # a hit: marks it recently used
+        back = self._out.get(dst) if self._two_way else self._in.get(dst)
+        if back is not None and math.isfinite(back.dist[src]):
+            return self.out_row(src, within=float(back.dist[src]) * (1.0 + self.path_tolerance))
+        return self.out_row(src)
+
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
-        """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off)."""
-        return dijkstra(self._matrix, indices=sources, min_only=True)
+        """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off).
+        Read-only; the same array until a road changes."""
+        key = np.asarray(sources).tobytes()
+        if self._nearest is None or self._nearest[0] != self._version or self._nearest[1] != key:
+            reach = dijkstra(self._matrix, indices=sources, min_only=True)
+            reach.flags.writeable = False
+            self._nearest = (self._version, key, reach)
+        return self._nearest[2]
+
+    def reachable(self, src: int, dst: int) -> bool:
+        """Is there an open road from `src` to `dst` now? On a network without one-way streets,
+        both lie in one component of the open roads (labelled once per set of open edges)."""
+        if not self._two_way:
+            return math.isfinite(self.minutes(src, dst))
+        labels = self.component_labels()
+        return bool(labels[src] == labels[dst])
+
+    def reachable_any(self, src: int, dsts: list[int]) -> bool:
+        """Is there an open road from `src` to any of `dsts` now?"""
+        if not dsts:
+            return False
+        if not self._two_way:
+            return bool(np.isfinite(self.out_row(src).dist[dsts]).any())
+        labels = self.component_labels()
+        return bool((labels[dsts] == labels[src]).any())
+
+    def component_labels(self) -> np.ndarray:
+        """Per node, a label of its component of the open roads taken as undirected
+        (computed once per set of open edges)."""
+        if self._labels is None or self._labels[0] != self._connectivity:
+            n = self._n_nodes
+            open_ = self.factor > 0
+            graph = coo_matrix((np.ones(int(open_.sum())), (self.u[open_], self.v[open_])), shape=(n, n))
+            self._labels = (self._connectivity, connected_components(graph, directed=False)[1])
+        return self._labels[1]
 
     def minutes(self, src: int, dst: int) -> float:
-        return float(self.out_row(src).dist[dst])
+        if self._two_way and not self.reachable(src, dst):  # no search needed to know there is none
+            return math.inf
+        return float(self._out_row_to(src, dst).dist[dst])
 
     def route(self, src: int, dst: int) -> tuple[list[int], list[int], list[float]] | None:
         """Nodes, edges and cumulative minutes of the fastest route, or None if there is none."""
-        row = self.out_row(src)
+        if self._two_way and not self.reachable(src, dst):  # a vehicle waiting for a reopening
+            return None
+        row = self._out_row_to(src, dst)
         if not np.isfinite(row.dist[dst]):
             return None
         nodes = [dst]
@@ -241,12 +324,12 @@ class RoadState:
     def _register(self, trip: Trip) -> None:
         self._trip_by_id[id(trip)] = trip
         for e in trip.edges:
-            self._trips[e].add(id(trip))
+            self._trips[e][id(trip)] = None
 
     def _unregister(self, trip: Trip) -> None:
         self._trip_by_id.pop(id(trip), None)
         for e in trip.edges:
-            self._trips[e].discard(id(trip))
+            self._trips[e].pop(id(trip), None)
 
     def _divert(self, trip: Trip, e: int) -> None:
         """Interrupt a trip when `e` lies ahead of it (not the edge it is on)."""
@@ -270,7 +353,13 @@ def _uses(row: _Row, a: int, b: int, both: bool, reverse: bool) -> bool:
 
 
 def _improves(row: _Row, a: int, b: int, w: float, both: bool, reverse: bool) -> bool:
-    d = row.dist
+    """Does arc a->b (or b->a if two-way) at `w` minutes now shorten a route the row holds?
+    A route it would shorten to more than the row's limit stays outside the row."""
+    d, lim = row.dist, row.limit
     if reverse:  # d[x] = minutes from x to the source; arc a->b helps a if w + d[b] < d[a]
-        return w + d[b] < d[a] or (both and w + d[a] < d[b])
-    return d[a] + w < d[b] or (both and d[b] + w < d[a])
+        return _shorter(w + d[b], d[a], lim) or (both and _shorter(w + d[a], d[b], lim))
+    return _shorter(d[a] + w, d[b], lim) or (both and _shorter(d[b] + w, d[a], lim))
+
+
+def _shorter(new: float, old: float, limit: float) -> bool:
+    return new < old and new <= limit

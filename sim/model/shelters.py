@@ -52,7 +52,8 @@ class ShelterSystem:
         place = self.scenario.places[village]
         if not self.settings.use or not self.shelters or people == 0:
             return [Site(place.id, place.node, place.township_id, people)] if people else []
-        row = self.roads.out_row(place.node)
+        # only shelters within reach count: a search stopped there gives them their exact minutes
+        row = self.roads.out_row(place.node, within=self.settings.max_travel_min)
         order = sorted(
             (float(row.dist[node]), k)
             for k, (_, node, _, _) in enumerate(self.shelters)

@@ -41,7 +41,7 @@ import simpy
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped
-from sim.model.rescue_policies import RescuePolicy, RescueView
+from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
@@ -50,6 +50,10 @@ from sim.units import MIN_PER_H
 
 TURNOUT_STREAM = "teams.turnout"
 ASSEMBLY_STREAM = "teams.assembly"
+# The nearest-team search from a task starts this far out and widens by this factor
+# (tuning only: the choice is the same whatever they are).
+FIRST_SEARCH_MIN = 20.0
+SEARCH_GROWTH = 3.0
 # A team with less than this much of its shift left rests first: a rescue started with a
 # few minutes of shift left would bring nobody out.
 REST_BELOW_MIN = 30.0
@@ -199,7 +203,7 @@ class RescueSystem:
         """Hand the task's waiting people to the helicopters when no capable team can reach them by road."""
         if self.air is None or not self.air.enabled or task.waiting == 0:
             return False
-        if any(math.isfinite(self.roads.minutes(c.node, task.node)) for c in able):
+        if any(self.roads.reachable(c.node, task.node) for c in able):
             return False
         self.air.rescue(task)
         task.waiting = 0
@@ -216,27 +220,37 @@ class RescueSystem:
             free = [c for c in self.crews if c.state == "idle"]
             if not self.queue or not free:
                 return
-            shift = self.rules.max_shift_min
-            nodes = np.array([t.node for t in self.queue], dtype=np.int64)
-            rates = np.array([self.rules.people_per_h_per_10[t.rescue_type] for t in self.queue])
-            drive = []
-            for c in free:
-                minutes = self.roads.out_row(c.node).dist[nodes]
-                per_person = MIN_PER_H / (rates * c.members / 10.0)  # as per_person_min, for every task
-                fits = minutes + per_person <= shift - c.worked_min  # room for at least one person
-                drive.append(tuple(np.where(fits, minutes, np.inf).tolist()))
+            queue = self.queue
+            nearest: dict[int, TeamChoice | None] = {}
+
+            def nearest_team(k: int, free=free, queue=queue, nearest=nearest) -> TeamChoice | None:
+                if k not in nearest:
+                    nearest[k] = self._nearest_team(free, queue[k])
+                return nearest[k]
+
+            def drive_min(i: int, k: int, free=free, queue=queue) -> float:
+                crew, task = free[i], queue[k]
+                if task.rescue_type not in crew.types:
+                    return math.inf
+                minutes = self.roads.minutes(crew.node, task.node)
+                return minutes if self._has_room(crew, task, minutes) else math.inf
+
             view = RescueView(
-                tuple(t.waiting for t in self.queue),
-                tuple(t.rescue_type for t in self.queue),
-                tuple(t.at_min for t in self.queue),
+                tuple(t.waiting for t in queue),
+                tuple(t.rescue_type for t in queue),
+                tuple(t.at_min for t in queue),
                 tuple(c.types for c in free),
-                tuple(drive),
+                nearest_team,
+                drive_min,
             )
             choice = self.policy(view)
             if choice is None:
                 return
-            crew, task = free[choice[0]], self.queue[choice[1]]
-            minutes = drive[choice[0]][choice[1]]
+            crew, task = free[choice[0]], queue[choice[1]]
+            minutes = drive_min(*choice)
+            if not math.isfinite(minutes):
+                raise RuntimeError(f"rescue policy chose team {crew.id}, which cannot reach task {task.ref}")
+            shift = self.rules.max_shift_min
             per = self.per_person_min(crew, task.rescue_type)
             can = math.floor((shift - crew.worked_min - minutes) / per + 1e-9)
             take = max(1, min(task.waiting, can))
@@ -254,6 +268,53 @@ class RescueSystem:
                 )
             )
             self.env.process(self._serve(crew, task, take))
+
+    def _has_room(self, crew: Crew, task: Task, minutes: float) -> bool:
+        """Room in the crew's shift for the drive and at least one person."""
+        room = self.rules.max_shift_min - crew.worked_min
+        return minutes + self.per_person_min(crew, task.rescue_type) <= room
+
+    def _nearest_team(self, free: list[Crew], task: Task) -> TeamChoice | None:
+        """The free crew with the task's skill, room in its shift and the shortest drive to the
+        task (minutes, index into `free`; ties to the lower index), or None.
+
+        Searches outward from the task (one bounded search toward the teams, widened until
+        the nearest fitting team is surely inside) rather than from every free team. Minutes
+        counted from the task's end add the same roads in the other order, so they may differ
+        from the drive's own minutes in the last bits (at most a relative `path_tolerance`);
+        the teams that could be the nearest after all are measured from their own end, the
+        way they drive, so the choice and the minutes are exactly those of a search from
+        every team."""
+        able = [i for i, c in enumerate(free) if task.rescue_type in c.types]
+        if not able:
+            return None
+        roads, eps = self.roads, self.roads.path_tolerance
+        nodes = np.array([free[i].node for i in able], dtype=np.int64)
+        cap = self.rules.max_shift_min - min(free[i].worked_min for i in able)  # farther: no room
+        limit = FIRST_SEARCH_MIN
+        while True:
+            within = limit if limit < cap else math.inf
+            back = roads.in_row(task.node, within).dist[nodes].tolist()
+            shortlist, surely = [], math.inf  # surely: a bound the nearest fitting team is within
+            for i, r in zip(able, back, strict=True):
+                if r == math.inf:
+                    continue
+                lo, hi = r * (1.0 - eps), r * (1.0 + eps)
+                if not self._has_room(free[i], task, lo):
+                    continue
+                shortlist.append((lo, hi, i))
+                if self._has_room(free[i], task, hi):
+                    surely = min(surely, hi)
+            best: TeamChoice | None = None
+            for lo, hi, i in shortlist:
+                if lo > surely:
+                    continue
+                minutes = float(roads.out_row(free[i].node, hi).dist[task.node])
+                if self._has_room(free[i], task, minutes) and (best is None or minutes < best[0]):
+                    best = (minutes, i)
+            if within == math.inf or (best is not None and best[0] <= limit * (1.0 - eps)):
+                return best
+            limit *= SEARCH_GROWTH
 
     # ---- processes -----------------------------------------------------------------------
     def _turn_out(self, crew: Crew, alerted: int, onset_min: float) -> Iterator[simpy.Event]:
