@@ -5,6 +5,11 @@
   reopening, each cached row (bounded or full) still equals a fresh full search within its limit.
 - The rescue dispatch's search outward from a task picks, at every decision of real runs, the
   team (and the minutes) a search from every free team would have picked.
+- The EMS's nearest ambulance and hospital, at every decision of real runs, are those (and the
+  minutes) a search from every candidate would give; repair crews count reconnected people
+  as a loop over every site would.
+- A route with nothing cached toward it (a search stopped at a guess and widened) is the
+  full search's route.
 - Reachability by component labels agrees with finite minutes.
 - Replications are independent of what ran before them in the process.
 """
@@ -19,7 +24,8 @@ import pytest
 import simpy
 from scipy.sparse.csgraph import dijkstra
 
-from sim.model import teams, world
+from sim.model import ems, repair, teams, world
+from sim.model import roads as roads_module
 from sim.model.roads import RoadState
 from sim.rng import stream
 from tests.conftest import load_scenario, settings_for
@@ -153,8 +159,108 @@ def test_a_route_searched_only_as_far_as_its_destination_is_the_full_route(one_w
     for a, b in rng.integers(scen.road.n_nodes, size=(60, 2)).tolist():
         roads, plain = RoadState(simpy.Environment(), scen), RoadState(simpy.Environment(), scen)
         roads.in_row(b)  # the row toward b: how far a is from b, summed from b's end
+        plain.out_row(a)  # the full search from a
         assert roads.route(a, b) == plain.route(a, b)
         assert roads.minutes(a, b) == plain.minutes(a, b)
         row = roads._out.get(a)
         bounded += row is not None and math.isfinite(row.limit)
     assert bounded > 30
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ("scenario=zhangshu", "hazard=flood_major"),
+        ("scenario=jinjiang", "hazard=typhoon", "ems.dispatch=reserve_for_red"),
+        ("scenario=zhangshu", "hazard=earthquake", "one-way"),
+    ],
+)
+def test_nearest_ambulance_and_hospital_equal_a_search_from_every_one(monkeypatch, overrides):
+    """At every EMS decision of real runs, the nearest ambulance (searched outward from the
+    scene, or from the few candidates' stations) and the nearest hospital are those a full
+    search from every candidate's end would give, with the same minutes bit for bit, and
+    those minutes are the route's own; and the dispatcher's queue of waiting groups holds one
+    entry per group, its first call."""
+    searched = roads_module.NearestSearch.__call__
+    paths = {"few": 0, "search": 0, "none": 0}
+
+    def checked(self, ok):
+        got = searched(self, ok)
+        cand = np.flatnonzero(ok & self.reachable).tolist()
+        best = None
+        for k in cand:
+            t = int(self.targets[k])
+            start, end = (t, self.node) if self.toward else (self.node, t)
+            minutes = float(dijkstra(self.roads._matrix, indices=start)[end])
+            if math.isfinite(minutes) and (best is None or minutes < best[0]):
+                best = (minutes, k)
+        assert got == (None if best is None else best[1])
+        if got is not None:
+            assert self.minutes(got) == best[0]
+            start, end = (
+                (int(self.targets[got]), self.node) if self.toward else (self.node, int(self.targets[got]))
+            )
+            assert self.roads.route(start, end)[2][-1] == best[0]  # the minutes as driven
+        paths["none" if not cand else "few" if len(cand) <= roads_module.FEW_TARGETS else "search"] += 1
+        return got
+
+    serve = ems.EmsSystem._serve_waiting
+
+    def serve_checked(self):
+        serve(self)
+        heads = sorted(self._heads)
+        assert heads == sorted(self._head(key, q[0]) for key, q in self.waiting.items())
+
+    monkeypatch.setattr(roads_module.NearestSearch, "__call__", checked)
+    monkeypatch.setattr(ems.EmsSystem, "_serve_waiting", serve_checked)
+    scen = load_scenario(overrides[0].split("=")[1])
+    if overrides[-1] == "one-way":
+        scen, overrides = with_one_way_streets(scen), overrides[:-1]
+    world.simulate(scen, settings_for(*overrides), 0)
+    assert paths["few"] > 5 and paths["search"] > 5, paths
+
+
+def test_repair_crews_count_the_people_an_edge_reconnects_as_a_loop_over_every_site_would(monkeypatch):
+    counted = repair.RepairCrews._reconnects
+    decisions = []
+
+    def checked(self, edges):
+        got = counted(self, edges)
+        label = self.roads.component_labels()
+        served = set(label[self.relief.depot_nodes].tolist())
+        expected = []
+        for e in edges:
+            a, b = int(label[self.roads.u[e]]), int(label[self.roads.v[e]])
+            if a == b or (a in served) == (b in served):
+                expected.append(0)
+                continue
+            cut_off = b if a in served else a
+            expected.append(
+                sum(d.people for d in self.relief.demands.values() if d.waiting and label[d.node] == cut_off)
+            )
+        assert got == expected
+        decisions.append(sum(got))
+        return got
+
+    monkeypatch.setattr(repair.RepairCrews, "_reconnects", checked)
+    world.simulate(load_scenario("jinjiang"), settings_for("scenario=jinjiang", "hazard=typhoon"), 0)
+    assert len(decisions) > 10 and sum(d > 0 for d in decisions) > 3
+
+
+@pytest.mark.parametrize("one_way", [False, True])
+def test_a_route_with_nothing_cached_is_the_full_route(one_way):
+    """With no row from or toward either end, a route searches from its start only as far as
+    a guess from the straight line, widened until it reaches the destination."""
+    scen = load_scenario("jinjiang")
+    if one_way:
+        scen = with_one_way_streets(scen)
+    rng = stream(5, 0, "test.bounded_search")
+    bounded = widened = 0
+    for a, b in rng.integers(scen.road.n_nodes, size=(60, 2)).tolist():
+        roads, plain = RoadState(simpy.Environment(), scen), RoadState(simpy.Environment(), scen)
+        plain.out_row(a)
+        assert roads.route(a, b) == plain.route(a, b)
+        row = roads._out[a]
+        bounded += math.isfinite(row.limit)
+        widened += row.limit > roads_module.FIRST_SEARCH_MIN
+    assert bounded > 30 and widened > 5

@@ -64,9 +64,11 @@ from sim.model.ems_policies import (
     FleetView,
     HospitalPolicy,
     HospitalView,
+    Nearest,
     PatientView,
+    nearest_in,
 )
-from sim.model.roads import RoadState
+from sim.model.roads import NearestSearch, RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import TRIAGE, EmsSettings
@@ -247,13 +249,13 @@ class EmsRoads:
         )
         self.amb_node = np.array([self.station_node[a.station] for a in ambulances], dtype=np.int64)
 
-    def ambulances_to(self, node: int) -> np.ndarray:
-        """Minutes from each ambulance's station to `node` now (inf: no road)."""
-        return self.roads.in_row(node).dist[self.amb_node]
+    def ambulances_to(self, node: int) -> NearestSearch:
+        """The ambulances by drive from their stations to `node`, on the roads as they are now."""
+        return NearestSearch(self.roads, node, self.amb_node, toward=True)
 
-    def to_hospitals(self, node: int) -> np.ndarray:
-        """Minutes from `node` to each hospital now (inf: no road)."""
-        return self.roads.out_row(node).dist[self.hospital_node]
+    def to_hospitals(self, node: int) -> NearestSearch:
+        """The hospitals by drive from `node`, on the roads as they are now."""
+        return NearestSearch(self.roads, node, self.hospital_node, toward=False)
 
     def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> Iterator[simpy.Event]:
         """Drive `src` -> `dst` (use with `yield from`), logging re-routes and holds."""
@@ -314,18 +316,25 @@ class EmsSystem:
         # the queue asks once per group, not once per call. Call ids in call order.
         self.waiting: dict[tuple[CallView, int], deque[int]] = {}
         self.n_waiting = 0
+        # The groups' first calls in priority order, one entry per group, kept between passes:
+        # rebuilding it from every group at every free ambulance cost more than the dispatch
+        # itself when thousands of scenes wait (a province-sized run)
+        self._heads: list[tuple[int, float, int, tuple[CallView, int]]] = []
         self.place_ids = [p.id for p in scenario.places]
         self.station_ids = [s.id for s in scenario.ems_stations]
         self.hospital_ids = [h.id for h in scenario.hospitals]
         views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
-        self._fleet_views: dict[int, FleetView] = {}  # by scene node; see roads_changed
+        # by scene node, with the search behind it (None in the check mode); see _road_changed
+        self._fleet_views: dict[int, tuple[FleetView, NearestSearch | None]] = {}
         self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
         self.air = None  # sim.model.air.AirSystem: takes calls no ambulance can reach by road
         self.moved: dict[int, int] = {}  # call -> road node of the helipad its patient was set down at
         self.roads: EmsRoads | None = None
-        self._no_travel = np.zeros(n)
-        self._no_travel.flags.writeable = False
+        no_travel = np.zeros(n)
+        self._everywhere = np.ones(n, dtype=bool)
+        self._everywhere.flags.writeable = False
+        self._no_travel: Nearest = lambda ok: nearest_in(ok, no_travel)
         if not self.check_mode:
             if roads is None:
                 raise ValueError("the EMS needs the road state outside the check mode")
@@ -433,18 +442,24 @@ class EmsSystem:
         )
         return True
 
-    def _fleet_view(self, k: int) -> FleetView:
-        """The dispatcher's view of the fleet for call k. Its arrays follow the fleet's state, so
-        one view per scene node is built once and kept until the roads change."""
+    def _fleet_view(self, k: int) -> tuple[FleetView, NearestSearch | None]:
+        """The dispatcher's view of the fleet for call k, and the search behind its drive times
+        (None in the check mode: no travel). Its arrays follow the fleet's state, so one view per
+        scene node is built once and kept until the roads change."""
         node = self._node(k)
-        view = self._fleet_views.get(node)
-        if view is None:
-            to_scene = self._no_travel if self.roads is None else self.roads.ambulances_to(node)
+        kept = self._fleet_views.get(node)
+        if kept is None:
+            ems = self.ems
+            search: NearestSearch | None = None
+            reachable, nearest = self._everywhere, self._no_travel
+            if self.roads is not None:
+                search = self.roads.ambulances_to(node)
+                reachable, nearest = search.reachable, search
             view = FleetView(
-                *self._fleet_args, to_scene, self.ems.reserve_negative_pressure, self.ems.reserve_for_red
+                *self._fleet_args, reachable, nearest, ems.reserve_negative_pressure, ems.reserve_for_red
             )
-            self._fleet_views[node] = view
-        return view
+            kept = self._fleet_views[node] = (view, search)
+        return kept
 
     def _road_changed(self, _edge: int, old: float, new: float) -> None:
         """Drive times changed: rebuild the dispatch views; after a reopening or speed-up, offer
@@ -458,11 +473,11 @@ class EmsSystem:
 
     def _reachable(self, k: int) -> bool:
         """Some ambulance of the county (free or busy) can reach call k's scene by road now."""
-        return bool(np.isfinite(self._fleet_view(k).to_scene_min).any())
+        return bool(self._fleet_view(k)[0].reachable.any())
 
     def _try_dispatch(self, k: int) -> bool:
         """Ask the policy for an ambulance for call k; start the job if it names one."""
-        view = self._fleet_view(k)
+        view, search = self._fleet_view(k)
         a = self.dispatch(self._call_view[k], view)
         if a is None:
             return False
@@ -471,7 +486,7 @@ class EmsSystem:
         self.free[a] = False
         self.n_free -= 1
         amb = self.ambulances[a]
-        drive = float(view.to_scene_min[a])
+        drive = 0.0 if search is None else search.minutes(a)
         self.log.add(
             Event(
                 self.env.now,
@@ -493,20 +508,27 @@ class EmsSystem:
         """Offer the free ambulances to the waiting calls in priority order (triage class, call
         time, call id). A group the policy refuses is not asked again in this pass: within a
         pass the fleet only shrinks, so the answer stays no."""
-        calls = self.calls
-        heads = [(calls.triage[q[0]], calls.at_min[q[0]], q[0], key) for key, q in self.waiting.items()]
-        heapq.heapify(heads)
+        heads, refused = self._heads, []
         while heads and self.n_free:
-            _, _, k, key = heapq.heappop(heads)
+            head = heapq.heappop(heads)
+            k, key = head[2], head[3]
             if not self._try_dispatch(k):
+                refused.append(head)
                 continue
             queue = self.waiting[key]
             queue.popleft()
             self.n_waiting -= 1
             if queue:
-                heapq.heappush(heads, (calls.triage[queue[0]], calls.at_min[queue[0]], queue[0], key))
+                heapq.heappush(heads, self._head(key, queue[0]))
             else:
                 del self.waiting[key]
+        for head in refused:
+            heapq.heappush(heads, head)
+
+    def _head(self, key: tuple[CallView, int], k: int) -> tuple[int, float, int, tuple[CallView, int]]:
+        """The heap entry of a waiting group whose first call is k (call ids are unique, so the
+        key is never compared)."""
+        return (self.calls.triage[k], self.calls.at_min[k], k, key)
 
     # --- the job cycle ---------------------------------------------------------------------
 
@@ -566,13 +588,13 @@ class EmsSystem:
         assert roads is not None
         station = int(roads.station_node[amb.station])
         to_hospital = roads.to_hospitals(node)
-        h = self._choose_hospital(k, to_hospital)
+        h = self._choose_hospital(k, to_hospital.reachable, to_hospital)
         if h is None:
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
         hid = self.hospital_ids[h]
-        drive = float(to_hospital[h])
+        drive = to_hospital.minutes(h)
         log.add(
             Event(
                 env.now,
@@ -606,16 +628,17 @@ class EmsSystem:
     def _bed_kind(self, k: int) -> str:
         return "infectious" if self.calls.infectious[k] else "general"
 
-    def _choose_hospital(self, k: int, to_hospital_min: np.ndarray) -> int | None:
+    def _choose_hospital(self, k: int, reachable: np.ndarray, nearest: Nearest) -> int | None:
         kind = self._bed_kind(k)
         stay = self.stay_min[self.calls.triage[k] - 1]
         free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
         patient = PatientView(self.calls.infectious[k], stay > 0)
-        return self.hospital(patient, HospitalView(to_hospital_min, self.beds[kind], free))
+        return self.hospital(patient, HospitalView(reachable, nearest, self.beds[kind], free))
 
     def air_hospital(self, k: int, flight_min: Sequence[float]) -> int | None:
         """The hospital policy's choice for call k's patient on flight minutes (inf: no helipad)."""
-        return self._choose_hospital(k, np.asarray(flight_min, dtype=float))
+        flight = np.asarray(flight_min, dtype=float)
+        return self._choose_hospital(k, np.isfinite(flight), lambda ok: nearest_in(ok, flight))
 
     def promise_bed(self, k: int, h: int) -> simpy.Event | None:
         """The bed request for call k's patient at hospital h, made when the patient leaves the
@@ -662,7 +685,12 @@ class EmsSystem:
         self._wait(k)
 
     def _wait(self, k: int) -> None:
-        self.waiting.setdefault((self._call_view[k], self._node(k)), deque()).append(k)
+        key = (self._call_view[k], self._node(k))
+        queue = self.waiting.get(key)
+        if queue is None:
+            queue = self.waiting[key] = deque()
+            heapq.heappush(self._heads, self._head(key, k))
+        queue.append(k)
         self.n_waiting += 1
 
     def _discharge(self, h: int, kind: str, k: int) -> None:

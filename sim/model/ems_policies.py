@@ -23,13 +23,22 @@ class CallView:
     infectious: bool  # needs a negative-pressure ambulance
 
 
+# nearest(ok): of the entries where the bool array `ok` is true, the one with the shortest
+# drive (or flight), ties to the lowest index; None when none of them can be reached. Drive
+# times are asked for, not handed over: on a province-sized network a table of every
+# ambulance's drive to every scene is a full shortest-path search per scene, where the
+# nearest one is a short search outward from the scene (sim/model/roads.py Nearest).
+Nearest = Callable[[np.ndarray], "int | None"]
+
+
 @dataclass(frozen=True, slots=True)
 class FleetView:
     """What the dispatcher knows of the fleet when it decides (arrays are per ambulance, read-only)."""
 
     free: np.ndarray  # bool: idle at its station
     negative_pressure: np.ndarray  # bool
-    to_scene_min: np.ndarray  # drive from its station to the scene; inf if unreachable
+    reachable: np.ndarray  # bool: a road leads from its station to the scene now
+    nearest: Nearest  # by drive from its station to the scene
     reserve_negative_pressure: bool  # negative-pressure ambulances wait for infectious calls
     reserve_for_red: int  # reserve_for_red: suitable free ambulances kept for red calls
 
@@ -44,7 +53,8 @@ class PatientView:
 class HospitalView:
     """Per hospital, for the kind of bed this patient needs (read-only)."""
 
-    to_hospital_min: np.ndarray  # drive from the scene; inf if unreachable
+    reachable: np.ndarray  # bool: a road (or, for an aircraft, a helipad) leads there now
+    nearest: Nearest  # by drive (or flight) from the scene
     beds: np.ndarray  # beds of that kind (0: the hospital does not take such patients)
     free_beds: np.ndarray  # beds of that kind free now (not taken, not promised to an ambulance)
 
@@ -58,8 +68,9 @@ def free_for(call: CallView, fleet: FleetView) -> np.ndarray:
     return fleet.free
 
 
-def _nearest(ok: np.ndarray, minutes: np.ndarray) -> int | None:
-    """The index of the smallest finite `minutes` where `ok`; ties: lowest index; None if none."""
+def nearest_in(ok: np.ndarray, minutes: np.ndarray) -> int | None:
+    """`Nearest` over a table of minutes (inf: unreachable): the index of the smallest finite
+    `minutes` where `ok`; ties: lowest index; None if none."""
     if ok.size == 0:
         return None
     k = int(np.where(ok, minutes, np.inf).argmin())
@@ -68,16 +79,16 @@ def _nearest(ok: np.ndarray, minutes: np.ndarray) -> int | None:
 
 def nearest_free(call: CallView, fleet: FleetView) -> int | None:
     """The suitable free ambulance with the shortest drive; None = the call waits."""
-    return _nearest(free_for(call, fleet), fleet.to_scene_min)
+    return fleet.nearest(free_for(call, fleet))
 
 
 def reserve_for_red(call: CallView, fleet: FleetView) -> int | None:
     """nearest_free, but a yellow or green call waits while only `reserve_for_red` suitable
     ambulances are free (and can reach it): the last crews are kept for immediate (red) calls."""
     ok = free_for(call, fleet)
-    if call.triage > 1 and int((ok & np.isfinite(fleet.to_scene_min)).sum()) <= fleet.reserve_for_red:
+    if call.triage > 1 and int((ok & fleet.reachable).sum()) <= fleet.reserve_for_red:
         return None
-    return _nearest(ok, fleet.to_scene_min)
+    return fleet.nearest(ok)
 
 
 def nearest_with_beds(patient: PatientView, hospitals: HospitalView) -> int | None:
@@ -85,12 +96,12 @@ def nearest_with_beds(patient: PatientView, hospitals: HospitalView) -> int | No
     the nearest that has such beds at all (the ambulance waits there for a bed). A patient who
     needs no bed goes to the nearest hospital that takes the kind (infectious or not).
     None: no reachable hospital takes this patient."""
-    takes = (hospitals.beds > 0) & np.isfinite(hospitals.to_hospital_min)
+    takes = (hospitals.beds > 0) & hospitals.reachable
     if patient.needs_bed:
-        choice = _nearest(takes & (hospitals.free_beds > 0), hospitals.to_hospital_min)
+        choice = hospitals.nearest(takes & (hospitals.free_beds > 0))
         if choice is not None:
             return choice
-    return _nearest(takes, hospitals.to_hospital_min)
+    return hospitals.nearest(takes)
 
 
 DispatchPolicy = Callable[[CallView, FleetView], "int | None"]

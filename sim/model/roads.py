@@ -34,7 +34,8 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from sim.scenario import Scenario
-from sim.scenario.roads import edge_minutes
+from sim.scenario.roads import edge_minutes, haversine_km
+from sim.units import MIN_PER_H
 
 # Cached shortest-path rows per direction: 1 GB keeps every row a county run asks for
 # (300-3,000 villages, a few thousand nodes) and bounds a province run (30,000 villages:
@@ -44,6 +45,17 @@ from sim.scenario.roads import edge_minutes
 ROW_CACHE_BYTES = 1024 * 2**20
 MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+# A search for the nearest of several nodes starts this far out and widens by this factor
+# (tuning only: the answer is the same whatever they are).
+FIRST_SEARCH_MIN = 20.0
+SEARCH_GROWTH = 3.0
+MAX_SEARCH_MIN = 30 * 24 * 60.0  # past a month's drive, search the whole network
+# A nearest search among this few targets measures each from its own end (their rows are
+# kept for the next scene), not outward from the scene (tuning only: the same answer).
+FEW_TARGETS = 3
+# A route with nothing cached toward it first searches this many times the straight-line
+# minutes at the network's top speed (roads wind and most are slower; tuning only).
+ROUTE_GUESS = 2.0
 
 
 @dataclass
@@ -87,6 +99,8 @@ class RoadState:
             if not self.oneway[e]:
                 self._arcs[(b, a)].append(e)
         self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
+        self._lon, self._lat = road.lon, road.lat
+        self._top_kmh = float(road.speed_kmh.max()) if len(road.u) else 1.0
         # A cached row holds float64 minutes and int32 predecessors per node; cap each cache at
         # ROW_CACHE_BYTES so a province-sized network does not keep thousands of rows.
         row_bytes = 12 * max(1, len(road.node_ids))
@@ -228,6 +242,15 @@ class RoadState:
         back = self._out.get(dst) if self._two_way else self._in.get(dst)
         if back is not None and math.isfinite(back.dist[src]):
             return self.out_row(src, within=float(back.dist[src]) * (1.0 + self.path_tolerance))
+        # nothing known of the distance: a search stopped at a guess from the straight line,
+        # widened until it reaches `dst` (most routes are short beside the whole network)
+        crow_km = float(haversine_km(self._lon[src], self._lat[src], self._lon[dst], self._lat[dst]))
+        limit = max(FIRST_SEARCH_MIN, ROUTE_GUESS * crow_km / self._top_kmh * MIN_PER_H)
+        while limit < MAX_SEARCH_MIN:
+            row = self.out_row(src, within=limit)
+            if math.isfinite(row.dist[dst]):
+                return row
+            limit *= SEARCH_GROWTH
         return self.out_row(src)
 
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
@@ -256,6 +279,15 @@ class RoadState:
             return bool(np.isfinite(self.out_row(src).dist[dsts]).any())
         labels = self.component_labels()
         return bool((labels[dsts] == labels[src]).any())
+
+    def reaching(self, node: int, nodes: np.ndarray, toward: bool) -> np.ndarray:
+        """Per node of `nodes`: is there an open road from it to `node` (toward) or from `node`
+        to it now? Component labels where streets are two-way; else a full search."""
+        if self._two_way:
+            labels = self.component_labels()
+            return labels[nodes] == labels[node]
+        row = self.in_row(node) if toward else self.out_row(node)
+        return np.isfinite(row.dist[nodes])
 
     def component_labels(self) -> np.ndarray:
         """Per node, a label of its component of the open roads taken as undirected
@@ -342,6 +374,65 @@ class RoadState:
         if e in ahead:
             trip.interrupted = True
             trip.process.interrupt("road changed")
+
+
+class NearestSearch:
+    """Of fixed `targets` (road nodes), the one with the fastest route to `node` (toward) or
+    from it, among any subset asked for (`ems_policies.Nearest`), ties to the lower index; for
+    one road state (build a new one after a change).
+
+    Minutes are those of the route as driven, summed from where it starts (a target's end when
+    toward, `node`'s end otherwise), the way `minutes` and `route` give them. Where only a few
+    targets qualify, each is measured from its own end (its rows serve every scene it is
+    asked about). Otherwise one search outward from `node`, stopped at a distance and widened
+    until the nearest is surely inside, instead of a full row; toward `node`, minutes summed
+    from `node`'s end add the same roads in the other order and may differ in the last bits
+    (at most a relative `path_tolerance`), so the targets that could be nearest after all are
+    measured from their own end: the answer is the same either way."""
+
+    def __init__(self, roads: RoadState, node: int, targets: np.ndarray, toward: bool):
+        self.roads, self.node, self.targets, self.toward = roads, node, targets, toward
+        self.reachable = roads.reaching(node, targets, toward)
+        self.reachable.flags.writeable = False
+        self._eps = roads.path_tolerance if toward else 0.0
+        self._within = FIRST_SEARCH_MIN
+        self._exact: dict[int, float] = {}
+
+    def minutes(self, k: int) -> float:
+        """Minutes of target k's fastest route now, as driven (inf: none)."""
+        m = self._exact.get(k)
+        if m is None:
+            t, roads = int(self.targets[k]), self.roads
+            m = self._exact[k] = roads.minutes(t, self.node) if self.toward else roads.minutes(self.node, t)
+        return m
+
+    def _nearest_of(self, ks) -> int:
+        return min(ks, key=lambda k: (self.minutes(k), k))
+
+    def __call__(self, ok: np.ndarray) -> int | None:
+        cand = np.flatnonzero(ok & self.reachable)
+        if len(cand) == 0:  # no search where the labels already say there is no road
+            return None
+        if len(cand) <= FEW_TARGETS:
+            best = self._nearest_of(cand.tolist())
+            return best if self.minutes(best) < math.inf else None
+        roads, eps, limit = self.roads, self._eps, self._within
+        while True:
+            within = limit if limit < MAX_SEARCH_MIN else math.inf
+            row = roads.in_row(self.node, within) if self.toward else roads.out_row(self.node, within)
+            rough = row.dist[self.targets[cand]]  # inf beyond the limit
+            seen = np.isfinite(rough)
+            if seen.any():
+                surely = float((rough[seen] * (1.0 + eps)).min())  # the nearest is within this
+                best = self._nearest_of(cand[seen & (rough * (1.0 - eps) <= surely)].tolist())
+                m = self.minutes(best)
+                # a target not seen is farther than the limit from either end
+                if within == math.inf or m <= limit * (1.0 - eps):
+                    self._within = within
+                    return best if m < math.inf else None
+            elif within == math.inf:
+                return None
+            limit *= SEARCH_GROWTH
 
 
 def _uses(row: _Row, a: int, b: int, both: bool, reverse: bool) -> bool:

@@ -42,7 +42,7 @@ import simpy
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
-from sim.model.roads import RoadState
+from sim.model.roads import FIRST_SEARCH_MIN, SEARCH_GROWTH, RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import RESCUE_TYPES, RescueSettings
@@ -50,10 +50,6 @@ from sim.units import MIN_PER_H
 
 TURNOUT_STREAM = "teams.turnout"
 ASSEMBLY_STREAM = "teams.assembly"
-# The nearest-team search from a task starts this far out and widens by this factor
-# (tuning only: the choice is the same whatever they are).
-FIRST_SEARCH_MIN = 20.0
-SEARCH_GROWTH = 3.0
 # A team with less than this much of its shift left rests first: a rescue started with a
 # few minutes of shift left would bring nobody out.
 REST_BELOW_MIN = 30.0
