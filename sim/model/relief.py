@@ -153,6 +153,7 @@ class ReliefSystem:
         self.township = tuple(d.township_id for d in depots)
         self.initial = [it.cls == "initial" for it in scenario.items]
         self.demands: dict[tuple[int, str], Demand] = {}
+        self.unserved: dict[tuple[int, str], Demand] = {}  # those still waiting for units
         self.isolated: dict[int, bool] = {}  # struck village -> cut off from every depot
         self._inbox: list[Report] = []
         self._flush_due = False
@@ -215,6 +216,8 @@ class ReliefSystem:
                 )
         demand.people += r.people
         demand.reported_units += sum(r.need)
+        if demand.waiting:
+            self.unserved[key] = demand
         need = tuple(p + q for p, q in zip(demand.pending, r.need, strict=True))
         demand.pending = [0] * len(need)
         self._allocate(demand, need)
@@ -467,7 +470,10 @@ class ReliefSystem:
         """A truckload or air load is unloaded at its site: delivered."""
         self.log_parts(EventKind.SHIPMENT_DELIVERED, vehicle, depot, taken, load, site)
         for order, q in taken:
-            order.demand.delivered_units += q
+            demand = order.demand
+            demand.delivered_units += q
+            if not demand.waiting:
+                self.unserved.pop((demand.village, demand.site), None)
 
     def _road_log(self, truck: str, place: str | None, shipment: int):
         node_ids = self.scenario.road.node_ids

@@ -62,19 +62,17 @@ class RepairCrews:
         """Waiting people each edge would reconnect to a depot if it alone reopened."""
         roads = self.roads
         label = roads.component_labels()  # changes only when an edge opens or closes
-        served = set(label[self.relief.depot_nodes].tolist())
-        waiting = np.zeros(label.max() + 1, dtype=np.int64)
-        for d in self.relief.demands.values():
-            if d.waiting:
-                waiting[label[d.node]] += d.people
-        out = []
-        for e in edges:
-            a, b = label[roads.u[e]], label[roads.v[e]]
-            if a == b or (a in served) == (b in served):
-                out.append(0)
-            else:
-                out.append(int(waiting[b] if a in served else waiting[a]))
-        return out
+        served = np.zeros(label.max() + 1, dtype=bool)  # components with a depot
+        served[label[self.relief.depot_nodes]] = True
+        unserved = self.relief.unserved.values()
+        nodes = np.fromiter((d.node for d in unserved), dtype=np.int64, count=len(unserved))
+        people = np.fromiter((d.people for d in unserved), dtype=np.int64, count=len(unserved))
+        waiting = np.bincount(label[nodes], weights=people, minlength=len(served)).astype(np.int64)
+        cut = np.asarray(edges, dtype=np.int64)
+        a, b = label[roads.u[cut]], label[roads.v[cut]]
+        # an edge joining a served component to an unserved one reconnects the unserved one's people
+        gain = np.where(served[a], waiting[b], waiting[a])
+        return np.where(served[a] != served[b], gain, 0).tolist()
 
     def _travel_min(self, node: int, edges: list[int]) -> list[float]:
         """Minutes from `node` to the nearer end of each edge (inf: cannot reach). Every idle team
