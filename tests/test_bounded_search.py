@@ -32,6 +32,13 @@ from tests.conftest import load_scenario, settings_for
 from tests.test_road_state import fresh
 
 
+@pytest.fixture
+def bounded_everywhere(monkeypatch):
+    """Searches stopped at a distance on these small scenarios too (a county-sized network
+    searches whole rows: roads.BOUNDED_FROM_NODES)."""
+    monkeypatch.setattr(roads_module, "BOUNDED_FROM_NODES", 0)
+
+
 def assert_row_exact(row, full_dist: np.ndarray, full_pred: np.ndarray, limit: float) -> None:
     inside = full_dist <= limit
     np.testing.assert_array_equal(row.dist[inside], full_dist[inside])
@@ -110,7 +117,9 @@ def test_reachable_agrees_with_finite_minutes():
         ("scenario=zhangshu", "hazard=flood_major", "one-way"),
     ],
 )
-def test_nearest_team_from_the_task_equals_a_search_from_every_team(monkeypatch, overrides):
+def test_nearest_team_from_the_task_equals_a_search_from_every_team(
+    monkeypatch, bounded_everywhere, overrides
+):
     searched = teams.RescueSystem._nearest_team
     decisions = []
 
@@ -175,7 +184,9 @@ def test_a_route_searched_only_as_far_as_its_destination_is_the_full_route(one_w
         ("scenario=zhangshu", "hazard=earthquake", "one-way"),
     ],
 )
-def test_nearest_ambulance_and_hospital_equal_a_search_from_every_one(monkeypatch, overrides):
+def test_nearest_ambulance_and_hospital_equal_a_search_from_every_one(
+    monkeypatch, bounded_everywhere, overrides
+):
     """At every EMS decision of real runs, the nearest ambulance (searched outward from the
     scene, or from the few candidates' stations) and the nearest hospital are those a full
     search from every candidate's end would give, with the same minutes bit for bit, and
@@ -248,7 +259,7 @@ def test_repair_crews_count_the_people_an_edge_reconnects_as_a_loop_over_every_s
 
 
 @pytest.mark.parametrize("one_way", [False, True])
-def test_a_route_with_nothing_cached_is_the_full_route(one_way):
+def test_a_route_with_nothing_cached_is_the_full_route(bounded_everywhere, one_way):
     """With no row from or toward either end, a route searches from its start only as far as
     a guess from the straight line, widened until it reaches the destination."""
     scen = load_scenario("jinjiang")

@@ -154,6 +154,7 @@ class ReliefSystem:
         self.initial = [it.cls == "initial" for it in scenario.items]
         self.demands: dict[tuple[int, str], Demand] = {}
         self.unserved: dict[tuple[int, str], Demand] = {}  # those still waiting for units
+        self.unserved_version = 0  # bumped when a site joins or leaves them, or its people change
         self.isolated: dict[int, bool] = {}  # struck village -> cut off from every depot
         self._inbox: list[Report] = []
         self._flush_due = False
@@ -218,6 +219,7 @@ class ReliefSystem:
         demand.reported_units += sum(r.need)
         if demand.waiting:
             self.unserved[key] = demand
+        self.unserved_version += 1
         need = tuple(p + q for p, q in zip(demand.pending, r.need, strict=True))
         demand.pending = [0] * len(need)
         self._allocate(demand, need)
@@ -472,8 +474,8 @@ class ReliefSystem:
         for order, q in taken:
             demand = order.demand
             demand.delivered_units += q
-            if not demand.waiting:
-                self.unserved.pop((demand.village, demand.site), None)
+            if not demand.waiting and self.unserved.pop((demand.village, demand.site), None):
+                self.unserved_version += 1
 
     def _road_log(self, truck: str, place: str | None, shipment: int):
         node_ids = self.scenario.road.node_ids

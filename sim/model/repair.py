@@ -43,6 +43,8 @@ class RepairCrews:
         self.log = log
         self.repair_min: dict[int, float] = {}  # edge -> work minutes, for cut edges awaiting repair
         self.taken: set[int] = set()
+        # (component labels, relief.unserved_version, served, waiting): see _waiting_by_component
+        self._by_component: tuple[np.ndarray, int, np.ndarray, np.ndarray] | None = None
         self.news = env.event()  # fires when a new cut appears, so idle teams look again
         place_index = scenario.place_index()
         for team in scenario.teams:
@@ -62,17 +64,27 @@ class RepairCrews:
         """Waiting people each edge would reconnect to a depot if it alone reopened."""
         roads = self.roads
         label = roads.component_labels()  # changes only when an edge opens or closes
-        served = np.zeros(label.max() + 1, dtype=bool)  # components with a depot
-        served[label[self.relief.depot_nodes]] = True
-        unserved = self.relief.unserved.values()
-        nodes = np.fromiter((d.node for d in unserved), dtype=np.int64, count=len(unserved))
-        people = np.fromiter((d.people for d in unserved), dtype=np.int64, count=len(unserved))
-        waiting = np.bincount(label[nodes], weights=people, minlength=len(served)).astype(np.int64)
+        served, waiting = self._waiting_by_component(label)
         cut = np.asarray(edges, dtype=np.int64)
         a, b = label[roads.u[cut]], label[roads.v[cut]]
         # an edge joining a served component to an unserved one reconnects the unserved one's people
         gain = np.where(served[a], waiting[b], waiting[a])
         return np.where(served[a] != served[b], gain, 0).tolist()
+
+    def _waiting_by_component(self, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per component of the open roads: has it a depot; how many people wait for relief in
+        it. Kept while the components and the waiting sites stay the same: every idle crew asks
+        at every road change, mostly between the same two relief events."""
+        relief, kept = self.relief, self._by_component
+        if kept is None or kept[0] is not label or kept[1] != relief.unserved_version:
+            served = np.zeros(label.max() + 1, dtype=bool)
+            served[label[relief.depot_nodes]] = True
+            unserved = relief.unserved.values()
+            nodes = np.fromiter((d.node for d in unserved), dtype=np.int64, count=len(unserved))
+            people = np.fromiter((d.people for d in unserved), dtype=np.int64, count=len(unserved))
+            waiting = np.bincount(label[nodes], weights=people, minlength=len(served)).astype(np.int64)
+            kept = self._by_component = (label, relief.unserved_version, served, waiting)
+        return kept[2], kept[3]
 
     def _travel_min(self, node: int, edges: list[int]) -> list[float]:
         """Minutes from `node` to the nearer end of each edge (inf: cannot reach). Every idle team

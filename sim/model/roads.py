@@ -45,6 +45,10 @@ from sim.units import MIN_PER_H
 ROW_CACHE_BYTES = 1024 * 2**20
 MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+# Searches stopped at a distance pay from this many nodes up: below it csgraph's fixed cost
+# per call (about 20 us) outweighs the part of the network left out, so a county-sized run
+# searches whole rows (tuning only, like the constants below: the answers are the same).
+BOUNDED_FROM_NODES = 2_000
 # A search for the nearest of several nodes starts this far out and widens by this factor
 # (tuning only: the answer is the same whatever they are).
 FIRST_SEARCH_MIN = 20.0
@@ -99,6 +103,7 @@ class RoadState:
             if not self.oneway[e]:
                 self._arcs[(b, a)].append(e)
         self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
+        self.bounded = len(road.node_ids) >= BOUNDED_FROM_NODES  # see BOUNDED_FROM_NODES
         self._lon, self._lat = road.lon, road.lat
         self._top_kmh = float(road.speed_kmh.max()) if len(road.u) else 1.0
         # A cached row holds float64 minutes and int32 predecessors per node; cap each cache at
@@ -242,6 +247,8 @@ class RoadState:
         back = self._out.get(dst) if self._two_way else self._in.get(dst)
         if back is not None and math.isfinite(back.dist[src]):
             return self.out_row(src, within=float(back.dist[src]) * (1.0 + self.path_tolerance))
+        if not self.bounded:
+            return self.out_row(src)
         # nothing known of the distance: a search stopped at a guess from the straight line,
         # widened until it reaches `dst` (most routes are short beside the whole network)
         crow_km = float(haversine_km(self._lon[src], self._lat[src], self._lon[dst], self._lat[dst]))
@@ -383,7 +390,7 @@ class NearestSearch:
 
     Minutes are those of the route as driven, summed from where it starts (a target's end when
     toward, `node`'s end otherwise), the way `minutes` and `route` give them. Where only a few
-    targets qualify, each is measured from its own end (its rows serve every scene it is
+    targets qualify toward `node`, each is measured from its own end (its rows serve every scene it is
     asked about). Otherwise one search outward from `node`, stopped at a distance and widened
     until the nearest is surely inside, instead of a full row; toward `node`, minutes summed
     from `node`'s end add the same roads in the other order and may differ in the last bits
@@ -395,7 +402,7 @@ class NearestSearch:
         self.reachable = roads.reaching(node, targets, toward)
         self.reachable.flags.writeable = False
         self._eps = roads.path_tolerance if toward else 0.0
-        self._within = FIRST_SEARCH_MIN
+        self._within = FIRST_SEARCH_MIN if roads.bounded else math.inf
         self._exact: dict[int, float] = {}
 
     def minutes(self, k: int) -> float:
@@ -413,7 +420,7 @@ class NearestSearch:
         cand = np.flatnonzero(ok & self.reachable)
         if len(cand) == 0:  # no search where the labels already say there is no road
             return None
-        if len(cand) <= FEW_TARGETS:
+        if self.toward and len(cand) <= FEW_TARGETS:
             best = self._nearest_of(cand.tolist())
             return best if self.minutes(best) < math.inf else None
         roads, eps, limit = self.roads, self._eps, self._within

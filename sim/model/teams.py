@@ -287,7 +287,7 @@ class RescueSystem:
         roads, eps = self.roads, self.roads.path_tolerance
         nodes = np.array([free[i].node for i in able], dtype=np.int64)
         cap = self.rules.max_shift_min - min(free[i].worked_min for i in able)  # farther: no room
-        limit = FIRST_SEARCH_MIN
+        limit = FIRST_SEARCH_MIN if roads.bounded else math.inf
         while True:
             within = limit if limit < cap else math.inf
             back = roads.in_row(task.node, within).dist[nodes].tolist()
