@@ -187,23 +187,25 @@ def test_a_route_searched_only_as_far_as_its_destination_is_the_full_route(one_w
 def test_nearest_ambulance_and_hospital_equal_a_search_from_every_one(
     monkeypatch, bounded_everywhere, overrides
 ):
-    """At every EMS decision of real runs, the nearest ambulance (searched outward from the
-    scene, or from the few candidates' stations) and the nearest hospital are those a full
+    """At every EMS decision of real runs (and every rescue team choice, which searches the
+    same way), the nearest ambulance (searched outward from the scene, or from the few
+    candidates' stations) and the nearest hospital are those a full
     search from every candidate's end would give, with the same minutes bit for bit, and
     those minutes are the route's own; and the dispatcher's queue of waiting groups holds one
     entry per group, its first call."""
     searched = roads_module.NearestSearch.__call__
     paths = {"few": 0, "search": 0, "none": 0}
 
-    def checked(self, ok):
-        got = searched(self, ok)
+    def checked(self, ok, fits=None, far=math.inf):
+        got = searched(self, ok, fits, far)
         cand = np.flatnonzero(ok & self.reachable).tolist()
         best = None
         for k in cand:
             t = int(self.targets[k])
             start, end = (t, self.node) if self.toward else (self.node, t)
             minutes = float(dijkstra(self.roads._matrix, indices=start)[end])
-            if math.isfinite(minutes) and (best is None or minutes < best[0]):
+            fit = fits is None or fits(k, minutes)
+            if math.isfinite(minutes) and fit and (best is None or minutes < best[0]):
                 best = (minutes, k)
         assert got == (None if best is None else best[1])
         if got is not None:

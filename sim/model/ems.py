@@ -313,7 +313,8 @@ class EmsSystem:
         self._fleet_args = (free_ro, negative)
         # Waiting calls, grouped by what the dispatcher sees of them (call view, scene node): the
         # policy gives every call of a group the same answer for the same fleet, so a pass over
-        # the queue asks once per group, not once per call. Call ids in call order.
+        # the queue asks once per group, not once per call. Call ids in the order they came to
+        # wait (a call handed back from the aircraft joins its group's end, keeping its call time).
         self.waiting: dict[tuple[CallView, int], deque[int]] = {}
         self.n_waiting = 0
         # The groups' first calls in priority order, one entry per group, kept between passes:
@@ -638,7 +639,9 @@ class EmsSystem:
     def air_hospital(self, k: int, flight_min: Sequence[float]) -> int | None:
         """The hospital policy's choice for call k's patient on flight minutes (inf: no helipad)."""
         flight = np.asarray(flight_min, dtype=float)
-        return self._choose_hospital(k, np.isfinite(flight), lambda ok: nearest_in(ok, flight))
+        helipad = np.isfinite(flight)
+        helipad.flags.writeable = False
+        return self._choose_hospital(k, helipad, lambda ok: nearest_in(ok, flight))
 
     def promise_bed(self, k: int, h: int) -> simpy.Event | None:
         """The bed request for call k's patient at hospital h, made when the patient leaves the

@@ -2,7 +2,9 @@
 
 Pure functions from a read-only snapshot to a decision, chosen by name in the
 registries at the bottom (`ems.dispatch=reserve_for_red`). No SimPy, no clock, no
-side effects; the model (sim/model/ems.py) applies the decision. Ties go to the
+side effects that a decision could see: the snapshot's `nearest` may search the roads
+and keep what it found, but its answers depend only on the snapshot. The model
+(sim/model/ems.py) applies the decision. Ties go to the
 lowest index (file order of stations and hospitals), so decisions never depend
 on set or dict order. Leaves out: pre-empting an ambulance already on its way to a
 lower-priority call, sending two ambulances to one call, and choosing a hospital by
@@ -27,7 +29,7 @@ class CallView:
 # drive (or flight), ties to the lowest index; None when none of them can be reached. Drive
 # times are asked for, not handed over: on a province-sized network a table of every
 # ambulance's drive to every scene is a full shortest-path search per scene, where the
-# nearest one is a short search outward from the scene (sim/model/roads.py Nearest).
+# nearest one is a short search outward from the scene (sim/model/roads.py NearestSearch).
 Nearest = Callable[[np.ndarray], "int | None"]
 
 

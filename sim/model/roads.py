@@ -7,13 +7,15 @@ change only the cached rows it affects are dropped (a cut or slowdown affects
 a row only if its shortest-path tree uses the edge; a reopening only if the
 edge now gives a shorter path), and at most ROW_CACHE_BYTES of rows are kept,
 least recently used dropped first (where two routes tie exactly, a row computed
-afresh may pick the other of the two). A row may be a search stopped at a distance
-(exact within it; asked for by shelter choice, rescue dispatch and routes whose
-length is known from the other end) and is widened when a farther node is asked
-for. Where component labels of the open roads already say there is no road, no
-search is made. Vehicles driving a route re-plan at the next
-node when an edge ahead is cut or slowed, and wait where they are when no road
-leads to their destination, until a reopening.
+afresh may pick the other of the two). On networks of BOUNDED_FROM_NODES nodes and more
+a row may be a search stopped at a distance (exact within it) and is widened when a
+farther node is asked for: shelter choice searches as far as its limit; the nearest
+ambulance, hospital or rescue team (NearestSearch) is searched outward from the scene
+until it is surely inside; a route searches as far as the length a row from the other end
+gives, or else as far as a straight-line guess, widened until it arrives. Where component
+labels of the open roads already say there is no road, no search is made. Vehicles
+driving a route re-plan at the next node when an edge ahead is cut or slowed, and wait
+where they are when no road leads to their destination, until a reopening.
 
 Leaves out: congestion (travel times do not depend on traffic); a vehicle
 already on an edge when it is cut finishes that edge (it was past the damage);
@@ -105,7 +107,7 @@ class RoadState:
         self._two_way = not self.oneway.any()  # cuts and repairs close and open both directions
         self.bounded = len(road.node_ids) >= BOUNDED_FROM_NODES  # see BOUNDED_FROM_NODES
         self._lon, self._lat = road.lon, road.lat
-        self._top_kmh = float(road.speed_kmh.max()) if len(road.u) else 1.0
+        self._top_kmh = float(road.speed_kmh.max()) if len(road.u) else 0.0
         # A cached row holds float64 minutes and int32 predecessors per node; cap each cache at
         # ROW_CACHE_BYTES so a province-sized network does not keep thousands of rows.
         row_bytes = 12 * max(1, len(road.node_ids))
@@ -251,6 +253,8 @@ class RoadState:
             return self.out_row(src)
         # nothing known of the distance: a search stopped at a guess from the straight line,
         # widened until it reaches `dst` (most routes are short beside the whole network)
+        if not self._top_kmh > 0:  # no speed to guess from
+            return self.out_row(src)
         crow_km = float(haversine_km(self._lon[src], self._lat[src], self._lon[dst], self._lat[dst]))
         limit = max(FIRST_SEARCH_MIN, ROUTE_GUESS * crow_km / self._top_kmh * MIN_PER_H)
         while limit < MAX_SEARCH_MIN:
@@ -383,19 +387,26 @@ class RoadState:
             trip.process.interrupt("road changed")
 
 
+# fits(k, minutes): may target k take the job `minutes` away (a team with room in its shift)?
+Fits = Callable[[int, float], bool]
+
+
 class NearestSearch:
     """Of fixed `targets` (road nodes), the one with the fastest route to `node` (toward) or
-    from it, among any subset asked for (`ems_policies.Nearest`), ties to the lower index; for
-    one road state (build a new one after a change).
+    from it, among any subset asked for (`ems_policies.Nearest`) and, optionally, only those
+    that `fits` at their minutes; ties to the lower index. For one road state (build a new
+    one after a change).
 
     Minutes are those of the route as driven, summed from where it starts (a target's end when
     toward, `node`'s end otherwise), the way `minutes` and `route` give them. Where only a few
-    targets qualify toward `node`, each is measured from its own end (its rows serve every scene it is
-    asked about). Otherwise one search outward from `node`, stopped at a distance and widened
-    until the nearest is surely inside, instead of a full row; toward `node`, minutes summed
-    from `node`'s end add the same roads in the other order and may differ in the last bits
-    (at most a relative `path_tolerance`), so the targets that could be nearest after all are
-    measured from their own end: the answer is the same either way."""
+    targets qualify toward `node`, each is measured from its own end (its rows serve every
+    scene it is asked about). Otherwise one search outward from `node`, stopped at a distance
+    and widened until the nearest is surely inside, instead of a full row; toward `node`,
+    minutes summed from `node`'s end add the same roads in the other order and may differ in
+    the last bits (at most a relative `path_tolerance`), so the targets that could be nearest
+    after all are measured from their own end: the answer is the same either way. Where the
+    streets are all two-way, targets with no road at all are known from component labels
+    without a search; with one-way streets `reachable` takes a full search."""
 
     def __init__(self, roads: RoadState, node: int, targets: np.ndarray, toward: bool):
         self.roads, self.node, self.targets, self.toward = roads, node, targets, toward
@@ -403,43 +414,63 @@ class NearestSearch:
         self.reachable.flags.writeable = False
         self._eps = roads.path_tolerance if toward else 0.0
         self._within = FIRST_SEARCH_MIN if roads.bounded else math.inf
-        self._exact: dict[int, float] = {}
+        self._exact: dict[int, float] = {}  # by target node: targets may share one
 
     def minutes(self, k: int) -> float:
         """Minutes of target k's fastest route now, as driven (inf: none)."""
-        m = self._exact.get(k)
+        t = int(self.targets[k])
+        m = self._exact.get(t)
         if m is None:
-            t, roads = int(self.targets[k]), self.roads
-            m = self._exact[k] = roads.minutes(t, self.node) if self.toward else roads.minutes(self.node, t)
+            roads = self.roads
+            m = self._exact[t] = roads.minutes(t, self.node) if self.toward else roads.minutes(self.node, t)
         return m
 
-    def _nearest_of(self, ks) -> int:
-        return min(ks, key=lambda k: (self.minutes(k), k))
+    def _nearest_of(self, ks: list[int], fits: Fits | None) -> int | None:
+        """The one of `ks` with the fewest minutes (ties: lower index) that can be reached and fits."""
+        best: tuple[float, int] | None = None
+        for k in ks:
+            m = self.minutes(k)
+            if m < math.inf and (fits is None or fits(k, m)) and (best is None or (m, k) < best):
+                best = (m, k)
+        return None if best is None else best[1]
 
-    def __call__(self, ok: np.ndarray) -> int | None:
+    def __call__(self, ok: np.ndarray, fits: Fits | None = None, far: float = math.inf) -> int | None:
+        """The nearest of the targets where `ok` that fits; none fits farther than `far` minutes."""
         cand = np.flatnonzero(ok & self.reachable)
         if len(cand) == 0:  # no search where the labels already say there is no road
             return None
         if self.toward and len(cand) <= FEW_TARGETS:
-            best = self._nearest_of(cand.tolist())
-            return best if self.minutes(best) < math.inf else None
+            return self._nearest_of(cand.tolist(), fits)
         roads, eps, limit = self.roads, self._eps, self._within
         while True:
-            within = limit if limit < MAX_SEARCH_MIN else math.inf
+            within = limit if limit < min(far, MAX_SEARCH_MIN) else math.inf
             row = roads.in_row(self.node, within) if self.toward else roads.out_row(self.node, within)
-            rough = row.dist[self.targets[cand]]  # inf beyond the limit
+            best = self._nearest_of(self._shortlist(cand, row.dist[self.targets[cand]], fits), fits)
+            # a target not seen is farther than the row's limit from either end
+            if row.limit == math.inf or (best is not None and self.minutes(best) <= row.limit * (1.0 - eps)):
+                self._within = row.limit
+                return best
+            limit = max(limit, row.limit) * SEARCH_GROWTH
+
+    def _shortlist(self, cand: np.ndarray, rough: np.ndarray, fits: Fits | None) -> list[int]:
+        """The candidates a row from `node` shows (`rough` minutes; inf: beyond its limit) that
+        could be the nearest fitting one, measured from either end: within the tolerance of the
+        nearest that surely fits."""
+        eps = self._eps
+        if fits is None:
             seen = np.isfinite(rough)
-            if seen.any():
-                surely = float((rough[seen] * (1.0 + eps)).min())  # the nearest is within this
-                best = self._nearest_of(cand[seen & (rough * (1.0 - eps) <= surely)].tolist())
-                m = self.minutes(best)
-                # a target not seen is farther than the limit from either end
-                if within == math.inf or m <= limit * (1.0 - eps):
-                    self._within = within
-                    return best if m < math.inf else None
-            elif within == math.inf:
-                return None
-            limit *= SEARCH_GROWTH
+            if not seen.any():
+                return []
+            surely = float((rough[seen] * (1.0 + eps)).min())
+            return cand[seen & (rough * (1.0 - eps) <= surely)].tolist()
+        maybe, surely = [], math.inf
+        for k, r in zip(cand.tolist(), rough.tolist(), strict=True):
+            if r == math.inf or not fits(k, r * (1.0 - eps)):
+                continue
+            maybe.append((r * (1.0 - eps), k))
+            if fits(k, r * (1.0 + eps)):
+                surely = min(surely, r * (1.0 + eps))
+        return [k for lo, k in maybe if lo <= surely]
 
 
 def _uses(row: _Row, a: int, b: int, both: bool, reverse: bool) -> bool:

@@ -42,7 +42,7 @@ import simpy
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
-from sim.model.roads import FIRST_SEARCH_MIN, SEARCH_GROWTH, RoadState
+from sim.model.roads import NearestSearch, RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import RESCUE_TYPES, RescueSettings
@@ -272,45 +272,17 @@ class RescueSystem:
 
     def _nearest_team(self, free: list[Crew], task: Task) -> TeamChoice | None:
         """The free crew with the task's skill, room in its shift and the shortest drive to the
-        task (minutes, index into `free`; ties to the lower index), or None.
-
-        Searches outward from the task (one bounded search toward the teams, widened until
-        the nearest fitting team is surely inside) rather than from every free team. Minutes
-        counted from the task's end add the same roads in the other order, so they may differ
-        from the drive's own minutes in the last bits (at most a relative `path_tolerance`);
-        the teams that could be the nearest after all are measured from their own end, the
-        way they drive, so the choice and the minutes are exactly those of a search from
-        every team."""
-        able = [i for i, c in enumerate(free) if task.rescue_type in c.types]
-        if not able:
+        task (minutes, index into `free`; ties to the lower index), or None: a search outward
+        from the task rather than from every free team (sim/model/roads.py NearestSearch), with
+        minutes as the team drives them."""
+        able = np.array([task.rescue_type in c.types for c in free], dtype=bool)
+        if not able.any():
             return None
-        roads, eps = self.roads, self.roads.path_tolerance
-        nodes = np.array([free[i].node for i in able], dtype=np.int64)
-        cap = self.rules.max_shift_min - min(free[i].worked_min for i in able)  # farther: no room
-        limit = FIRST_SEARCH_MIN if roads.bounded else math.inf
-        while True:
-            within = limit if limit < cap else math.inf
-            back = roads.in_row(task.node, within).dist[nodes].tolist()
-            shortlist, surely = [], math.inf  # surely: a bound the nearest fitting team is within
-            for i, r in zip(able, back, strict=True):
-                if r == math.inf:
-                    continue
-                lo, hi = r * (1.0 - eps), r * (1.0 + eps)
-                if not self._has_room(free[i], task, lo):
-                    continue
-                shortlist.append((lo, hi, i))
-                if self._has_room(free[i], task, hi):
-                    surely = min(surely, hi)
-            best: TeamChoice | None = None
-            for lo, hi, i in shortlist:
-                if lo > surely:
-                    continue
-                minutes = float(roads.out_row(free[i].node, hi).dist[task.node])
-                if self._has_room(free[i], task, minutes) and (best is None or minutes < best[0]):
-                    best = (minutes, i)
-            if within == math.inf or (best is not None and best[0] <= limit * (1.0 - eps)):
-                return best
-            limit *= SEARCH_GROWTH
+        nodes = np.array([c.node for c in free], dtype=np.int64)
+        search = NearestSearch(self.roads, task.node, nodes, toward=True)
+        far = self.rules.max_shift_min - min(c.worked_min for c, a in zip(free, able, strict=True) if a)
+        i = search(able, lambda k, minutes: self._has_room(free[k], task, minutes), far)
+        return None if i is None else (search.minutes(i), i)
 
     # ---- processes -----------------------------------------------------------------------
     def _turn_out(self, crew: Crew, alerted: int, onset_min: float) -> Iterator[simpy.Event]:
