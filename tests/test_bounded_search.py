@@ -277,3 +277,19 @@ def test_a_route_with_nothing_cached_is_the_full_route(bounded_everywhere, one_w
         bounded += math.isfinite(row.limit)
         widened += row.limit > roads_module.FIRST_SEARCH_MIN
     assert bounded > 30 and widened > 5
+
+
+@pytest.mark.parametrize("hazard", ["flood_major", "typhoon"])
+def test_search_tuning_changes_no_answer(monkeypatch, hazard):
+    """Where searches stop and how they widen is tuning only: whole rows everywhere, bounded
+    searches with the shipped constants, and bounded searches with very different ones give
+    the same event log, row for row."""
+    scen = load_scenario("zhangshu")
+    settings = settings_for("scenario=zhangshu", f"hazard={hazard}")
+    whole = world.simulate(scen, settings, 1).rows
+    monkeypatch.setattr(roads_module, "BOUNDED_FROM_NODES", 0)
+    assert world.simulate(scen, settings, 1).rows == whole
+    tuning = {"FIRST_SEARCH_MIN": 3.0, "SEARCH_GROWTH": 1.5, "ROUTE_GUESS": 0.5, "FEW_TARGETS": 0}
+    for name, value in tuning.items():
+        monkeypatch.setattr(roads_module, name, value)
+    assert world.simulate(scen, settings, 1).rows == whole
