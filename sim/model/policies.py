@@ -7,7 +7,8 @@ registries at the bottom; configs name them (`policy.relief=nearest_stock`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +24,14 @@ class ReliefRequest:
     now_min: float
 
 
+# travel_within(limit) -> (minutes, known): per depot, minutes of the drive to the request's
+# site now, exact for every depot within `known` >= `limit` minutes and inf beyond it (or
+# where no road leads). Drive times are asked for as far as a decision needs them: on a
+# province-sized network every depot's drive is a full shortest-path search per site, where
+# the depots a site draws on are usually near (sim/model/relief.py asks the live roads).
+TravelWithin = Callable[[float], "tuple[np.ndarray, float]"]
+
+
 @dataclass(frozen=True)
 class DepotView:
     """What the command centre knows of the depots when it decides."""
@@ -30,9 +39,22 @@ class DepotView:
     tier: tuple[str, ...]
     township_id: tuple[str, ...]
     available: np.ndarray  # (depots, items) unreserved units, read-only
-    travel_min: np.ndarray  # (depots,) minutes from each depot to the request's site now; inf = no road
+    reachable: np.ndarray  # (depots,) bool: a road leads from the depot to the request's site now
+    travel_within: TravelWithin
     ready_at_min: np.ndarray  # (depots,) when a depot can ship; nan = not yet called off
     lead_time_min: np.ndarray  # (depots,)
+
+
+def travel_table(travel_min: np.ndarray) -> TravelWithin:
+    """`travel_within` over a full table of minutes (inf = no road)."""
+    return lambda limit: (travel_min, math.inf)
+
+
+# Depot orders look as far as this first and widen by this factor while a depot they need
+# lies farther (tuning only: the order is the same whatever they are).
+FIRST_DEPOT_SEARCH_MIN = 30.0
+DEPOT_SEARCH_GROWTH = 2.0
+DEPOT_SEARCH_MAX_MIN = 30 * 24 * 60.0  # past a month's drive, ask for every depot
 
 
 Allocation = tuple[int, int, int]  # (depot index, item index, units)
@@ -56,50 +78,99 @@ def _tier_ranks(
     return rank, {town: np.array(ds, dtype=np.int64) for town, ds in own.items()}
 
 
-def _arrival_min(req: ReliefRequest, view: DepotView) -> np.ndarray:
-    """Earliest arrival per depot: ready (lead time from now if not yet called off) + travel."""
-    now = req.now_min
-    at = view.ready_at_min
-    ready = np.where(np.isnan(at), now + view.lead_time_min, np.maximum(at, now))
-    return ready + view.travel_min
+def _ready_min(req: ReliefRequest, view: DepotView) -> np.ndarray:
+    """Per depot, when it can ship: its lead time from now if not yet called off."""
+    now, at = req.now_min, view.ready_at_min
+    return np.where(np.isnan(at), now + view.lead_time_min, np.maximum(at, now))
 
 
-def _ordered(keys: tuple[np.ndarray, ...], reachable: np.ndarray) -> list[int]:
-    """Reachable depot indices sorted by `keys` (last key first, as np.lexsort), ties by index."""
-    idx = np.flatnonzero(reachable)
-    return idx[np.lexsort(tuple(k[idx] for k in keys))].tolist()
+class DepotOrder:
+    """Depots in order of (rank, earliest arrival, file order), found only as far as they are
+    asked for: the drive of a depot is looked up once the depots before it are settled.
+
+    Arrival is ready time + drive, and ready time is never before now, so a depot arriving
+    within `now + L` drives at most L minutes: knowing every drive within L settles, in each
+    rank, every depot arriving by `now + L`, in the order a full table would give. Depots
+    without a road to the site now, or with nothing the request needs, are left out (they
+    would give nothing). Iterate it as often as needed: it extends itself."""
+
+    def __init__(self, req: ReliefRequest, view: DepotView, rank: np.ndarray):
+        self._found: list[int] = []
+        wanted = np.flatnonzero(np.asarray(req.need) > 0)
+        has = (view.available[:, wanted] > 0).any(axis=1) if len(wanted) else np.zeros(len(rank), bool)
+        self._next = self._settle(req, view, rank, np.flatnonzero(has & view.reachable))
+
+    def __iter__(self) -> Iterator[int]:
+        k = 0
+        while k < len(self._found) or self._extend():
+            yield self._found[k]
+            k += 1
+
+    def _extend(self) -> bool:
+        d = next(self._next, None)
+        if d is not None:
+            self._found.append(d)
+        return d is not None
+
+    @staticmethod
+    def _settle(req: ReliefRequest, view: DepotView, rank: np.ndarray, cand: np.ndarray) -> Iterator[int]:
+        if len(cand) == 0:
+            return
+        ready = _ready_min(req, view)
+        limit = FIRST_DEPOT_SEARCH_MIN
+        travel, known = view.travel_within(limit)
+        for r in np.unique(rank[cand]).tolist():
+            group = cand[rank[cand] == r]
+            while len(group):
+                arrival = ready[group] + travel[group]  # inf beyond what is known
+                # strictly before: one not yet known arrives at now + known or later
+                sure = arrival < req.now_min + known if known < math.inf else np.ones(len(group), bool)
+                settled = group[sure]
+                yield from settled[np.lexsort((settled, arrival[sure]))].tolist()
+                group = group[~sure]
+                if len(group):  # some arrive later than anything known settles: look farther
+                    limit = max(limit, known) * DEPOT_SEARCH_GROWTH
+                    travel, known = view.travel_within(limit if limit < DEPOT_SEARCH_MAX_MIN else math.inf)
 
 
-def tiered_order(req: ReliefRequest, view: DepotView) -> list[int]:
-    """The plans' tiered order: own township point, city depot, lateral township points,
-    then contract and province reserves. Within a tier: earliest arrival, then file order.
-    Depots without a road to the site now are left out."""
+def _rank(req: ReliefRequest, view: DepotView) -> np.ndarray:
+    """The plans' tier ranks for this request: own township point 0, city depot 1, lateral
+    township points 2, contract 3, province 4."""
     base, own = _tier_ranks(view.tier, view.township_id)
     rank = base.copy()
     mine = own.get(req.township_id)
     if mine is not None:
         rank[mine] = 0
-    return _ordered((_arrival_min(req, view), rank), np.isfinite(view.travel_min))
+    return rank
 
 
-def nearest_order(req: ReliefRequest, view: DepotView) -> list[int]:
+def tiered_order(req: ReliefRequest, view: DepotView) -> DepotOrder:
+    """The plans' tiered order: own township point, city depot, lateral township points,
+    then contract and province reserves. Within a tier: earliest arrival, then file order.
+    Depots without a road to the site now are left out."""
+    return DepotOrder(req, view, _rank(req, view))
+
+
+def nearest_order(req: ReliefRequest, view: DepotView) -> DepotOrder:
     """Ignore the tiers: earliest possible arrival first (for comparison with the plans' rule)."""
-    return _ordered((_arrival_min(req, view),), np.isfinite(view.travel_min))
+    return DepotOrder(req, view, np.zeros(len(view.tier), dtype=np.int64))
 
 
-def fill_in_order(order: list[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
+def fill_in_order(order: DepotOrder | list[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
     """Take each item from the depots in `order` until the need is covered (partial allowed)."""
     allocs: list[Allocation] = []
     available = view.available
     for i, need in enumerate(req.need):
         remaining = need
+        if remaining <= 0:
+            continue
         for d in order:  # a loop, not numpy: it usually stops after a depot or two
-            if remaining <= 0:
-                break
             q = int(min(remaining, available[d, i]))
             if q > 0:
                 allocs.append((d, i, q))
                 remaining -= q
+                if remaining <= 0:  # before asking the order for one more depot
+                    break
     return allocs
 
 

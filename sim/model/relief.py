@@ -29,6 +29,7 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -227,17 +228,17 @@ class ReliefSystem:
     def _allocate(self, demand: Demand, need: tuple[int, ...]) -> None:
         now = self.env.now
         place = self.scenario.places[demand.village]
-        travel = self.roads.in_row(demand.node).dist[self.depot_nodes]
         request = ReliefRequest(demand.village, demand.node, demand.township_id, need, now)
-        allocations = self.policy(request, self.view(travel))
+        view = self.view(demand.node)
+        allocations = self.policy(request, view)
         by_depot: dict[int, dict[int, int]] = defaultdict(dict)
         given = [0] * len(need)
         deferred = False
         for d, i, q in allocations:
-            if q <= 0 or q > self.available[d, i] or not np.isfinite(travel[d]):
+            if q <= 0 or q > self.available[d, i] or not view.reachable[d]:
                 raise RuntimeError(
                     f"policy allocated {q} of item {i} at depot {d} (available "
-                    f"{self.available[d, i]}, travel {travel[d]})"
+                    f"{self.available[d, i]}, road to the site: {bool(view.reachable[d])})"
                 )
             self.available[d, i] -= q
             given[i] += q
@@ -266,14 +267,25 @@ class ReliefSystem:
         if deferred and self.on_deferred is not None:
             self.on_deferred(demand)
 
-    def view(self, travel: np.ndarray) -> DepotView:
+    def view(self, node: int) -> DepotView:
+        """The depots as the command centre sees them for a site at road node `node`: drives
+        from each depot on the live roads, asked for as far as the policy needs them."""
         available = self.available.view()
         available.flags.writeable = False
+        roads, depots = self.roads, self.depot_nodes
+        reachable = roads.reaching(node, depots, toward=True)
+        reachable.flags.writeable = False
+
+        def travel_within(limit: float) -> tuple[np.ndarray, float]:
+            row = roads.in_row(node, limit if roads.bounded else math.inf)
+            return row.dist[depots], row.limit
+
         return DepotView(
             tier=self.tier,
             township_id=self.township,
             available=available,
-            travel_min=travel,
+            reachable=reachable,
+            travel_within=travel_within,
             ready_at_min=self.ready_at.copy(),
             lead_time_min=self.lead,
         )
