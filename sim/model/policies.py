@@ -119,6 +119,9 @@ class DepotOrder:
         ready = _ready_min(req, view)
         limit = FIRST_DEPOT_SEARCH_MIN
         travel, known = view.travel_within(limit)
+        if known == math.inf:  # every drive known at once (a small network): one sort
+            yield from cand[np.lexsort((cand, ready[cand] + travel[cand], rank[cand]))].tolist()
+            return
         for r in np.unique(rank[cand]).tolist():
             group = cand[rank[cand] == r]
             while len(group):
