@@ -1,7 +1,9 @@
 """Decision policies: pure functions from a snapshot to a decision, chosen by name.
 
-No SimPy, no clock, no side effects: a policy sees a read-only view and returns
-what to do. The model applies the decision. Register new policies in the
+No SimPy, no clock, no side effects a decision could see: a policy sees a read-only
+view and returns what to do (a view's `travel_within` may search the roads and keep what
+it found, but its answers depend only on the roads of that moment). The model applies
+the decision. Register new policies in the
 registries at the bottom; configs name them (`policy.relief=nearest_stock`).
 """
 

@@ -387,7 +387,7 @@ class ReliefSystem:
         d = self.air_depot
         keep = []
         for o in self.air_orders:
-            if np.isfinite(self.roads.in_row(o.demand.node).dist[self.depot_nodes[d]]):
+            if self.roads.reachable(int(self.depot_nodes[d]), o.demand.node):
                 self.queue[d].append(o)
             else:
                 keep.append(o)
