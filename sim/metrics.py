@@ -192,6 +192,9 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
             if col.endswith("_share"):  # a share cannot leave [0, 1]
                 low, high = max(low, 0.0), min(high, 1.0)
                 method = "Student t 95%, clipped to [0, 1]"
+            elif low < 0.0:  # every replication KPI is a count, time, cost or rate: never negative
+                low = 0.0
+                method = "Student t 95%, clipped at 0"
             rows.append(
                 dict(
                     case=case,

@@ -48,3 +48,21 @@ def test_target_share_weights_by_displaced_people():
     assert out["initial_relief_12h_share"] == 0.25  # 300 people only at 13 h
     assert out["basic_relief_24h_share"] == 0.25  # 300 people never complete
     assert out["relief_10h_holds"] == 0
+
+
+def test_no_replication_kpi_is_negative_so_intervals_are_clipped_at_zero():
+    """Every per-replication KPI is a count, time, cost, rate or share, so a t interval that
+    dips below zero (a skewed count over few replications) is clipped at 0, and says so."""
+    from sim import runner
+    from tests.conftest import load_scenario
+
+    s = settings_for("scenario=jinjiang", "hazard=typhoon", "run.reps=3")
+    reps = runner.run_case(load_scenario("jinjiang"), s).reps
+    kpis = reps.drop(columns=["case", "rep", "seed"]).select_dtypes("number")
+    assert len(kpis.columns) > 50
+    assert (kpis.fillna(0) >= 0).all().all(), kpis.columns[(kpis.fillna(0) < 0).any()].tolist()
+    summary = metrics.summarise(reps, s.targets).query("kind == 'kpi'")
+    assert (summary["ci_low"].dropna() >= 0).all()
+    skewed = pd.DataFrame({"case": "c", "rep": range(4), "seed": 1, "lifted_units": [0, 0, 0, 100]})
+    row = metrics.summarise(skewed, {}).iloc[0]
+    assert row["ci_low"] == 0.0 and row["mean"] == 25.0 and row["method"] == "Student t 95%, clipped at 0"
