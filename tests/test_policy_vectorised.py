@@ -57,6 +57,18 @@ def loop_fill(order: list[int], req: ReliefRequest, view: DepotView) -> list[tup
     return allocs
 
 
+def served_bounded(travel: np.ndarray, asked: list[float]):
+    """`travel_beyond` as the live roads answer it: 30 min first, then twice as far each time,
+    exact within the limit and inf beyond it; each limit is noted in `asked`."""
+
+    def travel_beyond(known: float) -> tuple[np.ndarray, float]:
+        limit = 30.0 if known <= 0 else 2.0 * known
+        asked.append(limit)
+        return np.where(travel <= limit, travel, np.inf), limit
+
+    return travel_beyond
+
+
 # Few distinct values, so ties in arrival time (broken by file order) are common.
 minutes = st.sampled_from([0.0, 15.0, 30.0, 30.0, 45.5, 60.0, float("inf")])
 
@@ -73,18 +85,12 @@ def cases(draw):
     ready = np.array(draw(st.lists(st.sampled_from([np.nan, 0.0, 20.0, 90.0]), min_size=n, max_size=n)))
     travel = np.array(draw(st.lists(minutes, min_size=n, max_size=n)))
     asked: list[float] = []
-
-    def travel_within(limit: float) -> tuple[np.ndarray, float]:
-        """As the live roads answer: exact within the limit, inf beyond it."""
-        asked.append(limit)
-        return np.where(travel <= limit, travel, np.inf), limit
-
     view = DepotView(
         tier=tier,
         township_id=town,
         available=avail,
         reachable=np.isfinite(travel),
-        travel_within=travel_within,
+        travel_beyond=served_bounded(travel, asked),
         ready_at_min=ready,
         lead_time_min=np.array(draw(st.lists(st.sampled_from([0.0, 30.0, 120.0]), min_size=n, max_size=n))),
     )
@@ -102,7 +108,7 @@ def test_policies_match_the_loops(case):
     tiered, nearest = loop_tiered_order(req, view, travel), loop_nearest_order(req, view, travel)
     assert RELIEF_POLICIES["tiered_nearest"](req, view) == loop_fill(tiered, req, view)
     assert RELIEF_POLICIES["nearest_stock"](req, view) == loop_fill(nearest, req, view)
-    full = dataclasses.replace(view, travel_within=travel_table(travel))  # every drive known at once
+    full = dataclasses.replace(view, travel_beyond=travel_table(travel))  # every drive known at once
     assert RELIEF_POLICIES["tiered_nearest"](req, full) == loop_fill(tiered, req, view)
 
 
@@ -112,14 +118,11 @@ def test_a_policy_asks_only_as_far_as_it_needs():
     tier, town = ("township", "city", "township", "province"), ("t1", "c", "t2", "p")
     travel = np.array([10.0, 100.0, 50.0, 900.0])
     asked: list[float] = []
-
-    def travel_within(limit: float) -> tuple[np.ndarray, float]:
-        asked.append(limit)
-        return np.where(travel <= limit, travel, np.inf), limit
+    beyond = served_bounded(travel, asked)
 
     def view(stock):
         available = np.array(stock).reshape(4, 1)
-        return DepotView(tier, town, available, np.ones(4, bool), travel_within, np.zeros(4), np.zeros(4))
+        return DepotView(tier, town, available, np.ones(4, bool), beyond, np.zeros(4), np.zeros(4))
 
     req = ReliefRequest(0, 0, "t1", (5,), 0.0)
     assert RELIEF_POLICIES["tiered_nearest"](req, view([9, 9, 9, 9])) == [(0, 0, 5)]

@@ -1,7 +1,7 @@
 """Decision policies: pure functions from a snapshot to a decision, chosen by name.
 
 No SimPy, no clock, no side effects a decision could see: a policy sees a read-only
-view and returns what to do (a view's `travel_within` may search the roads and keep what
+view and returns what to do (a view's `travel_beyond` may search the roads and keep what
 it found, but its answers depend only on the roads of that moment). The model applies
 the decision. Register new policies in the
 registries at the bottom; configs name them (`policy.relief=nearest_stock`).
@@ -10,7 +10,7 @@ registries at the bottom; configs name them (`policy.relief=nearest_stock`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,12 +26,13 @@ class ReliefRequest:
     now_min: float
 
 
-# travel_within(limit) -> (minutes, known): per depot, minutes of the drive to the request's
-# site now, exact for every depot within `known` >= `limit` minutes and inf beyond it (or
-# where no road leads). Drive times are asked for as far as a decision needs them: on a
-# province-sized network every depot's drive is a full shortest-path search per site, where
-# the depots a site draws on are usually near (sim/model/relief.py asks the live roads).
-TravelWithin = Callable[[float], "tuple[np.ndarray, float]"]
+# travel_beyond(known) -> (minutes, known'): per depot, minutes of the drive to the request's
+# site now, exact for every depot within known' minutes and inf beyond (or where no road
+# leads); known' > known, and inf once every drive is known (start with known = 0). Drive
+# times are asked for as far as a decision needs them: on a province-sized network every
+# depot's drive is a full shortest-path search per site, where the depots a site draws on are
+# usually near (sim/model/relief.py asks the live roads, which set how far each step looks).
+TravelBeyond = Callable[[float], "tuple[np.ndarray, float]"]
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,14 @@ class DepotView:
     township_id: tuple[str, ...]
     available: np.ndarray  # (depots, items) unreserved units, read-only
     reachable: np.ndarray  # (depots,) bool: a road leads from the depot to the request's site now
-    travel_within: TravelWithin
+    travel_beyond: TravelBeyond
     ready_at_min: np.ndarray  # (depots,) when a depot can ship; nan = not yet called off
     lead_time_min: np.ndarray  # (depots,)
 
 
-def travel_table(travel_min: np.ndarray) -> TravelWithin:
-    """`travel_within` over a full table of minutes (inf = no road)."""
-    return lambda limit: (travel_min, math.inf)
-
-
-# Depot orders look as far as this first and widen by this factor while a depot they need
-# lies farther (tuning only: the order is the same whatever they are).
-FIRST_DEPOT_SEARCH_MIN = 30.0
-DEPOT_SEARCH_GROWTH = 2.0
-DEPOT_SEARCH_MAX_MIN = 30 * 24 * 60.0  # past a month's drive, ask for every depot
+def travel_table(travel_min: np.ndarray) -> TravelBeyond:
+    """`travel_beyond` over a full table of minutes (inf = no road): everything known at once."""
+    return lambda known: (travel_min, math.inf)
 
 
 Allocation = tuple[int, int, int]  # (depot index, item index, units)
@@ -119,8 +113,7 @@ class DepotOrder:
         if len(cand) == 0:
             return
         ready = _ready_min(req, view)
-        limit = FIRST_DEPOT_SEARCH_MIN
-        travel, known = view.travel_within(limit)
+        travel, known = view.travel_beyond(0.0)
         if known == math.inf:  # every drive known at once (a small network): one sort
             yield from cand[np.lexsort((cand, ready[cand] + travel[cand], rank[cand]))].tolist()
             return
@@ -134,8 +127,7 @@ class DepotOrder:
                 yield from settled[np.lexsort((settled, arrival[sure]))].tolist()
                 group = group[~sure]
                 if len(group):  # some arrive later than anything known settles: look farther
-                    limit = max(limit, known) * DEPOT_SEARCH_GROWTH
-                    travel, known = view.travel_within(limit if limit < DEPOT_SEARCH_MAX_MIN else math.inf)
+                    travel, known = view.travel_beyond(known)
 
 
 def _rank(req: ReliefRequest, view: DepotView) -> np.ndarray:
@@ -161,7 +153,7 @@ def nearest_order(req: ReliefRequest, view: DepotView) -> DepotOrder:
     return DepotOrder(req, view, np.zeros(len(view.tier), dtype=np.int64))
 
 
-def fill_in_order(order: DepotOrder | list[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
+def fill_in_order(order: Iterable[int], req: ReliefRequest, view: DepotView) -> list[Allocation]:
     """Take each item from the depots in `order` until the need is covered (partial allowed)."""
     allocs: list[Allocation] = []
     available = view.available

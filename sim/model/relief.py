@@ -29,7 +29,6 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -276,8 +275,8 @@ class ReliefSystem:
         reachable = roads.reaching(node, depots, toward=True)
         reachable.flags.writeable = False
 
-        def travel_within(limit: float) -> tuple[np.ndarray, float]:
-            row = roads.in_row(node, limit if roads.bounded else math.inf)
+        def travel_beyond(known: float) -> tuple[np.ndarray, float]:
+            row = roads.row_beyond(node, known, toward=True)
             return row.dist[depots], row.limit
 
         return DepotView(
@@ -285,7 +284,7 @@ class ReliefSystem:
             township_id=self.township,
             available=available,
             reachable=reachable,
-            travel_within=travel_within,
+            travel_beyond=travel_beyond,
             ready_at_min=self.ready_at.copy(),
             lead_time_min=self.lead,
         )

@@ -251,20 +251,17 @@ class RoadState:
         back = self._out.get(dst) if self._two_way else self._in.get(dst)
         if back is not None and math.isfinite(back.dist[src]):
             return self.out_row(src, within=float(back.dist[src]) * (1.0 + self.path_tolerance))
-        if not self.bounded:
+        if not self.bounded or not self._top_kmh > 0:  # small network, or no speed to guess from
             return self.out_row(src)
         # nothing known of the distance: a search stopped at a guess from the straight line,
         # widened until it reaches `dst` (most routes are short beside the whole network)
-        if not self._top_kmh > 0:  # no speed to guess from
-            return self.out_row(src)
         crow_km = float(haversine_km(self._lon[src], self._lat[src], self._lon[dst], self._lat[dst]))
         limit = max(FIRST_SEARCH_MIN, ROUTE_GUESS * crow_km / self._top_kmh * MIN_PER_H)
-        while limit < MAX_SEARCH_MIN:
-            row = self.out_row(src, within=limit)
-            if math.isfinite(row.dist[dst]):
+        while True:
+            row = self.out_row(src, within=limit if limit < MAX_SEARCH_MIN else math.inf)
+            if row.limit == math.inf or math.isfinite(row.dist[dst]):
                 return row
-            limit *= SEARCH_GROWTH
-        return self.out_row(src)
+            limit = wider(row.limit)
 
     def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
         """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off).
@@ -286,12 +283,7 @@ class RoadState:
 
     def reachable_any(self, src: int, dsts: list[int]) -> bool:
         """Is there an open road from `src` to any of `dsts` now?"""
-        if not dsts:
-            return False
-        if not self._two_way:
-            return bool(np.isfinite(self.out_row(src).dist[dsts]).any())
-        labels = self.component_labels()
-        return bool((labels[dsts] == labels[src]).any())
+        return bool(dsts) and bool(self.reaching(src, np.asarray(dsts), toward=False).any())
 
     def reaching(self, node: int, nodes: np.ndarray, toward: bool) -> np.ndarray:
         """Per node of `nodes`: is there an open road from it to `node` (toward) or from `node`
@@ -301,6 +293,12 @@ class RoadState:
             return labels[nodes] == labels[node]
         row = self.in_row(node) if toward else self.out_row(node)
         return np.isfinite(row.dist[nodes])
+
+    def row_beyond(self, node: int, known: float, toward: bool) -> _Row:
+        """A row from `node` (or toward it) exact farther than `known` minutes: the first of a
+        widening search when `known` is 0, whole rows on a small network (BOUNDED_FROM_NODES)."""
+        limit = (FIRST_SEARCH_MIN if known <= 0 else wider(known)) if self.bounded else math.inf
+        return self.in_row(node, limit) if toward else self.out_row(node, limit)
 
     def component_labels(self) -> np.ndarray:
         """Per node, a label of its component of the open roads taken as undirected
@@ -389,6 +387,13 @@ class RoadState:
             trip.process.interrupt("road changed")
 
 
+def wider(limit: float) -> float:
+    """The next limit of a widening search: SEARCH_GROWTH times farther; the whole network
+    past MAX_SEARCH_MIN."""
+    limit *= SEARCH_GROWTH
+    return limit if limit < MAX_SEARCH_MIN else math.inf
+
+
 # fits(k, minutes): may target k take the job `minutes` away (a team with room in its shift)?
 Fits = Callable[[int, float], bool]
 
@@ -445,14 +450,14 @@ class NearestSearch:
             return self._nearest_of(cand.tolist(), fits)
         roads, eps, limit = self.roads, self._eps, self._within
         while True:
-            within = limit if limit < min(far, MAX_SEARCH_MIN) else math.inf
+            within = limit if limit < far else math.inf
             row = roads.in_row(self.node, within) if self.toward else roads.out_row(self.node, within)
             best = self._nearest_of(self._shortlist(cand, row.dist[self.targets[cand]], fits), fits)
             # a target not seen is farther than the row's limit from either end
             if row.limit == math.inf or (best is not None and self.minutes(best) <= row.limit * (1.0 - eps)):
                 self._within = row.limit
                 return best
-            limit = max(limit, row.limit) * SEARCH_GROWTH
+            limit = wider(row.limit)  # the row may be a wider one kept from before
 
     def _shortlist(self, cand: np.ndarray, rough: np.ndarray, fits: Fits | None) -> list[int]:
         """The candidates a row from `node` shows (`rough` minutes; inf: beyond its limit) that
