@@ -464,7 +464,7 @@ class NearestSearch:
         could be the nearest fitting one, measured from either end: within the tolerance of the
         nearest that surely fits."""
         eps = self._eps
-        if fits is None:
+        if fits is None:  # the same rule in numpy: the EMS asks it of hundreds of ambulances
             seen = np.isfinite(rough)
             if not seen.any():
                 return []
