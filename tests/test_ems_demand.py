@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from sim.events import EventKind, EventLog
-from sim.model import ems, world
+from sim.model import ems_calls, world
 from sim.rng import Streams, stream
 from sim.units import MIN_PER_H
 from tests.conftest import load_scenario, settings_for
@@ -68,7 +68,8 @@ def test_routine_calls_follow_hour_profile_population_and_triage_mix():
     )
     cfg = settings.ems
     horizon = 720 * MIN_PER_H  # 30 days: every clock hour is covered exactly 30 times
-    at, place, triage, infectious = ems.routine_arrivals(scen, cfg, horizon, stream(3, 0, ems.ROUTINE_STREAM))
+    rng = stream(3, 0, ems_calls.ROUTINE_STREAM)
+    at, place, triage, infectious = ems_calls.routine_arrivals(scen, cfg, horizon, rng)
     people = sum(p.population for p in scen.places)
     per_day = people / 1000 * cfg.routine_calls_per_1000_per_day
     expected_total = per_day * 30
@@ -100,9 +101,9 @@ def test_routine_calls_follow_hour_profile_population_and_triage_mix():
 @pytest.mark.parametrize(("dist", "cv"), [("exponential", 1.0), ("lognormal", 0.5), ("lognormal", 2.0)])
 def test_service_times_have_the_configured_mean_and_spread(dist: str, cv: float):
     n = 400_000
-    x = ems.service_times(stream(5, 0, "svc"), n, dist, 60.0, cv)
+    x = ems_calls.service_times(stream(5, 0, "svc"), n, dist, 60.0, cv)
     # standard error of the mean is 60 cv / sqrt(n); a lognormal's sample sd converges slowly for cv 2
     assert abs(x.mean() - 60.0) < Z999 * 60.0 * cv / math.sqrt(n)
     assert x.std() / x.mean() == pytest.approx(cv, rel=0.05 if cv <= 1 else 0.2)
-    assert (ems.service_times(stream(5, 0, "svc"), 10, "deterministic", 60.0, cv) == 60.0).all()
-    assert (ems.service_times(stream(5, 0, "svc"), 10, "lognormal", 60.0, 0.0) == 60.0).all()
+    assert (ems_calls.service_times(stream(5, 0, "svc"), 10, "deterministic", 60.0, cv) == 60.0).all()
+    assert (ems_calls.service_times(stream(5, 0, "svc"), 10, "lognormal", 60.0, 0.0) == 60.0).all()
