@@ -53,8 +53,9 @@ def from_log(rows, horizon_min: float) -> tuple[float, float]:
 def test_littles_law_from_the_event_log():
     s = settings_for("scenario=mmc", "run.horizon_h=240", "ems.servers=3", "ems.calls_per_h=2")
     scen = load_scenario("mmc")
-    l_hat, lam_w = zip(*(from_log(world.simulate(scen, s, r).rows, s.run.horizon_min) for r in range(30)),
-                       strict=True)
+    l_hat, lam_w = zip(
+        *(from_log(world.simulate(scen, s, r).rows, s.run.horizon_min) for r in range(30)), strict=True
+    )
     for values in (l_hat, lam_w):
         low, high = ci99(list(values))
         assert low <= THEORY_L <= high, (low, high)
