@@ -522,12 +522,12 @@ class ReliefSystem:
         """Start tracking whether a struck village can be reached from any depot."""
         if village not in self.isolated:
             self.isolated[village] = False
-            self._update_isolation([village], self.roads.nearest_source_min(self.depot_nodes))
+            self._update_isolation([village], self.roads.reached_from(self.depot_nodes))
 
-    def _update_isolation(self, villages: list[int], reach_min: np.ndarray) -> None:
+    def _update_isolation(self, villages: list[int], reached: np.ndarray) -> None:
         for village in villages:
             place = self.scenario.places[village]
-            cut = not np.isfinite(reach_min[place.node])
+            cut = not reached[place.node]
             if cut != self.isolated[village]:
                 self.isolated[village] = cut
                 kind = EventKind.PLACE_ISOLATED if cut else EventKind.PLACE_RECONNECTED
@@ -537,7 +537,7 @@ class ReliefSystem:
         if old != 0 and new != 0:
             return  # a slowdown or speed-up never cuts anything off
         if self.isolated:
-            self._update_isolation(sorted(self.isolated), self.roads.nearest_source_min(self.depot_nodes))
+            self._update_isolation(sorted(self.isolated), self.roads.reached_from(self.depot_nodes))
         if old == 0:
             self._air_orders_to_trucks()
         if old == 0 and any(any(d.pending) for d in self.demands.values()):

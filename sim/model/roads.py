@@ -153,7 +153,7 @@ class RoadState:
         self.path_tolerance = 4.0 * max(1, len(road.node_ids)) * 2.0**-53
         self._version = 0  # bumped on every change of an edge's speed
         self._connectivity = 0  # bumped only when an edge closes or reopens
-        self._nearest: tuple[int, bytes, np.ndarray] | None = None
+        self._reached: tuple[int, bytes, np.ndarray] | None = None
         self._labels: tuple[int, np.ndarray] | None = None
         self._rebuild()
 
@@ -169,7 +169,7 @@ class RoadState:
         return np.flatnonzero(self.factor == 0).tolist()
 
     def _index_arcs(self) -> None:
-        """Sort the directed arcs by (from, to) once; each rebuild then only recomputes minutes."""
+        """Sort the directed arcs by (from, to) once: parallel arcs share one matrix entry."""
         n = len(self.scenario.road.node_ids)
         both = ~self.oneway
         edge = np.arange(len(self.u))
@@ -180,15 +180,24 @@ class RoadState:
         self._arc_edge = np.concatenate([edge, edge[both]])[order]
         new_pair = np.ones(len(rows), dtype=bool)
         new_pair[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        self._pair_start = np.flatnonzero(new_pair)  # parallel arcs share one matrix entry
+        self._pair_start = np.flatnonzero(new_pair)
+        self._pair_end = np.append(self._pair_start[1:], len(rows))
         self._pair_row = rows[new_pair].astype(np.int32)
         self._pair_col = cols[new_pair].astype(np.int32)
         self._pair_t = np.lexsort((self._pair_row, self._pair_col))  # the same pairs by (to, from)
+        self._pair_at_t = np.empty_like(self._pair_t)  # where each pair sits in the transpose
+        self._pair_at_t[self._pair_t] = np.arange(len(self._pair_t))
+        self._edge_pairs: list[list[int]] = [[] for _ in range(len(self.u))]
+        for p, arc_edge in zip((np.cumsum(new_pair) - 1).tolist(), self._arc_edge.tolist(), strict=True):
+            self._edge_pairs[arc_edge].append(p)
         self._n_nodes = n
 
     def _rebuild(self) -> None:
-        """The node x node minutes matrix and its transpose, as time_matrix would build them
-        (fastest of parallel open edges; a pair with no open edge has no entry), without sorting."""
+        """The node x node minutes matrix and its transpose (fastest of parallel edges), without
+        sorting. Every pair of nodes an edge joins keeps its entry, inf while no edge of it is
+        open (csgraph never relaxes an inf arc: the searches are those of time_matrix's
+        matrix of the open edges), so a road change rewrites its entries in place
+        (`_set_pairs`)."""
         if not hasattr(self, "_pair_start"):
             self._index_arcs()
         minutes = np.full(len(self.factor), np.inf)
@@ -200,11 +209,18 @@ class RoadState:
         self._matrix_t = self._csr(pair_min[t], self._pair_col[t], self._pair_row[t])
 
     def _csr(self, values: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> csr_matrix:
-        keep = np.isfinite(values)
         n = self._n_nodes
         indptr = np.zeros(n + 1, dtype=np.int32)
-        np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
-        return csr_matrix((values[keep], cols[keep], indptr), shape=(n, n))
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return csr_matrix((values, cols, indptr), shape=(n, n))
+
+    def _set_pairs(self, e: int) -> None:
+        """Rewrite the matrix entries of edge `e`'s node pairs after its minutes changed."""
+        for p in self._edge_pairs[e]:
+            lo, hi = self._pair_start[p], self._pair_end[p]
+            m = min(self.edge_min(k) for k in self._arc_edge[lo:hi].tolist())
+            self._matrix.data[p] = m
+            self._matrix_t.data[self._pair_at_t[p]] = m
 
     def set_factor(self, e: int, factor: float) -> None:
         """Cut (0), slow (<1) or reopen (1) edge `e`; note it on the cached rows it affects,
@@ -228,7 +244,7 @@ class RoadState:
                         row.worse.append(child)
                 elif _shortens(row, a, b, w, both, rev):
                     row.better += (a, b)
-        self._rebuild()
+        self._set_pairs(e)
         if factor < old:
             for trip_id in list(self._trips.get(e, ())):
                 self._divert(self._trip_by_id[trip_id], e)
@@ -331,15 +347,20 @@ class RoadState:
                 return row
             limit = wider(row.limit)
 
-    def nearest_source_min(self, sources: np.ndarray) -> np.ndarray:
-        """Minutes from the nearest of `sources` to every node (one Dijkstra; inf = cut off).
-        Read-only; the same array until a road changes."""
+    def reached_from(self, sources: np.ndarray) -> np.ndarray:
+        """Per node: does an open road lead to it from any of `sources`? Component labels where
+        streets are two-way, else one search from all of them. Read-only; the same array until
+        an edge closes or reopens."""
         key = np.asarray(sources).tobytes()
-        if self._nearest is None or self._nearest[0] != self._version or self._nearest[1] != key:
-            reach = dijkstra(self._matrix, indices=sources, min_only=True)
-            reach.flags.writeable = False
-            self._nearest = (self._version, key, reach)
-        return self._nearest[2]
+        if self._reached is None or self._reached[0] != self._connectivity or self._reached[1] != key:
+            if self._two_way:
+                labels = self.component_labels()
+                reached = np.isin(labels, labels[sources])
+            else:
+                reached = np.isfinite(dijkstra(self._matrix, indices=sources, min_only=True))
+            reached.flags.writeable = False
+            self._reached = (self._connectivity, key, reached)
+        return self._reached[2]
 
     def reachable(self, src: int, dst: int) -> bool:
         """Is there an open road from `src` to `dst` now? On a network without one-way streets,
