@@ -93,8 +93,8 @@ class RepairCrews:
         roads = self.roads
         if not roads.reachable_any(node, [n for e in edges for n in (int(roads.u[e]), int(roads.v[e]))]):
             return [float("inf")] * len(edges)
-        row = roads.out_row(node)
-        return [min(row.dist[roads.u[e]], row.dist[roads.v[e]]) for e in edges]
+        dist = roads.out_row(node).dist
+        return np.minimum(dist[roads.u[edges]], dist[roads.v[edges]]).tolist()
 
     def _work(self, team: str, node: int, ready_at: float):
         env, roads = self.env, self.roads

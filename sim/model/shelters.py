@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.events import Event, EventKind, EventLog
 from sim.model.roads import RoadState
 from sim.scenario import Scenario
@@ -46,6 +48,7 @@ class ShelterSystem:
             capacity = math.floor(sh.area_m2 / settings.m2_per_person)
             self.shelters.append((sh.id, where.node, where.township_id, capacity))
         self.occupancy = [0] * len(self.shelters)
+        self._nodes = np.array([node for _, node, _, _ in self.shelters], dtype=np.int64)
 
     def admit(self, village: int, people: int) -> list[Site]:
         """Place `people` displaced from `village`; returns where they are (people > 0 only)."""
@@ -54,11 +57,9 @@ class ShelterSystem:
             return [Site(place.id, place.node, place.township_id, people)] if people else []
         # only shelters within reach count: a search stopped there gives them their exact minutes
         row = self.roads.out_row(place.node, within=self.settings.max_travel_min)
-        order = sorted(
-            (float(row.dist[node]), k)
-            for k, (_, node, _, _) in enumerate(self.shelters)
-            if row.dist[node] <= self.settings.max_travel_min
-        )
+        minutes = row.dist[self._nodes]
+        near = np.flatnonzero(minutes <= self.settings.max_travel_min)
+        order = sorted(zip(minutes[near].tolist(), near.tolist(), strict=True))
         sites, left, now = [], people, self.roads.env.now
         for _, k in order:
             sid, node, town, capacity = self.shelters[k]
