@@ -55,7 +55,9 @@ def with_one_way_streets(scen):
 
 @pytest.mark.parametrize("changes_between_reads", [1, 3, 7])
 @pytest.mark.parametrize("name", ["zhangshu", "jinjiang", "zhangshu one-way"])
-def test_bounded_rows_equal_full_rows_within_their_limit_after_every_change(name, changes_between_reads):
+def test_bounded_rows_equal_full_rows_within_their_limit_after_every_change(
+    bounded_everywhere, name, changes_between_reads
+):
     """Rows are brought up to date when read (subtrees below slower edges searched again, cut
     back before faster ones); several changes may be noted on a row before it is read."""
     scen = load_scenario(name.split()[0])

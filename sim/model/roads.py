@@ -8,9 +8,11 @@ searching again only what the change can have altered (a cut or slowdown: the
 nodes whose route used the edge; a reopening: the nodes it now gives a shorter
 route), and at most ROW_CACHE_BYTES of rows are kept, least recently used dropped
 first (where two routes tie exactly, an updated row keeps the one it had and a row
-computed afresh may pick the other of the two). On networks of BOUNDED_FROM_NODES nodes and more
-a row may be a search stopped at a distance (exact within it) and is widened when a
-farther node is asked for: shelter choice searches as far as its limit; the nearest
+computed afresh may pick the other of the two); on a network of fewer than
+BOUNDED_FROM_NODES nodes, where a whole search is cheap, the rows a change affects are
+dropped instead. On networks of BOUNDED_FROM_NODES nodes and more a row may be a
+search stopped at a distance (exact within it) and is widened when a farther node is
+asked for: shelter choice searches as far as its limit; the nearest
 ambulance, hospital or rescue team (NearestSearch) is searched outward from the scene
 until it is surely inside; a route searches as far as the length a row from the other end
 gives, or else as far as a straight-line guess, widened until it arrives. Where component
@@ -49,9 +51,12 @@ from sim.units import MIN_PER_H
 ROW_CACHE_BYTES = 1024 * 2**20
 MIN_CACHED_ROWS = 64  # at least this many, however large the network
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
-# Searches stopped at a distance pay from this many nodes up: below it csgraph's fixed cost
-# per call (about 20 us) outweighs the part of the network left out, so a county-sized run
-# searches whole rows (tuning only, like the constants below: the answers are the same).
+# Searches stopped at a distance, and rows brought up to date after a road change rather
+# than dropped, pay from this many nodes up: below it csgraph's fixed cost per call (about
+# 20 us) outweighs the part of the network left out, and a whole search costs less than
+# following a change node by node (300 villages: 0.16-0.20 s a replication dropping rows,
+# 0.24-0.25 s keeping them), so a county-sized run searches whole rows afresh (tuning only,
+# like the constants below: the answers are the same).
 BOUNDED_FROM_NODES = 2_000
 # A search for the nearest of several nodes starts this far out and widens by this factor
 # (tuning only: the answer is the same whatever they are; at 30,000 villages a factor of 2
@@ -237,13 +242,19 @@ class RoadState:
         w = self.base_min[e] / factor if factor > 0 else math.inf
         worse = factor < old
         for cache, rev in ((self._out, False), (self._in, True)):
-            for row in cache.values():
+            hit = []
+            for s, row in cache.items():
                 if worse:
                     child = _child_below(row, a, b, both, rev)
                     if child >= 0:
                         row.worse.append(child)
+                        hit.append(s)
                 elif _shortens(row, a, b, w, both, rev):
                     row.better += (a, b)
+                    hit.append(s)
+            if not self.bounded:  # a small network: searching afresh costs less (BOUNDED_FROM_NODES)
+                for s in hit:
+                    del cache[s]
         self._set_pairs(e)
         if factor < old:
             for trip_id in list(self._trips.get(e, ())):
