@@ -72,9 +72,6 @@ FEW_TARGETS = 3
 # rather than 2 saves a second search on most routes of the 30,000-village county).
 ROUTE_GUESS = 3.0
 NO_PRED = -9999  # csgraph's predecessor of a node with none
-# A subtree below a cut is followed down this many levels before pointer jumping (about 9
-# passes over the row on a province's roads) finishes it (tuning only).
-SUBTREE_LEVELS = 8
 # A row's changed part is searched again node by node in Python (a few us a node, where
 # csgraph searches a whole row at about 0.12 us a node) up to this share of the network, at
 # least SPREAD_MIN_NODES; past it the row is cut back and searched afresh when asked
@@ -313,19 +310,19 @@ class RoadState:
         starts = set(row.better)
         roots = [x for x in row.worse if dist[x] < math.inf]
         row.better, row.worse = [], []
-        below = _subtree(row.pred, np.asarray(roots)) if roots else np.empty(0, dtype=np.int64)
-        if len(below) <= self._spread_max:
-            if len(below):  # forget the subtree; search it again from the arcs into it
-                dist[below] = np.inf
-                row.pred[below] = NO_PRED
-                inside = set(below.tolist())
-                into = self._matrix if toward else self._matrix_t  # the searched graph, transposed
+        searched, into = (self._matrix_t, self._matrix) if toward else (self._matrix, self._matrix_t)
+        below = _subtree(row.pred, roots, searched, self._spread_max)
+        if below is not None:
+            if below:  # forget the subtree; search it again from the arcs into it
+                nodes = np.fromiter(below, dtype=np.int64, count=len(below))
+                dist[nodes] = np.inf
+                row.pred[nodes] = NO_PRED
                 ptr, ind = into.indptr, into.indices
-                for x in below.tolist():
-                    starts.update(y for y in ind[ptr[x] : ptr[x + 1]].tolist() if y not in inside)
+                for x in below:
+                    starts.update(y for y in ind[ptr[x] : ptr[x + 1]].tolist() if y not in below)
             ends = sorted(x for x in starts if dist[x] < math.inf)
             cut = min((float(dist[x]) for x in ends), default=math.inf)
-            if _spread(row, ends, self._matrix_t if toward else self._matrix, self._spread_max):
+            if _spread(row, ends, searched, self._spread_max):
                 return row
         else:  # too many to follow node by node
             cut = float(min(dist[x] for x in [*roots, *starts]))
@@ -589,28 +586,22 @@ def _child_below(row: _Row, a: int, b: int, both: bool, reverse: bool) -> int:
     return b if p[b] == a else a if both and p[a] == b else -1
 
 
-def _subtree(pred: np.ndarray, roots: np.ndarray) -> np.ndarray:
-    """The nodes of a predecessor tree at or below any of `roots` (level by level: the subtrees
-    below a cut are mostly a few nodes; deep ones are finished by pointer jumping)."""
-    n = len(pred)
-    up = np.where(pred >= 0, pred, n)  # n: a node with no predecessor points at a sentinel
-    inside = np.zeros(n + 1, dtype=bool)
-    inside[roots] = True
-    level = inside.copy()
-    for _ in range(SUBTREE_LEVELS):
-        level = level[up]
-        if not level.any():
-            return np.flatnonzero(inside[:n])
-        inside[:n] |= level
-        level = np.append(level, False)
-    # deep: x is inside if any of its ancestors is; double the reach up each round
-    reach = np.append(up, n)
-    while True:
-        inside[:n] |= inside[reach[:n]]
-        nxt = reach[reach]
-        if np.array_equal(nxt, reach):
-            return np.flatnonzero(inside[:n])
-        reach = nxt
+def _subtree(pred: np.ndarray, roots: list[int], graph: csr_matrix, most: int) -> set[int] | None:
+    """The nodes at or below any of `roots` in a row's tree (a node's children are the heads
+    of its arcs in the searched `graph` whose predecessor it is), or None if more than
+    `most`: a walk down from the roots, so it costs what the subtree holds, not the row."""
+    ptr, ind = graph.indptr, graph.indices
+    inside = set(roots)
+    stack = list(inside)
+    while stack:
+        x = stack.pop()
+        for y in ind[ptr[x] : ptr[x + 1]].tolist():
+            if pred[y] == x and y not in inside:
+                inside.add(y)
+                stack.append(y)
+        if len(inside) > most:
+            return None
+    return inside
 
 
 def _spread(row: _Row, ends: list[int], graph: csr_matrix, most: int) -> bool:
