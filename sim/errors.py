@@ -31,6 +31,11 @@ class InputError(Exception):
         self.heading = heading
         super().__init__(self.message())
 
+    def __reduce__(self):
+        # raised in a worker process, it crosses back pickled: rebuild it from its problems
+        # (the default would pass the message string as `problems`, one "problem" a character)
+        return (type(self), (self.problems, self.heading))
+
     def message(self) -> str:
         n = len(self.problems)
         lines = [f"{self.heading} ({n} problem{'s' if n != 1 else ''}):"]

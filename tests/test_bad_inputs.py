@@ -3,6 +3,7 @@ message naming file, row or key, exit code 2, no traceback, and nothing written.
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from sim.cli import main
+from sim.errors import InputError, Problem
 from tests.conftest import SCENARIOS
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
@@ -100,3 +102,11 @@ def test_real_process_exits_2_without_traceback(tmp_path: Path):
 def test_valid_tiny_passes(capsys):
     assert main(["validate", "scenario=tiny"]) == 0
     assert "is valid" in capsys.readouterr().out
+
+
+def test_input_error_survives_a_worker_process():
+    """A worker's InputError reaches the parent whole (pickled), not as one problem a character."""
+    err = InputError([Problem("depots.csv row 3, column trucks", -1, "must be >= 0")], heading="bad scenario")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is InputError and back.heading == "bad scenario"
+    assert back.problems == err.problems and str(back) == str(err)
