@@ -88,6 +88,10 @@ class Trip:
     cum_min: list[float]  # minutes from the start to each node of `nodes`
     start_min: float
     interrupted: bool = False
+    edge_set: set[int] = field(init=False)  # a cut edge is looked up here among the trips under way
+
+    def __post_init__(self) -> None:
+        self.edge_set = set(self.edges)
 
 
 @dataclass
@@ -144,10 +148,9 @@ class RoadState:
         self._spread_max = max(SPREAD_MIN_NODES, len(road.node_ids) // SPREAD_SHARE)
         self._out: dict[int, _Row] = {}
         self._in: dict[int, _Row] = {}
-        # edge -> ids of the trips using it, in the order they set off: a set of ids would be
-        # iterated in memory-address order, so interruptions (and the log) would vary run to run
-        self._trips: dict[int, dict[int, None]] = defaultdict(dict)
-        self._trip_by_id: dict[int, Trip] = {}
+        # the trips under way by id, in the order they set off: a set would be iterated in
+        # memory-address order, so interruptions (and the log) would vary run to run
+        self._trips: dict[int, Trip] = {}
         self.reopened = self.env.event()  # fires (and is replaced) whenever an edge reopens
         # Minutes of one route summed from its two ends (a search from each end) add the same
         # edge minutes in opposite orders; with fewer than n edges each sum is within
@@ -254,8 +257,8 @@ class RoadState:
                     del cache[s]
         self._set_pairs(e)
         if factor < old:
-            for trip_id in list(self._trips.get(e, ())):
-                self._divert(self._trip_by_id[trip_id], e)
+            for trip in [t for t in self._trips.values() if e in t.edge_set]:
+                self._divert(trip, e)
         for listener in self.listeners:
             listener(e, old, factor)
         if factor > old:
@@ -462,14 +465,10 @@ class RoadState:
                 on_reroute(src)
 
     def _register(self, trip: Trip) -> None:
-        self._trip_by_id[id(trip)] = trip
-        for e in trip.edges:
-            self._trips[e][id(trip)] = None
+        self._trips[id(trip)] = trip
 
     def _unregister(self, trip: Trip) -> None:
-        self._trip_by_id.pop(id(trip), None)
-        for e in trip.edges:
-            self._trips[e].pop(id(trip), None)
+        self._trips.pop(id(trip), None)
 
     def _divert(self, trip: Trip, e: int) -> None:
         """Interrupt a trip when `e` lies ahead of it (not the edge it is on)."""
