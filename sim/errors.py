@@ -32,8 +32,9 @@ class InputError(Exception):
         super().__init__(self.message())
 
     def __reduce__(self):
-        # raised in a worker process, it crosses back pickled: rebuild it from its problems
-        # (the default would pass the message string as `problems`, one "problem" a character)
+        # raised in a worker process, it is sent back to the parent by the process pool's own
+        # serialisation of our own objects (never of input files): rebuild it from its problems
+        # (by default it would be rebuilt with the message string as `problems`)
         return (type(self), (self.problems, self.heading))
 
     def message(self) -> str:

@@ -156,7 +156,6 @@ class RoadState:
         # edge minutes in opposite orders; with fewer than n edges each sum is within
         # n * 2**-53 of the exact one (relative), so the two differ by less than this:
         self.path_tolerance = 4.0 * max(1, len(road.node_ids)) * 2.0**-53
-        self._version = 0  # bumped on every change of an edge's speed
         self._connectivity = 0  # bumped only when an edge closes or reopens
         self._reached: tuple[int, bytes, np.ndarray] | None = None
         self._labels: tuple[int, np.ndarray] | None = None
@@ -234,7 +233,6 @@ class RoadState:
         if factor == old:
             return
         self.factor[e] = factor
-        self._version += 1
         if old == 0 or factor == 0:
             self._connectivity += 1
         a, b = int(self.u[e]), int(self.v[e])
@@ -285,7 +283,7 @@ class RoadState:
         """A cached row, least recently used last to go: a dict keeps insertion order, so a hit
         moves the row to the end and an overflow drops the first."""
         row = cache.pop(node, None)
-        if row is not None:
+        if row is not None and row.limit >= within:  # a row to be searched wider is not repaired first
             self._current(row, cache is self._in)
         if row is None or row.limit < within:
             if row is None and len(cache) >= self._max_rows:
