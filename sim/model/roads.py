@@ -27,7 +27,6 @@ routes are not re-planned when a faster road opens while a vehicle is driving.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ import simpy
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
+from sim.model.road_rows import SPREAD_MIN_NODES, SPREAD_SHARE, Row, child_below, shortens, update
 from sim.scenario import Scenario
 from sim.scenario.roads import edge_minutes, haversine_km
 from sim.units import MIN_PER_H
@@ -71,13 +71,6 @@ FEW_TARGETS = 3
 # minutes at the network's top speed (roads wind and most are slower; tuning only: 3
 # rather than 2 saves a second search on most routes of the 30,000-village county).
 ROUTE_GUESS = 3.0
-NO_PRED = -9999  # csgraph's predecessor of a node with none
-# A row's changed part is searched again node by node in Python (a few us a node, where
-# csgraph searches a whole row at about 0.12 us a node) up to this share of the network, at
-# least SPREAD_MIN_NODES; past it the row is cut back and searched afresh when asked
-# (tuning only: the answers are the same).
-SPREAD_SHARE = 32
-SPREAD_MIN_NODES = 64
 
 
 @dataclass
@@ -92,29 +85,6 @@ class Trip:
 
     def __post_init__(self) -> None:
         self.edge_set = set(self.edges)
-
-
-@dataclass
-class _Row:
-    """Fastest routes from (or to) one node: exact for every node within `limit` minutes;
-    a node farther than that shows inf (as one with no road) and no predecessor.
-
-    A road change does not drop the row: it notes on it what it may have changed, and the
-    row is brought up to date when next read (`RoadState._current`). An edge that got slower
-    or closed changes only the nodes whose route used it, the subtree below it in the row's
-    tree (`worse`: the subtrees' top nodes); an edge that got faster changes only nodes it
-    now gives a shorter route, all beyond its ends (`better`). The subtrees are forgotten
-    and searched again, with the faster edges' gains, from the arcs into them (`_spread`).
-    On a tree-like rural network nearly every cut lies in nearly every row's tree, but
-    mostly far out: at 30,000 villages the subtree below a cut held 1.4 % of a row's nodes
-    on average (median 0.02 %). Where more would change than `_spread` should follow node
-    by node, the row is cut back to the nodes nearer than any change can reach."""
-
-    dist: np.ndarray
-    pred: np.ndarray
-    limit: float = math.inf
-    worse: list[int] = field(default_factory=list)
-    better: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -146,8 +116,8 @@ class RoadState:
         row_bytes = 12 * max(1, len(road.node_ids))
         self._max_rows = max(MIN_CACHED_ROWS, ROW_CACHE_BYTES // row_bytes)
         self._spread_max = max(SPREAD_MIN_NODES, len(road.node_ids) // SPREAD_SHARE)
-        self._out: dict[int, _Row] = {}
-        self._in: dict[int, _Row] = {}
+        self._out: dict[int, Row] = {}
+        self._in: dict[int, Row] = {}
         # the trips under way by id, in the order they set off: a set would be iterated in
         # memory-address order, so interruptions (and the log) would vary run to run
         self._trips: dict[int, Trip] = {}
@@ -228,7 +198,7 @@ class RoadState:
 
     def set_factor(self, e: int, factor: float) -> None:
         """Cut (0), slow (<1) or reopen (1) edge `e`; note it on the cached rows it affects,
-        to be brought up to date when next read (`_Row`)."""
+        to be brought up to date when next read (`Row`)."""
         old = self.factor[e]
         if factor == old:
             return
@@ -243,11 +213,11 @@ class RoadState:
             hit = []
             for s, row in cache.items():
                 if worse:
-                    child = _child_below(row, a, b, both, rev)
+                    child = child_below(row, a, b, both, rev)
                     if child >= 0:
                         row.worse.append(child)
                         hit.append(s)
-                elif _shortens(row, a, b, w, both, rev):
+                elif shortens(row, a, b, w, both, rev):
                     row.better += (a, b)
                     hit.append(s)
             if not self.bounded:  # a small network: searching afresh costs less (BOUNDED_FROM_NODES)
@@ -269,17 +239,17 @@ class RoadState:
     # (nodes on a fastest route to it are nearer still), and the far part of a big network
     # is never touched. A cached row serves any request within its limit; a wider request
     # replaces it with a wider search.
-    def out_row(self, src: int, within: float = math.inf) -> _Row:
+    def out_row(self, src: int, within: float = math.inf) -> Row:
         """Fastest routes from `src`, exact for every node within `within` minutes."""
         return self._row(self._out, self._matrix, src, within)
 
-    def in_row(self, dst: int, within: float = math.inf) -> _Row:
+    def in_row(self, dst: int, within: float = math.inf) -> Row:
         """Fastest routes to `dst` (dist[x] = minutes from x), exact within `within` minutes."""
         if self._two_way:  # the transposed matrix is the matrix itself: the same Dijkstra, one cache
             return self.out_row(dst, within)
         return self._row(self._in, self._matrix_t, dst, within)
 
-    def _row(self, cache: dict[int, _Row], matrix: csr_matrix, node: int, within: float) -> _Row:
+    def _row(self, cache: dict[int, Row], matrix: csr_matrix, node: int, within: float) -> Row:
         """A cached row, least recently used last to go: a dict keeps insertion order, so a hit
         moves the row to the end and an overflow drops the first."""
         row = cache.pop(node, None)
@@ -294,47 +264,23 @@ class RoadState:
                 dist, pred = dijkstra(matrix, indices=node, return_predecessors=True)
             else:
                 dist, pred = dijkstra(matrix, indices=node, return_predecessors=True, limit=within)
-            row = _Row(dist, pred, within)
+            row = Row(dist, pred, within)
         cache[node] = row
         return row
 
-    def _peek(self, cache: dict[int, _Row], node: int) -> _Row | None:
+    def _peek(self, cache: dict[int, Row], node: int) -> Row | None:
         """A cached row, brought up to date, without marking it used."""
         row = cache.get(node)
         return None if row is None else self._current(row, cache is self._in)
 
-    def _current(self, row: _Row, toward: bool) -> _Row:
-        """Apply the road changes noted on `row` since it was last read (see `_Row`)."""
-        if not (row.worse or row.better):
-            return row
-        dist = row.dist
-        starts = set(row.better)
-        roots = [x for x in row.worse if dist[x] < math.inf]
-        row.better, row.worse = [], []
-        searched, into = (self._matrix_t, self._matrix) if toward else (self._matrix, self._matrix_t)
-        below = _subtree(row.pred, roots, searched, self._spread_max)
-        if below is not None:
-            if below:  # forget the subtree; search it again from the arcs into it
-                nodes = np.fromiter(below, dtype=np.int64, count=len(below))
-                dist[nodes] = np.inf
-                row.pred[nodes] = NO_PRED
-                ptr, ind = into.indptr, into.indices
-                for x in below:
-                    starts.update(y for y in ind[ptr[x] : ptr[x + 1]].tolist() if y not in below)
-            ends = sorted(x for x in starts if dist[x] < math.inf)
-            cut = min((float(dist[x]) for x in ends), default=math.inf)
-            if _spread(row, ends, searched, self._spread_max):
-                return row
-        else:  # too many to follow node by node
-            cut = float(min(dist[x] for x in [*roots, *starts]))
-        # keep the nodes nearer than any change can reach; the rest is searched when asked
-        keep = row.dist < cut
-        row.dist = np.where(keep, row.dist, np.inf)
-        row.pred = np.where(keep, row.pred, NO_PRED).astype(row.pred.dtype)
-        row.limit = min(row.limit, float(np.nextafter(cut, -np.inf)))
+    def _current(self, row: Row, toward: bool) -> Row:
+        """Apply the road changes noted on `row` since it was last read (`road_rows.update`)."""
+        if row.worse or row.better:  # the searched graph, and its transpose for arcs into a node
+            searched, into = (self._matrix_t, self._matrix) if toward else (self._matrix, self._matrix_t)
+            update(row, searched, into, self._spread_max)
         return row
 
-    def _out_row_to(self, src: int, dst: int) -> _Row:
+    def _out_row_to(self, src: int, dst: int) -> Row:
         """A row from `src` exact at `dst`: the cached one if it reaches `dst`; else, when a
         cached row toward `dst` gives the distance from the other end, a search stopped just
         past it (that distance with the tolerance of two summing orders); else the full search."""
@@ -392,7 +338,7 @@ class RoadState:
         row = self.in_row(node) if toward else self.out_row(node)
         return np.isfinite(row.dist[nodes])
 
-    def row_beyond(self, node: int, known: float, toward: bool) -> _Row:
+    def row_beyond(self, node: int, known: float, toward: bool) -> Row:
         """A row from `node` (or toward it) exact farther than `known` minutes: the first of a
         widening search when `known` is 0, whole rows on a small network (BOUNDED_FROM_NODES)."""
         limit = (FIRST_SEARCH_MIN if known <= 0 else wider(known)) if self.bounded else math.inf
@@ -572,74 +518,3 @@ class NearestSearch:
             if fits(k, r * (1.0 + eps)):
                 surely = min(surely, r * (1.0 + eps))
         return [k for lo, k in maybe if lo <= surely]
-
-
-def _child_below(row: _Row, a: int, b: int, both: bool, reverse: bool) -> int:
-    """Where the row's tree uses arc a->b (or b->a if two-way): the node at its far end, whose
-    subtree the arc leads to; else -1."""
-    p = row.pred
-    if reverse:  # a tree of the transposed graph uses original arc x->y when pred[x] == y
-        return a if p[a] == b else b if both and p[b] == a else -1
-    return b if p[b] == a else a if both and p[a] == b else -1
-
-
-def _subtree(pred: np.ndarray, roots: list[int], graph: csr_matrix, most: int) -> set[int] | None:
-    """The nodes at or below any of `roots` in a row's tree (a node's children are the heads
-    of its arcs in the searched `graph` whose predecessor it is), or None if more than
-    `most`: a walk down from the roots, so it costs what the subtree holds, not the row."""
-    ptr, ind = graph.indptr, graph.indices
-    inside = set(roots)
-    stack = list(inside)
-    while stack:
-        x = stack.pop()
-        for y in ind[ptr[x] : ptr[x + 1]].tolist():
-            if pred[y] == x and y not in inside:
-                inside.add(y)
-                stack.append(y)
-        if len(inside) > most:
-            return None
-    return inside
-
-
-def _spread(row: _Row, ends: list[int], graph: csr_matrix, most: int) -> bool:
-    """Follow the gains out of `ends` through the row, nearest first: a Dijkstra that settles
-    only nodes it gives a shorter route (within the row's limit), adding minutes in the order
-    csgraph does. Every minute in the row must be that of a real route and every route that can
-    beat one must leave one of `ends` (the arcs into a forgotten subtree, faster arcs). False
-    if more than `most` nodes improved: the row is then partly updated, and only nodes nearer
-    than every end are sure."""
-    ptr, ind, dat = graph.indptr, graph.indices, graph.data
-    dist, pred, limit = row.dist, row.pred, row.limit
-    heap = [(float(dist[x]), x) for x in ends if dist[x] < math.inf]
-    heapq.heapify(heap)
-    improved = 0
-    while heap:
-        d, x = heapq.heappop(heap)
-        if d > dist[x]:
-            continue  # improved again since it was queued
-        improved += 1
-        if improved > most + len(ends):
-            return False
-        lo, hi = ptr[x], ptr[x + 1]
-        for y, w in zip(ind[lo:hi].tolist(), dat[lo:hi].tolist(), strict=True):
-            nd = d + w
-            if nd < dist[y] and nd <= limit:
-                dist[y] = nd
-                pred[y] = x
-                heapq.heappush(heap, (nd, y))
-    return True
-
-
-def _shortens(row: _Row, a: int, b: int, w: float, both: bool, reverse: bool) -> bool:
-    """Does arc a->b (or b->a if two-way), now `w` minutes, give a node a shorter route than the
-    row holds, within its limit? (Read before pending changes are applied, the row's minutes
-    may be stale where a slower edge lies: a gain it hides there is found when the subtree
-    is searched again, from the arcs into it.)"""
-    d, lim = row.dist, row.limit
-    if reverse:  # d[x] = minutes from x to the source; arc a->b helps a if w + d[b] < d[a]
-        return _shorter(w + d[b], d[a], lim) or (both and _shorter(w + d[a], d[b], lim))
-    return _shorter(d[a] + w, d[b], lim) or (both and _shorter(d[b] + w, d[a], lim))
-
-
-def _shorter(new: float, old: float, limit: float) -> bool:
-    return new < old and new <= limit
