@@ -91,3 +91,39 @@ def test_row_cache_is_bounded_and_drops_the_least_recently_used():
     again = roads.out_row(2)  # recomputed on the same matrix: the same row
     dist, pred = dijkstra(roads._matrix, indices=2, return_predecessors=True)
     assert np.array_equal(again.dist, dist) and np.array_equal(again.pred, pred)
+
+
+def test_route_takes_the_fastest_parallel_street_and_sums_minutes_from_the_start():
+    """A route's steps are looked up among the node pairs: on each step the fastest open street
+    of those joining the pair (ties to the lower id), minutes added one by one from the start,
+    ending on the row's own minutes."""
+    scen = load_scenario("zhangshu")
+    roads = RoadState(simpy.Environment(), scen)
+    rng = np.random.default_rng(5)
+    k = 80  # duplicate some streets: faster, slower, or exactly as fast (a tie)
+    roads.u = np.concatenate([roads.u, roads.u[:k]])
+    roads.v = np.concatenate([roads.v, roads.v[:k]])
+    roads.base_min = np.concatenate([roads.base_min, roads.base_min[:k] * rng.choice([0.5, 1.0, 2.0], k)])
+    roads.oneway = np.zeros(len(roads.u), dtype=bool)
+    roads.factor = np.ones(len(roads.u))
+    roads._index_arcs()
+    roads._rebuild()
+    for e in rng.choice(len(roads.u), 12, replace=False).tolist():
+        roads.set_factor(e, float(rng.choice([0.0, 0.5])))
+    n, checked_parallel = len(scen.road.node_ids), 0
+    for src, dst in rng.integers(n, size=(60, 2)).tolist():
+        planned = roads.route(src, dst)
+        if planned is None:
+            assert not np.isfinite(roads.minutes(src, dst))
+            continue
+        nodes, edges, cum = planned
+        assert nodes[0] == src and nodes[-1] == dst and cum[0] == 0.0
+        total = 0.0
+        for a, b, e in zip(nodes[:-1], nodes[1:], edges, strict=True):
+            ends = [{int(x), int(y)} for x, y in zip(roads.u, roads.v, strict=True)]
+            joining = [x for x in range(len(roads.u)) if ends[x] == {a, b} and roads.factor[x] > 0]
+            assert e == min(joining, key=lambda x: (roads.edge_min(x), x))
+            checked_parallel += len(joining) > 1
+            total += roads.edge_min(e)
+        assert cum[-1] == total == roads.out_row(src).dist[dst]
+    assert checked_parallel > 0
