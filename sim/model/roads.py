@@ -28,8 +28,10 @@ routes are not re-planned when a faster road opens while a vehicle is driving.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import simpy
@@ -136,7 +138,13 @@ class RoadState:
         return np.flatnonzero(self.factor == 0).tolist()
 
     def _index_arcs(self) -> None:
-        """Sort the directed arcs by (from, to) once: parallel arcs share one matrix entry."""
+        """Sort the directed arcs by (from, to) once: parallel arcs share one matrix entry. Also
+        the edges per (from, to), in id order, which a route's steps look up."""
+        self._arcs: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for e, (a, b) in enumerate(zip(self.u.tolist(), self.v.tolist(), strict=True)):
+            self._arcs[(a, b)].append(e)
+            if not self.oneway[e]:
+                self._arcs[(b, a)].append(e)
         n = len(self.scenario.road.node_ids)
         both = ~self.oneway
         edge = np.arange(len(self.u))
@@ -151,8 +159,6 @@ class RoadState:
         self._pair_end = np.append(self._pair_start[1:], len(rows))
         self._pair_row = rows[new_pair].astype(np.int32)
         self._pair_col = cols[new_pair].astype(np.int32)
-        self._pair_key = rows[new_pair] * n + cols[new_pair]  # sorted: a route's steps are looked up in it
-        self._pair_parallel = (self._pair_end - self._pair_start) > 1  # parallel streets
         self._pair_t = np.lexsort((self._pair_row, self._pair_col))  # the same pairs by (to, from)
         self._pair_at_t = np.empty_like(self._pair_t)  # where each pair sits in the transpose
         self._pair_at_t[self._pair_t] = np.arange(len(self._pair_t))
@@ -366,19 +372,14 @@ class RoadState:
             x = pred.item(x)
             nodes.append(x)
         nodes.reverse()
-        # each step's node pair, its matrix entry (the fastest open edge's minutes) and edge
-        path = np.array(nodes, dtype=np.int64)
-        pairs = np.searchsorted(self._pair_key, path[:-1] * self._n_nodes + path[1:])
-        edges = self._arc_edge[self._pair_start[pairs]]
-        for i in np.flatnonzero(self._pair_parallel[pairs]).tolist():  # the fastest, ties to the lower id
-            arcs = self._arc_edge[self._pair_start[pairs[i]] : self._pair_end[pairs[i]]]
-            edges[i] = min(arcs.tolist(), key=self._speed_rank)
-        cum = np.zeros(len(nodes))
-        np.cumsum(self._matrix.data[pairs], out=cum[1:])  # added one by one from the start, like the row
-        return nodes, edges.tolist(), cum.tolist()
-
-    def _speed_rank(self, e: int) -> tuple[float, int]:
-        return (self.edge_min(e), e)
+        edges, cum = [], [0.0]
+        arcs = self._arcs
+        for a, b in pairwise(nodes):
+            between = arcs[(a, b)]
+            e = between[0] if len(between) == 1 else min(between, key=lambda k: (self.edge_min(k), k))
+            edges.append(e)
+            cum.append(cum[-1] + self.edge_min(e))
+        return nodes, edges, cum
 
     # ---- driving -------------------------------------------------------------------------
     def drive(
