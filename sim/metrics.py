@@ -28,6 +28,9 @@ CLASS_COLUMN = {
     "all": "relief_complete_at_h",
 }
 KEYS = ["case", "rep"]
+# KPIs that are fractions of a whole (people served, busy time of the time available): their
+# t intervals are clipped to [0, 1], like the means they bracket
+BOUNDED_SUFFIXES = ("_share", "_utilisation")
 
 
 def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -189,7 +192,7 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
         for col in kpi_cols:
             mean, low, high = t_interval(block[col])
             method = "Student t 95%"
-            if col.endswith("_share"):  # a share cannot leave [0, 1]
+            if col.endswith(BOUNDED_SUFFIXES):  # a share or utilisation cannot leave [0, 1]
                 low, high = max(low, 0.0), min(high, 1.0)
                 method = "Student t 95%, clipped to [0, 1]"
             elif low < 0.0:  # every replication KPI is a count, time, cost or rate: never negative

@@ -66,3 +66,15 @@ def test_no_replication_kpi_is_negative_so_intervals_are_clipped_at_zero():
     skewed = pd.DataFrame({"case": "c", "rep": range(4), "seed": 1, "lifted_units": [0, 0, 0, 100]})
     row = metrics.summarise(skewed, {}).iloc[0]
     assert row["ci_low"] == 0.0 and row["mean"] == 25.0 and row["method"] == "Student t 95%, clipped at 0"
+
+
+@pytest.mark.parametrize("kpi", ["ambulance_utilisation", "rescue_team_utilisation", "ems_wait_share"])
+def test_fractions_of_a_whole_keep_their_intervals_inside_zero_and_one(kpi):
+    """A utilisation (busy time over time available) is a fraction like a share: two
+    replications far apart give a t interval far past 1 (seen: 70.5 % [0.0 %, 170.1 %]),
+    which is clipped to [0, 1] and says so."""
+    wide = pd.DataFrame({"case": "c", "rep": range(2), "seed": 1, kpi: [0.45, 0.96]})
+    row = metrics.summarise(wide, {}).iloc[0]
+    assert row["mean"] == pytest.approx(0.705)
+    assert (row["ci_low"], row["ci_high"]) == (0.0, 1.0)
+    assert row["method"] == "Student t 95%, clipped to [0, 1]"
