@@ -328,7 +328,7 @@ def _hydra_multirun(args: list[str]) -> int:
 def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
     from sim import experiment, sweep
-    from sim.executors import make_executor
+    from sim.executors import check_installed, make_executor
 
     overrides = _overrides(args)
     chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
@@ -345,6 +345,7 @@ def cmd_sweep(args: list[str]) -> int:
     out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
     cases = [sweep_case(spec, case, overrides) for case in spec.cases]
     run = cases[0].settings.run
+    check_installed(run.executor)  # before the sweep folder is made
     progress = sweep.ProgressBar(run.progress)
     print(
         f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
@@ -436,7 +437,11 @@ def cmd_replay(args: list[str]) -> int:
 def cmd_report(args: list[str]) -> int:
     """Charts and the appendix from a saved run or sweep directory (no model run)."""
     import argparse
+    import importlib.util
 
+    if importlib.util.find_spec("matplotlib") is None:
+        hint = "charts need it, not installed here: pip install 'drsim[report]'"
+        raise InputError(Problem("drsim report", "matplotlib", hint))
     from sim.report import FORMATS, build
     from sim.report.i18n import LANGS, text
 

@@ -19,6 +19,7 @@ coordinator's threads (forking a process that runs threads can deadlock).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 import time
@@ -117,12 +118,9 @@ class DaskExecutor:
     """
 
     def __init__(self, address: str | None = None, workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as exc:  # pragma: no cover - depends on the installation
-            raise ImportError(
-                "run.executor=dask needs Dask: pip install 'drsim[dist]' (dask[distributed])"
-            ) from exc
+        check_installed("dask")
+        from distributed import Client, LocalCluster
+
         self._cluster = None
         if address is None:
             # One single-threaded process per worker: the model is pure Python (the GIL).
@@ -181,6 +179,18 @@ class DaskExecutor:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+# executors that need a package the core install leaves out: (module, how to install it)
+EXTRA_PACKAGE = {"dask": ("distributed", "pip install 'drsim[dist]' (dask[distributed])")}
+
+
+def check_installed(kind: str) -> None:
+    """A clear message, before a sweep writes anything, when executor `kind` needs a package
+    that is not installed."""
+    need = EXTRA_PACKAGE.get(kind)
+    if need is not None and importlib.util.find_spec(need[0]) is None:
+        raise InputError(Problem("run.executor", kind, f"needs {need[0]}, not installed here: {need[1]}"))
 
 
 def make_executor(kind: str, workers: int | None = None, address: str | None = None) -> Executor:

@@ -99,3 +99,30 @@ def test_names_that_would_leave_the_output_root_are_refused(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert code == 2 and "config key scenario.name" in err and "should match pattern" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "missing"),
+    [
+        (["report", "{tmp}"], "matplotlib"),
+        (["sweep", "experiment=tiny_budget", "run.executor=dask", "hydra.run.dir={out}"], "distributed"),
+    ],
+)
+def test_a_missing_optional_package_is_one_message_and_nothing_written(
+    tmp_path: Path, monkeypatch, capsys, args, missing
+):
+    """Charts need the [report] extra and Dask sweeps the [dist] extra: without them, one line
+    naming the package and how to install it, exit 2, and no sweep folder (seen before: a
+    traceback, exit 1, and cases/ already written)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a, **k: None if name == missing else real(name, *a, **k)
+    )
+    out = tmp_path / "out"
+    assert main([a.format(tmp=tmp_path, out=out) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert missing in err and "pip install 'drsim[" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2, err
+    assert not out.exists()
