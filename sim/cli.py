@@ -481,6 +481,31 @@ COMMANDS = {
 }
 
 
+# commands that take key=value overrides or plain arguments, not argparse options
+OVERRIDE_COMMANDS = ("run", "validate", "sweep", "replay")
+
+
+def command_help(name: str) -> str:
+    """The usage lines of one command (from the module docstring) and where its keys are."""
+    lines, mine = [], False
+    for line in USAGE.splitlines():
+        if line.startswith("    drsim "):
+            mine = line.startswith(f"    drsim {name} ")
+        elif not line.startswith("      "):
+            mine = False
+        if mine:
+            lines.append(line[4:])
+    if name == "replay":
+        return "\n".join(lines)
+    lines += [
+        "",
+        "Overrides are key=value settings of the configuration in configs/ (groups such as",
+        "scenario=, hazard=, policy=, ems=, rescue=, air=, targets=, budget=, run=);",
+        "`drsim run --cfg job [overrides...]` prints every key with its value. README.md has the rest.",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"
@@ -493,6 +518,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"drsim {__version__}")
         return 0
     command = COMMANDS.get(args[0])
+    if command is not None and args[0] in OVERRIDE_COMMANDS and {"-h", "--help"} & set(args[1:]):
+        print(command_help(args[0]))
+        return 0
     if command is None:
         print(
             f"drsim: unknown command {args[0]!r}; commands: {', '.join(COMMANDS)}\n\n{USAGE}", file=sys.stderr

@@ -126,3 +126,12 @@ def test_a_missing_optional_package_is_one_message_and_nothing_written(
     assert missing in err and "pip install 'drsim[" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2, err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "sweep", "replay"])
+def test_help_of_a_command_without_options_is_its_usage_not_an_error(command, capsys):
+    """`drsim run --help` (and validate, sweep, replay, which take overrides or plain
+    arguments) prints the command's usage and exits 0 (seen before: 'bad input', exit 2)."""
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"drsim {command} ") and "bad input" not in out
