@@ -135,3 +135,24 @@ def test_help_of_a_command_without_options_is_its_usage_not_an_error(command, ca
     assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"drsim {command} ") and "bad input" not in out
+
+
+def test_a_speed_override_for_a_road_class_the_scenario_lacks_is_refused(tmp_path: Path, capsys):
+    """scenario.road_speed_kmh={villagee: 15} (a typo) used to run, changing nothing."""
+    out = tmp_path / "out"
+    code = main(["run", "scenario=tiny", "scenario.road_speed_kmh={villagee:15}", f"hydra.run.dir={out}"])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "scenario.road_speed_kmh.villagee" in err and "15" in err and "village" in err
+    assert (
+        main(
+            [
+                "run",
+                "scenario=tiny",
+                "run.reps=1",
+                "scenario.road_speed_kmh={village:15}",
+                f"hydra.run.dir={out}",
+            ]
+        )
+        == 0
+    )
