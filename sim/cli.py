@@ -57,6 +57,15 @@ def _force(override: str) -> str:
     return "++" + override
 
 
+def _combined_hazards(overrides: list[str]) -> list[str]:
+    """The hazard files of `hazard=[a,b,...]` when it names more than one, else []."""
+    chosen = [o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0].lstrip("+~") == "hazard"]
+    if not chosen or not chosen[-1].startswith("["):
+        return []
+    names = [n.strip() for n in chosen[-1].strip("[]").split(",") if n.strip()]
+    return names if len(names) > 1 else []
+
+
 def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
     """Compose configs/ with Hydra; return (plain config dict, resolved run dir)."""
     from hydra import compose as hydra_compose
@@ -70,6 +79,10 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
             cfg = hydra_compose(
                 config_name="config", overrides=[_force(o) for o in overrides], return_hydra_config=True
             )
+            combined = _combined_hazards(overrides)
+            if combined:  # each hazard file names itself: the last would name the whole run
+                with open_dict(cfg):
+                    cfg.hazard.name = "-".join(combined)
             run_dir = str(OmegaConf.select(cfg, "hydra.run.dir"))
             with open_dict(cfg):
                 del cfg["hydra"]

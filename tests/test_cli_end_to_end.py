@@ -114,3 +114,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
     text = csv_text(frame)
     assert "'=HYPERLINK" in text and "'+1" in text and "'-cmd" in text and "'@sum" in text
     assert ",-1.5" in text and "\nplain," in text  # numbers and ordinary text untouched
+
+
+def test_combined_hazard_files_name_the_run_after_all_of_them():
+    """hazard=[flood,landslide] runs both events; the run's name and folder say both (they
+    used to take the last file's name only)."""
+    from sim.cli import compose
+
+    config, run_dir = compose(["hazard=[flood,landslide]"])
+    assert config["hazard"]["name"] == "flood-landslide" and run_dir.endswith("_zhangshu_flood-landslide")
+    assert set(config["hazard"]["events"]) == {"flood", "landslide"}
+    assert compose(["hazard=typhoon"])[0]["hazard"]["name"] == "typhoon"
