@@ -551,3 +551,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("drsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0

@@ -7,9 +7,10 @@ only the fleet's effect. Zhangshu under flood_major: 12 ambulances, about 150 ca
 calls within a few hours on top of the routine ones, a backlog of about a day; 30
 replications, each station +1 ambulance (17 in all).
 
-Figures at seed 20261122 (written down when the test was made): mean response 907.9 and
-527.1 min (unreached calls counted with their wait so far); paired difference -380.9 min,
-99 % CI -428.8 to -332.9; no single replication got worse.
+Figures at seed 20261122 (re-measured 2026-12-06; 907.9 and 527.1 min when the test was
+made, before later model changes): mean response 864.2 and 503.7 min (unreached calls counted
+with their wait so far); paired difference -360.6 min, 99 % CI -408.3 to -312.9; no single
+replication got worse.
 """
 
 from __future__ import annotations

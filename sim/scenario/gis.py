@@ -259,11 +259,14 @@ def default_mapping_yaml() -> str:
         "files": {"储备库.csv": {"crs": "bd09"}, "county.gpkg": {"layer": "行政村"}},
     }
     head = (
-        "# drsim import-places mapping (this is the built-in one; a --mapping file adds to it).\n"
+        "# drsim import-places mapping: the built-in fields, values and defaults, which every\n"
+        "# import uses, and EXAMPLE stock and files entries, which apply only from a --mapping\n"
+        "# file (a --mapping file adds to the built-in table).\n"
         "# fields: source field -> drsim field; values: coded cells -> drsim values;\n"
-        "# stock: depot-layer column -> item of items.csv (example entries: edit them);\n"
+        "# stock: depot-layer column -> item of items.csv (examples: without a stock entry a\n"
+        "#   depot layer brings no stock);\n"
         "# defaults: per layer kind, for fields a layer lacks; crs: wgs84|cgcs2000|gcj02|bd09;\n"
-        "# files: per file name, its crs and (GeoPackage) layer (example entries: edit them).\n"
+        "# files: per file name, its crs and (GeoPackage) layer (examples).\n"
     )
     return head + yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=100)
 
