@@ -20,6 +20,7 @@ traceback too.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,26 @@ def _combined_hazards(overrides: list[str]) -> list[str]:
     return names if len(names) > 1 else []
 
 
+def _compose_error(text: str) -> str:
+    """Hydra's message on one line, with the files a config group offers and without its
+    search path (internal detail)."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if "Config search path:" in lines:
+        lines = lines[: lines.index("Config search path:")]
+    head, options = [], []
+    for line in filter(None, lines):
+        if head and head[-1].startswith("Available options"):
+            options.append(line)
+        else:
+            head.append(line)
+    message = " ".join(head)
+    missing = re.search(r"Could not load '([\w.-]+)/[^']*'", message)
+    if not options and missing and (config_dir() / missing[1]).is_dir():
+        message += f" Available options in '{missing[1]}':"
+        options = sorted(p.stem for p in (config_dir() / missing[1]).glob("*.yaml"))
+    return f"{message} {', '.join(options)}" if options else message
+
+
 def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
     """Compose configs/ with Hydra; return (plain config dict, resolved run dir)."""
     from hydra import compose as hydra_compose
@@ -88,11 +109,8 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
                 del cfg["hydra"]
             plain = OmegaConf.to_container(cfg, resolve=True)
     except (HydraException, OmegaConfBaseException) as exc:
-        text = str(exc).strip().splitlines()
         raise InputError(
-            Problem(
-                "command line overrides", " ".join(overrides), " ".join(line.strip() for line in text[:3])
-            ),
+            Problem("command line overrides", " ".join(overrides), _compose_error(str(exc))),
             heading="the configuration could not be composed",
         ) from None
     assert isinstance(plain, dict)

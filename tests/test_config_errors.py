@@ -51,7 +51,11 @@ def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
 @pytest.mark.parametrize(
     ("overrides", "fragments"),
     [
-        (["scenario=nowhere"], ["could not be composed", "scenario/nowhere", "Available options"]),
+        (
+            ["scenario=nowhere"],
+            ["could not be composed", "scenario/nowhere", "jinjiang, mmc, tiny, zhangshu"],
+        ),
+        (["hazard=[flood,nowhere]"], ["hazard/nowhere", "Available options in 'hazard'", "flood_major, "]),
         (["policy.relief=fastest"], ["config key policy.relief", "'fastest'", "unknown policy"]),
         (
             ["hazard.events.flood.footprint.zone=coast"],
