@@ -285,6 +285,14 @@ def cmd_import_osm(args: list[str]) -> int:
         f"{info['km_dropped']:,.2f} km outside the largest strongly connected part)\n"
         f"road data {osm.ATTRIBUTION} (ODbL); next: drsim import-places --out {ns.out} ..."
     )
+    found = info["ways_by_class"]
+    unmatched = sorted(c for c, kmh in info["speeds_set"].items() if kmh > 0 and c not in found)
+    if unmatched:  # a class may be added on purpose, but one that matches no way is likely a typo
+        print(
+            f"drsim import-osm: warning: --speeds {', '.join(unmatched)}: no highway=* way of that class "
+            f"in the extract (its classes: {', '.join(found)})",
+            file=sys.stderr,
+        )
     return 0
 
 

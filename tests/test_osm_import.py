@@ -363,6 +363,17 @@ def test_speeds_override_and_drop_a_class(tmp_path: Path):
     assert classes == {"tertiary"}  # the ring's residential part dropped; the roundabout remains
 
 
+def test_a_speed_for_a_class_no_way_has_is_written_but_warned_about(tmp_path: Path, capsys):
+    """--speeds may add a class; one that matches no way of the extract (a typo such as
+    resdential=15) changes nothing, and the import says so."""
+    src = hand_extract(tmp_path / "hand.osm")
+    assert main(["import-osm", str(src), "--out", str(tmp_path / "s"), "--speeds", "resdential=15"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: --speeds resdential: no highway=* way of that class" in err and "residential" in err
+    assert main(["import-osm", str(src), "--out", str(tmp_path / "t"), "--speeds", "residential=15"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
