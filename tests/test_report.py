@@ -128,6 +128,61 @@ def test_appendix_numbers_come_from_the_summary(results):
     assert rows["relief_10h"][5] == "3"
 
 
+def _target_table(md: str, lang: str) -> list[list[str]]:
+    """The body rows of the appendix Markdown's target table, cells stripped."""
+    section = md.split(f"## {i18n.text('appendix.targets', lang)}\n\n", 1)[1].split("\n\n", 1)[0]
+    lines = section.splitlines()
+    assert lines[0].startswith("| ") and lines[1].startswith("|---")
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
+    """Relief, EMS, rescue and helicopter targets, in the settings' order, each with its limit and
+    the summary's P(holds); the method note no longer leaves rescue teams and helicopters out."""
+    from sim.report.appendix import method_note
+
+    out = tmp_path / "rep"
+    assert main(["report", str(run_dir), "--format", "png", "--out", str(out)]) == 0
+    names = list(results.settings.targets)
+    assert {"relief_10h", "ems_response", "rescue_12h", "rescue_24h", "helicopter_2h"} <= set(names)
+    s = results.summary[results.summary["case"] == results.main_case].set_index("measure")
+    for lang in i18n.LANGS:
+        md = (out / lang / "appendix.md").read_text(encoding="utf-8")
+        rows = _target_table(md, lang)
+        assert [r[0] for r in rows] == names
+        for name, row in zip(names, rows, strict=True):
+            holds = s.loc[f"{name}_holds"]
+            assert row[4] == f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]", name
+            assert row[5] == str(int(holds["n"])) == "3"
+            assert "–" not in row
+        by_name = dict(zip(names, rows, strict=True))
+        assert by_name["ems_response"][1] == i18n.text("unit.min", lang, v=15)
+        assert by_name["helicopter_2h"][1] == i18n.text("unit.h", lang, v=2)
+        assert by_name["rescue_24h"][1] == i18n.text("unit.h", lang, v=24)
+        assert i18n.text("appendix.townships", lang) in md  # says it is relief only
+    en, zh = method_note("en"), method_note("zh")
+    assert "separate issue" not in en and "另一议题" not in zh
+    for note, marker, teams, aircraft in ((en, "Left out:", "rescue teams", "helicopters"),
+                                          (zh, "未包括：", "救援队伍", "直升机")):  # fmt: skip
+        scope = next(line for line in note.splitlines() if marker in line)  # section 2
+        included, left_out = scope.split(marker, 1)
+        assert teams in included and aircraft in included
+        assert teams not in left_out.lower()
+
+
+def test_a_target_missing_from_the_summary_is_a_dash(results):
+    """A run without a target's measures (say an older run without aircraft): "–", no KeyError."""
+    from sim.report.appendix import target_notes, target_rows
+
+    res = api.load(results.dir)
+    res.summary = res.summary[~res.summary["measure"].str.startswith("helicopter_2h_")]
+    for lang in i18n.LANGS:
+        rows = {r[0]: r for r in target_rows(res, lang)}
+        assert rows["helicopter_2h"][3:] == ["–", "–", "–"]
+        assert "–" not in rows["rescue_12h"]
+        assert target_notes(res, lang)[-1] == i18n.text("note.missing", lang)
+
+
 def test_figures_without_their_input_are_skipped_with_a_reason(results):
     res = api.load(results.dir)
     res.events = None

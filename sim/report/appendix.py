@@ -19,6 +19,7 @@ from sim import metrics
 from sim.report.data import PROJECT_ROOT, Results
 from sim.report.fonts import register
 from sim.report.i18n import text
+from sim.units import MIN_PER_H
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
@@ -27,20 +28,55 @@ def _pct(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
 
 
+def _limit(target, lang: str) -> str:
+    """A target's time limit with its unit: whole hours in hours, anything else in minutes
+    (ems_response's 15 min; helicopter_2h's 120 min is 2 h)."""
+    minutes = float(getattr(target, "limit_min", None) or target.deadline_h * MIN_PER_H)
+    hours = minutes / MIN_PER_H
+    if abs(hours - round(hours)) < 1e-9:
+        return text("unit.h", lang, v=round(hours))
+    return text("unit.min", lang, v=round(minutes, 6))
+
+
+def _measure(s: pd.DataFrame, measure: str) -> pd.Series | None:
+    """The summary row of a measure, or None when the run did not record it."""
+    return s.loc[measure] if measure in s.index else None
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _share_cell(share: pd.Series | None) -> str:
+    if share is None or _missing(share["mean"]):
+        return "–"
+    if _missing(share["ci_low"]) or _missing(share["ci_high"]):
+        return _pct(share["mean"])  # one replication: no interval
+    return f"{_pct(share['mean'])} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
+
+
+def _holds_cells(holds: pd.Series | None) -> tuple[str, str]:
+    if holds is None or _missing(holds["mean"]) or _missing(holds["n"]) or not holds["n"]:
+        return "–", "–"
+    return f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]", str(int(holds["n"]))
+
+
 def target_rows(res: Results, lang: str) -> list[list[str]]:
-    """Per relief target: deadline, required share, share served (t CI), P(holds) (Wilson), n."""
+    """Every target of the run's settings, in their order (relief, EMS, rescue, helicopter): time
+    limit, required share, share in time (t CI), P(holds) (Wilson), n; "–" where the summary
+    has no such measure (as terminal.py, from the `NAME_share` and `NAME_holds` rows)."""
     rows = []
     s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
-    for name, t in res.targets.items():
-        share, holds = s.loc[f"{name}_share"], s.loc[f"{name}_holds"]
+    for name, t in res.settings.targets.items():
+        holds, n = _holds_cells(_measure(s, f"{name}_holds"))
         rows.append(
             [
                 name,
-                f"{t.deadline_h:g}",
+                _limit(t, lang),
                 f"{t.required_share:.0%}",
-                f"{_pct(share['mean'])} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]",
-                f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]",
-                str(int(holds["n"])),
+                _share_cell(_measure(s, f"{name}_share")),
+                holds,
+                n,
             ]
         )
     return rows
@@ -49,8 +85,43 @@ def target_rows(res: Results, lang: str) -> list[list[str]]:
 def target_header(lang: str) -> list[str]:
     return [
         text(k, lang)
-        for k in ("col.target", "col.deadline", "col.required", "col.share", "col.p_holds", "col.n")
+        for k in ("col.target", "col.limit", "col.required", "col.share", "col.p_holds", "col.n")
     ]
+
+
+def table_note(lang: str) -> str:
+    """Interval methods, then when a target holds (Chinese sentences join without a space)."""
+    return ("" if lang == "zh" else " ").join((text("table.note", lang), text("note.holds", lang)))
+
+
+def _ems_scope(target, lang: str) -> str:
+    triage = text("scope.triage", lang, k="/".join(str(k) for k in target.triage))
+    return text("scope.list", lang, a=triage, b=text(f"scope.{target.area}", lang))
+
+
+def target_notes(res: Results, lang: str) -> list[str]:
+    """What each target's share counts and when its clock starts, one line per kind of target
+    (relief and rescue targets grouped; EMS and helicopter targets each with their own scope)."""
+    groups: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for name, t in res.settings.targets.items():
+        if t.measure in ("relief_complete", "rescue_share"):
+            if t.measure not in groups:
+                groups[t.measure] = []
+                lines.append(t.measure)  # placeholder, filled below in settings order
+            groups[t.measure].append(name)
+        elif t.measure == "ems_response":
+            lines.append(text("share.ems_response", lang, name=name, scope=_ems_scope(t, lang)))
+        elif t.measure == "helicopter_response":
+            lines.append(text("share.helicopter_response", lang, name=name, km=t.radius_km))
+    sep = text("names.sep", lang)
+    lines = [
+        text(f"share.{line}", lang, names=sep.join(groups[line])) if line in groups else line
+        for line in lines
+    ]
+    if any("–" in r[3:] for r in target_rows(res, lang)):
+        lines.append(text("note.missing", lang))
+    return lines
 
 
 def township_table(res: Results) -> pd.DataFrame:
@@ -124,7 +195,8 @@ def write_markdown(
         "",
         _md_table(target_header(lang), target_rows(res, lang)),
     ]
-    parts += ["", text("table.note", lang), ""]
+    parts += ["", table_note(lang), ""]
+    parts += [f"- {line}" for line in target_notes(res, lang)] + [""]
     if res.cases is not None:
         parts += [f"## {text('appendix.cases', lang)}", "", _md_table(*case_rows(res, lang)), ""]
     parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
@@ -160,9 +232,11 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
     register()
     pages = []
     per_page = 28
+    lines = [x for para in note.splitlines() for x in wrap_mixed(para, 135)] if note else []
+    bottom = max(0.08, 0.045 + 0.0125 * len(lines))  # room for the note under the table
     for start in range(0, max(len(rows), 1), per_page):
         fig = Figure(figsize=A4)
-        ax = fig.add_axes((0.04, 0.08, 0.92, 0.84))
+        ax = fig.add_axes((0.04, bottom, 0.92, 0.92 - bottom))
         ax.axis("off")
         ax.set_title(title, fontsize=13, loc="left")
         chunk = rows[start : start + per_page] or [[""] * len(header)]
@@ -174,8 +248,8 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
             if r == 0:  # headers are two lines (target name, then what is measured)
                 cell.set_facecolor("#e8e8e8")
                 cell.set_height(cell.get_height() * 2.2)
-        if note:
-            fig.text(0.04, 0.04, note, fontsize=8)
+        if lines:
+            fig.text(0.04, bottom - 0.01, "\n".join(lines), fontsize=8, va="top", linespacing=1.3)
         pages.append(fig)
     return pages
 
@@ -200,6 +274,8 @@ def wrap_mixed(line: str, width: int) -> list[str]:
                 current = ""
             current = current.lstrip()
             used, last_space = sum(_cells(c) for c in current), current.rfind(" ")
+            if ch == " " and not current:
+                continue  # the break falls on this space: the next line must not start with it
         if ch == " ":
             last_space = len(current)
         current += ch
@@ -230,7 +306,13 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
             text("appendix.targets", lang),
             target_header(lang),
             target_rows(res, lang),
-            text("table.note", lang) + "  " + text("source", lang, **res.source_fields()),
+            "\n".join(
+                [
+                    table_note(lang),
+                    *(f"- {line}" for line in target_notes(res, lang)),
+                    text("source", lang, **res.source_fields()),
+                ]
+            ),
         ):
             pdf.savefig(page)
         if res.cases is not None:

@@ -93,8 +93,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pooled empirical distribution over replications; calls never reached stay in the denominator.",
     ),
     "note.teams_repair": (
-        "日志中没有救援队伍事件（队伍模块未合入或未启用）：仅为道路抢修队，忙碌=派出至修复或空闲。",
-        "No rescue-team events in the log (teams not merged or not used): road-repair teams only, "
+        "日志中没有救援队伍事件（本次灾害无被困人员或未派出队伍）：仅为道路抢修队，忙碌=派出至修复或空闲。",
+        "No rescue-team events in the log (no one trapped, or no team sent): road-repair teams only, "
         "busy = assigned until repaired or idled.",
     ),
     "note.teams": (
@@ -112,19 +112,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # appendix
     "appendix.title": (
-        "附录：救灾时间目标的仿真评估",
-        "Appendix: simulation assessment of relief time targets",
+        "附录：应急救援时间目标的仿真评估",
+        "Appendix: simulation assessment of the emergency-response time targets",
     ),
     "appendix.targets": ("目标达成情况", "Targets"),
-    "appendix.townships": ("分乡镇结果", "Results by township"),
+    "appendix.townships": ("分乡镇结果（仅救灾物资目标）", "Results by township (relief targets only)"),
     "appendix.figures": ("图表", "Figures"),
     "appendix.method": ("方法说明（STRESS-DES）", "Method note (STRESS-DES)"),
     "appendix.cases": ("预算方案", "Budget cases"),
     "appendix.skipped": ("未生成的图及原因", "Figures not drawn, and why"),
     "col.target": ("目标", "Target"),
-    "col.deadline": ("时限（小时）", "Deadline (h)"),
+    "col.limit": ("时限", "Time limit"),
     "col.required": ("要求比例", "Required share"),
-    "col.share": ("按时获救助比例\n（95%区间）", "Share served in time\n(95% CI)"),
+    "col.share": ("按时比例\n（95%区间）", "Share in time\n(95% CI)"),
     "col.p_holds": ("目标达成概率\n（95% Wilson）", "P(holds)\n(95% Wilson)"),
     "col.n": ("重复次数 n", "n"),
     "col.township": ("乡镇", "Township"),
@@ -141,6 +141,42 @@ TEXT: dict[str, tuple[str, str]] = {
     "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
     "skip.no_teams": ("事件日志中没有队伍事件", "no team events in the log"),
     "skip.no_late": ("没有未按时的村", "no late villages"),
+    "unit.h": ("{v:g}小时", "{v:g} h"),
+    "unit.min": ("{v:g}分钟", "{v:g} min"),
+    "names.sep": ("、", ", "),
+    "scope.triage": ("{k}级伤情", "triage {k}"),
+    "scope.all": ("城乡", "urban and rural"),
+    "scope.urban": ("城区", "urban"),
+    "scope.rural": ("农村", "rural"),
+    "scope.list": ("{a}，{b}", "{a}, {b}"),
+    "share.relief_complete": (
+        "{names}：灾害发生后至时限，已收到该目标全部物资的转移人口比例。",
+        "{names}: share of displaced people who have every item of the target's class by the "
+        "deadline after onset.",
+    ),
+    "share.ems_response": (
+        "{name}：接警后时限内急救车到达现场的呼叫比例（{scope}）；到仿真结束仍未到达的呼叫计入分母。",
+        "{name}: share of calls ({scope}) with an ambulance on scene within the limit after the "
+        "call; calls never reached stay in the denominator.",
+    ),
+    "share.rescue_share": (
+        "{names}：灾害发生后至时限，由救援队伍或直升机救出的被困人员比例。",
+        "{names}: share of the people trapped by the hazard brought out by a team or helicopter "
+        "by the deadline after onset.",
+    ),
+    "share.helicopter_response": (
+        "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时视为达成。",
+        "{name}: share of air missions within {km:g} km of the base arriving within the limit after "
+        "the request; with no mission it holds.",
+    ),
+    "note.holds": (
+        "某次重复中按时比例达到要求比例，即该次目标达成。",
+        "A target holds in a replication when its share in time reaches the required share.",
+    ),
+    "note.missing": (
+        "“–”：本次运行的汇总中没有该目标的结果。",
+        '"–": the run\'s summary has no result for this target.',
+    ),
     "table.note": (
         "概率：Wilson 95%区间；比例：学生t 95%区间；n为重复次数。",
         "Probabilities: Wilson 95%; shares: Student-t 95%; n = replications.",
