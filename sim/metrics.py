@@ -31,6 +31,9 @@ KEYS = ["case", "rep"]
 # KPIs that are fractions of a whole (people served, busy time of the time available): their
 # t intervals are clipped to [0, 1], like the means they bracket
 BOUNDED_SUFFIXES = ("_share", "_utilisation")
+BOUNDED_NAMES = {"served_share_at_horizon"}  # a share whose name carries a qualifier after it
+T_METHOD = "Student t 95%"
+FRACTION_METHOD = "Student t 95%, clipped to [0, 1]"
 
 
 def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -60,6 +63,25 @@ def t_interval(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -
         return (mean, math.nan, math.nan)
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return (mean, mean - half, mean + half)
+
+
+def held(outcomes: pd.Series) -> tuple[int, int]:
+    """(replications where a target held, replications with an outcome): a missing outcome is
+    left out of both, never counted as not holding."""
+    known = outcomes.dropna()
+    return int(known.sum()), len(known)
+
+
+def is_fraction(measure: str) -> bool:
+    """A KPI that is a fraction of a whole (see BOUNDED_SUFFIXES)."""
+    return measure.endswith(BOUNDED_SUFFIXES) or measure in BOUNDED_NAMES
+
+
+def fraction_interval(values: np.ndarray | pd.Series) -> tuple[float, float, float]:
+    """(mean, low, high) of a fraction of a whole: the t interval clipped to [0, 1]
+    (FRACTION_METHOD); a near-1 share over few replications would otherwise pass 1."""
+    mean, low, high = t_interval(values)
+    return (mean, low if not low < 0.0 else 0.0, high if not high > 1.0 else 1.0)
 
 
 def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings]:
@@ -171,9 +193,8 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
     rows = []
     kpi_cols = [c for c in reps.columns if c not in KEYS and c != "seed" and not c.endswith("_holds")]
     for case, block in reps.groupby("case", sort=False):
-        n = len(block)
         for name, target in targets.items():
-            k = int(block[f"{name}_holds"].sum())
+            k, n = held(block[f"{name}_holds"])
             low, high = wilson(k, n)
             rows.append(
                 dict(
@@ -181,7 +202,7 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
                     measure=f"{name}_holds",
                     kind="target",
                     n=n,
-                    mean=k / n,
+                    mean=k / n if n else math.nan,
                     ci_low=low,
                     ci_high=high,
                     method="Wilson score 95%",
@@ -191,10 +212,10 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
             )
         for col in kpi_cols:
             mean, low, high = t_interval(block[col])
-            method = "Student t 95%"
-            if col.endswith(BOUNDED_SUFFIXES):  # a share or utilisation cannot leave [0, 1]
-                low, high = max(low, 0.0), min(high, 1.0)
-                method = "Student t 95%, clipped to [0, 1]"
+            method = T_METHOD
+            if is_fraction(col):  # a share or utilisation cannot leave [0, 1]
+                mean, low, high = fraction_interval(block[col])
+                method = FRACTION_METHOD
             elif low < 0.0:  # every replication KPI is a count, time, cost or rate: never negative
                 low = 0.0
                 method = "Student t 95%, clipped at 0"
@@ -237,7 +258,6 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
 # saved number can see n and how its interval was made.
 PAIRED_METHOD = "paired Student t 95% on per-replication differences (common random numbers)"
 WILSON_METHOD = "Wilson score 95%"
-T_METHOD = "Student t 95%"
 
 
 def wilson_halfwidth(successes: int, n: int, confidence: float = CONFIDENCE) -> float:
@@ -285,7 +305,7 @@ def equity(shares: pd.DataFrame) -> pd.DataFrame:
     for (case, target), block in shares.groupby(["case", "target"], sort=False):
         means = block.groupby("township_id", sort=True)["share"].mean()
         worst = str(means.idxmin())  # ties: the first township id in sorted order
-        mean, low, high = t_interval(block.loc[block["township_id"] == worst, "share"])
+        mean, low, high = fraction_interval(block.loc[block["township_id"] == worst, "share"])
         rows.append(
             dict(
                 case=case,
@@ -362,13 +382,23 @@ def compare_cases(
         extra = cost_yuan[case] - cost_yuan.get(baseline, 0.0)
         row(case, "cost_yuan", "", cost_yuan[case], math.nan, math.nan, None, cost_method)
         for name in targets:
-            k = int(block[f"{name}_holds"].sum())
-            low, high = wilson(k, n)
-            row(case, f"{name}_p_holds", name, k / n if n else math.nan, low, high, n, WILSON_METHOD)
-            mean, slow, shigh = t_interval(block[f"{name}_share"])
-            row(case, f"{name}_share", name, mean, slow, shigh, n, T_METHOD)
+            k, held_n = held(block[f"{name}_holds"])
+            low, high = wilson(k, held_n)
+            p_holds = k / held_n if held_n else math.nan
+            row(case, f"{name}_p_holds", name, p_holds, low, high, held_n, WILSON_METHOD)
+            mean, slow, shigh = fraction_interval(block[f"{name}_share"])
+            row(
+                case,
+                f"{name}_share",
+                name,
+                mean,
+                slow,
+                shigh,
+                int(block[f"{name}_share"].notna().sum()),
+                FRACTION_METHOD,
+            )
             if name == focus:
-                score[case] = (k / n if n else -1.0, mean)
+                score[case] = (p_holds if held_n else -1.0, mean)
             if base is not None and case != baseline:
                 for kind, col in (("holds", f"{name}_holds"), ("share", f"{name}_share")):
                     d, dlow, dhigh, pairs = paired_difference(block[col], base[col])
@@ -406,7 +436,7 @@ def compare_cases(
                     e["worst_low"],
                     e["worst_high"],
                     e["worst_n"],
-                    f"{T_METHOD} over replications of the township with the lowest mean share",
+                    f"{FRACTION_METHOD} over replications of the township with the lowest mean share",
                     f"township {e['worst_township']}",
                 )
                 row(

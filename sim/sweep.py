@@ -1013,11 +1013,12 @@ def report_text(result: SweepResult) -> str:
     lines += [
         "",
         f"n = {', '.join(map(str, ns))} replications per case. P(holds): {metrics.WILSON_METHOD}. "
-        f"Shares: mean, {metrics.T_METHOD}.",
+        f"Shares: mean, {metrics.FRACTION_METHOD}.",
         f"Changes vs {base}: {metrics.PAIRED_METHOD}; pp = percentage points.",
         f"Cost: purchase + {result.cases[0].settings.costs.plan_years} years of upkeep "
         "(configs/costs). Gain per M yuan = change / extra cost.",
-        f"Frontier: no other case costs no more and does at least as well on P({focus}) then share.",
+        f"Frontier: no other case costs no more and does at least as well on P({focus}) then share, "
+        "being better in one of the two.",
         "Worst township: lowest mean share over replications; spread: best minus worst township.",
     ]
     if result.stopping:
