@@ -284,3 +284,25 @@ def test_a_broken_manifest_is_one_message(run_dir, tmp_path, capsys):
     assert main(["report", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "manifest.json" in err and "JSONDecodeError" in err and "Traceback" not in err
+
+
+def test_an_ems_sweep_compares_its_focus_target(results):
+    """A sweep whose focus is not a relief target (jinjiang_ems: ems_response) shows that target
+    beside the relief ones in the appendix's case table and the case chart, and the frontier
+    chart's title gives its limit in minutes (before: relief targets only)."""
+    from sim.report.appendix import case_rows
+
+    res = with_cases(api.load(results.dir))
+    extra = []
+    for case, held in (("baseline", 0), ("more_trucks", 2)):
+        low, high = metrics.wilson(held, 3)
+        extra.append({"case": case, "measure": "ems_response_p_holds", "target": "ems_response",
+                      "estimate": held / 3, "ci_low": low, "ci_high": high, "n": 3})  # fmt: skip
+    res.cases = pd.concat([res.cases, pd.DataFrame(extra)], ignore_index=True)
+    res.meta["focus_target"] = "ems_response"
+    assert res.case_targets == [*res.targets, "ems_response"]
+    header, rows = case_rows(res, "en")
+    assert header[-2] == "ems_response P" and rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
+    labels = figures.case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
+    assert labels == res.case_targets
+    assert figures.budget_frontier(res, "en").axes[0].get_title() == "ems_response (15 min, ≥80%)"

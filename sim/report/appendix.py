@@ -18,24 +18,13 @@ from matplotlib.figure import Figure
 from sim import metrics
 from sim.report.data import PROJECT_ROOT, Results
 from sim.report.fonts import register
-from sim.report.i18n import text
-from sim.units import MIN_PER_H
+from sim.report.i18n import limit_text, text
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
 
 def _pct(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
-
-
-def _limit(target, lang: str) -> str:
-    """A target's time limit with its unit: whole hours in hours, anything else in minutes
-    (ems_response's 15 min; helicopter_2h's 120 min is 2 h)."""
-    minutes = float(getattr(target, "limit_min", None) or target.deadline_h * MIN_PER_H)
-    hours = minutes / MIN_PER_H
-    if abs(hours - round(hours)) < 1e-9:
-        return text("unit.h", lang, v=round(hours))
-    return text("unit.min", lang, v=round(minutes, 6))
 
 
 def _measure(s: pd.DataFrame, measure: str) -> pd.Series | None:
@@ -72,7 +61,7 @@ def target_rows(res: Results, lang: str) -> list[list[str]]:
         rows.append(
             [
                 name,
-                _limit(t, lang),
+                limit_text(t, lang),
                 f"{t.required_share:.0%}",
                 _share_cell(_measure(s, f"{name}_share")),
                 holds,
@@ -157,8 +146,8 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
 
     assert res.cases is not None
     header = [text("col.case", lang), text("col.cost", lang)]
-    tables = {name: case_table(res.cases, name) for name in res.targets}
-    header += [f"{name} P" for name in res.targets] + [text("col.frontier", lang)]
+    tables = {name: case_table(res.cases, name) for name in res.case_targets}
+    header += [f"{name} P" for name in res.case_targets] + [text("col.frontier", lang)]
     first = next(iter(tables.values()))
     rows = []
     for case in first.index:

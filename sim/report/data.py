@@ -45,6 +45,16 @@ class Results:
         return metrics.relief_targets(self.settings.targets)
 
     @property
+    def case_targets(self) -> list[str]:
+        """(sweep) The targets the case table and chart compare: the relief targets, and the
+        sweep's focus target when it is of another kind (an EMS sweep's ems_response)."""
+        names = list(self.targets)
+        focus = self.meta.get("focus_target")
+        if focus and focus not in names and focus in self.settings.targets:
+            names.append(focus)
+        return names
+
+    @property
     def n_reps(self) -> int:
         return int(self.reps.groupby("case")["rep"].nunique().max())
 

@@ -19,7 +19,7 @@ from scipy import stats
 from sim import metrics
 from sim.report.data import Results
 from sim.report.fonts import register
-from sim.report.i18n import text
+from sim.report.i18n import limit_text, text
 
 HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
 CLASS_COLOURS = {"initial": "#1b9e77", "basic": "#7570b3", "all": "#d95f02"}
@@ -547,9 +547,9 @@ def budget_frontier(res: Results, lang: str) -> Figure:
             fontsize=8,
             color="#d73027",
         )
-    target = res.targets.get(focus)
+    target = res.settings.targets.get(focus)
     ax.set_title(
-        f"{focus}" + (f" ({target.deadline_h:g} h, ≥{target.required_share:.0%})" if target else ""),
+        f"{focus}" + (f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})" if target else ""),
         fontsize=9,
     )
     ax.set(ylim=(-2, 102), xlabel=text("axis.cost", lang), ylabel=text("axis.p_holds", lang))
@@ -559,10 +559,11 @@ def budget_frontier(res: Results, lang: str) -> Figure:
 
 
 def case_compliance(res: Results, lang: str) -> Figure:
-    """(sweep) P(holds) with its Wilson interval for every case and relief target, side by side."""
+    """(sweep) P(holds) with its Wilson interval for every case and relief target (and the focus
+    target of another kind), side by side."""
     if res.cases is None:
         raise Skip("skip.no_cases")
-    targets = list(res.targets)
+    targets = res.case_targets
     tables = {name: case_table(res.cases, name) for name in targets}
     order = list(next(iter(tables.values())).index)
     fig = _figure((8.0, 2.0 + 0.35 * len(order)))

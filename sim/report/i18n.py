@@ -6,6 +6,13 @@ in either language is a KeyError at once (tested), never an English word in a Ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from sim.units import MIN_PER_H
+
+if TYPE_CHECKING:
+    from sim.settings import AnyTarget
+
 LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -189,3 +196,13 @@ def text(key: str, lang: str, **fields: object) -> str:
         raise ValueError(f"language {lang!r}: use one of {', '.join(LANGS)}")
     entry = TEXT[key][LANGS.index(lang)]
     return entry.format(**fields) if fields else entry
+
+
+def limit_text(target: AnyTarget, lang: str) -> str:
+    """A target's time limit with its unit: whole hours in hours, anything else in minutes
+    (ems_response's 15 min; helicopter_2h's 120 min is 2 h)."""
+    minutes = float(getattr(target, "limit_min", None) or target.deadline_h * MIN_PER_H)
+    hours = minutes / MIN_PER_H
+    if abs(hours - round(hours)) < 1e-9:
+        return text("unit.h", lang, v=round(hours))
+    return text("unit.min", lang, v=round(minutes, 6))
