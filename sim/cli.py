@@ -366,7 +366,7 @@ def _hydra_multirun(args: list[str]) -> int:
 
 def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
-    from sim import experiment, sweep
+    from sim import experiment, sweep, sweep_text
     from sim.executors import check_installed, make_executor
 
     overrides = _overrides(args)
@@ -385,7 +385,7 @@ def cmd_sweep(args: list[str]) -> int:
     cases = [sweep_case(spec, case, overrides) for case in spec.cases]
     run = cases[0].settings.run
     check_installed(run.executor)  # before the sweep folder is made
-    progress = sweep.ProgressBar(run.progress)
+    progress = sweep_text.ProgressBar(run.progress)
     print(
         f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
         + (f" (sequential stopping at half-width {run.halfwidth})" if run.halfwidth else "")
@@ -408,7 +408,7 @@ def cmd_sweep(args: list[str]) -> int:
             file=sys.stderr,
         )
         return 130
-    print(sweep.report_text(result))
+    print(sweep_text.report_text(result))
     print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")
     return result.exit_code
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import experiment, metrics, sweep
+from sim import experiment, metrics, sweep, sweep_text
 from sim.cli import compose, main, sweep_case
 from sim.errors import InputError
 from sim.executors import DaskExecutor, LocalExecutor
@@ -210,7 +210,7 @@ def test_a_failing_replication_is_recorded_counted_and_retried(tmp_path, monkeyp
     # The paired comparison uses the 7 replications both cases finished.
     diff = cases_json["contract"]["measures"]["initial_relief_12h_share_diff"]
     assert diff["n"] == 7
-    text = sweep.report_text(result)
+    text = sweep_text.report_text(result)
     assert "FAILED: case contract rep 3 (seed 20261122)" in text and "INCOMPLETE" in text
 
     monkeypatch.undo()
@@ -276,7 +276,7 @@ def test_sequential_stopping_adds_rounds_until_every_interval_is_narrow(tmp_path
         for t in cases[0].settings.targets
     )
     assert widest <= 0.2 and len(reps) == 4 * result.reps
-    assert "Sequential stopping: Wilson half-width <= 0.2 reached" in sweep.report_text(result)
+    assert "Sequential stopping: Wilson half-width <= 0.2 reached" in sweep_text.report_text(result)
     again = sweep.run_sweep(spec, cases, out, ["test"], forked(1))
     assert again.ran == 0 and again.reps == result.reps  # the same decision from the same parts
 
@@ -336,7 +336,7 @@ def test_progress_bar_on_a_terminal_only():
 
     tty, log = Tty(), io.StringIO()
     for stream in (tty, log):
-        bar = sweep.ProgressBar("auto", stream)
+        bar = sweep_text.ProgressBar("auto", stream)
         bar.start({"a": 2, "b": 1}, 4, 2)
         for case in ("a", "b", "a"):
             bar.tick(case, ok=True)
