@@ -445,13 +445,13 @@ class AirSystem:
             self.flight_min(self.km(scene, place)) if h in landing else float("inf")
             for h, place in enumerate(hospitals)
         ]
-        h = ems.air_hospital(mission.call, flights) if landing else None
+        h = ems.hospitals.choose_by_air(mission.call, flights) if landing else None
         yield from self._take_off()
         if h is not None:
-            beds = [ems.promise_bed(m.call, h) for m in batch]
+            beds = [ems.hospitals.promise_bed(m.call, h) for m in batch]
             yield env.timeout(flights[h])
             for m, bed in zip(batch, beds, strict=True):
-                yield from ems.admit(m.call, h, bed, name)
+                yield from ems.hospitals.admit(m.call, h, bed, name)
             return hospitals[h]
         pad_id, pad = min(self.pads, key=lambda p: (self.km(scene, p[1]), p[0]))
         yield env.timeout(self.flight_min(self.km(scene, pad)))

@@ -12,10 +12,11 @@ dispatch delay (call taking and turn-out), drive from the station, scene time,
 drive to the hospital chosen by a named policy (a bed is promised when the
 ambulance leaves the scene; if every suitable hospital is full the ambulance
 waits at the nearest for a bed), handover, decontamination after an infectious
-transport, drive back to the station, where the ambulance is free again. Beds
-free when a patient's stay ends. Drives use sim/model/roads.py: they re-route
-round a road cut ahead and wait where they are when no road leads on; a call no
-free ambulance can reach waits, and is offered again when a road reopens.
+transport, drive back to the station, where the ambulance is free again. The
+hospitals' beds (promise, admission, discharge) are sim/model/hospitals.py.
+Drives use sim/model/roads.py: they re-route round a road cut ahead and wait where
+they are when no road leads on; a call no free ambulance can reach waits, and is
+offered again when a road reopens.
 
 The check mode (ems.mode=mmc) runs the same dispatcher, queue and fleet with one
 station, zero travel and a single service stage: an M/G/c queue (with divert,
@@ -31,7 +32,7 @@ counted); inter-hospital transfers.
 
 Helicopters: a red or yellow call whose scene no ambulance of the county can reach by road
 (free or busy) goes to the aircraft (sim/model/air.py), which fly the patient to a hospital
-with a helipad (admitted here, by `admit`) or, with none, set the patient down at a helipad,
+with a helipad (admitted by `hospitals.admit`) or, with none, set the patient down at a helipad,
 from where the call waits for an ambulance like any other (`transfer`).
 
 Randomness: the calls, their triage and their scene or service times are drawn before the
@@ -42,7 +43,6 @@ dispatch decisions, and cases with a different fleet or policy see the same call
 from __future__ import annotations
 
 import heapq
-import math
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -61,19 +61,14 @@ from sim.model.ems_policies import (
     DispatchPolicy,
     FleetView,
     HospitalPolicy,
-    HospitalView,
     Nearest,
-    PatientView,
     nearest_in,
 )
+from sim.model.hospitals import Hospitals
 from sim.model.roads import NearestSearch, RoadState
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import EmsSettings
-
-BED_KINDS = ("general", "infectious")
-NO_BED = "emergency"  # a patient treated in the emergency department and released
-
 
 # --- the fleet, the roads it uses, the hospitals ----------------------------------------------
 
@@ -140,10 +135,6 @@ class EmsRoads:
         yield from self.roads.drive(src, dst, rerouted, held)
 
 
-def free_beds_at_onset(beds: int, occupancy: float) -> int:
-    return beds - math.floor(beds * occupancy + 0.5)
-
-
 # --- the system ---------------------------------------------------------------------------------
 
 
@@ -167,7 +158,6 @@ class EmsSystem:
         self.calls = calls
         self.log = log
         self.dispatch = dispatch
-        self.hospital = hospital
         self.check_mode = ems.mode == "mmc"
         self.divert = ems.when_all_busy == "divert"
         self.ambulances = fleet(scenario, ems)
@@ -191,12 +181,10 @@ class EmsSystem:
         self._heads: list[tuple[int, float, int, tuple[CallView, int]]] = []
         self.place_ids = [p.id for p in scenario.places]
         self.station_ids = [s.id for s in scenario.ems_stations]
-        self.hospital_ids = [h.id for h in scenario.hospitals]
         views = {(t, i): CallView(t, i) for t in TRIAGE_CLASSES for i in (False, True)}
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
         # by scene node, with the search behind it (None in the check mode); see _road_changed
         self._fleet_views: dict[int, tuple[FleetView, NearestSearch | None]] = {}
-        self.stay_min = [ems.stay_min(t) for t in TRIAGE_CLASSES]
         self.air = None  # sim.model.air.AirSystem: takes calls no ambulance can reach by road
         self.moved: dict[int, int] = {}  # call -> road node of the helipad its patient was set down at
         self.roads: EmsRoads | None = None
@@ -209,7 +197,7 @@ class EmsSystem:
                 raise ValueError("the EMS needs the road state outside the check mode")
             self.roads = EmsRoads(scenario, roads, self.ambulances)
             roads.listeners.append(self._road_changed)
-        self.beds, self.bed_pool = self._hospitals(scenario, ems)
+        self.hospitals = Hospitals(env, scenario, ems, calls, log, hospital)
         for a in self.ambulances:
             log.add(
                 Event(
@@ -221,36 +209,6 @@ class EmsSystem:
                 )
             )
         env.process(self._arrivals())
-
-    def _hospitals(self, scenario: Scenario, ems: EmsSettings):
-        """Beds per kind (capacity arrays) and a SimPy container of free beds per hospital and kind."""
-        capacity = {
-            "general": np.array([h.beds - h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
-            "infectious": np.array([h.infectious_beds for h in scenario.hospitals], dtype=np.int64),
-        }
-        occupancy = {
-            "general": ems.general_bed_occupancy_at_onset,
-            "infectious": ems.infectious_bed_occupancy_at_onset,
-        }
-        pools: dict[str, list[simpy.Container]] = {kind: [] for kind in BED_KINDS}
-        for h, hid in enumerate(self.hospital_ids):
-            for kind in BED_KINDS:
-                beds = int(capacity[kind][h])
-                free = free_beds_at_onset(beds, occupancy[kind])
-                pools[kind].append(simpy.Container(self.env, capacity=max(beds, 1), init=free))
-                self.log.add(
-                    Event(
-                        0.0,
-                        EventKind.HOSPITAL_BEDS_COUNTED,
-                        depot=hid,
-                        note=kind,
-                        qty=free,
-                        value=float(beds),
-                    )
-                )
-        for kind in BED_KINDS:
-            capacity[kind].flags.writeable = False
-        return capacity, pools
 
     # --- calls and dispatch ---------------------------------------------------------------
 
@@ -457,12 +415,12 @@ class EmsSystem:
         assert roads is not None
         station = int(roads.station_node[amb.station])
         to_hospital = roads.to_hospitals(node)
-        h = self._choose_hospital(k, to_hospital.reachable, to_hospital)
+        h = self.hospitals.choose(k, to_hospital.reachable, to_hospital)
         if h is None:
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
-        hid = self.hospital_ids[h]
+        hid = self.hospitals.ids[h]
         drive = to_hospital.minutes(h)
         log.add(
             Event(
@@ -475,10 +433,10 @@ class EmsSystem:
                 value=drive,
             )
         )
-        bed = self.promise_bed(k, h)
+        bed = self.hospitals.promise_bed(k, h)
         yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
-        yield from self.admit(k, h, bed, amb.id)
+        yield from self.hospitals.admit(k, h, bed, amb.id)
         if calls.infectious[k]:
             yield env.timeout(self.ems.decon_min)
             log.add(
@@ -491,54 +449,6 @@ class EmsSystem:
                 )
             )
         yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
-
-    # --- hospitals (for ambulances and aircraft) -------------------------------------------
-
-    def _bed_kind(self, k: int) -> str:
-        return "infectious" if self.calls.infectious[k] else "general"
-
-    def _choose_hospital(self, k: int, reachable: np.ndarray, nearest: Nearest) -> int | None:
-        kind = self._bed_kind(k)
-        stay = self.stay_min[self.calls.triage[k] - 1]
-        free = np.array([c.level for c in self.bed_pool[kind]], dtype=np.int64)
-        patient = PatientView(self.calls.infectious[k], stay > 0)
-        return self.hospital(patient, HospitalView(reachable, nearest, self.beds[kind], free))
-
-    def air_hospital(self, k: int, flight_min: Sequence[float]) -> int | None:
-        """The hospital policy's choice for call k's patient on flight minutes (inf: no helipad)."""
-        flight = np.asarray(flight_min, dtype=float)
-        helipad = np.isfinite(flight)
-        helipad.flags.writeable = False
-        return self._choose_hospital(k, helipad, lambda ok: nearest_in(ok, flight))
-
-    def promise_bed(self, k: int, h: int) -> simpy.Event | None:
-        """The bed request for call k's patient at hospital h, made when the patient leaves the
-        scene (the crew phones ahead; a full hospital queues it); None: no stay, no bed."""
-        stay = self.stay_min[self.calls.triage[k] - 1]
-        return self.bed_pool[self._bed_kind(k)][h].get(1) if stay > 0 else None
-
-    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> Iterator[simpy.Event]:
-        """At hospital h: wait for the promised bed, hand over, admit; the stay frees the bed."""
-        env, calls = self.env, self.calls
-        kind = self._bed_kind(k)
-        stay = self.stay_min[calls.triage[k] - 1]
-        if bed is not None:
-            yield bed
-        yield env.timeout(self.ems.handover_min)
-        self.log.add(
-            Event(
-                env.now,
-                EventKind.PATIENT_ADMITTED,
-                subject=subject,
-                place=self.place_ids[calls.place[k]],
-                depot=self.hospital_ids[h],
-                note=kind if bed is not None else NO_BED,
-                qty=1 if bed is not None else 0,
-                ref=k,
-            )
-        )
-        if bed is not None and math.isfinite(stay):
-            env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
 
     def transfer(self, k: int, pad, pad_id: str) -> None:
         """Call k's patient was set down at helipad `pad_id` (a place): an ambulance takes the call
@@ -563,19 +473,6 @@ class EmsSystem:
             heapq.heappush(self._heads, self._head(key, k))
         queue.append(k)
         self.n_waiting += 1
-
-    def _discharge(self, h: int, kind: str, k: int) -> None:
-        self.log.add(
-            Event(
-                self.env.now,
-                EventKind.PATIENT_DISCHARGED,
-                depot=self.hospital_ids[h],
-                note=kind,
-                qty=1,
-                ref=k,
-            )
-        )
-        self.bed_pool[kind][h].put(1)
 
 
 # --- building and checking -----------------------------------------------------------------------
