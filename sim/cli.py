@@ -58,13 +58,18 @@ def _force(override: str) -> str:
     return "++" + override
 
 
-def _combined_hazards(overrides: list[str]) -> list[str]:
-    """The hazard files of `hazard=[a,b,...]` when it names more than one, else []."""
-    chosen = [o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0].lstrip("+~") == "hazard"]
+def _combined_hazard_name(overrides: list[str]) -> str | None:
+    """`a-b` for `hazard=[a,b]` on the command line: each hazard file names itself, so the last
+    would name the whole run. None for one file, or when `hazard.name=` is given (a list set
+    inside an experiment file keeps the last file's name: Hydra does not record list choices)."""
+    pairs = [o.split("=", 1) for o in overrides if "=" in o]
+    if any(key.lstrip("+~") == "hazard.name" for key, _ in pairs):
+        return None
+    chosen = [value for key, value in pairs if key.lstrip("+~") == "hazard"]
     if not chosen or not chosen[-1].startswith("["):
-        return []
-    names = [n.strip() for n in chosen[-1].strip("[]").split(",") if n.strip()]
-    return names if len(names) > 1 else []
+        return None
+    names = [n.strip().strip("'\"") for n in chosen[-1].strip("[]").split(",") if n.strip()]
+    return "-".join(names) if len(names) > 1 else None
 
 
 def _compose_error(text: str) -> str:
@@ -79,8 +84,8 @@ def _compose_error(text: str) -> str:
             options.append(line)
         else:
             head.append(line)
-    message = " ".join(head)
-    missing = re.search(r"Could not load '([\w.-]+)/[^']*'", message)
+    message = " ".join(line if line.endswith((".", ":")) else f"{line}." for line in head)
+    missing = re.search(r"Could not load '([\w./-]+)/[^/']*'", message)
     if not options and missing and (config_dir() / missing[1]).is_dir():
         message += f" Available options in '{missing[1]}':"
         options = sorted(p.stem for p in (config_dir() / missing[1]).glob("*.yaml"))
@@ -100,10 +105,10 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
             cfg = hydra_compose(
                 config_name="config", overrides=[_force(o) for o in overrides], return_hydra_config=True
             )
-            combined = _combined_hazards(overrides)
-            if combined:  # each hazard file names itself: the last would name the whole run
+            combined = _combined_hazard_name(overrides)
+            if combined:
                 with open_dict(cfg):
-                    cfg.hazard.name = "-".join(combined)
+                    cfg.hazard.name = combined
             run_dir = str(OmegaConf.select(cfg, "hydra.run.dir"))
             with open_dict(cfg):
                 del cfg["hydra"]
@@ -285,8 +290,8 @@ def cmd_import_osm(args: list[str]) -> int:
         f"{info['km_dropped']:,.2f} km outside the largest strongly connected part)\n"
         f"road data {osm.ATTRIBUTION} (ODbL); next: drsim import-places --out {ns.out} ..."
     )
-    found = info["ways_by_class"]
-    unmatched = sorted(c for c, kmh in info["speeds_set"].items() if kmh > 0 and c not in found)
+    found, dropped = info["ways_by_class"], info["ways_skipped"]
+    unmatched = sorted(c for c in info["speeds_set"] if c not in found and f"highway={c}" not in dropped)
     if unmatched:  # a class may be added on purpose, but one that matches no way is likely a typo
         print(
             f"drsim import-osm: warning: --speeds {', '.join(unmatched)}: no highway=* way of that class "
@@ -350,6 +355,10 @@ def _hydra_multirun(args: list[str]) -> int:
     @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
     def task(cfg: DictConfig) -> int:
         plain = OmegaConf.to_container(cfg, resolve=True)
+        assert isinstance(plain, dict)
+        combined = _combined_hazard_name(list(HydraConfig.get().overrides.task))
+        if combined:
+            plain["hazard"]["name"] = combined
         try:
             return run_pipeline(plain, Path(HydraConfig.get().runtime.output_dir), ["drsim", "run", *args])
         except InputError as exc:
@@ -539,14 +548,25 @@ def command_help(name: str) -> str:
     lines += [
         "",
         "Overrides are key=value settings of the configuration in configs/ (groups such as",
-        "scenario=, hazard=, policy=, ems=, rescue=, air=, targets=, budget=, run=);",
+        "scenario=, hazard=, policy=, ems=, rescue=, air=, targets=, budget=, costs=, run=,",
+        "and experiment= for a sweep);",
         "`drsim run --cfg job [overrides...]` prints every key with its value. README.md has the rest.",
     ]
     return "\n".join(lines)
 
 
+EXIT_BROKEN_PIPE = 141  # the shell's code for a writer whose reader went away (128 + SIGPIPE)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head): no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor a second error at exit
+        return EXIT_BROKEN_PIPE
+
+
+def _main(args: list[str]) -> int:
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"
     if not args or args[0] in ("-h", "--help", "help"):
         print(USAGE)
@@ -577,6 +597,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("drsim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return 0

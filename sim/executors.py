@@ -119,7 +119,11 @@ class DaskExecutor:
 
     def __init__(self, address: str | None = None, workers: int | None = None):
         check_installed("dask")
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # installed, but broken
+            why = f"distributed does not import ({exc}): {EXTRA_PACKAGE['dask'][1]}"
+            raise InputError(Problem("run.executor", "dask", why)) from None
 
         self._cluster = None
         if address is None:

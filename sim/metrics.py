@@ -80,8 +80,12 @@ def is_fraction(measure: str) -> bool:
 def fraction_interval(values: np.ndarray | pd.Series) -> tuple[float, float, float]:
     """(mean, low, high) of a fraction of a whole: the t interval clipped to [0, 1]
     (FRACTION_METHOD); a near-1 share over few replications would otherwise pass 1."""
-    mean, low, high = t_interval(values)
-    return (mean, low if not low < 0.0 else 0.0, high if not high > 1.0 else 1.0)
+    return _clipped(*t_interval(values))
+
+
+def _clipped(mean: float, low: float, high: float) -> tuple[float, float, float]:
+    """Bounds inside [0, 1]; a nan bound (one replication) stays nan."""
+    return (mean, 0.0 if low < 0.0 else low, 1.0 if high > 1.0 else high)
 
 
 def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings]:
@@ -214,7 +218,7 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
             mean, low, high = t_interval(block[col])
             method = T_METHOD
             if is_fraction(col):  # a share or utilisation cannot leave [0, 1]
-                mean, low, high = fraction_interval(block[col])
+                mean, low, high = _clipped(mean, low, high)
                 method = FRACTION_METHOD
             elif low < 0.0:  # every replication KPI is a count, time, cost or rate: never negative
                 low = 0.0

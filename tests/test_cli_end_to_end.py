@@ -125,3 +125,27 @@ def test_combined_hazard_files_name_the_run_after_all_of_them():
     assert config["hazard"]["name"] == "flood-landslide" and run_dir.endswith("_zhangshu_flood-landslide")
     assert set(config["hazard"]["events"]) == {"flood", "landslide"}
     assert compose(["hazard=typhoon"])[0]["hazard"]["name"] == "typhoon"
+
+
+def test_a_combined_hazard_name_yields_to_an_explicit_one_and_a_removed_group_is_one_message(
+    tmp_path: Path, capsys
+):
+    from sim.cli import compose, main
+
+    assert compose(["hazard=[flood,landslide]", "hazard.name=mine"])[0]["hazard"]["name"] == "mine"
+    assert compose(["hazard=[flood]"])[0]["hazard"]["name"] == "flood"
+    assert main(["run", "~hazard", f"hydra.run.dir={tmp_path / 'out'}"]) == 2  # was an IndexError
+    assert "Traceback" not in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_output_into_a_closed_pipe_is_no_traceback(tmp_path: Path):
+    """`drsim --help | head -1` and the like: the reader goes away, drsim ends quietly with the
+    shell's code for it (141), not a BrokenPipeError traceback."""
+    for args in (["--help"], ["run", "--help"], ["import-places", "--print-mapping"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sim", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader leaves before reading anything
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 141 and "Traceback" not in err, (args, err)

@@ -78,3 +78,22 @@ def test_fractions_of_a_whole_keep_their_intervals_inside_zero_and_one(kpi):
     assert row["mean"] == pytest.approx(0.705)
     assert (row["ci_low"], row["ci_high"]) == (0.0, 1.0)
     assert row["method"] == "Student t 95%, clipped to [0, 1]"
+
+
+def test_a_missing_target_outcome_is_left_out_not_counted_as_failing():
+    """P(holds) counts only replications with an outcome: a NaN is neither held nor not held."""
+    target = settings_for("scenario=tiny").targets["initial_relief_12h"]
+    reps = pd.DataFrame(
+        {
+            "case": "c",
+            "rep": range(4),
+            "seed": 1,
+            "initial_relief_12h_share": [1.0, 0.5, np.nan, 1.0],
+            "initial_relief_12h_holds": [1.0, 0.0, np.nan, 1.0],
+        }
+    )
+    row = metrics.summarise(reps, {"initial_relief_12h": target}).set_index("measure")
+    holds = row.loc["initial_relief_12h_holds"]
+    assert (holds["n"], holds["mean"]) == (3, 2 / 3)
+    assert (holds["ci_low"], holds["ci_high"]) == metrics.wilson(2, 3)
+    assert metrics.held(reps["initial_relief_12h_holds"]) == (2, 3)

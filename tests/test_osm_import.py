@@ -370,8 +370,11 @@ def test_a_speed_for_a_class_no_way_has_is_written_but_warned_about(tmp_path: Pa
     assert main(["import-osm", str(src), "--out", str(tmp_path / "s"), "--speeds", "resdential=15"]) == 0
     err = capsys.readouterr().err
     assert "warning: --speeds resdential: no highway=* way of that class" in err and "residential" in err
-    assert main(["import-osm", str(src), "--out", str(tmp_path / "t"), "--speeds", "residential=15"]) == 0
-    assert "warning" not in capsys.readouterr().err
+    assert main(["import-osm", str(src), "--out", str(tmp_path / "t"), "--speeds", "resdential=0"]) == 0
+    assert "warning: --speeds resdential:" in capsys.readouterr().err  # a misspelt drop too
+    for ok in ("residential=15", "residential=0"):
+        assert main(["import-osm", str(src), "--out", str(tmp_path / ok), "--speeds", ok]) == 0
+        assert "warning" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def test_decision_table_by_hand():
     assert est[("more", "cost_yuan")]["estimate"] == 2_000_000.0
     assert ("base", "initial_relief_12h_share_diff") not in est
     assert table["method"].notna().all() and (table["method"] != "").all()
-    # "more"'s shares 0.96-0.99: mean 0.955 +- 0.062 would pass 1; clipped, as in the summary
+    # "more"'s shares 0.90-0.99: mean 0.955 +- 0.062 would pass 1; clipped, as in the summary
     s = est[("more", "initial_relief_12h_share")]
     shares = np.array([0.96, 0.97, 0.90, 0.99])
     assert shares.mean() + T3 * shares.std(ddof=1) / 2 > 1.0

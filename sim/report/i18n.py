@@ -185,8 +185,8 @@ TEXT: dict[str, tuple[str, str]] = {
         '"–": the run\'s summary has no result for this target.',
     ),
     "table.note": (
-        "概率：Wilson 95%区间；比例：学生t 95%区间；n为重复次数。",
-        "Probabilities: Wilson 95%; shares: Student-t 95%; n = replications.",
+        "概率：Wilson 95%区间；比例：学生t 95%区间（截断在[0, 1]内）；n为重复次数。",
+        "Probabilities: Wilson 95%; shares: Student-t 95%, clipped to [0, 1]; n = replications.",
     ),
 }
 
@@ -199,10 +199,9 @@ def text(key: str, lang: str, **fields: object) -> str:
 
 
 def limit_text(target: AnyTarget, lang: str) -> str:
-    """A target's time limit with its unit: whole hours in hours, anything else in minutes
-    (ems_response's 15 min; helicopter_2h's 120 min is 2 h)."""
+    """A target's time limit with its unit: an hour or more in hours (72.5 h; helicopter_2h's
+    120 min is 2 h), less in minutes (ems_response's 15 min)."""
     minutes = float(getattr(target, "limit_min", None) or target.deadline_h * MIN_PER_H)
-    hours = minutes / MIN_PER_H
-    if abs(hours - round(hours)) < 1e-9:
-        return text("unit.h", lang, v=round(hours))
-    return text("unit.min", lang, v=round(minutes, 6))
+    if minutes >= MIN_PER_H:
+        return text("unit.h", lang, v=minutes / MIN_PER_H)
+    return text("unit.min", lang, v=minutes)

@@ -173,14 +173,13 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     helipad_rows = _optional(folder, "helipads.csv", HELIPADS, problems)
     shelter_rows = _optional(folder, "shelters.csv", SHELTERS, problems)
     if overrides is not None and overrides.road_speed_kmh:  # a misspelt class would change nothing
-        listed = (meta.get("defaults") or {}).get("road_speed_kmh")
-        known = {r["road_class"] for r in edge_rows} | set(listed if isinstance(listed, dict) else ())
-        for cls in sorted(set(overrides.road_speed_kmh) - known):
+        used = sorted({str(r["road_class"]) for r in edge_rows})
+        for cls in sorted(set(overrides.road_speed_kmh) - set(used)):
             problems.append(
                 Problem(
                     f"scenario.road_speed_kmh.{cls}",
                     overrides.road_speed_kmh[cls],
-                    f"no road of this class in {label('road_edges.csv')}: {', '.join(sorted(known))}",
+                    f"no road of this class in {label('road_edges.csv')}: {', '.join(used)}",
                 )
             )
 
