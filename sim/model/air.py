@@ -126,8 +126,7 @@ class AirSystem:
         self.enabled = air.aircraft > 0 and bool(scenario.helipads)
         if not self.enabled:
             return
-        # built once: a province's relief lifts ask it thousands of times (0.5 s at 30,000 villages)
-        index = self._place_at = scenario.place_index()
+        index = scenario.place_index()
         self.pads = [(h.id, scenario.places[index[h.place_id]]) for h in scenario.helipads]
         base_id = air.base_helipad or scenario.helipads[0].id
         self.base = next(p for p in self.pads if p[0] == base_id)
@@ -191,7 +190,7 @@ class AirSystem:
         if id(demand) in self._lifting:
             return
         village = self.scenario.places[demand.village]
-        where = self.scenario.places[self._place_at[self._site_place(demand)]]
+        where = self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
         mission = Mission(
             len(self.missions),
             RELIEF_LIFT,
@@ -426,7 +425,7 @@ class AirSystem:
             self._enqueue(mission)  # another sortie, behind what waits now
         else:
             del self._lifting[id(demand)]
-        return self.scenario.places[self._place_at[self._site_place(demand)]]
+        return self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
 
     def _evacuation_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
         env, air, ems = self.env, self.air, self.ems
@@ -462,4 +461,5 @@ class AirSystem:
         return pad
 
     def _hospital_places(self):
-        return [self.scenario.places[self._place_at[h.place_id]] for h in self.scenario.hospitals]
+        index = self.scenario.place_index()
+        return [self.scenario.places[index[h.place_id]] for h in self.scenario.hospitals]

@@ -7,6 +7,7 @@ nothing here changes during a run. Times are in minutes, lengths in km.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,8 +149,14 @@ class Scenario:
     snap_tolerance_km: float
     road_speed_kmh: dict[str, float]
 
-    def place_index(self) -> dict[str, int]:
-        return {p.id: i for i, p in enumerate(self.places)}
+    def place_index(self) -> Mapping[str, int]:
+        """Place id -> position in `places`; built once per scenario (a province-sized run asks
+        it from every part of the model, and the aircraft at every relief lift); callers only read it."""
+        index = self.__dict__.get("_place_index")
+        if index is None:
+            index = {p.id: i for i, p in enumerate(self.places)}
+            object.__setattr__(self, "_place_index", index)  # frozen: a cache, not a field
+        return index
 
     def villages(self) -> list[Place]:
         return [p for p in self.places if p.kind == "village"]
