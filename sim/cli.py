@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.errors import EXIT_BAD_INPUT, InputError, Problem
+from sim.errors import EXIT_BAD_INPUT, InputError, Problem, require_package
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 USAGE = __doc__ or ""
@@ -485,11 +485,8 @@ def cmd_replay(args: list[str]) -> int:
 def cmd_report(args: list[str]) -> int:
     """Charts and the appendix from a saved run or sweep directory (no model run)."""
     import argparse
-    import importlib.util
 
-    if importlib.util.find_spec("matplotlib") is None:
-        hint = "charts need it, not installed here: pip install 'drsim[report]'"
-        raise InputError(Problem("drsim report", "matplotlib", hint))
+    require_package("matplotlib", "drsim report (charts)", "pip install 'drsim[report]'")
     from sim.report import FORMATS, build
     from sim.report.i18n import LANGS, text
 

@@ -7,6 +7,7 @@ command line prints them and exits with code 2; nothing else is written.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 EXIT_BAD_INPUT = 2
@@ -42,3 +43,10 @@ class InputError(Exception):
         lines = [f"{self.heading} ({n} problem{'s' if n != 1 else ''}):"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+def require_package(module: str, where: str, install: str) -> None:
+    """An optional package the user's command needs (an extra of the install): one message,
+    before anything is written, when it is not installed here."""
+    if importlib.util.find_spec(module) is None:
+        raise InputError(Problem(where, module, f"not installed here: {install}"))

@@ -19,7 +19,6 @@ coordinator's threads (forking a process that runs threads can deadlock).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 import time
@@ -30,7 +29,7 @@ from itertools import islice
 from multiprocessing import get_context
 from typing import Any, Protocol, TypeVar
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, require_package
 
 T = TypeVar("T")
 IN_FLIGHT_PER_WORKER = 3  # enough to keep a worker busy while the coordinator writes results
@@ -192,9 +191,9 @@ EXTRA_PACKAGE = {"dask": ("distributed", "pip install 'drsim[dist]' (dask[distri
 def check_installed(kind: str) -> None:
     """A clear message, before a sweep writes anything, when executor `kind` needs a package
     that is not installed."""
-    need = EXTRA_PACKAGE.get(kind)
-    if need is not None and importlib.util.find_spec(need[0]) is None:
-        raise InputError(Problem("run.executor", kind, f"needs {need[0]}, not installed here: {need[1]}"))
+    if kind in EXTRA_PACKAGE:
+        module, install = EXTRA_PACKAGE[kind]
+        require_package(module, f"run.executor={kind}", install)
 
 
 def make_executor(kind: str, workers: int | None = None, address: str | None = None) -> Executor:
