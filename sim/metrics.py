@@ -390,17 +390,9 @@ def compare_cases(
             low, high = wilson(k, held_n)
             p_holds = k / held_n if held_n else math.nan
             row(case, f"{name}_p_holds", name, p_holds, low, high, held_n, WILSON_METHOD)
-            mean, slow, shigh = fraction_interval(block[f"{name}_share"])
-            row(
-                case,
-                f"{name}_share",
-                name,
-                mean,
-                slow,
-                shigh,
-                int(block[f"{name}_share"].notna().sum()),
-                FRACTION_METHOD,
-            )
+            share = block[f"{name}_share"]
+            mean, slow, shigh = fraction_interval(share)
+            row(case, f"{name}_share", name, mean, slow, shigh, int(share.notna().sum()), FRACTION_METHOD)
             if name == focus:
                 score[case] = (p_holds if held_n else -1.0, mean)
             if base is not None and case != baseline:

@@ -180,7 +180,7 @@ def test_a_target_missing_from_the_summary_is_a_dash(results):
         rows = {r[0]: r for r in target_rows(res, lang)}
         assert rows["helicopter_2h"][3:] == ["–", "–", "–"]
         assert "–" not in rows["rescue_12h"]
-        assert target_notes(res, lang)[-1] == i18n.text("note.missing", lang)
+        assert target_notes(res, lang, list(rows.values()))[-1] == i18n.text("note.missing", lang)
 
 
 def test_figures_without_their_input_are_skipped_with_a_reason(results):

@@ -24,7 +24,7 @@ STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
 
 def _pct(x: float) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+    return "–" if _missing(x) else f"{x:.1%}"
 
 
 def _measure(s: pd.DataFrame, measure: str) -> pd.Series | None:
@@ -88,29 +88,29 @@ def _ems_scope(target, lang: str) -> str:
     return text("scope.list", lang, a=triage, b=text(f"scope.{target.area}", lang))
 
 
-def target_notes(res: Results, lang: str) -> list[str]:
+GROUPED_MEASURES = ("relief_complete", "rescue_share")  # one note line for all their targets
+
+
+def target_notes(res: Results, lang: str, rows: list[list[str]]) -> list[str]:
     """What each target's share counts and when its clock starts, one line per kind of target
-    (relief and rescue targets grouped; EMS and helicopter targets each with their own scope)."""
-    groups: dict[str, list[str]] = {}
-    lines: list[str] = []
-    for name, t in res.settings.targets.items():
-        if t.measure in ("relief_complete", "rescue_share"):
-            if t.measure not in groups:
-                groups[t.measure] = []
-                lines.append(t.measure)  # placeholder, filled below in settings order
-            groups[t.measure].append(name)
-        elif t.measure == "ems_response":
-            lines.append(text("share.ems_response", lang, name=name, scope=_ems_scope(t, lang)))
-        elif t.measure == "helicopter_response":
-            lines.append(text("share.helicopter_response", lang, name=name, km=t.radius_km))
-    sep = text("names.sep", lang)
-    lines = [
-        text(f"share.{line}", lang, names=sep.join(groups[line])) if line in groups else line
-        for line in lines
-    ]
-    if any("–" in r[3:] for r in target_rows(res, lang)):
-        lines.append(text("note.missing", lang))
-    return lines
+    (relief and rescue targets grouped; EMS and helicopter targets each with their own scope),
+    in settings order; then what "–" means if the target `rows` show one."""
+    targets = res.settings.targets
+    lines: dict[str, list[str]] = {}  # one line per grouped measure or other target: its targets
+    for name, t in targets.items():
+        lines.setdefault(t.measure if t.measure in GROUPED_MEASURES else name, []).append(name)
+    out = [_share_note(targets[names[0]], names, lang) for names in lines.values()]
+    if any("–" in r[3:] for r in rows):
+        out.append(text("note.missing", lang))
+    return out
+
+
+def _share_note(t, names: list[str], lang: str) -> str:
+    if t.measure in GROUPED_MEASURES:
+        return text(f"share.{t.measure}", lang, names=text("names.sep", lang).join(names))
+    if t.measure == "ems_response":
+        return text("share.ems_response", lang, name=names[0], scope=_ems_scope(t, lang))
+    return text("share.helicopter_response", lang, name=names[0], km=t.radius_km)
 
 
 def township_table(res: Results) -> pd.DataFrame:
@@ -179,13 +179,10 @@ def write_markdown(
     res: Results, lang: str, out: Path, figures: dict[str, Path], skipped: dict[str, str]
 ) -> Path:
     parts = [f"# {text('appendix.title', lang)}", "", text("source", lang, **res.source_fields()), ""]
-    parts += [
-        f"## {text('appendix.targets', lang)}",
-        "",
-        _md_table(target_header(lang), target_rows(res, lang)),
-    ]
+    rows = target_rows(res, lang)
+    parts += [f"## {text('appendix.targets', lang)}", "", _md_table(target_header(lang), rows)]
     parts += ["", table_note(lang), ""]
-    parts += [f"- {line}" for line in target_notes(res, lang)] + [""]
+    parts += [f"- {line}" for line in target_notes(res, lang, rows)] + [""]
     if res.cases is not None:
         parts += [f"## {text('appendix.cases', lang)}", "", _md_table(*case_rows(res, lang)), ""]
     parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
@@ -290,15 +287,16 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
 
 
 def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) -> Path:
+    rows = target_rows(res, lang)
     with PdfPages(out, metadata={"Title": text("appendix.title", lang), "Creator": "drsim"}) as pdf:
         for page in _table_page(
             text("appendix.targets", lang),
             target_header(lang),
-            target_rows(res, lang),
+            rows,
             "\n".join(
                 [
                     table_note(lang),
-                    *(f"- {line}" for line in target_notes(res, lang)),
+                    *(f"- {line}" for line in target_notes(res, lang, rows)),
                     text("source", lang, **res.source_fields()),
                 ]
             ),
