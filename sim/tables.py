@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.events import EVENT_COLUMNS, Event, EventKind
+from sim.safe_text import FORMULA_START, csv_text  # noqa: F401 (re-exported: one CSV rule, sim/safe_text.py)
 from sim.scenario import Scenario
 from sim.units import MIN_PER_H
 
@@ -33,21 +34,6 @@ ROAD_TROUBLE = (
     EventKind.TRUCK_REROUTED,
     EventKind.PLACE_ISOLATED,
 )
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """The frame as CSV text, with text cells that a spreadsheet would run as a formula
-    (starting with = + - @, tab or carriage return) prefixed with a quote. Numbers are untouched."""
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
-    return safe.to_csv(index=False)
 
 
 def events_frame(rows: Sequence[Event], case: str, rep: int) -> pd.DataFrame:
