@@ -14,7 +14,8 @@
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
-traceback too.
+traceback too. Every output folder is written whole or not at all, and never over
+anything drsim did not make (sim/outdir.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
 from sim.errors import EXIT_BAD_INPUT, InputError, Problem, require_package
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -138,16 +140,22 @@ def cmd_run(args: list[str]) -> int:
 
         print(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
         return 0
+    outdir.check(run_dir, "run", replace=True, where="hydra.run.dir")  # "" or "." is refused here
     return run_pipeline(config, Path(run_dir), ["drsim", "run", *args])
 
 
-def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
-    """config dict -> settings -> scenario -> replications -> files -> printed summary."""
+def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tuple[str, ...] = ()) -> int:
+    """config dict -> settings -> scenario -> replications -> files -> printed summary.
+
+    The run folder is written whole into a temporary folder and renamed into place (sim/outdir.py):
+    an existing run folder is replaced, anything else that holds files is refused. `keep`:
+    entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
     from sim import metrics, runner, terminal
     from sim.settings import Settings
 
     started = time.perf_counter()
     settings = Settings.from_dict(config)
+    outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     runner.preflight(scen, settings)
     print(
@@ -158,7 +166,8 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str]) -> int:
     result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
     summary = metrics.summarise(result.reps, settings.targets)
     man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
-    runner.write_run(out_dir, result, summary, man)
+    with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
+        runner.write_run(stage, result, summary, man)
     terminal.print_summary(summary, settings)
     print(f"\nresults: {out_dir}")
     return 0
@@ -205,11 +214,13 @@ def cmd_make_county(args: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--villages", type=int, default=None, help="villages, for --preset county")
     parser.add_argument("--out", required=True, help="folder to write (e.g. scenarios/zhangshu)")
-    parser.add_argument("--force", action="store_true", help="replace an existing folder")
+    parser.add_argument("--force", action="store_true", help="replace a scenario folder that drsim made")
     try:
         ns = parser.parse_args(args)
     except SystemExit as exc:
         return EXIT_BAD_INPUT if exc.code else 0
+    # refused before generating: an unsafe path, or a folder drsim may not replace
+    outdir.check(ns.out, "scenario", replace=ns.force, force_hint=True, where="command line --out")
     if ns.preset == "tiny":
         from sim.scenario.tiny import tiny
 
@@ -229,10 +240,7 @@ def cmd_make_county(args: list[str]) -> int:
             files = county(ns.preset, seed=ns.seed, villages=ns.villages)
         except ValueError as exc:
             raise InputError(Problem("command line", " ".join(args), str(exc))) from None
-    try:
-        target = write_scenario(ns.out, files, overwrite=ns.force)
-    except FileExistsError as exc:
-        raise InputError(Problem("command line --out", ns.out, str(exc))) from None
+    target = write_scenario(ns.out, files, overwrite=ns.force)
     from sim import scenario
 
     scen = scenario.load(target)
@@ -275,6 +283,7 @@ def cmd_import_osm(args: list[str]) -> int:
     parser.add_argument("--name", help="scenario name (default: the folder name)")
     parser.add_argument("--force", action="store_true", help="replace the roads of an existing folder")
     ns = _parse(parser, args)
+    outdir.absolute_target(ns.out, "command line --out")  # an unsafe path, before reading the extract
     info = osm.import_osm(
         ns.file,
         ns.out,
@@ -324,6 +333,7 @@ def cmd_import_places(args: list[str]) -> int:
         raise InputError(
             Problem("command line", " ".join(args), "needs --out DIR and at least one KIND=FILE layer")
         )
+    outdir.absolute_target(ns.out, "command line --out")
     report = gis.import_places(ns.out, ns.layers, mapping=ns.mapping, crs=ns.crs)
     print("\n".join(report.lines()))
     return 0
@@ -356,11 +366,14 @@ def _hydra_multirun(args: list[str]) -> int:
     def task(cfg: DictConfig) -> int:
         plain = OmegaConf.to_container(cfg, resolve=True)
         assert isinstance(plain, dict)
-        combined = _combined_hazard_name(list(HydraConfig.get().overrides.task))
+        hydra_cfg = HydraConfig.get()
+        combined = _combined_hazard_name(list(hydra_cfg.overrides.task))
         if combined:
             plain["hazard"]["name"] = combined
+        # the job folder already holds Hydra's own files (its config folder, its log): kept
+        keep = tuple(x for x in (hydra_cfg.output_subdir, f"{hydra_cfg.job.name}.log") if x)
         try:
-            return run_pipeline(plain, Path(HydraConfig.get().runtime.output_dir), ["drsim", "run", *args])
+            return run_pipeline(plain, Path(hydra_cfg.runtime.output_dir), ["drsim", "run", *args], keep=keep)
         except InputError as exc:
             print(exc.message(), file=sys.stderr)
             sys.exit(EXIT_BAD_INPUT)
@@ -391,6 +404,7 @@ def cmd_sweep(args: list[str]) -> int:
     spec = experiment.parse(base.get("experiment"), f"configs/experiment/{chosen[-1]}.yaml")
     explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
     out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
+    outdir.claim(explicit_dir[-1] if explicit_dir else out, "sweep", create=False)  # refused now, if at all
     cases = [sweep_case(spec, case, overrides) for case in spec.cases]
     run = cases[0].settings.run
     check_installed(run.executor)  # before the sweep folder is made
@@ -464,10 +478,15 @@ def cmd_replay(args: list[str]) -> int:
         out = Path(args[i + 1])
         args = args[:i] + args[i + 2 :]
     args = [a for a in args if a != "--debug"]
-    if len(args) != 3 or not args[2].isdigit():
+    if len(args) != 3 or not re.fullmatch(r"[0-9]{1,9}", args[2]):
         raise InputError(
-            Problem("command line", " ".join(args), "usage: drsim replay DIR CASE REP [--out PATH]")
+            Problem(
+                "command line",
+                " ".join(args),
+                "usage: drsim replay DIR CASE REP [--out PATH] (REP a replication number, 0 to 999999999)",
+            )
         )
+    outdir.safe_name(args[1], "command line CASE")  # a case names a folder: never a path
     result = sweep.replay(Path(args[0]), args[1], int(args[2]), out)
     for note in result.notes:
         print(f"drsim replay: warning: {note}", file=sys.stderr)
@@ -504,11 +523,16 @@ def cmd_report(args: list[str]) -> int:
     problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
     if problems or not langs or not formats:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
-    done = build(ns.dir, langs, formats, ns.out)
+    root = Path(ns.out) if ns.out is not None else Path(ns.dir) / "report"
+    where = "command line --out" if ns.out is not None else "report folder (DIR/report)"
+    # written whole beside the old report, then swapped in: a failed report leaves the old one
+    with outdir.staged(root, "report", replace=True, where=where) as stage:
+        done = build(ns.dir, langs, formats, stage)
     for lang, parts in done.items():
         figures = parts["figures"]
         assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
-        print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {parts['appendix'][0]}")
+        appendix = str(parts["appendix"][0]).replace(str(stage), str(root))
+        print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {appendix}")
         for name, reason in parts["skipped"].items():
             print(f"  {name}: not drawn ({text(str(reason), 'en')})")
     return 0

@@ -31,9 +31,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import InputError, Problem
+from sim.outdir import SAFE_NAME
 from sim.scenario.safe_yaml import forbidden_keys
 
-CASE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"  # also a directory name on every filesystem
+CASE_NAME = rf"^{SAFE_NAME}$"  # also a directory name on every filesystem (sim/outdir.py)
 # Keys a case may not override: they define what is compared with what.
 FIXED_PREFIXES = ("run", "targets", "experiment", "hydra")
 # Execution keys: they decide where and how long replications run, never a result, so

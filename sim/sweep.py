@@ -8,6 +8,8 @@ and a result never depends on which worker ran it.
 
 A sweep directory:
 
+    .drsim                     the marker: a drsim sweep folder (sim/outdir.py); a sweep
+                               never writes into a folder without it unless new or empty
     manifest.json              the sweep: command, cases, hashes, code, packages, seeds,
                                sessions with timings, status (written last)
     cases/CASE/manifest.json   one case: resolved config and its hash, budget changes and
@@ -53,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, runner
+from sim import budget, metrics, outdir, runner
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
@@ -204,7 +206,7 @@ def folder_sha256(folder: str | Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != outdir.MARKER  # drsim's marker is not data
     }
 
 
@@ -470,8 +472,11 @@ def run_sweep(
     work for a user's mistake; replication failures are recorded, never raised."""
     started = time.perf_counter()
     started_at = _now()
+    for case in cases:  # each names folders under cases/ and parts/: a name, never a path
+        outdir.safe_name(case.name, f"case {case.name!r} of experiment {spec.name}")
     store = SweepStore(out)
     focus = check_cases(spec, cases)
+    outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
     cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
     with store.locked():
         check_resume(store, spec, cases)
@@ -867,7 +872,8 @@ class ReplayResult:
 
 def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> ReplayResult:
     """Run one replication of a sweep again, exactly, with its event log; compare with the
-    stored part."""
+    stored part. The replay folder is written whole, replacing only an earlier replay (sim/outdir.py)."""
+    outdir.safe_name(case, "command line CASE")  # never a path: it names folders in the sweep
     store = SweepStore(sweep_dir)
     path = store.case_manifest(case)
     if not path.is_file():
@@ -884,17 +890,20 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
         notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
     if man["code"].get("git_commit") != runner.code_version().get("git_commit"):
         notes.append(f"the code is not the sweep's (git commit {man['code'].get('git_commit')})")
+    target = out or store.root / "replay" / case / f"rep-{rep:06d}"
+    where = "command line --out" if out else "replay folder"
+    outdir.check(target, "replay", replace=True, where=where)  # before the work
     scen = runner.scenario_for(Path(data_dir), settings)
     runner.preflight(scen, settings)
     one = runner.replicate(scen, settings, case, rep)
-    target = out or store.root / "replay" / case / f"rep-{rep:06d}"
     villages = part_bytes(one.villages, one.facts)
     assert one.events is not None
     events = part_bytes(one.events)
     reps = metrics.rep_table(one.villages, pd.DataFrame([one.facts]), settings.targets, settings.costs)
-    atomic_write(target / "villages.parquet", villages)
-    atomic_write(target / "events.parquet", events)
-    atomic_write(target / "reps.csv", csv_text(reps).encode("utf-8"))
+    with outdir.staged(target, "replay", replace=True, where=where) as stage:
+        atomic_write(stage / "villages.parquet", villages)
+        atomic_write(stage / "events.parquet", events)
+        atomic_write(stage / "reps.csv", csv_text(reps).encode("utf-8"))
     stored = store.part(case, rep)
     same_v = stored.read_bytes() == villages if stored.is_file() else None
     stored_e = store.events_part(case, rep)

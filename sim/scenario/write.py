@@ -1,16 +1,13 @@
 """Writing a scenario folder from rows (used by make-county and the importers).
 
 The folder is written to a temporary sibling and renamed into place, so a
-failed or interrupted write never leaves a half-written scenario.
+failed or interrupted write never leaves a half-written scenario; only a
+scenario folder drsim made is ever replaced or changed (sim/outdir.py). Cells
+go through the one CSV rule (sim/safe_text.py).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from sim import outdir
 from sim.errors import InputError, Problem
+from sim.safe_text import csv_rows
 
 COLUMNS: dict[str, list[str]] = {
     "places.csv": ["place_id", "name", "kind", "township_id", "lon", "lat", "population"],
@@ -65,21 +64,16 @@ def _cell(value: Any) -> str:
 
 
 def csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+    return csv_rows(columns, ([_cell(row.get(c)) for c in columns] for row in rows))
 
 
-def write_scenario(folder: str | Path, files: ScenarioFiles, overwrite: bool = False) -> Path:
+def write_scenario(
+    folder: str | Path, files: ScenarioFiles, overwrite: bool = False, where: str = "command line --out"
+) -> Path:
+    """Write a new scenario folder; `overwrite` replaces only a scenario folder drsim made
+    (InputError otherwise, and for an unsafe path or a failed write: nothing is left)."""
     target = Path(folder)
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists (use --force to replace it)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with outdir.staged(target, "scenario", replace=overwrite, force_hint=True, where=where) as tmp:
         (tmp / "scenario.yaml").write_text(
             yaml.safe_dump(files.meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
         )
@@ -90,12 +84,6 @@ def write_scenario(folder: str | Path, files: ScenarioFiles, overwrite: bool = F
             (tmp / name).write_text(csv_text(columns, rows or []), encoding="utf-8")
         if files.readme:
             (tmp / "README.md").write_text(files.readme, encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 
@@ -103,19 +91,18 @@ def replace_in_scenario(
     folder: str | Path,
     texts: dict[str, str],
     check: Callable[[Path], None] | None = None,
+    where: str = "command line --out",
 ) -> Path:
     """Replace some files of an existing scenario folder, all or nothing (used by the importers).
 
-    The folder is copied to a temporary sibling, `texts` (file name -> content) written
-    there, `check(copy)` run (it raises to refuse), and only then swapped into place; the
-    other files are kept as they were. Problems that `check` reports about the copy are
-    renamed to name `folder`, so a planner never sees the temporary path.
+    Only a scenario folder drsim made is changed (sim/outdir.py `updated`): it is copied to a
+    temporary sibling, `texts` (file name -> content) written there, `check(copy)` run (it
+    raises to refuse), and only then swapped into place; the other files are kept as they
+    were. Problems that `check` reports about the copy are renamed to name `folder`, so a
+    planner never sees the temporary path.
     """
     target = Path(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    backup = tmp.with_name(tmp.name + "-old")
-    try:
-        shutil.copytree(target, tmp, dirs_exist_ok=True)
+    with outdir.updated(target, "scenario", texts, where=where) as tmp:
         for name, content in texts.items():
             (tmp / name).write_text(content, encoding="utf-8")
         if check is not None:
@@ -126,14 +113,4 @@ def replace_in_scenario(
                     [Problem(p.where.replace(str(tmp), str(target)), p.value, p.rule) for p in exc.problems],
                     heading=exc.heading.replace(str(tmp), str(target)),
                 ) from None
-        os.replace(target, backup)
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            os.replace(backup, target)
-            raise
-        shutil.rmtree(backup, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
