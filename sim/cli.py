@@ -165,10 +165,11 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     )
     result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
     summary = metrics.summarise(result.reps, settings.targets)
+    answers = runner.answers_for(result, summary, settings, scen)
     man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
     with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
-        runner.write_run(stage, result, summary, man)
-    terminal.print_summary(summary, settings)
+        runner.write_run(stage, result, summary, man, answers)
+    terminal.print_summary(summary, settings, answers.verdicts)
     print(f"\nresults: {out_dir}")
     return 0
 

@@ -14,8 +14,9 @@ Conventions:
   24 h after onset (the plans' rescue clocks start at onset); NaN when there were none.
 - An ems_response target's share: of the calls in its triage classes and area received at
   least `limit_min` before the horizon (so their outcome is known), those reached within
-  the limit; diverted and never-reached calls count as late. No such calls: the target
-  holds trivially (as relief targets do without displaced people).
+  the limit (`rural_limit_min` for rural calls when set); diverted and never-reached calls
+  count as late. No such calls: the target is not tested in that replication (share and
+  holds missing), never "holds".
 Per-replication values are what summary.csv averages with Student-t intervals (the calls
 of one replication are not independent, so no pooled interval over calls is offered).
 """
@@ -85,19 +86,22 @@ def ems_target_shares(
     for name, target in targets.items():
         if not isinstance(target, EmsTargetSettings):
             continue
-        limit_h = target.limit_min / MIN_PER_H
+        # each call's own limit: rural calls may have a longer one (rural_limit_min)
+        limit = pd.Series(float(target.limit_min), index=calls.index)
+        if target.rural_limit_min is not None:
+            limit = limit.where(calls["area"] != "rural", float(target.rural_limit_min))
         mask = (
             calls["triage"].isin(target.triage)
             & (calls["received_at_h"] >= warmup_h)
-            & (calls["received_at_h"] <= horizon_h - limit_h)
+            & (calls["received_at_h"] <= horizon_h - limit / MIN_PER_H)
         )
         if target.area != "all":
             mask &= calls["area"] == target.area
         sub = calls[mask]
-        in_time = (sub["response_min"] <= target.limit_min).groupby([sub["case"], sub["rep"]]).mean()
-        share = _by_rep(keys, in_time).fillna(1.0)
+        in_time = (sub["response_min"] <= limit[mask]).groupby([sub["case"], sub["rep"]]).mean()
+        share = _by_rep(keys, in_time)  # no calls to count: NaN, the target not tested
         out[f"{name}_share"] = share
-        out[f"{name}_holds"] = (share >= target.required_share - 1e-12).astype(int)
+        out[f"{name}_holds"] = (share >= target.required_share - 1e-12).astype(float).where(share.notna())
     return out.reset_index()
 
 

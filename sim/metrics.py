@@ -1,9 +1,14 @@
 """Tables -> KPIs, target compliance and confidence intervals. Pure: no SimPy, no model.
 
 Conventions:
-- A target's per-replication outcome is the share of displaced people whose
-  village received every item of the target's class by the deadline; the
-  target holds when that share reaches `required_share`.
+- A relief target's per-replication outcome is the share of the people it counts who had
+  their kit of the target's class in place by their own deadline (sim/relief_people.py:
+  per person, deliveries shared in arrival order, each person's clock from when they were
+  displaced unless the target says `clock: event_onset`); the target holds when that share
+  reaches `required_share`. Beside it: the share of units in place in time, and the old
+  all-or-nothing village measure under its own name (`<target>_village_complete_share`).
+- Every target in every replication HOLDS (1), FAILS (0) or is NOT TESTED (missing: nobody
+  to count). P(holds) is over the replications where it was tested, with that n.
 - P(target holds) over replications gets a Wilson score interval (it stays
   inside [0, 1] and behaves at 0 and n successes, unlike the normal interval).
 - Means of per-replication KPIs get Student-t intervals (replications are
@@ -19,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.relief_people import PERSON_SUFFIXES
 from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
@@ -94,28 +100,51 @@ def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings
 
 
 def target_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
-    """Per (case, rep): each target's share of displaced people served in time, and whether it holds."""
-    hit = villages[villages["displaced"] > 0]
+    """Per (case, rep), per relief target: the share of counted people relieved in time, the
+    share of their units in place in time, the people counted and counted apart, whether it
+    holds (missing when nobody was counted: not tested), and the old village-complete share."""
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
-    total = hit.groupby(KEYS)["displaced"].sum()
+    by = [villages["case"], villages["rep"]]
     for name, target in relief_targets(targets).items():
-        done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
-        served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
-        share = (served / total).reindex(out.index)
-        # No displaced people: nothing to relieve, so the target holds trivially.
-        share = share.fillna(1.0)
+        sums = {s: villages[f"{name}_{s}"].groupby(by).sum().reindex(out.index) for s in PERSON_SUFFIXES}
+        people = sums["people"]
+        share = sums["people_in_time"] / people.where(people > 0)
         out[f"{name}_share"] = share
-        out[f"{name}_holds"] = (share >= target.required_share - 1e-12).astype(int)
+        out[f"{name}_unit_share"] = sums["units_in_time"] / sums["units"].where(sums["units"] > 0)
+        out[f"{name}_people"] = people
+        out[f"{name}_people_in_time"] = sums["people_in_time"]
+        out[f"{name}_struck_late_people"] = sums["people_struck_late"]
+        out[f"{name}_past_horizon_people"] = sums["people_past_horizon"]
+        out[f"{name}_holds"] = (share >= target.required_share - 1e-12).astype(float).where(share.notna())
+        out[f"{name}_village_complete_share"] = village_complete_shares(villages, target).reindex(out.index)
     return out.reset_index()
+
+
+def village_complete_shares(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
+    """The measure before 2026-12: per (case, rep), the share of displaced people whose whole
+    village had every item of the class by the deadline counted from minute 0 (all or nothing
+    per village); NaN with nobody displaced."""
+    hit = villages[villages["displaced"] > 0]
+    total = hit.groupby(KEYS)["displaced"].sum()
+    done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
+    served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
+    return served / total
+
+
+def late_villages(villages: pd.DataFrame, name: str) -> pd.Series:
+    """Villages where some people the target counts were not relieved by their deadline."""
+    return villages[f"{name}_people_in_time"] < villages[f"{name}_people"]
 
 
 LATE_CAUSES = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
 
 
-def late_cause(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
-    """Why each village missed `target` (None where it was on time or had nobody displaced).
+def late_cause(villages: pd.DataFrame, name: str, target: TargetSettings) -> pd.Series:
+    """Why each village missed `target` (None where everyone it counts there was on time).
 
-    The rule, applied in this order to facts from the event log (the first that holds wins):
+    The deadline below is that of the village's first displaced people (their displacement or
+    the onset, by the target's clock, plus `deadline_h`). The rule, applied in this order to
+    facts from the event log (the first that holds wins):
       report_delay  its full need was known (final report) later than the deadline minus the
                     fastest service any depot could give it on undamaged roads
                     (load + drive + unload: `min_service_h`);
@@ -126,9 +155,10 @@ def late_cause(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
       no_vehicle    a shipment to it waited for a free truck;
       travel_time   none of the above: loading, driving and unloading alone took too long.
     """
-    deadline = target.deadline_h
-    done = villages[CLASS_COLUMN[target.item_class]]
-    late = (villages["displaced"] > 0) & ~(done <= deadline)
+    # the village's first people's deadline: from their displacement, or the onset
+    start = villages["displaced_at_h"] if target.clock == "affected" else villages["onset_at_h"]
+    deadline = start + target.deadline_h
+    late = late_villages(villages, name)
     cause = pd.Series([None] * len(villages), index=villages.index, dtype=object)
     rules = [
         ("report_delay", villages["final_report_at_h"] > deadline - villages["min_service_h"]),
@@ -147,7 +177,7 @@ def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings
     """villages with a `<target>_late_cause` column per target."""
     out = villages.copy()
     for name, target in relief_targets(targets).items():
-        out[f"{name}_late_cause"] = late_cause(villages, target).astype("string")
+        out[f"{name}_late_cause"] = late_cause(villages, name, target).astype("string")
     return out
 
 
@@ -286,16 +316,15 @@ def paired_difference(
 
 
 def township_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
-    """Per (case, rep, township, target): the share of the township's displaced people served by
-    the target's deadline. Townships with nobody displaced in a replication are left out."""
-    hit = villages[villages["displaced"] > 0]
+    """Per (case, rep, township, target): the share of the township's counted people relieved by
+    their deadline. Townships with nobody counted in a replication are left out."""
     keys = [*KEYS, "township_id"]
-    displaced = hit.groupby(keys, sort=True)["displaced"].sum()
     frames = []
-    for name, target in relief_targets(targets).items():  # EMS targets have no township share
-        done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h
-        served = (hit["displaced"] * done).groupby([hit[k] for k in keys], sort=True).sum()
-        frame = (served / displaced).rename("share").reset_index()
+    for name in relief_targets(targets):  # EMS targets have no township share
+        g = villages.groupby(keys, sort=True)
+        people = g[f"{name}_people"].sum()
+        share = (g[f"{name}_people_in_time"].sum() / people.where(people > 0)).dropna()
+        frame = share.rename("share").reset_index()
         frame.insert(len(keys), "target", name)
         frames.append(frame)
     columns = [*keys, "target", "share"]

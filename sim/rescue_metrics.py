@@ -2,12 +2,15 @@
 
 Conventions:
 - A rescue_share target's share: people rescued (by a team or a helicopter) within
-  `deadline_h` of the disaster's onset, over all people trapped in the replication; no one
-  trapped: the target holds trivially (as relief targets do without displaced people).
+  `deadline_h` of the moment they were trapped (`clock: affected`, the default) or of the
+  disaster's onset (`clock: event_onset`; people trapped after onset + deadline are then
+  counted apart, `<target>_struck_late_people`), over the people trapped. People whose deadline
+  falls after the horizon are counted apart (`<target>_past_horizon_people`): their outcome is
+  unknown. Nobody to count: the target is not tested (share and holds missing), never "holds".
 - A helicopter_response target's share: of the air missions to places within `radius_km`
   of the base requested at least `limit_min` before the horizon, those whose aircraft arrived
   within `limit_min` of the request; missions not flown count as late, missions cancelled
-  before they flew (a relief lift with nothing left to lift) do not count. No missions: holds.
+  before they flew (a relief lift with nothing left to lift) do not count. No missions: not tested.
 - Air work per replication: missions by kind (rescue, evacuation, relief_lift; cancelled ones
   not counted), relief units delivered by aircraft, patients flown (admitted at a hospital
   helipad or set down at a helipad for an ambulance).
@@ -24,14 +27,16 @@ import math
 from collections.abc import Mapping, Sequence
 
 from sim.events import Event, EventKind
+from sim.relief_people import rescue_counts
 from sim.settings import AirTargetSettings, RescueTargetSettings
-from sim.units import MIN_PER_H
 
 
 def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
     onset = min((e.t_min for e in rows if e.kind is EventKind.HAZARD_STRUCK), default=0.0)
     trapped = unmet = 0
     rescued_at: list[float] = []
+    trapped_at: dict[int, tuple[float, int]] = {}  # task ref -> (minute trapped, people)
+    rescued_by_task: list[tuple[int, float, int]] = []  # (task ref, minute, people)
     alerted_vol = accepted_vol = 0
     volunteer: set[str] = set()
     mobilised_at: dict[str, float] = {}
@@ -46,10 +51,12 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         k = e.kind
         if k is EventKind.RESCUE_REQUESTED:
             trapped += e.qty
+            trapped_at[e.ref] = (e.t_min, e.qty)
         elif k is EventKind.RESCUE_UNMET:
             unmet += e.qty
         elif k is EventKind.PEOPLE_RESCUED:
             rescued_at.extend([e.t_min] * e.qty)
+            rescued_by_task.append((e.ref, e.t_min, e.qty))
         elif k is EventKind.TEAM_ALERTED and e.note == "volunteer":
             volunteer.add(e.subject)
             alerted_vol += e.qty
@@ -102,18 +109,23 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
     }
     for name, target in targets.items():
         if isinstance(target, RescueTargetSettings):
-            by = onset + target.deadline_h * MIN_PER_H
-            share = sum(t <= by + 1e-9 for t in rescued_at) / trapped if trapped else 1.0
+            counted, in_time, late, past = rescue_counts(
+                trapped_at, rescued_by_task, target.deadline_min, target.clock, onset, horizon_min
+            )
+            out[f"{name}_people"] = float(counted)
+            out[f"{name}_struck_late_people"] = float(late)
+            out[f"{name}_past_horizon_people"] = float(past)
+            share = in_time / counted if counted else math.nan
         elif isinstance(target, AirTargetSettings):
-            counted = [
+            counted_refs = [
                 ref
                 for ref, (at, km, _) in missions.items()
                 if km <= target.radius_km and at <= horizon_min - target.limit_min
             ]
-            ok = sum(arrived.get(ref, math.inf) <= target.limit_min + 1e-9 for ref in counted)
-            share = ok / len(counted) if counted else 1.0
+            ok = sum(arrived.get(ref, math.inf) <= target.limit_min + 1e-9 for ref in counted_refs)
+            share = ok / len(counted_refs) if counted_refs else math.nan
         else:
             continue
         out[f"{name}_share"] = share
-        out[f"{name}_holds"] = int(share >= target.required_share - 1e-12)
+        out[f"{name}_holds"] = math.nan if share != share else float(share >= target.required_share - 1e-12)
     return out

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, ems_metrics, ems_tables, metrics, rescue_metrics, tables
+from sim import budget, ems_metrics, ems_tables, metrics, place_answers, rescue_metrics, tables, verdict
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -78,7 +78,10 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     """Run replication `rep` to the horizon and turn its event log into tables."""
     started = time.perf_counter()
     rows = world.simulate(scenario, settings, rep).rows
-    villages = tables.villages_frame(tables.village_results(rows, scenario), case, rep)
+    measures = tables.person_measures(scenario, settings.targets)
+    rescues = tables.rescue_measures(settings.targets)
+    columns = tables.village_results(rows, scenario, measures, settings.run.horizon_min, rescues)
+    villages = tables.villages_frame(columns, case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)
     calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
     facts = {
@@ -204,10 +207,15 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.replace(tmp, path)
 
 
-def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
+def summary_json(summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None = None) -> dict[str, Any]:
+    """Per case: the verdict block first (sim/verdict.py), then targets, KPIs and late causes."""
     out: dict[str, Any] = {}
+    for case, records in (verdicts or {}).items():
+        out[case] = {"verdict": records}
     for row in summary.to_dict("records"):
-        case = out.setdefault(row["case"], {"targets": {}, "kpis": {}, "late_causes": {}})
+        case = out.setdefault(row["case"], {})
+        for key in ("targets", "kpis", "late_causes"):
+            case.setdefault(key, {})
         entry = {
             k: (None if isinstance(v, float) and v != v else v)
             for k, v in row.items()
@@ -219,7 +227,13 @@ def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dict[str, Any]) -> None:
+def write_run(
+    out_dir: Path,
+    result: CaseResult,
+    summary: pd.DataFrame,
+    man: dict[str, Any],
+    answers: Answers | None = None,
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(
         out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8")
@@ -243,14 +257,47 @@ def write_run(out_dir: Path, result: CaseResult, summary: pd.DataFrame, man: dic
     _atomic_write(
         out_dir / "summary.json",
         lambda p: p.write_text(
-            json.dumps(summary_json(summary), indent=2, ensure_ascii=False), encoding="utf-8"
+            json.dumps(
+                summary_json(summary, None if answers is None else {result.case: answers.verdicts}),
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
         ),
     )
+    if answers is not None:
+        write_answers(out_dir, answers)
     # The manifest goes last: its presence says the run directory is complete.
     _atomic_write(
         out_dir / "manifest.json",
         lambda p: p.write_text(json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"),
     )
+
+
+@dataclass
+class Answers:
+    """What a planner reads first: the verdict per target and the per-place answer tables."""
+
+    verdicts: list[dict[str, Any]]
+    villages: pd.DataFrame
+    townships: pd.DataFrame
+
+
+def answers_for(result: CaseResult, summary: pd.DataFrame, settings: Settings, scenario: Scenario) -> Answers:
+    names = verdict.township_names(scenario.places)
+    return Answers(
+        verdicts=verdict.verdicts(
+            summary, settings.targets, result.villages, result.calls, names, result.case
+        ),
+        villages=place_answers.village_answers(result.villages, settings.targets, names),
+        townships=place_answers.township_answers(result.villages, settings.targets, names),
+    )
+
+
+def write_answers(out_dir: Path, answers: Answers) -> None:
+    """villages.csv and townships.csv: UTF-8 with a byte-order mark, for Excel and WPS."""
+    for name, frame in (("villages.csv", answers.villages), ("townships.csv", answers.townships)):
+        _atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
 
 
 def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:

@@ -202,11 +202,23 @@ class PolicySettings(_Frozen):
     load_order: Literal["initial_first", "fifo"] = "initial_first"
 
 
+Clock = Literal["affected", "event_onset"]
+
+
 class TargetSettings(_Frozen):
+    """Share of people relieved in time: each person's kit of `item_class` in place at their site
+    by their deadline (sim/relief_people.py). `clock: affected` runs each person's deadline from
+    the moment they were displaced; `event_onset` from the disaster's onset (people struck after
+    the deadline are then counted apart). `population`: whom the target counts; the model gives
+    relief needs to displaced people (紧急转移安置人员) only, so `displaced` is the one choice."""
+
     measure: Literal["relief_complete"]
     item_class: Literal["initial", "basic", "all"]
     deadline_h: PositiveFloat
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    clock: Clock = "affected"
+    population: Literal["displaced"] = "displaced"
+    counts: str = ""  # one line: what the share counts, in words (README's table of targets)
     source: str = ""
     description: str = ""
 
@@ -375,6 +387,8 @@ class EmsTargetSettings(_Frozen):
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
     triage: list[Literal[1, 2, 3]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
     area: Literal["all", "urban", "rural"] = "all"
+    rural_limit_min: PositiveFloat | None = None  # rural calls' own limit; None: `limit_min` for all
+    counts: str = ""
     source: str = ""
     description: str = ""
 
@@ -390,11 +404,14 @@ TARGET_MEASURES += ("rescue_share", "helicopter_response")
 
 
 class RescueTargetSettings(_Frozen):
-    """Share of trapped people rescued within `deadline_h` of onset (by team or helicopter)."""
+    """Share of trapped people rescued within `deadline_h` (by team or helicopter): from the moment
+    each was trapped (`clock: affected`) or from the disaster's onset (`event_onset`)."""
 
     measure: Literal["rescue_share"]
     deadline_h: PositiveFloat
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    clock: Clock = "affected"
+    counts: str = ""
     source: str = ""
     description: str = ""
 
@@ -411,6 +428,7 @@ class AirTargetSettings(_Frozen):
     limit_min: PositiveFloat
     radius_km: PositiveFloat
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    counts: str = ""
     source: str = ""
     description: str = ""
 

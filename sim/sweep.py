@@ -411,15 +411,15 @@ def max_reps(settings: Settings) -> int:
 
 
 class _RepOutcomes:
-    """Each finished replication's target outcomes (holds 0/1), read once from its part; the
-    parts new in a round go through one `rep_table` call per case."""
+    """Each finished replication's target outcomes (holds 1, fails 0, not tested None), read once
+    from its part; the parts new in a round go through one `rep_table` call per case."""
 
     def __init__(self, store: SweepStore):
         self.store = store
-        self._rows: dict[tuple[str, int], dict[str, int]] = {}
+        self._rows: dict[tuple[str, int], dict[str, int | None]] = {}
 
-    def counts(self, case: Case, reps: list[int]) -> dict[str, int]:
-        """How many of `reps` each target held in."""
+    def counts(self, case: Case, reps: list[int]) -> dict[str, tuple[int, int]]:
+        """(replications held, replications tested) of `reps` per target."""
         new = [r for r in reps if (case.name, r) not in self._rows]
         if new:
             read = [self.store.read_part(case.name, r) for r in new]
@@ -429,12 +429,15 @@ class _RepOutcomes:
             )
             for row in table.to_dict("records"):
                 self._rows[(case.name, int(row["rep"]))] = {
-                    t: int(row[f"{t}_holds"]) for t in case.settings.targets
+                    t: None if row[f"{t}_holds"] != row[f"{t}_holds"] else int(row[f"{t}_holds"])
+                    for t in case.settings.targets
                 }
-        counts = dict.fromkeys(case.settings.targets, 0)
+        counts = dict.fromkeys(case.settings.targets, (0, 0))
         for r in reps:
             for t, h in self._rows[(case.name, r)].items():
-                counts[t] += h
+                if h is not None:
+                    k, n = counts[t]
+                    counts[t] = (k + h, n + 1)
         return counts
 
 
@@ -445,10 +448,12 @@ def widest_halfwidth(outcomes: _RepOutcomes, cases: list[Case], n: int) -> tuple
         done = sorted(r for r in outcomes.store.finished(case.name, case.settings.run.keep_events) if r < n)
         if not done:
             return (math.inf, f"{case.name}: no finished replication")
-        for t, k in outcomes.counts(case, done).items():
-            hw = metrics.wilson_halfwidth(k, len(done))
+        for t, (k, tested) in outcomes.counts(case, done).items():
+            if not tested:  # never tested (nobody to count): more replications cannot narrow it
+                continue
+            hw = metrics.wilson_halfwidth(k, tested)
             if hw > widest:
-                widest, where = float(hw), f"{case.name}/{t} (P = {k / len(done):.3f}, n = {len(done)})"
+                widest, where = float(hw), f"{case.name}/{t} (P = {k / tested:.3f}, n = {tested})"
     return (widest, where)
 
 

@@ -99,6 +99,9 @@ def report_text(result: SweepResult) -> str:
             cells = []
             for n in block:
                 r = est[(c, f"{n}_p_holds")]
+                if not r["n"] or r["estimate"] != r["estimate"]:  # nobody to count in any replication
+                    cells.append("NOT TESTED".ljust(25))
+                    continue
                 cells.append(f"{r['estimate']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]".ljust(25))
             lines.append(f"{c:<{width}}{est[(c, 'cost_yuan')]['estimate'] / 1e6:>12.2f}  " + "".join(cells))
     what = result.cases[0].settings.targets[focus].description or focus
@@ -124,7 +127,8 @@ def report_text(result: SweepResult) -> str:
         w = f"{worst['note'].replace('township ', '')}: {worst['estimate']:.1%}" if worst else "-"
         sp = f"{spread['estimate']:.2f}" if spread else "-"
         on = "yes" if est[(c, "frontier")]["estimate"] else ""
-        lines.append(f"{c:<{width}}{share:>8.1%}  {diff:<24}{gain:>14}  {on:<9}{w:<30}{sp:>7}")
+        share_txt = "n/a" if share != share else f"{share:.1%}"
+        lines.append(f"{c:<{width}}{share_txt:>8}  {diff:<24}{gain:>14}  {on:<9}{w:<30}{sp:>7}")
     ns = sorted({result.ok[c.name] for c in result.cases})
     lines += [
         "",

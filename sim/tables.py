@@ -8,20 +8,23 @@ the event log itself keeps minutes (`t_min`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.events import EVENT_COLUMNS, Event, EventKind
+from sim.relief_people import PERSON_SUFFIXES, PersonCounts, PersonMeasure, rescue_counts, site_counts
 from sim.safe_text import FORMULA_START, csv_text  # noqa: F401 (re-exported: one CSV rule, sim/safe_text.py)
 from sim.scenario import Scenario
+from sim.settings import AnyTarget, RescueTargetSettings, TargetSettings
 from sim.units import MIN_PER_H
 
 NAN = float("nan")
 VILLAGE_COLUMNS = [
     "place_id", "name", "township_id", "population", "affected", "displaced", "in_shelters",
+    "onset_at_h", "displaced_at_h",
     "severity", "reported_at_h", "final_report_at_h", "reports", "need_units", "need_reported_units",
     "delivered_units", "unmet_units", "short_units", "deferred_units", "reserve_units",
     "lateral_aid_units", "isolated_h", "road_trouble_at_h", "truck_wait_h", "min_service_h",
@@ -82,11 +85,44 @@ def min_service_min(scenario: Scenario) -> np.ndarray:
     return _SERVICE_CACHE[key][1]
 
 
-def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list[Any]]:
+def person_measures(scenario: Scenario, targets: Mapping[str, AnyTarget]) -> list[PersonMeasure]:
+    """The relief targets as sim.relief_people counts them: each one's kit of items."""
+    out = []
+    for name, t in targets.items():
+        if isinstance(t, TargetSettings):
+            kit = tuple(
+                j
+                for j, it in enumerate(scenario.items)
+                if (t.item_class == "all" or it.cls == t.item_class) and it.need_per_person > 0
+            )
+            out.append(PersonMeasure(name, kit, t.deadline_min, t.clock))
+    return out
+
+
+def rescue_measures(targets: Mapping[str, AnyTarget]) -> list[PersonMeasure]:
+    """The rescue targets, counted per village (trapped people and those out in time)."""
+    return [
+        PersonMeasure(name, (), t.deadline_min, t.clock)
+        for name, t in targets.items()
+        if isinstance(t, RescueTargetSettings)
+    ]
+
+
+def village_results(
+    rows: Sequence[Event],
+    scenario: Scenario,
+    measures: Sequence[PersonMeasure] = (),
+    horizon_min: float = math.inf,
+    rescues: Sequence[PersonMeasure] = (),
+) -> dict[str, list[Any]]:
     """One entry per village of the scenario (file order), as columns.
 
     Completion times are against the true need (need_arisen), not the reported one:
     a village is relieved when its people have what they need, whatever was reported.
+    Per relief target in `measures`: the people counted and relieved in time, the people
+    counted apart and the units, by sim.relief_people's rule (`<target>_people` ...). Per rescue
+    target in `rescues`: the trapped people counted and those brought out in time, by
+    sim.rescue_metrics.rescue_counts' rule (`<target>_people`, `<target>_people_in_time`).
     """
     villages = scenario.villages()
     v_index = {p.id: k for k, p in enumerate(villages)}
@@ -106,7 +142,13 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
             "lateral_aid_units",
         )
     }
-    for c in ("reported_at_h", "final_report_at_h", "road_trouble_at_h", "first_delivery_at_h"):
+    for c in (
+        "reported_at_h",
+        "final_report_at_h",
+        "road_trouble_at_h",
+        "first_delivery_at_h",
+        "displaced_at_h",
+    ):
         col[c] = [NAN] * n
     col["truck_wait_h"] = [0.0] * n
     severity: list[str | None] = [None] * n
@@ -121,6 +163,13 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
     troubles: list[tuple[float, tuple[int, ...]]] = []
     truck_troubles: list[tuple[float, int]] = []
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    # per site (village index, site key): cohorts of people and deliveries by item
+    displaced_at: dict[tuple[int, float], int] = {}
+    sheltered_at: dict[tuple[int, float], list[tuple[str, int]]] = {}
+    site_arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]] = {}
+    onset = math.inf
+    tasks: dict[int, tuple[int, float, int]] = {}  # rescue task -> (village, minute trapped, people)
+    rescued: list[tuple[int, float, int]] = []
     to_h = 1.0 / MIN_PER_H
     end = 0.0
     for e in rows:
@@ -131,8 +180,15 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
             j = i_index[e.item]
             delivered[v, j] += e.qty
             arrivals.setdefault((v, j), []).append((e.t_min, e.qty))
+            site_arrivals.setdefault((v, e.note or e.place), {}).setdefault(j, []).append((e.t_min, e.qty))
             if math.isnan(col["first_delivery_at_h"][v]):
                 col["first_delivery_at_h"][v] = e.t_min * to_h
+        elif kind is EventKind.HAZARD_STRUCK:
+            onset = min(onset, e.t_min)
+        elif kind is EventKind.RESCUE_REQUESTED:
+            tasks[e.ref] = (v, e.t_min, e.qty)
+        elif kind is EventKind.PEOPLE_RESCUED:
+            rescued.append((e.ref, e.t_min, e.qty))
         elif kind is EventKind.RELIEF_ALLOCATED:
             allocated[v, i_index[e.item]] += e.qty
             if e.depot in reserve:
@@ -152,8 +208,12 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
                 severity[v] = e.note
         elif kind is EventKind.PEOPLE_DISPLACED:
             col["displaced"][v] += e.qty
+            if math.isnan(col["displaced_at_h"][v]):
+                col["displaced_at_h"][v] = e.t_min * to_h
+            displaced_at[(v, e.t_min)] = displaced_at.get((v, e.t_min), 0) + e.qty
         elif kind is EventKind.SHELTER_ARRIVED:
             col["in_shelters"][v] += e.qty
+            sheltered_at.setdefault((v, e.t_min), []).append((e.subject, e.qty))
         elif kind is EventKind.RELIEF_SHORT:
             col["short_units"][v] += e.qty
         elif kind is EventKind.LATERAL_AID_RECORDED:
@@ -195,6 +255,9 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
             times = [item_done[j] for j in members if item_done[j] is not None]
             if times and not any(math.isnan(t) for t in times):
                 done[c][v] = max(times)
+    persons = _person_counts(
+        villages, displaced_at, sheltered_at, site_arrivals, scenario, measures, onset, horizon_min
+    )
     service = min_service_min(scenario)
     p_index = scenario.place_index()
     col["deferred_units"] = (reported - allocated).sum(axis=1).tolist()
@@ -208,6 +271,8 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
         "affected": col["affected"],
         "displaced": col["displaced"],
         "in_shelters": col["in_shelters"],
+        "onset_at_h": [(0.0 if math.isinf(onset) else onset) * to_h] * n,
+        "displaced_at_h": col["displaced_at_h"],
         "severity": severity,
         "reported_at_h": col["reported_at_h"],
         "final_report_at_h": col["final_report_at_h"],
@@ -228,7 +293,66 @@ def village_results(rows: Sequence[Event], scenario: Scenario) -> dict[str, list
         "initial_complete_at_h": [t * to_h for t in done["initial"]],
         "basic_complete_at_h": [t * to_h for t in done["basic"]],
         "relief_complete_at_h": [t * to_h for t in done["all"]],
+        **persons,
+        **_rescue_counts(n, tasks, rescued, rescues, onset, horizon_min),
     }
+
+
+def _rescue_counts(
+    n: int,
+    tasks: dict[int, tuple[int, float, int]],
+    rescued: list[tuple[int, float, int]],
+    rescues: Sequence[PersonMeasure],
+    onset_min: float,
+    horizon_min: float,
+) -> dict[str, list[int]]:
+    onset_min = 0.0 if math.isinf(onset_min) else onset_min
+    out: dict[str, list[int]] = {}
+    for m in rescues:
+        people, in_time = [0] * n, [0] * n
+        for v in sorted({v for v, _, _ in tasks.values() if v is not None}):
+            mine = {ref: (t, q) for ref, (w, t, q) in tasks.items() if w == v}
+            counted, ok, _, _ = rescue_counts(
+                mine, [r for r in rescued if r[0] in mine], m.deadline_min, m.clock, onset_min, horizon_min
+            )
+            people[v], in_time[v] = counted, ok
+        out[f"{m.name}_people"], out[f"{m.name}_people_in_time"] = people, in_time
+    return out
+
+
+def _person_counts(
+    villages: Sequence[Any],
+    displaced_at: dict[tuple[int, float], int],
+    sheltered_at: dict[tuple[int, float], list[tuple[str, int]]],
+    site_arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]],
+    scenario: Scenario,
+    measures: Sequence[PersonMeasure],
+    onset_min: float,
+    horizon_min: float,
+) -> dict[str, list[int]]:
+    """Per village, per target: sim.relief_people's tally summed over the village's sites.
+
+    A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay
+    at the village's own site (keyed by the village id, as the model keys it)."""
+    cohorts: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    for (v, t), n in sorted(displaced_at.items()):
+        for site, q in sheltered_at.get((v, t), []):
+            cohorts.setdefault((v, site), []).append((t, q))
+            n -= q
+        if n > 0:
+            cohorts.setdefault((v, villages[v].id), []).append((t, n))
+    per_person = [it.need_per_person for it in scenario.items]
+    onset_min = 0.0 if math.isinf(onset_min) else onset_min
+    totals = [[PersonCounts() for _ in villages] for _ in measures]
+    for (v, site), people in cohorts.items():
+        got = site_arrivals.get((v, site), {})
+        for k, m in enumerate(measures):
+            totals[k][v] = totals[k][v] + site_counts(people, got, per_person, m, onset_min, horizon_min)
+    out: dict[str, list[int]] = {}
+    for k, m in enumerate(measures):
+        for i, suffix in enumerate(PERSON_SUFFIXES):
+            out[f"{m.name}_{suffix}"] = [c.astuple()[i] for c in totals[k]]
+    return out
 
 
 def shelter_rows(rows: Sequence[Event]) -> list[tuple[str, float, int]]:
@@ -255,7 +379,8 @@ def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
 
 
 def villages_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFrame:
-    frame = pd.DataFrame(columns, columns=VILLAGE_COLUMNS)
+    extra = [c for c in columns if c not in VILLAGE_COLUMNS]  # the per-target person counts
+    frame = pd.DataFrame(columns, columns=[*VILLAGE_COLUMNS, *extra])
     frame["severity"] = frame["severity"].astype("string")  # one schema, even when nobody is hit
     frame.insert(0, "rep", rep)
     frame.insert(0, "case", case)

@@ -4,26 +4,41 @@ or the queueing check mode's figures beside theory. Reads the summary table only
 from __future__ import annotations
 
 
-def print_summary(summary, settings) -> None:
+def print_summary(summary, settings, verdicts: list[dict] | None = None) -> None:
     if settings.ems.mode == "mmc":
         print_check_summary(summary, settings)
         return
-    print(
-        f"\n{'target':<22}{'deadline':>9}{'needs':>7}   {'share served in time (95% CI)':<32}"
-        f"{'P(target holds) (95% Wilson)':<30}"
-    )
+    from sim.verdict import verdict_lines
+
+    n_reps = int(settings.run.reps)
+    if verdicts is not None:
+        print("\nVerdict (share of people, calls or missions in time against what the target needs):")
+        for line in verdict_lines(verdicts, settings.targets):
+            print("  " + line)
+    if n_reps < 10:
+        print(
+            f"\nnote: {n_reps} replication{'s' if n_reps != 1 else ''} only: intervals are wide or missing "
+            "and no target is decided; use run.reps=30 or more for an answer"
+        )
     rows = {(r["case"], r["measure"]): r for r in summary.to_dict("records")}
+    print(
+        f"\n{'relief target':<22}{'deadline':>9}{'needs':>7}   {'people in time (95% CI)':<32}"
+        f"{'units in time':<15}{'P(target holds) (95% Wilson)':<30}"
+    )
     for case in dict.fromkeys(summary["case"]):
         for name, target in settings.targets.items():
             if target.measure != "relief_complete":
                 continue  # printed by print_ems_summary
-            share = rows[(case, f"{name}_share")]
-            holds = rows[(case, f"{name}_holds")]
-            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
-            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
+            unit = rows.get((case, f"{name}_unit_share"))
             print(
-                f"{name:<22}{target.deadline_h:>8g}h{target.required_share:>7.0%}   "
-                f"{share_txt:<32}{holds_txt:<30}"
+                target_row(
+                    name,
+                    f"{target.deadline_h:>8g}h",
+                    target,
+                    rows.get((case, f"{name}_share")),
+                    rows.get((case, f"{name}_holds")),
+                    f"{_mean(unit, '.1%'):<15}",
+                )
             )
     causes = [r for r in summary.to_dict("records") if r["kind"] == "late_cause"]
     if causes:
@@ -37,12 +52,41 @@ def print_summary(summary, settings) -> None:
             shares = [rows[(first_case, f"{name}_late_share_{c}")]["mean"] for c in names]
             print(f"  {name:<22}" + "".join(f"{_pct(x):>14}" for x in shares))
     print()
-    for measure in ("displaced_people", "unmet_units", "relief_complete_h_mean"):
-        r = rows.get((next(iter(dict.fromkeys(summary["case"]))), measure))
+    first = next(iter(dict.fromkeys(summary["case"])))
+    for measure, label in (
+        ("displaced_people", "displaced people"),
+        ("need_units", "units needed"),
+        ("delivered_units", "units delivered by the horizon"),
+        ("unmet_units", "units still missing at the horizon"),
+    ):
+        r = rows.get((first, measure))
         if r:
-            print(f"{measure:<22} mean {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
+            print(f"{label:<36} {_count(r)} per replication")
+    r = rows.get((first, "relief_complete_h_mean"))
+    if r:
+        print(f"{'village complete (mean, hours)':<36} {_ci(r, '.1f')}")
     print_ems_summary(summary, settings)
     print_rescue_summary(summary, settings)
+
+
+def target_row(name, limit: str, target, share: dict | None, holds: dict | None, middle: str = "") -> str:
+    """One target's line in a table: share with interval and P(holds); NOT TESTED in words."""
+    n = int(holds["n"]) if holds is not None and holds["n"] == holds["n"] else 0
+    head = f"{name:<22}{limit}{target.required_share:>7.0%}   "
+    if n == 0 or share is None or share["mean"] != share["mean"]:
+        return head + "NOT TESTED: nobody to count in any replication"
+    share_txt = _ci(share, ".1%")
+    holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={n}"
+    return f"{head}{share_txt:<32}{middle}{holds_txt:<30}"
+
+
+def _count(r: dict) -> str:
+    """A count of people or units: whole numbers, with the interval when there is one."""
+    if r["mean"] != r["mean"]:
+        return "n/a"
+    if r["ci_low"] != r["ci_low"]:
+        return f"{r['mean']:,.0f}"
+    return f"{r['mean']:,.0f} [{r['ci_low']:,.0f}, {r['ci_high']:,.0f}]"
 
 
 def _pct(x: float) -> str:
@@ -56,11 +100,12 @@ EMS_GROUPS += [("_urban", "urban"), ("_rural", "rural")]
 
 
 def _ci(r: dict | None, fmt: str) -> str:
-    """mean [low, high] of a summary row; just the mean without an interval; n/a when missing."""
+    """mean [low, high] of a summary row; the mean and "(no interval, n=1)" without an interval;
+    n/a when missing."""
     if r is None or r["mean"] != r["mean"]:
         return "n/a"
     if r["ci_low"] != r["ci_low"]:
-        return format(r["mean"], fmt)
+        return f"{format(r['mean'], fmt)} (no interval, n={int(r.get('n') or 0)})"
     return f"{format(r['mean'], fmt)} [{format(r['ci_low'], fmt)}, {format(r['ci_high'], fmt)}]"
 
 
@@ -82,6 +127,10 @@ def print_ems_summary(summary, settings) -> None:
             f"{_ci(get('ems_calls'), '.1f')}, of them disaster casualties "
             f"{_ci(get('ems_casualty_calls'), '.1f')}"
         )
+        if target_limits := [t for t in settings.targets.values() if t.measure == "ems_response"]:
+            rural = [t.rural_limit_min for t in target_limits if t.rural_limit_min is not None]
+            if rural:
+                print(f"(rural calls: limit {rural[0]:g} min)")
         print(
             f"{'target':<22}{'limit':>9}{'needs':>7}   {'share of calls in time (95% CI)':<32}"
             f"{'P(target holds) (95% Wilson)':<30}"
@@ -89,13 +138,8 @@ def print_ems_summary(summary, settings) -> None:
         for name, target in settings.targets.items():
             if target.measure != "ems_response":
                 continue
-            share, holds = get(f"{name}_share"), get(f"{name}_holds")
-            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
-            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
-            print(
-                f"{name:<22}{target.limit_min:>6g}min{target.required_share:>7.0%}   "
-                f"{share_txt:<32}{holds_txt:<30}"
-            )
+            limit = f"{target.limit_min:>6g}min"
+            print(target_row(name, limit, target, get(f"{name}_share"), get(f"{name}_holds")))
         print(
             f"{'response, call to scene':<24}{'mean min (95% CI)':<24}{'p50':>7}{'p90':>7}  (means over reps)"
         )
@@ -138,12 +182,9 @@ def print_rescue_summary(summary, settings) -> None:
         for name, target in settings.targets.items():
             if target.measure not in ("rescue_share", "helicopter_response"):
                 continue
-            share, holds = get(f"{name}_share"), get(f"{name}_holds")
-            share_txt = f"{share['mean']:.1%} [{_pct(share['ci_low'])}, {_pct(share['ci_high'])}]"
-            holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={holds['n']}"
             rescue = target.measure == "rescue_share"
             limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
-            print(f"{name:<22}{limit}{target.required_share:>7.0%}   {share_txt:<32}{holds_txt:<30}")
+            print(target_row(name, limit, target, get(f"{name}_share"), get(f"{name}_holds")))
         print(
             "unmet trapped people: no team with the skill "
             f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "

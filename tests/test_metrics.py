@@ -43,7 +43,18 @@ def test_target_share_weights_by_displaced_people():
             "relief_complete_at_h": [9.0, float("nan"), np.nan],
         }
     )
+    # each village's people all relieved when its class is complete (a single delivery each)
+    for name, t in metrics.relief_targets(targets).items():
+        done = villages[metrics.CLASS_COLUMN[t.item_class]] <= t.deadline_h
+        villages[f"{name}_people"] = villages["displaced"]
+        villages[f"{name}_people_in_time"] = villages["displaced"] * done
+        for suffix in ("people_struck_late", "people_past_horizon"):
+            villages[f"{name}_{suffix}"] = 0
+        villages[f"{name}_units"] = villages["displaced"] * 2
+        villages[f"{name}_units_in_time"] = villages[f"{name}_people_in_time"] * 2
     out = metrics.target_shares(villages, targets).iloc[0]
+    assert out["relief_10h_village_complete_share"] == 0.25  # the old measure, same here
+    assert out["relief_10h_unit_share"] == 0.25
     assert out["relief_10h_share"] == 0.25  # 100 of 400 people complete by 10 h
     assert out["initial_relief_12h_share"] == 0.25  # 300 people only at 13 h
     assert out["basic_relief_24h_share"] == 0.25  # 300 people never complete

@@ -174,8 +174,16 @@ def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order,
         log = world.simulate(scen, s, rep)
         problems = invariants.check_all(log.rows, scen, s.shelters.m2_per_person)
         assert not problems, problems[:5]
-        cols = tables.village_results(log.rows, scen)
+        measures = tables.person_measures(scen, s.targets)
+        cols = tables.village_results(log.rows, scen, measures, s.run.horizon_min)
         for k in range(len(cols["place_id"])):
+            for m in measures:  # everyone displaced is counted once: in time or not, or apart
+                counted = [
+                    cols[f"{m.name}_{x}"][k] for x in ("people", "people_struck_late", "people_past_horizon")
+                ]
+                assert sum(counted) == cols["displaced"][k]
+                assert 0 <= cols[f"{m.name}_people_in_time"][k] <= cols[f"{m.name}_people"][k]
+                assert 0 <= cols[f"{m.name}_units_in_time"][k] <= cols[f"{m.name}_units"][k]
             assert (
                 0 <= cols["delivered_units"][k] <= max(cols["need_units"][k], cols["need_reported_units"][k])
             )
@@ -190,4 +198,5 @@ def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order,
         v = pd.DataFrame(cols).assign(case="c", rep=rep)
         shares = metrics.target_shares(v, s.targets)
         for name in metrics.relief_targets(s.targets):  # ems_response targets: tests/test_ems_*.py
-            assert 0.0 <= shares[f"{name}_share"].iloc[0] <= 1.0
+            share = shares[f"{name}_share"].iloc[0]
+            assert (share != share and sum(cols[f"{name}_people"]) == 0) or 0.0 <= share <= 1.0

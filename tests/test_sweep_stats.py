@@ -59,8 +59,9 @@ def test_per_million():
 
 
 def _villages() -> pd.DataFrame:
-    # Case a, two replications; townships T1 (two villages) and T2 (one).
-    return pd.DataFrame(
+    # Case a, two replications; townships T1 (two villages) and T2 (one). A village's people are
+    # all relieved when its initial kit is complete (one delivery each), by 12 h or not.
+    frame = pd.DataFrame(
         {
             "case": ["a"] * 6,
             "rep": [0, 0, 0, 1, 1, 1],
@@ -71,6 +72,9 @@ def _villages() -> pd.DataFrame:
             "relief_complete_at_h": [9.0, 20.0, 30.0, 11.0, np.nan, 2.0],
         }
     )
+    frame["initial_relief_12h_people"] = frame["displaced"]
+    frame["initial_relief_12h_people_in_time"] = frame["displaced"] * (frame["initial_complete_at_h"] <= 12)
+    return frame
 
 
 def test_township_shares_and_equity_by_hand():

@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from sim import metrics
 from sim.report.data import PROJECT_ROOT, Results
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
+from sim.verdict import status
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
@@ -66,15 +66,33 @@ def target_rows(res: Results, lang: str) -> list[list[str]]:
                 _share_cell(_measure(s, f"{name}_share")),
                 holds,
                 n,
+                text(f"verdict.{_verdict(s, name, t.required_share)}", lang),
             ]
         )
     return rows
 
 
+def _verdict(s: pd.DataFrame, name: str, required: float) -> str:
+    """HOLDS, FAILS, UNDECIDED or NOT TESTED by sim/verdict.py's rule, from the summary rows."""
+    share, holds = _measure(s, f"{name}_share"), _measure(s, f"{name}_holds")
+    n = 0 if holds is None or _missing(holds["n"]) else int(holds["n"])
+    if share is None:
+        return status(n, math.nan, math.nan, math.nan, required)
+    return status(n, float(share["mean"]), float(share["ci_low"]), float(share["ci_high"]), required)
+
+
 def target_header(lang: str) -> list[str]:
     return [
         text(k, lang)
-        for k in ("col.target", "col.limit", "col.required", "col.share", "col.p_holds", "col.n")
+        for k in (
+            "col.verdict",
+            "col.target",
+            "col.limit",
+            "col.required",
+            "col.share",
+            "col.p_holds",
+            "col.n",
+        )
     ]
 
 
@@ -114,15 +132,15 @@ def _share_note(t, names: list[str], lang: str) -> str:
 
 
 def township_table(res: Results) -> pd.DataFrame:
-    """Per township: mean displaced per replication, each target's share served in time, late villages."""
+    """Per township: mean displaced per replication, each target's share of the people it counts
+    relieved in time (pooled over replications), late villages."""
     v = res.villages[(res.villages["case"] == res.main_case)]
     n = res.n_reps
     out = pd.DataFrame({"displaced": v.groupby("township_id")["displaced"].sum() / n})
-    hit = v[v["displaced"] > 0]
-    for name, t in res.targets.items():
-        done = hit[metrics.CLASS_COLUMN[t.item_class]] <= t.deadline_h
-        served = (hit["displaced"] * done).groupby(hit["township_id"]).sum()
-        out[f"{name}_share"] = served / hit.groupby("township_id")["displaced"].sum()
+    for name in res.targets:
+        g = v.groupby("township_id")
+        people = g[f"{name}_people"].sum()
+        out[f"{name}_share"] = g[f"{name}_people_in_time"].sum() / people.where(people > 0)
         out[f"{name}_late"] = v[f"{name}_late_cause"].notna().groupby(v["township_id"]).sum() / n
     return out[out["displaced"] > 0].sort_index()
 

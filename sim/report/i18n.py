@@ -129,6 +129,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "appendix.cases": ("预算方案", "Budget cases"),
     "appendix.skipped": ("未生成的图及原因", "Figures not drawn, and why"),
     "col.target": ("目标", "Target"),
+    "col.verdict": ("结论", "Verdict"),
+    "verdict.HOLDS": ("达标 HOLDS", "HOLDS"),
+    "verdict.FAILS": ("未达标 FAILS", "FAILS"),
+    "verdict.UNDECIDED": ("待定 UNDECIDED（需更多重复）", "UNDECIDED (run more replications)"),
+    "verdict.NOT TESTED": ("未检验 NOT TESTED（无可计对象）", "NOT TESTED (nobody to count)"),
     "col.limit": ("时限", "Time limit"),
     "col.required": ("要求比例", "Required share"),
     "col.share": ("按时比例\n（95%区间）", "Share in time\n(95% CI)"),
@@ -157,9 +162,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "scope.rural": ("农村", "rural"),
     "scope.list": ("{a}，{b}", "{a}, {b}"),
     "share.relief_complete": (
-        "{names}：灾害发生后至时限，已收到该目标全部物资的转移人口比例。",
-        "{names}: share of displaced people who have every item of the target's class by the "
-        "deadline after onset.",
+        "{names}：每人自被转移安置起计时，时限内本人所需该类物资已送达其所在村或安置点的转移人口比例"
+        "（按到达顺序分配，部分送达可救助部分人员）；无人可计时为“未检验”。",
+        "{names}: share of displaced people whose own kit of the target's class reached their "
+        "village or shelter within the limit of their being displaced (deliveries shared in "
+        "arrival order, so a partial delivery relieves part of a village); NOT TESTED when "
+        "nobody is counted.",
     ),
     "share.ems_response": (
         "{name}：接警后时限内急救车到达现场的呼叫比例（{scope}）；到仿真结束仍未到达的呼叫计入分母。",
@@ -167,14 +175,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "call; calls never reached stay in the denominator.",
     ),
     "share.rescue_share": (
-        "{names}：灾害发生后至时限，由救援队伍或直升机救出的被困人员比例。",
+        "{names}：每人自被困起计时，时限内由救援队伍或直升机救出的被困人员比例；无人被困时为“未检验”。",
         "{names}: share of the people trapped by the hazard brought out by a team or helicopter "
-        "by the deadline after onset.",
+        "within the limit of their being trapped; NOT TESTED when nobody is trapped.",
     ),
     "share.helicopter_response": (
-        "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时视为达成。",
+        "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时为“未检验”。",
         "{name}: share of air missions within {km:g} km of the base arriving within the limit after "
-        "the request; with no mission it holds.",
+        "the request; with no mission it is NOT TESTED.",
     ),
     "note.holds": (
         "某次重复中按时比例达到要求比例，即该次目标达成。",

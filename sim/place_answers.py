@@ -1,0 +1,120 @@
+"""Per-village and per-township answers a planner can open in Excel or WPS.
+
+villages.csv: one row per (case, village). For each relief target:
+  <t>_reps          replications in which the village had people the target counts
+  <t>_p             P(everyone counted there relieved by their deadline), over those replications
+  <t>_p_low/_high   its Wilson 95 % interval
+  <t>_people_share  people relieved in time over people counted, pooled over replications
+  <t>_late_cause    the most frequent cause of lateness over the replications it was late in
+and, per item class, the mean hour the village's whole need of the class was in place (over
+the replications where it was: `<class>_complete_h_mean`, with how many replications that was).
+townships.csv: one row per (case, township): people counted per replication, the pooled share
+in time, and P(the township's share reaches the target's requirement) with its Wilson interval.
+Pure: reads the village table of a run; no model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from sim.metrics import CLASS_COLUMN, relief_targets, wilson
+from sim.settings import AnyTarget
+
+# Column headers in Chinese, for README's table and for readers who want them (documented, not
+# written: the CSV keeps one header row so that joins and formulas keep working).
+HEADERS_ZH = {
+    "case": "方案",
+    "place_id": "村编号",
+    "name": "村（社区）名",
+    "township_id": "乡镇编号",
+    "township_name": "乡镇（街道）名",
+    "population": "人口",
+    "displaced_mean": "平均紧急转移安置人数",
+    "_reps": "有需救助人员的重复次数",
+    "_p": "按时救助概率（全部人员）",
+    "_p_low": "概率下限（95% Wilson）",
+    "_p_high": "概率上限（95% Wilson）",
+    "_people_share": "按时救助人员比例（合并）",
+    "_late_cause": "主要延误原因",
+}
+
+
+def _mode(values: pd.Series) -> str | None:
+    counts = values.dropna().astype(str).value_counts()
+    if counts.empty:
+        return None
+    top = counts[counts == counts.max()].index
+    return sorted(top)[0]  # ties: alphabetical, so output never depends on order
+
+
+def village_answers(
+    villages: pd.DataFrame, targets: Mapping[str, AnyTarget], townships: Mapping[str, str]
+) -> pd.DataFrame:
+    rows = []
+    keys = ["case", "place_id"]
+    for (case, place), block in villages.groupby(keys, sort=False):
+        first = block.iloc[0]
+        row = {
+            "case": case,
+            "place_id": place,
+            "name": first["name"],
+            "township_id": first["township_id"],
+            "township_name": townships.get(first["township_id"], first["township_id"]),
+            "population": int(first["population"]),
+            "displaced_mean": float(block["displaced"].mean()),
+        }
+        for name in relief_targets(targets):
+            counted = block[block[f"{name}_people"] > 0]
+            ok = int((counted[f"{name}_people_in_time"] >= counted[f"{name}_people"]).sum())
+            n = len(counted)
+            low, high = wilson(ok, n)
+            people = counted[f"{name}_people"].sum()
+            row[f"{name}_reps"] = n
+            row[f"{name}_p"] = ok / n if n else None
+            row[f"{name}_p_low"] = low if n else None
+            row[f"{name}_p_high"] = high if n else None
+            row[f"{name}_people_share"] = counted[f"{name}_people_in_time"].sum() / people if people else None
+            cause = f"{name}_late_cause"
+            row[cause] = _mode(block[cause]) if cause in block else None
+        for cls, column in CLASS_COLUMN.items():
+            done = block[column].dropna()
+            row[f"{cls}_complete_h_mean"] = float(done.mean()) if len(done) else None
+            row[f"{cls}_complete_reps"] = len(done)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def township_answers(
+    villages: pd.DataFrame, targets: Mapping[str, AnyTarget], townships: Mapping[str, str]
+) -> pd.DataFrame:
+    per_rep = villages.groupby(["case", "township_id", "rep"], sort=True)
+    rows = []
+    for (case, town), block in villages.groupby(["case", "township_id"], sort=True):
+        row = {"case": case, "township_id": town, "township_name": townships.get(town, town)}
+        row["villages"] = int(block["place_id"].nunique())
+        row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
+        for name, target in relief_targets(targets).items():
+            sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
+            tested = sums[sums[f"{name}_people"] > 0]
+            share = tested[f"{name}_people_in_time"] / tested[f"{name}_people"]
+            ok = int((share >= target.required_share - 1e-12).sum())
+            n = len(tested)
+            low, high = wilson(ok, n)
+            people = tested[f"{name}_people"].sum()
+            row[f"{name}_people_mean"] = float(sums[f"{name}_people"].mean())
+            row[f"{name}_people_share"] = tested[f"{name}_people_in_time"].sum() / people if people else None
+            row[f"{name}_reps"] = n
+            row[f"{name}_p"] = ok / n if n else None
+            row[f"{name}_p_low"] = low if n else None
+            row[f"{name}_p_high"] = high if n else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def excel_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark (Excel and WPS then read Chinese correctly), formula-defused."""
+    from sim.tables import csv_text
+
+    return ("\ufeff" + csv_text(frame)).encode("utf-8")

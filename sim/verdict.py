@@ -1,0 +1,198 @@
+"""The plain-language answer of a run: one verdict per target, before any other figure.
+
+A target's verdict compares the mean share (over replications, with its interval) with what
+the target requires:
+  HOLDS       the whole interval is at or above the requirement;
+  FAILS       the whole interval is below it;
+  UNDECIDED   the interval straddles the requirement, or fewer than MIN_REPS replications
+              tested it: the line says how many replications (run.reps=N) would likely decide;
+  NOT TESTED  no replication had anyone (or any call, or any mission) to count.
+Beside it: P(holds), the share of simulated disasters in which the target held, with its
+Wilson interval and n (the replications where it was tested). For a target that fails or is
+undecided: the three worst townships by name (pooled share over replications) and the main
+cause of lateness. Pure: reads the summary, the village and call tables; no model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from sim.settings import AnyTarget, EmsTargetSettings
+
+MIN_REPS = 10  # fewer replications than this: no verdict, whatever the interval says
+MAX_SUGGESTED_REPS = 100_000
+CAUSE_WORDS = {
+    "report_delay": "needs reported too late",
+    "road_blocked": "roads cut or blocked",
+    "no_stock": "stock short (or only in contract/province reserves)",
+    "no_vehicle": "waiting for a free truck",
+    "travel_time": "loading and driving take too long",
+}
+
+
+def reps_to_decide(n: int, mean: float, low: float, high: float, required: float) -> int | None:
+    """Replications likely to make the interval clear the requirement: the half-width shrinks as
+    1/sqrt(n), so N = n x (half-width / distance)^2, with 20 % to spare. None when the mean sits
+    on the requirement (no number of replications can be promised).
+
+    >>> reps_to_decide(30, 0.90, 0.85, 0.95, 0.93)   # half-width 0.05, distance 0.03
+    100
+    """
+    distance = abs(mean - required)
+    if n < 2 or not math.isfinite(high - low):
+        return MIN_REPS if n < MIN_REPS else None
+    if distance < 1e-9:
+        return None
+    half = (high - low) / 2
+    need = math.ceil(n * (half / distance) ** 2 * 1.2)
+    return min(max(need, MIN_REPS, n + 1), MAX_SUGGESTED_REPS)
+
+
+def status(n: int, mean: float, low: float, high: float, required: float) -> str:
+    if n == 0 or mean != mean:
+        return "NOT TESTED"
+    if n < MIN_REPS or low != low:
+        return "UNDECIDED"
+    if low >= required - 1e-12:
+        return "HOLDS"
+    if high < required - 1e-12:
+        return "FAILS"
+    return "UNDECIDED"
+
+
+def township_names(places: Any) -> dict[str, str]:
+    """township_id -> the township's name (the place whose id is its own township id)."""
+    return {p.id: p.name for p in places if p.id == p.township_id}
+
+
+def worst_townships(
+    villages: pd.DataFrame | None, calls: pd.DataFrame | None, name: str, target: AnyTarget, k: int = 3
+) -> list[tuple[str, float]]:
+    """(township_id, pooled share) of the k townships with the lowest share, worst first."""
+    if villages is not None and f"{name}_people_in_time" in villages:  # relief and rescue
+        g = villages.groupby("township_id", sort=True)
+        people = g[f"{name}_people"].sum()
+        share = (g[f"{name}_people_in_time"].sum() / people.where(people > 0)).dropna()
+    elif isinstance(target, EmsTargetSettings) and calls is not None and len(calls):
+        c = calls[calls["triage"].isin(target.triage) & calls["response_min"].notna()]
+        if target.area != "all":
+            c = c[c["area"] == target.area]
+        limit = pd.Series(float(target.limit_min), index=c.index)
+        if target.rural_limit_min is not None:
+            limit = limit.where(c["area"] != "rural", float(target.rural_limit_min))
+        share = (c["response_min"] <= limit).groupby(c["township_id"], sort=True).mean()
+    else:
+        return []
+    share = share[share < 1.0 - 1e-12]
+    order = sorted(share.items(), key=lambda kv: (kv[1], str(kv[0])))
+    return [(str(t), float(s)) for t, s in order[:k]]
+
+
+def main_cause(summary_rows: Mapping[str, dict], name: str) -> tuple[str, float] | None:
+    """The cause most of the target's late villages share, and that share."""
+    best = None
+    for cause in CAUSE_WORDS:
+        r = summary_rows.get(f"{name}_late_share_{cause}")
+        if r is not None and r["mean"] == r["mean"] and (best is None or r["mean"] > best[1]):
+            best = (cause, float(r["mean"]))
+    return best
+
+
+def verdicts(
+    summary: pd.DataFrame,
+    targets: Mapping[str, AnyTarget],
+    villages: pd.DataFrame | None = None,
+    calls: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+    case: str | None = None,
+) -> list[dict[str, Any]]:
+    """One record per target of `case` (the first case by default)."""
+    case = case if case is not None else next(iter(dict.fromkeys(summary["case"])), None)
+    rows = {r["measure"]: r for r in summary[summary["case"] == case].to_dict("records")}
+    if villages is not None:
+        villages = villages[villages["case"] == case]
+    if calls is not None:
+        calls = calls[calls["case"] == case]
+    names = names or {}
+    out = []
+    for name, target in targets.items():
+        share = rows.get(f"{name}_share", {})
+        holds = rows.get(f"{name}_holds", {})
+        n = int(holds.get("n") or 0)
+        mean, low, high = (share.get(k, math.nan) for k in ("mean", "ci_low", "ci_high"))
+        required = float(target.required_share)
+        verdict = status(n, mean, low, high, required)
+        record: dict[str, Any] = {
+            "target": name,
+            "verdict": verdict,
+            "required_share": required,
+            "share": None if mean != mean else mean,
+            "share_ci": [None if low != low else low, None if high != high else high],
+            "p_holds": None if n == 0 else holds["mean"],
+            "p_holds_ci": [holds.get("ci_low"), holds.get("ci_high")] if n else [None, None],
+            "n": n,
+        }
+        unit = rows.get(f"{name}_unit_share")
+        if unit is not None and unit["mean"] == unit["mean"]:
+            record["unit_share"] = unit["mean"]
+        if verdict == "UNDECIDED":
+            record["reps_to_decide"] = reps_to_decide(n, mean, low, high, required)
+        if verdict in ("FAILS", "UNDECIDED"):
+            worst = worst_townships(villages, calls, name, target)
+            record["worst_townships"] = [
+                {"township_id": t, "name": names.get(t, t), "share": s} for t, s in worst
+            ]
+            cause = main_cause(rows, name)
+            if cause is not None:
+                record["main_cause"] = {"cause": cause[0], "share_of_late_villages": cause[1]}
+        out.append(record)
+    return out
+
+
+def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget]) -> list[str]:
+    """The verdict block as the terminal prints it (English; the appendix has its own words)."""
+    lines = []
+    for r in records:
+        t = targets[r["target"]]
+        head = f"{r['verdict']:<11} {r['target']:<20}"
+        if r["verdict"] == "NOT TESTED":
+            lines.append(f"{head} nobody to count in any of the replications ({_what(t)})")
+            continue
+        low, high = r["share_ci"]
+        ci = "no interval (1 replication)" if low is None else f"[{low:.1%}, {high:.1%}]"
+        p_low, p_high = r["p_holds_ci"]
+        line = (
+            f"{head} {r['share']:.1%} {ci} in time, needs {r['required_share']:.0%}; "
+            f"P(holds) {r['p_holds']:.2f} [{p_low:.2f}, {p_high:.2f}] n={r['n']}"
+        )
+        lines.append(line)
+        if r["verdict"] == "UNDECIDED":
+            more = r.get("reps_to_decide")
+            few = r["n"] < MIN_REPS
+            why = f"fewer than {MIN_REPS} replications" if few else "the interval straddles the requirement"
+            hint = f"run more replications (run.reps={more})" if more else "the share sits on the requirement"
+            lines.append(f"{'':12}undecided: {why}; {hint}")
+        if r.get("worst_townships"):
+            worst = ", ".join(f"{w['name']} {w['share']:.0%}" for w in r["worst_townships"])
+            lines.append(f"{'':12}worst townships: {worst}")
+        if r.get("main_cause"):
+            c = r["main_cause"]
+            lines.append(
+                f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} "
+                f"({c['share_of_late_villages']:.0%} of late villages)"
+            )
+    return lines
+
+
+def _what(target: AnyTarget) -> str:
+    measure = getattr(target, "measure", "")
+    return {
+        "relief_complete": "no one displaced",
+        "rescue_share": "no one trapped",
+        "ems_response": "no ambulance calls",
+        "helicopter_response": "no air missions",
+    }.get(measure, "nothing to count")
