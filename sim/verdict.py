@@ -31,7 +31,27 @@ CAUSE_WORDS = {
     "no_stock": "stock short (or only in contract/province reserves)",
     "no_vehicle": "waiting for a free truck",
     "travel_time": "loading and driving take too long",
+    "ambulance_busy": "no ambulance free: late calls waited longer for dispatch than they drove",
+    "ambulance_far": "the nearest free ambulance was too far: late calls drove longer than they waited",
 }
+
+
+def ems_cause(calls: pd.DataFrame | None, target: AnyTarget) -> tuple[str, float] | None:
+    """Why ems_response calls were late: mostly waiting for a free ambulance, or mostly driving.
+    The share returned is the late calls' mean wait (busy) or drive (far) over their response."""
+    if calls is None or not len(calls) or not isinstance(target, EmsTargetSettings):
+        return None
+    c = calls[calls["triage"].isin(target.triage) & calls["response_min"].notna()]
+    limit = pd.Series(float(target.limit_min), index=c.index)
+    if target.rural_limit_min is not None:
+        limit = limit.where(c["area"] != "rural", float(target.rural_limit_min))
+    late = c[c["response_min"] > limit]
+    if late.empty:
+        return None
+    wait = float(late["wait_min"].mean())
+    response = float(late["response_min"].mean())
+    drive = response - wait
+    return ("ambulance_busy", wait / response) if wait > drive else ("ambulance_far", drive / response)
 
 
 def reps_to_decide(n: int, mean: float, low: float, high: float, required: float) -> int | None:
@@ -149,6 +169,8 @@ def verdicts(
             cause = main_cause(rows, name)
             if cause is not None:
                 record["main_cause"] = {"cause": cause[0], "share_of_late_villages": cause[1]}
+            elif (ems := ems_cause(calls, target)) is not None:
+                record["main_cause"] = {"cause": ems[0], "share_of_response_time": ems[1]}
         out.append(record)
     return out
 
@@ -181,10 +203,11 @@ def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget
             lines.append(f"{'':12}worst townships: {worst}")
         if r.get("main_cause"):
             c = r["main_cause"]
-            lines.append(
-                f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} "
-                f"({c['share_of_late_villages']:.0%} of late villages)"
-            )
+            if "share_of_late_villages" in c:
+                share = f"{c['share_of_late_villages']:.0%} of late villages"
+            else:
+                share = f"{c['share_of_response_time']:.0%} of their response time"
+            lines.append(f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} ({share})")
     return lines
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,3 +290,34 @@ def test_villages_csv_opens_in_excel_with_chinese(tmp_path: Path):
     assert len(towns) == frame["township_id"].nunique()
     # the verdict names townships by name, never by id, where a failing target lists them
     assert "note: 2 replications only" in proc.stdout
+
+
+def test_verdict_rules_by_hand():
+    from sim.verdict import reps_to_decide, status
+
+    assert status(0, math.nan, math.nan, math.nan, 0.95) == "NOT TESTED"
+    assert status(30, 0.97, 0.955, 0.985, 0.95) == "HOLDS"
+    assert status(30, 0.90, 0.88, 0.92, 0.95) == "FAILS"
+    assert status(30, 0.95, 0.93, 0.97, 0.95) == "UNDECIDED"
+    assert status(5, 0.50, 0.40, 0.60, 0.95) == "UNDECIDED"  # too few replications to say
+    # half-width 0.05 at n = 30, 0.02 from the requirement: 30 x 2.5^2 x 1.2 = 225 (+1 for rounding)
+    assert reps_to_decide(30, 0.93, 0.88, 0.98, 0.95) in (225, 226)
+
+
+def test_ems_main_cause_is_waiting_or_driving():
+    from sim.settings import EmsTargetSettings
+    from sim.verdict import ems_cause
+
+    target = EmsTargetSettings(measure="ems_response", limit_min=15, rural_limit_min=30, required_share=0.8)
+    calls = pd.DataFrame(
+        {
+            "triage": [1, 1, 2, 3],
+            "area": ["urban", "rural", "rural", "urban"],
+            "response_min": [40.0, 25.0, 60.0, 10.0],  # late: 40 (urban), 60 (rural); 25 rural is in time
+            "wait_min": [30.0, 0.0, 50.0, 0.0],
+        }
+    )
+    cause, share = ems_cause(calls, target)
+    assert cause == "ambulance_busy" and share == pytest.approx(40 / 50)
+    calls["wait_min"] = [5.0, 0.0, 10.0, 0.0]
+    assert ems_cause(calls, target) == ("ambulance_far", pytest.approx((50 - 7.5) / 50))  # mean drive / response
