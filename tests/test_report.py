@@ -156,7 +156,8 @@ def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
             assert row[5] == str(int(holds["n"])) == "3"
             assert "–" not in row
         by_name = dict(zip(names, rows, strict=True))
-        assert by_name["ems_response"][1] == i18n.text("unit.min", lang, v=15)
+        urban, rural = (i18n.text("unit.min", lang, v=m) for m in (15, 30))
+        assert by_name["ems_response"][1] == i18n.text("limit.urban_rural", lang, a=urban, b=rural)
         assert by_name["helicopter_2h"][1] == i18n.text("unit.h", lang, v=2)
         assert by_name["rescue_24h"][1] == i18n.text("unit.h", lang, v=24)
         assert i18n.text("appendix.townships", lang) in md  # says it is relief only
@@ -305,4 +306,4 @@ def test_an_ems_sweep_compares_its_focus_target(results):
     assert header[-2] == "ems_response P" and rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
     labels = figures.case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
     assert labels == res.case_targets
-    assert figures.budget_frontier(res, "en").axes[0].get_title() == "ems_response (15 min, ≥80%)"
+    assert figures.budget_frontier(res, "en").axes[0].get_title() == "ems_response (15 min urban, 30 min rural, ≥80%)"

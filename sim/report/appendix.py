@@ -85,13 +85,13 @@ def target_header(lang: str) -> list[str]:
     return [
         text(k, lang)
         for k in (
-            "col.verdict",
             "col.target",
             "col.limit",
             "col.required",
             "col.share",
             "col.p_holds",
             "col.n",
+            "col.verdict",
         )
     ]
 

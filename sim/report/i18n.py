@@ -130,6 +130,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "appendix.skipped": ("未生成的图及原因", "Figures not drawn, and why"),
     "col.target": ("目标", "Target"),
     "col.verdict": ("结论", "Verdict"),
+    "limit.urban_rural": ("城区{a}，农村{b}", "{a} urban, {b} rural"),
     "verdict.HOLDS": ("达标 HOLDS", "HOLDS"),
     "verdict.FAILS": ("未达标 FAILS", "FAILS"),
     "verdict.UNDECIDED": ("待定 UNDECIDED（需更多重复）", "UNDECIDED (run more replications)"),
@@ -210,6 +211,13 @@ def limit_text(target: AnyTarget, lang: str) -> str:
     """A target's time limit with its unit: an hour or more in hours (72.5 h; helicopter_2h's
     120 min is 2 h), less in minutes (ems_response's 15 min)."""
     minutes = float(getattr(target, "limit_min", None) or target.deadline_h * MIN_PER_H)
+    rural = getattr(target, "rural_limit_min", None)
+    if rural is not None:  # an EMS target with its own rural limit: both, urban first
+        return text("limit.urban_rural", lang, a=_one_limit(minutes, lang), b=_one_limit(float(rural), lang))
+    return _one_limit(minutes, lang)
+
+
+def _one_limit(minutes: float, lang: str) -> str:
     if minutes >= MIN_PER_H:
         return text("unit.h", lang, v=minutes / MIN_PER_H)
     return text("unit.min", lang, v=minutes)
