@@ -73,6 +73,15 @@ def call_kpis(keys: pd.DataFrame, calls: pd.DataFrame, warmup_h: float = 0.0) ->
     return out.reset_index()
 
 
+def call_limit_min(calls: pd.DataFrame, target: EmsTargetSettings) -> pd.Series:
+    """Each call's time limit under `target`: `rural_limit_min` for rural calls when it is set,
+    `limit_min` for every other call."""
+    limit = pd.Series(float(target.limit_min), index=calls.index)
+    if target.rural_limit_min is not None:
+        limit = limit.where(calls["area"] != "rural", float(target.rural_limit_min))
+    return limit
+
+
 def ems_target_shares(
     keys: pd.DataFrame,
     calls: pd.DataFrame,
@@ -86,10 +95,7 @@ def ems_target_shares(
     for name, target in targets.items():
         if not isinstance(target, EmsTargetSettings):
             continue
-        # each call's own limit: rural calls may have a longer one (rural_limit_min)
-        limit = pd.Series(float(target.limit_min), index=calls.index)
-        if target.rural_limit_min is not None:
-            limit = limit.where(calls["area"] != "rural", float(target.rural_limit_min))
+        limit = call_limit_min(calls, target)
         mask = (
             calls["triage"].isin(target.triage)
             & (calls["received_at_h"] >= warmup_h)

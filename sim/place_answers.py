@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from sim.metrics import CLASS_COLUMN, relief_targets, wilson
+from sim.safe_text import csv_text
 from sim.settings import AnyTarget
 
 # Column headers in Chinese, for README's table and for readers who want them (documented, not
@@ -115,6 +116,4 @@ def township_answers(
 
 def excel_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark (Excel and WPS then read Chinese correctly), formula-defused."""
-    from sim.tables import csv_text
-
     return ("\ufeff" + csv_text(frame)).encode("utf-8")

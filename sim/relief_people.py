@@ -118,25 +118,64 @@ def delivered_by(deadlines: np.ndarray, times: np.ndarray, cumulative: np.ndarra
     return padded[k]
 
 
-def site_counts(
-    cohorts: Sequence[tuple[float, int]],
-    deliveries: dict[int, list[tuple[float, int]]],
-    need_per_person: Sequence[float],
-    measure: PersonMeasure,
-    onset_min: float,
-    horizon_min: float,
-) -> PersonCounts:
-    """The tally of one target at one site.
+class SitePeople:
+    """The people of one site in arrival order and the deliveries they share.
 
-    cohorts: (minute displaced, people) in time order; deliveries: item index -> (minute, qty)
-    in time order; need_per_person: per item of the scenario.
+    Each item's runs of units and each kit's relief minutes are worked out once and kept:
+    several targets ask for the same kit (the 10 h and 12 h targets both use the initial kit),
+    and the relief curves ask for every class.
     """
-    items = [j for j in measure.items if need_per_person[j] > 0]
-    people = [n for _, n in cohorts]
-    total = sum(people)
+
+    def __init__(
+        self,
+        cohorts: Sequence[tuple[float, int]],
+        deliveries: dict[int, list[tuple[float, int]]],
+        need_per_person: Sequence[float],
+    ):
+        """cohorts: (minute displaced, people) in time order; deliveries: item index ->
+        (minute, qty) in time order; need_per_person: per item of the scenario."""
+        self.people = [n for _, n in cohorts]
+        self.arrived = np.repeat(np.array([a for a, _ in cohorts], dtype=float), self.people)
+        self.need_per_person = need_per_person
+        self.deliveries = deliveries
+        self._runs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._relieved: dict[tuple[int, ...], np.ndarray] = {}
+
+    def kit(self, items: Sequence[int]) -> tuple[int, ...]:
+        """The items of `items` anyone needs."""
+        return tuple(j for j in items if self.need_per_person[j] > 0)
+
+    def run(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end) of each person's units of item j, and the deliveries' minutes and
+        cumulative units."""
+        if j not in self._runs:
+            start, end = thresholds(self.people, self.need_per_person[j])
+            got = self.deliveries.get(j, [])
+            times = np.array([t for t, _ in got], dtype=float)
+            cumulative = np.cumsum(np.array([q for _, q in got], dtype=np.int64))
+            self._runs[j] = (start, end, times, cumulative)
+        return self._runs[j]
+
+    def relieved(self, kit: tuple[int, ...]) -> np.ndarray:
+        """Minute each person has every item of `kit` in place (inf if never)."""
+        if kit not in self._relieved:
+            out = self.arrived.copy()
+            for j in kit:
+                _, end, times, cumulative = self.run(j)
+                out = np.maximum(out, in_place_at(end, times, cumulative))
+            self._relieved[kit] = out
+        return self._relieved[kit]
+
+
+def site_counts(
+    site: SitePeople, measure: PersonMeasure, onset_min: float, horizon_min: float
+) -> PersonCounts:
+    """The tally of one target at one site."""
+    items = site.kit(measure.items)
+    total = len(site.arrived)
     if total == 0 or not items:
         return PersonCounts()
-    arrived = np.repeat(np.array([a for a, _ in cohorts], dtype=float), people)
+    arrived = site.arrived
     if measure.clock == "event_onset":
         deadline = np.full(total, onset_min + measure.deadline_min)
         struck_late = arrived > deadline + EPS
@@ -145,19 +184,14 @@ def site_counts(
         struck_late = np.zeros(total, dtype=bool)
     past = ~struck_late & (deadline > horizon_min + EPS)
     counted = ~struck_late & ~past
-    relieved = arrived.copy()
     units = units_in_time = 0
     for j in items:
-        start, end = thresholds(people, need_per_person[j])
-        got = deliveries.get(j, [])
-        times = np.array([t for t, _ in got], dtype=float)
-        cumulative = np.cumsum(np.array([q for _, q in got], dtype=np.int64))
-        relieved = np.maximum(relieved, in_place_at(end, times, cumulative))
+        start, end, times, cumulative = site.run(j)
         own = (end - start)[counted]
         by = delivered_by(deadline[counted], times, cumulative)
         units += int(own.sum())
         units_in_time += int(np.clip(by - start[counted], 0, own).sum())
-    in_time = counted & (relieved <= deadline + EPS)
+    in_time = counted & (site.relieved(items) <= deadline + EPS)
     return PersonCounts(
         people=int(counted.sum()),
         in_time=int(in_time.sum()),
@@ -166,6 +200,27 @@ def site_counts(
         units=units,
         units_in_time=units_in_time,
     )
+
+
+def relieved_within(
+    site: SitePeople, items: Sequence[int], hours: np.ndarray, horizon_min: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each h of `hours`: (people displaced at least h before the horizon, of them those
+    with the kit in place within h of being displaced): the relief curve, on each person's own
+    clock, that the targets read at their deadlines.
+
+    >>> site = SitePeople([(0.0, 2), (120.0, 1)], {0: [(60.0, 1), (180.0, 2)]}, [1.0])
+    >>> [a.tolist() for a in relieved_within(site, [0], np.array([0, 1, 2, 3]), 240.0)]
+    [[3, 3, 3, 2], [0, 2, 2, 2]]
+    """
+    kit = site.kit(items)
+    if not kit or not len(site.arrived):
+        zero = np.zeros(len(hours), dtype=np.int64)
+        return zero, zero
+    window = np.asarray(hours, dtype=float)[:, None] * 60.0
+    delay = (site.relieved(kit) - site.arrived)[None, :]
+    seen = site.arrived[None, :] + window <= horizon_min + EPS
+    return seen.sum(axis=1), (seen & (delay <= window + EPS)).sum(axis=1)
 
 
 def rescue_counts(

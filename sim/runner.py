@@ -45,6 +45,7 @@ class CaseResult:
     rep_seconds: list[float] = field(default_factory=list)
     calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
     hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
+    curves: pd.DataFrame | None = None  # relief curves per (case, rep, item class, hour)
 
 
 def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
@@ -72,6 +73,7 @@ class Replication:
     calls: pd.DataFrame | None = None
     hospitals: pd.DataFrame | None = None
     shelters: list[tuple] = field(default_factory=list)
+    curve: list[tuple] = field(default_factory=list)  # (case, rep, item_class, hour, people, people_in_time)
 
 
 def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Replication:
@@ -80,7 +82,9 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     rows = world.simulate(scenario, settings, rep).rows
     measures = tables.person_measures(scenario, settings.targets)
     rescues = tables.rescue_measures(settings.targets)
-    columns = tables.village_results(rows, scenario, measures, settings.run.horizon_min, rescues)
+    sites = tables.relief_sites(rows, scenario)
+    columns = tables.village_results(rows, scenario, measures, settings.run.horizon_min, rescues, sites)
+    curve = [(case, rep, *row) for row in tables.relief_curve(sites, scenario, settings.run.horizon_min)]
     villages = tables.villages_frame(columns, case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)
     calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
@@ -106,7 +110,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     events = tables.events_frame(rows, case, rep) if settings.run.keep_events else None
     shelters = [(case, rep, *row) for row in tables.shelter_rows(rows)]
     seconds = time.perf_counter() - started
-    return Replication(case, rep, villages, facts, events, seconds, calls, beds, shelters)
+    return Replication(case, rep, villages, facts, events, seconds, calls, beds, shelters, curve)
 
 
 def run_case(
@@ -116,7 +120,7 @@ def run_case(
     progress: Callable[[int, int], None] | None = None,
 ) -> CaseResult:
     preflight(scenario, settings)
-    event_frames, village_frames, facts, seconds, shelter_rows = [], [], [], [], []
+    event_frames, village_frames, facts, seconds, shelter_rows, curve_rows = [], [], [], [], [], []
     call_frames, hospital_frames = [], []
     n = settings.run.reps
     for rep in range(n):
@@ -126,6 +130,7 @@ def run_case(
         call_frames.append(one.calls)
         hospital_frames.append(one.hospitals)
         shelter_rows += one.shelters
+        curve_rows += one.curve
         if one.events is not None:
             event_frames.append(one.events)
         seconds.append(one.seconds)
@@ -137,7 +142,8 @@ def run_case(
     shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
     calls = pd.concat(call_frames, ignore_index=True)
     hospitals = pd.concat(hospital_frames, ignore_index=True)
-    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals)
+    curves = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
+    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals, curves)
 
 
 def config_hash(resolved: dict[str, Any]) -> str:
@@ -248,7 +254,11 @@ def write_run(
         _atomic_write(
             out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
         )
-    for name, frame in (("calls", result.calls), ("hospitals", result.hospitals)):
+    for name, frame in (
+        ("calls", result.calls),
+        ("hospitals", result.hospitals),
+        ("relief_curves", result.curves),
+    ):
         if frame is not None:
             _atomic_write(
                 out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")

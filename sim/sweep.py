@@ -55,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, outdir, runner
+from sim import budget, metrics, outdir, runner, tables
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
@@ -64,6 +64,7 @@ from sim.settings import MAX_REPS, Settings
 from sim.tables import csv_text
 
 FACTS_KEY = b"drsim.facts"
+CURVE_KEY = b"drsim.relief_curve"  # the replication's relief curve rows (tables.relief_curve)
 EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
 STREAMS = "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"
 # Sequential stopping without run.max_reps: at most this many rounds of run.reps.
@@ -131,16 +132,26 @@ def unit_scenario(data_dir: str, settings: Settings) -> Scenario:
     return scen
 
 
-def part_bytes(frame: pd.DataFrame, facts: dict[str, Any] | None = None) -> bytes:
-    """A table as parquet bytes; a replication's facts ride in the file's metadata."""
+def part_bytes(
+    frame: pd.DataFrame, facts: dict[str, Any] | None = None, curve: list[tuple] | None = None
+) -> bytes:
+    """A table as parquet bytes; a replication's facts and relief curve ride in its metadata."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
     if facts is not None:
-        meta = dict(table.schema.metadata or {})
         meta[FACTS_KEY] = json.dumps(facts).encode("utf-8")  # insertion order: the table's columns
-        table = table.replace_schema_metadata(meta)
+    if curve is not None:
+        meta[CURVE_KEY] = json.dumps(curve).encode("utf-8")
+    table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
+
+
+def replication_part(one: runner.Replication) -> bytes:
+    """The stored part of a replication: its village table with its facts and relief curve (the
+    sweep stores it; replay rebuilds it byte for byte)."""
+    return part_bytes(one.villages, one.facts, one.curve)
 
 
 MAX_BATCH = 8  # replications per task at most: fewer round trips, little work lost to a kill
@@ -170,7 +181,7 @@ def run_unit(unit: Unit) -> UnitResult:
     try:
         scen = unit_scenario(unit.data_dir, unit.settings)
         one = runner.replicate(scen, unit.settings, unit.case, unit.rep)
-        villages = part_bytes(one.villages, one.facts)
+        villages = replication_part(one)
         events = part_bytes(one.events) if one.events is not None else None
     except Exception:
         return UnitResult.failed(unit, time.perf_counter() - started, worker, traceback.format_exc())
@@ -283,6 +294,12 @@ class SweepStore:
         table = pq.read_table(self.part(case, rep))
         facts = json.loads(table.schema.metadata[FACTS_KEY])
         return table, facts
+
+    @staticmethod
+    def curve(table: pa.Table) -> list[list]:
+        """A part's relief curve rows (none in a part written before the curves existed)."""
+        raw = (table.schema.metadata or {}).get(CURVE_KEY)
+        return json.loads(raw) if raw else []
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -618,7 +635,7 @@ def aggregate(
 ) -> SweepResult:
     """Build every table from the parts on disk (never from memory), so an interrupted and
     resumed sweep aggregates byte for byte as one that ran straight through."""
-    village_frames, rep_frames, ok = [], [], {}
+    village_frames, rep_frames, ok, curve_rows = [], [], {}, []
     for case in cases:
         done = sorted(r for r in store.finished(case.name, case.settings.run.keep_events) if r < n)
         ok[case.name] = len(done)
@@ -629,6 +646,7 @@ def aggregate(
             table, f = store.read_part(case.name, rep)
             read.append(table)
             facts.append(f)
+            curve_rows += store.curve(table)
         villages = pa.concat_tables(read).to_pandas()
         village_frames.append(villages)
         rep_frames.append(
@@ -662,6 +680,9 @@ def aggregate(
         townships["method"] = "mean over the replications in which the township had displaced people"
         atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
         atomic_write(store.root / "villages.parquet", _parquet(villages))
+        if curve_rows:
+            curves = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
+            atomic_write(store.root / "relief_curves.parquet", _parquet(curves))
         atomic_write(store.root / "summary.csv", csv_text(summary).encode("utf-8"))
         atomic_write(store.root / "summary.json", _json_bytes(runner.summary_json(summary)))
         atomic_write(store.root / "cases.csv", csv_text(table).encode("utf-8"))
@@ -901,7 +922,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     scen = runner.scenario_for(Path(data_dir), settings)
     runner.preflight(scen, settings)
     one = runner.replicate(scen, settings, case, rep)
-    villages = part_bytes(one.villages, one.facts)
+    villages = replication_part(one)
     assert one.events is not None
     events = part_bytes(one.events)
     reps = metrics.rep_table(one.villages, pd.DataFrame([one.facts]), settings.targets, settings.costs)

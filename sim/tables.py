@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.events import EVENT_COLUMNS, Event, EventKind
-from sim.relief_people import PERSON_SUFFIXES, PersonCounts, PersonMeasure, rescue_counts, site_counts
+from sim.relief_people import (
+    PERSON_SUFFIXES,
+    PersonCounts,
+    PersonMeasure,
+    SitePeople,
+    relieved_within,
+    rescue_counts,
+    site_counts,
+)
 from sim.safe_text import FORMULA_START, csv_text  # noqa: F401 (re-exported: one CSV rule, sim/safe_text.py)
 from sim.scenario import Scenario
 from sim.settings import AnyTarget, RescueTargetSettings, TargetSettings
@@ -114,6 +123,7 @@ def village_results(
     measures: Sequence[PersonMeasure] = (),
     horizon_min: float = math.inf,
     rescues: Sequence[PersonMeasure] = (),
+    sites: ReliefSites | None = None,
 ) -> dict[str, list[Any]]:
     """One entry per village of the scenario (file order), as columns.
 
@@ -163,11 +173,6 @@ def village_results(
     troubles: list[tuple[float, tuple[int, ...]]] = []
     truck_troubles: list[tuple[float, int]] = []
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    # per site (village index, site key): cohorts of people and deliveries by item
-    displaced_at: dict[tuple[int, float], int] = {}
-    sheltered_at: dict[tuple[int, float], list[tuple[str, int]]] = {}
-    site_arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]] = {}
-    onset = math.inf
     tasks: dict[int, tuple[int, float, int]] = {}  # rescue task -> (village, minute trapped, people)
     rescued: list[tuple[int, float, int]] = []
     to_h = 1.0 / MIN_PER_H
@@ -180,11 +185,8 @@ def village_results(
             j = i_index[e.item]
             delivered[v, j] += e.qty
             arrivals.setdefault((v, j), []).append((e.t_min, e.qty))
-            site_arrivals.setdefault((v, e.note or e.place), {}).setdefault(j, []).append((e.t_min, e.qty))
             if math.isnan(col["first_delivery_at_h"][v]):
                 col["first_delivery_at_h"][v] = e.t_min * to_h
-        elif kind is EventKind.HAZARD_STRUCK:
-            onset = min(onset, e.t_min)
         elif kind is EventKind.RESCUE_REQUESTED:
             tasks[e.ref] = (v, e.t_min, e.qty)
         elif kind is EventKind.PEOPLE_RESCUED:
@@ -210,10 +212,8 @@ def village_results(
             col["displaced"][v] += e.qty
             if math.isnan(col["displaced_at_h"][v]):
                 col["displaced_at_h"][v] = e.t_min * to_h
-            displaced_at[(v, e.t_min)] = displaced_at.get((v, e.t_min), 0) + e.qty
         elif kind is EventKind.SHELTER_ARRIVED:
             col["in_shelters"][v] += e.qty
-            sheltered_at.setdefault((v, e.t_min), []).append((e.subject, e.qty))
         elif kind is EventKind.RELIEF_SHORT:
             col["short_units"][v] += e.qty
         elif kind is EventKind.LATERAL_AID_RECORDED:
@@ -255,9 +255,10 @@ def village_results(
             times = [item_done[j] for j in members if item_done[j] is not None]
             if times and not any(math.isnan(t) for t in times):
                 done[c][v] = max(times)
-    persons = _person_counts(
-        villages, displaced_at, sheltered_at, site_arrivals, scenario, measures, onset, horizon_min
-    )
+    if sites is None:
+        sites = relief_sites(rows, scenario)
+    onset = sites.onset_min
+    persons = _person_counts(len(villages), sites, measures, horizon_min)
     service = min_service_min(scenario)
     p_index = scenario.place_index()
     col["deferred_units"] = (reported - allocated).sum(axis=1).tolist()
@@ -271,7 +272,7 @@ def village_results(
         "affected": col["affected"],
         "displaced": col["displaced"],
         "in_shelters": col["in_shelters"],
-        "onset_at_h": [(0.0 if math.isinf(onset) else onset) * to_h] * n,
+        "onset_at_h": [onset * to_h] * n,
         "displaced_at_h": col["displaced_at_h"],
         "severity": severity,
         "reported_at_h": col["reported_at_h"],
@@ -306,34 +307,63 @@ def _rescue_counts(
     onset_min: float,
     horizon_min: float,
 ) -> dict[str, list[int]]:
-    onset_min = 0.0 if math.isinf(onset_min) else onset_min
+    """Per village, per rescue target: trapped people counted and brought out in time."""
+    trapped: dict[int, dict[int, tuple[float, int]]] = {}  # village -> task -> (minute, people)
+    out_of: dict[int, list[tuple[int, float, int]]] = {}  # village -> rescues of its tasks
+    for ref, (v, t, q) in tasks.items():
+        if v is not None:
+            trapped.setdefault(v, {})[ref] = (t, q)
+    for r in rescued:
+        v = tasks[r[0]][0] if r[0] in tasks else None
+        if v is not None:
+            out_of.setdefault(v, []).append(r)
     out: dict[str, list[int]] = {}
     for m in rescues:
         people, in_time = [0] * n, [0] * n
-        for v in sorted({v for v, _, _ in tasks.values() if v is not None}):
-            mine = {ref: (t, q) for ref, (w, t, q) in tasks.items() if w == v}
+        for v, mine in trapped.items():
             counted, ok, _, _ = rescue_counts(
-                mine, [r for r in rescued if r[0] in mine], m.deadline_min, m.clock, onset_min, horizon_min
+                mine, out_of.get(v, []), m.deadline_min, m.clock, onset_min, horizon_min
             )
             people[v], in_time[v] = counted, ok
         out[f"{m.name}_people"], out[f"{m.name}_people_in_time"] = people, in_time
     return out
 
 
-def _person_counts(
-    villages: Sequence[Any],
-    displaced_at: dict[tuple[int, float], int],
-    sheltered_at: dict[tuple[int, float], list[tuple[str, int]]],
-    site_arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]],
-    scenario: Scenario,
-    measures: Sequence[PersonMeasure],
-    onset_min: float,
-    horizon_min: float,
-) -> dict[str, list[int]]:
-    """Per village, per target: sim.relief_people's tally summed over the village's sites.
+@dataclass(frozen=True)
+class ReliefSites:
+    """The people of every site (village index, site key) and the disaster's onset minute."""
 
-    A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay
-    at the village's own site (keyed by the village id, as the model keys it)."""
+    sites: dict[tuple[int, str], SitePeople]
+    onset_min: float
+
+
+def relief_sites(rows: Sequence[Event], scenario: Scenario) -> ReliefSites:
+    """Who is at each site, in arrival order, and what was delivered there (sim/relief_people.py).
+
+    A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay at
+    the village's own site (keyed by the village id, as the model keys it and deliveries name it).
+    """
+    v_index = {p.id: k for k, p in enumerate(scenario.villages())}
+    i_index = {it.id: j for j, it in enumerate(scenario.items)}
+    displaced_at: dict[tuple[int, float], int] = {}
+    sheltered_at: dict[tuple[int, float], list[tuple[str, int]]] = {}
+    arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]] = {}
+    onset = math.inf
+    for e in rows:
+        kind = e.kind
+        if kind is EventKind.SHIPMENT_DELIVERED:
+            v = v_index[e.place]
+            arrivals.setdefault((v, e.note or e.place), {}).setdefault(i_index[e.item], []).append(
+                (e.t_min, e.qty)
+            )
+        elif kind is EventKind.PEOPLE_DISPLACED:
+            key = (v_index[e.place], e.t_min)
+            displaced_at[key] = displaced_at.get(key, 0) + e.qty
+        elif kind is EventKind.SHELTER_ARRIVED:
+            sheltered_at.setdefault((v_index[e.place], e.t_min), []).append((e.subject, e.qty))
+        elif kind is EventKind.HAZARD_STRUCK:
+            onset = min(onset, e.t_min)
+    villages = scenario.villages()
     cohorts: dict[tuple[int, str], list[tuple[float, int]]] = {}
     for (v, t), n in sorted(displaced_at.items()):
         for site, q in sheltered_at.get((v, t), []):
@@ -342,16 +372,45 @@ def _person_counts(
         if n > 0:
             cohorts.setdefault((v, villages[v].id), []).append((t, n))
     per_person = [it.need_per_person for it in scenario.items]
-    onset_min = 0.0 if math.isinf(onset_min) else onset_min
-    totals = [[PersonCounts() for _ in villages] for _ in measures]
-    for (v, site), people in cohorts.items():
-        got = site_arrivals.get((v, site), {})
+    sites = {key: SitePeople(people, arrivals.get(key, {}), per_person) for key, people in cohorts.items()}
+    return ReliefSites(sites, 0.0 if math.isinf(onset) else onset)
+
+
+def _person_counts(
+    n: int, sites: ReliefSites, measures: Sequence[PersonMeasure], horizon_min: float
+) -> dict[str, list[int]]:
+    """Per village, per target: sim.relief_people's tally summed over the village's sites."""
+    totals = [[PersonCounts() for _ in range(n)] for _ in measures]
+    for (v, _), site in sites.sites.items():
         for k, m in enumerate(measures):
-            totals[k][v] = totals[k][v] + site_counts(people, got, per_person, m, onset_min, horizon_min)
+            totals[k][v] = totals[k][v] + site_counts(site, m, sites.onset_min, horizon_min)
     out: dict[str, list[int]] = {}
     for k, m in enumerate(measures):
         for i, suffix in enumerate(PERSON_SUFFIXES):
             out[f"{m.name}_{suffix}"] = [c.astuple()[i] for c in totals[k]]
+    return out
+
+
+CURVE_COLUMNS = ["item_class", "hour", "people", "people_in_time"]
+
+
+def relief_curve(
+    sites: ReliefSites, scenario: Scenario, horizon_min: float
+) -> list[tuple[str, int, int, int]]:
+    """Per item class and whole hour h: the displaced people seen for h hours before the horizon
+    and those whose kit of the class was in place within h of being displaced (the relief curve
+    the targets read at their deadlines; relief_curves.parquet)."""
+    hours = np.arange(0, int(horizon_min // MIN_PER_H) + 1)
+    out = []
+    for cls in ("initial", "basic", "all"):
+        items = [j for j, it in enumerate(scenario.items) if cls == "all" or it.cls == cls]
+        seen = np.zeros(len(hours), dtype=np.int64)
+        ok = np.zeros(len(hours), dtype=np.int64)
+        for site in sites.sites.values():
+            a, b = relieved_within(site, items, hours, horizon_min)
+            seen += a
+            ok += b
+        out += [(cls, int(h), int(x), int(y)) for h, x, y in zip(hours, seen, ok, strict=True)]
     return out
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.ems_metrics import call_limit_min
 from sim.settings import AnyTarget, EmsTargetSettings
 
 MIN_REPS = 10  # fewer replications than this: no verdict, whatever the interval says
@@ -42,10 +43,7 @@ def ems_cause(calls: pd.DataFrame | None, target: AnyTarget) -> tuple[str, float
     if calls is None or not len(calls) or not isinstance(target, EmsTargetSettings):
         return None
     c = calls[calls["triage"].isin(target.triage) & calls["response_min"].notna()]
-    limit = pd.Series(float(target.limit_min), index=c.index)
-    if target.rural_limit_min is not None:
-        limit = limit.where(c["area"] != "rural", float(target.rural_limit_min))
-    late = c[c["response_min"] > limit]
+    late = c[c["response_min"] > call_limit_min(c, target)]
     if late.empty:
         return None
     wait = float(late["wait_min"].mean())
@@ -101,10 +99,7 @@ def worst_townships(
         c = calls[calls["triage"].isin(target.triage) & calls["response_min"].notna()]
         if target.area != "all":
             c = c[c["area"] == target.area]
-        limit = pd.Series(float(target.limit_min), index=c.index)
-        if target.rural_limit_min is not None:
-            limit = limit.where(c["area"] != "rural", float(target.rural_limit_min))
-        share = (c["response_min"] <= limit).groupby(c["township_id"], sort=True).mean()
+        share = (c["response_min"] <= call_limit_min(c, target)).groupby(c["township_id"], sort=True).mean()
     else:
         return []
     share = share[share < 1.0 - 1e-12]

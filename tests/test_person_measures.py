@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from sim import metrics, tables
 from sim.events import Event, EventKind
-from sim.relief_people import PersonMeasure, site_counts
+from sim.relief_people import PersonMeasure, SitePeople, site_counts
 from sim.settings import TargetSettings
 from tests.conftest import TINY_EXACT, load_scenario, settings_for, simulate_checked
 
@@ -183,7 +183,7 @@ def test_person_counts_match_unit_by_unit_assignment(cohorts, per_person, drops,
     for j, t, q in sorted(drops, key=lambda d: d[1]):
         deliveries.setdefault(j, []).append((t, q))
     measure = PersonMeasure("x", (0, 1), deadline, clock)
-    got = site_counts(cohorts, deliveries, per_person, measure, 0.0, 900.0)
+    got = site_counts(SitePeople(cohorts, deliveries, per_person), measure, 0.0, 900.0)
     want = _brute_force(cohorts, deliveries, per_person, measure, 0.0, 900.0)
     assert (got.people, got.in_time, got.units, got.units_in_time) == want
     assert got.people + got.struck_late + got.past_horizon == sum(n for _, n in cohorts)
@@ -320,4 +320,22 @@ def test_ems_main_cause_is_waiting_or_driving():
     cause, share = ems_cause(calls, target)
     assert cause == "ambulance_busy" and share == pytest.approx(40 / 50)
     calls["wait_min"] = [5.0, 0.0, 10.0, 0.0]
-    assert ems_cause(calls, target) == ("ambulance_far", pytest.approx((50 - 7.5) / 50))  # mean drive / response
+    drive_share = (50 - 7.5) / 50  # mean drive over mean response of the late calls
+    assert ems_cause(calls, target) == ("ambulance_far", pytest.approx(drive_share))
+
+
+def test_relief_curve_reads_the_targets_at_their_deadlines():
+    """The curve (relief_curves.parquet) and the targets count the same people the same way:
+    at hour 10 the initial-kit curve is relief_10h's tally, at hour 24 the every-item one is
+    basic_relief_24h's (both on each person's own clock)."""
+    scen = load_scenario("zhangshu")
+    s = settings_for("scenario=zhangshu", "hazard=flood")
+    log = simulate_checked(scen, s)
+    sites = tables.relief_sites(log.rows, scen)
+    cols = tables.village_results(
+        log.rows, scen, tables.person_measures(scen, s.targets), s.run.horizon_min, (), sites
+    )
+    curve = {(c, h): (p, ok) for c, h, p, ok in tables.relief_curve(sites, scen, s.run.horizon_min)}
+    for name, cls, hour in (("relief_10h", "initial", 10), ("basic_relief_24h", "all", 24)):
+        want = (sum(cols[f"{name}_people"]), sum(cols[f"{name}_people_in_time"]))
+        assert curve[(cls, hour)] == want and want[0] > 0

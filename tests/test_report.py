@@ -67,7 +67,8 @@ def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
             fig.savefig(tmp_path / f"{name}.png")
             texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
             title = fig._suptitle.get_text()
-            assert title == i18n.text(figures_title(name), lang)
+            fields = {"h": 10, "target": "relief_10h"} if name == "relief_map" else {}
+            assert title == i18n.text(figures_title(name), lang, **fields)
             assert any("drsim" in t and str(res.n_reps) in t for t in texts), f"{name}: no source note"
             if lang == "zh":
                 assert CJK.search(title)
@@ -88,12 +89,20 @@ def test_a_missing_glyph_is_an_error(results):
         fig.savefig(Path("/dev/null"), format="png")
 
 
-def test_relief_curve_is_the_weighted_share_by_hand():
-    villages = pd.DataFrame(
-        {"rep": [0, 0, 1, 1], "displaced": [100, 300, 100, 300], "t": [2.0, np.nan, 5.0, 1.0]}
+def test_relief_curve_is_the_share_of_people_by_hand():
+    # rep 0: 400 people seen at every hour, 100 relieved within 2 h; rep 1: 100 then 300 of 400
+    curves = pd.DataFrame(
+        {
+            "rep": [0, 0, 0, 1, 1, 1],
+            "item_class": ["all"] * 6,
+            "hour": [0, 2, 5] * 2,
+            "people": [400, 400, 400, 400, 400, 400],
+            "people_in_time": [0, 100, 100, 0, 300, 400],
+        }
     )
-    curves = figures.served_curves(villages, "t", np.array([0.0, 2.0, 5.0]))
-    assert curves.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
+    hours, shares = figures.person_curves(curves, "all")
+    assert hours.tolist() == [0.0, 2.0, 5.0]
+    assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
 
 
 def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, tmp_path):
@@ -306,4 +315,5 @@ def test_an_ems_sweep_compares_its_focus_target(results):
     assert header[-2] == "ems_response P" and rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
     labels = figures.case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
     assert labels == res.case_targets
-    assert figures.budget_frontier(res, "en").axes[0].get_title() == "ems_response (15 min urban, 30 min rural, ≥80%)"
+    title = figures.budget_frontier(res, "en").axes[0].get_title()
+    assert title == "ems_response (15 min urban, 30 min rural, ≥80%)"

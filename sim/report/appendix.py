@@ -16,6 +16,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim.report.data import PROJECT_ROOT, Results
+from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
 from sim.verdict import status
@@ -206,7 +207,8 @@ def write_markdown(
     parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
     parts += [f"## {text('appendix.figures', lang)}", ""]
     for name, path in figures.items():
-        parts += [f"![{text(name_key(name), lang)}]({path.relative_to(out.parent).as_posix()})", ""]
+        caption = text(name_key(name), lang, **title_fields(res, name))
+        parts += [f"![{caption}]({path.relative_to(out.parent).as_posix()})", ""]
     if skipped:
         parts += [f"### {text('appendix.skipped', lang)}", ""]
         parts += [f"- {name}: {text(reason, lang)}" for name, reason in skipped.items()] + [""]

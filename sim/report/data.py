@@ -1,7 +1,8 @@
 """Saved results -> the tables the figures need. Reads a run or a sweep directory; never runs the model.
 
-A run directory (`drsim run`) has manifest.json, reps.csv, summary.csv, villages.parquet and,
-when kept, events.parquet, calls.parquet, hospitals.parquet. A sweep directory (`drsim sweep`)
+A run directory (`drsim run`) has manifest.json, reps.csv, summary.csv, villages.parquet,
+relief_curves.parquet and, when kept, events.parquet, calls.parquet, hospitals.parquet. A sweep
+directory (`drsim sweep`)
 has the same aggregate tables for every case plus cases.csv (cost, P(holds), frontier) and
 townships.csv; its scenario and configuration are in cases/CASE/manifest.json.
 """
@@ -37,6 +38,7 @@ class Results:
     villages: pd.DataFrame
     events: pd.DataFrame | None = None
     calls: pd.DataFrame | None = None
+    curves: pd.DataFrame | None = None  # relief curves (relief_curves.parquet; runs only)
     cases: pd.DataFrame | None = None  # sweep decision table (cases.csv)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -148,6 +150,7 @@ def load_results(directory: str | Path) -> Results:
         villages=villages,
         events=_parquet(root / "events.parquet") if not is_sweep else _sweep_events(root, meta["baseline"]),
         calls=_parquet(root / "calls.parquet"),
+        curves=_parquet(root / "relief_curves.parquet"),
         cases=pd.read_csv(root / "cases.csv") if is_sweep else None,
         meta=meta,
     )

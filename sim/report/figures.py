@@ -20,6 +20,7 @@ from sim import metrics
 from sim.report.data import Results
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
+from sim.settings import TargetSettings
 
 HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
 CLASS_COLOURS = {"initial": "#1b9e77", "basic": "#7570b3", "all": "#d95f02"}
@@ -51,9 +52,12 @@ def _figure(size: tuple[float, float] = (8.0, 5.0)) -> Figure:
     return Figure(figsize=size, dpi=150, layout="constrained")
 
 
-def _finish(fig: Figure, res: Results, lang: str, title_key: str, note_keys: tuple[str, ...] = ()) -> Figure:
-    fig.suptitle(text(title_key, lang), fontsize=13)
-    notes = [text(k, lang) for k in note_keys] + [text("source", lang, **res.source_fields())]
+def _finish(
+    fig: Figure, res: Results, lang: str, title_key: str, note_keys: tuple[str, ...] = (), **fields: object
+) -> Figure:
+    """Title and notes (`fields` fill their placeholders), then the source line."""
+    fig.suptitle(text(title_key, lang, **fields), fontsize=13)
+    notes = [text(k, lang, **fields) for k in note_keys] + [text("source", lang, **res.source_fields())]
     # As the figure's x label, so the constrained layout keeps it clear of the axes.
     fig.supxlabel("\n".join(notes), x=0.01, ha="left", fontsize=7, color="#444444", linespacing=1.4)
     return fig
@@ -69,30 +73,32 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, mean - half, mean + half
 
 
-def served_curves(villages: pd.DataFrame, column: str, hours: np.ndarray = HOURS) -> np.ndarray:
-    """Per replication (rows), the share of displaced people whose `column` time is <= each hour."""
-    hit = villages[villages["displaced"] > 0]
-    rows = []
-    for _, one in hit.groupby("rep", sort=True):
-        t = one[column].to_numpy(dtype=float)
-        w = one["displaced"].to_numpy(dtype=float)
-        done = t[None, :] <= hours[:, None]  # nan -> never
-        rows.append((done * w).sum(axis=1) / w.sum())
-    return np.array(rows) if rows else np.zeros((0, len(hours)))
+def person_curves(curves: pd.DataFrame, item_class: str) -> tuple[np.ndarray, np.ndarray]:
+    """(hours, per replication (rows) the share of displaced people whose kit of `item_class` was in
+    place within that many hours of their being displaced); NaN where nobody was seen that long."""
+    one = curves[curves["item_class"] == item_class]
+    people = one.pivot(index="rep", columns="hour", values="people").sort_index(axis=1)
+    done = one.pivot(index="rep", columns="hour", values="people_in_time").sort_index(axis=1)
+    share = done.to_numpy(dtype=float) / np.where(people > 0, people, np.nan)
+    return people.columns.to_numpy(dtype=float), share
 
 
 def relief_curves(res: Results, lang: str) -> Figure:
-    """Share of displaced people served over time per item class, with the plans' target lines."""
+    """Share of displaced people with their kit in place, against hours since each was displaced
+    (the clock the targets use), per item class, with the plans' target lines."""
+    if res.curves is None or res.curves.empty:
+        raise Skip("skip.no_curves")
     fig = _figure()
     ax = fig.add_subplot()
-    villages = res.villages[res.villages["case"] == res.main_case]
-    for cls, column in metrics.CLASS_COLUMN.items():
-        curves = served_curves(villages, column)
-        if len(curves) == 0:
+    curves = res.curves[res.curves["case"] == res.main_case]
+    for cls in metrics.CLASS_COLUMN:
+        hours, shares = person_curves(curves, cls)
+        seen = ~np.isnan(shares).any(axis=0)  # hours every replication could see
+        if len(shares) == 0 or not seen.any():
             continue
-        mean, low, high = _t_band(curves * 100)
+        mean, low, high = _t_band(shares[:, seen] * 100)
         ax.plot(
-            HOURS,
+            hours[seen],
             mean,
             color=CLASS_COLOURS[cls],
             lw=CLASS_WIDTH[cls],
@@ -100,7 +106,7 @@ def relief_curves(res: Results, lang: str) -> Figure:
             label=text(f"class.{cls}", lang),
         )
         ax.fill_between(
-            HOURS, np.clip(low, 0, 100), np.clip(high, 0, 100), color=CLASS_COLOURS[cls], alpha=0.2
+            hours[seen], np.clip(low, 0, 100), np.clip(high, 0, 100), color=CLASS_COLOURS[cls], alpha=0.2
         )
     for target in res.targets.values():
         colour = CLASS_COLOURS[target.item_class]
@@ -125,11 +131,14 @@ def relief_curves(res: Results, lang: str) -> Figure:
     labels.append(text("band", lang))
     ax.legend(handles, labels, loc="lower right", fontsize=8)
     ax.set(
-        xlim=(0, 72), ylim=(0, 101), xlabel=text("axis.hours", lang), ylabel=text("axis.share_served", lang)
+        xlim=(0, 72),
+        ylim=(0, 101),
+        xlabel=text("axis.hours_since_displaced", lang),
+        ylabel=text("axis.share_served", lang),
     )
     ax.set_xticks(range(0, 73, 6))
     ax.grid(alpha=0.3)
-    return _finish(fig, res, lang, "relief_curves.title", ("note.curves",))
+    return _finish(fig, res, lang, "relief_curves.title", ("note.curves", "note.curves_seen"))
 
 
 def plt_patch(colour: str, alpha: float):
@@ -138,10 +147,12 @@ def plt_patch(colour: str, alpha: float):
     return Patch(facecolor=colour, alpha=alpha)
 
 
-def village_p_within(villages: pd.DataFrame, column: str, deadline_h: float) -> pd.Series:
-    """Per village: share of replications with displaced people in which `column` <= deadline."""
-    hit = villages[villages["displaced"] > 0]
-    return (hit[column] <= deadline_h).groupby(hit["place_id"]).mean()
+def village_p_in_time(villages: pd.DataFrame, target: str) -> pd.Series:
+    """Per village: share of replications, among those in which it had people `target` counts,
+    in which every one of them was relieved by their deadline (villages.csv's `<target>_p`)."""
+    counted = villages[villages[f"{target}_people"] > 0]
+    ok = counted[f"{target}_people_in_time"] >= counted[f"{target}_people"]
+    return ok.groupby(counted["place_id"]).mean()
 
 
 def blocked_share(events: pd.DataFrame, case: str, n_reps: int) -> pd.Series:
@@ -151,7 +162,8 @@ def blocked_share(events: pd.DataFrame, case: str, n_reps: int) -> pd.Series:
 
 
 def relief_map(res: Results, lang: str) -> Figure:
-    """Road network, villages coloured by P(every item within 10 h), depots by tier, blocked roads."""
+    """Road network, villages coloured by P(everyone the map's target counts there relieved in
+    time), depots by tier, blocked roads."""
     from matplotlib.collections import LineCollection
 
     scen = res.scenario
@@ -174,7 +186,8 @@ def relief_map(res: Results, lang: str) -> Figure:
         handles.append(Line2D([], [], color="#000000", lw=2, label=text("road_blocked", lang)))
     else:
         notes.append("note.map_no_events")
-    p10 = village_p_within(res.villages[res.villages["case"] == res.main_case], "relief_complete_at_h", 10.0)
+    name, target = map_target(res)
+    p10 = village_p_in_time(res.villages[res.villages["case"] == res.main_case], name)
     villages = [p for p in scen.places if p.kind == "village"]
     lon = np.array([p.lon for p in villages])
     lat = np.array([p.lat for p in villages])
@@ -197,7 +210,7 @@ def relief_map(res: Results, lang: str) -> Figure:
         zorder=4,
     )
     cbar = fig.colorbar(sc, ax=ax, shrink=0.7, format=lambda x, _: f"{x:.0%}")
-    cbar.set_label(text("colorbar.p10", lang))
+    cbar.set_label(text("colorbar.p10", lang, h=target.deadline_h))
     places = {p.id: p for p in scen.places}
     for tier in dict.fromkeys(d.tier for d in scen.depots):
         marker, colour, size = TIER_STYLE.get(tier, ("o", "#000000", 50))
@@ -218,7 +231,25 @@ def relief_map(res: Results, lang: str) -> Figure:
     ax.set(xlabel=text("axis.lon", lang), ylabel=text("axis.lat", lang))
     ax.set_aspect(1 / np.cos(np.deg2rad(float(np.mean(road.lat)))))
     ax.autoscale_view()
-    return _finish(fig, res, lang, "relief_map.title", tuple(notes))
+    return _finish(fig, res, lang, "relief_map.title", tuple(notes), **title_fields(res, "relief_map"))
+
+
+def title_fields(res: Results, figure: str) -> dict[str, object]:
+    """What a figure's title and notes fill in (the appendix's captions use the same)."""
+    if figure != "relief_map" or not res.targets:
+        return {}
+    name, target = map_target(res)
+    return {"h": target.deadline_h, "target": name}
+
+
+def map_target(res: Results) -> tuple[str, TargetSettings]:
+    """The relief target the map colours villages by: relief_10h if the run has it (the plans'
+    10 h target), else its first relief target."""
+    if "relief_10h" in res.targets:
+        return "relief_10h", res.targets["relief_10h"]
+    if not res.targets:
+        raise Skip("skip.no_relief_target")
+    return next(iter(res.targets.items()))
 
 
 def _tiers() -> set[str]:

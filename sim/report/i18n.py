@@ -18,7 +18,10 @@ LANGS = ("zh", "en")
 TEXT: dict[str, tuple[str, str]] = {
     # figure titles
     "relief_curves.title": ("受灾群众获得救助的时间", "Time to relief for displaced people"),
-    "relief_map.title": ("各村10小时内物资到位的概率", "Probability each village has relief within 10 h"),
+    "relief_map.title": (
+        "各村转移人口{h:g}小时内物资到位的概率（{target}）",
+        "Probability each village's displaced people have relief within {h:g} h ({target})",
+    ),
     "late_villages.title": ("未按时救助的村：按乡镇和原因", "Late villages by township and cause"),
     "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
     "ems_response.title": ("急救反应时间分布：按伤情分级", "EMS response time by triage class"),
@@ -27,7 +30,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cases_holds.title": ("各方案的目标达成概率", "P(target holds) by case"),
     # axes
     "axis.hours": ("灾害发生后时间（小时）", "Hours after onset (h)"),
-    "axis.share_served": ("已获救助的受灾人口比例（%）", "Share of displaced people served (%)"),
+    "axis.share_served": (
+        "物资已到位的转移人口比例（%）",
+        "Share of displaced people with their kit in place (%)",
+    ),
+    "axis.hours_since_displaced": ("自被转移安置起的时间（小时）", "Hours since being displaced (h)"),
     "axis.lon": ("经度（°E）", "Longitude (°E)"),
     "axis.lat": ("纬度（°N）", "Latitude (°N)"),
     "axis.late_villages": ("每次重复中未按时的村数（平均）", "Late villages per replication (mean)"),
@@ -57,7 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "road": ("道路", "Road"),
     "road_blocked": ("曾被阻断的道路（线宽=阻断概率）", "Road blocked (width = P(blocked))"),
     "village_unaffected": ("无转移人口的村", "Village with no displaced people"),
-    "colorbar.p10": ("10小时内物资全部到位的概率", "P(every item within 10 h)"),
+    "colorbar.p10": ("全村转移人口{h:g}小时内均获救助的概率", "P(everyone relieved within {h:g} h)"),
     "cause.report_delay": ("灾情报告延迟", "Report delay"),
     "cause.road_blocked": ("道路阻断", "Road blocked"),
     "cause.no_stock": ("库存不足", "Stock short"),
@@ -76,12 +83,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "Source: drsim simulation, scenario {scenario}, hazard {hazard}, {n} replications, {date}",
     ),
     "note.curves": (
-        "曲线为各次重复的平均值，阴影为逐点学生t 95%置信区间。",
-        "Lines: mean over replications; shading: pointwise Student-t 95% interval.",
+        "每人自被转移安置起计时（与目标相同）；曲线为各次重复的平均值，阴影为逐点学生t 95%置信区间。",
+        "Each person's clock starts when they are displaced (as the targets'); lines: mean over "
+        "replications; shading: pointwise Student-t 95% interval.",
+    ),
+    "note.curves_seen": (
+        "只画出所有重复均有人可计的时长（被转移者须在仿真结束前经历该时长）。",
+        "Drawn for the hours every replication can show (people displaced at least that long "
+        "before the run's end).",
     ),
     "note.map": (
-        "颜色：该村有转移人口的重复中，10小时内全部物资到位的比例。",
-        "Colour: share of replications with displaced people in which every item arrived within 10 h.",
+        "颜色：该村有转移人口的重复中，每人自被转移起{h:g}小时内所需物资（{target}）均已到位的比例。",
+        "Colour: share of replications with displaced people in which every one of them had the kit of "
+        "{target} within {h:g} h of being displaced.",
     ),
     "note.map_no_events": (
         "本次运行未保存事件日志，未画出阻断道路。",
@@ -152,6 +166,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "skip.no_events": ("没有事件日志（events.parquet）", "no event log (events.parquet)"),
     "skip.no_calls": ("没有急救呼叫（calls.parquet）", "no EMS calls (calls.parquet)"),
     "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
+    "skip.no_curves": ("没有救助曲线（relief_curves.parquet）", "no relief curves (relief_curves.parquet)"),
+    "skip.no_relief_target": ("没有物资救助目标", "no relief target"),
     "skip.no_teams": ("事件日志中没有队伍事件", "no team events in the log"),
     "skip.no_late": ("没有未按时的村", "no late villages"),
     "unit.h": ("{v:g}小时", "{v:g} h"),
