@@ -3,6 +3,7 @@
     from sim import api
     res = api.run(["scenario=zhangshu", "run.reps=30"], out="outputs/nb")   # -> Results
     res = api.load("outputs/2026-11-22/...")          # a saved run or sweep directory
+    print(api.verdict(res))                            # the verdict block, as drsim run prints it
     api.summary(res)                                   # P(holds) and shares with intervals
     fig = api.figure("relief_curves", res, lang="zh")  # any name in api.FIGURES
     api.report("outputs/...", langs=("zh",), formats=("png",))
@@ -23,7 +24,7 @@ from sim.report.data import Results
 from sim.report.data import load_results as load
 from sim.report.figures import FIGURES
 
-__all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary"]
+__all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "verdict"]
 
 
 def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
@@ -43,6 +44,15 @@ def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
 def summary(res: Results, kind: str = "target") -> pd.DataFrame:
     """The summary rows of one kind (target, kpi, late_cause) for every case."""
     return res.summary[res.summary["kind"] == kind].reset_index(drop=True)
+
+
+def verdict(res: Results, case: str | None = None) -> str:
+    """The verdict block of one case (the run's, or the sweep's baseline): one line per target,
+    HOLDS / FAILS / UNDECIDED / NOT TESTED, with worst townships and main cause (sim/verdict.py),
+    as `drsim run` prints it."""
+    from sim.verdict import verdict_lines
+
+    return "\n".join(verdict_lines(res.verdicts(case), res.settings.targets))
 
 
 def figure(name: str, res: Results, lang: str = "zh"):

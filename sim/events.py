@@ -30,11 +30,12 @@ class EventKind(StrEnum):
     HAZARD_STRUCK = "hazard_struck"  # subject event name, note kind, value response grade (1-4) or None
     VILLAGE_HIT = "village_hit"  # subject event, place, qty affected people, note severity
     PEOPLE_DISPLACED = "people_displaced"  # subject event, place, qty displaced people
+    PEOPLE_STRANDED = "people_stranded"  # subject event, place, qty at home needing living relief
     POWER_CUT = "power_cut"  # subject event, place lost power and phone
     ROAD_DAMAGED = "road_damaged"  # subject event, ref edge, note blocked|slowed, value speed factor
     CASUALTIES_OCCURRED = "casualties_occurred"  # place, qty, note triage class, value infectious count
     PEOPLE_TRAPPED = "people_trapped"  # place, qty, note rescue type
-    NEED_ARISEN = "need_arisen"  # place, item, qty units truly needed by the people at a site (note)
+    NEED_ARISEN = "need_arisen"  # place, item, qty truly needed at a site (note); ref day of a daily item
     # information
     SITUATION_REPORTED = "situation_reported"  # place, qty displaced reported so far, ref report number
     NEED_REPORTED = "need_reported"  # place, item, qty = units newly reported needed (increment)

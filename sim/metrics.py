@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.relief_people import PERSON_SUFFIXES
+from sim.rescue_metrics import AIR_CAUSES, RESCUE_CAUSES
 from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
@@ -121,13 +122,13 @@ def target_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> p
 
 
 def village_complete_shares(villages: pd.DataFrame, target: TargetSettings) -> pd.Series:
-    """The measure before 2026-12: per (case, rep), the share of displaced people whose whole
-    village had every item of the class by the deadline counted from minute 0 (all or nothing
-    per village); NaN with nobody displaced."""
-    hit = villages[villages["displaced"] > 0]
-    total = hit.groupby(KEYS)["displaced"].sum()
+    """The measure before 2026-12: per (case, rep), the share of the people in need (displaced,
+    and stranded at home) whose whole village had every item of the class by the deadline counted
+    from minute 0 (all or nothing per village); NaN with nobody in need."""
+    hit = villages[villages["in_need"] > 0]
+    total = hit.groupby(KEYS)["in_need"].sum()
     done = hit[CLASS_COLUMN[target.item_class]] <= target.deadline_h  # nan -> False
-    served = (hit["displaced"] * done).groupby([hit["case"], hit["rep"]]).sum()
+    served = (hit["in_need"] * done).groupby([hit["case"], hit["rep"]]).sum()
     return served / total
 
 
@@ -137,14 +138,16 @@ def late_villages(villages: pd.DataFrame, name: str) -> pd.Series:
 
 
 LATE_CAUSES = ("report_delay", "road_blocked", "no_stock", "no_vehicle", "travel_time")
+# what each kind of target counts late (relief: villages; rescue: people; helicopter: missions)
+LATE_KINDS = (("villages", LATE_CAUSES), ("people", RESCUE_CAUSES), ("missions", AIR_CAUSES))
 
 
 def late_cause(villages: pd.DataFrame, name: str, target: TargetSettings) -> pd.Series:
     """Why each village missed `target` (None where everyone it counts there was on time).
 
-    The deadline below is that of the village's first displaced people (their displacement or
-    the onset, by the target's clock, plus `deadline_h`). The rule, applied in this order to
-    facts from the event log (the first that holds wins):
+    The deadline below is that of the village's first people the target counts (from when they
+    were displaced or stranded, or from the onset, by the target's clock, plus `deadline_h`).
+    The rule, applied in this order to facts from the event log (the first that holds wins):
       report_delay  its full need was known (final report) later than the deadline minus the
                     fastest service any depot could give it on undamaged roads
                     (load + drive + unload: `min_service_h`);
@@ -156,7 +159,8 @@ def late_cause(villages: pd.DataFrame, name: str, target: TargetSettings) -> pd.
       travel_time   none of the above: loading, driving and unloading alone took too long.
     """
     # the village's first people's deadline: from their displacement, or the onset
-    start = villages["displaced_at_h"] if target.clock == "affected" else villages["onset_at_h"]
+    first = "displaced_at_h" if target.population == "displaced" else "in_need_at_h"
+    start = villages[first] if target.clock == "affected" else villages["onset_at_h"]
     deadline = start + target.deadline_h
     late = late_villages(villages, name)
     cause = pd.Series([None] * len(villages), index=villages.index, dtype=object)
@@ -197,13 +201,15 @@ def rep_table(
 ) -> pd.DataFrame:
     """One row per (case, rep): every KPI and target outcome (reps.csv)."""
     g = villages.groupby(KEYS)
-    hit = villages[villages["displaced"] > 0]
-    weights = hit["relief_complete_at_h"].notna() * hit["displaced"]
+    hit = villages[villages["in_need"] > 0]
+    weights = hit["relief_complete_at_h"].notna() * hit["in_need"]
     weighted = (hit["relief_complete_at_h"].fillna(0) * weights).groupby([hit["case"], hit["rep"]]).sum()
     kpis = pd.DataFrame(
         {
             "displaced_people": g["displaced"].sum(),
-            "villages_affected": g["displaced"].apply(lambda s: int((s > 0).sum())),
+            "stranded_people": g["stranded"].sum(),
+            "in_need_people": g["in_need"].sum(),
+            "villages_affected": g["in_need"].apply(lambda s: int((s > 0).sum())),
             "need_units": g["need_units"].sum(),
             "delivered_units": g["delivered_units"].sum(),
             "unmet_units": g["unmet_units"].sum(),
@@ -212,7 +218,8 @@ def rep_table(
         }
     )
     served = weights.groupby([hit["case"], hit["rep"]]).sum()
-    kpis["served_share_at_horizon"] = (served / kpis["displaced_people"]).fillna(1.0)
+    # nobody in need: NaN (nothing to serve), never a silent 100 %
+    kpis["served_share_at_horizon"] = served / kpis["in_need_people"].where(kpis["in_need_people"] > 0)
     kpis["relief_complete_h_mean"] = (weighted / served).reindex(kpis.index)
     table = kpis.reset_index().merge(facts, on=KEYS, how="left")
     table["truck_cost_yuan"] = table["truck_busy_h"] * costs.truck_yuan_per_h
@@ -266,24 +273,25 @@ def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.D
                 )
             )
         for name in targets:
-            if f"{name}_late_villages" not in block:
-                continue
-            late = int(block[f"{name}_late_villages"].sum())
-            for cause in LATE_CAUSES:
-                k = int(block[f"{name}_late_{cause}"].sum())
-                rows.append(
-                    dict(
-                        case=case,
-                        measure=f"{name}_late_share_{cause}",
-                        kind="late_cause",
-                        n=late,
-                        mean=k / late if late else math.nan,
-                        ci_low=math.nan,
-                        ci_high=math.nan,
-                        method="share of late villages, pooled over replications (no "
-                        "interval: villages of one replication are not independent)",
+            for unit, causes in LATE_KINDS:
+                if f"{name}_late_{unit}" not in block:
+                    continue
+                late = int(block[f"{name}_late_{unit}"].sum())
+                for cause in causes:
+                    k = int(block[f"{name}_late_{cause}"].sum())
+                    rows.append(
+                        dict(
+                            case=case,
+                            measure=f"{name}_late_share_{cause}",
+                            kind="late_cause",
+                            n=late,
+                            mean=k / late if late else math.nan,
+                            ci_low=math.nan,
+                            ci_high=math.nan,
+                            method=f"share of late {unit}, pooled over replications (no "
+                            f"interval: the {unit} of one replication are not independent)",
+                        )
                     )
-                )
     return pd.DataFrame(rows)
 
 

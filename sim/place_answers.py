@@ -33,6 +33,7 @@ HEADERS_ZH = {
     "township_name": "乡镇（街道）名",
     "population": "人口",
     "displaced_mean": "平均紧急转移安置人数",
+    "in_need_mean": "平均需救助人数（转移安置及居家需紧急生活救助）",
     "_reps": "有需救助人员的重复次数",
     "_p": "按时救助概率（全部人员）",
     "_p_low": "概率下限（95% Wilson）",
@@ -65,6 +66,7 @@ def village_answers(
             "township_name": townships.get(first["township_id"], first["township_id"]),
             "population": int(first["population"]),
             "displaced_mean": float(block["displaced"].mean()),
+            "in_need_mean": float(block["in_need"].mean()),
         }
         for name in relief_targets(targets):
             counted = block[block[f"{name}_people"] > 0]
@@ -96,6 +98,7 @@ def township_answers(
         row = {"case": case, "township_id": town, "township_name": townships.get(town, town)}
         row["villages"] = int(block["place_id"].nunique())
         row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
+        row["in_need_mean"] = float(block.groupby("rep")["in_need"].sum().mean())
         for name, target in relief_targets(targets).items():
             sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
             tested = sums[sums[f"{name}_people"] > 0]

@@ -11,7 +11,9 @@ people):
   (ceil(n x need_per_person), as the model asks for them) are split between its people,
   person i of the cohort owning units up to ceil((i + 1) x need_per_person). A person's
   item is in place when the cumulative units delivered to the site reach the end of their run
-  (and not before they arrived there).
+  (and not before they arrived there). A daily item (water, food: items.csv `basis: day`) is
+  needed again every 24 h; the targets ask for the first day's, and an earlier cohort's later
+  days come before a later cohort's first day in the order of need.
 - A person is relieved for a target when every item of the target's class with a need is in
   place; their deadline runs from the moment they were displaced (`clock: affected`) or from
   the disaster's onset (`clock: event_onset`, the literal reading: people displaced after
@@ -32,7 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.units import H_PER_DAY, MIN_PER_H
+
 EPS = 1e-9
+DAY_MIN = H_PER_DAY * MIN_PER_H  # a daily item's need comes again each day
 # per relief target and village: sim.tables writes `<target>_<suffix>` for each
 PERSON_SUFFIXES = (
     "people",
@@ -53,6 +58,7 @@ class PersonMeasure:
     items: tuple[int, ...]  # indices into scenario.items of the class, with a need per person > 0
     deadline_min: float
     clock: str  # "affected" | "event_onset"
+    population: str = "in_need"  # "in_need" (displaced and stranded) | "displaced"
 
 
 @dataclass(frozen=True)
@@ -80,22 +86,52 @@ class PersonCounts:
         )
 
 
-def thresholds(cohort_people: Sequence[int], per_person: float) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of each person's run of units, in arrival order, for one item at one site.
+def thresholds(
+    cohort_people: Sequence[int],
+    per_person: float,
+    cohort_at: Sequence[float] | None = None,
+    daily: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of each person's run of units of their first kit, in arrival order, for one
+    item at one site.
+
+    A cohort's need is a block of ceil(n x per_person) units; person i of the cohort owns the
+    units up to ceil((i + 1) x per_person) of it. Blocks are served in the order the need arises.
+    For a daily item (`daily`; `cohort_at` gives the cohorts' minutes) each cohort needs a new
+    block every 24 h; a later day's block of an early cohort comes before the first block of a
+    cohort that arrives after it (at the same minute, cohorts in order). Only first-day runs
+    are returned: they are what the targets ask for.
 
     >>> start, end = thresholds([3, 2], 0.5)   # 2 units for the first cohort, 1 for the second
     >>> end.tolist(), start.tolist()
     ([1, 1, 2, 3, 3], [0, 1, 1, 2, 3])
+    >>> start, end = thresholds([1, 1], 1.0, [0.0, 1500.0], daily=True)  # day 2 of the first comes first
+    >>> start.tolist(), end.tolist()
+    ([0, 2], [1, 3])
     """
-    parts, base = [], 0
-    for n in cohort_people:
-        own = np.ceil(np.arange(1, n + 1) * per_person - EPS).astype(np.int64)
-        parts.append(base + own)
-        base += math.ceil(n * per_person - EPS)
-    end = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    # a cohort's last person ends where the next cohort's units begin, so runs are contiguous
-    start = np.concatenate(([0], end[:-1])) if len(end) else end
-    return start, end
+    at = list(cohort_at) if cohort_at is not None else [0.0] * len(cohort_people)
+    blocks = [(at[k], k, 0) for k in range(len(cohort_people))]
+    if daily and blocks:
+        last = max(at)
+        for k in range(len(cohort_people)):
+            day = 1
+            while at[k] + day * DAY_MIN <= last + EPS:  # later blocks cannot move a first-day run
+                blocks.append((at[k] + day * DAY_MIN, k, day))
+                day += 1
+    block_start = [0] * len(cohort_people)
+    base = 0
+    for _, k, day in sorted(blocks):
+        if day == 0:
+            block_start[k] = base
+        base += math.ceil(cohort_people[k] * per_person - EPS)
+    starts, ends = [], []
+    for k, n in enumerate(cohort_people):
+        own = block_start[k] + np.ceil(np.arange(0, n + 1) * per_person - EPS).astype(np.int64)
+        starts.append(own[:-1])
+        ends.append(own[1:])
+    if not ends:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(starts), np.concatenate(ends)
 
 
 def in_place_at(end: np.ndarray, times: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
@@ -131,10 +167,21 @@ class SitePeople:
         cohorts: Sequence[tuple[float, int]],
         deliveries: dict[int, list[tuple[float, int]]],
         need_per_person: Sequence[float],
+        daily: Sequence[bool] = (),
+        displaced: Sequence[int] | None = None,
     ):
         """cohorts: (minute displaced, people) in time order; deliveries: item index ->
-        (minute, qty) in time order; need_per_person: per item of the scenario."""
+        (minute, qty) in time order; need_per_person: per item of the scenario; daily: per item,
+        whether the need comes again each day (none does when empty); displaced: per cohort, how
+        many of its people (its first ones) are displaced, the rest stranded at home (all when
+        None)."""
         self.people = [n for _, n in cohorts]
+        counts = self.people if displaced is None else displaced
+        self.displaced = np.concatenate(
+            [np.arange(n) < d for n, d in zip(self.people, counts, strict=True)] or [np.zeros(0, dtype=bool)]
+        )
+        self.cohort_at = [a for a, _ in cohorts]
+        self.daily = tuple(daily) or (False,) * len(need_per_person)
         self.arrived = np.repeat(np.array([a for a, _ in cohorts], dtype=float), self.people)
         self.need_per_person = need_per_person
         self.deliveries = deliveries
@@ -149,7 +196,7 @@ class SitePeople:
         """(start, end) of each person's units of item j, and the deliveries' minutes and
         cumulative units."""
         if j not in self._runs:
-            start, end = thresholds(self.people, self.need_per_person[j])
+            start, end = thresholds(self.people, self.need_per_person[j], self.cohort_at, self.daily[j])
             got = self.deliveries.get(j, [])
             times = np.array([t for t, _ in got], dtype=float)
             cumulative = np.cumsum(np.array([q for _, q in got], dtype=np.int64))
@@ -182,8 +229,10 @@ def site_counts(
     else:
         deadline = arrived + measure.deadline_min
         struck_late = np.zeros(total, dtype=bool)
-    past = ~struck_late & (deadline > horizon_min + EPS)
-    counted = ~struck_late & ~past
+    whom = site.displaced if measure.population == "displaced" else np.ones(total, dtype=bool)
+    struck_late &= whom
+    past = whom & ~struck_late & (deadline > horizon_min + EPS)
+    counted = whom & ~struck_late & ~past
     units = units_in_time = 0
     for j in items:
         start, end, times, cumulative = site.run(j)

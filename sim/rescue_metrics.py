@@ -30,6 +30,102 @@ from sim.events import Event, EventKind
 from sim.relief_people import rescue_counts
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
+RESCUE_CAUSES = ("no_team_skill", "team_wait", "team_drive", "rescue_work", "by_air")
+AIR_CAUSES = ("aircraft_busy", "flight", "not_flown")
+
+
+def _batch(
+    e: Event,
+    trapped_at: Mapping[int, tuple[float, int]],
+    assigned: Mapping[tuple[str, int], float],
+    started: Mapping[tuple[str, int], float],
+    aircraft: set[str],
+) -> tuple[int, float, int, str]:
+    """A rescued batch and the phase of its wait that took longest: waiting for a team (from
+    being trapped to the team's assignment), the team's drive (assignment to arrival), or the
+    rescue work at the site (arrival to rescue, people before them included); `by_air` when an
+    aircraft brought them out (no team could reach them by road)."""
+    if e.subject in aircraft or (e.subject, e.ref) not in started:
+        return (e.ref, e.t_min, e.qty, "by_air")
+    at = trapped_at[e.ref][0]
+    a, s = assigned[(e.subject, e.ref)], started[(e.subject, e.ref)]
+    phases = {"team_wait": a - at, "team_drive": s - a, "rescue_work": e.t_min - s}
+    return (e.ref, e.t_min, e.qty, max(phases, key=lambda c: (phases[c], -RESCUE_CAUSES.index(c))))
+
+
+def rescue_late_causes(
+    trapped_at: Mapping[int, tuple[float, int]],
+    batches: Sequence[tuple[int, float, int, str]],
+    unmet_tasks: set[int],
+    deadline_min: float,
+    clock: str,
+    onset_min: float,
+    horizon_min: float,
+) -> dict[str, int]:
+    """People a rescue target counts who were not out by their deadline, by cause: the phase
+    of their wait that took longest (see _batch), or, for those still trapped at the horizon,
+    `no_team_skill` (no team in the county has the skill) or `team_wait`.
+
+    >>> trapped = {1: (0.0, 3)}
+    >>> batches = [(1, 100.0, 1, "team_drive"), (1, 900.0, 1, "rescue_work")]
+    >>> rescue_late_causes(trapped, batches, set(), 720.0, "affected", 0.0, 4320.0)["rescue_work"]
+    1
+    """
+    out = dict.fromkeys(RESCUE_CAUSES, 0)
+    due: dict[int, float] = {}
+    for ref, (at, _people) in trapped_at.items():
+        d = at + deadline_min if clock == "affected" else onset_min + deadline_min
+        if (clock == "affected" or at <= d + 1e-9) and d <= horizon_min + 1e-9:
+            due[ref] = d
+    out_by: dict[int, int] = dict.fromkeys(due, 0)
+    for ref, t, people, cause in batches:
+        if ref in due:
+            out_by[ref] += people
+            if t > due[ref] + 1e-9:
+                out[cause] += people
+    for ref, people_out in out_by.items():
+        still = trapped_at[ref][1] - people_out
+        if still > 0:
+            out["no_team_skill" if ref in unmet_tasks else "team_wait"] += still
+    return out
+
+
+def air_in_time(
+    missions: Mapping[int, tuple[float, float, str]],
+    arrived: Mapping[int, float],
+    limit_min: float,
+    radius_km: float,
+    horizon_min: float,
+) -> tuple[list[int], int]:
+    """(missions a helicopter target counts, how many of them arrived within `limit_min`):
+    those to places within `radius_km` requested at least `limit_min` before the horizon.
+    missions: ref -> (minute requested, km, kind); arrived: ref -> minutes from request."""
+    refs = [ref for ref, (at, km, _) in missions.items() if km <= radius_km and at <= horizon_min - limit_min]
+    return refs, sum(arrived.get(ref, math.inf) <= limit_min + 1e-9 for ref in refs)
+
+
+def air_late_causes(
+    refs: Sequence[int], launched: Mapping[int, float], arrived: Mapping[int, float], limit_min: float
+) -> dict[str, int]:
+    """Air missions a helicopter target counts that arrived late, by cause: `not_flown` (no
+    aircraft launched for it by the horizon), `aircraft_busy` (it waited for a free aircraft
+    longer than the preparation and flight took) or `flight` (preparation and flight took longer).
+
+    >>> air_late_causes([1, 2, 3], {1: 100.0, 2: 5.0}, {1: 130.0, 2: 150.0}, 120.0)
+    {'aircraft_busy': 1, 'flight': 1, 'not_flown': 1}
+    """
+    out = dict.fromkeys(AIR_CAUSES, 0)
+    for ref in refs:
+        if arrived.get(ref, math.inf) <= limit_min + 1e-9:
+            continue
+        if ref not in launched:
+            out["not_flown"] += 1
+            continue
+        wait = launched[ref]
+        flight = arrived[ref] - wait if ref in arrived else limit_min - wait  # still flying: at least
+        out["aircraft_busy" if wait > flight else "flight"] += 1
+    return out
+
 
 def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
     onset = min((e.t_min for e in rows if e.kind is EventKind.HAZARD_STRUCK), default=0.0)
@@ -47,6 +143,11 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
     arrived: dict[int, float] = {}  # ref -> minutes from request to first arrival
     aircraft: set[str] = set()
     air_units = flown = 0
+    unmet_tasks: set[int] = set()
+    team_assigned: dict[tuple[str, int], float] = {}  # (team, task) -> latest assignment minute
+    team_started: dict[tuple[str, int], float] = {}  # (team, task) -> latest arrival at the task
+    batches: list[tuple[int, float, int, str]] = []  # (task, minute, people, phase that took longest)
+    launched: dict[int, float] = {}  # air mission -> minutes from request to launch
     for e in rows:
         k = e.kind
         if k is EventKind.RESCUE_REQUESTED:
@@ -54,9 +155,13 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
             trapped_at[e.ref] = (e.t_min, e.qty)
         elif k is EventKind.RESCUE_UNMET:
             unmet += e.qty
+            unmet_tasks.add(e.ref)
         elif k is EventKind.PEOPLE_RESCUED:
             rescued_at.extend([e.t_min] * e.qty)
             rescued_by_task.append((e.ref, e.t_min, e.qty))
+            batches.append(_batch(e, trapped_at, team_assigned, team_started, aircraft))
+        elif k is EventKind.RESCUE_STARTED:
+            team_started[(e.subject, e.ref)] = e.t_min
         elif k is EventKind.TEAM_ALERTED and e.note == "volunteer":
             volunteer.add(e.subject)
             alerted_vol += e.qty
@@ -68,6 +173,7 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
                 accepted_vol += int(e.value)
         elif k is EventKind.TEAM_ASSIGNED:
             assigned_at[e.subject] = e.t_min
+            team_assigned[(e.subject, e.ref)] = e.t_min
         elif k is EventKind.TEAM_RELEASED:
             busy_min += e.value
             assigned_at.pop(e.subject, None)
@@ -85,6 +191,8 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
             flown += 1
         elif k is EventKind.AIRCRAFT_ARRIVED:
             arrived.setdefault(e.ref, e.value)
+        if k is EventKind.AIRCRAFT_LAUNCHED:
+            launched.setdefault(e.ref, e.value)
         elif k is EventKind.AIR_MISSION_CANCELLED:
             missions.pop(e.ref, None)
     busy_min += sum(horizon_min - t for t in assigned_at.values())  # still on a task at the horizon
@@ -116,14 +224,17 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
             out[f"{name}_struck_late_people"] = float(late)
             out[f"{name}_past_horizon_people"] = float(past)
             share = in_time / counted if counted else math.nan
+            causes = rescue_late_causes(
+                trapped_at, batches, unmet_tasks, target.deadline_min, target.clock, onset, horizon_min
+            )
+            out[f"{name}_late_people"] = float(sum(causes.values()))
+            out.update({f"{name}_late_{c}": float(causes[c]) for c in RESCUE_CAUSES})
         elif isinstance(target, AirTargetSettings):
-            counted_refs = [
-                ref
-                for ref, (at, km, _) in missions.items()
-                if km <= target.radius_km and at <= horizon_min - target.limit_min
-            ]
-            ok = sum(arrived.get(ref, math.inf) <= target.limit_min + 1e-9 for ref in counted_refs)
+            counted_refs, ok = air_in_time(missions, arrived, target.limit_min, target.radius_km, horizon_min)
             share = ok / len(counted_refs) if counted_refs else math.nan
+            air_causes = air_late_causes(counted_refs, launched, arrived, target.limit_min)
+            out[f"{name}_late_missions"] = float(sum(air_causes.values()))
+            out.update({f"{name}_late_{c}": float(air_causes[c]) for c in AIR_CAUSES})
         else:
             continue
         out[f"{name}_share"] = share

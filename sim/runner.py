@@ -83,7 +83,8 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     measures = tables.person_measures(scenario, settings.targets)
     rescues = tables.rescue_measures(settings.targets)
     sites = tables.relief_sites(rows, scenario)
-    columns = tables.village_results(rows, scenario, measures, settings.run.horizon_min, rescues, sites)
+    air = tables.air_targets(settings.targets)
+    columns = tables.village_results(rows, scenario, measures, settings.run.horizon_min, rescues, sites, air)
     curve = [(case, rep, *row) for row in tables.relief_curve(sites, scenario, settings.run.horizon_min)]
     villages = tables.villages_frame(columns, case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)

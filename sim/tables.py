@@ -25,15 +25,16 @@ from sim.relief_people import (
     rescue_counts,
     site_counts,
 )
+from sim.rescue_metrics import air_in_time
 from sim.safe_text import FORMULA_START, csv_text  # noqa: F401 (re-exported: one CSV rule, sim/safe_text.py)
 from sim.scenario import Scenario
-from sim.settings import AnyTarget, RescueTargetSettings, TargetSettings
+from sim.settings import AirTargetSettings, AnyTarget, RescueTargetSettings, TargetSettings
 from sim.units import MIN_PER_H
 
 NAN = float("nan")
 VILLAGE_COLUMNS = [
-    "place_id", "name", "township_id", "population", "affected", "displaced", "in_shelters",
-    "onset_at_h", "displaced_at_h",
+    "place_id", "name", "township_id", "population", "affected", "displaced", "stranded", "in_need",
+    "in_shelters", "onset_at_h", "displaced_at_h", "in_need_at_h",
     "severity", "reported_at_h", "final_report_at_h", "reports", "need_units", "need_reported_units",
     "delivered_units", "unmet_units", "short_units", "deferred_units", "reserve_units",
     "lateral_aid_units", "isolated_h", "road_trouble_at_h", "truck_wait_h", "min_service_h",
@@ -104,7 +105,7 @@ def person_measures(scenario: Scenario, targets: Mapping[str, AnyTarget]) -> lis
                 for j, it in enumerate(scenario.items)
                 if (t.item_class == "all" or it.cls == t.item_class) and it.need_per_person > 0
             )
-            out.append(PersonMeasure(name, kit, t.deadline_min, t.clock))
+            out.append(PersonMeasure(name, kit, t.deadline_min, t.clock, t.population))
     return out
 
 
@@ -117,6 +118,11 @@ def rescue_measures(targets: Mapping[str, AnyTarget]) -> list[PersonMeasure]:
     ]
 
 
+def air_targets(targets: Mapping[str, AnyTarget]) -> dict[str, AirTargetSettings]:
+    """The helicopter targets, counted per village (air missions and those on time)."""
+    return {name: t for name, t in targets.items() if isinstance(t, AirTargetSettings)}
+
+
 def village_results(
     rows: Sequence[Event],
     scenario: Scenario,
@@ -124,15 +130,19 @@ def village_results(
     horizon_min: float = math.inf,
     rescues: Sequence[PersonMeasure] = (),
     sites: ReliefSites | None = None,
+    air: Mapping[str, AirTargetSettings] | None = None,
 ) -> dict[str, list[Any]]:
     """One entry per village of the scenario (file order), as columns.
 
     Completion times are against the true need (need_arisen), not the reported one:
-    a village is relieved when its people have what they need, whatever was reported.
+    a village is relieved when its people have what they need, whatever was reported (of a
+    daily item, the first day's; `need_units` and `unmet_units` count every day's to the horizon).
     Per relief target in `measures`: the people counted and relieved in time, the people
     counted apart and the units, by sim.relief_people's rule (`<target>_people` ...). Per rescue
     target in `rescues`: the trapped people counted and those brought out in time, by
-    sim.rescue_metrics.rescue_counts' rule (`<target>_people`, `<target>_people_in_time`).
+    sim.rescue_metrics.rescue_counts' rule (`<target>_people`, `<target>_people_in_time`). Per
+    helicopter target in `air`: the air missions to the village it counts and those on time, by
+    sim.rescue_metrics.air_in_time's rule (`<target>_missions`, `<target>_missions_in_time`).
     """
     villages = scenario.villages()
     v_index = {p.id: k for k, p in enumerate(villages)}
@@ -144,6 +154,7 @@ def village_results(
         for c in (
             "affected",
             "displaced",
+            "stranded",
             "in_shelters",
             "reports",
             "short_units",
@@ -158,11 +169,13 @@ def village_results(
         "road_trouble_at_h",
         "first_delivery_at_h",
         "displaced_at_h",
+        "in_need_at_h",
     ):
         col[c] = [NAN] * n
     col["truck_wait_h"] = [0.0] * n
     severity: list[str | None] = [None] * n
-    need = np.zeros((n, m), dtype=np.int64)
+    need = np.zeros((n, m), dtype=np.int64)  # over the horizon: every day of a daily item
+    first_need = np.zeros((n, m), dtype=np.int64)  # the first kit: one day of a daily item
     reported = np.zeros((n, m), dtype=np.int64)
     allocated = np.zeros((n, m), dtype=np.int64)
     delivered = np.zeros((n, m), dtype=np.int64)
@@ -175,6 +188,8 @@ def village_results(
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
     tasks: dict[int, tuple[int, float, int]] = {}  # rescue task -> (village, minute trapped, people)
     rescued: list[tuple[int, float, int]] = []
+    missions: dict[int, dict[int, tuple[float, float, str]]] = {}  # village -> air missions
+    flown: dict[int, float] = {}  # air mission -> minutes from request to first arrival
     to_h = 1.0 / MIN_PER_H
     end = 0.0
     for e in rows:
@@ -191,12 +206,20 @@ def village_results(
             tasks[e.ref] = (v, e.t_min, e.qty)
         elif kind is EventKind.PEOPLE_RESCUED:
             rescued.append((e.ref, e.t_min, e.qty))
+        elif kind is EventKind.AIR_MISSION_REQUESTED and v is not None:
+            missions.setdefault(v, {})[e.ref] = (e.t_min, e.value, e.note)
+        elif kind is EventKind.AIRCRAFT_ARRIVED:
+            flown.setdefault(e.ref, e.value)
+        elif kind is EventKind.AIR_MISSION_CANCELLED and v is not None:
+            missions.get(v, {}).pop(e.ref, None)
         elif kind is EventKind.RELIEF_ALLOCATED:
             allocated[v, i_index[e.item]] += e.qty
             if e.depot in reserve:
                 col["reserve_units"][v] += e.qty
         elif kind is EventKind.NEED_ARISEN:
             need[v, i_index[e.item]] += e.qty
+            if e.ref is None or e.ref == 1:  # a daily item's later days do not delay "complete"
+                first_need[v, i_index[e.item]] += e.qty
         elif kind is EventKind.NEED_REPORTED:
             reported[v, i_index[e.item]] += e.qty
         elif kind is EventKind.SITUATION_REPORTED:
@@ -212,6 +235,12 @@ def village_results(
             col["displaced"][v] += e.qty
             if math.isnan(col["displaced_at_h"][v]):
                 col["displaced_at_h"][v] = e.t_min * to_h
+            if math.isnan(col["in_need_at_h"][v]):
+                col["in_need_at_h"][v] = e.t_min * to_h
+        elif kind is EventKind.PEOPLE_STRANDED:
+            col["stranded"][v] += e.qty
+            if math.isnan(col["in_need_at_h"][v]):
+                col["in_need_at_h"][v] = e.t_min * to_h
         elif kind is EventKind.SHELTER_ARRIVED:
             col["in_shelters"][v] += e.qty
         elif kind is EventKind.RELIEF_SHORT:
@@ -245,10 +274,10 @@ def village_results(
     classes["all"] = list(range(m))
     done = {c: [NAN] * n for c in classes}
     for v in range(n):
-        if col["displaced"][v] == 0:
+        if col["displaced"][v] + col["stranded"][v] == 0:
             continue
         item_done = [
-            _complete_at(arrivals.get((v, j), []), int(need[v, j])) if need[v, j] > 0 else None
+            _complete_at(arrivals.get((v, j), []), int(first_need[v, j])) if first_need[v, j] > 0 else None
             for j in range(m)
         ]
         for c, members in classes.items():
@@ -271,9 +300,12 @@ def village_results(
         "population": [p.population for p in villages],
         "affected": col["affected"],
         "displaced": col["displaced"],
+        "stranded": col["stranded"],
+        "in_need": [a + b for a, b in zip(col["displaced"], col["stranded"], strict=True)],
         "in_shelters": col["in_shelters"],
         "onset_at_h": [onset * to_h] * n,
         "displaced_at_h": col["displaced_at_h"],
+        "in_need_at_h": col["in_need_at_h"],
         "severity": severity,
         "reported_at_h": col["reported_at_h"],
         "final_report_at_h": col["final_report_at_h"],
@@ -296,6 +328,7 @@ def village_results(
         "relief_complete_at_h": [t * to_h for t in done["all"]],
         **persons,
         **_rescue_counts(n, tasks, rescued, rescues, onset, horizon_min),
+        **_air_counts(n, missions, flown, air or {}, horizon_min),
     }
 
 
@@ -329,6 +362,24 @@ def _rescue_counts(
     return out
 
 
+def _air_counts(
+    n: int,
+    missions: Mapping[int, Mapping[int, tuple[float, float, str]]],
+    flown: Mapping[int, float],
+    air: Mapping[str, AirTargetSettings],
+    horizon_min: float,
+) -> dict[str, list[int]]:
+    """Per village, per helicopter target: air missions counted and on time."""
+    out: dict[str, list[int]] = {}
+    for name, t in air.items():
+        counted, on_time = [0] * n, [0] * n
+        for v, mine in missions.items():
+            refs, ok = air_in_time(mine, flown, t.limit_min, t.radius_km, horizon_min)
+            counted[v], on_time[v] = len(refs), ok
+        out[f"{name}_missions"], out[f"{name}_missions_in_time"] = counted, on_time
+    return out
+
+
 @dataclass(frozen=True)
 class ReliefSites:
     """The people of every site (village index, site key) and the disaster's onset minute."""
@@ -341,11 +392,13 @@ def relief_sites(rows: Sequence[Event], scenario: Scenario) -> ReliefSites:
     """Who is at each site, in arrival order, and what was delivered there (sim/relief_people.py).
 
     A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay at
-    the village's own site (keyed by the village id, as the model keys it and deliveries name it).
+    the village's own site (keyed by the village id, as the model keys it and deliveries name it),
+    with the hit's stranded people after them (people_stranded: at home, needing living relief).
     """
     v_index = {p.id: k for k, p in enumerate(scenario.villages())}
     i_index = {it.id: j for j, it in enumerate(scenario.items)}
     displaced_at: dict[tuple[int, float], int] = {}
+    stranded_at: dict[tuple[int, float], int] = {}
     sheltered_at: dict[tuple[int, float], list[tuple[str, int]]] = {}
     arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]] = {}
     onset = math.inf
@@ -359,20 +412,35 @@ def relief_sites(rows: Sequence[Event], scenario: Scenario) -> ReliefSites:
         elif kind is EventKind.PEOPLE_DISPLACED:
             key = (v_index[e.place], e.t_min)
             displaced_at[key] = displaced_at.get(key, 0) + e.qty
+        elif kind is EventKind.PEOPLE_STRANDED:
+            key = (v_index[e.place], e.t_min)
+            stranded_at[key] = stranded_at.get(key, 0) + e.qty
         elif kind is EventKind.SHELTER_ARRIVED:
             sheltered_at.setdefault((v_index[e.place], e.t_min), []).append((e.subject, e.qty))
         elif kind is EventKind.HAZARD_STRUCK:
             onset = min(onset, e.t_min)
     villages = scenario.villages()
-    cohorts: dict[tuple[int, str], list[tuple[float, int]]] = {}
-    for (v, t), n in sorted(displaced_at.items()):
+    cohorts: dict[tuple[int, str], list[tuple[float, int, int]]] = {}  # (minute, people, displaced)
+    for v, t in sorted(displaced_at.keys() | stranded_at.keys()):
+        n = displaced_at.get((v, t), 0)
         for site, q in sheltered_at.get((v, t), []):
-            cohorts.setdefault((v, site), []).append((t, q))
+            cohorts.setdefault((v, site), []).append((t, q, q))
             n -= q
-        if n > 0:
-            cohorts.setdefault((v, villages[v].id), []).append((t, n))
+        home = n + stranded_at.get((v, t), 0)  # the displaced who stayed, then the stranded: one need
+        if home > 0:
+            cohorts.setdefault((v, villages[v].id), []).append((t, home, n))
     per_person = [it.need_per_person for it in scenario.items]
-    sites = {key: SitePeople(people, arrivals.get(key, {}), per_person) for key, people in cohorts.items()}
+    daily = [it.daily for it in scenario.items]
+    sites = {
+        key: SitePeople(
+            [(t, n) for t, n, _ in people],
+            arrivals.get(key, {}),
+            per_person,
+            daily,
+            [d for _, _, d in people],
+        )
+        for key, people in cohorts.items()
+    }
     return ReliefSites(sites, 0.0 if math.isinf(onset) else onset)
 
 

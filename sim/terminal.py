@@ -55,6 +55,7 @@ def print_summary(summary, settings, verdicts: list[dict] | None = None) -> None
     first = next(iter(dict.fromkeys(summary["case"])))
     for measure, label in (
         ("displaced_people", "displaced people"),
+        ("stranded_people", "people at home needing relief"),
         ("need_units", "units needed"),
         ("delivered_units", "units delivered by the horizon"),
         ("unmet_units", "units still missing at the horizon"),

@@ -34,7 +34,16 @@ CAUSE_WORDS = {
     "travel_time": "loading and driving take too long",
     "ambulance_busy": "no ambulance free: late calls waited longer for dispatch than they drove",
     "ambulance_far": "the nearest free ambulance was too far: late calls drove longer than they waited",
+    "no_team_skill": "no team in the county has the rescue skill",
+    "team_wait": "waiting for a free rescue team (or for it to mobilise)",
+    "team_drive": "rescue teams drove too long to reach them (distance, cut roads)",
+    "rescue_work": "the rescue work took too long (too few crews at the site)",
+    "by_air": "cut off by road: only a helicopter could reach them",
+    "aircraft_busy": "waiting for a free helicopter",
+    "flight": "launch preparation and flight took too long (distance)",
+    "not_flown": "no helicopter flew to them before the horizon",
 }
+LATE_UNITS = ("villages", "people", "missions")  # what a target's late-cause shares are shares of
 
 
 def ems_cause(calls: pd.DataFrame | None, target: AnyTarget) -> tuple[str, float] | None:
@@ -91,10 +100,14 @@ def worst_townships(
     villages: pd.DataFrame | None, calls: pd.DataFrame | None, name: str, target: AnyTarget, k: int = 3
 ) -> list[tuple[str, float]]:
     """(township_id, pooled share) of the k townships with the lowest share, worst first."""
-    if villages is not None and f"{name}_people_in_time" in villages:  # relief and rescue
+    counted = next(
+        (u for u in ("people", "missions") if villages is not None and f"{name}_{u}_in_time" in villages),
+        None,
+    )
+    if villages is not None and counted is not None:  # relief and rescue: people; helicopter: missions
         g = villages.groupby("township_id", sort=True)
-        people = g[f"{name}_people"].sum()
-        share = (g[f"{name}_people_in_time"].sum() / people.where(people > 0)).dropna()
+        total = g[f"{name}_{counted}"].sum()
+        share = (g[f"{name}_{counted}_in_time"].sum() / total.where(total > 0)).dropna()
     elif isinstance(target, EmsTargetSettings) and calls is not None and len(calls):
         c = calls[calls["triage"].isin(target.triage) & calls["response_min"].notna()]
         if target.area != "all":
@@ -107,13 +120,15 @@ def worst_townships(
     return [(str(t), float(s)) for t, s in order[:k]]
 
 
-def main_cause(summary_rows: Mapping[str, dict], name: str) -> tuple[str, float] | None:
-    """The cause most of the target's late villages share, and that share."""
+def main_cause(summary_rows: Mapping[str, dict], name: str) -> tuple[str, float, str] | None:
+    """The cause most of the target's late villages (relief), people (rescue) or missions
+    (helicopter) share: (cause, that share, what is counted)."""
     best = None
     for cause in CAUSE_WORDS:
         r = summary_rows.get(f"{name}_late_share_{cause}")
         if r is not None and r["mean"] == r["mean"] and (best is None or r["mean"] > best[1]):
-            best = (cause, float(r["mean"]))
+            unit = next((u for u in LATE_UNITS if f"{name}_late_{u}" in summary_rows), "villages")
+            best = (cause, float(r["mean"]), unit)
     return best
 
 
@@ -163,7 +178,7 @@ def verdicts(
             ]
             cause = main_cause(rows, name)
             if cause is not None:
-                record["main_cause"] = {"cause": cause[0], "share_of_late_villages": cause[1]}
+                record["main_cause"] = {"cause": cause[0], f"share_of_late_{cause[2]}": cause[1]}
             elif (ems := ems_cause(calls, target)) is not None:
                 record["main_cause"] = {"cause": ems[0], "share_of_response_time": ems[1]}
         out.append(record)
@@ -198,8 +213,9 @@ def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget
             lines.append(f"{'':12}worst townships: {worst}")
         if r.get("main_cause"):
             c = r["main_cause"]
-            if "share_of_late_villages" in c:
-                share = f"{c['share_of_late_villages']:.0%} of late villages"
+            late = next((u for u in LATE_UNITS if f"share_of_late_{u}" in c), None)
+            if late is not None:
+                share = f"{c[f'share_of_late_{late}']:.0%} of late {late}"
             else:
                 share = f"{c['share_of_response_time']:.0%} of their response time"
             lines.append(f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} ({share})")

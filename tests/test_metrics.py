@@ -31,13 +31,13 @@ def test_t_interval_matches_hand_value():
     assert math.isnan(metrics.t_interval(np.array([5.0]))[1])
 
 
-def test_target_share_weights_by_displaced_people():
+def test_target_share_weights_by_people_in_need():
     targets = settings_for("scenario=tiny").targets
     villages = pd.DataFrame(
         {
             "case": "c",
             "rep": 0,
-            "displaced": [100, 300, 0],
+            "in_need": [100, 300, 0],
             "initial_complete_at_h": [5.0, 13.0, np.nan],
             "basic_complete_at_h": [9.0, 20.0, np.nan],
             "relief_complete_at_h": [9.0, float("nan"), np.nan],
@@ -46,11 +46,11 @@ def test_target_share_weights_by_displaced_people():
     # each village's people all relieved when its class is complete (a single delivery each)
     for name, t in metrics.relief_targets(targets).items():
         done = villages[metrics.CLASS_COLUMN[t.item_class]] <= t.deadline_h
-        villages[f"{name}_people"] = villages["displaced"]
-        villages[f"{name}_people_in_time"] = villages["displaced"] * done
+        villages[f"{name}_people"] = villages["in_need"]
+        villages[f"{name}_people_in_time"] = villages["in_need"] * done
         for suffix in ("people_struck_late", "people_past_horizon"):
             villages[f"{name}_{suffix}"] = 0
-        villages[f"{name}_units"] = villages["displaced"] * 2
+        villages[f"{name}_units"] = villages["in_need"] * 2
         villages[f"{name}_units_in_time"] = villages[f"{name}_people_in_time"] * 2
     out = metrics.target_shares(villages, targets).iloc[0]
     assert out["relief_10h_village_complete_share"] == 0.25  # the old measure, same here

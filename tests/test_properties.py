@@ -177,11 +177,12 @@ def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order,
         measures = tables.person_measures(scen, s.targets)
         cols = tables.village_results(log.rows, scen, measures, s.run.horizon_min)
         for k in range(len(cols["place_id"])):
-            for m in measures:  # everyone displaced is counted once: in time or not, or apart
+            assert cols["in_need"][k] == cols["displaced"][k] + cols["stranded"][k]
+            for m in measures:  # everyone the target counts is counted once: in time or not, or apart
                 counted = [
                     cols[f"{m.name}_{x}"][k] for x in ("people", "people_struck_late", "people_past_horizon")
                 ]
-                assert sum(counted) == cols["displaced"][k]
+                assert sum(counted) == cols[m.population][k]
                 assert 0 <= cols[f"{m.name}_people_in_time"][k] <= cols[f"{m.name}_people"][k]
                 assert 0 <= cols[f"{m.name}_units_in_time"][k] <= cols[f"{m.name}_units"][k]
             assert (
@@ -191,7 +192,7 @@ def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order,
             done, first = cols["relief_complete_at_h"][k], cols["first_delivery_at_h"][k]
             if not math.isnan(done):
                 assert first <= done <= s.run.horizon_h and cols["unmet_units"][k] == 0
-            if cols["displaced"][k] == 0:
+            if cols["in_need"][k] == 0:
                 assert cols["need_units"][k] == 0
         import pandas as pd
 

@@ -3,6 +3,7 @@ every requested format and the appendix are written, bad options exit 2, sim.rep
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from pathlib import Path
@@ -123,6 +124,14 @@ def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_di
             assert f"| {target} |" in md
         assert "| T" in md  # the per-township table
         assert ("Wilson" in md) and ("n" in md)
+        # the verdict's worst townships and main cause, as summary.json gives them
+        assert f"## {i18n.text('appendix.failing', lang)}" in md
+        records = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+        for r in next(iter(records.values()))["verdict"]:
+            if r["verdict"] == "FAILS":
+                line = next(x for x in md.splitlines() if x.startswith(f"- {r['target']}"))
+                for w in r.get("worst_townships", []):
+                    assert w["name"] in line
     assert "STRESS" in (out / "zh" / "appendix.md").read_text(encoding="utf-8")
     assert "不是预算方案目录" in (out / "zh" / "appendix.md").read_text(encoding="utf-8")
 

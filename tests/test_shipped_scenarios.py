@@ -57,7 +57,8 @@ def test_zhangshu_matches_seed_001():
     total = 0
     for j, item in enumerate(scen.items):
         units = sum(d.stock[j] for d in one_plus_22)
-        assert units == round(3500 * item.need_per_person), item.id
+        days = 2 if item.daily else 1  # water and food stocked for 2 days (scenario README)
+        assert units == round(3500 * item.need_per_person * days), item.id
         total += units
     assert total >= 20_000
 

@@ -22,6 +22,7 @@ class VillageHit:
     affected: int
     displaced: int  # people needing relief and shelter, on top of earlier hits
     power_cut: bool
+    stranded: int = 0  # people at home needing emergency living relief (not displaced)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ landslide, forest fire, hazardous-chemical release): a footprint (a zone,
 listed townships, or a circle around a centre) and a rule giving each village
 inside it a severity (drawn per village for area hazards; by distance bands for
 local ones; by seismic intensity falling with distance for earthquakes). Each
-severity has its rates: share of residents affected and displaced, casualties
+severity has its rates: share of residents affected and displaced, the share of the
+affected left at home who need emergency living relief (stranded), casualties
 by triage class and people trapped by rescue type per affected person, and the
 chance of a power and phone cut. Roads inside the footprint are cut or slowed
 with a probability by road class. Several events combine in one run, each with
-its own onset; a village is never displaced beyond its population.
+its own onset; a village's displaced and stranded people never exceed its population.
 
 Everything is drawn up front from the hazard's own named streams, one draw per
 village (or edge) whether or not it is inside the footprint, so draws never
@@ -174,7 +175,7 @@ def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) 
     p_lat = np.array([p.lat for p in scenario.places])
     nearest, _ = snap(p_lon, p_lat, scenario.road.lon, scenario.road.lat)
     n_town = [scenario.places[k].township_id for k in nearest]
-    already = np.zeros(len(villages), dtype=np.int64)  # displaced so far, per village
+    already = np.zeros(len(villages), dtype=np.int64)  # displaced or stranded so far, per village
     hits: list[VillageHit] = []
     road_hits: list[RoadHit] = []
     casualties: list[Casualty] = []
@@ -202,6 +203,9 @@ def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) 
             want = math.floor(place.population * r.displaced + 0.5)
             displaced = max(0, min(want, place.population - int(already[k])))
             already[k] += displaced
+            at_home = max(0, int(affected[k]) - want)
+            stranded = max(0, min(math.floor(at_home * r.in_need + 0.5), place.population - int(already[k])))
+            already[k] += stranded
             hits.append(
                 VillageHit(
                     i,
@@ -211,6 +215,7 @@ def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) 
                     int(affected[k]),
                     displaced,
                     bool(u_power[k] < r.power_cut),
+                    stranded,
                 )
             )
         # Casualties and trapped people: Poisson per village and class, drawn for every village.

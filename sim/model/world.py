@@ -41,10 +41,12 @@ from sim.model.roads import RoadState
 from sim.model.shelters import ShelterSystem, Site
 from sim.model.teams import RescueSystem
 from sim.rng import Streams
-from sim.scenario import Scenario
+from sim.scenario import Place, Scenario
 from sim.settings import ReportingSettings, Settings
+from sim.units import H_PER_DAY, MIN_PER_H
 
 REPORT_STREAM = "reporting.delay"
+DAY_MIN = H_PER_DAY * MIN_PER_H  # daily items are needed again each day
 
 
 @dataclass
@@ -247,18 +249,15 @@ def unfold(
             )
             if what.power_cut:
                 log.add(Event(env.now, EventKind.POWER_CUT, subject=what.event, place=place.id))
-            if what.displaced == 0:
+            if what.displaced == 0 and what.stranded == 0:
                 continue
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.PEOPLE_DISPLACED,
-                    subject=what.event,
-                    place=place.id,
-                    qty=what.displaced,
-                )
-            )
-            sites = shelters.admit(what.place, what.displaced)
+            for kind, people in (
+                (EventKind.PEOPLE_DISPLACED, what.displaced),
+                (EventKind.PEOPLE_STRANDED, what.stranded),
+            ):
+                if people:
+                    log.add(Event(env.now, kind, subject=what.event, place=place.id, qty=people))
+            sites = at_home(shelters.admit(what.place, what.displaced), place, what.stranded)
             for site in sites:
                 for item, q in zip(scenario.items, _need(scenario, site.people), strict=True):
                     if q:
@@ -270,8 +269,11 @@ def unfold(
                                 item=item.id,
                                 qty=q,
                                 note=site.key,
+                                ref=1 if item.daily else None,
                             )
                         )
+            if any(it.daily for it in scenario.items):
+                env.process(daily_need(env, scenario, place.id, sites, log))
             relief.watch_isolation(what.place)
             cut_off = what.power_cut or relief.isolated[what.place]
             delay = _first_delay(settings.reporting, delays, cut_off)
@@ -301,13 +303,56 @@ def unfold(
                 rescue.trapped(what)
 
 
+def at_home(sites: list[Site], place: Place, stranded: int) -> list[Site]:
+    """The sites of a hit's people: the displaced where the shelters put them, and the stranded at
+    their village's own site (with any displaced who stayed there: one site, one need)."""
+    if not stranded:
+        return sites
+    home = [s for s in sites if s.key == place.id]
+    people = stranded + sum(s.people for s in home)
+    return [s for s in sites if s.key != place.id] + [Site(place.id, place.node, place.township_id, people)]
+
+
 def _grade(disaster: Disaster, event: str) -> float | None:
     grade = disaster.grades.get(event)
     return None if grade is None else float(grade)
 
 
-def _need(scenario: Scenario, people: int) -> tuple[int, ...]:
-    return tuple(math.ceil(people * it.need_per_person - 1e-9) for it in scenario.items)
+def _need(scenario: Scenario, people: int, daily_only: bool = False) -> tuple[int, ...]:
+    """Units `people` need of each item: the whole need of a once-item, one day's of a daily one
+    (`daily_only`: once-items count 0)."""
+    return tuple(
+        math.ceil(people * it.need_per_person - 1e-9) if it.daily or not daily_only else 0
+        for it in scenario.items
+    )
+
+
+def daily_need(
+    env: simpy.Environment, scenario: Scenario, place_id: str, sites: list[Site], log: EventLog
+) -> Iterator[simpy.Event]:
+    """The true need of daily items (water, food) again each day the people stay displaced.
+
+    The first day's need arose with the displacement; day d's arises (d - 1) x 24 h later.
+    People stay displaced to the horizon (the model has no return home).
+    """
+    day = 1
+    while True:
+        yield env.timeout(DAY_MIN)
+        day += 1
+        for site in sites:
+            for item, q in zip(scenario.items, _need(scenario, site.people, daily_only=True), strict=True):
+                if q:
+                    log.add(
+                        Event(
+                            env.now,
+                            EventKind.NEED_ARISEN,
+                            place=place_id,
+                            item=item.id,
+                            qty=q,
+                            note=site.key,
+                            ref=day,
+                        )
+                    )
 
 
 def _first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:
@@ -334,6 +379,8 @@ def report(
     yield env.timeout(delay)
     n = rep.followups
     said = {site.key: (0, (0,) * len(scenario.items)) for site in sites}
+    if any(it.daily for it in scenario.items):
+        env.process(ration(env, scenario, relief, village, sites, said))
     for j in range(n + 1):
         if j:
             yield env.timeout(rep.followup_every_min)
@@ -354,6 +401,29 @@ def report(
                 env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
             )
         )
+
+
+def ration(
+    env: simpy.Environment,
+    scenario: Scenario,
+    relief: ReliefSystem,
+    village: int,
+    sites: list[Site],
+    said: dict[str, tuple[int, tuple[int, ...]]],
+) -> Iterator[simpy.Event]:
+    """Each day after the first report, the next day's ration of daily items for the people
+    reported so far at each site (the daily report of the 24-hour reporting rule for a disaster
+    in progress, 灾情稳定前执行24小时零报告制度, in 自然灾害情况统计调查制度).
+
+    The first report asked for the first day's; so day d's ration is asked (d - 1) x 24 h after it.
+    """
+    while True:
+        yield env.timeout(DAY_MIN)
+        for site in sites:
+            people = said[site.key][0]
+            need = _need(scenario, people, daily_only=True)
+            if any(need):
+                relief.receive(Report(village, site.key, site.node, site.township_id, 0, need))
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:

@@ -82,6 +82,36 @@ def _verdict(s: pd.DataFrame, name: str, required: float) -> str:
     return status(n, float(share["mean"]), float(share["ci_low"]), float(share["ci_high"]), required)
 
 
+def failing_notes(res: Results, lang: str) -> list[str]:
+    """For each target that fails or is undecided: its three worst townships by name and its
+    main cause (sim/verdict.py's records, as the terminal and summary.json give them)."""
+    records = res.verdicts()
+    lines = []
+    for r in records:
+        if r["verdict"] not in ("FAILS", "UNDECIDED"):
+            continue
+        parts = []
+        if r.get("worst_townships"):
+            worst = ("、" if lang == "zh" else ", ").join(
+                f"{w['name']} {w['share']:.0%}" for w in r["worst_townships"]
+            )
+            parts.append(text("failing.worst", lang, list=worst))
+        if r.get("main_cause"):
+            c = r["main_cause"]
+            of, share = next((k.removeprefix("share_of_"), v) for k, v in c.items() if k != "cause")
+            unit = of.removeprefix("late_") if of.startswith("late_") else "response"
+            cause = text(f"cause.{c['cause']}", lang)
+            parts.append(
+                text("failing.cause", lang, cause=cause, share=f"{share:.0%}", of=text(f"late.{unit}", lang))
+            )
+        zh = lang == "zh"
+        head = (
+            f"{r['target']}{'（' if zh else ' ('}{text('verdict.' + r['verdict'], lang)}{'）' if zh else ')'}"
+        )
+        lines.append(head + ("：" if zh else ": ") + ("；" if zh else "; ").join(parts) if parts else head)
+    return lines or [text("failing.none", lang)]
+
+
 def target_header(lang: str) -> list[str]:
     return [
         text(k, lang)
@@ -202,6 +232,8 @@ def write_markdown(
     parts += [f"## {text('appendix.targets', lang)}", "", _md_table(target_header(lang), rows)]
     parts += ["", table_note(lang), ""]
     parts += [f"- {line}" for line in target_notes(res, lang, rows)] + [""]
+    parts += [f"## {text('appendix.failing', lang)}", ""]
+    parts += [f"- {line}" for line in failing_notes(res, lang)] + [""]
     if res.cases is not None:
         parts += [f"## {text('appendix.cases', lang)}", "", _md_table(*case_rows(res, lang)), ""]
     parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
@@ -317,6 +349,8 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
                 [
                     table_note(lang),
                     *(f"- {line}" for line in target_notes(res, lang, rows)),
+                    text("appendix.failing", lang),
+                    *(f"- {line}" for line in failing_notes(res, lang)),
                     text("source", lang, **res.source_fields()),
                 ]
             ),

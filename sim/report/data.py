@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics
+from sim import metrics, verdict
 from sim.errors import InputError, Problem
 from sim.scenario import Scenario, load
 from sim.settings import Settings, TargetSettings
@@ -68,6 +68,18 @@ class Results:
     def main_case(self) -> str:
         """The case single-case figures show: the run's, or the sweep's baseline."""
         return str(self.meta.get("baseline") or self.case_names[0])
+
+    def verdicts(self, case: str | None = None) -> list[dict[str, Any]]:
+        """The verdict records of one case (the run's, or the sweep's baseline): sim/verdict.py's
+        rule, with worst townships by name and main cause, as the terminal prints them."""
+        return verdict.verdicts(
+            self.summary,
+            self.settings.targets,
+            self.villages,
+            self.calls,
+            verdict.township_names(self.scenario.places),
+            case=case or self.main_case,
+        )
 
     def source_fields(self) -> dict[str, Any]:
         return {

@@ -17,10 +17,10 @@ LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     # figure titles
-    "relief_curves.title": ("受灾群众获得救助的时间", "Time to relief for displaced people"),
+    "relief_curves.title": ("受灾群众获得救助的时间", "Time to relief for people in need"),
     "relief_map.title": (
-        "各村转移人口{h:g}小时内物资到位的概率（{target}）",
-        "Probability each village's displaced people have relief within {h:g} h ({target})",
+        "各村需救助人员{h:g}小时内物资到位的概率（{target}）",
+        "Probability each village's people in need have relief within {h:g} h ({target})",
     ),
     "late_villages.title": ("未按时救助的村：按乡镇和原因", "Late villages by township and cause"),
     "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
@@ -31,10 +31,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # axes
     "axis.hours": ("灾害发生后时间（小时）", "Hours after onset (h)"),
     "axis.share_served": (
-        "物资已到位的转移人口比例（%）",
-        "Share of displaced people with their kit in place (%)",
+        "物资已到位的需救助人员比例（%）",
+        "Share of people in need with their kit in place (%)",
     ),
-    "axis.hours_since_displaced": ("自被转移安置起的时间（小时）", "Hours since being displaced (h)"),
+    "axis.hours_since_displaced": ("自受灾起的时间（小时）", "Hours since being struck (h)"),
     "axis.lon": ("经度（°E）", "Longitude (°E)"),
     "axis.lat": ("纬度（°N）", "Latitude (°N)"),
     "axis.late_villages": ("每次重复中未按时的村数（平均）", "Late villages per replication (mean)"),
@@ -63,13 +63,46 @@ TEXT: dict[str, tuple[str, str]] = {
     "tier.other": ("其他储备", "Other depot"),
     "road": ("道路", "Road"),
     "road_blocked": ("曾被阻断的道路（线宽=阻断概率）", "Road blocked (width = P(blocked))"),
-    "village_unaffected": ("无转移人口的村", "Village with no displaced people"),
+    "village_unaffected": ("无需救助人员的村", "Village with nobody in need"),
     "colorbar.p10": ("全村转移人口{h:g}小时内均获救助的概率", "P(everyone relieved within {h:g} h)"),
     "cause.report_delay": ("灾情报告延迟", "Report delay"),
     "cause.road_blocked": ("道路阻断", "Road blocked"),
     "cause.no_stock": ("库存不足", "Stock short"),
     "cause.no_vehicle": ("车辆不足", "No free vehicle"),
     "cause.travel_time": ("运输距离过长", "Travel time (distance)"),
+    "cause.ambulance_busy": (
+        "无空闲救护车（等待派车长于行驶）",
+        "No ambulance free (waited longer than drove)",
+    ),
+    "cause.ambulance_far": (
+        "最近的空闲救护车太远（行驶长于等待）",
+        "Nearest free ambulance too far (drove longer than waited)",
+    ),
+    "cause.no_team_skill": ("全县无具备该救援技能的队伍", "No team in the county has the rescue skill"),
+    "cause.team_wait": (
+        "等待空闲救援队（或队伍集结）",
+        "Waiting for a free rescue team (or its mobilisation)",
+    ),
+    "cause.team_drive": (
+        "救援队路途过长（距离远、道路阻断）",
+        "Rescue teams drove too long (distance, cut roads)",
+    ),
+    "cause.rescue_work": ("现场救援耗时过长（力量不足）", "Rescue work took too long (too few crews)"),
+    "cause.by_air": ("道路不通，只能等直升机", "Cut off by road: only a helicopter could reach them"),
+    "cause.aircraft_busy": ("等待空闲直升机", "Waiting for a free helicopter"),
+    "cause.flight": ("起飞准备和飞行时间过长（距离）", "Launch preparation and flight too long (distance)"),
+    "cause.not_flown": ("模拟期内无直升机前往", "No helicopter flew there before the horizon"),
+    "late.villages": ("未按时村", "late villages"),
+    "late.people": ("未按时人员", "late people"),
+    "late.missions": ("未按时架次", "late missions"),
+    "late.response": ("响应时间", "their response time"),
+    "appendix.failing": (
+        "未达标或待定的目标：最差乡镇与主要原因",
+        "Targets that fail or are undecided: worst townships and main cause",
+    ),
+    "failing.worst": ("最差乡镇：{list}", "worst townships: {list}"),
+    "failing.cause": ("主要原因：{cause}（占{of}的{share}）", "main cause: {cause} ({share} of {of})"),
+    "failing.none": ("所有目标均达标或未检验。", "Every target holds or is not tested."),
     "busy_gantt": ("第{rep}次重复：各队忙碌时段", "Replication {rep}: when each team was busy"),
     "utilisation_mean": ("平均利用率（{n}次重复）；队伍数", "mean of {n} replications; teams"),
     "team_group.road_repair": ("道路抢修队", "Road-repair teams"),
@@ -83,19 +116,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "Source: drsim simulation, scenario {scenario}, hazard {hazard}, {n} replications, {date}",
     ),
     "note.curves": (
-        "每人自被转移安置起计时（与目标相同）；曲线为各次重复的平均值，阴影为逐点学生t 95%置信区间。",
-        "Each person's clock starts when they are displaced (as the targets'); lines: mean over "
+        "每人自受灾起计时（与目标相同）；曲线为各次重复的平均值，阴影为逐点学生t 95%置信区间。",
+        "Each person's clock starts when they are struck (as the targets'); lines: mean over "
         "replications; shading: pointwise Student-t 95% interval.",
     ),
     "note.curves_seen": (
-        "只画出所有重复均有人可计的时长（被转移者须在仿真结束前经历该时长）。",
-        "Drawn for the hours every replication can show (people displaced at least that long "
+        "只画出所有重复均有人可计的时长（受灾者须在仿真结束前经历该时长）。",
+        "Drawn for the hours every replication can show (people struck at least that long "
         "before the run's end).",
     ),
     "note.map": (
-        "颜色：该村有转移人口的重复中，每人自被转移起{h:g}小时内所需物资（{target}）均已到位的比例。",
-        "Colour: share of replications with displaced people in which every one of them had the kit of "
-        "{target} within {h:g} h of being displaced.",
+        "颜色：该村有需救助人员的重复中，每人自受灾起{h:g}小时内所需物资（{target}）均已到位的比例。",
+        "Colour: share of replications with people in need in which every one of them had the kit of "
+        "{target} within {h:g} h of being struck.",
     ),
     "note.map_no_events": (
         "本次运行未保存事件日志，未画出阻断道路。",
@@ -179,10 +212,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "scope.rural": ("农村", "rural"),
     "scope.list": ("{a}，{b}", "{a}, {b}"),
     "share.relief_complete": (
-        "{names}：每人自被转移安置起计时，时限内本人所需该类物资已送达其所在村或安置点的转移人口比例"
+        "{names}：每人自受灾（转移安置或居家待救助）起计时，时限内本人所需该类物资已送达其所在村或安置点的需救助人员比例"
         "（按到达顺序分配，部分送达可救助部分人员）；无人可计时为“未检验”。",
-        "{names}: share of displaced people whose own kit of the target's class reached their "
-        "village or shelter within the limit of their being displaced (deliveries shared in "
+        "{names}: share of people in need (displaced, or at home needing living relief) whose own "
+        "kit of the target's class reached their village or shelter within the limit of their being "
+        "struck (deliveries shared in "
         "arrival order, so a partial delivery relieves part of a village); NOT TESTED when "
         "nobody is counted.",
     ),

@@ -31,6 +31,7 @@ from sim.scenario.csvfile import (
 from sim.scenario.safe_yaml import load_yaml
 from sim.scenario.types import (
     ITEM_CLASSES,
+    NEED_BASES,
     OWNER_KINDS,
     PLACE_KINDS,
     SHELTER_CLASSES,
@@ -78,6 +79,7 @@ ITEMS = [
     Column("unit", text),
     Column("need_per_person", number(0.0)),
     Column("class", one_of(*ITEM_CLASSES)),
+    Column("basis", one_of(*NEED_BASES), required=False, allow_empty=True),
 ]
 DEPOTS = [
     Column("depot_id", identifier),
@@ -234,7 +236,9 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
         )
         for r, n, d in zip(place_rows, nodes, dists, strict=True)
     )
-    items = tuple(Item(r["item"], r["unit"], r["need_per_person"], r["class"]) for r in item_rows)
+    items = tuple(
+        Item(r["item"], r["unit"], r["need_per_person"], r["class"], r["basis"] or "once") for r in item_rows
+    )
     depots = _depots(depot_rows, stock_rows, items, places, label, problems)
     refs = [
         (station_rows, "place_id", "ems_stations.csv"),

@@ -56,8 +56,8 @@ def mmc() -> ScenarioFiles:
             ],
             "road_edges.csv": [dict(u="n0", v="n1", length_km=1, road_class="county")],
             "items.csv": [
-                dict(item="water", unit="case", need_per_person=1, **{"class": "initial"}),
-                dict(item="quilt", unit="piece", need_per_person=1, **{"class": "basic"}),
+                dict(item="water", unit="case", need_per_person=1, basis="once", **{"class": "initial"}),
+                dict(item="quilt", unit="piece", need_per_person=1, basis="once", **{"class": "basic"}),
             ],
             "depots.csv": [
                 dict(

@@ -508,7 +508,9 @@ def import_osm(
             },
             "generator": {"osm": info},
         }
-        items = [{"item": i, "unit": u, "need_per_person": n, "class": c} for i, u, n, c in ITEMS]
+        items = [
+            {"item": i, "unit": u, "need_per_person": n, "class": c, "basis": b} for i, u, n, c, b, _ in ITEMS
+        ]
         readme = f"# {meta['name']}\n\n{section}\n\n{NEXT_STEPS.format(out=target)}"
         write_scenario(
             target,

@@ -100,8 +100,14 @@ def tiny() -> ScenarioFiles:
             "road_nodes.csv": nodes,
             "road_edges.csv": edges,
             "items.csv": [
-                dict(item="water", unit="case (12 x 550 mL)", need_per_person=1, **{"class": "initial"}),
-                dict(item="quilt", unit="piece", need_per_person=1, **{"class": "basic"}),
+                dict(
+                    item="water",
+                    unit="case (12 x 550 mL)",
+                    need_per_person=1,
+                    basis="once",
+                    **{"class": "initial"},
+                ),
+                dict(item="quilt", unit="piece", need_per_person=1, basis="once", **{"class": "basic"}),
             ],
             "depots.csv": [
                 dict(

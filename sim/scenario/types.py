@@ -20,6 +20,7 @@ PLACE_KINDS = ("city", "township", "village", "industrial_park")
 OWNER_KINDS = ("township", "industrial_park", "city")
 TIERS = ("city", "township", "contract", "province")
 ITEM_CLASSES = ("initial", "basic")
+NEED_BASES = ("once", "day")  # need_per_person is per person once, or per person per day
 STATION_KINDS = ("centre", "subcentre", "station")
 SHELTER_CLASSES = ("I", "II", "III")
 TEAM_KINDS = (
@@ -51,8 +52,13 @@ class Place:
 class Item:
     id: str
     unit: str
-    need_per_person: float  # units per displaced person
+    need_per_person: float  # units per displaced person (once, or each day: see basis)
     cls: str  # "initial" (12 h initial relief) or "basic" (24 h basic living relief)
+    basis: str = "once"  # "once" (a quilt, a tent) or "day" (a day's water or food, needed again daily)
+
+    @property
+    def daily(self) -> bool:
+        return self.basis == "day"
 
 
 @dataclass(frozen=True)

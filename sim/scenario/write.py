@@ -23,7 +23,7 @@ COLUMNS: dict[str, list[str]] = {
     "places.csv": ["place_id", "name", "kind", "township_id", "lon", "lat", "population"],
     "road_nodes.csv": ["node_id", "lon", "lat"],
     "road_edges.csv": ["u", "v", "length_km", "road_class", "speed_kmh", "oneway"],
-    "items.csv": ["item", "unit", "need_per_person", "class"],
+    "items.csv": ["item", "unit", "need_per_person", "class", "basis"],
     "depots.csv": [
         "depot_id",
         "name",
