@@ -85,7 +85,8 @@ def test_jinjiang_follows_the_official_list():
     official = divisions.shipped("jinjiang")
     scen = load_scenario("jinjiang")
     by_id = {p.id: p for p in scen.places}
-    assert sorted(p.code for p in scen.places if p.kind != "village") == sorted(t.code for t in official.townships)
+    units = sorted(p.code for p in scen.places if p.kind != "village")
+    assert units == sorted(t.code for t in official.townships)
     assert by_id["C"].name == "青阳街道"
     assert len(scen.villages()) == official.n_villages == 405
     assert {by_id[t].name for t in scen.zones["typhoon"]} == {

@@ -226,7 +226,8 @@ def _roads(geo: Geo, highways: list[tuple[int, int]], seed: int) -> None:
         geo.add_edge(a, b, "county")
     d = np.hypot(*(xy[:n, None, :] - xy[None, :n, :]).transpose(2, 0, 1))
     np.fill_diagonal(d, np.inf)
-    for i, row in enumerate(np.argpartition(d, 1, axis=1)[:, :2]):
+    k = min(2, n - 1)  # a county of one or two units has fewer neighbours to link
+    for i, row in enumerate(np.argpartition(d, k - 1, axis=1)[:, :k] if k else []):
         for j in sorted(int(j) for j in row):
             geo.add_edge(i, j, "township")  # a second way into most seats
     for a, b in highways:
@@ -721,6 +722,13 @@ def county(
         if division_list is None:
             raise ValueError("preset 'divisions' needs a division list (--divisions FILE)")
         n = division_list.n_villages
+        seat_code = divisions.seat(division_list, seat).code
+        own = [t for t in division_list.townships if t.kind != "park" and t.code != seat_code]
+        if len(own) < 2:
+            raise ValueError(
+                "a county needs at least two streets, towns, townships or farms besides the seat "
+                f"(units with villages and a storage point of their own); the list has {len(own)}"
+            )
         people = round(n * 550_000 / 300) if population is None else int(population)
         if people < 100 * n:
             raise ValueError(f"population must be at least 100 per village ({100 * n:,}), got {people:,}")
@@ -842,8 +850,9 @@ def _readme_official(preset: str, geo: Geo, out: dict, div: Divisions | None) ->
   救灾物资储备点". The 2023 list has 22 township-level units *including* the industrial park and
   滨江新城 (a new town), and 310 village-level units, not 300 (001 does not say which year it counts;
   the 310 include the park's and the farm's units, and 滨江新城's one statistical "virtual community"
-  虚拟社区, kept as the list has it, with generated residents like any other). So: {points} township storage points (every street, town, township and the farm,
-  the seat's street {seat.zh} included) beside the city depot, "1+{points}" where 001 says "1+22";
+  虚拟社区, kept as the list has it, with generated residents like any other). So: {points} township
+  storage points (every street, town, township and the farm, the seat's street {seat.zh} included)
+  beside the city depot, "1+{points}" where 001 says "1+22";
   the parks ({names}) have none and are served from the city, as 001 counts its park apart.
 - The seat `C` is {seat.zh} (kind city): "市政府驻淦阳街道" (zh.wikipedia 樟树市, via
   wiwiwiki.kfd.me; pediainside.com 樟树). It holds the city depot, the EMS centre and the main hospital.
