@@ -21,18 +21,9 @@ from sim.scenario.counties import county
 from sim.scenario.load import load as load_folder
 from sim.scenario.write import write_scenario
 from tests.conftest import SCENARIOS
+from tests.test_bad_inputs import check  # exit 2, one problem, no traceback
 
 SHIPPED = divisions.SHIPPED
-
-
-def check(capsys, code: int, expect: list[str]) -> str:
-    err = capsys.readouterr().err
-    assert code == 2, err
-    for fragment in expect:
-        assert fragment in err, f"{fragment!r} not in:\n{err}"
-    assert "(1 problem)" in err, f"expected exactly one problem:\n{err}"
-    assert "Traceback" not in err
-    return err
 
 
 @pytest.mark.parametrize(
