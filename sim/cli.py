@@ -6,6 +6,7 @@
     drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
+    drsim make-county --divisions X_townships.csv [--seat CODE|NAME] [--population N] [--seed S] --out DIR
     drsim import-osm FILE.osm[.bz2|.pbf] --out DIR [--bbox W,S,E,N] [--speeds class=kmh,...] [--force]
     drsim import-places --out DIR KIND=FILE[::LAYER] ... [--mapping M.yaml] [--crs wgs84|cgcs2000|gcj02|bd09]
     drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
@@ -211,7 +212,16 @@ def cmd_make_county(args: list[str]) -> int:
     from sim.scenario.write import write_scenario
 
     parser = argparse.ArgumentParser(prog="drsim make-county", description="Generate a scenario folder.")
-    parser.add_argument("--preset", required=True, choices=["tiny", "zhangshu", "jinjiang", "county", "mmc"])
+    parser.add_argument("--preset", choices=["tiny", "zhangshu", "jinjiang", "county", "mmc"])
+    parser.add_argument(
+        "--divisions",
+        help="an official division list, X_townships.csv or X_villages.csv (the pair is read): the "
+        "county's township and village names, codes and structure (docs/scenarios.md)",
+    )
+    parser.add_argument(
+        "--seat", help="with --divisions: the seat's unit, by code or name (default: first street)"
+    )
+    parser.add_argument("--population", type=int, help="with --divisions: people (default 1,833 per village)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--villages", type=int, default=None, help="villages, for --preset county")
     parser.add_argument("--out", required=True, help="folder to write (e.g. scenarios/zhangshu)")
@@ -220,9 +230,30 @@ def cmd_make_county(args: list[str]) -> int:
         ns = parser.parse_args(args)
     except SystemExit as exc:
         return EXIT_BAD_INPUT if exc.code else 0
+    if (ns.preset is None) == (ns.divisions is None):
+        raise InputError(
+            Problem("command line", " ".join(args), "give exactly one of --preset NAME or --divisions FILE")
+        )
+    if ns.divisions is None and (ns.seat is not None or ns.population is not None):
+        raise InputError(
+            Problem("command line", " ".join(args), "--seat and --population go with --divisions")
+        )
     # refused before generating: an unsafe path, or a folder drsim may not replace
     outdir.check(ns.out, "scenario", replace=ns.force, force_hint=True, where="command line --out")
-    if ns.preset == "tiny":
+    if ns.divisions is not None:
+        from sim.scenario import divisions
+        from sim.scenario.counties import county
+
+        table = divisions.read(ns.divisions)
+        divisions.seat(table, ns.seat)  # an unknown seat is refused here, naming --seat
+        try:
+            files = county(
+                "divisions", seed=ns.seed, division_list=table, seat=ns.seat, population=ns.population,
+                source=ns.divisions,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise InputError(Problem("command line", " ".join(args), str(exc))) from None
+    elif ns.preset == "tiny":
         from sim.scenario.tiny import tiny
 
         files = tiny()

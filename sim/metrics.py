@@ -339,9 +339,10 @@ def township_shares(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) ->
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
-def equity(shares: pd.DataFrame) -> pd.DataFrame:
+def equity(shares: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Per (case, target): the worst-served township (lowest mean share over replications, with a
-    t interval) and the spread between the best- and worst-served townships' mean shares."""
+    t interval; `worst_name` its name from `names`, else its id) and the spread between the
+    best- and worst-served townships' mean shares."""
     rows = []
     for (case, target), block in shares.groupby(["case", "target"], sort=False):
         means = block.groupby("township_id", sort=True)["share"].mean()
@@ -352,6 +353,7 @@ def equity(shares: pd.DataFrame) -> pd.DataFrame:
                 case=case,
                 target=target,
                 worst_township=worst,
+                worst_name=(names or {}).get(worst, worst),
                 worst_share=mean,
                 worst_low=low,
                 worst_high=high,
@@ -470,7 +472,7 @@ def compare_cases(
                     e["worst_high"],
                     e["worst_n"],
                     f"{FRACTION_METHOD} over replications of the township with the lowest mean share",
-                    f"township {e['worst_township']}",
+                    f"township {e.get('worst_name') or e['worst_township']}",
                 )
                 row(
                     case,

@@ -55,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, outdir, runner, tables
+from sim import budget, metrics, outdir, runner, tables, verdict
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
@@ -662,6 +662,7 @@ def aggregate(
         reps = pd.concat(rep_frames, ignore_index=True)
         summary = metrics.summarise(reps, targets)
         shares = metrics.township_shares(villages, targets)
+        names = verdict.township_names(unit_scenario(cases[0].data_dir, cases[0].settings).places)
         plan_years = cases[0].settings.costs.plan_years
         table = metrics.compare_cases(
             reps,
@@ -669,7 +670,7 @@ def aggregate(
             targets,
             spec.baseline,
             focus,
-            metrics.equity(shares),
+            metrics.equity(shares, names),
             f"purchase + {plan_years} years of upkeep (configs/costs)",
         )
         townships = (
@@ -677,6 +678,7 @@ def aggregate(
             .agg(share_mean="mean", n="count")
             .reset_index()
         )
+        townships.insert(3, "township_name", townships["township_id"].map(lambda t: names.get(t, t)))
         townships["method"] = "mean over the replications in which the township had displaced people"
         atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
         atomic_write(store.root / "villages.parquet", _parquet(villages))

@@ -266,7 +266,9 @@ def test_repair_crews_count_the_people_an_edge_reconnects_as_a_loop_over_every_s
         return got
 
     monkeypatch.setattr(repair.RepairCrews, "_reconnects", checked)
-    world.simulate(load_scenario("jinjiang"), settings_for("scenario=jinjiang", "hazard=typhoon"), 0)
+    # zhangshu's typhoon covers every unit, so cut roads strand waiting villages in most
+    # replications (jinjiang's typhoon now strikes its coastal towns only, and rarely does)
+    world.simulate(load_scenario("zhangshu"), settings_for("scenario=zhangshu", "hazard=typhoon"), 0)
     assert len(decisions) > 10 and sum(d > 0 for d in decisions) > 3
 
 
@@ -279,7 +281,9 @@ def test_a_route_with_nothing_cached_is_the_full_route(bounded_everywhere, one_w
         scen = with_one_way_streets(scen)
     rng = stream(5, 0, "test.bounded_search")
     bounded = widened = 0
-    for a, b in rng.integers(scen.road.n_nodes, size=(60, 2)).tolist():
+    # 100 pairs: with one-way streets about half the searches are bounded (47 of 100 on jinjiang),
+    # so the count stays well clear of the threshold when the scenario is regenerated
+    for a, b in rng.integers(scen.road.n_nodes, size=(100, 2)).tolist():
         roads, plain = RoadState(simpy.Environment(), scen), RoadState(simpy.Environment(), scen)
         plain.out_row(a)
         assert roads.route(a, b) == plain.route(a, b)

@@ -116,7 +116,12 @@ def counties(draw):
         meta={
             "name": "random",
             "crs": "EPSG:4326",
-            "zones": {"river": town_ids, "hills": town_ids[:1], "all": ["C", *town_ids]},
+            "zones": {
+                "river": town_ids,
+                "hills": town_ids[:1],
+                "all": ["C", *town_ids],
+                "typhoon": ["C", *town_ids],
+            },
             "defaults": {
                 "snap_tolerance_km": 0.5,
                 "unload_min": 15,

@@ -44,23 +44,55 @@ def test_invariants_hold_over_replications(name: str, hazard: str):
         assert sum(cols["displaced"]) > 0
 
 
-def test_zhangshu_matches_seed_001():
-    """22 townships/streets/farms + 1 industrial park, 300 villages, 1 city depot + 22 township
-    points, each item stocked for 3,500 people in the 1+22 network, 20,000+ items in total."""
+def test_zhangshu_follows_the_official_list_and_seed_001():
+    """The 2023 official list (22 township-level units: 5 streets, 10 towns, 4 townships, the
+    park, 滨江新城, the farm; 310 village-level units), each village under its own township with
+    its official name and code; 001's city depot + a point per street/town/township/farm, each
+    item stocked for 3,500 people in that network, 20,000+ items in total."""
+    from sim.scenario import divisions
+
+    official = divisions.shipped("zhangshu")
     scen = load_scenario("zhangshu")
-    kinds = [p.kind for p in scen.places]
-    assert kinds.count("township") == 22 and kinds.count("industrial_park") == 1
-    assert kinds.count("village") == 300
+    by_id = {p.id: p for p in scen.places}
+    units = [p for p in scen.places if p.kind != "village"]
+    assert sorted(p.code for p in units) == sorted(t.code for t in official.townships)
+    assert {p.name for p in units} >= {"临江镇", "淦阳街道", "洲上乡", "樟树市工业园区", "省双金园艺场"}
+    kinds = [p.division_kind for p in units]
+    assert [kinds.count(k) for k in ("street", "town", "township", "park", "farm")] == [5, 10, 4, 2, 1]
+    villages = {p.code: p for p in scen.places if p.kind == "village"}
+    assert len(villages) == 310
+    for t in official.townships:
+        for v in t.villages:
+            place = villages[v.code]
+            assert place.name == v.name and by_id[place.township_id].code == t.code
     tiers = [d.tier for d in scen.depots]
-    assert tiers.count("city") == 1 and tiers.count("township") == 22
-    one_plus_22 = [d for d in scen.depots if d.tier in ("city", "township")]
+    points = [by_id[d.place_id].division_kind for d in scen.depots if d.tier == "township"]
+    assert tiers.count("city") == 1 and sorted(points) == sorted(k for k in kinds if k != "park")
+    one_plus_points = [d for d in scen.depots if d.tier in ("city", "township")]
     total = 0
     for j, item in enumerate(scen.items):
-        units = sum(d.stock[j] for d in one_plus_22)
+        units_held = sum(d.stock[j] for d in one_plus_points)
         days = 2 if item.daily else 1  # water and food stocked for 2 days (scenario README)
-        assert units == round(3500 * item.need_per_person * days), item.id
-        total += units
+        assert units_held == round(3500 * item.need_per_person * days), item.id
+        total += units_held
     assert total >= 20_000
+    river = {by_id[t].name for t in scen.zones["river"]}
+    assert river == {"临江镇", "洲上乡", "张家山街道", "鹿江街道"}  # the Gan River units, sourced in README
+
+
+def test_jinjiang_follows_the_official_list():
+    from sim.scenario import divisions
+
+    official = divisions.shipped("jinjiang")
+    scen = load_scenario("jinjiang")
+    by_id = {p.id: p for p in scen.places}
+    units = sorted(p.code for p in scen.places if p.kind != "village")
+    assert units == sorted(t.code for t in official.townships)
+    assert by_id["C"].name == "青阳街道"
+    assert len(scen.villages()) == official.n_villages == 405
+    assert {by_id[t].name for t in scen.zones["typhoon"]} == {
+        "陈埭镇", "西滨镇", "龙湖镇", "深沪镇", "金井镇", "英林镇", "东石镇", "安海镇"
+    }  # fmt: skip
 
 
 def test_jinjiang_matches_seed_004():

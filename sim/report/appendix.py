@@ -182,8 +182,9 @@ def township_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     for name in res.targets:
         header += [text("col.share_target", lang, target=name), text("col.late", lang, target=name)]
     rows = []
+    names = res.place_names
     for tid, r in tab.iterrows():
-        row = [str(tid), f"{r['displaced']:.0f}"]
+        row = [names.get(str(tid), str(tid)), f"{r['displaced']:.0f}"]
         for name in res.targets:
             row += [_pct(r[f"{name}_share"]), f"{r[f'{name}_late']:.1f}"]
         rows.append(row)

@@ -57,6 +57,18 @@ class Results:
         return names
 
     @property
+    def place_names(self) -> dict[str, str]:
+        """place id -> name, for every label a person reads (ids stay in files and joins)."""
+        return {p.id: p.name for p in self.scenario.places}
+
+    def team_label(self, team_id: str) -> str:
+        """A team's id with its base place's id replaced by that place's name (TM_SEMI_T100 ->
+        TM_SEMI_临江镇), so a chart names where the team is from."""
+        base = {t.id: t.base_place_id for t in self.scenario.teams}.get(team_id)
+        name = self.place_names.get(base or "")
+        return team_id.replace(base, name) if base and name and base in team_id else team_id
+
+    @property
     def n_reps(self) -> int:
         return int(self.reps.groupby("case")["rep"].nunique().max())
 

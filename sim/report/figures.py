@@ -288,7 +288,8 @@ def late_villages(res: Results, lang: str) -> Figure:
         ax.set_title(f"{name} ({target.deadline_h:g} h)", fontsize=9)
         ax.set_xlabel(text("axis.late_villages", lang), fontsize=8)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, townships, fontsize=7)
+    names = res.place_names
+    axes[0].set_yticks(y, [names.get(t, t) for t in townships], fontsize=7)
     axes[0].set_ylabel(text("col.township", lang))
     axes[0].invert_yaxis()
     handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
@@ -501,7 +502,8 @@ def team_utilisation(res: Results, lang: str) -> Figure:
             (j - 0.35, 0.7),
             color=GROUP_COLOURS[group],
         )
-    top.set_yticks(range(len(gantt)), [t for _, t in gantt], fontsize=6 if len(gantt) > 20 else 7)
+    labels = [res.team_label(t) for _, t in gantt]
+    top.set_yticks(range(len(gantt)), labels, fontsize=6 if len(gantt) > 20 else 7)
     top.invert_yaxis()
     top.set_title(text("busy_gantt", lang, rep=first), fontsize=9)
     top.set_ylabel(text("axis.team", lang))

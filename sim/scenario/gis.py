@@ -36,7 +36,7 @@ from sim.scenario.load import ITEMS, LAT, LON, NODES, PLACES
 from sim.scenario.osm import GEO_EXTRA_HINT, replace_section
 from sim.scenario.safe_yaml import load_yaml
 from sim.scenario.types import OWNER_KINDS, PLACE_KINDS, SHELTER_CLASSES, STATION_KINDS, TIERS
-from sim.scenario.write import COLUMNS, csv_text, replace_in_scenario
+from sim.scenario.write import COLUMNS, columns_for, csv_text, replace_in_scenario
 
 CRS_CHOICES = ("wgs84", "cgcs2000", "gcj02", "bd09")
 # Layer kind -> the table it fills. `places` takes each row's kind from a field.
@@ -896,7 +896,7 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
     texts: dict[str, str] = {}
     if place_layers:
         texts["places.csv"] = csv_text(
-            COLUMNS["places.csv"],
+            columns_for("places.csv", places),
             [{**p, "lon": f"{p['lon']:.7f}", "lat": f"{p['lat']:.7f}"} for p in places],
         )
     for table, rows in tables.items():
@@ -906,6 +906,8 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
     owners = [p["place_id"] for p in places if p["kind"] in OWNER_KINDS]
     if owners:
         zones["all"] = owners
+        # a typhoon covers every unit until the planner names the exposed ones (hazard/typhoon.yaml)
+        zones.setdefault("typhoon", list(owners))
     meta["zones"] = zones
     texts["scenario.yaml"] = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
     report_rows = [
@@ -992,7 +994,8 @@ node, snap distance, and for facilities the place they were put at and how far a
 {report.nearest_township} villages had no township field and were given the nearest township.
 Facilities sit at the road node of their place (the scenario format ties them to places).
 Townships, the city and parks hold no people (everyone lives in a village or community);
-`zones.all` in scenario.yaml lists every township. Values a layer lacked came from the mapping
+`zones.all` in scenario.yaml lists every township (and `zones.typhoon`, a typhoon's footprint, too,
+until you name the exposed ones). Values a layer lacked came from the mapping
 defaults: {", ".join(f"{k} {v}" for k, v in DEFAULTS.items())} (see sim/scenario/gis.py for why).
 
 | layer | kind | rows | coordinates | fields used |

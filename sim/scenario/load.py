@@ -28,6 +28,7 @@ from sim.scenario.csvfile import (
     text,
     word_list,
 )
+from sim.scenario.divisions import TOWNSHIP_KINDS, VILLAGE_KINDS, division_code
 from sim.scenario.safe_yaml import load_yaml
 from sim.scenario.types import (
     ITEM_CLASSES,
@@ -64,6 +65,9 @@ PLACES = [
     Column("lon", text),
     Column("lat", text),
     Column("population", count(0)),
+    # optional: the official statistical code and kind (sim/scenario/divisions.py)
+    Column("code", division_code, required=False, allow_empty=True),
+    Column("division_kind", one_of(*TOWNSHIP_KINDS, *VILLAGE_KINDS), required=False, allow_empty=True),
 ]
 NODES = [Column("node_id", identifier), Column("lon", text), Column("lat", text)]
 EDGES = [
@@ -233,6 +237,8 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
             r["population"],
             int(n),
             float(d),
+            r["code"] or "",
+            r["division_kind"] or "",
         )
         for r, n, d in zip(place_rows, nodes, dists, strict=True)
     )
@@ -475,6 +481,45 @@ def _check_places(rows: list[Row], label: str, problems: list[Problem]) -> None:
             )
     if not any(r["kind"] == "village" for r in rows):
         problems.append(Problem(label, "no village rows", "a scenario needs at least one village"))
+    _check_divisions(rows, by_id, label, problems)
+
+
+def _check_divisions(rows: list[Row], by_id: dict[str, Row], label: str, problems: list[Problem]) -> None:
+    """The optional official columns agree with the structure: a village's code is 12 digits and
+    starts with its township's code, a township-level place's code is 9 digits; a village's
+    division_kind is community or village, a township-level place's one of the township kinds."""
+    for r in rows:
+        village = r["kind"] == "village"
+        code, dkind = r["code"], r["division_kind"]
+        where = f"{label} line {r.line}"
+        if code is not None and len(code) != (12 if village else 9):
+            problems.append(
+                Problem(
+                    f"{where}, column code",
+                    code,
+                    f"a {r['kind']} place's code has {12 if village else 9} digits "
+                    "(county 6 + township 3" + (" + village 3)" if village else ")"),
+                )
+            )
+        elif code is not None and village:
+            owner = by_id.get(r["township_id"])
+            if owner is not None and owner["code"] is not None and not code.startswith(owner["code"]):
+                problems.append(
+                    Problem(
+                        f"{where}, column code",
+                        code,
+                        f"must start with the code {owner['code']} of its township {r['township_id']}",
+                    )
+                )
+        allowed = VILLAGE_KINDS if village else TOWNSHIP_KINDS
+        if dkind is not None and dkind not in allowed:
+            problems.append(
+                Problem(
+                    f"{where}, column division_kind",
+                    dkind,
+                    f"a {r['kind']} place's must be one of {', '.join(allowed)}",
+                )
+            )
 
 
 def _road_graph(

@@ -85,6 +85,7 @@ def tiny() -> ScenarioFiles:
             "south": ["T2"],
             "hills": ["T2"],
             "all": ["C", "T1", "T2"],
+            "typhoon": ["C", "T1", "T2"],  # the townships a typhoon covers (configs/hazard/typhoon.yaml)
         },
         "defaults": {
             "snap_tolerance_km": 0.5,

@@ -46,6 +46,8 @@ class Place:
     population: int
     node: int  # index of the road node it snaps to
     snap_km: float  # straight-line distance to that node
+    code: str = ""  # official statistical code (9 digits township-level, 12 village-level), or ""
+    division_kind: str = ""  # street|town|township|park|farm|community|village (official), or ""
 
 
 @dataclass(frozen=True)

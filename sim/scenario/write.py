@@ -20,7 +20,17 @@ from sim.errors import InputError, Problem
 from sim.safe_text import csv_rows
 
 COLUMNS: dict[str, list[str]] = {
-    "places.csv": ["place_id", "name", "kind", "township_id", "lon", "lat", "population"],
+    "places.csv": [
+        "place_id",
+        "name",
+        "kind",
+        "township_id",
+        "lon",
+        "lat",
+        "population",
+        "code",
+        "division_kind",
+    ],
     "road_nodes.csv": ["node_id", "lon", "lat"],
     "road_edges.csv": ["u", "v", "length_km", "road_class", "speed_kmh", "oneway"],
     "items.csv": ["item", "unit", "need_per_person", "class", "basis"],
@@ -42,6 +52,9 @@ COLUMNS: dict[str, list[str]] = {
     "shelters.csv": ["shelter_id", "class", "place_id", "area_m2"],
 }
 OPTIONAL = {"helipads.csv", "shelters.csv"}
+# Trailing columns written only when some row has a value: a scenario without official codes
+# keeps the shorter header it always had.
+OPTIONAL_COLUMNS = {"places.csv": ("code", "division_kind")}
 
 
 @dataclass
@@ -67,6 +80,12 @@ def csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return csv_rows(columns, ([_cell(row.get(c)) for c in columns] for row in rows))
 
 
+def columns_for(name: str, rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of table `name` to write for `rows`: optional trailing columns only if used."""
+    unused = {c for c in OPTIONAL_COLUMNS.get(name, ()) if all(row.get(c) in (None, "") for row in rows)}
+    return [c for c in COLUMNS[name] if c not in unused]
+
+
 def write_scenario(
     folder: str | Path, files: ScenarioFiles, overwrite: bool = False, where: str = "command line --out"
 ) -> Path:
@@ -77,11 +96,11 @@ def write_scenario(
         (tmp / "scenario.yaml").write_text(
             yaml.safe_dump(files.meta, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
         )
-        for name, columns in COLUMNS.items():
+        for name in COLUMNS:
             rows = files.tables.get(name)
             if rows is None and name in OPTIONAL:
                 continue
-            (tmp / name).write_text(csv_text(columns, rows or []), encoding="utf-8")
+            (tmp / name).write_text(csv_text(columns_for(name, rows or []), rows or []), encoding="utf-8")
         if files.readme:
             (tmp / "README.md").write_text(files.readme, encoding="utf-8")
     return target
