@@ -96,8 +96,12 @@ class SeverityRates(_Frozen):
     # home (需紧急生活救助: homes damaged, cut off without food or water). China 2015: 181.7 万
     # needing emergency living relief of 18,620 万 affected (644.4 万 relocated), about 1 % of
     # those affected and not relocated (Ministry of Civil Affairs, 2015 national disaster
-    # statistics); plausible 0-3 %. They need the same kit as the displaced (a stated simplification).
-    in_need: Share = 0.01
+    # statistics); plausible 0-3 %. They need the same kit as the displaced (a stated
+    # simplification). Default 0: the model's trucks make single-drop trips (issue 20), so a few
+    # people at home in each of many villages cost a whole trip each, and that artefact, not the
+    # county's logistics, would decide the answer (zhangshu flood_moderate, 1 %: 310 people at
+    # home took relief_10h from 89 % to 64 %). Set 0.01 to test them.
+    in_need: Share = 0.0
 
     @model_validator(mode="after")
     def _displaced_within_affected(self) -> SeverityRates:
