@@ -181,6 +181,7 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     runner.preflight(scen, settings)
+    runner.check_resources(scen, settings)  # drsim run keeps every replication's tables until the end
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
         f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
