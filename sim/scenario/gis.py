@@ -34,7 +34,7 @@ from sim.scenario.coords import to_wgs84
 from sim.scenario.csvfile import bounded, identifier, one_of, read_csv, read_header, text
 from sim.scenario.load import ITEMS, LAT, LON, NODES, PLACES
 from sim.scenario.osm import GEO_EXTRA_HINT, replace_section
-from sim.scenario.safe_yaml import load_yaml
+from sim.scenario.safe_yaml import load_mapping, load_yaml
 from sim.scenario.types import OWNER_KINDS, PLACE_KINDS, SHELTER_CLASSES, STATION_KINDS, TIERS
 from sim.scenario.write import COLUMNS, csv_text, replace_in_scenario
 
@@ -822,7 +822,7 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
         )
     maps = read_mapping(mapping, crs)
     problems: list[Problem] = []
-    meta = load_yaml(folder / "scenario.yaml", str(folder / "scenario.yaml"), problems)
+    meta = load_mapping(folder / "scenario.yaml", str(folder / "scenario.yaml"), problems)
     node_rows = read_csv(folder / "road_nodes.csv", NODES, problems, str(folder / "road_nodes.csv"))
     item_rows = read_csv(folder / "items.csv", ITEMS, problems, str(folder / "items.csv"))
     if problems:

@@ -28,7 +28,7 @@ from sim.scenario.csvfile import (
     text,
     word_list,
 )
-from sim.scenario.safe_yaml import load_yaml
+from sim.scenario.safe_yaml import load_mapping
 from sim.scenario.types import (
     ITEM_CLASSES,
     OWNER_KINDS,
@@ -321,11 +321,8 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
 
 
 def _scenario_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
-    tree = load_yaml(path, label, problems)
+    tree = load_mapping(path, label, problems)
     if tree is None:
-        return None
-    if not isinstance(tree, dict):
-        problems.append(Problem(label, type(tree).__name__, "must be a mapping of keys to values"))
         return None
     for key in tree:
         if key not in SCENARIO_KEYS:

@@ -241,6 +241,19 @@ def load_yaml(path: Path, label: str, problems: list[Problem]) -> Any:
     return None if bad else tree
 
 
+def load_mapping(path: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
+    """`load_yaml` of a file that must hold a mapping of keys to values (scenario.yaml): an empty
+    file, a list or a bare value is one problem, and None."""
+    before = len(problems)
+    tree = load_yaml(path, label, problems)
+    if isinstance(tree, dict):
+        return tree
+    if len(problems) == before:
+        found = "an empty file" if tree is None else type(tree).__name__
+        problems.append(Problem(label, found, "must be a mapping of keys to values (key: value lines)"))
+    return None
+
+
 def check_config_files(folders: list[Path]) -> list[Problem]:
     """Every YAML file under `folders` (a Hydra configuration), read by this module's reader
     before Hydra reads any of them: Hydra's own reader has no limits."""
