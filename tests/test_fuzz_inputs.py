@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "scenarios" / "tiny"
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "20261206"))
 LONG = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
-VALIDATE_EXAMPLES = 160  # `drsim validate` of a mutated folder: ~0.1 s each
-RUN_EXAMPLES = 10  # `drsim run run.reps=1` of a mutated folder: ~1-2 s each
-OVERRIDE_EXAMPLES = 16  # `drsim run run.reps=1` with a hostile override: ~0.3-2 s each
+VALIDATE_EXAMPLES = 300  # `drsim validate` of a mutated folder: ~0.1 s each
+RUN_EXAMPLES = 12  # `drsim run run.reps=1` of a mutated folder: ~1-2 s each
+OVERRIDE_EXAMPLES = 40  # `drsim run run.reps=1` with a hostile override: ~0.3-2 s each
 TIME_LIMIT_S = 60  # per case: a valid tiny run takes about 2 s; beyond this it hangs
 
 CSV_FILES = sorted(p.name for p in TINY.glob("*.csv"))
