@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
 import itertools
 import math
 import os
@@ -34,27 +33,16 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from sim import bounds, estimate
-from sim.cli import compose, main
+from sim.cli import compose
 from sim.errors import MAX_SHOWN, InputError
 from sim.scenario.safe_yaml import MAX_DEPTH, check_config_files, parse_yaml
 from sim.settings import Settings
+from tests.test_output_safety import drsim
 
 ROOT = Path(__file__).resolve().parents[1]
 load_mod = importlib.import_module("sim.scenario.load")  # the module (sim.scenario.load is also the function)
 TINY = ROOT / "scenarios" / "tiny"
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-
-
-def drsim(*args: str, cwd: Path | None = None) -> tuple[int, str]:
-    err = io.StringIO()
-    old = os.getcwd()
-    os.chdir(cwd or ROOT)
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(list(args))
-    finally:
-        os.chdir(old)
-    return code, err.getvalue()
 
 
 @contextlib.contextmanager
@@ -211,7 +199,7 @@ def test_a_scenario_number_outside_its_bound_is_refused_by_name(data) -> None:
     with tiny_copy() as folder:
         set_cell(folder / name, line, col, value)
         started = time.perf_counter()
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
         assert time.perf_counter() - started < 10
     assert code == 2 and "Traceback" not in err, err
     assert f"{name} line {line}, column {col}: value {value[:80]!r}" in err, err
@@ -265,7 +253,7 @@ def test_a_config_number_outside_its_bound_is_refused_by_name(data) -> None:
 )
 def test_issue_examples_of_overrides_are_refused(override: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, err = drsim("run", "scenario=tiny", "run.reps=1", f"hydra.run.dir={out}", override, cwd=tmp_path)
+    code, err = drsim(tmp_path, "run", "scenario=tiny", "run.reps=1", f"hydra.run.dir={out}", override)
     key = override.split("=")[0]
     assert code == 2 and "Traceback" not in err and f"config key {key}" in err, err
     assert not out.exists()
@@ -308,7 +296,7 @@ def test_hostile_yaml_is_refused_quickly_in_scenario_yaml(case) -> None:
     with tiny_copy() as folder:
         (folder / "scenario.yaml").write_text(text, encoding="utf-8")
         started = time.perf_counter()
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
         assert time.perf_counter() - started < 5
     assert code == 2 and "Traceback" not in err and "scenario.yaml line" in err and rule in err, err
     assert len(err) < 2_000
@@ -326,7 +314,7 @@ def test_hostile_yaml_in_an_experiment_file_is_refused_before_hydra(case) -> Non
         os.environ["DRSIM_CONFIG_DIR"] = str(configs)
         try:
             started = time.perf_counter()
-            code, err = drsim("sweep", "experiment=evil", cwd=Path(tmp))
+            code, err = drsim(Path(tmp), "sweep", "experiment=evil")
             assert time.perf_counter() - started < 10
         finally:
             if old is None:
@@ -363,7 +351,7 @@ def test_merge_key_in_scenario_yaml_is_accepted() -> None:
         (folder / "scenario.yaml").write_text(text, encoding="utf-8")
         problems: list = []
         assert parse_yaml(folder / "scenario.yaml", "s", problems)["defaults"]["unload_min"] == 15
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
     # merged fine; the extra top-level key is then named as unknown, not as "a tag that names code"
     assert code == 2 and "key common" in err and "tag" not in err, err
 
@@ -378,7 +366,7 @@ def test_a_repeated_mistake_is_counted_not_listed(n: int, cell: str) -> None:
         rows = (folder / "stock.csv").read_text(encoding="utf-8").splitlines()
         bad = rows[1].rsplit(",", 1)[0] + "," + cell
         (folder / "stock.csv").write_text("\n".join([rows[0], *[bad] * n]) + "\n", encoding="utf-8")
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
     assert code == 2 and "Traceback" not in err, err
     assert err.count("stock.csv line") == MAX_SHOWN, err
     assert f"first {MAX_SHOWN} problems of {n:,} shown; all of the same kind:" in err, err
@@ -394,7 +382,7 @@ def test_an_oversized_cell_is_one_problem(size: int, name: str) -> None:
         cells[1] = '"' + "x" * size + '"'
         rows[1] = ",".join(cells)
         (folder / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
     assert code == 2 and "Traceback" not in err and f"{name} line 2" in err, err
     assert len(err) < 3_000
 
@@ -406,7 +394,7 @@ def test_a_file_in_another_encoding_is_one_problem_and_blames_no_other_file(name
         rows = (folder / name).read_text(encoding="utf-8").splitlines()
         rows[1] = "甲" + rows[1]  # one non-ASCII id: the file no longer decodes as UTF-8
         (folder / name).write_bytes(("\n".join(rows) + "\n").encode(encoding))
-        code, err = drsim("validate", "--dir", str(folder))
+        code, err = drsim(ROOT, "validate", "--dir", str(folder))
     problems = [line for line in err.splitlines() if line.startswith("  - ")]
     assert code == 2 and len(problems) == 1 and f"{name} byte" in problems[0] and "UTF-8" in err, err
 
@@ -417,11 +405,11 @@ def test_a_file_with_only_its_header_gives_a_message_not_a_traceback(name: str, 
     shutil.copytree(TINY, folder)
     header = (folder / name).read_text(encoding="utf-8").splitlines()[0]
     (folder / name).write_text(header + "\n", encoding="utf-8")
-    code, err = drsim("validate", "--dir", str(folder))
+    code, err = drsim(ROOT, "validate", "--dir", str(folder))
     assert code in (0, 2) and "Traceback" not in err
     out = tmp_path / "out"
     code, err = drsim(
-        "run", "scenario=tiny", f"scenario.dir={folder}", "run.reps=1", f"hydra.run.dir={out}", cwd=tmp_path
+        tmp_path, "run", "scenario=tiny", f"scenario.dir={folder}", "run.reps=1", f"hydra.run.dir={out}"
     )
     assert code in (0, 2) and "Traceback" not in err, err
     assert out.exists() == (code == 0)
@@ -435,7 +423,9 @@ def test_a_run_with_no_depot_is_refused(tmp_path: Path) -> None:
     for name in ("depots.csv", "stock.csv"):
         (folder / name).write_text((TINY / name).read_text().splitlines()[0] + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    code, err = drsim("run", "scenario=tiny", f"scenario.dir={folder}", "run.reps=1", f"hydra.run.dir={out}")
+    code, err = drsim(
+        ROOT, "run", "scenario=tiny", f"scenario.dir={folder}", "run.reps=1", f"hydra.run.dir={out}"
+    )
     assert code == 2 and "depots.csv: value 'no rows'" in err and "at least one depot" in err, err
     assert not out.exists()
 
@@ -446,7 +436,7 @@ def test_a_run_with_no_depot_is_refused(tmp_path: Path) -> None:
 def test_a_run_beyond_the_machine_is_refused_with_the_estimate(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["scenario=mmc", "ems.calls_per_h=10000", "ems.servers=10000", f"hydra.run.dir={out}"]
-    code, err = drsim("run", *args, cwd=tmp_path)
+    code, err = drsim(tmp_path, "run", *args)
     assert code == 2 and "too large for this machine" in err and "event rows a replication" in err, err
     assert re.search(r"[0-9.,]+ GB of memory per process", err), err
     assert not out.exists()
