@@ -95,8 +95,31 @@ def _compose_error(text: str) -> str:
     return f"{message} {', '.join(options)}" if options else message
 
 
+_CHECKED: set[Path] = set()
+
+
+def check_config_yaml(overrides: list[str]) -> None:
+    """Read every YAML file Hydra may read (the config folder and any `hydra.searchpath` folder)
+    with drsim's reader first (sim/scenario/safe_yaml.py): Hydra's reader has no limits, so an
+    alias bomb or a 50,000-level nesting in an experiment file would hang or overflow it."""
+    from sim.scenario.safe_yaml import check_config_files
+
+    folders = [config_dir()]
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key.lstrip("+~") == "hydra.searchpath":
+            for entry in re.findall(r"file://([^,\]'\"]+)", value):
+                folders.append(Path(entry))
+    todo = [f.resolve() for f in folders if f.resolve() not in _CHECKED]
+    problems = check_config_files(todo)
+    if problems:
+        raise InputError(problems, heading="the configuration files cannot be read")
+    _CHECKED.update(todo)  # a sweep composes once a case: each folder is read once
+
+
 def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
     """Compose configs/ with Hydra; return (plain config dict, resolved run dir)."""
+    check_config_yaml(overrides)
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.errors import HydraException
@@ -159,6 +182,7 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     runner.preflight(scen, settings)
+    runner.check_resources(scen, settings)  # drsim run keeps every replication's tables until the end
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
         f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
@@ -410,6 +434,7 @@ def _hydra_multirun(args: list[str]) -> int:
             print(exc.message(), file=sys.stderr)
             sys.exit(EXIT_BAD_INPUT)
 
+    check_config_yaml([a for a in args if "=" in a])
     sys.argv = ["drsim run", *[a for a in args if a != "--debug"]]
     task()
     return 0

@@ -25,7 +25,17 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, ems_metrics, ems_tables, metrics, place_answers, rescue_metrics, tables, verdict
+from sim import (
+    budget,
+    ems_metrics,
+    ems_tables,
+    estimate,
+    metrics,
+    place_answers,
+    rescue_metrics,
+    tables,
+    verdict,
+)
 from sim.errors import InputError
 from sim.model import world
 from sim.scenario import Scenario
@@ -58,6 +68,19 @@ def preflight(scenario: Scenario, settings: Settings) -> None:
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
+
+
+def check_resources(
+    scenario: Scenario, settings: Settings, processes: int = 1, keeps_every_rep: bool = True
+) -> None:
+    """Refuse a run that would exceed this machine's free memory, warn of a very large or long
+    one, before any work or output (sim/estimate.py)."""
+    est = estimate.estimate(scenario, settings, processes, keeps_every_rep)
+    problems, warnings = estimate.check(est, f"scenario {scenario.name} with run.reps={settings.run.reps}")
+    if problems:
+        raise InputError(problems, heading="the run is too large for this machine")
+    for line in warnings:
+        print(f"drsim: warning: {line}", file=sys.stderr)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from sim import bounds
 from sim.errors import InputError, Problem
 from sim.units import MIN_PER_H, h_to_min
 
@@ -599,13 +600,18 @@ class Settings(_Frozen):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        """Validate a composed config; raise InputError listing every problem."""
+        """Validate a composed config; raise InputError listing every problem: wrong keys and
+        types (the models above), and numbers outside their plausible range (sim/bounds.py)."""
+        problems = []
         try:
-            return cls.model_validate(data)
+            settings = cls.model_validate(data)
         except ValidationError as exc:
-            raise InputError(
-                [_problem(err) for err in exc.errors()], heading="configuration is not valid"
-            ) from None
+            problems = [_problem(err) for err in exc.errors()]
+        reported = {p.where for p in problems}  # a key already named keeps the models' message
+        problems += [p for p in bounds.config_problems(data) if p.where not in reported]
+        if problems:
+            raise InputError(problems, heading="configuration is not valid")
+        return settings
 
 
 def _problem(err: Any) -> Problem:

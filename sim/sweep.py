@@ -374,6 +374,10 @@ def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
         try:
             scen = runner.scenario_for(Path(case.data_dir), case.settings)
             runner.preflight(scen, case.settings)
+            run = case.settings.run  # a sweep's workers hold one replication each
+            local = run.executor == "local" or run.address is None
+            workers = (run.workers or os.cpu_count() or 1) if local else 1
+            runner.check_resources(scen, case.settings, workers, keeps_every_rep=False)
         except InputError as exc:
             raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
     return focus
@@ -923,6 +927,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     outdir.check(target, "replay", replace=True, where=where)  # before the work
     scen = runner.scenario_for(Path(data_dir), settings)
     runner.preflight(scen, settings)
+    runner.check_resources(scen, settings, keeps_every_rep=False)
     one = runner.replicate(scen, settings, case, rep)
     villages = replication_part(one)
     assert one.events is not None

@@ -97,6 +97,15 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
             )
         )
     problems += air.check(scenario, settings.air)
+    if not scenario.depots:  # relief has nowhere to come from: every village would fail for no stated cause
+        problems.append(
+            Problem(
+                f"{scenario.dir}/depots.csv",
+                "no rows",
+                "a run needs at least one depot (the city reserve; one with 0 trucks and no stock "
+                "when relief is not studied, as in scenarios/mmc)",
+            )
+        )
     if settings.rescue.policy not in RESCUE_POLICIES:
         problems.append(
             Problem(

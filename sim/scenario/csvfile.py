@@ -4,21 +4,30 @@ Every cell is checked by its column's parser; problems are collected (file,
 line, column, value, rule) rather than raised one at a time, so a planner fixes
 a file in one pass. Line numbers are as a spreadsheet shows them: the header is
 line 1. Cells are text until a parser says otherwise; empty means missing.
+
+Hostile or broken files get one short message, never a traceback: a file that is
+not UTF-8 or has no header is one problem and no further check of it; a cell longer
+than MAX_CELL_CHARS is refused; a file with more than MAX_SHOWN problems shows the
+first MAX_SHOWN and counts the rest by kind (one mistake repeated down a 20 MB file
+is a few lines, not a 75 MB message); numbers keep to their bounds (sim/bounds.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.errors import Problem
+from sim.bounds import SCENARIO
+from sim.errors import Capped, Problem
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # far above a province's villages; stops a wrong file early
+# A name, id or number cell is under a hundred characters; a GIS export's text fields a few
+# hundred. 10,000 is far beyond both (and below the csv module's own 131,072 limit).
+MAX_CELL_CHARS = 10_000
 
 Parser = Callable[[str], Any]  # raises ValueError(rule) on a bad cell
 
@@ -61,35 +70,22 @@ def one_of(*allowed: str) -> Parser:
     return parse
 
 
-def number(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False) -> Parser:
-    def parse(cell: str) -> float:
+def bounded(key: str) -> Parser:
+    """A number cell of `key` ("places.csv population") within its bound in sim/bounds.py;
+    whole-number bounds give an int."""
+    bound = SCENARIO[key]
+
+    def parse(cell: str) -> float | int:
         try:
             x = float(cell)
         except ValueError:
-            raise ValueError("must be a number") from None
-        if not math.isfinite(x):
-            raise ValueError("must be a finite number (not NaN or infinity)")
-        if lo is not None and (x < lo or (lo_open and x == lo)):
-            raise ValueError(f"must be {'>' if lo_open else '>='} {lo:g}")
-        if hi is not None and x > hi:
-            raise ValueError(f"must be <= {hi:g}")
-        return x
+            raise ValueError(f"must be {'a whole number' if bound.whole else 'a number'}") from None
+        rule = bound.check(x)
+        if rule is not None:
+            raise ValueError(rule)
+        return int(x) if bound.whole else x
 
-    return parse
-
-
-def count(lo: int = 0) -> Parser:
-    def parse(cell: str) -> int:
-        try:
-            x = float(cell)
-        except ValueError:
-            raise ValueError("must be a whole number") from None
-        if not math.isfinite(x) or x != int(x):
-            raise ValueError("must be a whole number")
-        if x < lo:
-            raise ValueError(f"must be >= {lo}")
-        return int(x)
-
+    parse.bound = bound  # type: ignore[attr-defined]  # read by the test that every number has one
     return parse
 
 
@@ -122,30 +118,44 @@ def read_csv(
     header = _header(reader, problems, label) if reader is not None else []
     if not header:
         return []
+    found = Capped(problems, label)
+    try:
+        return _rows(reader, header, columns, found, label, ignore_unknown)
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's own limit: the rest is unreadable
+        found.append(Problem(f"{label} line {reader.line_num}", str(exc), "cannot be read as CSV"))
+        return []
+    finally:
+        found.close()
+
+
+def _rows(
+    reader, header: list[str], columns: Sequence[Column], found: Capped, label: str, ignore_unknown: bool
+):
     spec = {c.name: c for c in columns}
     if ignore_unknown:
         spec.update({h: Column(h, text, required=False, allow_empty=True) for h in header if h not in spec})
     bad_header = False
     for name in header:
         if name not in spec:
-            problems.append(Problem(f"{label} header", name, f"unknown column; expected {', '.join(spec)}"))
+            found.append(Problem(f"{label} header", name, f"unknown column; expected {', '.join(spec)}"))
             bad_header = True
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
-        problems.append(Problem(f"{label} header", ", ".join(dup), "column named twice"))
+        found.append(Problem(f"{label} header", ", ".join(dup), "column named twice"))
         bad_header = True
     for col in columns:
         if col.required and col.name not in header:
-            problems.append(Problem(f"{label} header", ", ".join(header), f"missing column {col.name}"))
+            found.append(Problem(f"{label} header", ", ".join(header), f"missing column {col.name}"))
             bad_header = True
     if bad_header:
         return []
+    parsed = {c.name for c in columns}  # cells of ignored columns are not looked at
     rows: list[Row] = []
     for line_no, cells in enumerate(reader, start=2):
         if not cells or all(not c.strip() for c in cells):
             continue  # blank lines (often at the end) carry nothing
         if len(cells) != len(header):
-            problems.append(
+            found.append(
                 Problem(
                     f"{label} line {line_no}",
                     ",".join(cells),
@@ -158,17 +168,24 @@ def read_csv(
         for name, cell in zip(header, cells, strict=True):
             col = spec[name]
             cell = cell.strip()
+            where = f"{label} line {line_no}, column {name}"
             if cell == "":
                 if col.allow_empty:
                     values[name] = None
                     continue
-                problems.append(Problem(f"{label} line {line_no}, column {name}", "", "must not be empty"))
+                found.append(Problem(where, "", "must not be empty"))
+                ok = False
+                continue
+            if len(cell) > MAX_CELL_CHARS and name in parsed:
+                found.append(
+                    Problem(where, cell, f"a cell of {len(cell):,} characters; at most {MAX_CELL_CHARS:,}")
+                )
                 ok = False
                 continue
             try:
                 values[name] = col.parse(cell)
             except ValueError as exc:
-                problems.append(Problem(f"{label} line {line_no}, column {name}", cell, str(exc)))
+                found.append(Problem(where, cell, str(exc)))
                 ok = False
         for col in columns:
             values.setdefault(col.name, None)
@@ -201,7 +218,11 @@ def _reader(path: Path, problems: list[Problem], label: str):
 
 
 def _header(reader, problems: list[Problem], label: str) -> list[str]:
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problems.append(Problem(f"{label} line 1", str(exc), "the header cannot be read as CSV"))
+        return []
     if not header:
         problems.append(Problem(label, "", "file is empty: the first line must name the columns"))
         return []
@@ -216,10 +237,11 @@ def read_header(path: Path, problems: list[Problem], label: str) -> list[str]:
 
 def check_unique(rows: list[Row], key: str, label: str, problems: list[Problem]) -> None:
     seen: dict[Any, int] = {}
+    found = Capped(problems, label)
     for row in rows:
         value = row[key]
         if value in seen:
-            problems.append(
+            found.append(
                 Problem(
                     f"{label} line {row.line}, column {key}",
                     value,
@@ -228,3 +250,4 @@ def check_unique(rows: list[Row], key: str, label: str, problems: list[Problem])
             )
         else:
             seen[value] = row.line
+    found.close()

@@ -31,10 +31,10 @@ import yaml
 from sim.errors import InputError, Problem
 from sim.scenario import roads
 from sim.scenario.coords import to_wgs84
-from sim.scenario.csvfile import count, identifier, number, one_of, read_csv, read_header, text
+from sim.scenario.csvfile import bounded, identifier, one_of, read_csv, read_header, text
 from sim.scenario.load import ITEMS, LAT, LON, NODES, PLACES
 from sim.scenario.osm import GEO_EXTRA_HINT, replace_section
-from sim.scenario.safe_yaml import load_yaml
+from sim.scenario.safe_yaml import load_mapping, load_yaml
 from sim.scenario.types import OWNER_KINDS, PLACE_KINDS, SHELTER_CLASSES, STATION_KINDS, TIERS
 from sim.scenario.write import COLUMNS, columns_for, csv_text, replace_in_scenario
 
@@ -93,20 +93,20 @@ FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "lon": (LON, tuple(LAYER_KINDS)),
     "lat": (LAT, tuple(LAYER_KINDS)),
     "kind": (text, ("places", "ems_station")),
-    "population": (count(0), ("village", "places")),
+    "population": (bounded("places.csv population"), ("village", "places")),
     "township": (text, ("village", "places")),
     "place": (text, ("depot", "ems_station", "hospital", "helipad", "shelter")),
     "tier": (one_of(*TIERS), ("depot",)),
-    "trucks": (count(0), ("depot",)),
-    "truck_capacity": (count(1), ("depot",)),
-    "load_min": (number(0.0), ("depot",)),
-    "lead_time_h": (number(0.0), ("depot",)),
-    "ambulances": (count(0), ("ems_station",)),
-    "negative_pressure": (count(0), ("ems_station",)),
-    "beds": (count(0), ("hospital",)),
-    "infectious_beds": (count(0), ("hospital",)),
+    "trucks": (bounded("depots.csv trucks"), ("depot",)),
+    "truck_capacity": (bounded("depots.csv truck_capacity"), ("depot",)),
+    "load_min": (bounded("depots.csv load_min"), ("depot",)),
+    "lead_time_h": (bounded("depots.csv lead_time_h"), ("depot",)),
+    "ambulances": (bounded("ems_stations.csv ambulances"), ("ems_station",)),
+    "negative_pressure": (bounded("ems_stations.csv negative_pressure"), ("ems_station",)),
+    "beds": (bounded("hospitals.csv beds"), ("hospital",)),
+    "infectious_beds": (bounded("hospitals.csv infectious_beds"), ("hospital",)),
     "class": (one_of(*SHELTER_CLASSES), ("shelter",)),
-    "area_m2": (number(0.0, lo_open=True), ("shelter",)),
+    "area_m2": (bounded("shelters.csv area_m2"), ("shelter",)),
 }
 REQUIRED = {
     "village": ("population",),
@@ -723,7 +723,8 @@ def _facilities(
             tables[table].append(row)
             if layer.kind == "depot":
                 for item, raw in f.stock.items():
-                    qty = _parse_cell(raw or "0", count(0), f"{f.where}, stock column for {item}", problems)
+                    where = f"{f.where}, stock column for {item}"
+                    qty = _parse_cell(raw or "0", bounded("stock.csv qty"), where, problems)
                     if qty and item in items:
                         tables["stock.csv"].append({"depot_id": fid, "item": item, "qty": qty})
             report.append(
@@ -821,7 +822,7 @@ def import_places(out: str | Path, layer_args: list[str], mapping: str | None = 
         )
     maps = read_mapping(mapping, crs)
     problems: list[Problem] = []
-    meta = load_yaml(folder / "scenario.yaml", str(folder / "scenario.yaml"), problems)
+    meta = load_mapping(folder / "scenario.yaml", str(folder / "scenario.yaml"), problems)
     node_rows = read_csv(folder / "road_nodes.csv", NODES, problems, str(folder / "road_nodes.csv"))
     item_rows = read_csv(folder / "items.csv", ITEMS, problems, str(folder / "items.csv"))
     if problems:

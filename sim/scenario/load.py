@@ -13,23 +13,23 @@ from typing import Any
 
 import numpy as np
 
+from sim.bounds import SCENARIO
 from sim.errors import InputError, Problem
 from sim.scenario import roads
 from sim.scenario.csvfile import (
     Column,
     Row,
     boolean,
+    bounded,
     check_unique,
-    count,
     identifier,
-    number,
     one_of,
     read_csv,
     text,
     word_list,
 )
 from sim.scenario.divisions import TOWNSHIP_KINDS, VILLAGE_KINDS, division_code
-from sim.scenario.safe_yaml import load_yaml
+from sim.scenario.safe_yaml import load_mapping
 from sim.scenario.types import (
     ITEM_CLASSES,
     NEED_BASES,
@@ -53,8 +53,8 @@ from sim.scenario.types import (
 from sim.settings import ScenarioSettings
 from sim.units import h_to_min
 
-LON = number(-180.0, 180.0)
-LAT = number(-90.0, 90.0)
+LON = bounded("places.csv lon")
+LAT = bounded("places.csv lat")
 MAX_ROAD_NODES = 5_000_000  # a whole province's drivable OSM graph is well below this
 
 PLACES = [
@@ -64,7 +64,7 @@ PLACES = [
     Column("township_id", identifier),
     Column("lon", text),
     Column("lat", text),
-    Column("population", count(0)),
+    Column("population", bounded("places.csv population")),
     # optional: the official statistical code and kind (sim/scenario/divisions.py)
     Column("code", division_code, required=False, allow_empty=True),
     Column("division_kind", one_of(*TOWNSHIP_KINDS, *VILLAGE_KINDS), required=False, allow_empty=True),
@@ -73,15 +73,15 @@ NODES = [Column("node_id", identifier), Column("lon", text), Column("lat", text)
 EDGES = [
     Column("u", identifier),
     Column("v", identifier),
-    Column("length_km", number(0.0, lo_open=True)),
+    Column("length_km", bounded("road_edges.csv length_km")),
     Column("road_class", identifier),
-    Column("speed_kmh", number(0.0, 300.0, lo_open=True), required=False, allow_empty=True),
+    Column("speed_kmh", bounded("road_edges.csv speed_kmh"), required=False, allow_empty=True),
     Column("oneway", boolean, required=False, allow_empty=True),
 ]
 ITEMS = [
     Column("item", identifier),
     Column("unit", text),
-    Column("need_per_person", number(0.0)),
+    Column("need_per_person", bounded("items.csv need_per_person")),
     Column("class", one_of(*ITEM_CLASSES)),
     Column("basis", one_of(*NEED_BASES), required=False, allow_empty=True),
 ]
@@ -90,40 +90,40 @@ DEPOTS = [
     Column("name", text),
     Column("tier", one_of(*TIERS)),
     Column("place_id", identifier),
-    Column("trucks", count(0)),
-    Column("truck_capacity", count(1)),
-    Column("load_min", number(0.0)),
-    Column("lead_time_h", number(0.0), allow_empty=True),
+    Column("trucks", bounded("depots.csv trucks")),
+    Column("truck_capacity", bounded("depots.csv truck_capacity")),
+    Column("load_min", bounded("depots.csv load_min")),
+    Column("lead_time_h", bounded("depots.csv lead_time_h"), allow_empty=True),
 ]
-STOCK = [Column("depot_id", identifier), Column("item", identifier), Column("qty", count(0))]
+STOCK = [Column("depot_id", identifier), Column("item", identifier), Column("qty", bounded("stock.csv qty"))]
 STATIONS = [
     Column("station_id", identifier),
     Column("kind", one_of(*STATION_KINDS)),
     Column("place_id", identifier),
-    Column("ambulances", count(0)),
-    Column("negative_pressure", count(0)),
+    Column("ambulances", bounded("ems_stations.csv ambulances")),
+    Column("negative_pressure", bounded("ems_stations.csv negative_pressure")),
 ]
 HOSPITALS = [
     Column("hospital_id", identifier),
     Column("place_id", identifier),
-    Column("beds", count(0)),
-    Column("infectious_beds", count(0)),
+    Column("beds", bounded("hospitals.csv beds")),
+    Column("infectious_beds", bounded("hospitals.csv infectious_beds")),
 ]
 TEAMS = [
     Column("team_id", identifier),
     Column("kind", one_of(*TEAM_KINDS)),
     Column("base_place_id", identifier),
-    Column("members", count(1)),
+    Column("members", bounded("teams.csv members")),
     Column("skills", word_list),
-    Column("mobilisation", number(0.0)),
-    Column("turnout", number(0.0, 1.0)),
+    Column("mobilisation", bounded("teams.csv mobilisation")),
+    Column("turnout", bounded("teams.csv turnout")),
 ]
 HELIPADS = [Column("helipad_id", identifier), Column("place_id", identifier)]
 SHELTERS = [
     Column("shelter_id", identifier),
     Column("class", one_of(*SHELTER_CLASSES)),
     Column("place_id", identifier),
-    Column("area_m2", number(0.0, lo_open=True)),
+    Column("area_m2", bounded("shelters.csv area_m2")),
 ]
 
 SCENARIO_KEYS = {
@@ -167,17 +167,30 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     unload_min = _default_number(defaults, "unload_min", label("scenario.yaml"), problems, 15.0)
     speeds = _speeds(defaults.get("road_speed_kmh"), label("scenario.yaml"), problems)
 
-    place_rows = read_csv(folder / "places.csv", PLACES, problems, label("places.csv"))
-    node_rows = read_csv(folder / "road_nodes.csv", NODES, problems, label("road_nodes.csv"))
-    edge_rows = read_csv(folder / "road_edges.csv", EDGES, problems, label("road_edges.csv"))
-    item_rows = read_csv(folder / "items.csv", ITEMS, problems, label("items.csv"))
-    depot_rows = read_csv(folder / "depots.csv", DEPOTS, problems, label("depots.csv"))
-    stock_rows = read_csv(folder / "stock.csv", STOCK, problems, label("stock.csv"))
-    station_rows = read_csv(folder / "ems_stations.csv", STATIONS, problems, label("ems_stations.csv"))
-    hospital_rows = read_csv(folder / "hospitals.csv", HOSPITALS, problems, label("hospitals.csv"))
-    team_rows = read_csv(folder / "teams.csv", TEAMS, problems, label("teams.csv"))
-    helipad_rows = _optional(folder, "helipads.csv", HELIPADS, problems)
-    shelter_rows = _optional(folder, "shelters.csv", SHELTERS, problems)
+    # A file with any problem of its own is checked no further against the others: its rows
+    # are incomplete, and every reference to a row it lost would blame a valid file.
+    clean: dict[str, bool] = {}
+
+    def read(name: str, columns: list[Column], optional: bool = False) -> list[Row]:
+        before = len(problems)
+        if optional and not (folder / name).exists():
+            rows: list[Row] = []
+        else:
+            rows = read_csv(folder / name, columns, problems, label(name))
+        clean[name] = len(problems) == before
+        return rows
+
+    place_rows = read("places.csv", PLACES)
+    node_rows = read("road_nodes.csv", NODES)
+    edge_rows = read("road_edges.csv", EDGES)
+    item_rows = read("items.csv", ITEMS)
+    depot_rows = read("depots.csv", DEPOTS)
+    stock_rows = read("stock.csv", STOCK)
+    station_rows = read("ems_stations.csv", STATIONS)
+    hospital_rows = read("hospitals.csv", HOSPITALS)
+    team_rows = read("teams.csv", TEAMS)
+    helipad_rows = read("helipads.csv", HELIPADS, optional=True)
+    shelter_rows = read("shelters.csv", SHELTERS, optional=True)
     if overrides is not None and overrides.road_speed_kmh:  # a misspelt class would change nothing
         used = sorted({str(r["road_class"]) for r in edge_rows})
         for cls in sorted(set(overrides.road_speed_kmh) - set(used)):
@@ -204,11 +217,14 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
 
     _coordinates(place_rows, label("places.csv"), problems)
     _coordinates(node_rows, label("road_nodes.csv"), problems)
-    _check_places(place_rows, label("places.csv"), problems)
     place_by_id = {r["place_id"]: r for r in place_rows}
-    zones = _zones(meta.get("zones"), place_by_id, label("scenario.yaml"), problems)
-
-    road = _road_graph(node_rows, edge_rows, speeds, label, problems)
+    zones: dict[str, tuple[str, ...]] = {}
+    if clean["places.csv"]:
+        _check_places(place_rows, label("places.csv"), problems)
+        zones = _zones(meta.get("zones"), place_by_id, label("scenario.yaml"), problems)
+    road = None
+    if clean["road_nodes.csv"] and clean["road_edges.csv"]:
+        road = _road_graph(node_rows, edge_rows, speeds, label, problems)
     if problems:
         raise InputError(problems, heading=f"scenario {folder} is not valid")
 
@@ -314,18 +330,9 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
     )
 
 
-def _optional(folder: Path, name: str, columns: list[Column], problems: list[Problem]) -> list[Row]:
-    if not (folder / name).exists():
-        return []
-    return read_csv(folder / name, columns, problems, str(folder / name))
-
-
 def _scenario_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
-    tree = load_yaml(path, label, problems)
+    tree = load_mapping(path, label, problems)
     if tree is None:
-        return None
-    if not isinstance(tree, dict):
-        problems.append(Problem(label, type(tree).__name__, "must be a mapping of keys to values"))
         return None
     for key in tree:
         if key not in SCENARIO_KEYS:
@@ -362,8 +369,9 @@ def _default_number(
     defaults: Mapping[str, Any], key: str, label: str, problems: list[Problem], fallback: float
 ) -> float:
     value = defaults.get(key, fallback)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
-        problems.append(Problem(f"{label} key defaults.{key}", value, "must be a number >= 0"))
+    rule = SCENARIO[f"scenario.yaml defaults.{key}"].check(value)
+    if rule is not None:
+        problems.append(Problem(f"{label} key defaults.{key}", value, rule))
         return fallback
     return float(value)
 
@@ -375,15 +383,11 @@ def _speeds(tree: Any, label: str, problems: list[Problem]) -> dict[str, float]:
         problems.append(Problem(f"{label} key defaults.road_speed_kmh", tree, "must map road class to km/h"))
         return {}
     out: dict[str, float] = {}
+    bound = SCENARIO["scenario.yaml defaults.road_speed_kmh.*"]
     for cls, speed in tree.items():
-        if isinstance(speed, bool) or not isinstance(speed, int | float) or not (0 < speed <= 300):
-            problems.append(
-                Problem(
-                    f"{label} key defaults.road_speed_kmh.{cls}",
-                    speed,
-                    "must be a speed in km/h, > 0 and <= 300",
-                )
-            )
+        rule = bound.check(speed)
+        if rule is not None:
+            problems.append(Problem(f"{label} key defaults.road_speed_kmh.{cls}", speed, rule))
         else:
             out[str(cls)] = float(speed)
     return out

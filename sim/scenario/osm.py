@@ -524,14 +524,14 @@ def import_osm(
 def _replace_roads(target: Path, nodes, edges, speeds: dict[str, float], info, section: str) -> None:
     """New road files in an existing scenario; kept only if the whole folder still loads."""
     from sim.scenario.load import load
-    from sim.scenario.safe_yaml import load_yaml
+    from sim.scenario.safe_yaml import load_mapping
     from sim.scenario.write import COLUMNS
 
     problems: list[Problem] = []
-    meta = load_yaml(target / "scenario.yaml", str(target / "scenario.yaml"), problems)
-    if problems or not isinstance(meta, dict):
+    meta = load_mapping(target / "scenario.yaml", str(target / "scenario.yaml"), problems)
+    if meta is None:
         raise InputError(
-            problems or [Problem(str(target / "scenario.yaml"), meta, "must be a mapping")],
+            problems,
             heading=f"{target} is not a scenario folder whose roads can be replaced",
         )
     defaults = meta.setdefault("defaults", {}) or {}
