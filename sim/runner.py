@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim import budget, ems_metrics, ems_tables, metrics, place_answers, rescue_metrics, tables, verdict
 from sim.errors import InputError
-from sim.model import world
+from sim.model import hazards, world
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
 from sim.settings import Settings
@@ -58,6 +58,7 @@ def preflight(scenario: Scenario, settings: Settings) -> None:
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
+    hazards.warn(scenario, settings.hazard)  # a hazard that strikes no village: a warning, not a failure
 
 
 @dataclass
