@@ -183,7 +183,8 @@ def _cholesky(lon: tuple[float, ...], lat: tuple[float, ...], correlation_km: fl
     at the same spot from making the matrix singular (a 1e-9 change in variance)."""
     x, y = np.array(lon), np.array(lat)
     d = haversine_km(x[:, None], y[:, None], x[None, :], y[None, :])
-    corr = np.exp(-d / correlation_km) + 1e-9 * np.eye(len(x))
+    with np.errstate(over="ignore"):  # a tiny correlation_km: exp(-inf) = 0, independent points
+        corr = np.exp(-d / correlation_km) + 1e-9 * np.eye(len(x))
     return np.linalg.cholesky(corr)
 
 
@@ -205,6 +206,18 @@ def latent_uniform(
     if size.event_share == 0.0 and size.correlation_km == 0.0:
         return u
     return _with_event(correlated_normals(u, lon, lat, size.correlation_km), size.event_share, eta)
+
+
+def ground_motion_residual(
+    ev: HazardEvent, u: np.ndarray, eta: float, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray | float:
+    """Intensity residual per village: inter-event sigma * eta + intra-event sigma * a spatially
+    correlated field made from the villages' own uniforms `u`. 0 when the event has none."""
+    gm = ev.ground_motion
+    if gm.inter_event_sigma == 0.0 and gm.intra_event_sigma == 0.0:
+        return 0.0
+    z = correlated_normals(u, lon, lat, gm.correlation_km)
+    return gm.inter_event_sigma * eta + gm.intra_event_sigma * z
 
 
 def _with_event(z: np.ndarray, event_share: float, eta: float) -> np.ndarray:
@@ -286,13 +299,8 @@ def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) 
         onset = ev.onset_min
         rise = ev.rise_h * 60.0
         inside, dist = _inside(scenario, ev, v_town, v_lon, v_lat)
-        gm = ev.ground_motion
-        residual: np.ndarray | float = 0.0
-        if gm.inter_event_sigma > 0.0 or gm.intra_event_sigma > 0.0:
-            z = correlated_normals(u_sev, v_lon, v_lat, gm.correlation_km)
-            residual = gm.inter_event_sigma * eta + gm.intra_event_sigma * z
-        else:
-            u_sev = latent_uniform(ev.size, u_sev, eta, v_lon, v_lat)
+        residual = ground_motion_residual(ev, u_sev, eta, v_lon, v_lat)
+        u_sev = latent_uniform(ev.size, u_sev, eta, v_lon, v_lat)
         levels = severity_of(ev, inside, dist, u_sev, residual)
         hit_at = onset + rise * u_time
         affected = np.zeros(n, dtype=np.int64)
