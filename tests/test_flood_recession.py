@@ -61,50 +61,48 @@ def with_road_team(tiny_copy: Path):
     return scenario.load(tiny_copy)
 
 
-def test_a_team_cannot_reopen_a_flooded_edge_before_the_water_goes_down(monkeypatch, with_road_team):
-    got = run_with_road_hits(
-        monkeypatch,
-        with_road_team,
+CASES = {
+    # under water until 600, no washout: no team may work it; it reopens by itself at 600
+    "flooded": (
         lambda e: [RoadHit(e, "flood", 0.0, True, 1.0, 0.0, None, recedes_at_min=600.0)],
-    )
-    assert got == [
-        (0, EventKind.PLACE_ISOLATED, "V4"),
-        (600, EventKind.ROAD_CLEARED, None),
-        (600, EventKind.PLACE_RECONNECTED, "V4"),
-    ]
-
-
-def test_a_washed_out_edge_is_repaired_only_after_the_water(monkeypatch, with_road_team):
-    got = run_with_road_hits(
-        monkeypatch,
-        with_road_team,
+        [
+            (0, EventKind.PLACE_ISOLATED, "V4"),
+            (600, EventKind.ROAD_CLEARED, None),
+            (600, EventKind.PLACE_RECONNECTED, "V4"),
+        ],
+    ),
+    # washed out: the team is assigned at 600, arrives at 660, works 180 min
+    "washed_out": (
         lambda e: [RoadHit(e, "flood", 0.0, True, 1.0, 180.0, None, recedes_at_min=600.0)],
-    )
-    assert got == [
-        (0, EventKind.PLACE_ISOLATED, "V4"),
-        (600, EventKind.REPAIR_TEAM_ASSIGNED, None),
-        (660, EventKind.REPAIR_STARTED, None),
-        (840, EventKind.ROAD_REPAIRED, None),
-        (840, EventKind.PLACE_RECONNECTED, "V4"),
-    ]
-
-
-def test_debris_cleared_under_water_reopens_with_the_water(monkeypatch, with_road_team):
-    got = run_with_road_hits(
-        monkeypatch,
-        with_road_team,
+        [
+            (0, EventKind.PLACE_ISOLATED, "V4"),
+            (600, EventKind.REPAIR_TEAM_ASSIGNED, None),
+            (660, EventKind.REPAIR_STARTED, None),
+            (840, EventKind.ROAD_REPAIRED, None),
+            (840, EventKind.PLACE_RECONNECTED, "V4"),
+        ],
+    ),
+    # debris at 0 (work 90-270), water over it from 100 to 600: it reopens with the water
+    "debris_then_water": (
         lambda e: [
             RoadHit(e, "landslide", 0.0, True, 1.0, 180.0, None),
             RoadHit(e, "flood", 100.0, True, 1.0, 0.0, None, recedes_at_min=600.0),
         ],
-    )
-    assert got == [
-        (0, EventKind.PLACE_ISOLATED, "V4"),
-        (30, EventKind.REPAIR_TEAM_ASSIGNED, None),
-        (90, EventKind.REPAIR_STARTED, None),
-        (600, EventKind.ROAD_CLEARED, None),
-        (600, EventKind.PLACE_RECONNECTED, "V4"),
-    ]
+        [
+            (0, EventKind.PLACE_ISOLATED, "V4"),
+            (30, EventKind.REPAIR_TEAM_ASSIGNED, None),
+            (90, EventKind.REPAIR_STARTED, None),
+            (600, EventKind.ROAD_CLEARED, None),
+            (600, EventKind.PLACE_RECONNECTED, "V4"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_team_cannot_reopen_a_flooded_edge_before_the_water_goes_down(monkeypatch, with_road_team, case):
+    hits_of, expected = CASES[case]
+    assert run_with_road_hits(monkeypatch, with_road_team, hits_of) == expected
 
 
 def test_shipped_flood_cuts_roads_under_water_that_reopen_on_recession():

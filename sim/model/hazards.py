@@ -175,6 +175,10 @@ def intensity(ev: HazardEvent, distance_km: np.ndarray) -> np.ndarray:
     return k.a + k.b * ev.magnitude - k.c * np.log10(distance_km + k.r0_km)
 
 
+EXACT_FIELD_MAX = 2000  # points up to which the field uses the exact Cholesky factor (32 MB)
+NEIGHBOURS = 30  # conditioning set of the nearest-neighbour field beyond that
+
+
 @functools.lru_cache(maxsize=8)
 def _cholesky(lon: tuple[float, ...], lat: tuple[float, ...], correlation_km: float) -> np.ndarray:
     """Lower Cholesky factor of the exponential correlation exp(-d / correlation_km) between points.
@@ -183,19 +187,105 @@ def _cholesky(lon: tuple[float, ...], lat: tuple[float, ...], correlation_km: fl
     at the same spot from making the matrix singular (a 1e-9 change in variance)."""
     x, y = np.array(lon), np.array(lat)
     d = haversine_km(x[:, None], y[:, None], x[None, :], y[None, :])
+    return np.linalg.cholesky(_corr(d, correlation_km) + 1e-9 * np.eye(len(x)))
+
+
+def _corr(d_km: np.ndarray, correlation_km: float) -> np.ndarray:
+    """exp(-d / correlation_km); callers add a tiny ridge to matrices of points with
+    themselves, so two points at the same spot never make one singular (1e-9 in variance)."""
     with np.errstate(over="ignore"):  # a tiny correlation_km: exp(-inf) = 0, independent points
-        corr = np.exp(-d / correlation_km) + 1e-9 * np.eye(len(x))
-    return np.linalg.cholesky(corr)
+        return np.exp(-d_km / correlation_km)
+
+
+@functools.lru_cache(maxsize=8)
+def _nearest_neighbour_factor(lon: tuple[float, ...], lat: tuple[float, ...], correlation_km: float):
+    """The nearest-neighbour Gaussian process (Vecchia 1988; Datta et al. 2016) for many points:
+    in a fixed scrambled order (which approximates far better than a spatial one: Guinness
+    2018), each point is regressed on its NEIGHBOURS nearest earlier points,
+    Z_i = b_i . Z_N(i) + sqrt(v_i) eps_i, b_i and v_i from the exact correlations; memory grows
+    as n, not n^2. Returns the order, the sparse lower-triangular (I - B) in that order and
+    sqrt(v)."""
+    from scipy.sparse import csr_matrix
+
+    x, y = np.array(lon), np.array(lat)
+    n = len(x)
+    # a fixed order, not a random draw of the model: the same for every replication and run
+    order = np.random.default_rng(0).permutation(n)
+    km = np.column_stack([x * 111.32 * math.cos(math.radians(float(y.mean()))), y * 110.57])[order]
+    rows, cols, vals = list(range(n)), list(range(n)), [1.0] * n
+    sd = np.ones(n)
+    for i in range(1, min(n, NEIGHBOURS + 1)):  # the first few: every earlier point
+        _regress(km, i, np.arange(i), correlation_km, rows, cols, vals, sd)
+    if n > NEIGHBOURS + 1:
+        prev = _earlier_neighbours(km, NEIGHBOURS + 1)
+        ranks = np.arange(NEIGHBOURS + 1, n)
+        for lo in range(0, len(ranks), 2000):  # batched solves, ~15 MB at a time
+            r = ranks[lo : lo + 2000]
+            pts = prev[r]
+            kp = km[pts]  # (m, k, 2)
+            c_nn = _corr(np.linalg.norm(kp[:, :, None, :] - kp[:, None, :, :], axis=-1), correlation_km)
+            c_nn = c_nn + 1e-9 * np.eye(NEIGHBOURS)
+            c_in = _corr(np.linalg.norm(kp - km[r][:, None, :], axis=-1), correlation_km)
+            b = np.linalg.solve(c_nn, c_in[:, :, None])[:, :, 0]
+            sd[r] = np.sqrt(np.maximum(1.0 - np.einsum("ij,ij->i", b, c_in), 1e-12))
+            rows += np.repeat(r, NEIGHBOURS).tolist()
+            cols += pts.ravel().tolist()
+            vals += (-b).ravel().tolist()
+    return order, csr_matrix((vals, (rows, cols)), shape=(n, n)), sd
+
+
+def _regress(km, i, pts, correlation_km, rows, cols, vals, sd) -> None:
+    """Point i's regression on the earlier points `pts` (one row of the factor)."""
+    c_nn = _corr(np.linalg.norm(km[pts, None, :] - km[None, pts, :], axis=-1), correlation_km)
+    c_in = _corr(np.linalg.norm(km[pts] - km[i], axis=-1), correlation_km)
+    b = np.linalg.solve(c_nn + 1e-9 * np.eye(len(pts)), c_in)
+    sd[i] = math.sqrt(max(1.0 - float(b @ c_in), 1e-12))
+    rows += [i] * len(pts)
+    cols += pts.tolist()
+    vals += (-b).tolist()
+
+
+def _earlier_neighbours(km: np.ndarray, first: int) -> np.ndarray:
+    """For each rank i >= first: its NEIGHBOURS nearest points of lower rank, nearest first.
+    A k-d tree query for all, widened once for the ranks that found too few; the lowest ranks
+    look at every earlier point."""
+    from scipy.spatial import cKDTree
+
+    n = len(km)
+    tree = cKDTree(km)
+    out = np.full((n, NEIGHBOURS), -1, dtype=np.int64)
+    todo = np.arange(first, n)
+    for k in (4 * NEIGHBOURS, 16 * NEIGHBOURS):  # enough for ranks above n/4, then n/16
+        _, idx = tree.query(km[todo], k=min(n, k))
+        earlier = idx < todo[:, None]
+        enough = earlier.sum(axis=1) >= NEIGHBOURS
+        keep = earlier[enough] & (np.cumsum(earlier[enough], axis=1) <= NEIGHBOURS)  # first ones: nearest
+        out[todo[enough]] = idx[enough][keep].reshape(-1, NEIGHBOURS)
+        todo = todo[~enough]
+    for i in todo:  # the low ranks left: few, and few earlier points each, so look at them all
+        d = np.linalg.norm(km[:i] - km[i], axis=1)
+        near = np.argpartition(d, NEIGHBOURS - 1)[:NEIGHBOURS]
+        out[i] = near[np.argsort(d[near])]
+    return out
 
 
 def correlated_normals(u: np.ndarray, lon: np.ndarray, lat: np.ndarray, correlation_km: float) -> np.ndarray:
     """Standard normals with correlation exp(-d / correlation_km), made from one uniform per point.
 
-    The uniforms are the innovations: each point's own draw, mixed with its neighbours'."""
+    The uniforms are the innovations: each point's own draw, mixed with its neighbours'. Up to
+    EXACT_FIELD_MAX points the exact Cholesky factor; beyond, the nearest-neighbour field."""
     eps = ndtri(np.clip(u, 2.0**-53, 1.0 - 2.0**-53))  # a draw of exactly 0 would be -inf
     if correlation_km <= 0.0 or len(u) == 0:
         return eps
-    return _cholesky(tuple(lon.tolist()), tuple(lat.tolist()), float(correlation_km)) @ eps
+    key = (tuple(lon.tolist()), tuple(lat.tolist()), float(correlation_km))
+    if len(u) <= EXACT_FIELD_MAX:
+        return _cholesky(*key) @ eps
+    from scipy.sparse.linalg import spsolve_triangular
+
+    order, lower, sd = _nearest_neighbour_factor(*key)
+    z = np.empty(len(u))
+    z[order] = spsolve_triangular(lower, sd * eps[order], lower=True)
+    return z
 
 
 def latent_uniform(
