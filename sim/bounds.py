@@ -205,6 +205,26 @@ SETTINGS: dict[str, Bound] = {
     "hazard.events.*.rates.*.displaced": SHARE,
     "hazard.events.*.rates.*.power_cut": SHARE,
     "hazard.events.*.rates.*.in_need": SHARE,
+    "hazard.events.*.size.event_share": Bound(
+        0, 0.99, "share of the severity variance drawn once per event; 1 would make every village alike"
+    ),
+    "hazard.events.*.size.correlation_km": Bound(
+        0, 500, "km over which neighbours' severities are alike; a county is under 200 km across"
+    ),
+    "hazard.events.*.ground_motion.inter_event_sigma": Bound(
+        0, 3, "intensity units of event-to-event scatter; published relations give 0.3-0.7"
+    ),
+    "hazard.events.*.ground_motion.intra_event_sigma": Bound(
+        0, 3, "intensity units of site-to-site scatter; published relations give 0.4-0.8"
+    ),
+    "hazard.events.*.ground_motion.correlation_km": Bound(
+        0, 500, "km over which neighbours' shaking is alike; published fits are 5-40"
+    ),
+    "hazard.events.*.road_damage.under_water": SHARE,
+    "hazard.events.*.road_damage.washout_share": SHARE,
+    "hazard.events.*.road_damage.recession_h": Bound(
+        0, 24 * 30, "hours until flood water goes down off a road", lo_open=True
+    ),
     "hazard.events.*.rates.*.casualties.*": _PER_PERSON,
     "hazard.events.*.rates.*.trapped.*": _PER_PERSON,
     "hazard.events.*.road_damage.blocked.*": SHARE,

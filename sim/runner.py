@@ -37,7 +37,7 @@ from sim import (
     verdict,
 )
 from sim.errors import InputError
-from sim.model import world
+from sim.model import hazards, world
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
 from sim.settings import Settings
@@ -68,6 +68,7 @@ def preflight(scenario: Scenario, settings: Settings) -> None:
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
+    hazards.warn(scenario, settings.hazard)  # a hazard that strikes no village: a warning, not a failure
 
 
 def check_resources(

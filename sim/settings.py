@@ -120,9 +120,53 @@ class RoadDamage(_Frozen):
     repair_h: dict[str, PositiveFloat]  # work hours for one road-repair team to reopen a cut edge
     clears_after_h: PositiveFloat | None = None  # cuts lift by themselves (a plume disperses)
     scale: NonNegFloat = 1.0  # multiplies every probability: 0 = roads hold, 2 = twice as likely
+    # Share of cut edges that are under water, not broken: no team can reopen one before the
+    # water goes down `recession_h` after the edge went under; then it reopens by itself, or,
+    # with probability `washout_share`, needs a team's repair_h (silt, a washed-out embankment).
+    # 0 (the default) = every cut is debris or damage a team can clear at once.
+    under_water: Share = 0.0
+    recession_h: PositiveFloat | None = None
+    washout_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _recession_given(self) -> RoadDamage:
+        if self.under_water > 0 and self.recession_h is None:
+            raise ValueError("under_water > 0 needs recession_h (hours until the water goes down)")
+        return self
 
     def rate(self, table: dict[str, float], road_class: str) -> float:
         return min(1.0, self.scale * table.get(road_class, table.get("other", 0.0)))
+
+
+class SizeVariation(_Frozen):
+    """How big this event is and how its damage clusters in space (area hazards: severity_probs).
+
+    Each village's severity comes from a latent standard-normal score
+    Y = sqrt(event_share) * eta + sqrt(1 - event_share) * Z, where eta is one draw per event
+    and replication (a big or a small flood) and Z a field over the villages with correlation
+    exp(-distance / correlation_km) between two of them (neighbours flood together). The
+    severity_probs stay the long-run share of villages at each level; what changes is that a
+    replication is a whole bigger or smaller event, with damage in clusters. Both 0 = the
+    independent per-village draw of before, exactly.
+    """
+
+    event_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    correlation_km: NonNegFloat = 0.0
+
+
+class GroundMotion(_Frozen):
+    """Earthquake ground-motion variability about the attenuation relation, in intensity units.
+
+    I = mean relation + inter_event_sigma * eta + intra_event_sigma * Z, eta one draw per
+    event (this earthquake shakes harder or softer than the average one of its magnitude),
+    Z a field over the villages with correlation exp(-distance / correlation_km) (the
+    intra-event residuals of nearby sites are alike: Jayaram & Baker 2009). All 0 = the
+    deterministic footprint of the mean relation.
+    """
+
+    inter_event_sigma: NonNegFloat = 0.0
+    intra_event_sigma: NonNegFloat = 0.0
+    correlation_km: NonNegFloat = 0.0
 
 
 class Intensity(_Frozen):
@@ -149,6 +193,8 @@ class HazardEvent(_Frozen):
     densely_populated: bool = False  # earthquake response grade thresholds are 1 lower there
     rates: dict[Severity, SeverityRates]
     road_damage: RoadDamage
+    size: SizeVariation = SizeVariation()  # area hazards: event size and spatial clustering
+    ground_motion: GroundMotion = GroundMotion()  # earthquakes: variability about the attenuation
     infectious_share: Share = 0.0  # casualties contaminated or infectious (negative-pressure transport)
 
     @model_validator(mode="after")
@@ -158,6 +204,10 @@ class HazardEvent(_Frozen):
             raise ValueError("give exactly one of severity_probs, severity_km or magnitude")
         if self.severity_probs is not None and sum(self.severity_probs.values()) > 1 + 1e-9:
             raise ValueError("severity_probs must sum to at most 1 (the rest is unaffected)")
+        if self.severity_probs is None and self.size != SizeVariation():
+            raise ValueError("size applies to severity_probs hazards (earthquakes: ground_motion)")
+        if self.magnitude is None and self.ground_motion != GroundMotion():
+            raise ValueError("ground_motion applies to earthquakes (a magnitude) only")
         if self.severity_km is not None and not self.footprint.has_centre:
             raise ValueError("severity_km needs a footprint with a centre and radius_km")
         if self.magnitude is not None:

@@ -65,6 +65,13 @@ def test_hazard_runs_from_cli_and_road_damage_slows_relief(tmp_path: Path, capsy
                 # without aircraft: a helicopter relief lift can beat trucks on intact roads
                 # (jinjiang hazchem: cordoned villages supplied by air from the city depot)
                 "air.aircraft=0",
+                # the average earthquake, not a drawn one: the strongest draws exhaust the stock,
+                # and then roads no longer decide how soon relief comes
+                *(
+                    ["hazard.events.earthquake.ground_motion.inter_event_sigma=0"]
+                    if hazard == "earthquake"
+                    else []
+                ),
                 *extra,
             ]
         )
@@ -114,9 +121,12 @@ def test_earthquake_intensity_and_response_grade():
 
 def test_several_hazards_combine_with_their_own_onsets():
     s = settings_for("scenario=zhangshu", "hazard=typhoon")
-    d = hazards.draw_disaster(load_scenario("zhangshu"), s.hazard, Streams(s.run.seed, 0))
-    by_event = {h.event for h in d.hits}
-    assert by_event == {"typhoon", "typhoon_landslides"}
+    # A replication's landslides may be a small event that strikes no village (event size,
+    # issue 19): take the first replication where both events strike; most do.
+    draws = (
+        hazards.draw_disaster(load_scenario("zhangshu"), s.hazard, Streams(s.run.seed, r)) for r in range(10)
+    )
+    d = next(d for d in draws if {h.event for h in d.hits} == {"typhoon", "typhoon_landslides"})
     slides = [h.at_min for h in d.hits if h.event == "typhoon_landslides"]
     assert min(slides) >= 8 * 60 and max(slides) <= 24 * 60  # onset 8 h, rising over 16 h
     per_village: dict[int, int] = {}

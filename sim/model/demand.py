@@ -36,6 +36,9 @@ class RoadHit:
     factor: float  # speed multiplier while slowed (1.0 when blocked)
     repair_min: float  # work minutes for one road-repair team
     clears_at_min: float | None  # the cut lifts by itself then (a plume disperses), else None
+    # Under water until then: no team can reopen it before; then it reopens by itself, or
+    # (repair_min > 0, a washout) a team can start work. None = not under water.
+    recedes_at_min: float | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,11 @@ chooses a cut edge from what the command centre knows (which reported people
 still waiting for relief each cut would reconnect to a depot, and how far the
 team must drive); the team drives the live road graph to the nearer reachable
 end of that edge, works the edge's repair time, and reopens it. A cut no team
-can reach waits for other repairs. Two teams never work the same edge.
+can reach waits for other repairs. Two teams never work the same edge. An edge
+under water (a flood cut) is no team's work until the water goes down: it then
+reopens by itself, or becomes a repair job if the flood washed it out; a team
+that finishes clearing debris on an edge the water has since covered leaves it
+to reopen with the water.
 
 Leaves out: team size and equipment (every team works at the hazard's stated
 rate); rest and shifts (the teams issue); slowed roads are not repaired.
@@ -43,6 +47,8 @@ class RepairCrews:
         self.log = log
         self.repair_min: dict[int, float] = {}  # edge -> work minutes, for cut edges awaiting repair
         self.taken: set[int] = set()
+        self.under_water: dict[int, float] = {}  # edge -> minute its water goes down
+        self.pending: set[int] = set()  # edges with damage no team has cleared yet
         # (component labels, relief.unserved_version, served, waiting): see _waiting_by_component
         self._by_component: tuple[np.ndarray, int, np.ndarray, np.ndarray] | None = None
         self.news = env.event()  # fires when a new cut appears, so idle teams look again
@@ -54,6 +60,32 @@ class RepairCrews:
 
     def road_cut(self, edge: int, repair_min: float) -> None:
         self.repair_min[edge] = max(self.repair_min.get(edge, 0.0), repair_min)
+        self.pending.add(edge)
+        self._wake()
+
+    def flooded(self, edge: int, recedes_at_min: float) -> None:
+        """`edge` is under water until `recedes_at_min`: no team can reopen it before."""
+        self.under_water[edge] = max(self.under_water.get(edge, 0.0), recedes_at_min)
+
+    def receded(self, edge: int, repair_min: float) -> bool:
+        """The water of one flood cut has gone down from `edge`. True if the edge now reopens by
+        itself; False if another flood still covers it, the flood washed it out (`repair_min` >
+        0: a team's job from now), or debris from another event still waits for a team."""
+        if self.under_water.get(edge, 0.0) > self.env.now:
+            return False  # a later flood's water is still on it
+        self.under_water.pop(edge, None)
+        if repair_min > 0.0:
+            self.road_cut(edge, repair_min)
+            return False
+        if edge in self.pending:
+            self._wake()  # its debris is workable now
+            return False
+        return True
+
+    def _under_water(self, edge: int) -> bool:
+        return self.under_water.get(edge, 0.0) > self.env.now
+
+    def _wake(self) -> None:
         self.news.succeed()
         self.news = self.env.event()
 
@@ -102,7 +134,11 @@ class RepairCrews:
             yield env.timeout(ready_at - env.now)
         idle_logged = False
         while True:
-            edges = sorted(e for e in self.repair_min if e not in self.taken and roads.is_cut(e))
+            edges = sorted(
+                e
+                for e in self.repair_min
+                if e not in self.taken and roads.is_cut(e) and not self._under_water(e)
+            )
             ends = self._travel_min(node, edges)
             view = RepairView(
                 tuple(edges),
@@ -134,11 +170,14 @@ class RepairCrews:
             target = a if row.dist[a] <= row.dist[b] else b
             yield from roads.drive(node, target, lambda _n: None, lambda _n: None)
             node = target
-            if roads.is_cut(choice):
+            if roads.is_cut(choice) and not self._under_water(choice):  # water may have come meanwhile
                 work = self.repair_min[choice]
                 self.log.add(Event(env.now, EventKind.REPAIR_STARTED, subject=team, ref=choice, value=work))
                 yield env.timeout(work)
-                if roads.is_cut(choice):  # log first: the reopening's consequences follow it
+                if self._under_water(choice):  # water came over it meanwhile: it reopens with the water
+                    self.pending.discard(choice)
+                elif roads.is_cut(choice):  # log first: the reopening's consequences follow it
                     self.log.add(Event(env.now, EventKind.ROAD_REPAIRED, subject=team, ref=choice))
+                    self.pending.discard(choice)
                     roads.set_factor(choice, 1.0)
             self.taken.discard(choice)

@@ -203,6 +203,8 @@ def unfold(
         timeline.append((hit.at_min, 1, k, hit))
         if hit.clears_at_min is not None:
             timeline.append((hit.clears_at_min, 1, k, ("clear", hit.edge)))
+        if hit.recedes_at_min is not None:
+            timeline.append((hit.recedes_at_min, 1, k, ("recede", hit.edge, hit.repair_min)))
     for k, hit in enumerate(disaster.hits):
         timeline.append((hit.at_min, 2, k, hit))
     for k, c in enumerate(disaster.casualties):
@@ -229,6 +231,10 @@ def unfold(
             if roads.is_cut(what[1]):
                 log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
+        elif isinstance(what, tuple) and what[0] == "recede":
+            if crews.receded(what[1], what[2]) and roads.is_cut(what[1]):
+                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                roads.set_factor(what[1], 1.0)
         elif hasattr(what, "edge"):
             factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
             log.add(
@@ -242,7 +248,9 @@ def unfold(
                 )
             )
             roads.set_factor(what.edge, factor)
-            if what.blocked and what.clears_at_min is None:
+            if what.blocked and what.recedes_at_min is not None:
+                crews.flooded(what.edge, what.recedes_at_min)
+            elif what.blocked and what.clears_at_min is None:
                 crews.road_cut(what.edge, what.repair_min)
         elif isinstance(what, VillageHit):
             place = places[what.place]
