@@ -323,7 +323,8 @@ class ReliefSystem:
                     continue
                 units[o.demand.site] = units.get(o.demand.site, 0) + o.units
                 cycle[o.demand.site] = max(cycle.get(o.demand.site, 0.0), o.cycle_min)
-            trucks = [max(b, now) for b in backs]
+            start = now if np.isnan(self.ready_at[d]) else max(now, self.ready_at[d])  # a reserve's lead
+            trucks = [max(b, start) for b in backs]
             heapq.heapify(trucks)
             cap = self.scenario.depots[d].truck_capacity
             for site, q in units.items():
@@ -438,6 +439,7 @@ class ReliefSystem:
         keep = []
         for o in self.air_orders:
             if self.roads.reachable(int(self.depot_nodes[d]), o.demand.node):
+                o.cycle_min = self._cycle_min(d, o.demand.node)  # set aside for air: no round trip yet
                 self.queue[d].append(o)
             else:
                 keep.append(o)
