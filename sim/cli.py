@@ -3,6 +3,8 @@
     drsim run [overrides...]            one case, run.reps replications, files in a dated folder
     drsim run -m [overrides...]         Hydra multirun (ad-hoc factor sweeps, launchers)
     drsim run --cfg job [overrides...]  print the composed configuration and stop
+    drsim run --assumptions [--lang zh|en] [overrides...]   print every assumption that shapes
+                                        the answer, with its value in this run, source and range; stop
     drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
@@ -152,6 +154,8 @@ def cmd_run(args: list[str]) -> int:
     if "-m" in args or "--multirun" in args:
         return _hydra_multirun(args)
     show_cfg = "--cfg" in args
+    show_assumptions = "--assumptions" in args
+    lang = _option(args, "--lang", "en")
     overrides = _overrides(args)
     config, run_dir = compose(overrides)
     if config.get("experiment") is not None:
@@ -164,8 +168,32 @@ def cmd_run(args: list[str]) -> int:
 
         print(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
         return 0
+    if show_assumptions:
+        return _print_assumptions(config, lang)
     outdir.check(run_dir, "run", replace=True, where="hydra.run.dir")  # "" or "." is refused here
     return run_pipeline(config, Path(run_dir), ["drsim", "run", *args])
+
+
+def _option(args: list[str], name: str, default: str) -> str:
+    """The value after `name` in args (checked against the appendix languages for --lang)."""
+    if name not in args:
+        return default
+    i = args.index(name)
+    value = args[i + 1] if i + 1 < len(args) else ""
+    if value not in ("zh", "en"):
+        raise InputError(Problem("command line", f"{name} {value}".strip(), "needs zh or en after it"))
+    return value
+
+
+def _print_assumptions(config: dict[str, Any], lang: str) -> int:
+    """`drsim run --assumptions`: the table for these settings and scenario, without running."""
+    from sim import assumptions, runner
+    from sim.settings import Settings
+
+    settings = Settings.from_dict(config)
+    scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
+    print(assumptions.print_table(settings, scen, lang))
+    return 0
 
 
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tuple[str, ...] = ()) -> int:
@@ -404,7 +432,10 @@ def _overrides(args: list[str]) -> list[str]:
         if a == "--cfg":
             skip = i + 1 < len(args) and "=" not in args[i + 1]
             continue
-        if a in ("--debug",):
+        if a in ("--debug", "--assumptions"):
+            continue
+        if a == "--lang":
+            skip = True
             continue
         if a.startswith("-"):
             raise InputError(Problem("command line", a, "unknown option (overrides look like key=value)"))

@@ -152,7 +152,7 @@ def counties(draw):
 @given(
     files=counties(),
     hazard=st.sampled_from(["flood", "flood_major", "landslide", "typhoon", "none"]),
-    policy=st.sampled_from(["tiered_nearest", "nearest_stock"]),
+    policy=st.sampled_from(["tiered_nearest", "tiered_strict", "nearest_stock"]),
     rep=st.integers(0, 50),
     load_order=st.sampled_from(["initial_first", "fifo"]),
     scale=st.sampled_from([0, 1, 5]),

@@ -3,14 +3,18 @@ shortage, and the stock-conservation invariant, with times worked by hand.
 
 Variant: the city depot has no water; a contract reserve K at the city (lead 2 h,
 1 truck of 500 units, 30 min to load) holds 1,000 water.
-Allocation at t=0 (own point, city, lateral points, contract):
+Allocation at t=0 (own point, city, lateral points, contract; a depot whose trucks are busy
+yields to a source that would arrive earlier: sim/model/policies.py tiered_nearest):
   V1: T1 water 100; T1 quilt 50 + city quilt 50
   V2: water 60 from T2 (lateral aid: 60 x 30 yuan = 1,800 yuan); city quilt 60
   V3: T2 water 40 + K water 40; T2 quilt 80
-  V4: K water 50; T2 quilt 20 + city quilt 30
+  V4: K water 50; quilts: T2's one truck has three loads queued (V2 water, round trip
+      20+42+15+42 = 119; V3's two, 59 each), so T2 would arrive at 237+20+21 = 278; a city
+      truck is back at 149 (V1 quilt, 30+52+15+52) and arrives at 149+30+69 = 248, earlier:
+      city quilt 50. (Before issue 19: T2 quilt 20 at 293 + city quilt 30 at 263.)
 Extra minutes: T2 -> V2 = 18 + 12 + 12 = 42; city -> V3 = 30 + 18 + 12 = 60.
   T2 truck: V2 water 0+20+42+15 = 77 (back 119); V3 water 40 + quilt 60: 119+20+12+15 = 166
-            (back 178); V3 quilt 20: 178+20+12+15 = 225 (back 237); V4 quilt 20: 237+20+21+15 = 293
+            (back 178); V3 quilt 20: 178+20+12+15 = 225 (back 237)
   city trucks: V1 quilt 0+30+52+15 = 97 (back 149); V2 quilt 0+30+54+15 = 99;
             V4 quilt 149+30+69+15 = 263
   K: ready at 120; V3 water 120+30+60+15 = 225 (back 285); V4 water 285+30+69+15 = 399
@@ -63,8 +67,7 @@ def test_lateral_aid_and_contract_lead_time_by_hand(tiny_copy: Path):
             (166, "V3", "D_T2", "quilt", 60),
             (225, "V3", "D_T2", "quilt", 20),
             (225, "V3", "K", "water", 40),
-            (293, "V4", "D_T2", "quilt", 20),
-            (263, "V4", "D_C", "quilt", 30),
+            (263, "V4", "D_C", "quilt", 50),
             (399, "V4", "K", "water", 50),
         ]
     )

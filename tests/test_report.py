@@ -181,7 +181,7 @@ def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
         assert by_name["helicopter_2h"][1] == i18n.text("unit.h", lang, v=2)
         assert by_name["rescue_24h"][1] == i18n.text("unit.h", lang, v=24)
         assert i18n.text("appendix.townships", lang) in md  # says it is relief only
-    en, zh = method_note("en"), method_note("zh")
+    en, zh = method_note("en", results), method_note("zh", results)
     assert "separate issue" not in en and "另一议题" not in zh
     for note, marker, teams, aircraft in ((en, "Left out:", "rescue teams", "helicopters"),
                                           (zh, "未包括：", "救援队伍", "直升机")):  # fmt: skip

@@ -7,16 +7,25 @@ Fastest paths (minutes; county 1 min/km, township 2 min/km, village 3 min/km):
   city -> V2 = 30 + 12 + 12 = 54;  city -> V4 = 30 + 18 + 12 + 9 = 69;  city -> V1 = 52
   T2 -> V4 = 12 + 9 = 21
 Demand (10 % displaced, 1 water + 1 quilt per person): V1 100, V2 60, V3 80, V4 50.
-Allocation at t=0, villages in file order, tiered rule:
+Allocation at t=0, villages in file order, tiered rule seeing the truck queues (a source's
+arrival = when a truck is free for the load + loading + drive; water is initial relief, so its
+loads go before quilt-only loads, and a quilt order rides with the same request's water):
   V1: T1 gives water 100, quilt 50; city quilt 50.   V2: city water 60, quilt 60.
-  V3: T2 water 80, quilt 80.   V4: T2 water 20, quilt 20; city water 30, quilt 30.
+  V3: T2 water 80, quilt 80.
+  V4 (Township 2): water: T2's one truck first takes V3's water load (round trip 20+12+15+12
+     = 59), so T2 would arrive at 59+20+21 = 100; the city has a truck free (its other one
+     takes V2): 0+30+69 = 99, earlier, so the busy T2 yields: city water 50. The quilts ride
+     with that city load (free at 0, arrival 99) rather than wait for T2 (two loads queued
+     there: 118+20+21 = 159): city quilt 50.
+  (Before issue 19 the own point T2 gave V4 water 20 + quilt 20 at 115, and V3's last quilts
+  waited for that load until 183; now V4 is complete at 114 and V3 at 106.)
 Truckloads (initial items packed first; loads with water go first):
   T1 (1 truck, 100 units, load 20):  [V1 water 100] then [V1 quilt 50]
-  T2 (1 truck, 100 units, load 20):  [V3 water 80 + quilt 20], [V4 water 20 + quilt 20], [V3 quilt 60]
-  city (2 trucks, 150 units, load 30): [V2 60+60], [V4 30+30], then [V1 quilt 50]
+  T2 (1 truck, 100 units, load 20):  [V3 water 80 + quilt 20], [V3 quilt 60]
+  city (2 trucks, 150 units, load 30): [V2 60+60], [V4 50+50], then [V1 quilt 50]
 Cycle = load + travel + unload (15), delivered at end of unloading, then drive back:
   T1:  V1 water 0+20+10+15 = 45, back 55;  V1 quilt 55+20+10+15 = 100
-  T2:  V3 0+20+12+15 = 47, back 59;  V4 59+20+21+15 = 115, back 136;  V3 quilt 136+20+12+15 = 183
+  T2:  V3 0+20+12+15 = 47, back 59;  V3 quilt 59+20+12+15 = 106, back 118
   city truck1: V2 0+30+54+15 = 99, back 153;  truck2: V4 0+30+69+15 = 114, back 183
   city truck1 again: V1 quilt 153+30+52+15 = 250
 """
@@ -55,11 +64,9 @@ def test_deliveries_match_hand_computation():
             (99, "V2", "D_C", "quilt", 60),
             (47, "V3", "D_T2", "water", 80),
             (47, "V3", "D_T2", "quilt", 20),
-            (183, "V3", "D_T2", "quilt", 60),
-            (114, "V4", "D_C", "water", 30),
-            (114, "V4", "D_C", "quilt", 30),
-            (115, "V4", "D_T2", "water", 20),
-            (115, "V4", "D_T2", "quilt", 20),
+            (106, "V3", "D_T2", "quilt", 60),
+            (114, "V4", "D_C", "water", 50),
+            (114, "V4", "D_C", "quilt", 50),
         ]
     )
     assert got == expected
@@ -68,10 +75,9 @@ def test_deliveries_match_hand_computation():
         (55, "D_T1/truck1"),
         (59, "D_T2/truck1"),
         (110, "D_T1/truck1"),
-        (136, "D_T2/truck1"),
+        (118, "D_T2/truck1"),
         (153, "D_C/truck1"),
         (183, "D_C/truck2"),
-        (195, "D_T2/truck1"),
         (302, "D_C/truck1"),
     ]
 
@@ -90,8 +96,9 @@ def test_village_table_times_by_hand():
     assert h("first_delivery_at_h", "V1") == 45 and h("initial_complete_at_h", "V1") == 45
     assert h("basic_complete_at_h", "V1") == 250 and h("relief_complete_at_h", "V1") == 250
     assert h("relief_complete_at_h", "V2") == 99
-    assert h("initial_complete_at_h", "V3") == 47 and h("basic_complete_at_h", "V3") == 183
-    assert h("first_delivery_at_h", "V4") == 114 and h("initial_complete_at_h", "V4") == 115
+    assert h("initial_complete_at_h", "V3") == 47 and h("basic_complete_at_h", "V3") == 106
+    assert h("first_delivery_at_h", "V4") == 114 and h("initial_complete_at_h", "V4") == 114
+    assert h("basic_complete_at_h", "V4") == 114
     assert cols["displaced"] == [100, 60, 80, 50]
     assert cols["unmet_units"] == [0, 0, 0, 0]
 

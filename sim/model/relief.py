@@ -29,6 +29,8 @@ on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in tran
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +96,7 @@ class Order:
     item: int
     units: int
     since_min: float  # when it could first ship (reserved, or the reserve's ready time)
+    cycle_min: float = 0.0  # a truck's expected round trip for it (load, drive, unload, back)
 
 
 def next_load(
@@ -145,6 +148,10 @@ class ReliefSystem:
             len(depots), len(scenario.items)
         )
         self.queue: list[list[Order]] = [[] for _ in depots]  # reserved stock waiting for a truck
+        # per depot, per truck: when it is expected back (now or earlier: at the depot); the
+        # relief policy sees it through truck_free_at
+        self.truck_back: list[list[float]] = [[0.0] * d.trucks for d in depots]
+        self.load_min = np.array([d.load_min for d in depots], dtype=float)
         self.work = [env.event() for _ in depots]  # fires when orders arrive at a depot
         self.ready_at = np.array([0.0 if d.lead_time_min == 0 else np.nan for d in depots])
         self.lead = np.array([d.lead_time_min for d in depots])
@@ -169,7 +176,7 @@ class ReliefSystem:
         roads.listeners.append(self._road_changed)
         for d, depot in enumerate(depots):
             for k in range(depot.trucks):
-                env.process(self._truck(d, f"{depot.id}/truck{k + 1}"))
+                env.process(self._truck(d, k, f"{depot.id}/truck{k + 1}"))
 
     # ---- reports -------------------------------------------------------------------------
     def receive(self, report: Report) -> None:
@@ -267,8 +274,9 @@ class ReliefSystem:
             self.on_deferred(demand)
 
     def view(self, node: int) -> DepotView:
-        """The depots as the command centre sees them for a site at road node `node`: drives
-        from each depot on the live roads, asked for as far as the policy needs them."""
+        """The depots as the command centre sees them for a site at road node `node`:
+        drives from each depot on the live roads, asked for as far as the policy needs them,
+        and when each depot's trucks could take it (truck_free_at)."""
         available = self.available.view()
         available.flags.writeable = False
         roads, depots = self.roads, self.depot_nodes
@@ -287,7 +295,50 @@ class ReliefSystem:
             travel_beyond=travel_beyond,
             ready_at_min=self.ready_at.copy(),
             lead_time_min=self.lead,
+            truck_free_at_min=self.truck_free_at(self.initial_first),
+            load_min=self.load_min,
+            first_items=tuple(self.initial) if self.initial_first else None,
+            truck_free_rest_at_min=self.truck_free_at(False) if self.initial_first else None,
         )
+
+    def truck_free_at(self, urgent: bool) -> np.ndarray:
+        """Per depot, when a truck could start loading a new order: the trucks' expected returns,
+        then the loads queued ahead of it taken in turn by whichever truck is back first (an
+        estimate: each queued site's units in full truckloads, on the round trip its orders
+        expected when reserved). Ahead of an urgent order (one with initial-relief items, under
+        initial_first) are only the initial-relief units queued; ahead of any other, all.
+        inf for a depot without trucks. Orders that arrive later and jump ahead are not foreseen."""
+        now = self.env.now
+        free = np.full(len(self.truck_back), math.inf)
+        for d, backs in enumerate(self.truck_back):
+            if not backs:
+                continue
+            if not self.queue[d]:
+                free[d] = max(min(backs), now)
+                continue
+            units: dict[str, int] = {}
+            cycle: dict[str, float] = {}
+            for o in sorted(self.queue[d], key=lambda o: o.seq):  # sites in the order they queued
+                if urgent and not self.initial[o.item]:
+                    continue
+                units[o.demand.site] = units.get(o.demand.site, 0) + o.units
+                cycle[o.demand.site] = max(cycle.get(o.demand.site, 0.0), o.cycle_min)
+            start = now if np.isnan(self.ready_at[d]) else max(now, self.ready_at[d])  # a reserve's lead
+            trucks = [max(b, start) for b in backs]
+            heapq.heapify(trucks)
+            cap = self.scenario.depots[d].truck_capacity
+            for site, q in units.items():
+                for _ in range(-(-q // cap)):  # full truckloads, the last one partial
+                    heapq.heappush(trucks, heapq.heappop(trucks) + cycle[site])
+            free[d] = trucks[0]
+        return free
+
+    def _cycle_min(self, d: int, node: int) -> float:
+        """A truck's expected round trip from depot d to road node `node` on the roads of now:
+        loading, the drive there, unloading, the same drive back (inf where no road leads)."""
+        depot = self.scenario.depots[d]
+        drive = self.roads.minutes(depot.node, node)
+        return depot.load_min + 2 * drive + self.scenario.unload_min
 
     def _reserve(self, d: int, demand: Demand, units: dict[int, int]) -> None:
         """Reserve `units` at depot `d` for a site: they wait there as orders for a truck."""
@@ -298,9 +349,10 @@ class ReliefSystem:
             self.log.add(
                 Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
             )
+        cycle = self._cycle_min(d, demand.node)
         for i in sorted(units):
             seq = self._allocated(d, demand, i, units[i])
-            self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d])))
+            self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d]), cycle))
         self._record_lateral_aid(d, demand, units)
         self.work[d].succeed()
         self.work[d] = self.env.event()
@@ -387,6 +439,7 @@ class ReliefSystem:
         keep = []
         for o in self.air_orders:
             if self.roads.reachable(int(self.depot_nodes[d]), o.demand.node):
+                o.cycle_min = self._cycle_min(d, o.demand.node)  # set aside for air: no round trip yet
                 self.queue[d].append(o)
             else:
                 keep.append(o)
@@ -396,8 +449,8 @@ class ReliefSystem:
             self.work[d] = self.env.event()
 
     # ---- trucks --------------------------------------------------------------------------
-    def _truck(self, d: int, truck: str):
-        """One truck of depot `d`: take the next load, deliver it, come back, repeat."""
+    def _truck(self, d: int, k: int, truck: str):
+        """Truck k of depot `d`: take the next load, deliver it, come back, repeat."""
         env, log = self.env, self.log
         depot = self.scenario.depots[d]
         places = self.scenario.places
@@ -416,6 +469,7 @@ class ReliefSystem:
             node = taken[0][0].demand.node
             first = places[taken[0][0].demand.village].id  # marks the outbound leg in truck events
             started = env.now
+            self.truck_back[d][k] = started + self._cycle_min(d, node)  # as the policy expects it
             waited = started - min(o.since_min for o, _ in taken)
             log.add(
                 Event(
@@ -447,6 +501,7 @@ class ReliefSystem:
             yield env.timeout(self.scenario.unload_min)
             self.deliver(truck, depot.id, taken, load, site)
             yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
+            self.truck_back[d][k] = env.now
             log.add(
                 Event(
                     env.now,

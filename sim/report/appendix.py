@@ -2,7 +2,9 @@
 
 Written as Markdown (figures linked as PNG) and as one PDF (matplotlib's PdfPages: the
 figures, then the tables and the note set as text pages), in the requested language. The
-method note is docs/STRESS-DES.md, one section per language.
+method note is docs/STRESS-DES.md, one section per language, its `{fields}` filled with the
+run's own values; the table of assumptions is sim/assumptions.py's registry read against the
+run's settings and scenario.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from sim import assumptions
 from sim.report.data import PROJECT_ROOT, Results
 from sim.report.figures import title_fields
 from sim.report.fonts import register
@@ -211,12 +214,20 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def method_note(lang: str) -> str:
-    """The language's section of docs/STRESS-DES.md (between `<!-- lang:xx -->` markers)."""
+def method_note(lang: str, res: Results) -> str:
+    """The language's section of docs/STRESS-DES.md (between `<!-- lang:xx -->` markers), its
+    `{name}` fields filled with the run's values (sim/assumptions.py note_fields)."""
     body = STRESS_DES.read_text(encoding="utf-8")
     start = body.index(f"<!-- lang:{lang} -->") + len(f"<!-- lang:{lang} -->")
     end = body.find("<!-- lang:", start)
-    return body[start : end if end >= 0 else len(body)].strip()
+    section = body[start : end if end >= 0 else len(body)].strip()
+    return section.format_map(assumptions.note_fields(res.settings, res.scenario))
+
+
+def assumption_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
+    """The table of assumptions of `drsim run --assumptions`, in the appendix's language."""
+    rows = [r.cells(lang) for r in assumptions.table(res.settings, res.scenario)]
+    return assumptions.HEADER[lang], rows
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -245,7 +256,8 @@ def write_markdown(
     if skipped:
         parts += [f"### {text('appendix.skipped', lang)}", ""]
         parts += [f"- {name}: {text(reason, lang)}" for name, reason in skipped.items()] + [""]
-    parts += [f"## {text('appendix.method', lang)}", "", method_note(lang), ""]
+    parts += [f"## {text('appendix.assumptions', lang)}", "", _md_table(*assumption_rows(res, lang)), ""]
+    parts += [f"## {text('appendix.method', lang)}", "", method_note(lang, res), ""]
     out.write_text("\n".join(parts), encoding="utf-8")
     return out
 
@@ -364,6 +376,8 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
             pdf.savefig(fig)
         for page in _table_page(text("appendix.townships", lang), *township_rows(res, lang)):
             pdf.savefig(page)
-        for page in _text_pages(text("appendix.method", lang), method_note(lang), lang):
+        for page in _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang)):
+            pdf.savefig(page)
+        for page in _text_pages(text("appendix.method", lang), method_note(lang, res), lang):
             pdf.savefig(page)
     return out

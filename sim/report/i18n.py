@@ -173,6 +173,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "appendix.townships": ("分乡镇结果（仅救灾物资目标）", "Results by township (relief targets only)"),
     "appendix.figures": ("图表", "Figures"),
     "appendix.method": ("方法说明（STRESS-DES）", "Method note (STRESS-DES)"),
+    "appendix.assumptions": (
+        "影响结果的假设（本次取值）",
+        "Assumptions that shape the answer (this run's values)",
+    ),
     "appendix.cases": ("预算方案", "Budget cases"),
     "appendix.skipped": ("未生成的图及原因", "Figures not drawn, and why"),
     "col.target": ("目标", "Target"),

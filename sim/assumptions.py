@@ -1,0 +1,513 @@
+"""The assumptions that shape a run's answer: one registry, read against the run's own settings
+and scenario.
+
+Covers: every configured or scenario value the answer depends on and that no plan fixes -- how
+fast and how exactly villages report, shelters, trucks, roads, hazard rates, the targets'
+readings, ambulances, rescue teams and helicopters -- each with the value this run used, its
+source or one-line reason, and a plausible range, in Chinese and English. `drsim run
+--assumptions` prints the table, the appendix lists it, and the STRESS-DES method note quotes
+the run's values through `note_fields`. Leaves out: the scenario's geometry, places and stock
+(data, described in each scenario's README), and what budget cases change.
+
+An entry's `key` names where the value lives: a settings path (`reporting.first_delay_min`,
+`*` matching every key at that level, e.g. every hazard event or severity) or
+`scenario:NAME`, a summary of the scenario's files (SCENARIO_VALUES). Adding a setting that
+shapes the answer means adding one entry here; a test checks every entry resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.scenario import Scenario
+from sim.settings import Settings
+
+
+@dataclass(frozen=True)
+class Assumption:
+    key: str
+    what_zh: str
+    what_en: str
+    source_zh: str
+    source_en: str
+    range: str  # plausible range, with units
+
+
+A = Assumption
+REGISTRY: tuple[Assumption, ...] = (
+    A(
+        "reporting.first_delay_min",
+        "首报中位延迟（分钟）",
+        "first report, median delay (min)",
+        "假设；每村有灾害信息员（种子004）",
+        "assumed; every village has a disaster information officer (seed 004)",
+        "15-180 min",
+    ),
+    A(
+        "reporting.first_delay_sigma",
+        "首报延迟的对数正态离散",
+        "first report delay, lognormal sigma",
+        "假设",
+        "assumed",
+        "0.3-1.0",
+    ),
+    A(
+        "reporting.first_share",
+        "首报计入的转移人口比例",
+        "share of the displaced counted in the first report",
+        "假设：续报修正",
+        "assumed; follow-ups revise it",
+        "0.3-1.0",
+    ),
+    A(
+        "reporting.followups",
+        "续报次数（最后一次准确）",
+        "follow-up reports (the last exact)",
+        "假设；首报、续报、核报（种子000）",
+        "assumed; first, follow-up, final reports (seed 000)",
+        "1-4",
+    ),
+    A(
+        "reporting.followup_every_min",
+        "续报间隔（分钟）",
+        "follow-up interval (min)",
+        "假设",
+        "assumed",
+        "60-240 min",
+    ),
+    A(
+        "reporting.cut_off_extra_min",
+        "断路或断电的村另加延迟（分钟）",
+        "extra delay, village cut off by road or power (min)",
+        "假设：步行或卫星电话报告",
+        "assumed: a runner or satellite phone",
+        "60-360 min",
+    ),
+    A(
+        "shelters.m2_per_person",
+        "避难场所人均面积（m²）",
+        "shelter area per person (m2)",
+        "种子003指标：≥2.5 m²/人",
+        "seed 003 indicator: >= 2.5 m2 per person",
+        "1.5-4 m2",
+    ),
+    A(
+        "shelters.max_travel_min",
+        "避难场所最远车程（分钟）",
+        "farthest shelter by road (min)",
+        "假设",
+        "assumed",
+        "30-120 min",
+    ),
+    A(
+        "scenario:truck_capacity",
+        "卡车载量（单位/车，按层级）",
+        "truck capacity (units per load, by tier)",
+        "情景README：程式化车型",
+        "scenario README: stylised vehicle classes",
+        "100-1,000 units",
+    ),
+    A(
+        "scenario:load_min",
+        "装车时间（分钟，按层级）",
+        "loading time (min, by tier)",
+        "情景README：叉车或人工",
+        "scenario README: forklift or by hand",
+        "15-90 min",
+    ),
+    A(
+        "scenario:trucks",
+        "卡车数量（按层级）",
+        "trucks (by tier)",
+        "情景README：无种子给出车辆数",
+        "scenario README: no seed gives a fleet count",
+        "scenario data",
+    ),
+    A(
+        "scenario:lead_time_h",
+        "协议与省级储备启用时间（小时）",
+        "contract and province lead time (h)",
+        "情景README",
+        "scenario README",
+        "2-48 h",
+    ),
+    A(
+        "scenario:unload_min",
+        "卸货时间（分钟）",
+        "unloading at the site (min)",
+        "情景README：人工卸货",
+        "scenario README: by hand, with helpers",
+        "10-45 min",
+    ),
+    A(
+        "scenario:road_speed_kmh",
+        "道路速度（公里/小时，按等级）",
+        "road speeds (km/h, by class)",
+        "JTG B01-2014设计速度（上限）",
+        "design speeds of JTG B01-2014 (an upper bound)",
+        "50-100 % of design speed",
+    ),
+    A(
+        "scenario:need_per_person",
+        "人均需求（单位，按物资；次或每日）",
+        "need per person (units per item; once or daily)",
+        "情景README",
+        "scenario README",
+        "scenario data",
+    ),
+    A(
+        "policy.relief",
+        "救灾物资调度规则",
+        "relief dispatch rule",
+        "种子001、003的分级储备；见configs/policy/",
+        "tiered stockpile of seeds 001, 003; see configs/policy/",
+        "tiered_nearest, tiered_strict, nearest_stock",
+    ),
+    A(
+        "policy.load_order",
+        "装车顺序",
+        "truck load order",
+        "假设：初步救助时限更紧",
+        "assumed: the initial-relief clock is tighter",
+        "initial_first, fifo",
+    ),
+    A(
+        "hazard.events.*.severity_probs",
+        "各村灾情等级概率",
+        "severity probabilities per village",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "see the hazard file",
+    ),
+    A(
+        "hazard.events.*.magnitude",
+        "地震震级",
+        "earthquake magnitude",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "5-8",
+    ),
+    A(
+        "hazard.events.*.rates.*.affected",
+        "受灾人口比例（按等级）",
+        "share of residents affected (by severity)",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "0-1",
+    ),
+    A(
+        "hazard.events.*.rates.*.displaced",
+        "转移人口比例（按等级）",
+        "share of residents displaced (by severity)",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "0-0.5",
+    ),
+    A(
+        "hazard.events.*.rates.*.in_need",
+        "在家需紧急生活救助的比例",
+        "share of affected needing relief at home",
+        "2015年全国灾情统计约1%；卡车单点配送期间默认0（见sim/settings.py）",
+        "China 2015 statistics: about 1 %; 0 by default while trucks drop at one site a trip",
+        "0-0.03",
+    ),
+    A(
+        "hazard.events.*.rates.*.trapped",
+        "被困人员（每受灾人，按类型）",
+        "trapped per affected person (by type)",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "see the hazard file",
+    ),
+    A(
+        "hazard.events.*.size.event_share",
+        "灾害规模：每次事件统一抽取的方差比例",
+        "disaster size: share of severity variance drawn once per event",
+        "假设（灾种配置说明理由）",
+        "assumed (reason in the hazard file)",
+        "0-0.5",
+    ),
+    A(
+        "hazard.events.*.size.correlation_km",
+        "相邻村灾情相关距离（公里）",
+        "distance over which neighbours' severities are alike (km)",
+        "假设（灾种配置说明理由）",
+        "assumed (reason in the hazard file)",
+        "1-20",
+    ),
+    A(
+        "hazard.events.*.ground_motion.inter_event_sigma",
+        "地震烈度事件间离散（烈度单位）",
+        "earthquake event-to-event intensity scatter (intensity units)",
+        "华东烈度衰减关系量级（汪素云等2000，未逐一核对）",
+        "order of the eastern-China attenuation relations (汪素云 et al. 2000, not re-checked)",
+        "0.3-0.7",
+    ),
+    A(
+        "hazard.events.*.ground_motion.intra_event_sigma",
+        "地震烈度场地间离散（烈度单位）",
+        "earthquake site-to-site intensity scatter (intensity units)",
+        "Boore & Atkinson 2008，经Wald等1999换算",
+        "Boore & Atkinson 2008 via Wald et al. 1999",
+        "0.4-0.8",
+    ),
+    A(
+        "hazard.events.*.road_damage.under_water",
+        "被水淹的断路比例",
+        "share of cut roads under water",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "0-1",
+    ),
+    A(
+        "hazard.events.*.road_damage.recession_h",
+        "淹没道路退水时间（小时）",
+        "hours until flood water leaves a road",
+        "假设（灾种配置）",
+        "assumed (hazard file)",
+        "24-168",
+    ),
+    A(
+        "hazard.events.*.road_damage.scale",
+        "道路损毁概率倍数",
+        "road damage probability multiplier",
+        "假设",
+        "assumed",
+        "0-2",
+    ),
+    A(
+        "targets.*.required_share",
+        "目标要求的比例",
+        "share a target requires",
+        '各目标的source（configs/targets/）；规划"基本实现"读作95%',
+        "each target's source (configs/targets/); the plans' 'basically achieve' read as 95 %",
+        "0.8-1.0",
+    ),
+    A(
+        "targets.*.clock",
+        "目标计时起点",
+        "target clock",
+        "各人受灾时起（默认）",
+        "from each person's being struck (default)",
+        "affected, event_onset",
+    ),
+    A(
+        "targets.*.population",
+        "目标计入的人群",
+        "population a target counts",
+        "全国灾情统计的两类救助人口",
+        "the two relief populations of the national statistics",
+        "in_need, displaced",
+    ),
+    A(
+        "targets.*.limit_min",
+        "急救与直升机时限（分钟）",
+        "EMS and helicopter limits (min)",
+        "急救：北京2018院前急救；直升机：种子004（100公里内2小时）",
+        "EMS: Beijing 2018 pre-hospital care; helicopter: seed 004 (2 h within 100 km)",
+        "EMS 10-30 min; helicopter 60-180 min",
+    ),
+    A(
+        "ems.dispatch_delay_min",
+        "急救调度延迟（分钟）",
+        "EMS dispatch delay (min)",
+        "假设",
+        "assumed",
+        "1-5 min",
+    ),
+    A(
+        "ems.scene_min",
+        "现场处置时间（分钟）",
+        "time on scene (min)",
+        "假设：常见10-20分钟",
+        "assumed: the usual 10-20 min",
+        "10-20 min",
+    ),
+    A(
+        "rescue.people_per_h_per_10",
+        "每10名队员每小时救出人数",
+        "people rescued per hour per 10 members",
+        "假设",
+        "assumed",
+        "water 3-10, collapse 0.5-2, mountain 1-4",
+    ),
+    A("rescue.max_shift_h", "连续作业上限（小时）", "longest shift (h)", "假设", "assumed", "8-16 h"),
+    A("rescue.rest_h", "休息时间（小时）", "rest (h)", "假设", "assumed", "6-10 h"),
+    A(
+        "air.aircraft",
+        "直升机数量",
+        "helicopters",
+        "假设：省航空救援待命",
+        "assumed: provincial aviation rescue on call",
+        "0-3",
+    ),
+    A(
+        "air.cruise_kmh",
+        "直升机巡航速度（公里/小时）",
+        "helicopter cruise speed (km/h)",
+        "AS350、AW139级",
+        "AS350, AW139 class",
+        "200-280 km/h",
+    ),
+    A("air.launch_prep_min", "起飞准备（分钟）", "launch preparation (min)", "假设", "assumed", "15-60 min"),
+    A(
+        "air.payload_units",
+        "每架次物资（单位）",
+        "relief units per sortie",
+        "约1.5吨内载",
+        "about 1.5 t internal load",
+        "80-300 units",
+    ),
+    A(
+        "air.night_no_fly",
+        "夜间禁飞",
+        "no flights at night",
+        "目视飞行规则",
+        "visual flight rules",
+        "true, false",
+    ),
+    A(
+        "run.horizon_h",
+        "仿真时长（小时）",
+        "horizon (h)",
+        "规划的目标都在前三天内",
+        "the plans' targets fall in the first three days",
+        "24-168 h",
+    ),
+    A("run.reps", "重复次数", "replications", "区间宽度约1/√n", "interval width about 1/sqrt(n)", "30-1,000"),
+)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_fmt(v) for v in value)
+    return "–" if value is None else str(value)
+
+
+def _by_tier(scen: Scenario, value: Callable[[Any], Any]) -> dict[str, str]:
+    """A depot column summarised per tier: one value, or min-max where the tier's depots differ."""
+    out: dict[str, str] = {}
+    for tier in ("city", "township", "contract", "province"):
+        vals = sorted({value(d) for d in scen.depots if d.tier == tier})
+        if vals:
+            out[tier] = _fmt(vals[0]) if len(vals) == 1 else f"{_fmt(vals[0])}-{_fmt(vals[-1])}"
+    return out
+
+
+SCENARIO_VALUES: dict[str, Callable[[Scenario], Any]] = {
+    "truck_capacity": lambda s: _by_tier(s, lambda d: d.truck_capacity),
+    "load_min": lambda s: _by_tier(s, lambda d: d.load_min),
+    "trucks": lambda s: {t: sum(d.trucks for d in s.depots if d.tier == t) for t in _by_tier(s, lambda d: 0)},
+    "lead_time_h": lambda s: _by_tier(s, lambda d: d.lead_time_min / 60),
+    "unload_min": lambda s: s.unload_min,
+    "road_speed_kmh": lambda s: s.road_speed_kmh,
+    "need_per_person": lambda s: {f"{i.id} ({i.basis})": i.need_per_person for i in s.items},
+}
+
+
+def resolve(data: Any, path: list[str], prefix: str = "") -> list[tuple[str, Any]]:
+    """(full key, value) for a settings path; `*` matches every key at its level. A key absent
+    at some level (an event without that rate) gives nothing for that branch."""
+    if not path:
+        return [(prefix, data)]
+    head, rest = path[0], path[1:]
+    if not isinstance(data, dict):
+        return []
+    keys = sorted(data) if head == "*" else [head] if head in data else []
+    out: list[tuple[str, Any]] = []
+    for k in keys:
+        out += resolve(data[k], rest, f"{prefix}.{k}" if prefix else str(k))
+    return out
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # the full key (wildcards filled in)
+    value: str
+    entry: Assumption
+
+    def cells(self, lang: str) -> list[str]:
+        zh = lang == "zh"
+        e = self.entry
+        return [
+            e.what_zh if zh else e.what_en,
+            self.key,
+            self.value,
+            e.source_zh if zh else e.source_en,
+            e.range,
+        ]
+
+
+def table(settings: Settings, scen: Scenario | None) -> list[Row]:
+    """Every registry entry with this run's value (one row per match of a wildcard key);
+    scenario entries are left out when no scenario is given."""
+    data = settings.model_dump()
+    rows: list[Row] = []
+    for e in REGISTRY:
+        if e.key.startswith("scenario:"):
+            if scen is not None:
+                rows.append(Row(e.key, _fmt(SCENARIO_VALUES[e.key.removeprefix("scenario:")](scen)), e))
+            continue
+        rows += [Row(k, _fmt(v), e) for k, v in resolve(data, e.key.split(".")) if v is not None]
+    return rows
+
+
+HEADER = {
+    "zh": ["假设", "配置项", "本次取值", "来源或理由", "合理范围"],
+    "en": ["assumption", "key", "value in this run", "source or reason", "plausible range"],
+}
+
+
+def print_table(settings: Settings, scen: Scenario | None, lang: str = "en") -> str:
+    """The table as aligned text, for the terminal."""
+    rows = [HEADER[lang]] + [r.cells(lang) for r in table(settings, scen)]
+    widths = [max(len(r[c]) for r in rows) for c in range(len(HEADER[lang]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1] for r in rows
+    )
+
+
+def _aircraft_en(n: int) -> str:
+    return {0: "no helicopter", 1: "one helicopter"}.get(n, f"{n} helicopters")
+
+
+def note_fields(settings: Settings, scen: Scenario | None = None) -> dict[str, str]:
+    """The run's values the STRESS-DES method note quotes (`{name}` in docs/STRESS-DES.md);
+    the reserves' lead times come from the scenario ("–" without one)."""
+    r, air, resc = settings.reporting, settings.air, settings.rescue
+    rates = resc.people_per_h_per_10
+    night = f"{air.night_start_clock_h:02.0f}:00-{air.night_end_clock_h:02.0f}:00" if air.night_no_fly else ""
+    lead = SCENARIO_VALUES["lead_time_h"](scen) if scen is not None else {}
+    shares = sorted({t.required_share for t in settings.targets.values() if t.measure == "relief_complete"})
+    return {
+        "horizon_h": _fmt(settings.run.horizon_h),
+        "reps": _fmt(settings.run.reps),
+        "first_delay_min": _fmt(r.first_delay_min),
+        "first_delay_sigma": _fmt(r.first_delay_sigma),
+        "cut_off_extra_h": _fmt(r.cut_off_extra_min / 60),
+        "relief_share_pct": " / ".join(f"{s:.0%}".replace("%", " %") for s in shares) or "–",
+        "relief_share_pct_zh": "、".join(f"{s:.0%}" for s in shares) or "–",
+        "water_rate": _fmt(rates.get("water")),
+        "collapse_rate": _fmt(rates.get("collapse")),
+        "mountain_rate": _fmt(rates.get("mountain")),
+        "max_shift_h": _fmt(resc.max_shift_h),
+        "leave_members": _fmt(resc.volunteer_leave_members),
+        "min_members": _fmt(resc.volunteer_min_members),
+        "contract_lead_h": lead.get("contract", "–"),
+        "province_lead_h": lead.get("province", "–"),
+        "rest_h": _fmt(resc.rest_h),
+        "aircraft": _fmt(air.aircraft),
+        "aircraft_en": _aircraft_en(air.aircraft),
+        "cruise_kmh": _fmt(air.cruise_kmh),
+        "launch_prep_min": _fmt(air.launch_prep_min),
+        "night_en": f"no flights {night}" if night else "flying day and night",
+        "night_zh": f"{night}不飞行" if night else "昼夜飞行",
+    }

@@ -1,0 +1,93 @@
+"""The table of assumptions (sim/assumptions.py) and the method note quote the run's own values.
+
+Every registry entry resolves under the shipped configuration; changing the horizon, the first
+report delay and the number of aircraft changes the table, `drsim run --assumptions` and both
+languages of the STRESS-DES method note; nothing of the old fixed text ("72 h", "median 60 min",
+"one helicopter") survives a run that used other values.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from sim import assumptions
+from sim.cli import main
+from sim.report.appendix import assumption_rows, method_note
+from tests.conftest import load_scenario, settings_for
+
+CHANGED = ("run.horizon_h=49.5", "reporting.first_delay_min=37", "air.aircraft=3")
+
+
+def _run(*overrides: str) -> SimpleNamespace:
+    """What the appendix reads of a run: its settings and scenario."""
+    settings = settings_for("scenario=zhangshu", *overrides)
+    return SimpleNamespace(settings=settings, scenario=load_scenario("zhangshu"))
+
+
+def _values(res: SimpleNamespace) -> dict[str, str]:
+    return {r.key: r.value for r in assumptions.table(res.settings, res.scenario)}
+
+
+def test_every_entry_resolves_under_the_shipped_hazards():
+    """A registry key that matches nothing (a renamed setting) would silently drop a row."""
+    found: set[str] = set()
+    for hazard in ("hazard=flood_moderate", "hazard=earthquake"):
+        res = _run(hazard)
+        found |= {r.entry.key for r in assumptions.table(res.settings, res.scenario)}
+    assert found == {e.key for e in assumptions.REGISTRY}
+    for e in assumptions.REGISTRY:  # every row says where it comes from and how far it may go
+        assert e.source_en and e.source_zh and e.range and e.what_en and e.what_zh, e.key
+
+
+def test_table_and_note_quote_the_run_values():
+    default, changed = _run(), _run(*CHANGED)
+    before, after = _values(default), _values(changed)
+    assert (before["run.horizon_h"], before["reporting.first_delay_min"], before["air.aircraft"]) == (
+        "72",
+        "60",
+        "1",
+    )
+    assert (after["run.horizon_h"], after["reporting.first_delay_min"], after["air.aircraft"]) == (
+        "49.5",
+        "37",
+        "3",
+    )
+    assert after["scenario:unload_min"] == "20"  # from the scenario's scenario.yaml defaults
+    en, zh = method_note("en", changed), method_note("zh", changed)
+    assert "onset to 49.5 h" in en and "median 37 min" in en and "3 helicopters at 200 km/h" in en
+    assert "运行到49.5小时" in zh and "中位延迟37分钟" in zh and "3架直升机" in zh
+    for text in (en, zh):
+        assert "{" not in text and "}" not in text  # every field filled
+        assert not re.search(r"\b72 ?h|72小时|60 ?min|60分钟|one helicopter|1架", text)
+    en0 = method_note("en", default)
+    assert "onset to 72 h" in en0 and "median 60 min" in en0 and "one helicopter" in en0
+    # the appendix's section is the same table, in the appendix's language
+    for lang in ("zh", "en"):
+        header, rows = assumption_rows(changed, lang)
+        assert header == assumptions.HEADER[lang]
+        assert {r[1]: r[2] for r in rows} == after
+
+
+def test_cli_prints_the_table_without_running(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--assumptions", "scenario=tiny", *CHANGED]) == 0
+    out = capsys.readouterr().out
+    cells = [re.split(r"\s{2,}", line) for line in out.splitlines()]
+    assert cells[0] == assumptions.HEADER["en"]
+    value = {c[1]: c[2] for c in cells[1:]}
+    assert value["run.horizon_h"] == "49.5" and value["reporting.first_delay_min"] == "37"
+    assert value["air.aircraft"] == "3" and value["policy.relief"] == "tiered_nearest"
+    assert not any(tmp_path.iterdir())  # nothing run, nothing written
+    assert main(["run", "--assumptions", "--lang", "zh", "scenario=tiny"]) == 0
+    assert "首报中位延迟" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["--lang"], ["--lang", "fr"]])
+def test_a_bad_language_is_one_message(args, capsys):
+    assert main(["run", "--assumptions", *args, "scenario=tiny"]) == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "zh or en" in err and "Traceback" not in err
