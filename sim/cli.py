@@ -157,21 +157,32 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     settings = Settings.from_dict(config)
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
-    runner.preflight(scen, settings)
+    untested = runner.preflight(scen, settings)
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
         f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
         file=sys.stderr,
     )
+    _warn_untested(untested, settings)
     result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
     summary = metrics.summarise(result.reps, settings.targets)
-    answers = runner.answers_for(result, summary, settings, scen)
+    answers = runner.answers_for(result, summary, settings, scen, untested)
     man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
     with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
         runner.write_run(stage, result, summary, man, answers)
     terminal.print_summary(summary, settings, answers.verdicts)
     print(f"\nresults: {out_dir}")
     return 0
+
+
+def _warn_untested(untested: dict[str, str], settings: Any) -> None:
+    """Say loudly which targets the run cannot test (sim/coverage.py). The queueing check mode
+    compares queueing figures with theory and prints no verdict: its targets are not the point."""
+    from sim.coverage import warning_lines
+
+    if settings.ems.mode != "mmc":
+        for line in warning_lines(untested):
+            print(f"drsim: {line}", file=sys.stderr)
 
 
 def cmd_validate(args: list[str]) -> int:

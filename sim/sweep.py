@@ -43,6 +43,7 @@ import math
 import os
 import platform
 import socket
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -350,8 +351,9 @@ class SweepResult:
         return 0 if self.complete else EXIT_INCOMPLETE
 
 
-def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
-    """Everything that would stop the sweep, found before any work; returns the focus target."""
+def check_cases(spec: ExperimentSpec, cases: list[Case], notes: list[str] | None = None) -> str:
+    """Everything that would stop the sweep, found before any work; returns the focus target.
+    `notes` receives a line per target a case cannot test (sim/coverage.py)."""
     first = cases[0].settings
     problems = []
     for case in cases[1:]:
@@ -373,9 +375,11 @@ def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
     for case in cases:
         try:
             scen = runner.scenario_for(Path(case.data_dir), case.settings)
-            runner.preflight(scen, case.settings)
+            untested = runner.preflight(scen, case.settings)
         except InputError as exc:
             raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
+        if notes is not None:
+            notes += [f"case {case.name}: target {t} is NOT TESTED: {why}" for t, why in untested.items()]
     return focus
 
 
@@ -497,7 +501,10 @@ def run_sweep(
     for case in cases:  # each names folders under cases/ and parts/: a name, never a path
         outdir.safe_name(case.name, f"case {case.name!r} of experiment {spec.name}")
     store = SweepStore(out)
-    focus = check_cases(spec, cases)
+    untested: list[str] = []
+    focus = check_cases(spec, cases, untested)
+    for line in untested:
+        print(f"drsim sweep: WARNING: {line}", file=sys.stderr)
     outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
     cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
     with store.locked():
@@ -579,6 +586,7 @@ def run_sweep(
                 "rounds": rounds,
             }
         result = aggregate(store, spec, cases, n, cost, focus, failures, stopping)
+        result.notes += untested
         result.ran = ran
         result.executor = description
         result.seconds = time.perf_counter() - started
