@@ -118,20 +118,20 @@ def test_the_reason_names_the_horizon_or_the_onset(base, case):
             assert "longer than the run" in why
 
 
+def run_tiny(cwd: Path, out: Path, *overrides: str) -> tuple[int, str]:
+    """`drsim run` of two replications of tiny's flood, with `overrides`, into `out`."""
+    return drsim(
+        cwd, "run", "scenario=tiny", "hazard=flood", "run.reps=2", *overrides, f"hydra.run.dir={out}"
+    )
+
+
 @settings(max_examples=6, deadline=None)
 @given(onset=st.integers(20, 60), horizon=st.integers(2, 19))
 def test_cli_refuses_a_run_without_disaster_and_writes_nothing(onset, horizon):
     with scratch() as root:
         before = snapshot(root)
-        code, err = drsim(
-            root,
-            "run",
-            "scenario=tiny",
-            "hazard=flood",
-            "run.reps=2",
-            f"hazard.events.flood.onset_h={onset}",
-            f"run.horizon_h={horizon}",
-            f"hydra.run.dir={root / 'out'}",
+        code, err = run_tiny(
+            root, root / "out", f"hazard.events.flood.onset_h={onset}", f"run.horizon_h={horizon}"
         )
         assert code == 2, err
         assert "Traceback" not in err
@@ -140,15 +140,7 @@ def test_cli_refuses_a_run_without_disaster_and_writes_nothing(onset, horizon):
 
 
 def test_cli_refuses_when_every_deadline_is_past_the_horizon(tmp_path):
-    code, err = drsim(
-        tmp_path,
-        "run",
-        "scenario=tiny",
-        "hazard=flood",
-        "run.reps=2",
-        "run.horizon_h=0.1",
-        f"hydra.run.dir={tmp_path / 'out'}",
-    )
+    code, err = run_tiny(tmp_path, tmp_path / "out", "run.horizon_h=0.1")
     assert code == 2, err
     assert "would test no target" in err and "targets.relief_10h" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
@@ -156,15 +148,7 @@ def test_cli_refuses_when_every_deadline_is_past_the_horizon(tmp_path):
 
 def test_cli_warns_and_the_verdict_says_why(tmp_path):
     out = tmp_path / "out"
-    code, err = drsim(
-        tmp_path,
-        "run",
-        "scenario=tiny",
-        "hazard=flood",
-        "run.reps=2",
-        "run.horizon_h=11",
-        f"hydra.run.dir={out}",
-    )
+    code, err = run_tiny(tmp_path, out, "run.horizon_h=11")
     assert code == 0, err
     assert "WARNING: " in err and "basic_relief_24h: its deadline (24 h) is longer than the run" in err
     verdicts = {r["target"]: r for r in json.loads((out / "summary.json").read_text())["base"]["verdict"]}
