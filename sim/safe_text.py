@@ -97,12 +97,15 @@ def csv_rows(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
 # every later cell shifts), a newline ends the row, and `[`, `]`, `*`, a backtick or a leading
 # `#` become links, emphasis, code or headings. A text from data is therefore written with `&`,
 # `<` and `>` as HTML entities (no tag can form), Markdown's structural characters
-# backslash-escaped (`\|`, `\*`, `\[` ... render as themselves), line breaks as spaces and
+# backslash-escaped (`\|`, `\*`, `\#` ... render as themselves), line breaks as spaces and
 # other control characters dropped. Underscores are kept: inside a word (relief_10h) they are
 # never emphasis, and a stray one at a word's edge at worst italicises, it cannot break a table
 # or carry HTML.
 
-MD_ESCAPED = "\\`*[]|#!{}"  # backslash first: the escapes added for the others stay single
+MD_ESCAPED = "\\`*|#{}"  # backslash first: the escapes added for the others stay single
+# A link or image needs `]` right before `(`, `[` or `:` ([text](url), [text][ref], [ref]: url):
+# escaping that `]` alone stops every one, and keeps plain brackets ("[0.12, 0.30]") as they are
+_LINK_CLOSE = re.compile(r"\](?=[(\[:])")
 # What any reader may take for a line break (Markdown: \r and \n; Python's splitlines and
 # Unicode-aware editors also these), and the C0 and C1 control characters and DEL
 _BREAKS = re.compile("\r\n|[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -118,7 +121,7 @@ def md_text(value: object) -> str:
     text = _one_line(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in MD_ESCAPED:
         text = text.replace(ch, "\\" + ch)
-    return text
+    return _LINK_CLOSE.sub(r"\\]", text)
 
 
 def md_code(value: object) -> str:

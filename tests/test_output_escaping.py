@@ -24,8 +24,15 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 HOSTILE = "|<img src=x onerror=alert(1)>"
 texts = st.one_of(
     st.text(max_size=40),
-    st.text(alphabet="|<>`*[]\\#!&_{}()\r\n\t-=+ abc乡镇", max_size=40),
+    st.text(alphabet="|<>`*[]\\#!&_{}():\r\n\t-=+ abc乡镇", max_size=40),
     st.builds(lambda a, b: a + HOSTILE + b, st.text(max_size=8), st.text(max_size=8)),
+    st.builds(  # links, images, references: [a](b), ![a](b), [a][b], [a]: b
+        lambda bang, a, sep, b: f"{bang}[{a}]{sep}{b}",
+        st.sampled_from(["", "!"]),
+        st.text(max_size=6),
+        st.sampled_from(["(", "[", ": "]),
+        st.sampled_from(["javascript:alert(1))", "http://x)", "r]"]),
+    ),
 )
 
 
@@ -104,6 +111,10 @@ def test_md_text_and_md_code_carry_no_html_and_no_line_break(value):
     for out in (safe_text.md_text(value), safe_text.md_code(value)):
         assert "\n" not in out and "\r" not in out
     assert "<" not in safe_text.md_text(value) and ">" not in safe_text.md_text(value)
+    out = safe_text.md_text(value)
+    for m in re.finditer(r"\](?=[(\[:])", out):  # a ] that could close a link, image or reference
+        slashes = len(out[: m.start()]) - len(out[: m.start()].rstrip("\\"))
+        assert slashes % 2 == 1, out  # is escaped
     code = safe_text.md_code(value)
     fence = re.match(r"`+", code)[0]
     assert code.endswith(fence) and fence not in code[len(fence) : -len(fence)]  # one code span
