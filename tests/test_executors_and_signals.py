@@ -179,7 +179,7 @@ KEYS = ["run.reps", "run.seed", "run.horizon_h", "shelters.m2_per_person", "repo
 BAD = ["x", "-5", "[1,2]", "null"]  # (1e999, infinity, is class 2's: numeric bounds)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     key=st.sampled_from(KEYS),
     bad=st.sampled_from(BAD),

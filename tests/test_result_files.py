@@ -28,7 +28,7 @@ from sim.report.data import load_results
 from .test_output_safety import assert_refused, drsim, snapshot
 from .test_sweep import forked, tiny_sweep
 
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 RUN_FILES = (
     "manifest.json",
     "reps.csv",
