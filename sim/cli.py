@@ -393,6 +393,8 @@ def check_multirun(overrides: list[str]) -> int:
     from sim import runner
     from sim.settings import Settings
 
+    if any(o.lstrip("+~").startswith(("hydra/sweeper", "hydra.sweeper")) for o in overrides):
+        return 0  # a sweeper plugin (Optuna, Ax...) draws its own jobs: each is checked as it runs
     jobs = multirun_jobs(overrides)
     for i, job in enumerate(jobs):
         try:
