@@ -209,22 +209,33 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     settings = Settings.from_dict(config)
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
-    runner.preflight(scen, settings)
+    untested = runner.preflight(scen, settings)
     runner.check_resources(scen, settings)  # drsim run keeps every replication's tables until the end
     print(
         f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
         f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
         file=sys.stderr,
     )
+    _warn_untested(untested, settings)
     result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
     summary = metrics.summarise(result.reps, settings.targets)
-    answers = runner.answers_for(result, summary, settings, scen)
+    answers = runner.answers_for(result, summary, settings, scen, untested)
     man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
     with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
         runner.write_run(stage, result, summary, man, answers)
     terminal.print_summary(summary, settings, answers.verdicts)
     print(f"\nresults: {out_dir}")
     return 0
+
+
+def _warn_untested(untested: dict[str, str], settings: Any) -> None:
+    """Say loudly which targets the run cannot test (sim/coverage.py). The queueing check mode
+    compares queueing figures with theory and prints no verdict: its targets are not the point."""
+    from sim.coverage import warning_lines
+
+    if settings.ems.mode != "mmc":
+        for line in warning_lines(untested):
+            print(f"drsim: {line}", file=sys.stderr)
 
 
 def cmd_validate(args: list[str]) -> int:
@@ -443,8 +454,57 @@ def _overrides(args: list[str]) -> list[str]:
     return out
 
 
+def multirun_jobs(overrides: list[str]) -> list[list[str]]:
+    """The overrides of every job a `drsim run -m` command line would run, as Hydra's basic
+    sweeper expands them (`run.reps=1,2 hazard=flood,typhoon`: four jobs)."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+        batches = BasicSweeper.split_arguments(parsed, None)
+    except HydraException as exc:
+        raise InputError(
+            Problem("command line overrides", " ".join(overrides), _compose_error(str(exc))),
+            heading="the multirun could not be expanded",
+        ) from None
+    return [job for batch in batches for job in batch]
+
+
+def check_multirun(overrides: list[str]) -> int:
+    """Every job of a multirun, checked as `drsim run` checks one before Hydra starts and writes
+    its sweep folder (multirun/DATE/TIME with its configs and logs): a bad value or a misspelt
+    key is one message and exit code 2, with nothing written. Returns the number of jobs."""
+    from sim import runner
+    from sim.settings import Settings
+
+    if any(o.lstrip("+~").startswith(("hydra/sweeper", "hydra.sweeper")) for o in overrides):
+        return 0  # a sweeper plugin (Optuna, Ax...) draws its own jobs: each is checked as it runs
+    jobs = multirun_jobs(overrides)
+    for i, job in enumerate(jobs):
+        try:
+            config, _ = compose(job)
+            if config.get("experiment") is not None:
+                raise InputError(
+                    Problem(
+                        "command line", "experiment=...", "an experiment has several cases: use `drsim sweep`"
+                    )
+                )
+            config.pop("experiment", None)
+            settings = Settings.from_dict(config)
+            scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
+            runner.preflight(scen, settings)
+        except InputError as exc:
+            heading = f"multirun job {i + 1} of {len(jobs)} ({' '.join(job)}), nothing was run: {exc.heading}"
+            raise InputError(exc.problems, heading=heading) from None
+    return len(jobs)
+
+
 def _hydra_multirun(args: list[str]) -> int:
-    """Hand the command line to Hydra so sweepers and launchers work as documented."""
+    """Hand the command line to Hydra so sweepers and launchers work as documented, after every
+    job has been checked (`check_multirun`): a refusal writes nothing."""
+    check_multirun(_overrides([a for a in args if a not in ("-m", "--multirun")]))
     import hydra
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import DictConfig, OmegaConf
@@ -477,7 +537,7 @@ def _hydra_multirun(args: list[str]) -> int:
 def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
     from sim import experiment, sweep, sweep_text
-    from sim.executors import check_installed, make_executor
+    from sim.executors import check_executor, make_executor
 
     overrides = _overrides(args)
     chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
@@ -495,7 +555,7 @@ def cmd_sweep(args: list[str]) -> int:
     outdir.claim(explicit_dir[-1] if explicit_dir else out, "sweep", create=False)  # refused now, if at all
     cases = [sweep_case(spec, case, overrides) for case in spec.cases]
     run = cases[0].settings.run
-    check_installed(run.executor)  # before the sweep folder is made
+    check_executor(run.executor, run.workers, run.address, run.workers_force)  # before any folder is made
     progress = sweep_text.ProgressBar(run.progress)
     print(
         f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
@@ -512,12 +572,13 @@ def cmd_sweep(args: list[str]) -> int:
             lambda: make_executor(run.executor, run.workers, run.address),
             progress,
         )
-    except KeyboardInterrupt:
-        print(
-            f"\ndrsim sweep: interrupted; finished replications are kept in {out}: run the same "
-            "command again to resume",
-            file=sys.stderr,
+    except KeyboardInterrupt:  # the workers are stopped (sim/executors.py); one line, no traceback
+        kept = (
+            f"finished replications are kept in {out}: run the same command again to resume"
+            if (out / outdir.MARKER).is_file()
+            else "nothing was written"
         )
+        print(f"\ndrsim sweep: interrupted; {kept}", file=sys.stderr)
         return 130
     print(sweep_text.report_text(result))
     print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")

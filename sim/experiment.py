@@ -39,7 +39,16 @@ CASE_NAME = rf"^{SAFE_NAME}$"  # also a directory name on every filesystem (sim/
 FIXED_PREFIXES = ("run", "targets", "experiment", "hydra")
 # Execution keys: they decide where and how long replications run, never a result, so
 # they are left out of a case's identity (a sweep may resume with more workers or reps).
-EXECUTION_KEYS = ("reps", "progress", "executor", "workers", "address", "halfwidth", "max_reps")
+EXECUTION_KEYS = (
+    "reps",
+    "progress",
+    "executor",
+    "workers",
+    "workers_force",
+    "address",
+    "halfwidth",
+    "max_reps",
+)
 
 
 class _Strict(BaseModel):

@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim import (
     budget,
+    coverage,
     ems_metrics,
     ems_tables,
     estimate,
@@ -63,12 +64,15 @@ def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
     return budget.apply(load_scenario(data_dir, settings.scenario), settings.budget.changes)
 
 
-def preflight(scenario: Scenario, settings: Settings) -> None:
-    """Raise InputError for anything that would stop a run, before any work or output."""
+def preflight(scenario: Scenario, settings: Settings) -> dict[str, str]:
+    """Raise InputError for anything that would stop a run, before any work or output, and for
+    a run that would test no target (sim/coverage.py). Returns the targets it cannot test, each
+    with the reason (the command warns; the verdict says NOT TESTED and why)."""
     problems = world.check(scenario, settings)
     if problems:
         raise InputError(problems, heading="the configuration does not fit the scenario")
     hazards.warn(scenario, settings.hazard)  # a hazard that strikes no village: a warning, not a failure
+    return coverage.check(settings, scenario)
 
 
 def check_resources(
@@ -318,11 +322,18 @@ class Answers:
     townships: pd.DataFrame
 
 
-def answers_for(result: CaseResult, summary: pd.DataFrame, settings: Settings, scenario: Scenario) -> Answers:
+def answers_for(
+    result: CaseResult,
+    summary: pd.DataFrame,
+    settings: Settings,
+    scenario: Scenario,
+    untested: dict[str, str] | None = None,
+) -> Answers:
+    """`untested`: the targets the run could not test, with why (preflight's answer)."""
     names = verdict.township_names(scenario.places)
     return Answers(
         verdicts=verdict.verdicts(
-            summary, settings.targets, result.villages, result.calls, names, result.case
+            summary, settings.targets, result.villages, result.calls, names, result.case, untested
         ),
         villages=place_answers.village_answers(result.villages, settings.targets, names),
         townships=place_answers.township_answers(result.villages, settings.targets, names),

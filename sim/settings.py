@@ -409,6 +409,9 @@ class RunSettings(_Frozen):
     # Sweeps (`drsim sweep`): where replications run; none of these change any result.
     executor: Literal["local", "dask"] = "local"
     workers: Annotated[int, Field(ge=1, le=4096)] | None = None  # None: every core (local)
+    # More workers than cores only slows a CPU-bound sweep (and can exhaust memory): refused
+    # unless forced (sim/executors.py check_workers), e.g. to test on a small machine.
+    workers_force: bool = False
     address: str | None = None  # dask scheduler, tcp://host:8786; None starts a local cluster
     halfwidth: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # sequential stopping
     max_reps: Annotated[int, Field(ge=1, le=MAX_REPS)] | None = None

@@ -43,6 +43,7 @@ import math
 import os
 import platform
 import socket
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -55,7 +56,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, outdir, runner, tables, verdict
+from sim import budget, metrics, outdir, result_files, runner, tables, verdict
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
@@ -63,10 +64,11 @@ from sim.scenario import Scenario
 from sim.settings import MAX_REPS, Settings
 from sim.tables import csv_text
 
-FACTS_KEY = b"drsim.facts"
-CURVE_KEY = b"drsim.relief_curve"  # the replication's relief curve rows (tables.relief_curve)
+# a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
+FACTS_KEY, CURVE_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY
 EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
 STREAMS = "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"
+MAX_REP_NUMBER = 999_999_999  # a replication a replay may name (part names hold 6+ digits)
 # Sequential stopping without run.max_reps: at most this many rounds of run.reps.
 DEFAULT_MAX_ROUNDS = 20
 
@@ -238,7 +240,9 @@ class SweepStore:
         return self.root / "cases" / case / "manifest.json"
 
     def finished(self, case: str, keep_events: bool) -> set[int]:
-        """Replications of `case` whose parts are on disk and readable."""
+        """Replications of `case` whose parts are on disk and readable. A part that cannot be read
+        (cut short) is removed, to be run again; one that is readable but not drsim's part of that
+        replication is refused (InputError naming it): drsim deletes nothing it did not write."""
         folder = self.root / "parts" / case
         done: set[int] = set()
         if not folder.is_dir():
@@ -251,9 +255,7 @@ class SweepStore:
             if keep_events and not self.events_part(case, rep).is_file():
                 continue
             if path not in self._verified:
-                try:
-                    pq.read_metadata(path)
-                except (OSError, pa.ArrowException):
+                if not result_files.check_part(path, case, rep):
                     # Damaged (a power cut before the disk caught up): run it again.
                     path.unlink(missing_ok=True)
                     continue
@@ -281,19 +283,22 @@ class SweepStore:
                 os.fsync(fh.fileno())
 
     def read_jsonl(self, name: str) -> list[dict[str, Any]]:
-        path = self.root / name
-        if not path.is_file():
-            return []
-        out = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            with contextlib.suppress(json.JSONDecodeError):  # a line cut by a kill
-                out.append(json.loads(line))
-        return out
+        return result_files.json_lines(self.root / name)  # a line cut by a kill is skipped
 
     def read_part(self, case: str, rep: int) -> tuple[pa.Table, dict[str, Any]]:
-        table = pq.read_table(self.part(case, rep))
-        facts = json.loads(table.schema.metadata[FACTS_KEY])
-        return table, facts
+        return result_files.read_part(self.part(case, rep), case, rep)
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """The sessions the sweep's manifest records (none before its first session ended);
+        a manifest that is damaged or another version's is refused, naming it."""
+        path = self.root / "manifest.json"
+        if not path.is_file():
+            return []
+        hint = (
+            "move it away to resume: the sweep writes it again from its parts on disk (the record of "
+            "earlier sessions is then lost)"
+        )
+        return list(result_files.read_json(path, result_files.SweepManifest, hint).sessions)
 
     @staticmethod
     def curve(table: pa.Table) -> list[list]:
@@ -350,8 +355,9 @@ class SweepResult:
         return 0 if self.complete else EXIT_INCOMPLETE
 
 
-def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
-    """Everything that would stop the sweep, found before any work; returns the focus target."""
+def check_cases(spec: ExperimentSpec, cases: list[Case], notes: list[str] | None = None) -> str:
+    """Everything that would stop the sweep, found before any work; returns the focus target.
+    `notes` receives a line per target a case cannot test (sim/coverage.py)."""
     first = cases[0].settings
     problems = []
     for case in cases[1:]:
@@ -370,29 +376,47 @@ def check_cases(spec: ExperimentSpec, cases: list[Case]) -> str:
         )
     if problems:
         raise InputError(problems, heading="the experiment's cases cannot be compared")
+    by_reason: dict[tuple[str, str], list[str]] = {}
     for case in cases:
         try:
             scen = runner.scenario_for(Path(case.data_dir), case.settings)
-            runner.preflight(scen, case.settings)
+            untested = runner.preflight(scen, case.settings)
             run = case.settings.run  # a sweep's workers hold one replication each
             local = run.executor == "local" or run.address is None
             workers = (run.workers or os.cpu_count() or 1) if local else 1
             runner.check_resources(scen, case.settings, workers, keeps_every_rep=False)
         except InputError as exc:
             raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
+        for t, why in untested.items():
+            by_reason.setdefault((t, why), []).append(case.name)
+    if notes is not None:
+        for (t, why), names in by_reason.items():
+            which = "every case" if len(names) == len(cases) else "case " + ", ".join(names)
+            notes.append(f"target {t} is NOT TESTED in {which}: {why}")
     return focus
 
 
+RESUME_HINT = (
+    "without it the sweep cannot tell which configuration its replications ran with: restore the "
+    "file, or start the sweep in a new hydra.run.dir"
+)
+
+
 def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> None:
-    """An existing sweep directory may only be resumed by the same cases on the same data."""
+    """An existing sweep directory may only be resumed by the same cases on the same data, and
+    only when every file it will read is drsim's and whole (sim/result_files.py): the manifest,
+    each case manifest, each part. Checked before anything is written."""
+    store.sessions()
+    for case in cases:
+        store.finished(case.name, case.settings.run.keep_events)
     problems = []
     for case in cases:
         path = store.case_manifest(case.name)
         if not path.is_file():
             continue
-        old = json.loads(path.read_text(encoding="utf-8"))
-        if old.get("identity_sha256") != case.identity_sha256:
-            diff = _differing_keys(identity(old.get("config", {})), identity(case.config))
+        old = result_files.read_json(path, result_files.CaseManifest, RESUME_HINT)
+        if old.identity_sha256 != case.identity_sha256:
+            diff = _differing_keys(identity(old.config), identity(case.config))
             problems.append(
                 Problem(
                     f"{path}",
@@ -402,7 +426,7 @@ def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> 
                     "(only run.reps and execution keys may change), or choose another hydra.run.dir",
                 )
             )
-        elif old.get("scenario", {}).get("files_sha256") != folder_sha256(case.data_dir):
+        elif old.scenario.files_sha256 != folder_sha256(case.data_dir):
             problems.append(
                 Problem(
                     f"{path}",
@@ -501,25 +525,30 @@ def run_sweep(
     for case in cases:  # each names folders under cases/ and parts/: a name, never a path
         outdir.safe_name(case.name, f"case {case.name!r} of experiment {spec.name}")
     store = SweepStore(out)
-    focus = check_cases(spec, cases)
-    outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
-    cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
-    with store.locked():
-        check_resume(store, spec, cases)
-        store.clean_temp()
-        for case in cases:
-            write_case_manifest(store, case, cost[case.name], None)
-        run = cases[0].settings.run
-        limit = max_reps(cases[0].settings)
-        n = run.reps
-        failures: dict[tuple[str, int], dict[str, Any]] = {}
-        executor: Executor | None = None
-        description = "none needed (every replication was on disk)"
-        ran = 0
-        broken = False
-        rounds: list[dict[str, Any]] = []
-        outcomes = _RepOutcomes(store)
-        try:
+    untested: list[str] = []
+    focus = check_cases(spec, cases, untested)
+    for line in untested:
+        print(f"drsim sweep: WARNING: {line}", file=sys.stderr)
+    # The executor first: an unreachable scheduler or a worker that cannot start is refused
+    # before the sweep folder is made or changed.
+    executor = make_executor()
+    try:
+        outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
+        cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
+        with store.locked():
+            check_resume(store, spec, cases)
+            store.clean_temp()
+            for case in cases:
+                write_case_manifest(store, case, cost[case.name], None)
+            run = cases[0].settings.run
+            limit = max_reps(cases[0].settings)
+            n = run.reps
+            failures: dict[tuple[str, int], dict[str, Any]] = {}
+            description = "none needed (every replication was on disk)"
+            ran = 0
+            broken = False
+            rounds: list[dict[str, Any]] = []
+            outcomes = _RepOutcomes(store)
             while True:
                 done = {c.name: store.finished(c.name, c.settings.run.keep_events) for c in cases}
                 todo = [
@@ -529,9 +558,7 @@ def run_sweep(
                     if r not in done[c.name] and (c.name, r) not in failures
                 ]
                 if todo:
-                    if executor is None:
-                        executor = make_executor()
-                        description = executor.description
+                    description = executor.description
                     if progress is not None:
                         left = {c.name: 0 for c in cases}
                         for unit in todo:
@@ -567,26 +594,32 @@ def run_sweep(
                 if widest <= run.halfwidth or n >= limit:
                     break
                 n = min(n + run.reps, limit)
-        finally:
-            if executor is not None:
-                executor.close()
-        stopping = None
-        if run.halfwidth is not None:
-            last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
-            stopping = {
-                "rule": "add run.reps replications per case per round until every target's Wilson 95% "
-                "half-width is at most run.halfwidth in every case, or run.max_reps",
-                "halfwidth": run.halfwidth,
-                "max_reps": limit,
-                "reps": n,
-                "reached": bool(last["widest_halfwidth"] <= run.halfwidth),
-                "rounds": rounds,
-            }
-        result = aggregate(store, spec, cases, n, cost, focus, failures, stopping)
-        result.ran = ran
-        result.executor = description
-        result.seconds = time.perf_counter() - started
-        write_manifests(store, result, argv, started_at)
+            executor.close()  # every replication is on disk: free the workers before aggregating
+            stopping = None
+            if run.halfwidth is not None:
+                last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
+                stopping = {
+                    "rule": "add run.reps replications per case per round until every target's Wilson 95% "
+                    "half-width is at most run.halfwidth in every case, or run.max_reps",
+                    "halfwidth": run.halfwidth,
+                    "max_reps": limit,
+                    "reps": n,
+                    "reached": bool(last["widest_halfwidth"] <= run.halfwidth),
+                    "rounds": rounds,
+                }
+            result = aggregate(store, spec, cases, n, cost, focus, failures, stopping)
+            result.notes += untested
+            result.ran = ran
+            result.executor = description
+            result.seconds = time.perf_counter() - started
+            write_manifests(store, result, argv, started_at)
+    except KeyboardInterrupt:
+        executor.close(abort=True)  # Ctrl-C: stop the workers now (they ignore SIGINT themselves)
+        raise
+    except BaseException:
+        executor.close()
+        raise
+    executor.close()
     return result
 
 
@@ -827,10 +860,7 @@ def write_manifests(store: SweepStore, result: SweepResult, argv: list[str], sta
     for case in result.cases:
         write_case_manifest(store, case, result.cost[case.name], result)
     path = store.root / "manifest.json"
-    sessions = []
-    if path.is_file():
-        with contextlib.suppress(json.JSONDecodeError):
-            sessions = json.loads(path.read_text(encoding="utf-8")).get("sessions", [])
+    sessions = store.sessions()  # checked before the session started (check_resume)
     code = runner.code_version()
     if sessions and sessions[-1].get("code") != code:
         result.notes.append(
@@ -906,6 +936,8 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     """Run one replication of a sweep again, exactly, with its event log; compare with the
     stored part. The replay folder is written whole, replacing only an earlier replay (sim/outdir.py)."""
     outdir.safe_name(case, "command line CASE")  # never a path: it names folders in the sweep
+    if isinstance(rep, bool) or not isinstance(rep, int) or not 0 <= rep <= MAX_REP_NUMBER:
+        raise InputError(Problem("command line REP", rep, f"a replication number, 0 to {MAX_REP_NUMBER:,}"))
     store = SweepStore(sweep_dir)
     path = store.case_manifest(case)
     if not path.is_file():
@@ -913,15 +945,24 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
         raise InputError(
             Problem(str(path), case, f"no such case in this sweep (cases: {', '.join(known) or 'none'})")
         )
-    man = json.loads(path.read_text(encoding="utf-8"))
-    settings = Settings.from_dict(man["config"])
+    man = result_files.read_json(path, result_files.CaseManifest)
+    try:
+        settings = Settings.from_dict(man.config)
+    except InputError as exc:
+        raise InputError(
+            exc.problems, heading=f"{result_files.DAMAGED}: the configuration in {path}"
+        ) from None
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"keep_events": True})})
-    data_dir = man["scenario"]["data_dir"]
+    data_dir = man.scenario.data_dir
     notes = []
-    if folder_sha256(data_dir) != man["scenario"]["files_sha256"]:
+    if folder_sha256(data_dir) != man.scenario.files_sha256:
         notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
-    if man["code"].get("git_commit") != runner.code_version().get("git_commit"):
-        notes.append(f"the code is not the sweep's (git commit {man['code'].get('git_commit')})")
+    if man.code.git_commit != runner.code_version().get("git_commit"):
+        notes.append(f"the code is not the sweep's (git commit {man.code.git_commit})")
+    stored = store.part(case, rep)
+    if stored.is_file() and not result_files.check_part(stored, case, rep):  # not drsim's: refused
+        notes.append(f"the sweep's part {stored} is damaged (cut short): nothing to compare with")
+        stored = store.root / "parts" / case / "(damaged)"
     target = out or store.root / "replay" / case / f"rep-{rep:06d}"
     where = "command line --out" if out else "replay folder"
     outdir.check(target, "replay", replace=True, where=where)  # before the work
@@ -937,7 +978,6 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
         atomic_write(stage / "villages.parquet", villages)
         atomic_write(stage / "events.parquet", events)
         atomic_write(stage / "reps.csv", csv_text(reps).encode("utf-8"))
-    stored = store.part(case, rep)
     same_v = stored.read_bytes() == villages if stored.is_file() else None
     stored_e = store.events_part(case, rep)
     same_e = stored_e.read_bytes() == events if stored_e.is_file() else None

@@ -6,7 +6,9 @@ the target requires:
   FAILS       the whole interval is below it;
   UNDECIDED   the interval straddles the requirement, or fewer than MIN_REPS replications
               tested it: the line says how many replications (run.reps=N) would likely decide;
-  NOT TESTED  no replication had anyone (or any call, or any mission) to count.
+  NOT TESTED  no replication had anyone (or any call, or any mission) to count, or the run
+              cannot test the target at all (sim/coverage.py: its deadline falls after the
+              horizon for everyone): the record then says why (`not_tested`).
 Beside it: P(holds), the share of simulated disasters in which the target held, with its
 Wilson interval and n (the replications where it was tested). For a target that fails or is
 undecided: the three worst townships by name (pooled share over replications) and the main
@@ -139,8 +141,10 @@ def verdicts(
     calls: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
     case: str | None = None,
+    untested: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One record per target of `case` (the first case by default)."""
+    """One record per target of `case` (the first case by default). `untested`: the targets the
+    run could not test at all, with the reason (sim/coverage.py): NOT TESTED, whatever the rows."""
     case = case if case is not None else next(iter(dict.fromkeys(summary["case"])), None)
     rows = {r["measure"]: r for r in summary[summary["case"] == case].to_dict("records")}
     if villages is not None:
@@ -154,6 +158,8 @@ def verdicts(
         holds = rows.get(f"{name}_holds", {})
         n = int(holds.get("n") or 0)
         mean, low, high = (share.get(k, math.nan) for k in ("mean", "ci_low", "ci_high"))
+        if untested and name in untested:
+            n, mean, low, high = 0, math.nan, math.nan, math.nan
         required = float(target.required_share)
         verdict = status(n, mean, low, high, required)
         record: dict[str, Any] = {
@@ -166,6 +172,8 @@ def verdicts(
             "p_holds_ci": [holds.get("ci_low"), holds.get("ci_high")] if n else [None, None],
             "n": n,
         }
+        if untested and name in untested:
+            record["not_tested"] = untested[name]
         unit = rows.get(f"{name}_unit_share")
         if unit is not None and unit["mean"] == unit["mean"]:
             record["unit_share"] = unit["mean"]
@@ -192,7 +200,8 @@ def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget
         t = targets[r["target"]]
         head = f"{r['verdict']:<11} {r['target']:<20}"
         if r["verdict"] == "NOT TESTED":
-            lines.append(f"{head} nobody to count in any of the replications ({_what(t)})")
+            why = r.get("not_tested") or f"nobody to count in any of the replications ({_what(t)})"
+            lines.append(f"{head} {why}")
             continue
         low, high = r["share_ci"]
         ci = "no interval (1 replication)" if low is None else f"[{low:.1%}, {high:.1%}]"

@@ -170,9 +170,13 @@ def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
         assert [r[0] for r in rows] == names
         for name, row in zip(names, rows, strict=True):
             holds = s.loc[f"{name}_holds"]
-            assert row[4] == f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]", name
             # n: the replications where the target was tested (a replication without helicopter
-            # missions leaves helicopter_2h untested), from the summary
+            # missions leaves helicopter_2h untested), from the summary; never tested: "–"
+            if int(holds["n"]) == 0:
+                assert name == "helicopter_2h" and row[4] == row[5] == "–", name
+                assert row[6] == i18n.text("verdict.NOT TESTED", lang)
+                continue
+            assert row[4] == f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]", name
             assert row[5] == str(int(holds["n"])) and 0 < int(holds["n"]) <= 3
             assert "–" not in row
         by_name = dict(zip(names, rows, strict=True))

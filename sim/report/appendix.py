@@ -22,6 +22,8 @@ from sim.report.data import PROJECT_ROOT, Results
 from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
+from sim.safe_text import md_table
+from sim.safe_text import md_text as md
 from sim.verdict import status
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
@@ -230,34 +232,31 @@ def assumption_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]
     return assumptions.HEADER[lang], rows
 
 
-def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(h.replace("\n", " ") for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def write_markdown(
     res: Results, lang: str, out: Path, figures: dict[str, Path], skipped: dict[str, str]
 ) -> Path:
-    parts = [f"# {text('appendix.title', lang)}", "", text("source", lang, **res.source_fields()), ""]
+    """appendix.md. Every text that holds names from the data (township ids, target and case
+    names, scenario and hazard names) goes through the Markdown rule of sim/safe_text.py (`md`,
+    `md_table`); only the method note, drsim's own Markdown file, is copied as it is."""
+    parts = [f"# {md(text('appendix.title', lang))}", "", md(text("source", lang, **res.source_fields())), ""]
     rows = target_rows(res, lang)
-    parts += [f"## {text('appendix.targets', lang)}", "", _md_table(target_header(lang), rows)]
-    parts += ["", table_note(lang), ""]
-    parts += [f"- {line}" for line in target_notes(res, lang, rows)] + [""]
-    parts += [f"## {text('appendix.failing', lang)}", ""]
-    parts += [f"- {line}" for line in failing_notes(res, lang)] + [""]
+    parts += [f"## {md(text('appendix.targets', lang))}", "", md_table(target_header(lang), rows)]
+    parts += ["", md(table_note(lang)), ""]
+    parts += [f"- {md(line)}" for line in target_notes(res, lang, rows)] + [""]
+    parts += [f"## {md(text('appendix.failing', lang))}", ""]
+    parts += [f"- {md(line)}" for line in failing_notes(res, lang)] + [""]
     if res.cases is not None:
-        parts += [f"## {text('appendix.cases', lang)}", "", _md_table(*case_rows(res, lang)), ""]
-    parts += [f"## {text('appendix.townships', lang)}", "", _md_table(*township_rows(res, lang)), ""]
-    parts += [f"## {text('appendix.figures', lang)}", ""]
+        parts += [f"## {md(text('appendix.cases', lang))}", "", md_table(*case_rows(res, lang)), ""]
+    parts += [f"## {md(text('appendix.townships', lang))}", "", md_table(*township_rows(res, lang)), ""]
+    parts += [f"## {md(text('appendix.figures', lang))}", ""]
     for name, path in figures.items():
         caption = text(name_key(name), lang, **title_fields(res, name))
-        parts += [f"![{caption}]({path.relative_to(out.parent).as_posix()})", ""]
+        parts += [f"![{md(caption)}]({path.relative_to(out.parent).as_posix()})", ""]
     if skipped:
-        parts += [f"### {text('appendix.skipped', lang)}", ""]
-        parts += [f"- {name}: {text(reason, lang)}" for name, reason in skipped.items()] + [""]
-    parts += [f"## {text('appendix.assumptions', lang)}", "", _md_table(*assumption_rows(res, lang)), ""]
-    parts += [f"## {text('appendix.method', lang)}", "", method_note(lang, res), ""]
+        parts += [f"### {md(text('appendix.skipped', lang))}", ""]
+        parts += [f"- {md(name)}: {md(text(reason, lang))}" for name, reason in skipped.items()] + [""]
+    parts += [f"## {md(text('appendix.assumptions', lang))}", "", md_table(*assumption_rows(res, lang)), ""]
+    parts += [f"## {md(text('appendix.method', lang))}", "", method_note(lang, res), ""]
     out.write_text("\n".join(parts), encoding="utf-8")
     return out
 

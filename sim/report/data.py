@@ -9,7 +9,6 @@ townships.csv; its scenario and configuration are in cases/CASE/manifest.json.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +16,18 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics, verdict
+from sim import metrics, outdir, verdict
 from sim.errors import InputError, Problem
+from sim.result_files import (
+    DAMAGED,
+    CaseManifest,
+    RunManifest,
+    SweepManifest,
+    read_csv,
+    read_json,
+    read_parquet,
+    relief_columns,
+)
 from sim.scenario import Scenario, load
 from sim.settings import Settings, TargetSettings
 
@@ -109,21 +118,24 @@ def _scenario_dir(path: str) -> Path:
     return PROJECT_ROOT / p
 
 
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(Problem(str(path), type(exc).__name__, f"unreadable ({exc})")) from None
-
-
-def _parquet(path: Path) -> pd.DataFrame | None:
-    return pd.read_parquet(path) if path.is_file() else None
+def _parquet(path: Path, kind: str) -> pd.DataFrame | None:
+    """An optional table (events, calls, relief curves): None when absent, checked when present."""
+    return read_parquet(path, kind, min_rows=0) if path.is_file() else None
 
 
 def _sweep_events(root: Path, case: str) -> pd.DataFrame | None:
     """A sweep keeps event logs per replication (run.keep_events=true): the baseline's, joined."""
     parts = sorted((root / "parts" / case).glob("rep-*.events.parquet"))
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts else None
+    frames = [read_parquet(p, "events.parquet", min_rows=0) for p in parts]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _settings(config: dict[str, Any], path: Path) -> Settings:
+    """The configuration a manifest holds, checked as any configuration, the file named."""
+    try:
+        return Settings.from_dict(config)
+    except InputError as exc:
+        raise InputError(exc.problems, heading=f"{DAMAGED}: the configuration in {path}") from None
 
 
 def _date(path: Path) -> str:
@@ -143,38 +155,57 @@ def load_results(directory: str | Path) -> Results:
                 str(root), ", ".join(missing), "not a finished drsim run or sweep directory (file missing)"
             )
         )
-    manifest = _json(manifest_path)
     is_sweep = (root / "cases.csv").is_file()
-    meta: dict[str, Any] = {"date": _date(manifest_path), "command": manifest.get("command")}
+    meta: dict[str, Any] = {"date": _date(manifest_path)}
     if is_sweep:
-        baseline = manifest.get("baseline") or manifest["cases"][0]["name"]
-        case_manifest = _json(root / "cases" / baseline / "manifest.json")
-        config = case_manifest["config"]
-        scen_dir = case_manifest["scenario"]["data_dir"]
+        sweep = read_json(manifest_path, SweepManifest)
+        baseline = sweep.baseline
+        case_path = (
+            root / "cases" / outdir.safe_name(baseline, f"{manifest_path} key baseline") / "manifest.json"
+        )
+        case_manifest = read_json(case_path, CaseManifest)
+        config, config_path = case_manifest.config, case_path
+        scen_dir = case_manifest.scenario.data_dir
         meta |= {
+            "command": sweep.command,
             "baseline": baseline,
-            "focus_target": manifest.get("focus_target"),
-            "experiment": manifest.get("experiment"),
+            "focus_target": sweep.focus_target,
+            "experiment": sweep.experiment,
         }
     else:
-        config = manifest["config"]
-        scen_dir = manifest["scenario"]["dir"]
-    settings = Settings.from_dict(config)
+        run = read_json(manifest_path, RunManifest)
+        config, config_path, scen_dir = run.config, manifest_path, run.scenario.dir
+        meta["command"] = run.command
+    settings = _settings(config, config_path)
     scenario = load(_scenario_dir(scen_dir), settings.scenario)
-    villages = pd.read_parquet(root / "villages.parquet")
+    villages = read_parquet(root / "villages.parquet", "villages.parquet", relief_columns(settings.targets))
     if not any(c.endswith("_late_cause") for c in villages.columns):
         villages = metrics.add_late_causes(villages, settings.targets)
+    reps = read_csv(root / "reps.csv", "reps.csv")
+    main = meta.get("baseline") or reps["case"].iloc[0]
+    for name, frame in (("reps.csv", reps), ("villages.parquet", villages)):
+        if main not in set(frame["case"]):
+            raise InputError(
+                Problem(
+                    str(root / name), main, f"has no rows of case {main} (the manifest's): not this folder's"
+                ),
+                heading=DAMAGED,
+            )
     return Results(
         dir=root,
         kind="sweep" if is_sweep else "run",
         settings=settings,
         scenario=scenario,
-        reps=pd.read_csv(root / "reps.csv"),
-        summary=pd.read_csv(root / "summary.csv"),
+        reps=reps,
+        summary=read_csv(root / "summary.csv", "summary.csv"),
         villages=villages,
-        events=_parquet(root / "events.parquet") if not is_sweep else _sweep_events(root, meta["baseline"]),
-        calls=_parquet(root / "calls.parquet"),
-        curves=_parquet(root / "relief_curves.parquet"),
-        cases=pd.read_csv(root / "cases.csv") if is_sweep else None,
+        events=(
+            _parquet(root / "events.parquet", "events.parquet")
+            if not is_sweep
+            else _sweep_events(root, meta["baseline"])
+        ),
+        calls=_parquet(root / "calls.parquet", "calls.parquet"),
+        curves=_parquet(root / "relief_curves.parquet", "relief_curves.parquet"),
+        cases=read_csv(root / "cases.csv", "cases.csv") if is_sweep else None,
         meta=meta,
     )

@@ -29,6 +29,7 @@ import numpy as np
 import yaml
 
 from sim.errors import InputError, Problem
+from sim.safe_text import md_code, md_text
 from sim.scenario import roads
 from sim.scenario.coords import to_wgs84
 from sim.scenario.csvfile import bounded, identifier, one_of, read_csv, read_header, text
@@ -972,9 +973,11 @@ def _check_unique_ids(rows: list[dict], key: str, problems: list[Problem]) -> No
 
 
 def _readme_section(report: PlacesReport) -> str:
+    # file, layer and field names come from the user's files: Markdown-escaped (sim/safe_text.py)
     layer_rows = "\n".join(
-        f"| `{layer.label}` | {layer.kind} | {len(layer.features)} | {layer.crs}{layer.note} | "
-        + ", ".join(f"{k} ← {v}" for k, v in layer.used.items())
+        f"| {md_code(layer.label)} | {md_text(layer.kind)} | {len(layer.features)} | "
+        f"{md_text(f'{layer.crs}{layer.note}')} | "
+        + md_text(", ".join(f"{k} ← {v}" for k, v in layer.used.items()))
         + " |"
         for layer in report.layers
     )

@@ -29,6 +29,7 @@ import numpy as np
 import yaml
 
 from sim.errors import InputError, Problem
+from sim.safe_text import md_code, md_text
 from sim.scenario import roads
 from sim.scenario.write import ScenarioFiles, csv_text, replace_in_scenario, write_scenario
 
@@ -579,13 +580,15 @@ def _readme_section(info: dict[str, Any], classes: dict[str, RoadClass], used: l
     bbox_txt = ", ".join(f"{x:g}" for x in bbox) if bbox else "none recorded in the file"
     km = info["km_read_by_class"]
     rows = "\n".join(
-        f"| `{c}` | {classes[c].speed_kmh:g} | {km.get(c, 0):,.1f} | {classes[c].reason} |"
+        f"| {md_code(c)} | {classes[c].speed_kmh:g} | {km.get(c, 0):,.1f} | {md_text(classes[c].reason)} |"
         for c in sorted(classes, key=lambda c: (-classes[c].speed_kmh, c))
         if c in used or c in info["km_read_by_class"]
     )
     bbox_from = "(--bbox: only road inside it was kept)" if info["bbox"] else "(file header; no --bbox)"
     extent = ", ".join(f"{x:g}" for x in info["extent"])
-    skipped = ", ".join(f"{k} {n}" for k, n in list(info["ways_skipped"].items())[:8]) or "none"
+    # class names and the file name come from the extract: Markdown-escaped (sim/safe_text.py)
+    skipped = ", ".join(f"{md_text(k)} {n}" for k, n in list(info["ways_skipped"].items())[:8]) or "none"
+    speeds_set = md_text(info["speeds_set"]) if info["speeds_set"] else "none"
     return f"""{README_START}
 ## Roads: OpenStreetMap
 
@@ -593,7 +596,7 @@ Road data {ATTRIBUTION}, licensed under the Open Database License (ODbL 1.0,
 https://opendatacommons.org/licenses/odbl/). If you publish results or this folder, keep this
 attribution and share changes to the road files under the same licence.
 
-- Source file: `{info["source"]}` ({info["bytes"]:,} bytes, sha256 `{info["sha256"]}`)
+- Source file: {md_code(info["source"])} ({info["bytes"]:,} bytes, sha256 `{info["sha256"]}`)
 - Imported on {info["imported_on"]} by `drsim import-osm` (sim/scenario/osm.py), offline.
 - Bounding box (W, S, E, N): {bbox_txt} {bbox_from}; extent of the kept nodes: {extent}.
 - Read: {info["nodes_read"]:,} OSM nodes, {info["segments_read"]:,} road segments,
@@ -609,7 +612,7 @@ attribution and share changes to the road files under the same licence.
 - `road_class` is OSM's `highway=` value; `speed_kmh` is left empty so the class speed in
   `scenario.yaml` `defaults.road_speed_kmh` applies (override per run with
   `scenario.road_speed_kmh={{track:10}}`, or at import with `--speeds track=10,service=0`;
-  0 drops a class). Speeds set at import: {info["speeds_set"] or "none"}.
+  0 drops a class). Speeds set at import: {speeds_set}.
 - `defaults.snap_tolerance_km` {SNAP_TOLERANCE_KM:g}: a village's point may lie a few hundred
   metres off the road plus half the node spacing. `defaults.unload_min` {UNLOAD_MIN}: unloading
   by hand with helpers, as in the shipped scenarios (stylised).
