@@ -81,6 +81,19 @@ def reps_to_decide(n: int, mean: float, low: float, high: float, required: float
     return min(max(need, MIN_REPS, n + 1), MAX_SUGGESTED_REPS)
 
 
+def scaled_to_runs(tested_needed: int | None, tested: int, runs: int) -> int | None:
+    """Replications to run so that about `tested_needed` of them test the target, when only
+    `tested` of the `runs` run so far did (a helicopter target is tested only where an air mission
+    was flown).
+
+    >>> scaled_to_runs(10, 5, 10)   # half the replications test it: run 20 for 10 tests
+    20
+    """
+    if tested_needed is None or tested <= 0 or runs <= tested:
+        return tested_needed
+    return min(math.ceil(tested_needed * runs / tested), MAX_SUGGESTED_REPS)
+
+
 def status(n: int, mean: float, low: float, high: float, required: float) -> str:
     if n == 0 or mean != mean:
         return "NOT TESTED"
@@ -152,6 +165,9 @@ def verdicts(
     if calls is not None:
         calls = calls[calls["case"] == case]
     names = names or {}
+    # replications run: the most any measure of the case was counted over (a target is counted
+    # only over the replications that tested it)
+    runs = max((int(r["n"]) for r in rows.values() if r.get("kind") in ("kpi", "target")), default=0)
     out = []
     for name, target in targets.items():
         share = rows.get(f"{name}_share", {})
@@ -178,7 +194,7 @@ def verdicts(
         if unit is not None and unit["mean"] == unit["mean"]:
             record["unit_share"] = unit["mean"]
         if verdict == "UNDECIDED":
-            record["reps_to_decide"] = reps_to_decide(n, mean, low, high, required)
+            record["reps_to_decide"] = scaled_to_runs(reps_to_decide(n, mean, low, high, required), n, runs)
         if verdict in ("FAILS", "UNDECIDED"):
             worst = worst_townships(villages, calls, name, target)
             record["worst_townships"] = [
