@@ -8,7 +8,10 @@ changes them (common random numbers).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from sim.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,12 @@ class Disaster:
     casualties: tuple[Casualty, ...] = ()
     trapped: tuple[Trapped, ...] = ()
     grades: dict[str, int | None] = field(default_factory=dict)  # response grade per event
+
+
+def need_units(scenario: Scenario, people: int, daily_only: bool = False) -> tuple[int, ...]:
+    """Units `people` need of each item: the whole need of a once-item, one day's of a daily one
+    (`daily_only`: once-items count 0)."""
+    return tuple(
+        math.ceil(people * it.need_per_person - 1e-9) if it.daily or not daily_only else 0
+        for it in scenario.items
+    )

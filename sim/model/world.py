@@ -3,8 +3,8 @@
 The run lifecycle in one place (after desmod): draw the disaster from its own
 random streams; build the live roads, shelters, relief and road-repair crews;
 then let the disaster unfold (roads cut and slowed, villages struck, people
-displaced into shelters, situation reports sent with their delays) and the
-response act on what it learns, until the horizon.
+displaced into shelters, situation reports sent with their delays: sim/model/information.py)
+and the response act on what it learns, until the horizon.
 
 Same-instant tie-breaks: road damage before village hits (a village struck at
 the moment its road is cut is already cut off); reports of one minute are
@@ -23,7 +23,6 @@ want of a road (lifted from the depot at their base).
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,9 +31,10 @@ import simpy
 from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
 from sim.model import air, ems, hazards
-from sim.model.demand import Disaster, VillageHit
+from sim.model.demand import Disaster, VillageHit, need_units
+from sim.model.information import DAY_MIN, first_delay, report
 from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
-from sim.model.relief import ReliefSystem, Report
+from sim.model.relief import ReliefSystem
 from sim.model.repair import RepairCrews
 from sim.model.rescue_policies import RESCUE_POLICIES
 from sim.model.roads import RoadState
@@ -42,11 +42,9 @@ from sim.model.shelters import ShelterSystem, Site
 from sim.model.teams import RescueSystem
 from sim.rng import Streams
 from sim.scenario import Place, Scenario
-from sim.settings import ReportingSettings, Settings
-from sim.units import H_PER_DAY, MIN_PER_H
+from sim.settings import Settings
 
 REPORT_STREAM = "reporting.delay"
-DAY_MIN = H_PER_DAY * MIN_PER_H  # daily items are needed again each day
 
 
 @dataclass
@@ -276,7 +274,7 @@ def unfold(
                     log.add(Event(env.now, kind, subject=what.event, place=place.id, qty=people))
             sites = at_home(shelters.admit(what.place, what.displaced), place, what.stranded)
             for site in sites:
-                for item, q in zip(scenario.items, _need(scenario, site.people), strict=True):
+                for item, q in zip(scenario.items, need_units(scenario, site.people), strict=True):
                     if q:
                         log.add(
                             Event(
@@ -293,7 +291,7 @@ def unfold(
                 env.process(daily_need(env, scenario, place.id, sites, log))
             relief.watch_isolation(what.place)
             cut_off = what.power_cut or relief.isolated[what.place]
-            delay = _first_delay(settings.reporting, delays, cut_off)
+            delay = first_delay(settings.reporting, delays, cut_off)
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
         elif hasattr(what, "triage"):
             log.add(
@@ -335,15 +333,6 @@ def _grade(disaster: Disaster, event: str) -> float | None:
     return None if grade is None else float(grade)
 
 
-def _need(scenario: Scenario, people: int, daily_only: bool = False) -> tuple[int, ...]:
-    """Units `people` need of each item: the whole need of a once-item, one day's of a daily one
-    (`daily_only`: once-items count 0)."""
-    return tuple(
-        math.ceil(people * it.need_per_person - 1e-9) if it.daily or not daily_only else 0
-        for it in scenario.items
-    )
-
-
 def daily_need(
     env: simpy.Environment, scenario: Scenario, place_id: str, sites: list[Site], log: EventLog
 ) -> Iterator[simpy.Event]:
@@ -357,7 +346,9 @@ def daily_need(
         yield env.timeout(DAY_MIN)
         day += 1
         for site in sites:
-            for item, q in zip(scenario.items, _need(scenario, site.people, daily_only=True), strict=True):
+            for item, q in zip(
+                scenario.items, need_units(scenario, site.people, daily_only=True), strict=True
+            ):
                 if q:
                     log.add(
                         Event(
@@ -370,77 +361,6 @@ def daily_need(
                             ref=day,
                         )
                     )
-
-
-def _first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:
-    z = rng.standard_normal()  # drawn for every hit, so the stream never shifts
-    base = rep.first_delay_min * math.exp(rep.first_delay_sigma * z)
-    return base + (rep.cut_off_extra_min if cut_off else 0.0)
-
-
-def report(
-    env: simpy.Environment,
-    scenario: Scenario,
-    rep: ReportingSettings,
-    relief: ReliefSystem,
-    village: int,
-    sites: list[Site],
-    delay: float,
-    log: EventLog,
-) -> Iterator[simpy.Event]:
-    """First report after `delay`, follow-ups every `followup_every_min`; the last one is exact.
-
-    A report states the people counted so far at each site (the truth times the report's
-    share, rounded); the need sent to the command centre is the increase since the last report.
-    """
-    yield env.timeout(delay)
-    n = rep.followups
-    said = {site.key: (0, (0,) * len(scenario.items)) for site in sites}
-    if any(it.daily for it in scenario.items):
-        env.process(ration(env, scenario, relief, village, sites, said))
-    for j in range(n + 1):
-        if j:
-            yield env.timeout(rep.followup_every_min)
-        share = 1.0 if j == n else rep.first_share + (1.0 - rep.first_share) * j / n
-        total = 0
-        for site in sites:
-            people = site.people if j == n else math.floor(site.people * share + 0.5)
-            need = _need(scenario, people)
-            before_people, before_need = said[site.key]
-            delta = tuple(max(0, a - b) for a, b in zip(need, before_need, strict=True))
-            said[site.key] = (people, need)
-            total += people
-            if any(delta):
-                new_people = people - before_people
-                relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
-        log.add(
-            Event(
-                env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
-            )
-        )
-
-
-def ration(
-    env: simpy.Environment,
-    scenario: Scenario,
-    relief: ReliefSystem,
-    village: int,
-    sites: list[Site],
-    said: dict[str, tuple[int, tuple[int, ...]]],
-) -> Iterator[simpy.Event]:
-    """Each day after the first report, the next day's ration of daily items for the people
-    reported so far at each site (the daily report of the 24-hour reporting rule for a disaster
-    in progress, 灾情稳定前执行24小时零报告制度, in 自然灾害情况统计调查制度).
-
-    The first report asked for the first day's; so day d's ration is asked (d - 1) x 24 h after it.
-    """
-    while True:
-        yield env.timeout(DAY_MIN)
-        for site in sites:
-            people = said[site.key][0]
-            need = _need(scenario, people, daily_only=True)
-            if any(need):
-                relief.receive(Report(village, site.key, site.node, site.township_id, 0, need))
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:

@@ -1,0 +1,101 @@
+"""What the command centre learns about needs, and when: the village's situation reports.
+
+Covers the reports of seed 000's 初报/续报/核报 as the plans describe them: a village's first
+report reaches the command centre after a lognormal delay (longer when the village is cut off
+by road or power), counting `first_share` of its people; follow-ups revise it until the last
+is exact; and while people stay displaced, each day after the first report the next day's
+ration of daily items (water, food) is asked for (the 24-hour reporting rule, 自然灾害情况统计
+调查制度). The command centre acts on what is reported; tables compare it with the truth.
+
+Leaves out (issue 19, part 1): delays on what the command centre learns of road cuts (trucks
+know every cut at once), of trapped people (known the moment they are trapped) and of casualty
+calls beyond their call times; village information officers as a channel of their own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import simpy
+
+from sim.events import Event, EventKind, EventLog
+from sim.model.demand import need_units
+from sim.model.relief import ReliefSystem, Report
+from sim.model.shelters import Site
+from sim.scenario import Scenario
+from sim.settings import ReportingSettings
+from sim.units import H_PER_DAY, MIN_PER_H
+
+DAY_MIN = H_PER_DAY * MIN_PER_H  # daily items are needed again each day
+
+
+def first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:
+    z = rng.standard_normal()  # drawn for every hit, so the stream never shifts
+    base = rep.first_delay_min * math.exp(rep.first_delay_sigma * z)
+    return base + (rep.cut_off_extra_min if cut_off else 0.0)
+
+
+def report(
+    env: simpy.Environment,
+    scenario: Scenario,
+    rep: ReportingSettings,
+    relief: ReliefSystem,
+    village: int,
+    sites: list[Site],
+    delay: float,
+    log: EventLog,
+) -> Iterator[simpy.Event]:
+    """First report after `delay`, follow-ups every `followup_every_min`; the last one is exact.
+
+    A report states the people counted so far at each site (the truth times the report's
+    share, rounded); the need sent to the command centre is the increase since the last report.
+    """
+    yield env.timeout(delay)
+    n = rep.followups
+    said = {site.key: (0, (0,) * len(scenario.items)) for site in sites}
+    if any(it.daily for it in scenario.items):
+        env.process(ration(env, scenario, relief, village, sites, said))
+    for j in range(n + 1):
+        if j:
+            yield env.timeout(rep.followup_every_min)
+        share = 1.0 if j == n else rep.first_share + (1.0 - rep.first_share) * j / n
+        total = 0
+        for site in sites:
+            people = site.people if j == n else math.floor(site.people * share + 0.5)
+            need = need_units(scenario, people)
+            before_people, before_need = said[site.key]
+            delta = tuple(max(0, a - b) for a, b in zip(need, before_need, strict=True))
+            said[site.key] = (people, need)
+            total += people
+            if any(delta):
+                new_people = people - before_people
+                relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
+        log.add(
+            Event(
+                env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
+            )
+        )
+
+
+def ration(
+    env: simpy.Environment,
+    scenario: Scenario,
+    relief: ReliefSystem,
+    village: int,
+    sites: list[Site],
+    said: dict[str, tuple[int, tuple[int, ...]]],
+) -> Iterator[simpy.Event]:
+    """Each day after the first report, the next day's ration of daily items for the people
+    reported so far at each site (the daily report of the 24-hour reporting rule for a disaster
+    in progress, 灾情稳定前执行24小时零报告制度, in 自然灾害情况统计调查制度).
+
+    The first report asked for the first day's; so day d's ration is asked (d - 1) x 24 h after it.
+    """
+    while True:
+        yield env.timeout(DAY_MIN)
+        for site in sites:
+            people = said[site.key][0]
+            need = need_units(scenario, people, daily_only=True)
+            if any(need):
+                relief.receive(Report(village, site.key, site.node, site.township_id, 0, need))
