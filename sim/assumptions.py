@@ -78,6 +78,14 @@ REGISTRY: tuple[Assumption, ...] = (
         "60-240 min",
     ),
     A(
+        "reporting.trapped",
+        "被困人员何时为指挥中心所知",
+        "when the command centre learns of trapped people",
+        "随村首报（种子004：每村有灾害信息员）；at_once为下限（被困者即时报警）",
+        "with the village's first report (seed 004: an officer in every village); at_once: lower bound",
+        "first_report, at_once",
+    ),
+    A(
         "reporting.cut_off_extra_min",
         "断路或断电的村另加延迟（分钟）",
         "extra delay, village cut off by road or power (min)",

@@ -87,7 +87,7 @@ class EventKind(StrEnum):
     TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted
     TEAM_STOOD_DOWN = "team_stood_down"  # subject team, qty accepted: too few volunteers, out of service
-    RESCUE_REQUESTED = "rescue_requested"  # place, ref task, qty people trapped, note rescue type
+    RESCUE_REQUESTED = "rescue_requested"  # place, ref task, qty trapped, note type, value min since trapped
     RESCUE_UNMET = "rescue_unmet"  # place, ref task, qty people, note cause (no_team_with_skill)
     TEAM_ASSIGNED = "team_assigned"  # subject team, place, ref task, qty people taken, value drive min
     RESCUE_STARTED = "rescue_started"  # subject team, place, ref task

@@ -30,7 +30,7 @@ from sim.events import Event, EventKind
 from sim.relief_people import rescue_counts
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
-RESCUE_CAUSES = ("no_team_skill", "team_wait", "team_drive", "rescue_work", "by_air")
+RESCUE_CAUSES = ("no_team_skill", "trapped_unknown", "team_wait", "team_drive", "rescue_work", "by_air")
 AIR_CAUSES = ("aircraft_busy", "flight", "not_flown")
 
 
@@ -40,16 +40,23 @@ def _batch(
     assigned: Mapping[tuple[str, int], float],
     started: Mapping[tuple[str, int], float],
     aircraft: set[str],
+    known: Mapping[int, float],
 ) -> tuple[int, float, int, str]:
-    """A rescued batch and the phase of its wait that took longest: waiting for a team (from
-    being trapped to the team's assignment), the team's drive (assignment to arrival), or the
-    rescue work at the site (arrival to rescue, people before them included); `by_air` when an
-    aircraft brought them out (no team could reach them by road)."""
+    """A rescued batch and the phase of its wait that took longest: not yet known to the command
+    centre (from being trapped to the report), waiting for a team (report to the team's
+    assignment), the team's drive (assignment to arrival), or the rescue work at the site
+    (arrival to rescue, people before them included); `by_air` when an aircraft brought them
+    out (no team could reach them by road)."""
     if e.subject in aircraft or (e.subject, e.ref) not in started:
         return (e.ref, e.t_min, e.qty, "by_air")
-    at = trapped_at[e.ref][0]
+    at, told = trapped_at[e.ref][0], known[e.ref]
     a, s = assigned[(e.subject, e.ref)], started[(e.subject, e.ref)]
-    phases = {"team_wait": a - at, "team_drive": s - a, "rescue_work": e.t_min - s}
+    phases = {
+        "trapped_unknown": told - at,
+        "team_wait": a - told,
+        "team_drive": s - a,
+        "rescue_work": e.t_min - s,
+    }
     return (e.ref, e.t_min, e.qty, max(phases, key=lambda c: (phases[c], -RESCUE_CAUSES.index(c))))
 
 
@@ -144,6 +151,7 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
     aircraft: set[str] = set()
     air_units = flown = 0
     unmet_tasks: set[int] = set()
+    known_at: dict[int, float] = {}  # rescue task -> when the command centre learnt of it
     team_assigned: dict[tuple[str, int], float] = {}  # (team, task) -> latest assignment minute
     team_started: dict[tuple[str, int], float] = {}  # (team, task) -> latest arrival at the task
     batches: list[tuple[int, float, int, str]] = []  # (task, minute, people, phase that took longest)
@@ -152,14 +160,15 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         k = e.kind
         if k is EventKind.RESCUE_REQUESTED:
             trapped += e.qty
-            trapped_at[e.ref] = (e.t_min, e.qty)
+            trapped_at[e.ref] = (e.t_min - (e.value or 0.0), e.qty)  # the clock runs from being trapped
+            known_at[e.ref] = e.t_min
         elif k is EventKind.RESCUE_UNMET:
             unmet += e.qty
             unmet_tasks.add(e.ref)
         elif k is EventKind.PEOPLE_RESCUED:
             rescued_at.extend([e.t_min] * e.qty)
             rescued_by_task.append((e.ref, e.t_min, e.qty))
-            batches.append(_batch(e, trapped_at, team_assigned, team_started, aircraft))
+            batches.append(_batch(e, trapped_at, team_assigned, team_started, aircraft, known_at))
         elif k is EventKind.RESCUE_STARTED:
             team_started[(e.subject, e.ref)] = e.t_min
         elif k is EventKind.TEAM_ALERTED and e.note == "volunteer":

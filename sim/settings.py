@@ -238,6 +238,11 @@ class ReportingSettings(_Frozen):
     first_share: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0  # share of the truth in the first report
     followups: int = Field(default=0, ge=0, le=20)  # follow-up reports; the last one is exact
     followup_every_min: PositiveFloat = 120.0
+    # When the command centre learns of trapped people: `first_report`, with the village's first
+    # report (its disaster information officer reports casualties and trapped people in the
+    # 初报; seed 004: every village has one), a delay drawn like that report's; or `at_once`
+    # (the lower bound: a 110/119 call from the trapped the moment they are trapped).
+    trapped: Literal["first_report", "at_once"] = "first_report"
 
 
 class HazardSettings(_Frozen):

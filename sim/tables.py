@@ -203,7 +203,7 @@ def village_results(
             if math.isnan(col["first_delivery_at_h"][v]):
                 col["first_delivery_at_h"][v] = e.t_min * to_h
         elif kind is EventKind.RESCUE_REQUESTED:
-            tasks[e.ref] = (v, e.t_min, e.qty)
+            tasks[e.ref] = (v, e.t_min - (e.value or 0.0), e.qty)  # from being trapped, not from being known
         elif kind is EventKind.PEOPLE_RESCUED:
             rescued.append((e.ref, e.t_min, e.qty))
         elif kind is EventKind.AIR_MISSION_REQUESTED and v is not None:

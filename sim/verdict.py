@@ -37,6 +37,7 @@ CAUSE_WORDS = {
     "ambulance_busy": "no ambulance free: late calls waited longer for dispatch than they drove",
     "ambulance_far": "the nearest free ambulance was too far: late calls drove longer than they waited",
     "no_team_skill": "no team in the county has the rescue skill",
+    "trapped_unknown": "not yet known: trapped people reached the command centre late (first report)",
     "team_wait": "waiting for a free rescue team (or for it to mobilise)",
     "team_drive": "rescue teams drove too long to reach them (distance, cut roads)",
     "rescue_work": "the rescue work took too long (too few crews at the site)",

@@ -298,3 +298,63 @@ def test_rescue_policy_change_keeps_the_disaster_and_volunteer_draws():
     assert a == b and any(e.kind is EventKind.PEOPLE_TRAPPED for e in a)
     for log in logs:
         assert not invariants.check_all(log.rows, scen)
+
+
+def test_trapped_people_become_known_with_the_first_report():
+    """By hand on `tiny`: 5 people trapped at V1 at minute 0, known to the command centre 90 min
+    later (the village's first report). TM_T1 is mobilised at 60 but cannot be sent before 90;
+    it drives 10 min and brings one out every 60 / 7.2 min from 100. The rescue clock runs from
+    being trapped: the request says 90 minutes since trapped, and the 12 h target counts from 0."""
+    from sim.model.information import trapped_known
+
+    scen = load_scenario("tiny")
+    v1 = scen.place_index()["V1"]
+    s = settings_for("scenario=tiny")
+    env, log = simpy.Environment(), EventLog()
+    roads = RoadState(env, scen)
+    rescue = RescueSystem(
+        env, scen, s.rescue, roads, RESCUE_POLICIES[s.rescue.policy], 0.0, Streams(1, 0), log, 0.0
+    )
+    rescue.air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log)
+    env.process(trapped_known(env, rescue, Trapped(0.0, v1, "water", 5), 90.0))
+    env.run(until=2000.0)
+    request = next(e for e in log.rows if e.kind is EventKind.RESCUE_REQUESTED)
+    assert (request.t_min, request.value) == (90.0, 90.0)
+    out = [e.t_min for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
+    per_person = 60 / (6 * 12 / 10)
+    assert out == pytest.approx([100 + k * per_person for k in range(1, 6)], abs=1e-9)
+    kpis = rescue_metrics.rep_kpis(
+        log.rows, {"r": s.targets["rescue_12h"].model_copy(update={"deadline_h": 2.0})}, 2000.0
+    )
+    # within 2 h of being trapped (120 min): those out at 108.3 and 116.7 only
+    assert kpis["r_people"] == 5 and kpis["r_share"] == pytest.approx(2 / 5)
+    # the late three waited longest for the report (90 min) rather than for the team or the work
+    assert kpis["r_late_trapped_unknown"] == 3
+
+
+@pytest.mark.parametrize("when", ["first_report", "at_once"])
+def test_every_trapping_is_known_after_the_first_report_delay(when):
+    """Through the whole model (`tiny` under `flood_major`, five replications, reports after
+    exactly 45 min, no extra delay when cut off): each rescue request comes 45 min after its
+    people were trapped, or at once under `reporting.trapped=at_once`."""
+    from sim.model import world
+
+    s = settings_for(
+        "scenario=tiny",
+        "hazard=flood_major",
+        "reporting.first_delay_min=45",
+        "reporting.first_delay_sigma=0",
+        "reporting.cut_off_extra_min=0",
+        f"reporting.trapped={when}",
+    )
+    delay = 45.0 if when == "first_report" else 0.0
+    seen = 0
+    for rep in range(5):
+        log = world.simulate(load_scenario("tiny"), s, rep)
+        requests = [e for e in log.rows if e.kind is EventKind.RESCUE_REQUESTED]
+        trapped = [e for e in log.rows if e.kind is EventKind.PEOPLE_TRAPPED]
+        assert len(requests) == len(trapped)
+        assert all(e.value == delay for e in requests)
+        assert sorted(e.t_min for e in requests) == sorted(e.t_min + delay for e in trapped)
+        seen += len(requests)
+    assert seen > 0

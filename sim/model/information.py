@@ -7,9 +7,13 @@ is exact; and while people stay displaced, each day after the first report the n
 ration of daily items (water, food) is asked for (the 24-hour reporting rule, 自然灾害情况统计
 调查制度). The command centre acts on what is reported; tables compare it with the truth.
 
+Trapped people reach the command centre with the village's first report (`reporting.trapped:
+first_report`, a delay drawn like that report's from its own stream) or at once (`at_once`);
+the rescue targets' clock still runs from the moment they were trapped.
+
 Leaves out (issue 19, part 1): delays on what the command centre learns of road cuts (trucks
-know every cut at once), of trapped people (known the moment they are trapped) and of casualty
-calls beyond their call times; village information officers as a channel of their own.
+know every cut at once) and of casualty calls beyond their call times; village information
+officers as a channel of their own.
 """
 
 from __future__ import annotations
@@ -20,14 +24,24 @@ from collections.abc import Iterator
 import simpy
 
 from sim.events import Event, EventKind, EventLog
-from sim.model.demand import need_units
+from sim.model.demand import Trapped, need_units
 from sim.model.relief import ReliefSystem, Report
 from sim.model.shelters import Site
+from sim.model.teams import RescueSystem
 from sim.scenario import Scenario
 from sim.settings import ReportingSettings
 from sim.units import H_PER_DAY, MIN_PER_H
 
 DAY_MIN = H_PER_DAY * MIN_PER_H  # daily items are needed again each day
+TRAPPED_STREAM = "reporting.trapped"  # its own stream: the relief reports' draws never shift
+
+
+def trapped_known(
+    env: simpy.Environment, rescue: RescueSystem, what: Trapped, delay: float
+) -> Iterator[simpy.Event]:
+    """The trapped people of `what` become a rescue task `delay` minutes after they were trapped."""
+    yield env.timeout(delay)
+    rescue.trapped(what)
 
 
 def first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:

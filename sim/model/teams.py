@@ -155,7 +155,8 @@ class RescueSystem:
 
     # ---- arrivals ------------------------------------------------------------------------
     def trapped(self, what: Trapped) -> None:
-        """People trapped now: a new rescue task (called by the disaster's timeline)."""
+        """People trapped at `what.at_min`, known to the command centre now: a new rescue task
+        (called by the information model, sim/model/information.py)."""
         place = self.scenario.places[what.place]
         task = Task(
             len(self.tasks),
@@ -163,7 +164,7 @@ class RescueSystem:
             place.node,
             place.township_id,
             what.rescue_type,
-            self.env.now,
+            what.at_min,  # when they were trapped: the queue's order and the targets' clock
             what.people,
         )
         self.tasks.append(task)
@@ -175,6 +176,7 @@ class RescueSystem:
                 ref=task.ref,
                 qty=task.waiting,
                 note=task.rescue_type,
+                value=self.env.now - what.at_min,  # minutes from being trapped to being known
             )
         )
         able = [c for c in self.crews if task.rescue_type in c.types and c.state != "out"]

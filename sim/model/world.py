@@ -32,7 +32,7 @@ from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
 from sim.model import air, ems, hazards
 from sim.model.demand import Disaster, VillageHit, need_units
-from sim.model.information import DAY_MIN, first_delay, report
+from sim.model.information import DAY_MIN, TRAPPED_STREAM, first_delay, report, trapped_known
 from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
 from sim.model.relief import ReliefSystem
 from sim.model.repair import RepairCrews
@@ -211,6 +211,7 @@ def unfold(
         timeline.append((t.at_min, 3, len(disaster.casualties) + k, t))
     timeline.sort(key=lambda x: x[:3])
     delays = streams(REPORT_STREAM)
+    trapped_delays = streams(TRAPPED_STREAM)
     places = scenario.places
     for at, _, _, what in timeline:
         if at > env.now:
@@ -315,7 +316,13 @@ def unfold(
                 )
             )
             if rescue is not None:
-                rescue.trapped(what)
+                # the delay is drawn for every trapping, so the stream never shifts
+                cut_off = relief.isolated.get(what.place, False)
+                delay = first_delay(settings.reporting, trapped_delays, cut_off)
+                if settings.reporting.trapped == "at_once" or delay <= 0:
+                    rescue.trapped(what)
+                else:
+                    env.process(trapped_known(env, rescue, what, delay))
 
 
 def at_home(sites: list[Site], place: Place, stranded: int) -> list[Site]:

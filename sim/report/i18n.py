@@ -79,6 +79,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nearest free ambulance too far (drove longer than waited)",
     ),
     "cause.no_team_skill": ("全县无具备该救援技能的队伍", "No team in the county has the rescue skill"),
+    "cause.trapped_unknown": (
+        "被困信息报告滞后（指挥中心尚不知情）",
+        "Trapped people reported late (not yet known)",
+    ),
     "cause.team_wait": (
         "等待空闲救援队（或队伍集结）",
         "Waiting for a free rescue team (or its mobilisation)",
