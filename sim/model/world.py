@@ -274,20 +274,7 @@ def unfold(
                 if people:
                     log.add(Event(env.now, kind, subject=what.event, place=place.id, qty=people))
             sites = at_home(shelters.admit(what.place, what.displaced), place, what.stranded)
-            for site in sites:
-                for item, q in zip(scenario.items, need_units(scenario, site.people), strict=True):
-                    if q:
-                        log.add(
-                            Event(
-                                env.now,
-                                EventKind.NEED_ARISEN,
-                                place=place.id,
-                                item=item.id,
-                                qty=q,
-                                note=site.key,
-                                ref=1 if item.daily else None,
-                            )
-                        )
+            log_need(log, env.now, scenario, place.id, sites, day=1)
             if any(it.daily for it in scenario.items):
                 env.process(daily_need(env, scenario, place.id, sites, log))
             relief.watch_isolation(what.place)
@@ -352,22 +339,30 @@ def daily_need(
     while True:
         yield env.timeout(DAY_MIN)
         day += 1
-        for site in sites:
-            for item, q in zip(
-                scenario.items, need_units(scenario, site.people, daily_only=True), strict=True
-            ):
-                if q:
-                    log.add(
-                        Event(
-                            env.now,
-                            EventKind.NEED_ARISEN,
-                            place=place_id,
-                            item=item.id,
-                            qty=q,
-                            note=site.key,
-                            ref=day,
-                        )
+        log_need(log, env.now, scenario, place_id, sites, day)
+
+
+def log_need(
+    log: EventLog, now: float, scenario: Scenario, place_id: str, sites: list[Site], day: int
+) -> None:
+    """need_arisen for the people of each site on `day`: every item on day 1 (a daily item's
+    first day, ref 1), only the daily items on later days (ref = day)."""
+    for site in sites:
+        need = need_units(scenario, site.people, daily_only=day > 1)
+        for item, q in zip(scenario.items, need, strict=True):
+            if q:
+                ref = day if item.daily else None
+                log.add(
+                    Event(
+                        now,
+                        EventKind.NEED_ARISEN,
+                        place=place_id,
+                        item=item.id,
+                        qty=q,
+                        note=site.key,
+                        ref=ref,
                     )
+                )
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:
