@@ -29,7 +29,7 @@ Pure numpy on the rows of one replication; no SimPy, no model.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -288,8 +288,23 @@ def rescue_counts(
     >>> rescue_counts(trapped, out, 480.0, "event_onset", 0.0, 4320.0)
     (3, 0, 2, 0)
     """
-    deadline = {}
-    counted = late = past = 0
+    deadline, late, past = rescue_deadlines(trapped_at, deadline_min, clock, onset_min, horizon_min)
+    counted = sum(trapped_at[ref][1] for ref in deadline)
+    in_time = sum(q for ref, t, q in rescued if ref in deadline and t <= deadline[ref] + 1e-9)
+    return counted, in_time, late, past
+
+
+def rescue_deadlines(
+    trapped_at: Mapping[int, tuple[float, int]],
+    deadline_min: float,
+    clock: str,
+    onset_min: float,
+    horizon_min: float,
+) -> tuple[dict[int, float], int, int]:
+    """(deadline of each rescue task a target counts, people struck after the deadline, people
+    whose deadline is past the horizon): the rule rescue_counts and the late causes share."""
+    deadline: dict[int, float] = {}
+    late = past = 0
     for ref, (at, people) in trapped_at.items():
         due = at + deadline_min if clock == "affected" else onset_min + deadline_min
         if clock == "event_onset" and at > due + 1e-9:
@@ -297,7 +312,5 @@ def rescue_counts(
         elif due > horizon_min + 1e-9:
             past += people
         else:
-            counted += people
             deadline[ref] = due
-    in_time = sum(q for ref, t, q in rescued if ref in deadline and t <= deadline[ref] + 1e-9)
-    return counted, in_time, late, past
+    return deadline, late, past

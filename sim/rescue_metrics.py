@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from sim.events import Event, EventKind
-from sim.relief_people import rescue_counts
+from sim.relief_people import rescue_counts, rescue_deadlines
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
 RESCUE_CAUSES = ("no_team_skill", "trapped_unknown", "team_wait", "team_drive", "rescue_work", "by_air")
@@ -79,11 +79,7 @@ def rescue_late_causes(
     1
     """
     out = dict.fromkeys(RESCUE_CAUSES, 0)
-    due: dict[int, float] = {}
-    for ref, (at, _people) in trapped_at.items():
-        d = at + deadline_min if clock == "affected" else onset_min + deadline_min
-        if (clock == "affected" or at <= d + 1e-9) and d <= horizon_min + 1e-9:
-            due[ref] = d
+    due, _, _ = rescue_deadlines(trapped_at, deadline_min, clock, onset_min, horizon_min)
     out_by: dict[int, int] = dict.fromkeys(due, 0)
     for ref, t, people, cause in batches:
         if ref in due:
