@@ -210,6 +210,19 @@ def verdicts(
     return out
 
 
+def cause_share(main_cause: Mapping[str, Any]) -> tuple[float, str]:
+    """(share, what it is a share of) of a verdict's main cause: late villages, people or
+    missions (`share_of_late_<unit>`), or "response" (an EMS cause, `share_of_response_time`).
+
+    >>> cause_share({"cause": "no_stock", "share_of_late_villages": 0.7})
+    (0.7, 'villages')
+    """
+    for unit in LATE_UNITS:
+        if f"share_of_late_{unit}" in main_cause:
+            return float(main_cause[f"share_of_late_{unit}"]), unit
+    return float(main_cause["share_of_response_time"]), "response"
+
+
 def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget]) -> list[str]:
     """The verdict block as the terminal prints it (English; the appendix has its own words)."""
     lines = []
@@ -239,12 +252,11 @@ def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget
             lines.append(f"{'':12}worst townships: {worst}")
         if r.get("main_cause"):
             c = r["main_cause"]
-            late = next((u for u in LATE_UNITS if f"share_of_late_{u}" in c), None)
-            if late is not None:
-                share = f"{c[f'share_of_late_{late}']:.0%} of late {late}"
-            else:
-                share = f"{c['share_of_response_time']:.0%} of their response time"
-            lines.append(f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} ({share})")
+            share, of = cause_share(c)
+            whole = f"late {of}" if of in LATE_UNITS else "their response time"
+            lines.append(
+                f"{'':12}main cause: {CAUSE_WORDS.get(c['cause'], c['cause'])} ({share:.0%} of {whole})"
+            )
     return lines
 
 

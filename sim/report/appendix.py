@@ -24,7 +24,7 @@ from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
-from sim.verdict import status
+from sim.verdict import cause_share, status
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
@@ -103,8 +103,7 @@ def failing_notes(res: Results, lang: str) -> list[str]:
             parts.append(text("failing.worst", lang, list=worst))
         if r.get("main_cause"):
             c = r["main_cause"]
-            of, share = next((k.removeprefix("share_of_"), v) for k, v in c.items() if k != "cause")
-            unit = of.removeprefix("late_") if of.startswith("late_") else "response"
+            share, unit = cause_share(c)
             cause = text(f"cause.{c['cause']}", lang)
             parts.append(
                 text("failing.cause", lang, cause=cause, share=f"{share:.0%}", of=text(f"late.{unit}", lang))
