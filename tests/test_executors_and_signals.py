@@ -151,7 +151,7 @@ def test_ctrl_c_while_workers_start_is_one_line_and_exit_130(tmp_path, executor)
     first = proc.stderr.readline()  # "drsim sweep tiny_budget: 4 cases x 30 replications ..."
     assert first.startswith("drsim sweep"), first
     # Dask's workers are new interpreters: a Ctrl-C in their first instants, before their first
-    # line of code can ignore it, still prints a traceback (README "Reliability"); on a loaded
+    # line of code can ignore it, still prints a traceback (docs/reliability.md, Guarantees); on a loaded
     # machine that start takes seconds, so the Dask case waits for its workers to be up
     time.sleep(0.3 if executor == "local" else 2.5)
     os.killpg(proc.pid, signal.SIGINT)
