@@ -27,7 +27,9 @@ from sim.ems_metrics import call_limit_min
 from sim.settings import AnyTarget, EmsTargetSettings
 
 MIN_REPS = 10  # fewer replications than this: no verdict, whatever the interval says
-MAX_SUGGESTED_REPS = 100_000
+# beyond this many the mean sits on the requirement for any practical purpose (hours of runs
+# to move a share by a hair): the verdict says so instead of quoting a number
+MAX_SUGGESTED_REPS = 10_000
 CAUSE_WORDS = {
     "report_delay": "needs reported too late",
     "road_blocked": "roads cut or blocked",
@@ -67,7 +69,7 @@ def ems_cause(calls: pd.DataFrame | None, target: AnyTarget) -> tuple[str, float
 def reps_to_decide(n: int, mean: float, low: float, high: float, required: float) -> int | None:
     """Replications likely to make the interval clear the requirement: the half-width shrinks as
     1/sqrt(n), so N = n x (half-width / distance)^2, with 20 % to spare. None when the mean sits
-    on the requirement (no number of replications can be promised).
+    on the requirement, or so near it that more than MAX_SUGGESTED_REPS would be needed.
 
     >>> reps_to_decide(30, 0.90, 0.85, 0.95, 0.93)   # half-width 0.05, distance 0.03
     100
@@ -79,7 +81,8 @@ def reps_to_decide(n: int, mean: float, low: float, high: float, required: float
         return None
     half = (high - low) / 2
     need = math.ceil(n * (half / distance) ** 2 * 1.2)
-    return min(max(need, MIN_REPS, n + 1), MAX_SUGGESTED_REPS)
+    need = max(need, MIN_REPS, n + 1)
+    return None if need > MAX_SUGGESTED_REPS else need
 
 
 def scaled_to_runs(tested_needed: int | None, tested: int, runs: int) -> int | None:
@@ -92,7 +95,8 @@ def scaled_to_runs(tested_needed: int | None, tested: int, runs: int) -> int | N
     """
     if tested_needed is None or tested <= 0 or runs <= tested:
         return tested_needed
-    return min(math.ceil(tested_needed * runs / tested), MAX_SUGGESTED_REPS)
+    need = math.ceil(tested_needed * runs / tested)
+    return None if need > MAX_SUGGESTED_REPS else need
 
 
 def status(n: int, mean: float, low: float, high: float, required: float) -> str:
@@ -245,7 +249,11 @@ def verdict_lines(records: list[dict[str, Any]], targets: Mapping[str, AnyTarget
             more = r.get("reps_to_decide")
             few = r["n"] < MIN_REPS
             why = f"fewer than {MIN_REPS} replications" if few else "the interval straddles the requirement"
-            hint = f"run more replications (run.reps={more})" if more else "the share sits on the requirement"
+            hint = (
+                f"run more replications (run.reps={more})"
+                if more
+                else "the share sits about on the requirement: more replications will hardly decide it"
+            )
             lines.append(f"{'':12}undecided: {why}; {hint}")
         if r.get("worst_townships"):
             worst = ", ".join(f"{w['name']} {w['share']:.0%}" for w in r["worst_townships"])

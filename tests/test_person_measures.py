@@ -334,6 +334,9 @@ def test_verdict_rules_by_hand():
     assert status(5, 0.50, 0.40, 0.60, 0.95) == "UNDECIDED"  # too few replications to say
     # half-width 0.05 at n = 30, 0.02 from the requirement: 30 x 2.5^2 x 1.2 = 225 (+1 for rounding)
     assert reps_to_decide(30, 0.93, 0.88, 0.98, 0.95) in (225, 226)
+    # a mean 0.1 points from the requirement with a 6.7-point half-width: some 24,000
+    # replications; no number is quoted for that, the share sits on the requirement
+    assert reps_to_decide(9, 0.951, 0.867, 1.0, 0.95) is None
     # a target tested in 5 of 10 replications needs 10 tests: about 20 replications
     from sim.verdict import scaled_to_runs
 
