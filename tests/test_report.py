@@ -104,6 +104,12 @@ def test_relief_curve_is_the_share_of_people_by_hand():
     hours, shares = figures.person_curves(curves, "all")
     assert hours.tolist() == [0.0, 2.0, 5.0]
     assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
+    # rep 2 had nobody in need (a small flood): it tested nothing and must not blank the chart
+    nobody = pd.DataFrame(
+        {"rep": [2] * 3, "item_class": ["all"] * 3, "hour": [0, 2, 5], "people": 0, "people_in_time": 0}
+    )
+    hours, shares = figures.person_curves(pd.concat([curves, nobody]), "all")
+    assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
 
 
 def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, tmp_path):

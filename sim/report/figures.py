@@ -74,18 +74,20 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def person_curves(curves: pd.DataFrame, item_class: str) -> tuple[np.ndarray, np.ndarray]:
-    """(hours, per replication (rows) the share of displaced people whose kit of `item_class` was in
-    place within that many hours of their being displaced); NaN where nobody was seen that long."""
+    """(hours, per replication (rows) the share of people in need whose kit of `item_class` was in
+    place within that many hours of their being struck); NaN where nobody was seen that long. A
+    replication with nobody in need at all (a small disaster) has no row: it tested nothing."""
     one = curves[curves["item_class"] == item_class]
     people = one.pivot(index="rep", columns="hour", values="people").sort_index(axis=1)
     done = one.pivot(index="rep", columns="hour", values="people_in_time").sort_index(axis=1)
     share = done.to_numpy(dtype=float) / np.where(people > 0, people, np.nan)
-    return people.columns.to_numpy(dtype=float), share
+    return people.columns.to_numpy(dtype=float), share[~np.isnan(share).all(axis=1)]
 
 
 def relief_curves(res: Results, lang: str) -> Figure:
-    """Share of displaced people with their kit in place, against hours since each was displaced
-    (the clock the targets use), per item class, with the plans' target lines."""
+    """Share of people in need with their kit in place, against hours since each was struck
+    (the clock the targets use), per item class, with the plans' target lines; over the
+    replications that had anyone in need."""
     if res.curves is None or res.curves.empty:
         raise Skip("skip.no_curves")
     fig = _figure()
@@ -93,7 +95,7 @@ def relief_curves(res: Results, lang: str) -> Figure:
     curves = res.curves[res.curves["case"] == res.main_case]
     for cls in metrics.CLASS_COLUMN:
         hours, shares = person_curves(curves, cls)
-        seen = ~np.isnan(shares).any(axis=0)  # hours every replication could see
+        seen = ~np.isnan(shares).any(axis=0)  # hours every tested replication could see
         if len(shares) == 0 or not seen.any():
             continue
         mean, low, high = _t_band(shares[:, seen] * 100)

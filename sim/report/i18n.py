@@ -125,9 +125,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "replications; shading: pointwise Student-t 95% interval.",
     ),
     "note.curves_seen": (
-        "只画出所有重复均有人可计的时长（受灾者须在仿真结束前经历该时长）。",
-        "Drawn for the hours every replication can show (people struck at least that long "
-        "before the run's end).",
+        "只画出所有有需救助人员的重复均有人可计的时长（受灾者须在仿真结束前经历该时长）；无人需救助的重复不计。",
+        "Drawn for the hours every replication with people in need can show (people struck at least "
+        "that long before the run's end); replications with nobody in need are left out.",
     ),
     "note.map": (
         "颜色：该村有需救助人员的重复中，每人自受灾起{h:g}小时内所需物资（{target}）均已到位的比例。",
