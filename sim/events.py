@@ -39,6 +39,7 @@ class EventKind(StrEnum):
     # information
     SITUATION_REPORTED = "situation_reported"  # place, qty displaced reported so far, ref report number
     NEED_REPORTED = "need_reported"  # place, item, qty = units newly reported needed (increment)
+    ROAD_DAMAGE_KNOWN = "road_damage_known"  # ref edge, note reached|reported: its damage becomes known
     # roads
     ROAD_CLEARED = "road_cleared"  # ref edge reopened by itself (a plume dispersed)
     ROAD_REPAIRED = "road_repaired"  # subject team, ref edge reopened after repair

@@ -360,6 +360,20 @@ def rescued_once(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
+def road_damage_learned_once(rows: Sequence[Event]) -> list[str]:
+    """Road damage becomes known only after it happened, and once per damage."""
+    bad: list[str] = []
+    unlearned: dict[int, int] = defaultdict(int)  # edge -> damage events not yet learned
+    for e in rows:
+        if e.kind is EventKind.ROAD_DAMAGED:
+            unlearned[e.ref] = 1  # a second hit before the first is learned is learned with it
+        elif e.kind is EventKind.ROAD_DAMAGE_KNOWN:
+            if unlearned[e.ref] == 0:
+                bad.append(f"t={e.t_min}: damage of edge {e.ref} known ({e.note}) but none unlearned")
+            unlearned[e.ref] = 0
+    return bad
+
+
 def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
         time_order(rows)
@@ -373,4 +387,5 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
         + hospital_beds(rows)
         + teams_one_task(rows)
         + rescued_once(rows)
+        + road_damage_learned_once(rows)
     )

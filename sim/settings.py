@@ -243,6 +243,17 @@ class ReportingSettings(_Frozen):
     # 初报; seed 004: every village has one), a delay drawn like that report's; or `at_once`
     # (the lower bound: a 110/119 call from the trapped the moment they are trapped).
     trapped: Literal["first_report", "at_once"] = "first_report"
+    # When the command centre (and so every route it plans) learns of road damage:
+    # `reached_or_reported`, when a vehicle reaches the damaged edge or when the damage is
+    # reported after `road_delay_min` (lognormal, `road_delay_sigma`), whichever is first; or
+    # `at_once` (the old lower bound: perfect knowledge of every cut the moment it happens).
+    roads: Literal["reached_or_reported", "at_once"] = "reached_or_reported"
+    # Median minutes from road damage to its report: infrastructure damage is part of the
+    # 初报 of the village information officers (seed 004: at least one in every village), so
+    # by default the same as `first_delay_min`; plausible 30 min - 6 h (a road between villages
+    # nobody uses may wait for a patrol).
+    road_delay_min: NonNegFloat = 60.0
+    road_delay_sigma: NonNegFloat = 0.5  # lognormal spread, as the first report's
 
 
 class HazardSettings(_Frozen):

@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 TEST_CONFIGS = ROOT / "tests" / "configs"
 # Deterministic tiny demand: 10 % of each village displaced at onset, reported at once and
-# exactly, people staying in their villages, no road damage (tests/configs/hazard/tenth.yaml).
+# exactly, people staying in their villages, no road damage (tests/configs/hazard/tenth.yaml);
+# road cuts a test makes are known the moment they happen.
 EXACT_REPORTS = [
+    "reporting.roads=at_once",
     "reporting.first_delay_min=0",
     "reporting.first_delay_sigma=0",
     "reporting.first_share=1",

@@ -19,7 +19,12 @@ from sim.cli import main
 from sim.report.appendix import assumption_rows, method_note
 from tests.conftest import load_scenario, settings_for
 
-CHANGED = ("run.horizon_h=49.5", "reporting.first_delay_min=37", "air.aircraft=3")
+CHANGED = (
+    "run.horizon_h=49.5",
+    "reporting.first_delay_min=37",
+    "reporting.road_delay_min=41",
+    "air.aircraft=3",
+)
 
 
 def _run(*overrides: str) -> SimpleNamespace:
@@ -60,6 +65,7 @@ def test_table_and_note_quote_the_run_values():
     en, zh = method_note("en", changed), method_note("zh", changed)
     assert "onset to 49.5 h" in en and "median 37 min" in en and "3 helicopters at 200 km/h" in en
     assert "运行到49.5小时" in zh and "中位延迟37分钟" in zh and "3架直升机" in zh
+    assert "median 41 min, or found earlier" in en and "中位41分钟后上报" in zh
     for text in (en, zh):
         assert "{" not in text and "}" not in text  # every field filled
         assert not re.search(r"\b72 ?h|72小时|60 ?min|60分钟|one helicopter|1架", text)

@@ -6,6 +6,10 @@ Detours when J-T2 (18 min) is cut:
   C -> V4 by the southern bypass C-n9-T2-V3-V4 = 50 + 40 + 12 + 9 = 111 min
   from J -> V4 by the hill road J-T1-V1-n8-V3-V4 = 12 + 10 + 45 + 45 + 9 = 121 min
     (J-C-n9-T2-V3-V4 would be 30 + 50 + 40 + 12 + 9 = 141)
+
+What is known of a cut (`reporting.roads`): the tests above know every cut at once; those
+marked "unseen" let the cut be learned only when a truck reaches J (the cut edge's near end)
+or when it is reported `road_delay_min` after it happened, whichever is first.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim import invariants, scenario
-from sim.events import EventKind, EventLog
-from sim.model import world
+from sim.events import Event, EventKind, EventLog
+from sim.model import information, world
 from sim.rng import Streams
 from tests.conftest import TINY_EXACT, load_scenario, settings_for
 
@@ -28,7 +32,8 @@ def edge(scen, a: str, b: str) -> int:
 
 
 def run(scen, overrides=(), cuts=()):
-    """Run rep 0 with `cuts` = [(minute, node a, node b, repair minutes)] applied by hand."""
+    """Run rep 0 with `cuts` = [(minute, node a, node b, repair minutes)] applied by hand; a cut
+    not known at once is reported `reporting.road_delay_min` later (sigma 0 in these tests)."""
     settings = settings_for(*TINY_EXACT, *overrides)
     log = EventLog()
     w = world.build(scen, settings, Streams(settings.run.seed, 0), log)
@@ -37,7 +42,10 @@ def run(scen, overrides=(), cuts=()):
         for at, a, b, repair_min in cuts:
             yield w.env.timeout(at - w.env.now)
             e = edge(scen, a, b)
-            w.roads.set_factor(e, 0.0)
+            log.add(Event(w.env.now, EventKind.ROAD_DAMAGED, subject="by hand", ref=e, note="blocked", value=0.0))
+            if not w.roads.set_factor(e, 0.0):
+                delay = settings.reporting.road_delay_min
+                w.env.process(information.road_reported(w.env, w.roads, e, delay))
             w.crews.road_cut(e, repair_min)
 
     w.env.process(cutter())
@@ -64,6 +72,75 @@ def test_cut_on_shortest_path_gives_hand_computed_detour():
     # nothing else changes: T2's trips and the other villages keep their baseline times
     others = [d[0] for d in deliveries(log) if d[1] != "V4"]
     assert sorted(others) == sorted([45, 47, 47, 99, 99, 100, 183, 250])
+
+
+UNSEEN = ["reporting.roads=reached_or_reported", "reporting.road_delay_sigma=0"]
+
+
+def known(log):
+    return [(e.t_min, e.note) for e in log.rows if e.kind is EventKind.ROAD_DAMAGE_KNOWN]
+
+
+def rerouted(log):
+    return [(e.t_min, e.subject, e.note) for e in log.rows if e.kind is EventKind.TRUCK_REROUTED]
+
+
+def test_unseen_cut_is_learned_by_the_truck_that_reaches_it():
+    # J-T2 is cut at 0 and reported only at 1000. City truck2 loads V4's water and quilts 0-30
+    # and plans C-J-T2-V3-V4 as if the road were whole; at J (30 + 30 = 60) it finds the cut,
+    # radios it in and takes the hill road: 60 + 121 + 15 = 196. Back by the known bypass: 307.
+    log = run(load_scenario("tiny"), [*UNSEEN, "reporting.road_delay_min=1000"], [(0, "n7", "n2", 600)])
+    assert known(log) == [(60, "reached")]
+    assert rerouted(log) == [(60, "D_C/truck2", "n7")]
+    v4 = [d for d in deliveries(log) if d[1] == "V4" and d[3] == "D_C"]
+    assert [d[0] for d in v4] == [196, 196]
+    back = [e.t_min for e in log.rows if e.kind is EventKind.TRUCK_RETURNED and e.subject == "D_C/truck2"]
+    assert back == [307]
+
+
+def test_cut_reported_before_the_truck_sets_off_is_driven_round():
+    # Reported at 20, before truck2 sets off at 30: it plans the bypass from C, as if the cut
+    # were known at once: 30 + 111 + 15 = 156; no truck re-routes.
+    log = run(load_scenario("tiny"), [*UNSEEN, "reporting.road_delay_min=20"], [(0, "n7", "n2", 600)])
+    assert known(log) == [(20, "reported")]
+    assert rerouted(log) == []
+    v4 = [d for d in deliveries(log) if d[1] == "V4" and d[3] == "D_C"]
+    assert [d[0] for d in v4] == [156, 156]
+
+
+def test_cut_reported_while_the_truck_drives_toward_it_reroutes_at_the_next_node():
+    # Reported at 40, while truck2 is on C-J (30 to 60): it finishes that edge and re-plans at J,
+    # logged at 60 (the learning itself is the report's, at 40): delivered 60 + 121 + 15 = 196.
+    log = run(load_scenario("tiny"), [*UNSEEN, "reporting.road_delay_min=40"], [(0, "n7", "n2", 600)])
+    assert known(log) == [(40, "reported")]
+    assert rerouted(log) == [(60, "D_C/truck2", "n7")]
+    v4 = [d for d in deliveries(log) if d[1] == "V4" and d[3] == "D_C"]
+    assert [d[0] for d in v4] == [196, 196]
+
+
+def test_unseen_cut_made_while_the_truck_is_on_its_way_is_found_at_j():
+    # Cut at 40 while truck2 is on C-J, reported only at 1040: nothing is logged while it drives
+    # on; at J (60) it finds the cut: the same times as a cut known at 40.
+    log = run(load_scenario("tiny"), [*UNSEEN, "reporting.road_delay_min=1000"], [(40, "n7", "n2", 600)])
+    assert known(log) == [(60, "reached")]
+    assert rerouted(log) == [(60, "D_C/truck2", "n7")]
+    v4 = [d for d in deliveries(log) if d[1] == "V4" and d[3] == "D_C"]
+    assert [d[0] for d in v4] == [196, 196]
+
+
+def test_repair_team_is_sent_only_once_a_cut_is_known(tiny_copy: Path):
+    with (tiny_copy / "teams.csv").open("a", encoding="utf-8") as f:
+        f.write("TM_ROAD,road_repair,C,20,road,30,1.0\n")
+    scen = scenario.load(tiny_copy)
+    # The bridge n5-n6 (V3-V4) is cut at 0 and reported at 100. No truck goes that way before
+    # (V4 is the city's: truck2 finds the bridge at V3, 30 + 30 + 18 + 12 = 90). The team, ready
+    # at 30, waits for news; at 90 truck2 radios the cut in; the team is sent at 90, drives
+    # C-J-T2-V3 = 60 min to n5 (150), repairs 180 min: reopened at 330.
+    log = run(scen, [*UNSEEN, "reporting.road_delay_min=100"], [(0, "n5", "n6", 180)])
+    assert known(log) == [(90, "reached")]
+    assigned = [e.t_min for e in log.rows if e.kind is EventKind.REPAIR_TEAM_ASSIGNED]
+    repaired = [e.t_min for e in log.rows if e.kind is EventKind.ROAD_REPAIRED]
+    assert assigned == [90] and repaired == [330]
 
 
 def test_only_bridge_cut_then_repaired_at_hand_computed_minute(tiny_copy: Path):

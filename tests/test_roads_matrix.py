@@ -41,6 +41,7 @@ def test_rebuilt_matrix_equals_time_matrix_with_one_way_and_parallel_edges():
     roads.base_min = np.concatenate([roads.base_min, roads.base_min[:k] * rng.choice([0.5, 1.0, 2.0], k)])
     roads.oneway = rng.random(len(roads.u)) < 0.3
     roads.factor = np.ones(len(roads.u))
+    roads.known = roads.factor  # the matrix is built from the known state: here the same array
     roads._index_arcs()
     n = len(scen.road.node_ids)
     for _ in range(20):
@@ -106,6 +107,7 @@ def test_route_takes_the_fastest_parallel_street_and_sums_minutes_from_the_start
     roads.base_min = np.concatenate([roads.base_min, roads.base_min[:k] * rng.choice([0.5, 1.0, 2.0], k)])
     roads.oneway = np.zeros(len(roads.u), dtype=bool)
     roads.factor = np.ones(len(roads.u))
+    roads.known = np.ones(len(roads.u))  # known at once (the default): kept equal by set_factor
     roads._index_arcs()
     roads._rebuild()
     for e in rng.choice(len(roads.u), 12, replace=False).tolist():

@@ -11,9 +11,18 @@ Trapped people reach the command centre with the village's first report (`report
 first_report`, a delay drawn like that report's from its own stream) or at once (`at_once`);
 the rescue targets' clock still runs from the moment they were trapped.
 
-Leaves out (issue 19, part 1): delays on what the command centre learns of road cuts (trucks
-know every cut at once) and of casualty calls beyond their call times; village information
-officers as a channel of their own.
+Road damage (a cut or a slowdown) is reported `road_delay_min` after it happens (lognormal,
+its own stream, one draw per damaged edge in timeline order whether or not it is needed) or
+found earlier by a vehicle that reaches it (sim/model/roads.py); until then every route is
+planned as if the road were whole (`reporting.roads: reached_or_reported`). With `at_once`
+the centre knows every change the moment it happens (the old lower bound).
+
+Casualty calls reach the 120 centre at their call times (sim/model/ems_calls.py): calls
+trickle in over the first two hours after a hit.
+
+Leaves out: a report of road damage that was cleared before the report arrives (it is then
+simply not learned); reports naming the wrong place; information officers cut off from the
+phone network reporting road damage later (only the village reports take `cut_off_extra_min`).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import simpy
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped, need_units
 from sim.model.relief import ReliefSystem, Report
+from sim.model.roads import REPORTED, RoadState
 from sim.model.shelters import Site
 from sim.model.teams import RescueSystem
 from sim.scenario import Scenario
@@ -34,6 +44,7 @@ from sim.units import H_PER_DAY, MIN_PER_H
 
 DAY_MIN = H_PER_DAY * MIN_PER_H  # daily items are needed again each day
 TRAPPED_STREAM = "reporting.trapped"  # its own stream: the relief reports' draws never shift
+ROADS_STREAM = "reporting.roads"  # likewise for road damage reports
 
 
 def trapped_known(
@@ -42,6 +53,17 @@ def trapped_known(
     """The trapped people of `what` become a rescue task `delay` minutes after they were trapped."""
     yield env.timeout(delay)
     rescue.trapped(what)
+
+
+def road_reported(env: simpy.Environment, roads: RoadState, edge: int, delay: float) -> Iterator[simpy.Event]:
+    """The damage on `edge` is reported `delay` minutes from now (learned unless found first)."""
+    yield env.timeout(delay)
+    roads.learn(edge, REPORTED)
+
+
+def road_delay(rep: ReportingSettings, rng) -> float:
+    """Minutes from road damage to its report: lognormal about `road_delay_min`."""
+    return rep.road_delay_min * math.exp(rep.road_delay_sigma * rng.standard_normal())
 
 
 def first_delay(rep: ReportingSettings, rng, cut_off: bool) -> float:

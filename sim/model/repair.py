@@ -2,7 +2,8 @@
 
 Covers: every `road_repair` team of teams.csv leaves its base `mobilisation`
 minutes after the disaster's onset; whenever it is free, the repair policy
-chooses a cut edge from what the command centre knows (which reported people
+chooses a cut edge the command centre knows of (roads.py: a cut may be unseen until
+reported or reached) from what it knows (which reported people
 still waiting for relief each cut would reconnect to a depot, and how far the
 team must drive); the team drives the live road graph to the nearer reachable
 end of that edge, works the edge's repair time, and reopens it. A cut no team
@@ -51,7 +52,8 @@ class RepairCrews:
         self.pending: set[int] = set()  # edges with damage no team has cleared yet
         # (component labels, relief.unserved_version, served, waiting): see _waiting_by_component
         self._by_component: tuple[np.ndarray, int, np.ndarray, np.ndarray] | None = None
-        self.news = env.event()  # fires when a new cut appears, so idle teams look again
+        self.news = env.event()  # fires when a new cut appears or becomes known: idle teams look again
+        roads.learners.append(lambda _e, _how: self._wake())
         place_index = scenario.place_index()
         for team in scenario.teams:
             if team.kind == "road_repair":
@@ -137,7 +139,7 @@ class RepairCrews:
             edges = sorted(
                 e
                 for e in self.repair_min
-                if e not in self.taken and roads.is_cut(e) and not self._under_water(e)
+                if e not in self.taken and roads.known_cut(e) and not self._under_water(e)
             )
             ends = self._travel_min(node, edges)
             view = RepairView(

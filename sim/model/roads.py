@@ -20,6 +20,16 @@ labels of the open roads already say there is no road, no search is made. Vehicl
 driving a route re-plan at the next node when an edge ahead is cut or slowed, and wait
 where they are when no road leads to their destination, until a reopening.
 
+What is known of the roads: routes are planned on the roads as the command centre knows
+them (`known`), vehicles drive the roads as they are (`factor`). With `knows_at_once` (the
+old lower bound) the two are always the same. Otherwise damage (a cut or a slowdown) is
+unseen until it is reported (`learn(e, "reported")`, a delay drawn by
+sim/model/information.py) or a vehicle reaches the damaged edge's end and finds it
+(`learn(e, "reached")`: the driver radios it in, so from then on every vehicle and the
+command centre know it); a vehicle whose route runs into unseen damage drives to it, learns
+it there and re-plans. A road that gets better (a repair, water going down, a plume
+dispersing) is known at once: the centre's own crews reopen it or watch it.
+
 Leaves out: congestion (travel times do not depend on traffic); a vehicle
 already on an edge when it is cut finishes that edge (it was past the damage);
 routes are not re-planned when a faster road opens while a vehicle is driving.
@@ -50,6 +60,10 @@ from sim.units import MIN_PER_H
 # when next needed.
 ROW_CACHE_BYTES = 1024 * 2**20
 MIN_CACHED_ROWS = 64  # at least this many, however large the network
+# why a trip is interrupted: a known change ahead (re-plan, logged as a re-route), or unseen
+# damage ahead (drive on to it; nothing to log until it is found), and how damage is learned
+CHANGED, UNSEEN = "road changed", "unseen damage ahead"
+REACHED, REPORTED = "reached", "reported"
 FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 # Searches stopped at a distance, and rows brought up to date after a road change rather
 # than dropped, pay from this many nodes up: below it csgraph's fixed cost per call (about
@@ -81,6 +95,8 @@ class Trip:
     cum_min: list[float]  # minutes from the start to each node of `nodes`
     start_min: float
     interrupted: bool = False
+    stop: int | None = None  # index of unseen damage ahead: the trip ends at its near node
+    cause: str = ""  # why it was interrupted: CHANGED wins over UNSEEN at the same instant
     edge_set: set[int] = field(init=False)  # a cut edge is looked up here among the trips under way
 
     def __post_init__(self) -> None:
@@ -91,14 +107,21 @@ class Trip:
 class RoadState:
     env: simpy.Environment
     scenario: Scenario
+    knows_at_once: bool = True  # every road change known the moment it happens (module docstring)
     base_min: np.ndarray = field(init=False)  # undamaged minutes per edge
-    factor: np.ndarray = field(init=False)  # speed multiplier per edge; 0 = cut
-    listeners: list[Callable[[int, float, float], None]] = field(default_factory=list)  # (edge, old, new)
+    factor: np.ndarray = field(init=False)  # speed multiplier per edge as it is; 0 = cut
+    known: np.ndarray = field(init=False)  # the same as the command centre knows it: routes use this
+    # (edge, old, new) of the known state: what plans react to
+    listeners: list[Callable[[int, float, float], None]] = field(default_factory=list)
+    # (edge, how) when unseen damage becomes known, before its consequences: "reached" | "reported"
+    learners: list[Callable[[int, str], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         road = self.scenario.road
         self.base_min = edge_minutes(road.length_km, road.speed_kmh)
         self.factor = np.ones(len(road.u))
+        self.known = np.ones(len(road.u))
+        self.unseen: set[int] = set()  # edges whose damage the command centre does not know yet
         self.u = road.u.astype(np.int64)
         self.v = road.v.astype(np.int64)
         self.oneway = road.oneway
@@ -128,11 +151,17 @@ class RoadState:
 
     # ---- state ---------------------------------------------------------------------------
     def edge_min(self, e: int) -> float:
-        f = self.factor[e]
+        """Minutes of edge `e` as known (what routes are planned and timed with)."""
+        f = self.known[e]
         return float("inf") if f == 0 else float(self.base_min[e] / f)
 
     def is_cut(self, e: int) -> bool:
+        """Is edge `e` cut (as it is, known or not)?"""
         return self.factor[e] == 0
+
+    def known_cut(self, e: int) -> bool:
+        """Does the command centre know edge `e` is cut?"""
+        return self.known[e] == 0
 
     def cut_edges(self) -> list[int]:
         return np.flatnonzero(self.factor == 0).tolist()
@@ -175,9 +204,9 @@ class RoadState:
         (`_set_pairs`)."""
         if not hasattr(self, "_pair_start"):
             self._index_arcs()
-        minutes = np.full(len(self.factor), np.inf)
-        open_ = self.factor > 0
-        minutes[open_] = self.base_min[open_] / self.factor[open_]
+        minutes = np.full(len(self.known), np.inf)
+        open_ = self.known > 0
+        minutes[open_] = self.base_min[open_] / self.known[open_]
         pair_min = np.minimum.reduceat(minutes[self._arc_edge], self._pair_start) if len(minutes) else minutes
         self._matrix = self._csr(pair_min, self._pair_row, self._pair_col)
         t = self._pair_t
@@ -197,13 +226,41 @@ class RoadState:
             self._matrix.data[p] = m
             self._matrix_t.data[self._pair_at_t[p]] = m
 
-    def set_factor(self, e: int, factor: float) -> None:
-        """Cut (0), slow (<1) or reopen (1) edge `e`; note it on the cached rows it affects,
-        to be brought up to date when next read (`Row`)."""
-        old = self.factor[e]
+    def set_factor(self, e: int, factor: float) -> bool:
+        """Edge `e` is cut (0), slowed (<1) or reopened (1) as it is. The change is known at once
+        when `knows_at_once` or when it is no worse than what is known; else it stays unseen until
+        `learn`, and trips planned through it are stopped at its near end. Returns whether the
+        change is known."""
+        if factor == self.factor[e]:
+            return e not in self.unseen
+        self.factor[e] = factor
+        if self.knows_at_once or factor >= self.known[e]:
+            self.unseen.discard(e)
+            self._know(e, factor)
+            return True
+        self.unseen.add(e)
+        for trip in [t for t in self._trips.values() if e in t.edge_set]:
+            self._divert(trip, e, UNSEEN)
+        return False
+
+    def learn(self, e: int, how: str) -> bool:
+        """Unseen damage on edge `e` becomes known (`how`: "reached" or "reported"); False if
+        there was none to learn (already known, or the road has since got better)."""
+        if e not in self.unseen:
+            return False
+        self.unseen.discard(e)
+        for learner in self.learners:  # first: the learning is logged before its consequences
+            learner(e, how)
+        self._know(e, float(self.factor[e]))
+        return True
+
+    def _know(self, e: int, factor: float) -> None:
+        """The command centre's view of edge `e` changes to `factor`: note it on the cached rows
+        it affects, to be brought up to date when next read (`Row`); divert trips; tell listeners."""
+        old = self.known[e]
         if factor == old:
             return
-        self.factor[e] = factor
+        self.known[e] = factor
         if old == 0 or factor == 0:
             self._connectivity += 1
         a, b = int(self.u[e]), int(self.v[e])
@@ -227,7 +284,7 @@ class RoadState:
         self._set_pairs(e)
         if factor < old:
             for trip in [t for t in self._trips.values() if e in t.edge_set]:
-                self._divert(trip, e)
+                self._divert(trip, e, CHANGED)
         for listener in self.listeners:
             listener(e, old, factor)
         if factor > old:
@@ -350,7 +407,7 @@ class RoadState:
         (computed once per set of open edges)."""
         if self._labels is None or self._labels[0] != self._connectivity:
             n = self._n_nodes
-            open_ = self.factor > 0
+            open_ = self.known > 0
             graph = coo_matrix((np.ones(int(open_.sum())), (self.u[open_], self.v[open_])), shape=(n, n))
             self._labels = (self._connectivity, connected_components(graph, directed=False)[1])
         return self._labels[1]
@@ -385,7 +442,9 @@ class RoadState:
     def drive(
         self, src: int, dst: int, on_reroute: Callable[[int], None], on_hold: Callable[[int], None]
     ) -> Iterator[simpy.Event]:
-        """Drive from node `src` to node `dst` (use with `yield from` inside a process)."""
+        """Drive from node `src` to node `dst` (use with `yield from` inside a process): on the
+        route known fastest, as far as the first unseen damage on it, where the damage becomes
+        known and the route is planned again."""
         env = self.env
         while src != dst:
             planned = self.route(src, dst)
@@ -394,12 +453,19 @@ class RoadState:
                 yield self.reopened
                 continue
             nodes, edges, cum = planned
-            trip = Trip(env.active_process, nodes, edges, cum, env.now)  # type: ignore[arg-type]
+            stop = self._first_unseen(edges)
+            trip = Trip(env.active_process, nodes, edges, cum, env.now, stop=stop)  # type: ignore[arg-type]
+            end = len(nodes) - 1 if stop is None else stop
             self._register(trip)
             try:
-                yield env.timeout(cum[-1])
+                if end > 0:
+                    yield env.timeout(cum[end])
                 self._unregister(trip)
-                return
+                if stop is None:
+                    return
+                src = nodes[stop]
+                if self.learn(edges[stop], REACHED):
+                    on_reroute(src)
             except simpy.Interrupt:
                 self._unregister(trip)
                 elapsed = env.now - trip.start_min
@@ -408,7 +474,15 @@ class RoadState:
                     yield env.timeout(cum[k + 1] - elapsed)  # finish the edge it is on
                     k += 1
                 src = nodes[k]
-                on_reroute(src)
+                if trip.cause != UNSEEN:  # unseen damage ahead: the same route, now stopping at it
+                    on_reroute(src)
+
+    def _first_unseen(self, edges: list[int]) -> int | None:
+        """Index in `edges` of the first with damage not yet known, or None."""
+        if not self.unseen:
+            return None
+        unseen = self.unseen
+        return next((i for i, e in enumerate(edges) if e in unseen), None)
 
     def _register(self, trip: Trip) -> None:
         self._trips[id(trip)] = trip
@@ -416,17 +490,21 @@ class RoadState:
     def _unregister(self, trip: Trip) -> None:
         self._trips.pop(id(trip), None)
 
-    def _divert(self, trip: Trip, e: int) -> None:
-        """Interrupt a trip when `e` lies ahead of it (not the edge it is on)."""
-        if trip.interrupted:
-            return
+    def _divert(self, trip: Trip, e: int, cause: str) -> None:
+        """Interrupt a trip when `e` lies ahead of it (not the edge it is on) and before any
+        unseen damage it stops at."""
         elapsed = self.env.now - trip.start_min
         k = max(i for i, c in enumerate(trip.cum_min) if c <= elapsed + 1e-9)
         on_node = trip.cum_min[k] >= elapsed - 1e-9
-        ahead = trip.edges[k:] if on_node else trip.edges[k + 1 :]
-        if e in ahead:
-            trip.interrupted = True
-            trip.process.interrupt("road changed")
+        end = len(trip.edges) if trip.stop is None else trip.stop + 1
+        if e not in (trip.edges[k:end] if on_node else trip.edges[k + 1 : end]):
+            return
+        if trip.interrupted:  # once per trip; a known change the same instant still gets logged
+            if cause == CHANGED:
+                trip.cause = CHANGED
+            return
+        trip.interrupted, trip.cause = True, cause
+        trip.process.interrupt(cause)
 
 
 def wider(limit: float) -> float:

@@ -32,7 +32,16 @@ from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
 from sim.model import air, ems, hazards
 from sim.model.demand import Disaster, VillageHit, need_units
-from sim.model.information import DAY_MIN, TRAPPED_STREAM, first_delay, report, trapped_known
+from sim.model.information import (
+    DAY_MIN,
+    ROADS_STREAM,
+    TRAPPED_STREAM,
+    first_delay,
+    report,
+    road_delay,
+    road_reported,
+    trapped_known,
+)
 from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
 from sim.model.relief import ReliefSystem
 from sim.model.repair import RepairCrews
@@ -130,7 +139,10 @@ def check(scenario: Scenario, settings: Settings) -> list[Problem]:
 def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLog) -> World:
     env = simpy.Environment()
     disaster = hazards.draw_disaster(scenario, settings.hazard, streams)
-    roads = RoadState(env, scenario)
+    roads = RoadState(env, scenario, knows_at_once=settings.reporting.roads == "at_once")
+    roads.learners.append(
+        lambda e, how: log.add(Event(env.now, EventKind.ROAD_DAMAGE_KNOWN, ref=e, note=how))
+    )
     relief = ReliefSystem(
         env,
         scenario,
@@ -212,6 +224,7 @@ def unfold(
     timeline.sort(key=lambda x: x[:3])
     delays = streams(REPORT_STREAM)
     trapped_delays = streams(TRAPPED_STREAM)
+    road_delays = streams(ROADS_STREAM)
     places = scenario.places
     for at, _, _, what in timeline:
         if at > env.now:
@@ -246,7 +259,9 @@ def unfold(
                     value=what.factor,
                 )
             )
-            roads.set_factor(what.edge, factor)
+            delay = road_delay(settings.reporting, road_delays)  # drawn for every hit: no shift
+            if not roads.set_factor(what.edge, factor):
+                env.process(road_reported(env, roads, what.edge, delay))
             if what.blocked and what.recedes_at_min is not None:
                 crews.flooded(what.edge, what.recedes_at_min)
             elif what.blocked and what.clears_at_min is None:
