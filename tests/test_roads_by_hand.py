@@ -226,3 +226,21 @@ def test_full_shelter_sends_overflow_to_the_next_and_relief_follows():
             (114, "V4", "V4", "D_C", "water", 50),
         ]
     )
+
+
+def test_evacuees_go_on_the_roads_as_they_are_not_as_known(tiny_copy: Path):
+    """With room for everyone (shelters 10 times larger), V4's people (at n6) would go to SH_T2
+    at T2 (V4-V3-T2 = 21 min), but the bridge V3-V4 is cut, unseen by the command centre, before
+    they leave: they stay at home, as when the cut is known at once, instead of crossing it."""
+    (tiny_copy / "shelters.csv").write_text(
+        "shelter_id,class,place_id,area_m2\nSH_T1,II,T1,2500\nSH_T2,III,T2,1500\n", encoding="utf-8"
+    )
+    scen = scenario.load(tiny_copy)
+    for mode in ("at_once", "reached_or_reported"):
+        settings = settings_for(*TINY_EXACT, "shelters.use=true", f"reporting.roads={mode}")
+        w = world.build(scen, settings, Streams(settings.run.seed, 0), EventLog())
+        w.roads.set_factor(edge(scen, "n5", "n6"), 0.0)
+        assert w.roads.known_cut(edge(scen, "n5", "n6")) == (mode == "at_once")
+        w.run()
+        arrived = {e.place for e in w.log.rows if e.kind is EventKind.SHELTER_ARRIVED}
+        assert arrived == {"V1", "V2", "V3"}, (mode, arrived)

@@ -28,7 +28,8 @@ sim/model/information.py) or a vehicle reaches the damaged edge's end and finds 
 (`learn(e, "reached")`: the driver radios it in, so from then on every vehicle and the
 command centre know it); a vehicle whose route runs into unseen damage drives to it, learns
 it there and re-plans. A road that gets better (a repair, water going down, a plume
-dispersing) is known at once: the centre's own crews reopen it or watch it.
+dispersing) is known at once: the centre's own crews reopen it or watch it. People who move on
+what they see (villagers evacuating to a shelter) use `ground`, the roads as they are.
 
 Leaves out: congestion (travel times do not depend on traffic); a vehicle
 already on an edge when it is cut finishes that edge (it was past the damage);
@@ -122,6 +123,7 @@ class RoadState:
         self.factor = np.ones(len(road.u))
         self.known = np.ones(len(road.u))
         self.unseen: set[int] = set()  # edges whose damage the command centre does not know yet
+        self._ground: RoadState | None = None  # the roads as they are, for those who see them
         self.u = road.u.astype(np.int64)
         self.v = road.v.astype(np.int64)
         self.oneway = road.oneway
@@ -226,6 +228,22 @@ class RoadState:
             self._matrix.data[p] = m
             self._matrix_t.data[self._pair_at_t[p]] = m
 
+    @property
+    def ground(self) -> RoadState:
+        """The roads as they are, for people who move on what they see (villagers evacuating to a
+        shelter): this same state when damage is known at once, else a mirror kept up to date by
+        `set_factor` (it plans nothing for the command centre, so it has no trips or listeners)."""
+        if self.knows_at_once:
+            return self
+        if self._ground is None:
+            g = RoadState(self.env, self.scenario)
+            g.factor[:] = self.factor
+            g.known[:] = self.factor
+            g._connectivity += 1
+            g._rebuild()
+            self._ground = g
+        return self._ground
+
     def set_factor(self, e: int, factor: float) -> bool:
         """Edge `e` is cut (0), slowed (<1) or reopened (1) as it is. The change is known at once
         when `knows_at_once` or when it is no worse than what is known; else it stays unseen until
@@ -234,6 +252,8 @@ class RoadState:
         if factor == self.factor[e]:
             return e not in self.unseen
         self.factor[e] = factor
+        if self._ground is not None:
+            self._ground.set_factor(e, factor)
         if self.knows_at_once or factor >= self.known[e]:
             self.unseen.discard(e)
             self._know(e, factor)

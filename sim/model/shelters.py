@@ -4,7 +4,8 @@ Covers: shelters from shelters.csv (class I/II/III, area); capacity = area /
 `shelters.m2_per_person` (2.5 m² by default, seed 003); displaced people of a
 struck village go to the nearest shelter by road with room, within
 `shelters.max_travel_min`; a full shelter sends the rest to the next one; those
-with no shelter in reach stay in their village. Occupancy is logged on every
+with no shelter in reach stay in their village. They go on the roads as they are (they see
+the damage), not as the command centre knows them (sim/model/roads.py `ground`). Occupancy is logged on every
 arrival, so occupancy over time is a table.
 
 Leaves out: the time people take to reach a shelter (they are counted there

@@ -152,7 +152,7 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         log,
         initial_first=settings.policy.load_order == "initial_first",
     )
-    shelters = ShelterSystem(scenario, settings.shelters, roads, log)
+    shelters = ShelterSystem(scenario, settings.shelters, roads.ground, log)  # evacuees see the roads
     crews = RepairCrews(
         env, scenario, roads, relief, REPAIR_POLICIES[settings.policy.repair], log, settings.hazard.onset_min
     )
