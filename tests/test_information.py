@@ -56,3 +56,25 @@ def test_village_without_power_reports_later():
     first = {e.place: e.t_min for e in log.rows if e.kind is EventKind.SITUATION_REPORTED}
     assert first == {"V1": 210, "V2": 210, "V3": 210, "V4": 210}
     assert sum(1 for e in log.rows if e.kind is EventKind.POWER_CUT) == 4
+
+
+def test_casualty_calls_from_a_village_without_phone_get_through_later():
+    """Casualty calls (red, share 1 calling) from villages that lost power and phone reach the
+    120 centre `cut_off_extra_min` after the injury's own call time; with phones up, at it."""
+    calls = {}
+    for power_cut in (0.0, 1.0):
+        s = settings_for(
+            *TINY_EXACT,
+            "hazard.events.flood.rates.medium.casualties.immediate=0.02",
+            f"hazard.events.flood.rates.medium.power_cut={power_cut}",
+            "reporting.cut_off_extra_min=180",
+        )
+        log = simulate_checked(load_scenario("tiny"), s)
+        hurt = sorted(e.t_min for e in log.rows if e.kind is EventKind.CASUALTIES_OCCURRED for _ in range(e.qty))
+        called = sorted(e.t_min for e in log.rows if e.kind is EventKind.CALL_RECEIVED and e.note == "casualty")
+        calls[power_cut] = (hurt, called)
+    hurt, called = calls[0.0]
+    assert len(hurt) >= 3 and called == hurt
+    hurt_cut, called_cut = calls[1.0]
+    assert hurt_cut == hurt  # the hazard is the same; only the calls move
+    assert called_cut == [t + 180 for t in hurt]

@@ -18,7 +18,11 @@ planned as if the road were whole (`reporting.roads: reached_or_reported`). With
 the centre knows every change the moment it happens (the old lower bound).
 
 Casualty calls reach the 120 centre at their call times (sim/model/ems_calls.py): calls
-trickle in over the first two hours after a hit.
+trickle in over the first two hours after a hit (hazards.CASUALTY_SPREAD_MIN); from a village
+that has lost power and phone (`power_cut`), a call gets through `cut_off_extra_min` later, by
+the same runner or satellite phone that carries the village's report (`casualty_calls`). The
+ambulance response time is measured from the call, as the 120 centre measures it; the hazard
+part of the log keeps the moment of injury.
 
 Leaves out: a report of road damage that was cleared before the report arrives (it is then
 simply not learned); reports naming the wrong place; information officers cut off from the
@@ -29,11 +33,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 import simpy
 
 from sim.events import Event, EventKind, EventLog
-from sim.model.demand import Trapped, need_units
+from sim.model.demand import Casualty, Disaster, Trapped, need_units
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import REPORTED, RoadState
 from sim.model.shelters import Site
@@ -53,6 +58,21 @@ def trapped_known(
     """The trapped people of `what` become a rescue task `delay` minutes after they were trapped."""
     yield env.timeout(delay)
     rescue.trapped(what)
+
+
+def casualty_calls(disaster: Disaster, rep: ReportingSettings) -> list[Casualty]:
+    """The casualties as the 120 centre hears of them: a casualty in a village whose phones are
+    down (a hit of any event with `power_cut` at or before the injury) calls `cut_off_extra_min`
+    later. The order is kept (the calls' own draws follow it); ems_calls sorts by call time."""
+    cut_at: dict[int, float] = {}
+    for h in disaster.hits:
+        if h.power_cut:
+            cut_at[h.place] = min(cut_at.get(h.place, math.inf), h.at_min)
+    extra = rep.cut_off_extra_min
+    return [
+        replace(c, at_min=c.at_min + extra) if extra > 0 and cut_at.get(c.place, math.inf) <= c.at_min else c
+        for c in disaster.casualties
+    ]
 
 
 def road_reported(env: simpy.Environment, roads: RoadState, edge: int, delay: float) -> Iterator[simpy.Event]:

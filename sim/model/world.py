@@ -36,6 +36,7 @@ from sim.model.information import (
     DAY_MIN,
     ROADS_STREAM,
     TRAPPED_STREAM,
+    casualty_calls,
     first_delay,
     report,
     road_delay,
@@ -156,9 +157,8 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     crews = RepairCrews(
         env, scenario, roads, relief, REPAIR_POLICIES[settings.policy.repair], log, settings.hazard.onset_min
     )
-    medical = ems.build(
-        env, scenario, settings.ems, roads, disaster.casualties, settings.run.horizon_min, streams, log
-    )
+    calls = casualty_calls(disaster, settings.reporting)  # as the 120 centre hears of them
+    medical = ems.build(env, scenario, settings.ems, roads, calls, settings.run.horizon_min, streams, log)
     rescue = RescueSystem(
         env,
         scenario,
