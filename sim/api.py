@@ -4,6 +4,7 @@
     res = api.run(["scenario=zhangshu", "run.reps=30"], out="outputs/nb")   # -> Results
     res = api.load("outputs/2026-11-22/...")          # a saved run or sweep directory
     print(api.verdict(res))                            # the verdict block, as drsim run prints it
+    sw = api.sweep(["experiment=tiny_budget"], out="outputs/sw")  # a sweep of budget cases
     api.summary(res)                                   # P(holds) and shares with intervals
     fig = api.figure("relief_curves", res, lang="zh")  # any name in api.FIGURES
     api.report("outputs/...", langs=("zh",), formats=("png",))
@@ -24,7 +25,7 @@ from sim.report.data import Results
 from sim.report.data import load_results as load
 from sim.report.figures import FIGURES
 
-__all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "verdict"]
+__all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "sweep", "verdict"]
 
 
 def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
@@ -38,6 +39,23 @@ def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
         cli.run_pipeline(config, Path(out), ["drsim", "run", *overrides])
+    return load(out)
+
+
+def sweep(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
+    """`drsim sweep OVERRIDES` (name the experiment: `experiment=NAME`) into the folder `out`
+    (resumed when it holds the same sweep), then load it. Raises RuntimeError when the sweep
+    did not complete (its message is the command's output)."""
+    from sim import cli
+
+    sink = io.StringIO()
+    with contextlib.ExitStack() as stack:
+        if quiet:
+            stack.enter_context(contextlib.redirect_stdout(sink))
+            stack.enter_context(contextlib.redirect_stderr(sink))
+        code = cli.main(["sweep", *overrides, f"hydra.run.dir={Path(out)}"])
+    if code != 0:
+        raise RuntimeError(f"drsim sweep exited {code}:\n{sink.getvalue()}")
     return load(out)
 
 

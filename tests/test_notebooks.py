@@ -27,10 +27,16 @@ def test_the_three_notebooks_exist_with_outputs_stripped():
 def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("DRSIM_NB_REPS", "2")
     monkeypatch.setenv("DRSIM_NB_OUT", str(tmp_path))
-    monkeypatch.setenv("MPLBACKEND", "agg")
     monkeypatch.chdir(path.parent.parent)  # configs/ and scenarios/ resolve as in the project
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": os.getcwd()}}
     ).execute()
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    figure_cells = [c for c in nb.cells if c.cell_type == "code" and "api.figure(" in c.source]
+    assert figure_cells, "every notebook draws at least one figure"
+    for c in figure_cells:  # shown inline as an image, not only "<Figure size ...>"
+        kinds = [k for o in c.get("outputs", []) for k in o.get("data", {})]
+        assert "image/png" in kinds, (path.name, c.source.splitlines()[0], kinds)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert f"results are written to {tmp_path}" in printed  # each notebook names its folder
