@@ -90,7 +90,8 @@ REGISTRY: tuple[Assumption, ...] = (
         "道路损毁何时为指挥中心和车辆所知",
         "when road damage becomes known to the command centre and its vehicles",
         "上报或车辆到达时（种子004：信息员初报含基础设施损毁）；at_once为下限（即时全知）",
-        "when reported or reached by a vehicle (seed 004: the officers' first report covers infrastructure); at_once: lower bound",
+        "when reported or reached by a vehicle (seed 004: the officers' first report covers "
+        "infrastructure); at_once: lower bound",
         "reached_or_reported, at_once",
     ),
     A(

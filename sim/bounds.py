@@ -176,8 +176,12 @@ SETTINGS: dict[str, Bound] = {
     "reporting.first_share": Bound(0, 1, "share of the truth in a first report", lo_open=True),
     "reporting.followups": Bound(0, 20, "follow-up reports", whole=True),
     "reporting.followup_every_min": Bound(0, 7 * 24 * 60, "minutes between follow-ups", lo_open=True),
-    "reporting.road_delay_min": Bound(0, 7 * 24 * 60, "minutes to a road damage report; a week is a unit slip"),
-    "reporting.road_delay_sigma": Bound(0, 5, "lognormal spread; 5 spreads delays over 10^4 in either direction"),
+    "reporting.road_delay_min": Bound(
+        0, 7 * 24 * 60, "minutes to a road damage report; a week is a unit slip"
+    ),
+    "reporting.road_delay_sigma": Bound(
+        0, 5, "lognormal spread; 5 spreads delays over 10^4 in either direction"
+    ),
     # shelters
     "shelters.m2_per_person": Bound(
         0, 1_000, "m2 of shelter per person; the national rule is 2.5", lo_open=True

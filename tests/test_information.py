@@ -70,8 +70,12 @@ def test_casualty_calls_from_a_village_without_phone_get_through_later():
             "reporting.cut_off_extra_min=180",
         )
         log = simulate_checked(load_scenario("tiny"), s)
-        hurt = sorted(e.t_min for e in log.rows if e.kind is EventKind.CASUALTIES_OCCURRED for _ in range(e.qty))
-        called = sorted(e.t_min for e in log.rows if e.kind is EventKind.CALL_RECEIVED and e.note == "casualty")
+        hurt = sorted(
+            e.t_min for e in log.rows if e.kind is EventKind.CASUALTIES_OCCURRED for _ in range(e.qty)
+        )
+        called = sorted(
+            e.t_min for e in log.rows if e.kind is EventKind.CALL_RECEIVED and e.note == "casualty"
+        )
         calls[power_cut] = (hurt, called)
     hurt, called = calls[0.0]
     assert len(hurt) >= 3 and called == hurt

@@ -11,6 +11,7 @@ tests/test_roads_by_hand.py.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -31,7 +32,13 @@ def oracle(roads: RoadState, damage: dict[int, float], src: int, dst: int):
     t, learned, node = 0.0, [], src
     while node != dst:
         open_ = known > 0
-        m = time_matrix(road.n_nodes, roads.u[open_], roads.v[open_], roads.base_min[open_] / known[open_], roads.oneway[open_])
+        m = time_matrix(
+            road.n_nodes,
+            roads.u[open_],
+            roads.v[open_],
+            roads.base_min[open_] / known[open_],
+            roads.oneway[open_],
+        )
         dist, pred = dijkstra(m, indices=node, return_predecessors=True)
         if not math.isfinite(dist[dst]):
             return None, learned, node
@@ -39,12 +46,13 @@ def oracle(roads: RoadState, damage: dict[int, float], src: int, dst: int):
         while path[-1] != node:
             path.append(int(pred[path[-1]]))
         path.reverse()
-        for a, b in zip(path, path[1:]):
+        for a, b in pairwise(path):
             # the edge the route takes between a and b: the fastest known, lower id on a tie
             cands = [
                 e
                 for e in range(len(roads.u))
-                if (roads.u[e], roads.v[e]) == (a, b) or (not roads.oneway[e] and (roads.v[e], roads.u[e]) == (a, b))
+                if (roads.u[e], roads.v[e]) == (a, b)
+                or (not roads.oneway[e] and (roads.v[e], roads.u[e]) == (a, b))
             ]
             e = min(cands, key=lambda k: (math.inf if known[k] == 0 else roads.base_min[k] / known[k], k))
             if e in damage and e not in learned:

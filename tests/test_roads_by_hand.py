@@ -42,7 +42,9 @@ def run(scen, overrides=(), cuts=()):
         for at, a, b, repair_min in cuts:
             yield w.env.timeout(at - w.env.now)
             e = edge(scen, a, b)
-            log.add(Event(w.env.now, EventKind.ROAD_DAMAGED, subject="by hand", ref=e, note="blocked", value=0.0))
+            log.add(
+                Event(w.env.now, EventKind.ROAD_DAMAGED, subject="by hand", ref=e, note="blocked", value=0.0)
+            )
             if not w.roads.set_factor(e, 0.0):
                 delay = settings.reporting.road_delay_min
                 w.env.process(information.road_reported(w.env, w.roads, e, delay))
