@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import api, metrics
 from sim.cli import main
@@ -292,6 +294,38 @@ def test_mixed_chinese_and_latin_wrap_within_width():
     assert "".join(lines).replace(" ", "") == line.replace(" ", "")
     assert all(sum(_cells(c) for c in x) <= 40 for x in lines)
     assert not any(x.startswith(" ") for x in lines)
+
+
+PUNCT = "，。、；：？！）》」』】（《「『【%,.;:!?()"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(list("检验县级规划中的救灾时间目标能否实现灾害发生后小时内")),
+            st.sampled_from(list(PUNCT)),
+            st.sampled_from(["Wilson", "score", "95%", "intervals", " ", "10", "(a)"]),
+        ),
+        max_size=200,
+    ).map("".join),
+    st.integers(10, 120),
+)
+def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
+    """Generated mixes of Chinese, Latin and punctuation: no line starts with closing punctuation
+    or ends with opening punctuation, nothing is lost but break spaces, and a line overflows the
+    width only by the closing punctuation it hangs."""
+    from sim.report.appendix import NO_LINE_END, NO_LINE_START, _cells, wrap_mixed
+
+    lines = wrap_mixed(line, width)
+    assert "".join(lines).replace(" ", "") == line.replace(" ", "")
+    for k, x in enumerate(lines):
+        if k > 0 and x:
+            assert x[0] not in NO_LINE_START, (lines[k - 1], x)
+        if k < len(lines) - 1 and len(x) > 1:
+            assert x[-1] not in NO_LINE_END, (x, lines[k + 1])
+        body = x.rstrip("".join(NO_LINE_START))
+        assert sum(_cells(c) for c in body) <= width, x
 
 
 def test_same_results_give_the_same_bytes(results, tmp_path):

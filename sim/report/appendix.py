@@ -308,19 +308,31 @@ def _cells(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+# Line-breaking rules (禁则, as in GB/T 15834-2011's usage and W3C's "Requirements for Chinese
+# Text Layout" 3.1.7): no line starts with closing punctuation or ends with opening punctuation.
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”%‰…—·,.;:!?)]}")
+NO_LINE_END = frozenset("（《「『【〔〈‘“([{")
+
+
 def wrap_mixed(line: str, width: int) -> list[str]:
     """Wrap Chinese and Latin text to `width` half-width cells: anywhere between CJK characters,
-    at spaces within Latin words (textwrap breaks only at spaces, so Chinese came out ragged)."""
+    at spaces within Latin words (textwrap breaks only at spaces, so Chinese came out ragged).
+    Closing punctuation never starts a line: it hangs past the width at the end of the line
+    before (a few cells at most); opening punctuation never ends one: it moves down."""
     out: list[str] = []
     current, used, last_space = "", 0, -1
     for ch in line:
-        if used + _cells(ch) > width:
+        if used + _cells(ch) > width and not (ch in NO_LINE_START and current.strip()):
             if ch != " " and last_space > 0 and len(current) - last_space < 20:
-                out.append(current[:last_space].rstrip())
-                current = current[last_space + 1 :]
+                done, current = current[:last_space].rstrip(), current[last_space + 1 :]
             else:
-                out.append(current.rstrip())
-                current = ""
+                done, current = current.rstrip(), ""
+            current = current.lstrip()
+            while current and current[0] in NO_LINE_START:  # a closer left at the break goes up
+                done, current = done + current[0], current[1:]
+            while len(done) > 1 and done[-1] in NO_LINE_END:  # an opening bracket goes down with its text
+                done, current = done[:-1], done[-1] + current
+            out.append(done)
             current = current.lstrip()
             used, last_space = sum(_cells(c) for c in current), current.rfind(" ")
             if ch == " " and not current:
