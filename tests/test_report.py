@@ -75,6 +75,22 @@ def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
             assert any("drsim" in t and str(res.n_reps) in t for t in texts), f"{name}: no source note"
             if lang == "zh":
                 assert CJK.search(title)
+            assert_inside_canvas(fig, name)
+
+
+def assert_inside_canvas(fig, name: str) -> None:
+    """Every drawn text, tick label, legend and note lies inside the figure (nothing clipped):
+    the tight box of what is drawn (matplotlib leaves out ticks off the axis) within the canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    drawn = fig.get_tightbbox(canvas.get_renderer())  # inches
+    w, h = fig.get_size_inches()
+    eps = 0.5 / fig.dpi  # half a pixel
+    assert drawn.x0 >= -eps and drawn.y0 >= -eps and drawn.x1 <= w + eps and drawn.y1 <= h + eps, (
+        f"{name}: drawn {drawn.bounds} outside the {w} x {h} in canvas"
+    )
 
 
 def figures_title(name: str) -> str:
