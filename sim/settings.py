@@ -256,9 +256,17 @@ class ReportingSettings(_Frozen):
     road_delay_sigma: NonNegFloat = 0.5  # lognormal spread, as the first report's
 
 
+class Label(_Frozen):
+    """What a person reads for an id in charts and the appendix, in each language."""
+
+    zh: Annotated[str, Field(min_length=1, max_length=60)]
+    en: Annotated[str, Field(min_length=1, max_length=80)]
+
+
 class HazardSettings(_Frozen):
     name: SafeName
     description: str = ""
+    label: Label | None = None  # the hazard's name in charts and the appendix (else `name`)
     events: dict[str, HazardEvent] = Field(default_factory=dict)  # none = no disaster
 
     @property
@@ -301,6 +309,7 @@ class TargetSettings(_Frozen):
     counts: str = ""  # one line: what the share counts, in words (README's table of targets)
     source: str = ""
     description: str = ""
+    label: Label | None = None  # the target's name in charts and the appendix (else its key)
 
     @property
     def deadline_min(self) -> float:
@@ -474,6 +483,7 @@ class EmsTargetSettings(_Frozen):
     counts: str = ""
     source: str = ""
     description: str = ""
+    label: Label | None = None  # the target's name in charts and the appendix (else its key)
 
     @property
     def deadline_h(self) -> float:
@@ -497,6 +507,7 @@ class RescueTargetSettings(_Frozen):
     counts: str = ""
     source: str = ""
     description: str = ""
+    label: Label | None = None  # the target's name in charts and the appendix (else its key)
 
     @property
     def deadline_min(self) -> float:
@@ -514,6 +525,7 @@ class AirTargetSettings(_Frozen):
     counts: str = ""
     source: str = ""
     description: str = ""
+    label: Label | None = None  # the target's name in charts and the appendix (else its key)
 
     @property
     def deadline_h(self) -> float:

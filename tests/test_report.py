@@ -70,7 +70,8 @@ def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
             fig.savefig(tmp_path / f"{name}.png")
             texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
             title = fig._suptitle.get_text()
-            fields = {"h": 10, "target": "relief_10h"} if name == "relief_map" else {}
+            label = res.target_label("relief_10h", lang)
+            fields = {"h": 10, "target": label} if name == "relief_map" else {}
             assert title == i18n.text(figures_title(name), lang, **fields)
             assert any("drsim" in t and str(res.n_reps) in t for t in texts), f"{name}: no source note"
             if lang == "zh":
@@ -91,6 +92,26 @@ def assert_inside_canvas(fig, name: str) -> None:
     assert drawn.x0 >= -eps and drawn.y0 >= -eps and drawn.x1 <= w + eps and drawn.y1 <= h + eps, (
         f"{name}: drawn {drawn.bounds} outside the {w} x {h} in canvas"
     )
+
+
+def test_chinese_figures_and_tables_name_places_targets_and_teams_not_their_codes(results):
+    """What a Chinese reader sees: no place, township or team id, no target key, no hazard or
+    scenario file name in any figure, nor in the appendix's target and township tables (case
+    names of a sweep are the planner's own words and stay)."""
+    from sim.report.appendix import target_rows, township_rows
+
+    res = with_cases(results)
+    codes = {p.id for p in res.scenario.places if len(p.id) > 1} | {t.id for t in res.scenario.teams}
+    codes |= set(res.settings.targets) | {res.settings.hazard.name, res.scenario.name}
+    token = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+    for name, draw in FIGURES.items():
+        fig = draw(res, "zh")
+        texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        found = {w for t in texts for w in token.findall(t)} & codes
+        assert not found, f"{name}: {sorted(found)}"
+    rows = [*target_rows(res, "zh"), township_rows(res, "zh")[0], *township_rows(res, "zh")[1]]
+    found = {w for row in rows for cell in row for w in token.findall(str(cell))} & codes
+    assert not found, sorted(found)
 
 
 def figures_title(name: str) -> str:
@@ -144,8 +165,8 @@ def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_di
         assert b"/FontFile2" not in (out / lang / "relief_curves.pdf").read_bytes()
         for name in run_figures:
             assert f"({name}.png)" in md
-        for target in ("relief_10h", "initial_relief_12h", "basic_relief_24h"):
-            assert f"| {target} |" in md
+        for target in ("relief_10h", "initial_relief_12h", "basic_relief_24h"):  # by their names
+            assert f"| {api.load(run_dir).target_label(target, lang)} |" in md
         assert "| 临江镇 |" in md or "| 洲上乡 |" in md  # the per-township table, by name (Gan River towns)
         assert ("Wilson" in md) and ("n" in md)
         # the verdict's worst townships and main cause, as summary.json gives them
@@ -164,6 +185,7 @@ def test_appendix_numbers_come_from_the_summary(results):
     from sim.report.appendix import target_rows
 
     rows = {r[0]: r for r in target_rows(results, "en")}
+    rows = {name: rows[results.target_label(name, "en")] for name in results.settings.targets}
     s = results.summary.set_index("measure")
     holds = s.loc["relief_10h_holds"]
     assert rows["relief_10h"][4] == f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}]"
@@ -191,7 +213,7 @@ def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
     for lang in i18n.LANGS:
         md = (out / lang / "appendix.md").read_text(encoding="utf-8")
         rows = _target_table(md, lang)
-        assert [r[0] for r in rows] == names
+        assert [r[0] for r in rows] == [results.target_label(n, lang) for n in names]
         for name, row in zip(names, rows, strict=True):
             holds = s.loc[f"{name}_holds"]
             # n: the replications where the target was tested (a replication without helicopter
@@ -227,8 +249,12 @@ def test_a_target_missing_from_the_summary_is_a_dash(results):
     res.summary = res.summary[~res.summary["measure"].str.startswith("helicopter_2h_")]
     for lang in i18n.LANGS:
         rows = {r[0]: r for r in target_rows(res, lang)}
-        assert rows["helicopter_2h"][3:6] == ["–", "–", "–"]  # then the verdict: NOT TESTED
-        assert "–" not in rows["rescue_12h"]
+        assert rows[res.target_label("helicopter_2h", lang)][3:6] == [
+            "–",
+            "–",
+            "–",
+        ]  # then the verdict: NOT TESTED
+        assert "–" not in rows[res.target_label("rescue_12h", lang)]
         assert target_notes(res, lang, list(rows.values()))[-1] == i18n.text("note.missing", lang)
 
 
@@ -383,8 +409,9 @@ def test_an_ems_sweep_compares_its_focus_target(results):
     res.meta["focus_target"] = "ems_response"
     assert res.case_targets == [*res.targets, "ems_response"]
     header, rows = case_rows(res, "en")
-    assert header[-2] == "ems_response P" and rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
+    assert header[-2] == f"{res.target_label('ems_response', 'en')} P"
+    assert rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
     labels = figures.case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
-    assert labels == res.case_targets
+    assert labels == [res.target_label(n, "en") for n in res.case_targets]
     title = figures.budget_frontier(res, "en").axes[0].get_title()
-    assert title == "ems_response (15 min urban, 30 min rural, ≥80%)"
+    assert title == "Ambulance on scene in time (15 min urban, 30 min rural, ≥80%)"

@@ -66,7 +66,7 @@ def target_rows(res: Results, lang: str) -> list[list[str]]:
         holds, n = _holds_cells(_measure(s, f"{name}_holds"))
         rows.append(
             [
-                name,
+                res.target_label(name, lang),
                 limit_text(t, lang),
                 f"{t.required_share:.0%}",
                 _share_cell(_measure(s, f"{name}_share")),
@@ -109,9 +109,8 @@ def failing_notes(res: Results, lang: str) -> list[str]:
                 text("failing.cause", lang, cause=cause, share=f"{share:.0%}", of=text(f"late.{unit}", lang))
             )
         zh = lang == "zh"
-        head = (
-            f"{r['target']}{'（' if zh else ' ('}{text('verdict.' + r['verdict'], lang)}{'）' if zh else ')'}"
-        )
+        word, label = text("verdict." + r["verdict"], lang), res.target_label(r["target"], lang)
+        head = f"{label}（{word}）" if zh else f"{label} ({word})"
         lines.append(head + ("：" if zh else ": ") + ("；" if zh else "; ").join(parts) if parts else head)
     return lines or [text("failing.none", lang)]
 
@@ -152,7 +151,10 @@ def target_notes(res: Results, lang: str, rows: list[list[str]]) -> list[str]:
     lines: dict[str, list[str]] = {}  # one line per grouped measure or other target: its targets
     for name, t in targets.items():
         lines.setdefault(t.measure if t.measure in GROUPED_MEASURES else name, []).append(name)
-    out = [_share_note(targets[names[0]], names, lang) for names in lines.values()]
+    out = [
+        _share_note(targets[names[0]], [res.target_label(n, lang) for n in names], lang)
+        for names in lines.values()
+    ]
     if any("–" in r[3:] for r in rows):
         out.append(text("note.missing", lang))
     return out
@@ -184,7 +186,8 @@ def township_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     tab = township_table(res)
     header = [text("col.township", lang), text("col.displaced", lang)]
     for name in res.targets:
-        header += [text("col.share_target", lang, target=name), text("col.late", lang, target=name)]
+        label = res.target_label(name, lang)
+        header += [text("col.share_target", lang, target=label), text("col.late", lang, target=label)]
     rows = []
     names = res.place_names
     for tid, r in tab.iterrows():
@@ -201,7 +204,9 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     assert res.cases is not None
     header = [text("col.case", lang), text("col.cost", lang)]
     tables = {name: case_table(res.cases, name) for name in res.case_targets}
-    header += [f"{name} P" for name in res.case_targets] + [text("col.frontier", lang)]
+    header += [f"{res.target_label(name, lang)} P" for name in res.case_targets] + [
+        text("col.frontier", lang)
+    ]
     first = next(iter(tables.values()))
     rows = []
     for case in first.index:
@@ -237,7 +242,12 @@ def write_markdown(
     """appendix.md. Every text that holds names from the data (township ids, target and case
     names, scenario and hazard names) goes through the Markdown rule of sim/safe_text.py (`md`,
     `md_table`); only the method note, drsim's own Markdown file, is copied as it is."""
-    parts = [f"# {md(text('appendix.title', lang))}", "", md(text("source", lang, **res.source_fields())), ""]
+    parts = [
+        f"# {md(text('appendix.title', lang))}",
+        "",
+        md(text("source", lang, **res.source_fields(lang))),
+        "",
+    ]
     rows = target_rows(res, lang)
     parts += [f"## {md(text('appendix.targets', lang))}", "", md_table(target_header(lang), rows)]
     parts += ["", md(table_note(lang)), ""]
@@ -249,7 +259,7 @@ def write_markdown(
     parts += [f"## {md(text('appendix.townships', lang))}", "", md_table(*township_rows(res, lang)), ""]
     parts += [f"## {md(text('appendix.figures', lang))}", ""]
     for name, path in figures.items():
-        caption = text(name_key(name), lang, **title_fields(res, name))
+        caption = text(name_key(name), lang, **title_fields(res, name, lang))
         parts += [f"![{md(caption)}]({path.relative_to(out.parent).as_posix()})", ""]
     if skipped:
         parts += [f"### {md(text('appendix.skipped', lang))}", ""]
@@ -374,7 +384,7 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
                     *(f"- {line}" for line in target_notes(res, lang, rows)),
                     text("appendix.failing", lang),
                     *(f"- {line}" for line in failing_notes(res, lang)),
-                    text("source", lang, **res.source_fields()),
+                    text("source", lang, **res.source_fields(lang)),
                 ]
             ),
         ):

@@ -70,12 +70,24 @@ class Results:
         """place id -> name, for every label a person reads (ids stay in files and joins)."""
         return {p.id: p.name for p in self.scenario.places}
 
-    def team_label(self, team_id: str) -> str:
-        """A team's id with its base place's id replaced by that place's name (TM_SEMI_T100 ->
-        TM_SEMI_临江镇), so a chart names where the team is from."""
-        base = {t.id: t.base_place_id for t in self.scenario.teams}.get(team_id)
-        name = self.place_names.get(base or "")
-        return team_id.replace(base, name) if base and name and base in team_id else team_id
+    def team_label(self, team_id: str, lang: str) -> str:
+        """A team as a reader knows it: its kind and its base's name (TM_SEMI_T100 -> 临江镇
+        半专业救援队 / Semi-professional team, 临江镇), numbered where one base has several of a
+        kind; a kind without a translation keeps its key."""
+        from sim.report.i18n import TEXT, text
+
+        teams = {t.id: t for t in self.scenario.teams}
+        team = teams.get(team_id)
+        if team is None:
+            return team_id
+        place = self.place_names.get(team.base_place_id, team.base_place_id)
+        key = f"team_kind.{team.kind}"
+        kind = text(key, lang) if key in TEXT else team.kind
+        label = f"{place}{kind}" if lang == "zh" else f"{kind}, {place}"
+        same = [
+            t.id for t in self.scenario.teams if (t.kind, t.base_place_id) == (team.kind, team.base_place_id)
+        ]
+        return label if len(same) == 1 else f"{label} {same.index(team_id) + 1}"
 
     @property
     def n_reps(self) -> int:
@@ -102,13 +114,28 @@ class Results:
             case=case or self.main_case,
         )
 
-    def source_fields(self) -> dict[str, Any]:
+    def source_fields(self, lang: str) -> dict[str, Any]:
         return {
-            "scenario": self.scenario.name,
-            "hazard": self.settings.hazard.name,
+            "scenario": self.scenario_label(lang),
+            "hazard": self.hazard_label(lang),
             "n": self.n_reps,
             "date": self.meta.get("date", ""),
         }
+
+    def scenario_label(self, lang: str) -> str:
+        """The scenario's name for a reader: scenario.yaml `title` in `lang`, else its folder name."""
+        title = self.scenario.meta.get("title")
+        return str(title[lang]) if isinstance(title, dict) and lang in title else self.scenario.name
+
+    def hazard_label(self, lang: str) -> str:
+        """The hazard's name for a reader: its `label` in `lang`, else its file name."""
+        label = self.settings.hazard.label
+        return getattr(label, lang) if label is not None else self.settings.hazard.name
+
+    def target_label(self, name: str, lang: str) -> str:
+        """A target's name for a reader: its `label` in `lang`, else its key (relief_10h)."""
+        label = getattr(self.settings.targets.get(name), "label", None)
+        return getattr(label, lang) if label is not None else name
 
 
 def _scenario_dir(path: str) -> Path:

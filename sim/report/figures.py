@@ -8,6 +8,7 @@ which the appendix lists.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -57,7 +58,7 @@ def _finish(
 ) -> Figure:
     """Title and notes (`fields` fill their placeholders), then the source line."""
     fig.suptitle(text(title_key, lang, **fields), fontsize=13)
-    notes = [text(k, lang, **fields) for k in note_keys] + [text("source", lang, **res.source_fields())]
+    notes = [text(k, lang, **fields) for k in note_keys] + [text("source", lang, **res.source_fields(lang))]
     # As the figure's x label, so the constrained layout keeps it clear of the axes.
     fig.supxlabel("\n".join(notes), x=0.01, ha="left", fontsize=7, color="#444444", linespacing=1.4)
     return fig
@@ -233,15 +234,15 @@ def relief_map(res: Results, lang: str) -> Figure:
     ax.set(xlabel=text("axis.lon", lang), ylabel=text("axis.lat", lang))
     ax.set_aspect(1 / np.cos(np.deg2rad(float(np.mean(road.lat)))))
     ax.autoscale_view()
-    return _finish(fig, res, lang, "relief_map.title", tuple(notes), **title_fields(res, "relief_map"))
+    return _finish(fig, res, lang, "relief_map.title", tuple(notes), **title_fields(res, "relief_map", lang))
 
 
-def title_fields(res: Results, figure: str) -> dict[str, object]:
+def title_fields(res: Results, figure: str, lang: str) -> dict[str, object]:
     """What a figure's title and notes fill in (the appendix's captions use the same)."""
     if figure != "relief_map" or not res.targets:
         return {}
     name, target = map_target(res)
-    return {"h": target.deadline_h, "target": name}
+    return {"h": target.deadline_h, "target": res.target_label(name, lang)}
 
 
 def map_target(res: Results) -> tuple[str, TargetSettings]:
@@ -275,6 +276,7 @@ def late_villages(res: Results, lang: str) -> Figure:
         raise Skip("skip.no_late")
     townships = sorted(set().union(*(tab.index for tab in tables.values())))
     fig = _figure((10.0, 2.0 + 0.28 * len(townships)))
+    fig.get_layout_engine().set(w_pad=0.12)  # room for the last tick label hanging past a panel
     axes = fig.subplots(1, len(targets), sharey=True, squeeze=False)[0]
     y = np.arange(len(townships))
     for ax, name in zip(axes, targets, strict=True):
@@ -286,8 +288,7 @@ def late_villages(res: Results, lang: str) -> Figure:
                     y, tab[cause], left=left, color=CAUSE_COLOURS[cause], label=text(f"cause.{cause}", lang)
                 )
                 left += tab[cause].to_numpy()
-        target = res.targets[name]
-        ax.set_title(f"{name} ({target.deadline_h:g} h)", fontsize=9)
+        ax.set_title(textwrap.fill(res.target_label(name, lang), 30), fontsize=9)  # three panels abreast
         ax.grid(axis="x", alpha=0.3)
     # One label under the middle panel: the panels share it, and three copies of the English
     # label ran off the right edge of the canvas.
@@ -297,12 +298,12 @@ def late_villages(res: Results, lang: str) -> Figure:
     axes[0].set_ylabel(text("col.township", lang))
     axes[0].invert_yaxis()
     handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
-    # Above the middle panel's title (an axes legend, so the constrained layout makes room for it).
-    axes[len(axes) // 2].legend(
+    # A figure legend "outside" the panels: the constrained layout makes room for it above them
+    # (an axes legend wider than its panel squeezed the outer panels' tick labels off the canvas).
+    fig.legend(
         handles,
         [text(f"cause.{c}", lang) for c in metrics.LATE_CAUSES],
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0 + 0.9 / (2.0 + 0.28 * len(townships))),
+        loc="outside upper center",
         ncols=5,
         fontsize=8,
         frameon=False,
@@ -506,7 +507,7 @@ def team_utilisation(res: Results, lang: str) -> Figure:
             (j - 0.35, 0.7),
             color=GROUP_COLOURS[group],
         )
-    labels = [res.team_label(t) for _, t in gantt]
+    labels = [res.team_label(t, lang) for _, t in gantt]
     top.set_yticks(range(len(gantt)), labels, fontsize=6 if len(gantt) > 20 else 7)
     top.invert_yaxis()
     top.set_title(text("busy_gantt", lang, rep=first), fontsize=9)
@@ -586,7 +587,8 @@ def budget_frontier(res: Results, lang: str) -> Figure:
         )
     target = res.settings.targets.get(focus)
     ax.set_title(
-        f"{focus}" + (f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})" if target else ""),
+        res.target_label(focus, lang)
+        + (f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})" if target else ""),
         fontsize=9,
     )
     ax.set(ylim=(-2, 102), xlabel=text("axis.cost", lang), ylabel=text("axis.p_holds", lang))
@@ -615,7 +617,15 @@ def case_compliance(res: Results, lang: str) -> Figure:
             [p - tab["ci_low"].to_numpy(dtype=float) * 100, tab["ci_high"].to_numpy(dtype=float) * 100 - p]
         )
         marker = "os^"[i % 3]
-        ax.errorbar(p, y - 0.4 + step * (i + 0.5), xerr=err, fmt=marker, color=colour, capsize=2, label=name)
+        ax.errorbar(
+            p,
+            y - 0.4 + step * (i + 0.5),
+            xerr=err,
+            fmt=marker,
+            color=colour,
+            capsize=2,
+            label=res.target_label(name, lang),
+        )
     cost = next(iter(tables.values()))["cost_yuan"].reindex(order) / 1e6
     ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(order, cost, strict=True)], fontsize=8)
     ax.invert_yaxis()

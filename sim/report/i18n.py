@@ -19,8 +19,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # figure titles
     "relief_curves.title": ("受灾群众获得救助的时间", "Time to relief for people in need"),
     "relief_map.title": (
-        "各村需救助人员{h:g}小时内物资到位的概率（{target}）",
-        "Probability each village's people in need have relief within {h:g} h ({target})",
+        "各村实现“{target}”的概率",
+        "Probability each village meets “{target}”",
     ),
     "late_villages.title": ("未按时救助的村：按乡镇和原因", "Late villages by township and cause"),
     "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
@@ -110,13 +110,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "busy_gantt": ("第{rep}次重复：各队忙碌时段", "Replication {rep}: when each team was busy"),
     "utilisation_mean": ("平均利用率（{n}次重复）；队伍数", "mean of {n} replications; teams"),
     "team_group.road_repair": ("道路抢修队", "Road-repair teams"),
+    "team_kind.flood": ("防汛抢险队", "flood-fighting team"),
+    "team_kind.fire_rescue": ("消防救援队", "fire and rescue team"),
+    "team_kind.semi_professional": ("半专业救援队", "semi-professional team"),
+    "team_kind.enterprise": ("企业救援队", "enterprise team"),
+    "team_kind.volunteer": ("志愿者队", "volunteer team"),
+    "team_kind.forest_fire": ("森林消防队", "forest-fire team"),
+    "team_kind.road_repair": ("道路抢修队", "road-repair team"),
     "team_group.rescue": ("救援队伍", "Rescue teams"),
     "frontier_line": ("成本-达标前沿", "Cost-compliance frontier"),
     "case_point": ("方案（95% Wilson区间）", "Case (95% Wilson interval)"),
     "target_name": ("{name}", "{name}"),
     # notes
     "source": (
-        "来源：drsim仿真，情景 {scenario}，灾种 {hazard}，{n}次重复，{date}",
+        "来源：drsim仿真，情景：{scenario}，灾种：{hazard}，{n}次重复，{date}",
         "Source: drsim simulation, scenario {scenario}, hazard {hazard}, {n} replications, {date}",
     ),
     "note.curves": (

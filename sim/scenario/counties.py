@@ -713,6 +713,7 @@ def county(
         plan.shelter_names = ("湿地公园", "药都公园", "鹿江公园")
         geo, out = _grid_county(plan, seed)
         about = "Stylised Zhangshu (樟树, Jiangxi): the '1+22' relief-material reserve of seed 001."
+        title = {"zh": "樟树市（示意）", "en": "Zhangshu (stylised)"}
     elif preset == "county":
         n = 300 if villages is None else int(villages)
         if n < 20:
@@ -721,9 +722,11 @@ def county(
         geo, out = _grid_county(plan, seed)
         out["info"] |= extra
         about = f"Parametric stylised county: {geo.n_units - 2} townships, {n} villages (Zhangshu-like)."
+        title = {"zh": "示意县", "en": "Stylised county"}
     elif preset == "jinjiang":
         geo, out = _jinjiang(seed)
         about = "Stylised coastal Jinjiang (晋江, Fujian): the 10-hour relief target of seed 004."
+        title = {"zh": "晋江市（示意）", "en": "Jinjiang (stylised)"}
     elif preset == "divisions":
         if division_list is None:
             raise ValueError("preset 'divisions' needs a division list (--divisions FILE)")
@@ -741,6 +744,7 @@ def county(
         plan = _official_plan(division_list, seat, people, "县级", LON_LAT["county"])
         geo, out = _grid_county(plan, seed)
         name = Path(source).name.split("_")[0] or "county"
+        title = {"zh": f"{name}（示意）", "en": f"{name} (stylised)"}
         about = (
             f"Stylised county from the division list {Path(source).name} ({division_list.county_code}): "
             f"{len(division_list.townships)} township-level units, {n} village-level units."
@@ -760,7 +764,7 @@ def county(
     if preset == "divisions":
         generator["divisions"] = division_list.source if division_list else ""
     meta = {
-        "name": name, "description": about, "provenance": provenance, "licence": "CC-BY-4.0",
+        "name": name, "title": title, "description": about, "provenance": provenance, "licence": "CC-BY-4.0",
         "crs": "EPSG:4326", "stylised": True, "zones": out["zones"],
         "defaults": {"snap_tolerance_km": 0.05, "unload_min": 20, "road_speed_kmh": dict(SPEEDS)},
         "generator": generator,

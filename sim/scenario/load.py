@@ -128,6 +128,7 @@ SHELTERS = [
 
 SCENARIO_KEYS = {
     "name",
+    "title",  # {zh: ..., en: ...}: the name charts and the appendix print (else `name`)
     "description",
     "provenance",
     "licence",
@@ -341,6 +342,16 @@ def _scenario_yaml(path: Path, label: str, problems: list[Problem]) -> dict[str,
                     f"{label} key {key}", key, f"unknown key; allowed: {', '.join(sorted(SCENARIO_KEYS))}"
                 )
             )
+    title = tree.get("title")
+    if title is not None and not (
+        isinstance(title, dict)
+        and set(title) == {"zh", "en"}
+        and all(isinstance(v, str) and 0 < len(v) <= 80 for v in title.values())
+    ):
+        problems.append(
+            Problem(f"{label} key title", title, "must be {zh: NAME, en: NAME}, each 1-80 characters")
+        )
+        tree.pop("title")
     crs = tree.get("crs", "EPSG:4326")
     if crs != "EPSG:4326":
         problems.append(
