@@ -56,7 +56,7 @@ def test_crew_waits_for_a_bed_at_most_the_bound_then_hands_over_to_ed_staff():
         (131, "patient_admitted", "S_C/amb2"),
         (173, "ambulance_returned", "S_C/amb2"),
     ]
-    handed = [e for e in kinds(rows, EventKind.PATIENT_ADMITTED) if e.ref == 1][0]
+    handed = next(e for e in kinds(rows, EventKind.PATIENT_ADMITTED) if e.ref == 1)
     assert (handed.note, handed.qty) == ("ed_boarding", 0)
     moved = kinds(rows, EventKind.PATIENT_MOVED_TO_WARD)
     assert [(e.t_min, e.ref, e.qty, e.value) for e in moved] == [(160, 1, 1, 29)]
@@ -80,7 +80,7 @@ def test_a_bed_that_frees_during_the_handover_is_taken():
         "ems.bed_wait_max_min=65",
         scen=one_bed_scenario(),
     )
-    handed = [e for e in kinds(rows, EventKind.PATIENT_ADMITTED) if e.ref == 1][0]
+    handed = next(e for e in kinds(rows, EventKind.PATIENT_ADMITTED) if e.ref == 1)
     assert (handed.t_min, handed.note, handed.qty) == (166, "general", 1)
     assert not kinds(rows, EventKind.PATIENT_MOVED_TO_WARD)
     assert [(e.t_min, e.ref) for e in kinds(rows, EventKind.PATIENT_DISCHARGED)] == [(160, 0), (226, 1)]
@@ -123,9 +123,8 @@ def test_patients_in_beds_at_onset_leave_at_the_stated_rate():
 def test_surge_beds_open_after_the_delay_and_count_as_beds():
     # 46 general beds x 0.2 = 9.2 -> 9 more at 6 h (360 min); infectious 4 x 0 = none.
     rows, _ = run_calls([], "ems.surge_bed_share.general=0.2", "ems.surge_open_h=6", until=400.0)
-    assert [(e.t_min, e.depot, e.note, e.qty, e.value) for e in kinds(rows, EventKind.HOSPITAL_SURGE_OPENED)] == [
-        (360, "H_C", "general", 9, 55.0)
-    ]
+    opened = kinds(rows, EventKind.HOSPITAL_SURGE_OPENED)
+    assert [(e.t_min, e.depot, e.note, e.qty, e.value) for e in opened] == [(360, "H_C", "general", 9, 55.0)]
     table = ems_tables.hospital_occupancy(rows, 400.0)
     beds = [b for b, k in zip(table["beds"], table["bed_kind"], strict=True) if k == "general"]
     assert beds[5] == 46 and beds[6] == 55
