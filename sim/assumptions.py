@@ -350,6 +350,14 @@ REGISTRY: tuple[Assumption, ...] = (
         "0-0.44",
     ),
     A(
+        "ems.early_discharge_h",
+        "提前出院分布时长（小时）",
+        "early discharges spread over (h)",
+        "Kelen等2009：多数在24-48小时内实现",
+        "Kelen et al. 2009: most within 24-48 h",
+        "12-48 h",
+    ),
+    A(
         "ems.surge_bed_share",
         "应急扩增床位比例（平战结合）",
         "surge beds as a share of beds (平战结合)",
