@@ -35,10 +35,19 @@ HAND = (
 )
 
 
-def run_calls(calls: list[tuple[float, str, int, bool, float]], *overrides: str, scen=None, until=2000.0):
-    """calls: (at_min, place_id, triage, infectious, scene_min). Returns (log rows, scenario)."""
+def run_calls(
+    calls: list[tuple[float, str, int, bool, float]],
+    *overrides: str,
+    scen=None,
+    until=2000.0,
+    ems_changes=None,
+):
+    """calls: (at_min, place_id, triage, infectious, scene_min); ems_changes: EMS settings to
+    replace after composing (no second Hydra compose). Returns (log rows, scenario)."""
     scen = scen or load_scenario("tiny")
     settings = settings_for(*HAND, *overrides)
+    if ems_changes:
+        settings = settings.model_copy(update={"ems": settings.ems.model_copy(update=ems_changes)})
     index = scen.place_index()
     book = ems.CallBook(
         at_min=[c[0] for c in calls],

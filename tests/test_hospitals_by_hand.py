@@ -225,15 +225,17 @@ def test_generated_calls_never_overfill_a_bed_nor_hold_a_crew_past_the_bound(
     calls = sorted(calls)
     rows, _ = run_calls(  # run_calls asserts every invariant (beds, crews, jobs)
         calls,
-        f"ems.bed_wait_max_min={wait}",
-        f"ems.general_bed_occupancy_at_onset={occupancy}",
-        f"ems.infectious_bed_occupancy_at_onset={occupancy}",
-        f"ems.crews_per_ambulance={crews}",
-        f"ems.crew_shift_h={shift_h}",
         "ems.stay_h.immediate=24",
         "ems.stay_h.urgent=24",
         scen=one_bed_scenario() if occupancy == 1.0 else None,
         until=1500.0,
+        ems_changes={
+            "bed_wait_max_min": float(wait),
+            "general_bed_occupancy_at_onset": occupancy,
+            "infectious_bed_occupancy_at_onset": occupancy,
+            "crews_per_ambulance": crews,
+            "crew_shift_h": float(shift_h),
+        },
     )
     assert not invariants.hospital_waits_bounded(rows, wait + 15)
 
@@ -241,6 +243,7 @@ def test_generated_calls_never_overfill_a_bed_nor_hold_a_crew_past_the_bound(
 # --- the gridlock the issue measured --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "tight",
     [
