@@ -291,6 +291,17 @@ SETTINGS: dict[str, Bound] = {
     "ems.routine_triage_shares.*": SHARE,
     "ems.routine_infectious_share": SHARE,
     "ems.casualty_call_share.*": SHARE,
+    "ems.onset_stay_mean_h": Bound(
+        0, 24 * 365, "hours a patient in bed at onset still stays; a year is a unit slip", lo_open=True
+    ),
+    "ems.early_discharge_share": SHARE,
+    "ems.early_discharge_h": Bound(0, 24 * 30, "hours over which early discharges spread", lo_open=True),
+    "ems.surge_bed_share.*": Bound(0, 2, "extra beds per bed; tripling a hospital is beyond any plan"),
+    "ems.surge_open_h": HOURS_A_MONTH,
+    "ems.bed_wait_max_min": _EMS_MINUTES,
+    "ems.crews_per_ambulance": Bound(1, 10, "crews sharing one ambulance; 3 cover a day", whole=True),
+    "ems.crew_shift_h": Bound(0, 72, "hours of one crew's shift; 72 h is beyond any crew", lo_open=True),
+    "ems.crew_rest_h": Bound(0, 72, "hours of a crew's rest"),
     "ems.servers": Bound(1, 10_000, "ambulances of the check mode", whole=True),
     "ems.calls_per_h": Bound(
         0, 10_000, "calls an hour in the check mode; a large city has hundreds", lo_open=True

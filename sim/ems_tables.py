@@ -163,38 +163,44 @@ def calls_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFr
 
 
 def _bed_changes(rows: Sequence[Event]):
-    """{(hospital, kind): beds}, {(hospital, kind): occupied at onset}, [(t, hospital, kind, +-1)]."""
+    """{(hospital, kind): beds at onset}, {(hospital, kind): occupied at onset}, and the changes
+    [(t, hospital, kind, occupied +-n, beds +n)]: admissions, moves from the emergency department
+    to a ward, discharges, surge beds opened."""
     beds: dict[tuple[str, str], int] = {}
     start: dict[tuple[str, str], int] = {}
-    changes: list[tuple[float, str, str, int]] = []
+    changes: list[tuple[float, str, str, int, int]] = []
     for e in rows:
         if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
             beds[(e.depot, e.note)] = int(e.value)
             start[(e.depot, e.note)] = int(e.value) - e.qty
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.qty:
-            changes.append((e.t_min, e.depot, e.note, e.qty))
+        elif e.kind in (EventKind.PATIENT_ADMITTED, EventKind.PATIENT_MOVED_TO_WARD) and e.qty:
+            changes.append((e.t_min, e.depot, e.note, e.qty, 0))
         elif e.kind is EventKind.PATIENT_DISCHARGED:
-            changes.append((e.t_min, e.depot, e.note, -e.qty))
+            changes.append((e.t_min, e.depot, e.note, -e.qty, 0))
+        elif e.kind is EventKind.HOSPITAL_SURGE_OPENED:
+            changes.append((e.t_min, e.depot, e.note, 0, e.qty))
     return beds, start, changes
 
 
 def hospital_occupancy(rows: Sequence[Event], horizon_min: float) -> dict[str, list[Any]]:
     """Occupied beds per hospital and bed kind at every whole hour from onset to the horizon
-    (including patients in beds before the disaster)."""
+    (including patients in beds before the disaster); `beds` includes surge beds opened by then."""
     beds, start, changes = _bed_changes(rows)
     hours = np.arange(0, math.floor(horizon_min / MIN_PER_H) + 1, dtype=float)
     out: dict[str, list[Any]] = {c: [] for c in HOSPITAL_COLUMNS}
     for (hospital, kind), n_beds in beds.items():
-        times = np.array([t for t, h, k, _ in changes if (h, k) == (hospital, kind)], dtype=float)
-        steps = np.array([d for _, h, k, d in changes if (h, k) == (hospital, kind)], dtype=np.int64)
+        mine = [c for c in changes if (c[1], c[2]) == (hospital, kind)]
+        times = np.array([c[0] for c in mine], dtype=float)
         done = np.searchsorted(times, hours * MIN_PER_H, side="right")  # changes up to each hour
-        occupied = start[(hospital, kind)] + np.concatenate([[0], np.cumsum(steps)])[done]
+        occupied = start[(hospital, kind)] + np.concatenate([[0], np.cumsum([c[3] for c in mine])])[done]
+        n = n_beds + np.concatenate([[0], np.cumsum([c[4] for c in mine])])[done]
         out["hospital_id"] += [hospital] * len(hours)
         out["bed_kind"] += [kind] * len(hours)
         out["at_h"] += hours.tolist()
-        out["beds"] += [n_beds] * len(hours)
-        out["occupied"] += occupied.tolist()
-        out["occupancy_share"] += (occupied / n_beds if n_beds else np.full(len(hours), NAN)).tolist()
+        out["beds"] += n.astype(np.int64).tolist()
+        out["occupied"] += occupied.astype(np.int64).tolist()
+        share = np.divide(occupied, n, out=np.full(len(hours), NAN), where=n > 0)
+        out["occupancy_share"] += share.tolist()
     return out
 
 
@@ -205,11 +211,41 @@ def hospitals_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.Da
     return frame
 
 
+def _longest_all_at_hospital(
+    rows: Sequence[Event], ambulances: int, horizon_min: float
+) -> tuple[float, float]:
+    """(ambulance-minutes spent at hospitals, arrival to handover; the longest spell in which
+    every ambulance of the fleet stood at a hospital at once, in minutes, a spell still under way
+    at the horizon counted to it)."""
+    at_hospital: dict[str, float] = {}
+    total = longest = 0.0
+    spell_from: float | None = None
+    for e in rows:
+        if e.kind is EventKind.AMBULANCE_ARRIVED_HOSPITAL:
+            at_hospital[e.subject] = e.t_min
+            if ambulances and len(at_hospital) == ambulances:
+                spell_from = e.t_min
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in at_hospital:
+            total += e.t_min - at_hospital.pop(e.subject)
+            if spell_from is not None:
+                longest = max(longest, e.t_min - spell_from)
+                spell_from = None
+    total += sum(horizon_min - t for t in at_hospital.values())
+    if spell_from is not None:
+        longest = max(longest, horizon_min - spell_from)
+    return total, longest
+
+
 def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
-    """Per-replication EMS totals: fleet, busy hours and utilisation, peak bed occupancy."""
+    """Per-replication EMS totals: fleet, busy hours and utilisation, hours at hospitals (arrival to
+    handover) and the longest spell with every ambulance at a hospital at once (the gridlock
+    measure), hours off duty (no rested crew), patients handed to emergency-department staff
+    without a ward bed, peak bed occupancy (surge beds counted once open)."""
     ambulances = 0
-    busy_min = 0.0
+    busy_min = off_min = 0.0
+    boarded = 0
     out_at: dict[str, float] = {}
+    off_at: dict[str, float] = {}
     for e in rows:
         if e.kind is EventKind.AMBULANCE_STATIONED:
             ambulances += 1
@@ -218,19 +254,33 @@ def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
         elif e.kind is EventKind.AMBULANCE_RETURNED:
             busy_min += e.value
             out_at.pop(e.subject, None)
+        elif e.kind is EventKind.AMBULANCE_OFF_DUTY:
+            off_at[e.subject] = e.t_min
+        elif e.kind is EventKind.AMBULANCE_ON_DUTY:
+            off_min += e.t_min - off_at.pop(e.subject)
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.note == "ed_boarding":
+            boarded += 1
     busy_min += sum(horizon_min - t for t in out_at.values())  # jobs still under way
+    off_min += sum(horizon_min - t for t in off_at.values())
+    at_hospital_min, all_stuck_min = _longest_all_at_hospital(rows, ambulances, horizon_min)
     beds, start, changes = _bed_changes(rows)
-    occupied = dict(start)
-    peak = {key: occupied[key] for key in beds}
-    for _, h, k, d in changes:
+    occupied, n_beds = dict(start), dict(beds)
+    peak = {key: occupied[key] / n for key, n in beds.items() if n > 0}
+    for _, h, k, d, extra in changes:
         occupied[(h, k)] += d
-        peak[(h, k)] = max(peak[(h, k)], occupied[(h, k)])
-    shares = [peak[key] / n for key, n in beds.items() if n > 0]
+        n_beds[(h, k)] += extra
+        if n_beds[(h, k)] > 0:
+            peak[(h, k)] = max(peak.get((h, k), 0.0), occupied[(h, k)] / n_beds[(h, k)])
+    fleet_min = ambulances * horizon_min
     return {
         "ambulances": float(ambulances),
         "ambulance_busy_h": busy_min / MIN_PER_H,
-        "ambulance_utilisation": busy_min / (ambulances * horizon_min) if ambulances else NAN,
-        "hospital_occupancy_peak_share": max(shares) if shares else NAN,
+        "ambulance_utilisation": busy_min / fleet_min if ambulances else NAN,
+        "ambulance_at_hospital_share": at_hospital_min / fleet_min if ambulances else NAN,
+        "ambulances_all_at_hospital_max_min": all_stuck_min,
+        "ambulance_off_duty_share": off_min / fleet_min if ambulances else NAN,
+        "patients_ed_boarding": float(boarded),
+        "hospital_occupancy_peak_share": max(peak.values()) if peak else NAN,
     }
 
 

@@ -24,6 +24,7 @@ sim/outdir.py) and remote Dask workers' memory (only this machine's is known).
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -90,6 +91,25 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:,.1f} h"
 
 
+def _ward_and_crew_rows(scenario: Scenario, settings: Settings) -> float:
+    """Rows a county's wards and crews log whatever the disaster (sim/model/hospitals.py,
+    sim/model/ems.py): patients in beds at onset leaving within the horizon (early discharges,
+    then the expected share of the rest), a surge opening per ward, a crew change per shift."""
+    ems, horizon_h = settings.ems, settings.run.horizon_h
+    rows = 0.0
+    for h in scenario.hospitals:
+        for beds, occupancy in (
+            (h.beds - h.infectious_beds, ems.general_bed_occupancy_at_onset),
+            (h.infectious_beds, ems.infectious_bed_occupancy_at_onset),
+        ):
+            occupied = beds * occupancy
+            early = occupied * ems.early_discharge_share
+            rows += early * min(1.0, horizon_h / ems.early_discharge_h) + 1
+            rows += (occupied - early) * -math.expm1(-horizon_h / ems.onset_stay_mean_h)
+    ambulances = sum(s.ambulances for s in scenario.ems_stations)
+    return rows + ambulances * horizon_h / ems.crew_shift_h
+
+
 def rows_per_replication(scenario: Scenario, settings: Settings) -> tuple[float, float]:
     """(least, most) event-log rows of one replication."""
     horizon_h = settings.run.horizon_h
@@ -100,7 +120,9 @@ def rows_per_replication(scenario: Scenario, settings: Settings) -> tuple[float,
         calls = (ems.calls_per_h or 0.0) * horizon_h  # the expected count: Poisson at this rate
     else:
         calls = people / 1000 * ems.routine_calls_per_1000_per_day * horizon_h / 24
-    least = calls * ROWS_PER_CALL_LEAST
+    least = calls * ROWS_PER_CALL_LEAST + (
+        0.0 if ems.mode == "mmc" else _ward_and_crew_rows(scenario, settings)
+    )
     affected = displaced = casualties = trapped = 0.0
     for ev in settings.hazard.events.values():  # each event at its most severe rates everywhere
         rates = list(ev.rates.values())

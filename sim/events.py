@@ -76,11 +76,19 @@ class EventKind(StrEnum):
     PATIENT_TREATED_ON_SCENE = "patient_treated_on_scene"  # subject, place: no hospital can take them
     AMBULANCE_ARRIVED_HOSPITAL = "ambulance_arrived_hospital"  # subject, depot hospital
     PATIENT_ADMITTED = "patient_admitted"  # subject, place, depot, note bed kind, qty beds taken (0|1)
-    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, note bed kind, qty 1
+    # (patient_admitted is the handover; note ed_boarding: handed to ED staff after
+    # ems.bed_wait_max_min without a ward bed, qty 0; the bed follows with patient_moved_to_ward)
+    PATIENT_MOVED_TO_WARD = "patient_moved_to_ward"  # depot, note bed kind, qty 1, ref, value min boarded
+    PATIENT_DISCHARGED = "patient_discharged"  # depot hospital, note bed kind, qty 1, ref call
+    # (a patient in bed at onset: ref None, subject why: early_discharge | stay_ended)
+    HOSPITAL_SURGE_OPENED = "hospital_surge_opened"  # depot, note bed kind, qty beds added, value beds now
     AMBULANCE_DECONTAMINATED = "ambulance_decontaminated"  # subject, value = minutes
     AMBULANCE_RETURNED = "ambulance_returned"  # subject back at station, idle; depot, value = busy min
     AMBULANCE_REROUTED = "ambulance_rerouted"  # subject, ref call: a cut road ahead; new route
     AMBULANCE_HELD = "ambulance_held"  # subject, ref call: no road at all; waits for a repair
+    AMBULANCE_CREW_CHANGED = "ambulance_crew_changed"  # subject, depot station, qty crew now on duty
+    AMBULANCE_OFF_DUTY = "ambulance_off_duty"  # subject, depot: shift over, no crew rested; value min off
+    AMBULANCE_ON_DUTY = "ambulance_on_duty"  # subject, depot, qty crew: a rested crew takes it over
     CALL_AIRLIFTED = "call_airlifted"  # place, ref call, value air mission: no ambulance can reach it
     CALL_TRANSFERRED = "call_transferred"  # place, ref call, depot helipad: set down there, for an ambulance
     # (depot None: a road reopened before any aircraft took the call; back to the ambulances)

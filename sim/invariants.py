@@ -13,12 +13,16 @@ Each check returns a list of human-readable violations (empty = holds):
 - no shelter holds more people than its capacity;
 - every ambulance is idle at its station or on one call, never two, and moves
   through its job in order; infectious calls ride only in negative-pressure ambulances;
+  its crew changes or goes off duty only at the station between jobs, and an ambulance off
+  duty (no rested crew) is never dispatched until a crew comes on duty;
 - every call ends served (an ambulance dispatched), diverted, waiting at the horizon, or
   flown by an aircraft (airlifted, then admitted, or set down at a helipad to wait again),
   and is dispatched at most once and never after being diverted;
 - every aircraft is at its base or out on one sortie, and loads, delivers, rescues and
   admits only while out (its air loads count in stock conservation like truckloads);
-- no hospital's occupancy of either bed kind ever exceeds its beds;
+- no hospital's occupancy of either bed kind ever exceeds its beds, surge beds opened so far
+  included; a patient handed to emergency-department staff without a bed moves to a ward at
+  most once, and only after that handover;
 - every rescue team is off (not yet mobilised), idle, busy on one task, resting, or out of
   service, moving only along off -> idle | out, idle -> busy -> idle | resting -> idle, and
   rescues people only while busy on that task;
@@ -166,19 +170,38 @@ JOB_STEPS = {
 }
 
 
+CREW_MOVES = {  # kind: (off duty before, off duty after)
+    EventKind.AMBULANCE_CREW_CHANGED: (False, False),
+    EventKind.AMBULANCE_OFF_DUTY: (False, True),
+    EventKind.AMBULANCE_ON_DUTY: (True, False),
+}
+
+
 def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
     bad: list[str] = []
     negative: dict[str, bool] = {}
     infectious: dict[int, bool] = {}
     job: dict[str, tuple[int, int]] = {}  # ambulance -> (call, last step)
+    off_duty: set[str] = set()
     for e in rows:
         if e.kind is EventKind.AMBULANCE_STATIONED:
             negative[e.subject] = e.value == 1.0
         elif e.kind is EventKind.CALL_RECEIVED:
             infectious[e.ref] = e.value == 1.0
+        elif e.kind in CREW_MOVES:
+            before, after = CREW_MOVES[e.kind]
+            if e.subject in job:
+                bad.append(f"t={e.t_min}: {e.subject} {e.kind} while on call {job[e.subject][0]}")
+            if (e.subject in off_duty) != before:
+                bad.append(
+                    f"t={e.t_min}: {e.subject} {e.kind} while {'off' if before is False else 'on'} duty"
+                )
+            (off_duty.add if after else off_duty.discard)(e.subject)
         elif e.kind is EventKind.AMBULANCE_DISPATCHED:
             if e.subject not in negative:
                 bad.append(f"t={e.t_min}: {e.subject} dispatched but never stationed")
+            if e.subject in off_duty:
+                bad.append(f"t={e.t_min}: {e.subject} dispatched to call {e.ref} while off duty")
             if e.subject in job:
                 bad.append(
                     f"t={e.t_min}: {e.subject} dispatched to call {e.ref} while on call {job[e.subject][0]}"
@@ -233,11 +256,21 @@ def calls_accounted(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
+BED_TAKEN = {
+    EventKind.PATIENT_ADMITTED: 1,
+    EventKind.PATIENT_MOVED_TO_WARD: 1,
+    EventKind.PATIENT_DISCHARGED: -1,
+}
+
+
 def hospital_beds(rows: Sequence[Event]) -> list[str]:
-    """Occupancy = beds - free at onset + admitted - discharged, within [0, beds] per hospital and kind."""
+    """Occupancy = beds - free at onset + admitted + moved to a ward - discharged, within
+    [0, beds + surge beds opened so far] per hospital and kind; a patient boarding in the
+    emergency department (admitted with note ed_boarding) moves to a ward at most once."""
     bad: list[str] = []
     beds: dict[tuple[str, str], int] = {}
     occupied: dict[tuple[str, str], int] = {}
+    boarding: set[int] = set()
     for e in rows:
         key = (e.depot, e.note)
         if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
@@ -245,13 +278,40 @@ def hospital_beds(rows: Sequence[Event]) -> list[str]:
             occupied[key] = int(e.value) - e.qty
             if not 0 <= occupied[key] <= beds[key]:
                 bad.append(f"{key}: {e.qty} free of {beds[key]} beds at onset")
-        elif e.kind in (EventKind.PATIENT_ADMITTED, EventKind.PATIENT_DISCHARGED) and e.qty:
+        elif e.kind is EventKind.HOSPITAL_SURGE_OPENED:
+            if key not in beds or beds[key] + e.qty != e.value:
+                bad.append(f"t={e.t_min}: {key} surge of {e.qty} beds to {e.value}, had {beds.get(key)}")
+            beds[key] = int(e.value)
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.note == "ed_boarding":
+            boarding.add(e.ref)
+        elif e.kind is EventKind.PATIENT_MOVED_TO_WARD and e.ref not in boarding:
+            bad.append(f"t={e.t_min}: call {e.ref} moved to a ward without boarding in the ED (or twice)")
+        if e.kind is EventKind.PATIENT_MOVED_TO_WARD:
+            boarding.discard(e.ref)
+        if e.kind in BED_TAKEN and e.qty:
             if key not in beds:
                 bad.append(f"t={e.t_min}: {e.kind} at {key}, which has no beds counted")
                 continue
-            occupied[key] += e.qty if e.kind is EventKind.PATIENT_ADMITTED else -e.qty
+            occupied[key] += BED_TAKEN[e.kind] * e.qty
             if not 0 <= occupied[key] <= beds[key]:
                 bad.append(f"t={e.t_min}: {key} occupancy {occupied[key]} outside 0..{beds[key]} beds")
+    return bad
+
+
+def hospital_waits_bounded(rows: Sequence[Event], max_min: float) -> list[str]:
+    """Every ambulance hands its patient over within `max_min` of arriving at the hospital
+    (ems.bed_wait_max_min + ems.handover_min): no crew waits at a full ward for good."""
+    bad: list[str] = []
+    arrived: dict[str, float] = {}
+    for e in rows:
+        if e.kind is EventKind.AMBULANCE_ARRIVED_HOSPITAL:
+            arrived[e.subject] = e.t_min
+        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in arrived:
+            waited = e.t_min - arrived.pop(e.subject)
+            if waited > max_min + 1e-6:
+                bad.append(
+                    f"t={e.t_min}: {e.subject} handed over call {e.ref} after {waited:g} > {max_min:g} min"
+                )
     return bad
 
 

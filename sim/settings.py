@@ -471,6 +471,13 @@ class TriageValues(_Frozen):
         return (self.immediate, self.urgent, self.delayed)
 
 
+class BedKindValues(_Frozen):
+    """One number per kind of ward bed (sim/model/hospitals.py BED_KINDS)."""
+
+    general: NonNegFloat
+    infectious: NonNegFloat
+
+
 class EmsTargetSettings(_Frozen):
     """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
 
@@ -609,6 +616,18 @@ class EmsSettings(_Frozen):
     routine_triage_shares: TriageValues
     routine_infectious_share: Share
     casualty_call_share: TriageValues  # of the hazard's casualties, the share calling for an ambulance
+    # hospitals that work like hospitals (sim/model/hospitals.py): patients in beds at onset leave,
+    # surge beds open, a crew waits for a ward bed at most bed_wait_max_min, then hands over to ED staff
+    onset_stay_mean_h: PositiveFloat  # mean remaining stay of the patients in beds at onset
+    early_discharge_share: Share  # of them, sent home early (reverse triage) ...
+    early_discharge_h: PositiveFloat  # ... evenly over this many hours from onset
+    surge_bed_share: BedKindValues  # extra beds opened, as a share of each hospital's beds of the kind
+    surge_open_h: NonNegFloat  # hours after onset the surge beds open
+    bed_wait_max_min: NonNegFloat  # longest a crew waits at the hospital for a ward bed
+    # ambulance crews (sim/model/ems.py): shifts end at the station; a rested crew takes over
+    crews_per_ambulance: Annotated[int, Field(ge=1, le=10)]
+    crew_shift_h: PositiveFloat
+    crew_rest_h: NonNegFloat
     # check mode only (mode: mmc); null in county mode
     servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
     calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
@@ -663,6 +682,26 @@ class EmsSettings(_Frozen):
 
     def stay_min(self, triage: int) -> float:
         return h_to_min(self.stay_h.values()[triage - 1])
+
+    @property
+    def onset_stay_mean_min(self) -> float:
+        return h_to_min(self.onset_stay_mean_h)
+
+    @property
+    def early_discharge_min(self) -> float:
+        return h_to_min(self.early_discharge_h)
+
+    @property
+    def surge_open_min(self) -> float:
+        return h_to_min(self.surge_open_h)
+
+    @property
+    def crew_shift_min(self) -> float:
+        return h_to_min(self.crew_shift_h)
+
+    @property
+    def crew_rest_min(self) -> float:
+        return h_to_min(self.crew_rest_h)
 
 
 class Settings(_Frozen):

@@ -152,7 +152,18 @@ def print_ems_summary(summary, settings) -> None:
             r = get(f"casualties_delivered_{hours}h_share")
             print(f"casualties in hospital by {hours} h after onset: {_ci(r, '.1%')}")
         print(f"ambulance utilisation: {_ci(get('ambulance_utilisation'), '.1%')}")
-        print(f"peak hospital bed occupancy: {_ci(get('hospital_occupancy_peak_share'), '.1%')}")
+        at_hospital, off = get("ambulance_at_hospital_share"), get("ambulance_off_duty_share")
+        print(
+            f"ambulance time at hospitals (arrival to handover): {_ci(at_hospital, '.1%')}; "
+            f"off duty (no rested crew): {_ci(off, '.1%')}"
+        )
+        stuck, boarded = get("ambulances_all_at_hospital_max_min"), get("patients_ed_boarding")
+        print(
+            f"longest spell with every ambulance at a hospital: {_ci(stuck, '.0f')} min; patients "
+            f"handed to ED staff without a ward bed: {_ci(boarded, '.1f')} per replication"
+        )
+        peak = get("hospital_occupancy_peak_share")
+        print(f"peak hospital bed occupancy (surge beds counted once open): {_ci(peak, '.1%')}")
         print(
             f"calls diverted: {_ci(get('ems_diverted_calls'), '.1f')}, still waiting at the horizon: "
             f"{_ci(get('ems_waiting_at_horizon_calls'), '.1f')} (per replication)"

@@ -35,10 +35,19 @@ HAND = (
 )
 
 
-def run_calls(calls: list[tuple[float, str, int, bool, float]], *overrides: str, scen=None, until=2000.0):
-    """calls: (at_min, place_id, triage, infectious, scene_min). Returns (log rows, scenario)."""
+def run_calls(
+    calls: list[tuple[float, str, int, bool, float]],
+    *overrides: str,
+    scen=None,
+    until=2000.0,
+    ems_changes=None,
+):
+    """calls: (at_min, place_id, triage, infectious, scene_min); ems_changes: EMS settings to
+    replace after composing (no second Hydra compose). Returns (log rows, scenario)."""
     scen = scen or load_scenario("tiny")
     settings = settings_for(*HAND, *overrides)
+    if ems_changes:
+        settings = settings.model_copy(update={"ems": settings.ems.model_copy(update=ems_changes)})
     index = scen.place_index()
     book = ems.CallBook(
         at_min=[c[0] for c in calls],
@@ -163,11 +172,15 @@ def test_full_hospital_sends_the_next_patient_to_the_next_choice():
 
 def test_every_hospital_full_the_ambulance_waits_for_a_bed():
     # Only H_T1 takes general patients (1 bed), red patients stay 1 h: the second patient's
-    # ambulance waits at H_T1 until the first is discharged at 100 + 60 = 160.
+    # ambulance waits at H_T1 until the first is discharged at 100 + 60 = 160 (a bed wait bound
+    # longer than that; the bound itself: tests/test_hospitals_by_hand.py).
     base = load_scenario("tiny")
     scen = replace(base, hospitals=(Hospital("H_T1", "T1", 1, 0),))
     rows, _ = run_calls(
-        [(0, "V1", 1, False, 20), (1, "V1", 1, False, 20)], "ems.stay_h.immediate=1", scen=scen
+        [(0, "V1", 1, False, 20), (1, "V1", 1, False, 20)],
+        "ems.stay_h.immediate=1",
+        "ems.bed_wait_max_min=1000",
+        scen=scen,
     )
     assert times(rows, 1) == [
         (1, "ambulance_dispatched", "S_C/amb2"),

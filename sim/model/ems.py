@@ -11,9 +11,21 @@ then call time) or, with `when_all_busy=divert`, are lost. The job cycle:
 dispatch delay (call taking and turn-out), drive from the station, scene time,
 drive to the hospital chosen by a named policy (a bed is promised when the
 ambulance leaves the scene; if every suitable hospital is full the ambulance
-waits at the nearest for a bed), handover, decontamination after an infectious
-transport, drive back to the station, where the ambulance is free again. The
-hospitals' beds (promise, admission, discharge) are sim/model/hospitals.py.
+waits at the nearest for a bed, at most `ems.bed_wait_max_min`, then hands the
+patient to emergency-department staff), handover, decontamination after an
+infectious transport, drive back to the station, where the ambulance is free
+again. The hospitals' beds (promise, admission, discharge of patients in beds at
+onset, surge beds, the bounded bed wait) are sim/model/hospitals.py.
+
+Crews: each ambulance has `ems.crews_per_ambulance` crews, the first on duty from
+onset. A crew that has been on duty `ems.crew_shift_h` ends its shift at the station:
+at once when the ambulance stands idle there, else when it returns from its job
+(nobody leaves a patient; the overrun is overtime). The crew then rests
+`ems.crew_rest_h`; the crew that has rested longest takes over at once if its rest
+is done (`ambulance_crew_changed`), else the ambulance stands at its station, not
+dispatchable, until it is (`ambulance_off_duty`, `ambulance_on_duty`). Why: with
+the usual two crews on 12-hour shifts an ambulance runs round the clock; with one
+crew (staff sent elsewhere) it cannot, and a plan should see that.
 Drives use sim/model/roads.py: they re-route round a road cut ahead and wait where
 they are when no road leads on; a call no free ambulance can reach waits, and is
 offered again when a road reopens.
@@ -27,8 +39,10 @@ its station); relocation of idle ambulances to cover empty areas; several
 patients per ambulance; calls that need no transport (treat and release on
 scene) except when no hospital can take the patient; re-choosing the hospital
 when the road to it is cut on the way (the ambulance re-routes or waits);
-crew shifts and breakdowns; emergency-department capacity (only ward beds are
-counted); inter-hospital transfers.
+breakdowns and refuelling; crew changes taking time, shifts on the clock (the
+crew on duty at onset starts its shift then) and crews resting away from the
+station; emergency-department capacity (only ward beds are counted);
+inter-hospital transfers. The check mode has no crews (M/G/c theory has none).
 
 Helicopters: a red or yellow call whose scene no ambulance of the county can reach by road
 (free or busy) goes to the aircraft (sim/model/air.py), which fly the patient to a hospital
@@ -197,7 +211,7 @@ class EmsSystem:
                 raise ValueError("the EMS needs the road state outside the check mode")
             self.roads = EmsRoads(scenario, roads, self.ambulances)
             roads.listeners.append(self._road_changed)
-        self.hospitals = Hospitals(env, scenario, ems, calls, log, hospital)
+        self.hospitals = Hospitals(env, scenario, ems, calls, log, hospital, county=not self.check_mode)
         for a in self.ambulances:
             log.add(
                 Event(
@@ -208,6 +222,17 @@ class EmsSystem:
                     value=float(a.negative_pressure),
                 )
             )
+        # Crews (county mode): the crew on duty per ambulance, when its shift ends, and the crews
+        # off duty in the order they went off, each with the minute its rest is done.
+        self.shifts = not self.check_mode
+        self.crew_on = [1] * n
+        self.shift_end = [ems.crew_shift_min] * n
+        self.off_crews: list[deque[tuple[float, int]]] = [
+            deque((0.0, c) for c in range(2, ems.crews_per_ambulance + 1)) for _ in range(n)
+        ]
+        if self.shifts:
+            for a in range(n):
+                self._shift_timer(a)
         env.process(self._arrivals())
 
     # --- calls and dispatch ---------------------------------------------------------------
@@ -391,7 +416,8 @@ class EmsSystem:
         self.env.timeout(self.calls.work_min[k]).callbacks.append(lambda _event: self._release(a, k, now))
 
     def _release(self, a: int, k: int, started: float) -> None:
-        """The ambulance is back at its station and free; offer it to the waiting calls."""
+        """The ambulance is back at its station and free (or, its crew's shift over, handed to
+        the next crew); offer it to the waiting calls."""
         amb = self.ambulances[a]
         now = self.env.now
         self.log.add(
@@ -404,10 +430,65 @@ class EmsSystem:
                 value=now - started,
             )
         )
+        if self.shifts and now >= self.shift_end[a]:
+            self._end_shift(a)
+        else:
+            self._make_free(a)
+        if self.n_waiting and self.n_free:
+            self._serve_waiting()
+
+    def _make_free(self, a: int) -> None:
         self.free[a] = True
         self.n_free += 1
-        if self.n_waiting:
-            self._serve_waiting()
+
+    # --- crews ---------------------------------------------------------------------------------
+
+    def _shift_timer(self, a: int) -> None:
+        """At the end of the shift of ambulance a's crew: if it stands idle, the crew goes off now
+        (a busy one goes off when it returns, `_release`)."""
+        end = self.shift_end[a]
+
+        def over(_event: simpy.Event) -> None:
+            if self.shift_end[a] == end and self.free[a]:
+                self.free[a] = False
+                self.n_free -= 1
+                self._end_shift(a)
+
+        self.env.timeout(end - self.env.now).callbacks.append(over)
+
+    def _end_shift(self, a: int) -> None:
+        """Ambulance a stands at its station (not counted free) and its crew's shift is over: the
+        crew rests; the crew off duty longest takes over, at once if rested, else when it is."""
+        env, amb = self.env, self.ambulances[a]
+        now = env.now
+        off = self.off_crews[a]
+        off.append((now + self.ems.crew_rest_min, self.crew_on[a]))
+        rested_at, crew = off.popleft()
+        station = self.station_ids[amb.station]
+        if rested_at <= now:
+            self.log.add(
+                Event(now, EventKind.AMBULANCE_CREW_CHANGED, subject=amb.id, depot=station, qty=crew)
+            )
+            self._crew_starts(a, crew)
+            return
+        self.crew_on[a] = 0
+        self.log.add(
+            Event(now, EventKind.AMBULANCE_OFF_DUTY, subject=amb.id, depot=station, value=rested_at - now)
+        )
+
+        def on_duty(_event: simpy.Event) -> None:
+            self.log.add(Event(env.now, EventKind.AMBULANCE_ON_DUTY, subject=amb.id, depot=station, qty=crew))
+            self._crew_starts(a, crew)
+            if self.n_waiting:
+                self._serve_waiting()
+
+        env.timeout(rested_at - now).callbacks.append(on_duty)
+
+    def _crew_starts(self, a: int, crew: int) -> None:
+        self.crew_on[a] = crew
+        self.shift_end[a] = self.env.now + self.ems.crew_shift_min
+        self._shift_timer(a)
+        self._make_free(a)
 
     def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> Iterator[simpy.Event]:
         """Scene -> hospital -> handover (-> decontamination) -> station."""
