@@ -247,7 +247,9 @@ class ReportingSettings(_Frozen):
     # `reached_or_reported`, when a vehicle reaches the damaged edge or when the damage is
     # reported after `road_delay_min` (lognormal, `road_delay_sigma`), whichever is first; or
     # `at_once` (the old lower bound: perfect knowledge of every cut the moment it happens).
-    roads: Literal["reached_or_reported", "at_once"] = "reached_or_reported"
+    # The code's default is the old behaviour, so a run saved before this key existed reads as
+    # it was run; configs/config.yaml sets reached_or_reported for every new run.
+    roads: Literal["reached_or_reported", "at_once"] = "at_once"
     # Median minutes from road damage to its report: infrastructure damage is part of the
     # 初报 of the village information officers (seed 004: at least one in every village), so
     # by default the same as `first_delay_min`; plausible 30 min - 6 h (a road between villages

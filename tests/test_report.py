@@ -393,6 +393,23 @@ def test_a_broken_manifest_is_one_message(run_dir, tmp_path, capsys):
     assert "manifest.json" in err and "JSONDecodeError" in err and "Traceback" not in err
 
 
+def test_a_run_of_an_older_version_says_so(run_dir, tmp_path, capsys):
+    """A run whose configuration lacks a key this version needs (made before the key existed) is
+    named as an older drsim's, with its commit, not as damaged; nothing is written."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(run_dir, old, ignore=shutil.ignore_patterns("report"))
+    manifest = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["config"]["ems"]["bed_wait_max_min"]
+    manifest["code"]["git_commit"] = "0123456789abcdef"
+    (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["report", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert "made by an older drsim (drsim commit 0123456789)" in err and "ems.bed_wait_max_min" in err
+    assert "damaged" not in err and not (old / "report").exists()
+
+
 def test_an_ems_sweep_compares_its_focus_target(results):
     """A sweep whose focus is not a relief target (jinjiang_ems: ems_response) shows that target
     beside the relief ones in the appendix's case table and the case chart, and the frontier

@@ -157,11 +157,19 @@ def _sweep_events(root: Path, case: str) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _settings(config: dict[str, Any], path: Path) -> Settings:
-    """The configuration a manifest holds, checked as any configuration, the file named."""
+def _settings(config: dict[str, Any], path: Path, commit: str | None = None) -> Settings:
+    """The configuration a manifest holds, checked as any configuration, the file named. Keys
+    this version needs that the configuration lacks mean an older drsim made the run."""
     try:
         return Settings.from_dict(config)
     except InputError as exc:
+        if exc.problems and all("required key is missing" in p.rule for p in exc.problems):
+            made_by = f" (drsim commit {commit[:10]})" if commit else ""
+            raise InputError(
+                exc.problems,
+                heading=f"{path}: made by an older drsim{made_by} whose configuration lacks keys this "
+                "version needs; report it with that version, or run it again",
+            ) from None
         raise InputError(exc.problems, heading=f"{DAMAGED}: the configuration in {path}") from None
 
 
@@ -184,6 +192,7 @@ def load_results(directory: str | Path) -> Results:
         )
     is_sweep = (root / "cases.csv").is_file()
     meta: dict[str, Any] = {"date": _date(manifest_path)}
+    commit: str | None = None
     if is_sweep:
         sweep = read_json(manifest_path, SweepManifest)
         baseline = sweep.baseline
@@ -203,7 +212,8 @@ def load_results(directory: str | Path) -> Results:
         run = read_json(manifest_path, RunManifest)
         config, config_path, scen_dir = run.config, manifest_path, run.scenario.dir
         meta["command"] = run.command
-    settings = _settings(config, config_path)
+        commit = run.code.git_commit
+    settings = _settings(config, config_path, None if is_sweep else commit)
     scenario = load(_scenario_dir(scen_dir), settings.scenario)
     villages = read_parquet(root / "villages.parquet", "villages.parquet", relief_columns(settings.targets))
     if not any(c.endswith("_late_cause") for c in villages.columns):

@@ -8,13 +8,16 @@ which the appendix lists.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.transforms import ScaledTranslation
 from scipy import stats
 
 from sim import metrics
@@ -215,26 +218,88 @@ def relief_map(res: Results, lang: str) -> Figure:
     cbar = fig.colorbar(sc, ax=ax, shrink=0.7, format=lambda x, _: f"{x:.0%}")
     cbar.set_label(text("colorbar.p10", lang, h=target.deadline_h))
     places = {p.id: p for p in scen.places}
+    shift = marker_offsets([(d.place_id, d.tier) for d in scen.depots])
     for tier in dict.fromkeys(d.tier for d in scen.depots):
         marker, colour, size = TIER_STYLE.get(tier, ("o", "#000000", 50))
-        ds = [places[d.place_id] for d in scen.depots if d.tier == tier]
-        ax.scatter(
-            [p.lon for p in ds],
-            [p.lat for p in ds],
-            marker=marker,
-            c=colour,
-            s=size,
-            edgecolors="white",
-            linewidths=0.6,
-            zorder=5,
-        )
+        for d in (d for d in scen.depots if d.tier == tier):
+            dx, dy = shift[(d.place_id, tier)]  # depots of one place side by side, not on top
+            ax.scatter(
+                [places[d.place_id].lon],
+                [places[d.place_id].lat],
+                marker=marker,
+                c=colour,
+                s=size,
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=5,
+                transform=ax.transData + ScaledTranslation(dx / 72, dy / 72, fig.dpi_scale_trans),
+            )
         key = f"tier.{tier}" if f"tier.{tier}" in _tiers() else "tier.other"
         handles.append(Line2D([], [], marker=marker, color=colour, ls="", ms=8, label=text(key, lang)))
-    ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
+    if any(dx or dy for dx, dy in shift.values()):
+        notes.append("note.map_side_by_side")
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    for p in scen.places:  # township and city names: where a reader finds their own area
+        if p.kind != "village":
+            ax.annotate(p.name, (p.lon, p.lat), xytext=(0, 7), textcoords="offset points", ha="center",
+                        fontsize=6.5, color="#222222", path_effects=halo, zorder=6)  # fmt: skip
+    # Outside the map, under its axis label (a legend over the data hid villages); an axes legend,
+    # so the constrained layout makes room for it above the notes.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=4, fontsize=7,
+              frameon=False)  # fmt: skip
     ax.set(xlabel=text("axis.lon", lang), ylabel=text("axis.lat", lang))
     ax.set_aspect(1 / np.cos(np.deg2rad(float(np.mean(road.lat)))))
     ax.autoscale_view()
+    _scale_bar_and_north(ax, float(np.mean(road.lat)), lang)
     return _finish(fig, res, lang, "relief_map.title", tuple(notes), **title_fields(res, "relief_map", lang))
+
+
+def marker_offsets(
+    keys: list[tuple[str, str]], step_pt: float = 7.0
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Per (place, tier): an offset in points so markers of one place sit side by side, centred
+    on it (a city depot and the province reserve in one city hid each other); (0, 0) when alone.
+
+    >>> marker_offsets([("C", "city"), ("C", "province"), ("T1", "township")])
+    {('C', 'city'): (-3.5, 0.0), ('C', 'province'): (3.5, 0.0), ('T1', 'township'): (0.0, 0.0)}
+    """
+    by_place: dict[str, list[tuple[str, str]]] = {}
+    for key in dict.fromkeys(keys):
+        by_place.setdefault(key[0], []).append(key)
+    out = {}
+    for group in by_place.values():
+        for i, key in enumerate(group):
+            out[key] = ((i - (len(group) - 1) / 2) * step_pt, 0.0)
+    return out
+
+
+def nice_km(span_km: float) -> float:
+    """A round length for a scale bar about a fifth of `span_km` (1, 2 or 5 times a power of ten).
+
+    >>> [nice_km(x) for x in (3.0, 40.0, 120.0, 900.0)]
+    [0.5, 5.0, 20.0, 100.0]
+    """
+    target = span_km / 5
+    power = 10 ** math.floor(math.log10(target))
+    return float(max(m * power for m in (1, 2, 5) if m * power <= target))
+
+
+def _scale_bar_and_north(ax, lat_deg: float, lang: str) -> None:
+    """A scale bar (lower left) and a north arrow (upper right) on a lon/lat map drawn with the
+    aspect of `lat_deg`: one degree of longitude is 111.32 cos(lat) km."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    km_per_deg = 111.32 * math.cos(math.radians(lat_deg))
+    km = nice_km((x1 - x0) * km_per_deg)
+    left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    ax.plot(
+        [left, left + km / km_per_deg], [base, base], color="#222222", lw=2.5, solid_capstyle="butt", zorder=7
+    )
+    ax.annotate(text("scale_km", lang, km=f"{km:g}"), (left + km / km_per_deg / 2, base), xytext=(0, 4),
+                textcoords="offset points", ha="center", va="bottom", fontsize=7, zorder=7)  # fmt: skip
+    ax.annotate("", xy=(0.95, 0.93), xytext=(0.95, 0.84), xycoords="axes fraction",
+                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.2})  # fmt: skip
+    ax.text(0.95, 0.94, text("north", lang), transform=ax.transAxes, ha="center", va="bottom", fontsize=9)
 
 
 def title_fields(res: Results, figure: str, lang: str) -> dict[str, object]:

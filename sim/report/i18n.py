@@ -110,6 +110,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "busy_gantt": ("第{rep}次重复：各队忙碌时段", "Replication {rep}: when each team was busy"),
     "utilisation_mean": ("平均利用率（{n}次重复）；队伍数", "mean of {n} replications; teams"),
     "team_group.road_repair": ("道路抢修队", "Road-repair teams"),
+    "scale_km": ("{km}公里", "{km} km"),
+    "north": ("北", "N"),
     "team_kind.flood": ("防汛抢险队", "flood-fighting team"),
     "team_kind.fire_rescue": ("消防救援队", "fire and rescue team"),
     "team_kind.semi_professional": ("半专业救援队", "semi-professional team"),
@@ -137,9 +139,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "that long before the run's end); replications with nobody in need are left out.",
     ),
     "note.map": (
-        "颜色：该村有需救助人员的重复中，每人自受灾起{h:g}小时内所需物资（{target}）均已到位的比例。",
-        "Colour: share of replications with people in need in which every one of them had the kit of "
-        "{target} within {h:g} h of being struck.",
+        "颜色：该村有需救助人员的重复中，每人自受灾起{h:g}小时内所需物资（“{target}”）均已到位的比例。",
+        "Colour: share of replications with people in need in which every one of them was relieved "
+        "in time for “{target}” ({h:g} h from being struck).",
+    ),
+    "note.map_side_by_side": (
+        "同一地点的多个储备库并排绘出（如市级库与省级储备同在市区）。",
+        "Depots at one place are drawn side by side (e.g. the city depot and the province reserve "
+        "in the city).",
     ),
     "note.map_no_events": (
         "本次运行未保存事件日志，未画出阻断道路。",
