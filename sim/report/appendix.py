@@ -355,6 +355,40 @@ def wrap_mixed(line: str, width: int) -> list[str]:
     return out
 
 
+def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Figure:
+    """The appendix's first page: what was assessed (county, hazard, date, run) and the verdict
+    of every target, before any table or figure."""
+    register()
+    fig = Figure(figsize=A4)
+    title = "\n".join(wrap_mixed(text("appendix.title", lang), 52))
+    fig.text(0.5, 0.80, title, fontsize=17, ha="center", va="top", linespacing=1.4)
+    fields = res.source_fields(lang)
+    facts = [
+        text("title.scenario", lang, v=fields["scenario"]),
+        text("title.hazard", lang, v=fields["hazard"]),
+        text("title.reps", lang, n=fields["n"]),
+        text("title.date", lang, v=fields["date"]),
+        text("title.run", lang, v=res.dir.name),
+    ]
+    fig.text(0.5, 0.70, "\n".join(facts), fontsize=11, ha="center", va="top", linespacing=1.8)
+    fig.text(0.08, 0.48, text("title.verdicts", lang), fontsize=13, va="top")
+    ax = fig.add_axes((0.08, 0.08, 0.84, 0.37))
+    ax.axis("off")
+    header = [text(k, lang) for k in ("col.target", "col.verdict", "col.share", "col.p_holds")]
+    widths = (0.31, 0.28, 0.22, 0.19)  # of the axes; cells wrapped to two lines at most
+    cells = [["\n".join(wrap_mixed(c, round(w * 118))[:2]) for c, w in zip(row, widths, strict=True)]
+             for row in ([r[0], r[6], r[3], r[4]] for r in rows)]  # fmt: skip
+    table = ax.table(cellText=cells, colLabels=header, loc="upper left", cellLoc="left", colWidths=widths)
+    table.auto_set_font_size(False)
+    table.set_fontsize(7.5)
+    table.scale(1, 2.4)
+    for (r, _), cell in table.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if r == 0:
+            cell.set_facecolor("#e8e8e8")
+    return fig
+
+
 def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
     register()
     lines: list[str] = []
@@ -373,7 +407,9 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
 
 def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) -> Path:
     rows = target_rows(res, lang)
-    with PdfPages(out, metadata={"Title": text("appendix.title", lang), "Creator": "drsim"}) as pdf:
+    title = f"{text('appendix.title', lang)} - {res.scenario_label(lang)}, {res.hazard_label(lang)}"
+    with PdfPages(out, metadata={"Title": title, "Creator": "drsim"}) as pdf:
+        pdf.savefig(_title_page(res, lang, rows))
         for page in _table_page(
             text("appendix.targets", lang),
             target_header(lang),
