@@ -382,6 +382,22 @@ def test_same_results_give_the_same_bytes(results, tmp_path):
         assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes(), fmt
 
 
+def test_a_report_is_the_same_bytes_drawn_alone_or_beside_another_language(run_dir, tmp_path):
+    """Every file of the Chinese report, appendix PDF included, is byte-identical whether zh is
+    drawn alone (in this process) or beside en (a process per language), so a report depends on
+    the results only, never on the date or on how it was drawn."""
+    from sim.report import build
+
+    build(run_dir, ("zh",), ("png", "pdf"), out=tmp_path / "alone")
+    build(run_dir, ("zh", "en"), ("png", "pdf"), out=tmp_path / "both")
+    alone = sorted(p.name for p in (tmp_path / "alone" / "zh").iterdir())
+    assert alone == sorted(p.name for p in (tmp_path / "both" / "zh").iterdir())
+    assert "appendix.pdf" in alone
+    for name in alone:
+        a, b = (tmp_path / d / "zh" / name for d in ("alone", "both"))
+        assert a.read_bytes() == b.read_bytes(), name
+
+
 def test_a_broken_manifest_is_one_message(run_dir, tmp_path, capsys):
     import shutil
 

@@ -7,6 +7,9 @@ and report/LANG/appendix.pdf under the directory.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sim.report.data import Results, load_results
@@ -25,37 +28,48 @@ def build(
     """Write every figure that the results support, in each language and format, and the appendix.
 
     Returns per language: {"figures": {name: [paths]}, "skipped": {name: reason key},
-    "appendix": [md, pdf]}.
+    "appendix": [md, pdf]}. Languages are drawn in parallel processes when there are cores for
+    them (each writes only its own folder; the files are the same either way): rendering is
+    nearly all of the time, and two languages on two cores take half as long.
     """
+    load_results(directory)  # a bad directory is refused once, here, before any worker starts
+    root = Path(out) if out is not None else Path(directory) / "report"
+    workers = min(len(langs), os.cpu_count() or 1)
+    if workers < 2:
+        return {lang: _build_language(directory, lang, formats, root) for lang in langs}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        jobs = {lang: pool.submit(_build_language, directory, lang, formats, root) for lang in langs}
+        return {lang: job.result() for lang, job in jobs.items()}
+
+
+def _build_language(
+    directory: str | Path, lang: str, formats: tuple[str, ...], root: Path
+) -> dict[str, object]:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
 
     res = load_results(directory)
-    root = Path(out) if out is not None else Path(directory) / "report"
-    done: dict[str, dict[str, object]] = {}
-    for lang in langs:
-        folder = root / lang
-        folder.mkdir(parents=True, exist_ok=True)
-        drawn, paths, skipped = {}, {}, {}
-        for name, draw in FIGURES.items():
-            try:
-                fig = draw(res, lang)
-            except Skip as why:
-                skipped[name] = str(why.args[0])
-                continue
-            drawn[name] = fig
-            paths[name] = []
-            for fmt in dict.fromkeys(("png", *formats)):  # the Markdown appendix links the PNG
-                path = folder / f"{name}.{fmt}"
-                fig.savefig(path, format=fmt, metadata=_metadata(fmt))
-                if fmt in formats:
-                    paths[name].append(path)
-        md = appendix.write_markdown(
-            res, lang, folder / "appendix.md", {n: folder / f"{n}.png" for n in drawn}, skipped
-        )
-        pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", drawn)
-        done[lang] = {"figures": paths, "skipped": skipped, "appendix": [md, pdf]}
-    return done
+    folder = root / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    drawn, paths, skipped = {}, {}, {}
+    for name, draw in FIGURES.items():
+        try:
+            fig = draw(res, lang)
+        except Skip as why:
+            skipped[name] = str(why.args[0])
+            continue
+        drawn[name] = fig
+        paths[name] = []
+        for fmt in dict.fromkeys(("png", *formats)):  # the Markdown appendix links the PNG
+            path = folder / f"{name}.{fmt}"
+            fig.savefig(path, format=fmt, metadata=_metadata(fmt))
+            if fmt in formats:
+                paths[name].append(path)
+    md = appendix.write_markdown(
+        res, lang, folder / "appendix.md", {n: folder / f"{n}.png" for n in drawn}, skipped
+    )
+    pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", drawn)
+    return {"figures": paths, "skipped": skipped, "appendix": [md, pdf]}
 
 
 def _metadata(fmt: str) -> dict[str, object]:

@@ -408,7 +408,8 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
 def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) -> Path:
     rows = target_rows(res, lang)
     title = f"{text('appendix.title', lang)} - {res.scenario_label(lang)}, {res.hazard_label(lang)}"
-    with PdfPages(out, metadata={"Title": title, "Creator": "drsim"}) as pdf:
+    # no creation date: the same results give the same bytes
+    with PdfPages(out, metadata={"Title": title, "Creator": "drsim", "CreationDate": None}) as pdf:
         pdf.savefig(_title_page(res, lang, rows))
         for page in _table_page(
             text("appendix.targets", lang),
