@@ -14,6 +14,9 @@
     drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
                                         3 incomplete: rerun the same command to finish)
     drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
+    drsim sensitivity sensitivity=NAME [overrides...]   what the answer depends on: Morris, Sobol'
+                                        and one-at-a-time indices of a study's factors, charts, appendix
+                                        section (resumable: rerun the same command to finish)
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -615,6 +618,49 @@ def sweep_case(spec, case, overrides: list[str]):
     )
 
 
+def cmd_sensitivity(args: list[str]) -> int:
+    """Compose the study's base configuration once, then hand the study to sim.sensitivity
+    (exit 0 complete, 3 incomplete: rerun the same command to finish)."""
+    from sim import sensitivity, sweep, sweep_text
+    from sim.executors import check_executor, default_workers, make_executor
+    from sim.settings import Settings
+
+    overrides = _overrides(args)
+    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("sensitivity=")]
+    if not chosen:
+        names = sorted(p.stem for p in (config_dir() / "sensitivity").glob("*.yaml"))
+        raise InputError(
+            Problem("command line", " ".join(args), f"name the study: sensitivity=NAME ({', '.join(names)})")
+        )
+    source = f"configs/sensitivity/{chosen[-1]}.yaml"
+    base, _ = compose(overrides)
+    spec = sensitivity.parse(base.pop("sensitivity", None), source)
+    if base.pop("experiment", None) is not None:
+        raise InputError(
+            Problem("command line", "experiment=...", "a study makes its own cases: drop experiment=")
+        )
+    settings = Settings.from_dict(base)  # the nominal configuration, checked before anything else
+    base["scenario"]["dir"] = str(resolve_data_dir(settings.scenario.dir).resolve())
+    explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
+    out = Path(explicit_dir[-1]) if explicit_dir else Path("sensitivity") / spec.name
+    outdir.claim(out, "sensitivity", create=False)  # refused now, if at all
+    run = settings.run
+    check_executor(run.executor, run.workers, run.address, run.workers_force)
+    result = sensitivity.run_study(
+        spec,
+        base,
+        source,
+        out,
+        ["drsim", "sensitivity", *args],
+        lambda: make_executor(run.executor, run.workers, run.address),
+        run.workers or default_workers(),
+        lambda: sweep_text.ProgressBar(run.progress),
+    )
+    print(sensitivity.summary_text(result))
+    print(f"\nresults: {out} ({result.replications} replications run now, {result.seconds:.1f} s)")
+    return 0 if result.complete else sweep.EXIT_INCOMPLETE
+
+
 def cmd_replay(args: list[str]) -> int:
     """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
     from sim import sweep
@@ -696,11 +742,12 @@ COMMANDS = {
     "import-places": cmd_import_places,
     "sweep": cmd_sweep,
     "replay": cmd_replay,
+    "sensitivity": cmd_sensitivity,
 }
 
 
 # commands that take key=value overrides or plain arguments, not argparse options
-OVERRIDE_COMMANDS = ("run", "validate", "sweep", "replay")
+OVERRIDE_COMMANDS = ("run", "validate", "sweep", "replay", "sensitivity")
 
 
 def command_help(name: str) -> str:
