@@ -14,9 +14,10 @@
     drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
                                         3 incomplete: rerun the same command to finish)
     drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
-    drsim sensitivity sensitivity=NAME [overrides...]   what the answer depends on: Morris, Sobol'
-                                        and one-at-a-time indices of a study's factors, charts, appendix
-                                        section (resumable: rerun the same command to finish)
+    drsim sensitivity sensitivity=NAME [--plan] [overrides...]   what the answer depends on: Morris,
+                                        Sobol' and one-at-a-time indices of a study's factors, charts,
+                                        appendix section (resumable: rerun the same command to finish);
+                                        --plan prints the design and its time and stops
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -446,7 +447,7 @@ def _overrides(args: list[str]) -> list[str]:
         if a == "--cfg":
             skip = i + 1 < len(args) and "=" not in args[i + 1]
             continue
-        if a in ("--debug", "--assumptions"):
+        if a in ("--debug", "--assumptions", "--plan"):
             continue
         if a == "--lang":
             skip = True
@@ -655,7 +656,10 @@ def cmd_sensitivity(args: list[str]) -> int:
         lambda: make_executor(run.executor, run.workers, run.address),
         run.workers or default_workers(),
         lambda: sweep_text.ProgressBar(run.progress),
+        plan_only="--plan" in args,
     )
+    if result is None:  # --plan: the design and its time, nothing run or written
+        return 0
     print(sensitivity.summary_text(result))
     print(f"\nresults: {out} ({result.replications} replications run now, {result.seconds:.1f} s)")
     return 0 if result.complete else sweep.EXIT_INCOMPLETE

@@ -55,7 +55,7 @@ from sim.settings import Settings
 from sim.tables import csv_text
 
 VALUE = "@value"  # where a budget-change template takes the factor's value
-_SCALED = re.compile(r"^@value\*([0-9]+(?:\.[0-9]+)?)$")
+_PLACEHOLDER = re.compile(r"^@([A-Za-z][A-Za-z0-9_]*)(?:\*([0-9]+(?:\.[0-9]+)?))?$")
 NOMINAL = "nominal"
 COST_OUTPUT = "budget_cost_yuan"  # the design point's purchase + upkeep (configs/costs), no simulation
 KINDS = ("assumption", "lever")
@@ -79,10 +79,11 @@ class Label(_Strict):
 
 
 class FactorSpec(_Strict):
-    name: Annotated[str, Field(pattern=CASE_NAME)]
+    name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]  # also "@NAME" in templates
     kind: Literal["assumption", "lever"]
     key: str | None = None  # a config key, e.g. reporting.first_share or scenario.road_speed_kmh.village
     changes: list[dict[str, Any]] | None = None  # budget-change templates holding "@value"
+    # neither: a value that another factor's changes take ("@NAME", e.g. a contract's lead time)
     low: float
     high: float
     nominal: float | None = None  # default: the composed config's (or the scenario's) value
@@ -94,17 +95,14 @@ class FactorSpec(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> FactorSpec:
-        if (self.key is None) == (self.changes is None):
-            raise ValueError("give exactly one of `key` (a config key) or `changes` (budget changes)")
+        if self.key is not None and self.changes is not None:
+            raise ValueError("give one of `key` (a config key) or `changes` (budget changes), not both")
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         if self.integer and not (float(self.low).is_integer() and float(self.high).is_integer()):
             raise ValueError("an integer factor needs whole low and high")
-        if self.changes is not None:
-            if not self.changes or VALUE not in json.dumps(self.changes):
-                raise ValueError(f'budget-change templates must hold "{VALUE}" where the factor goes')
-            if self.nominal is None:
-                raise ValueError("a budget-change factor needs `nominal` (usually 0: the plan as built)")
+        if self.key is None and self.nominal is None:
+            raise ValueError("a factor without a config key needs `nominal` (usually 0: the plan as built)")
         if self.nominal is not None and not self.low <= self.nominal <= self.high:
             raise ValueError(f"nominal ({self.nominal}) must lie within [low, high]")
         return self
@@ -163,6 +161,22 @@ class StudySpec(_Strict):
             )
         if not (self.methods.oat or self.methods.morris or self.methods.sobol):
             raise ValueError("name at least one method: oat, morris or sobol")
+        names = {f.name for f in self.factors}
+        used: set[str] = set()
+        for f in self.factors:
+            refs = placeholders(f.changes or [])
+            unknown = sorted(refs - names - {"value"})
+            if unknown:
+                raise ValueError(f"factor {f.name}: its changes name no factor @{', @'.join(unknown)}")
+            if f.changes is not None and "value" not in refs:
+                raise ValueError(f'factor {f.name}: its changes must hold "{VALUE}" where its value goes')
+            used |= refs
+        idle = [f.name for f in self.factors if f.key is None and f.changes is None and f.name not in used]
+        if idle:
+            raise ValueError(
+                f"factor {', '.join(idle)} has no `key` or `changes` and no other factor's changes "
+                "name it (@NAME): it would change nothing"
+            )
         top = self.methods.sobol.top if self.methods.sobol else None
         if top is not None and top > len(self.factors):
             raise ValueError(f"sobol.top ({top}) is more than the {len(self.factors)} factors")
@@ -210,17 +224,21 @@ def parse(tree: Any, source: str) -> StudySpec:
 # --- factors -> configurations -----------------------------------------------------------------
 
 
-def _walk(config: dict[str, Any], key: str) -> tuple[dict[str, Any] | None, str]:
-    """(the mapping that holds `key`'s last part, that part); None when the path is missing."""
+def _walk(config: dict[str, Any], key: str) -> tuple[dict[str, Any] | None, str, bool]:
+    """(the mapping that holds `key`'s last part, that part, whether that mapping is open: a
+    group the scenario fills, `scenario.road_speed_kmh: null`, which takes new names); None when
+    the path is missing."""
     parts = key.split(".")
     node: Any = config
+    opened = False
     for i, part in enumerate(parts[:-1]):
         if not isinstance(node, dict) or part not in node:
-            return None, parts[-1]
+            return None, parts[-1], False
         if node[part] is None and i == len(parts) - 2:
-            node[part] = {}  # an open mapping left to the scenario (scenario.road_speed_kmh: null)
+            node[part] = {}  # left to the scenario's defaults: the scenario checks the name
+            opened = True
         node = node[part]
-    return (node if isinstance(node, dict) else None), parts[-1]
+    return (node if isinstance(node, dict) else None), parts[-1], opened
 
 
 def config_value(config: dict[str, Any], key: str) -> Any:
@@ -268,22 +286,33 @@ def nominal_values(spec: StudySpec, base: dict[str, Any], data_dir: Path, source
     return out
 
 
-def _fill(template: Any, value: float) -> tuple[Any, bool]:
-    """The template with "@value" / "@value*K" filled; the flag says a filled number was 0."""
+def _fill(template: Any, value: float, values: dict[str, float]) -> tuple[Any, bool]:
+    """The template with its placeholders filled: "@value" (this factor's value), "@value*K"
+    (K times it, rounded: units are counted), "@NAME" / "@NAME*K" (another factor's value). The
+    flag says this factor's own value filled a 0 (the change then adds nothing)."""
     if isinstance(template, dict):
-        pairs = [(k, _fill(v, value)) for k, v in template.items()]
+        pairs = [(k, _fill(v, value, values)) for k, v in template.items()]
         return {k: v for k, (v, _) in pairs}, any(z for _, (_, z) in pairs)
     if isinstance(template, list):
-        pairs = [_fill(v, value) for v in template]
+        pairs = [_fill(v, value, values) for v in template]
         return [v for v, _ in pairs], any(z for _, z in pairs)
-    if template == VALUE:
-        return value, value == 0
-    if isinstance(template, str):
-        m = _SCALED.match(template)
-        if m:
-            units = round(value * float(m[1]))  # units are counted: whole numbers
-            return units, units == 0
-    return template, False
+    m = _PLACEHOLDER.match(template) if isinstance(template, str) else None
+    if m is None:
+        return template, False
+    own = m[1] == "value"
+    x = value if own else values[m[1]]
+    filled: float | int = x if m[2] is None else round(x * float(m[2]))
+    return filled, own and filled == 0
+
+
+def placeholders(template: Any) -> set[str]:
+    """The factor names a template refers to ("value" for its own)."""
+    if isinstance(template, dict):
+        return set().union(*(placeholders(v) for v in template.values())) if template else set()
+    if isinstance(template, list):
+        return set().union(*(placeholders(v) for v in template)) if template else set()
+    m = _PLACEHOLDER.match(template) if isinstance(template, str) else None
+    return {m[1]} if m else set()
 
 
 def typed(f: FactorSpec, value: float) -> float | int:
@@ -297,17 +326,17 @@ def point_config(
     change whose filled number is 0 adds nothing and is left out (0 extra trucks)."""
     config = json.loads(json.dumps(base))
     overrides, changes = [], []
+    typed_values = {g.name: typed(g, values[g.name]) for g in spec.factors}
     for f in spec.factors:
         value = typed(f, values[f.name])
         if f.key is not None:
-            holder, last = _walk(config, f.key)
+            holder, last, _ = _walk(config, f.key)
             assert holder is not None, f.key  # checked by check_keys
             holder[last] = value
             overrides.append(f"{f.key}={render(value)}")
         else:
-            assert f.changes is not None
-            for template in f.changes:
-                filled, zero = _fill(template, value)
+            for template in f.changes or []:  # none: another factor's changes take its value
+                filled, zero = _fill(template, value, typed_values)
                 if not zero:
                     changes.append(filled)
             overrides.append(f"{f.name}={render(value)}")
@@ -328,15 +357,16 @@ def check_keys(spec: StudySpec, base: dict[str, Any], source: str) -> None:
         if f.key is None:
             continue
         head = f.key.split(".", 1)[0]
-        holder, last = _walk(json.loads(json.dumps(base)), f.key)
-        if head in ("run", "targets", "sensitivity", "experiment", "hydra") or holder is None:
+        holder, last, opened = _walk(json.loads(json.dumps(base)), f.key)
+        missing = holder is None or (last not in holder and not opened)
+        if head in ("run", "targets", "sensitivity", "experiment", "hydra") or missing:
             rule = (
-                "run.*, targets.* and the study itself are what every design point shares"
-                if holder is not None
-                else "no such config key (see `drsim run --cfg job`)"
+                "no such config key (see `drsim run --cfg job`)"
+                if missing
+                else "run.*, targets.* and the study itself are what every design point shares"
             )
             problems.append(Problem(f"{source} key sensitivity.factors[{i}].key", f.key, rule))
-        elif isinstance(holder.get(last), dict | list):
+        elif holder is not None and isinstance(holder.get(last), dict | list):
             problems.append(
                 Problem(f"{source} key sensitivity.factors[{i}].key", f.key, "names a group, not one number")
             )
@@ -469,7 +499,8 @@ def point_outputs(store: Path, cases: list[sweep.Case], outputs: list[str]) -> p
     not tested, left out), and the replication table for the paired OAT intervals."""
     reps = pd.read_csv(store / "reps.csv")
     cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs).total_yuan for c in cases}
-    reps = reps.assign(**{COST_OUTPUT: reps["case"].map(cost)})
+    reps = reps.copy()  # one block: the aggregate's many columns came one by one
+    reps[COST_OUTPUT] = reps["case"].map(cost)
     missing = [o for o in outputs if o not in reps.columns]
     if missing:
         known = ", ".join(c for c in reps.columns if c.endswith(("_share", "_holds", "_people", "_yuan")))
@@ -640,7 +671,7 @@ def plan_lines(
         + (f", Morris r={spec.methods.morris.trajectories}" if spec.methods.morris else "")
         + ")"
         + (f" + {n_sobol} Sobol' points" if n_sobol else ""),
-        f"{total:,} replications ({reps} per point, common random numbers); one took {rep_s:.2f} s here, "
+        f"{total:,} replications ({reps} per point, common random numbers); {rep_s:.2f} s each here, "
         f"so about {_duration(wall)} on {workers} worker(s) (more if the machine is shared)",
     ]
 
@@ -653,6 +684,27 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def screening(
+    spec: StudySpec, base: dict[str, Any], source: str
+) -> tuple[dict[str, float], Stage, np.ndarray | None, list[sweep.Case]]:
+    """The screening stage (nominal, OAT, Morris) with every design point's configuration
+    validated: a study that does not fit is refused here, before any work or output."""
+    data_dir = Path(base["scenario"]["dir"])
+    check_keys(spec, base, source)
+    nominal = nominal_values(spec, base, data_dir, source)
+    seed = Settings.from_dict(base).run.seed
+    names = [f.name for f in spec.factors]
+    design: list[tuple[str, int, str, dict[str, float]]] = []
+    if spec.methods.oat:
+        design += [("oat", i, f"{f}:{end}", v) for i, (f, end, v) in enumerate(oat_values(spec, nominal))]
+    morris_unit = None
+    if spec.methods.morris:
+        morris_unit = morris_design(names, spec.methods.morris, design_seed(seed, "morris"))
+        design += [("morris", i, "", v) for i, v in enumerate(to_values(spec, names, morris_unit, nominal))]
+    screen = make_stage("screen", design, nominal)
+    return nominal, screen, morris_unit, stage_cases(screen, spec, base, str(data_dir), source)
+
+
 def run_study(
     spec: StudySpec,
     base: dict[str, Any],
@@ -663,30 +715,24 @@ def run_study(
     workers: int,
     progress_factory: Callable[[], Any] | None = None,
     say: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
-) -> StudyResult:
+    plan_only: bool = False,
+    report: bool = True,
+) -> StudyResult | None:
     """Screen (nominal, OAT, Morris), then Sobol' on the factors that matter; write the indices."""
     started = time.perf_counter()
     settings = Settings.from_dict(base)
     data_dir = Path(base["scenario"]["dir"])
-    check_keys(spec, base, source)
-    nominal = nominal_values(spec, base, data_dir, source)
     seed = settings.run.seed
     names = [f.name for f in spec.factors]
-    design: list[tuple[str, int, str, dict[str, float]]] = []
-    if spec.methods.oat:
-        design += [("oat", i, f"{f}:{end}", v) for i, (f, end, v) in enumerate(oat_values(spec, nominal))]
-    morris_unit = None
-    if spec.methods.morris:
-        morris_unit = morris_design(names, spec.methods.morris, design_seed(seed, "morris"))
-        design += [("morris", i, "", v) for i, v in enumerate(to_values(spec, names, morris_unit, nominal))]
-    screen = make_stage("screen", design, nominal)
+    nominal, screen, morris_unit, cases = screening(spec, base, source)
     s = spec.methods.sobol
     n_sobol = s.base_samples * ((s.top or len(names)) + 2) if s else 0
-    cases = stage_cases(screen, spec, base, str(data_dir), source)  # every point checked before work
-    rep_s = _time_one(cases[0])
+    rep_s = _time_point(cases[0])
     say(f"drsim sensitivity {spec.name}: {len(names)} factors, seed {seed}, -> {out}")
     for line in plan_lines(spec, len(screen.points), n_sobol, settings.run.reps, rep_s, workers):
         say("  " + line)
+    if plan_only:
+        return None
     outdir.claim(out, "sensitivity")
     notes: list[str] = []
     experiment = ExperimentSpec(
@@ -745,18 +791,24 @@ def run_study(
     table = pd.DataFrame(rows, columns=[*_row("", "", "", "", "", 0).keys(), "factor_value"])
     result = StudyResult(out, spec, table, complete, time.perf_counter() - started, ran, notes)
     write_results(result, nominal, stage_info, settings, argv, rep_s)
-    if not table.empty:
+    if report and not table.empty:
         write_report(out)
     return result
 
 
-def _time_one(case: sweep.Case) -> float:
-    """Seconds of one replication of the nominal point here (the plan's time estimate)."""
-    scen = sweep.unit_scenario(case.data_dir, case.settings)
+def _time_point(case: sweep.Case) -> float:
+    """Seconds one replication of a design point takes here, on average over run.reps: the first
+    on a freshly loaded scenario (its travel tables are built then, once per design point that
+    changes the scenario) and a second (the rest of the point's replications) are timed."""
+    scen = sweep.runner.scenario_for(Path(case.data_dir), case.settings)
     runner.preflight(scen, case.settings)
-    started = time.perf_counter()
-    runner.replicate(scen, case.settings, case.name, 0)
-    return time.perf_counter() - started
+    times = []
+    for rep in (0, 1):
+        started = time.perf_counter()
+        runner.replicate(scen, case.settings, case.name, rep)
+        times.append(time.perf_counter() - started)
+    reps = case.settings.run.reps
+    return (times[0] + (reps - 1) * times[1]) / reps
 
 
 def _stage_json(stage: Stage, res: sweep.SweepResult) -> dict[str, Any]:
