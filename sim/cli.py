@@ -711,7 +711,9 @@ def cmd_report(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="drsim report", description="Charts and appendix from saved results."
     )
-    parser.add_argument("dir", help="a run directory (drsim run) or a sweep directory (drsim sweep)")
+    parser.add_argument(
+        "dir", help="a run (drsim run), sweep (drsim sweep) or study (drsim sensitivity) directory"
+    )
     parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
     parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
     parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
@@ -724,6 +726,14 @@ def cmd_report(args: list[str]) -> int:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
     root = Path(ns.out) if ns.out is not None else Path(ns.dir) / "report"
     where = "command line --out" if ns.out is not None else "report folder (DIR/report)"
+    if (Path(ns.dir) / "sensitivity.json").is_file():  # a study's charts and appendix section
+        from sim.report import sensitivity
+
+        with outdir.staged(root, "report", replace=True, where=where) as stage:
+            drawn = sensitivity.build(ns.dir, langs, formats, stage)
+        for lang, names in drawn.items():
+            print(f"{lang}: {', '.join(names)} in {root / lang}")
+        return 0
     # written whole beside the old report, then swapped in: a failed report leaves the old one
     with outdir.staged(root, "report", replace=True, where=where) as stage:
         done = build(ns.dir, langs, formats, stage)

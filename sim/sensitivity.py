@@ -49,7 +49,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim import budget, metrics, outdir, runner, sweep
 from sim.errors import InputError, Problem
-from sim.experiment import CASE_NAME, CaseSpec, ExperimentSpec, render
+from sim.estimate import _duration
+from sim.experiment import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
 from sim.scenario.safe_yaml import forbidden_keys, load_mapping
 from sim.settings import Settings
 from sim.tables import csv_text
@@ -213,12 +214,7 @@ def parse(tree: Any, source: str) -> StudySpec:
     try:
         return StudySpec.model_validate(tree)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in ("sensitivity", *err["loc"]))
-            rule = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            problems.append(Problem(f"{source} key {loc}", err.get("input"), rule))
-        raise InputError(problems, heading=heading) from None
+        raise InputError(validation_problems(exc, source, "sensitivity"), heading=heading) from None
 
 
 # --- factors -> configurations -----------------------------------------------------------------
@@ -676,14 +672,6 @@ def plan_lines(
     ]
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 def screening(
     spec: StudySpec, base: dict[str, Any], source: str
 ) -> tuple[dict[str, float], Stage, np.ndarray | None, list[sweep.Case]]:
@@ -742,16 +730,15 @@ def run_study(
         focus_target=None,
         cases=[CaseSpec(name="nominal")],
     )
-    ran = 0
-    first = sweep.run_sweep(
-        experiment,
-        cases,
-        out / "screen",
-        [*argv, "(stage screen)"],
-        make_executor,
-        progress_factory() if progress_factory else None,
-    )
-    ran += first.ran
+
+    def run_stage(name: str, stage_cases: list[sweep.Case]) -> sweep.SweepResult:
+        progress = progress_factory() if progress_factory else None
+        return sweep.run_sweep(
+            experiment, stage_cases, out / name, [*argv, f"(stage {name})"], make_executor, progress
+        )
+
+    first = run_stage("screen", cases)
+    ran = first.ran
     complete = first.complete
     rows: list[dict] = []
     stage_info: dict[str, Any] = {"screen": _stage_json(screen, first)}
@@ -772,14 +759,7 @@ def run_study(
         )
         scases = stage_cases(stage, spec, base, str(data_dir), source)
         say(f"  Sobol' stage: {len(stage.points)} points on {', '.join(chosen)}")
-        second = sweep.run_sweep(
-            experiment,
-            scases,
-            out / "sobol",
-            [*argv, "(stage sobol)"],
-            make_executor,
-            progress_factory() if progress_factory else None,
-        )
+        second = run_stage("sobol", scases)
         ran += second.ran
         complete = complete and second.complete
         stage_info["sobol"] = {**_stage_json(stage, second), "factors": chosen}

@@ -363,3 +363,42 @@ def test_ranking_puts_sobol_first_then_morris_then_the_tornado_swing():
     ]
     rank = charts.ranking(pd.DataFrame(rows), "y")
     assert list(rank["factor"]) == ["b", "a"]  # b has a Sobol' index; a was screened out
+
+
+def test_help_and_report_of_a_study_folder(tmp_path, capsys):
+    assert main(["sensitivity", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("drsim sensitivity ")
+    # `drsim report` on a study folder redraws its charts and section from the saved table alone
+    rows = [
+        sa._row("oat", "y_share", f, k, f"change_{end}", v, v - 0.01, v + 0.01, 3, factor_value=at)
+        for f, k in (("a", "assumption"), ("b", "lever"))
+        for end, v, at in (("low", -0.02, 0.0), ("high", 0.05, 1.0))
+    ] + [
+        sa._row("morris", "y_share", f, k, i, 0.03, 0.02, 0.04, 4)
+        for f, k in (("a", "assumption"), ("b", "lever"))
+        for i in ("mu_star", "sigma")
+    ]
+    folder = tmp_path / "study"
+    folder.mkdir()
+    pd.DataFrame(rows).to_csv(folder / "sensitivity.csv", index=False)
+    info = {
+        "study": {
+            "name": "s",
+            "factors": [{"name": "a", "unit": "h"}, {"name": "b", "integer": True}],
+            "outputs": [{"name": "y_share", "label": {"en": "share", "zh": "比例"}}],
+        },
+        "scenario": "tiny",
+        "hazard": "flood",
+        "replications_per_point": 3,
+        "seed": 1,
+        "focus_output": "y_share",
+        "nominal": {"a": 0.5, "b": 0},
+        "complete": True,
+    }
+    (folder / "sensitivity.json").write_text(json.dumps(info), encoding="utf-8")
+    assert main(["report", str(folder), "--format", "png"]) == 0
+    en = (folder / "report" / "en" / "depends_on.md").read_text(encoding="utf-8")
+    assert "at 1 h the share would change by +5.0 points [+4.0, +6.0]" in en
+    assert (folder / "report" / "zh" / "tornado.png").is_file() and (
+        folder / "report" / "en" / "morris.png"
+    ).is_file()

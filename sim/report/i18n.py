@@ -277,6 +277,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "若为{at}，{output}变化{change}{ci}",
         "at {at} the {output} would change by {change}{ci}",
     ),
+    "sens.line.same": (
+        "若为{at}，{output}在每次重复中都不变",
+        "at {at} the {output} would not change in any replication",
+    ),
     "sens.line.sobol": (
         "总效应指数ST={st}{ci}（一阶S1={s1}）",
         "total Sobol' index ST = {st}{ci} (first order S1 = {s1})",

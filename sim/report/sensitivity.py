@@ -126,6 +126,15 @@ def _source(info: dict[str, Any], lang: str) -> str:
     )
 
 
+def _notes(fig: Figure, info: dict[str, Any], lang: str, key: str) -> Figure:
+    """The chart's note and source line below it (as sim/report/figures.py places them)."""
+    from sim.report.appendix import wrap_mixed  # the appendix's wrapping of mixed zh/Latin text
+
+    lines = [*wrap_mixed(text(key, lang), 170), _source(info, lang)]
+    fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=7, color="#444444")
+    return fig
+
+
 def tornado(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure:
     output = info["focus_output"]
     rank = ranking(table, output)
@@ -156,14 +165,7 @@ def tornado(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure:
     ax.set_xlabel(text("sens.tornado.x", lang, output=label(outputs[output], lang), unit=unit))
     ax.legend(fontsize=8, loc="lower right")
     fig.suptitle(text("sens.tornado.title", lang, output=label(outputs[output], lang)), fontsize=12)
-    fig.supxlabel(
-        text("sens.tornado.note", lang) + "\n" + _source(info, lang),
-        x=0.01,
-        ha="left",
-        fontsize=7,
-        color="#444444",
-    )
-    return fig
+    return _notes(fig, info, lang, "sens.tornado.note")
 
 
 def morris_chart(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure:
@@ -177,6 +179,8 @@ def morris_chart(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure
     register()
     fig = Figure(figsize=(8.0, 5.5), dpi=150, layout="constrained")
     ax = fig.add_subplot()
+    placed: list[tuple[float, float]] = []
+    span = float(max(np.nanmax(rank["mu_star"]), np.nanmax(rank["sigma"]), 1e-12)) * scale
     for kind in ("assumption", "lever"):
         part = rank[rank["kind"] == kind]
         if part.empty:
@@ -197,8 +201,15 @@ def morris_chart(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure
             label=text(f"sens.kind.{kind}", lang),
         )
         for xi, si, f in zip(x, s, part["factor"], strict=True):
+            # factors at about the same place (several with no effect at 0, 0): labels stacked
+            near = sum(abs(xi - px) <= 0.03 * span and abs(si - py) <= 0.03 * span for px, py in placed)
+            placed.append((xi, si))
             ax.annotate(
-                label(factors[f], lang), (xi, si), fontsize=7, xytext=(4, 3), textcoords="offset points"
+                label(factors[f], lang),
+                (xi, si),
+                fontsize=7,
+                xytext=(4, 3 + 9 * near),
+                textcoords="offset points",
             )
     top = float(max(np.nanmax(rank["mu_star"]), np.nanmax(rank["sigma"]))) * scale
     ax.plot([0, top], [0, top], color="#999999", linewidth=0.7, linestyle="--")
@@ -209,14 +220,7 @@ def morris_chart(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     fig.suptitle(text("sens.morris.title", lang, output=label(outputs[output], lang)), fontsize=12)
-    fig.supxlabel(
-        text("sens.morris.note", lang) + "\n" + _source(info, lang),
-        x=0.01,
-        ha="left",
-        fontsize=7,
-        color="#444444",
-    )
-    return fig
+    return _notes(fig, info, lang, "sens.morris.note")
 
 
 FIGURES = {"tornado": tornado, "morris": morris_chart}
@@ -239,7 +243,11 @@ def sentence(r: pd.Series, info: dict[str, Any], lang: str) -> str:
     parts = [text("sens.line.factor", lang, factor=label(f, lang), nominal=value_text(f, nominal))]
     for end in ("low", "high"):
         v = r.get(end, math.nan)
-        if v == v:
+        if v != v or r[f"{end}_at"] == nominal:  # not run, or the end is the nominal point itself
+            continue
+        if v == 0 and r[f"{end}_lo"] == 0 and r[f"{end}_hi"] == 0:  # the same in every replication
+            parts.append(text("sens.line.same", lang, at=value_text(f, r[f"{end}_at"]), output=out_label))
+        else:
             parts.append(
                 text(
                     "sens.line.change",
