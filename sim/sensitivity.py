@@ -656,19 +656,23 @@ class StudyResult:
 
 
 def plan_lines(
-    spec: StudySpec, n_screen: int, n_sobol: int, reps: int, rep_s: float, workers: int
+    spec: StudySpec, n_screen: int, n_sobol: int, reps: int, rep_s: float, workers: int, done: int = 0
 ) -> list[str]:
-    """What the study will run and about how long it takes: told before it starts."""
+    """What the study will run and about how long it takes: told before it starts (`done`:
+    replications already on disk from an earlier session, which a resumed study skips)."""
     total = (n_screen + n_sobol) * reps
-    wall = total * rep_s / max(workers, 1)
+    left = max(total - done, 0)
+    wall = left * rep_s / max(workers, 1)
     return [
         f"design: {n_screen} screening points (nominal"
         + (", one at a time" if spec.methods.oat else "")
         + (f", Morris r={spec.methods.morris.trajectories}" if spec.methods.morris else "")
         + ")"
         + (f" + {n_sobol} Sobol' points" if n_sobol else ""),
-        f"{total:,} replications ({reps} per point, common random numbers); {rep_s:.2f} s each here, "
-        f"so about {_duration(wall)} on {workers} worker(s) (more if the machine is shared)",
+        f"{total:,} replications ({reps} per point, common random numbers)"
+        + (f", {min(done, total):,} already on disk" if done else "")
+        + f"; {rep_s:.2f} s each here, so about {_duration(wall)} on {workers} worker(s) "
+        "(more if the machine is shared)",
     ]
 
 
@@ -717,7 +721,8 @@ def run_study(
     n_sobol = s.base_samples * ((s.top or len(names)) + 2) if s else 0
     rep_s = _time_point(cases[0])
     say(f"drsim sensitivity {spec.name}: {len(names)} factors, seed {seed}, -> {out}")
-    for line in plan_lines(spec, len(screen.points), n_sobol, settings.run.reps, rep_s, workers):
+    done = sum(1 for p in out.glob("*/parts/*/rep-*.parquet") if not p.name.endswith(".events.parquet"))
+    for line in plan_lines(spec, len(screen.points), n_sobol, settings.run.reps, rep_s, workers, done):
         say("  " + line)
     if plan_only:
         return None
