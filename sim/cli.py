@@ -717,6 +717,12 @@ def cmd_report(args: list[str]) -> int:
     parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
     parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
     parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
+    parser.add_argument(
+        "--sensitivity",
+        default=None,
+        help="a study folder (drsim sensitivity): its section 'What this answer depends on' and "
+        "charts join the appendix",
+    )
     ns = _parse(parser, args)
     langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
     formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
@@ -724,6 +730,10 @@ def cmd_report(args: list[str]) -> int:
     problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
     if problems or not langs or not formats:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
+    if ns.sensitivity is not None:  # refused before any drawing
+        from sim.report.sensitivity import study_folder
+
+        study_folder(ns.sensitivity, "command line --sensitivity")
     root = Path(ns.out) if ns.out is not None else Path(ns.dir) / "report"
     where = "command line --out" if ns.out is not None else "report folder (DIR/report)"
     if (Path(ns.dir) / "sensitivity.json").is_file():  # a study's charts and appendix section
@@ -737,6 +747,10 @@ def cmd_report(args: list[str]) -> int:
     # written whole beside the old report, then swapped in: a failed report leaves the old one
     with outdir.staged(root, "report", replace=True, where=where) as stage:
         done = build(ns.dir, langs, formats, stage)
+        if ns.sensitivity is not None:
+            from sim.report import sensitivity
+
+            sensitivity.append_to_appendix(ns.sensitivity, langs, formats, stage)
     for lang, parts in done.items():
         figures = parts["figures"]
         assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)

@@ -365,6 +365,7 @@ def test_ranking_puts_sobol_first_then_morris_then_the_tornado_swing():
     assert list(rank["factor"]) == ["b", "a"]  # b has a Sobol' index; a was screened out
 
 
+@pytest.mark.slow
 def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     assert main(["sensitivity", "--help"]) == 0
     assert capsys.readouterr().out.startswith("drsim sensitivity ")
@@ -402,3 +403,13 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     assert (folder / "report" / "zh" / "tornado.png").is_file() and (
         folder / "report" / "en" / "morris.png"
     ).is_file()
+    # ... and joins a run's plan appendix as its last section
+    run = tmp_path / "run"
+    assert main(["run", "scenario=tiny", "run.reps=2", f"hydra.run.dir={run}"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(run), "--lang", "en", "--format", "png", "--sensitivity", str(folder)]) == 0
+    appendix = (run / "report" / "en" / "appendix.md").read_text(encoding="utf-8")
+    assert appendix.index("## Targets") < appendix.index("## What this answer depends on")
+    assert (run / "report" / "en" / "tornado.png").is_file()
+    assert main(["report", str(run), "--sensitivity", str(tmp_path / "nothing")]) == 2
+    assert "not a study folder" in capsys.readouterr().err

@@ -375,3 +375,28 @@ def build(
         (lang_dir / "depends_on.md").write_text(body, encoding="utf-8")
         done[lang] = [*drawn, "depends_on.md"]
     return done
+
+
+def study_folder(folder: str | Path, where: str) -> Path:
+    """`folder` if it holds a study's results; else one message naming `where`."""
+    if not (Path(folder) / "sensitivity.json").is_file():
+        raise InputError(
+            Problem(where, str(folder), "not a study folder (drsim sensitivity): no sensitivity.json")
+        )
+    return Path(folder)
+
+
+def append_to_appendix(
+    folder: str | Path, langs: tuple[str, ...], formats: tuple[str, ...], report: Path
+) -> None:
+    """`drsim report RUN --sensitivity STUDY`: the study's section and charts in each language's
+    folder of the run's report, the section at the end of its appendix.md (the PDF appendix
+    keeps the run's pages; the charts are beside it)."""
+    study_folder(folder, "command line --sensitivity")
+    build(folder, langs, formats, report)
+    for lang in langs:
+        section = (report / lang / "depends_on.md").read_text(encoding="utf-8")
+        appendix = report / lang / "appendix.md"
+        appendix.write_text(
+            appendix.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section, encoding="utf-8"
+        )
