@@ -6,6 +6,7 @@
     drsim run --assumptions [--lang zh|en] [overrides...]   print every assumption that shapes
                                         the answer, with its value in this run, source and range; stop
     drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
+                                        [--sensitivity STUDY]: with a study's section (docs/sensitivity.md)
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
     drsim make-county --divisions X_townships.csv [--seat CODE|NAME] [--population N] [--seed S] --out DIR
