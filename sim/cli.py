@@ -6,6 +6,7 @@
     drsim run --assumptions [--lang zh|en] [overrides...]   print every assumption that shapes
                                         the answer, with its value in this run, source and range; stop
     drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
+                                        [--sensitivity STUDY]: with a study's section (docs/sensitivity.md)
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
     drsim make-county --divisions X_townships.csv [--seat CODE|NAME] [--population N] [--seed S] --out DIR
@@ -14,6 +15,10 @@
     drsim sweep experiment=NAME [overrides...]   cases x replications, resumable (exit 0 complete,
                                         3 incomplete: rerun the same command to finish)
     drsim replay DIR CASE REP [--out PATH]   one replication of a sweep again, with its event log
+    drsim sensitivity sensitivity=NAME [--plan] [overrides...]   what the answer depends on: Morris,
+                                        Sobol' and one-at-a-time indices of a study's factors, charts,
+                                        appendix section (resumable: rerun the same command to finish);
+                                        --plan prints the design and its time and stops
 
 A user's mistake prints one message naming the file, row or key, the value and
 the rule, and exits with code 2; `--debug` (or HYDRA_FULL_ERROR=1) shows the
@@ -443,7 +448,7 @@ def _overrides(args: list[str]) -> list[str]:
         if a == "--cfg":
             skip = i + 1 < len(args) and "=" not in args[i + 1]
             continue
-        if a in ("--debug", "--assumptions"):
+        if a in ("--debug", "--assumptions", "--plan"):
             continue
         if a == "--lang":
             skip = True
@@ -615,6 +620,52 @@ def sweep_case(spec, case, overrides: list[str]):
     )
 
 
+def cmd_sensitivity(args: list[str]) -> int:
+    """Compose the study's base configuration once, then hand the study to sim.sensitivity
+    (exit 0 complete, 3 incomplete: rerun the same command to finish)."""
+    from sim import sensitivity, sweep, sweep_text
+    from sim.executors import check_executor, default_workers, make_executor
+    from sim.settings import Settings
+
+    overrides = _overrides(args)
+    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("sensitivity=")]
+    if not chosen:
+        names = sorted(p.stem for p in (config_dir() / "sensitivity").glob("*.yaml"))
+        raise InputError(
+            Problem("command line", " ".join(args), f"name the study: sensitivity=NAME ({', '.join(names)})")
+        )
+    source = f"configs/sensitivity/{chosen[-1]}.yaml"
+    base, _ = compose(overrides)
+    spec = sensitivity.parse(base.pop("sensitivity", None), source)
+    if base.pop("experiment", None) is not None:
+        raise InputError(
+            Problem("command line", "experiment=...", "a study makes its own cases: drop experiment=")
+        )
+    settings = Settings.from_dict(base)  # the nominal configuration, checked before anything else
+    base["scenario"]["dir"] = str(resolve_data_dir(settings.scenario.dir).resolve())
+    explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
+    out = Path(explicit_dir[-1]) if explicit_dir else Path("sensitivity") / spec.name
+    outdir.claim(out, "sensitivity", create=False)  # refused now, if at all
+    run = settings.run
+    check_executor(run.executor, run.workers, run.address, run.workers_force)
+    result = sensitivity.run_study(
+        spec,
+        base,
+        source,
+        out,
+        ["drsim", "sensitivity", *args],
+        lambda: make_executor(run.executor, run.workers, run.address),
+        run.workers or default_workers(),
+        lambda: sweep_text.ProgressBar(run.progress),
+        plan_only="--plan" in args,
+    )
+    if result is None:  # --plan: the design and its time, nothing run or written
+        return 0
+    print(sensitivity.summary_text(result))
+    print(f"\nresults: {out} ({result.replications} replications run now, {result.seconds:.1f} s)")
+    return 0 if result.complete else sweep.EXIT_INCOMPLETE
+
+
 def cmd_replay(args: list[str]) -> int:
     """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
     from sim import sweep
@@ -661,10 +712,18 @@ def cmd_report(args: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="drsim report", description="Charts and appendix from saved results."
     )
-    parser.add_argument("dir", help="a run directory (drsim run) or a sweep directory (drsim sweep)")
+    parser.add_argument(
+        "dir", help="a run (drsim run), sweep (drsim sweep) or study (drsim sensitivity) directory"
+    )
     parser.add_argument("--lang", default="zh,en", help="zh, en or zh,en (default: both)")
     parser.add_argument("--format", default="png,pdf,svg", help="any of png,pdf,svg (default: all three)")
     parser.add_argument("--out", default=None, help="folder to write to (default: DIR/report)")
+    parser.add_argument(
+        "--sensitivity",
+        default=None,
+        help="a study folder (drsim sensitivity): its section 'What this answer depends on' and "
+        "charts join the appendix",
+    )
     ns = _parse(parser, args)
     langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
     formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
@@ -672,11 +731,27 @@ def cmd_report(args: list[str]) -> int:
     problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
     if problems or not langs or not formats:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
+    if ns.sensitivity is not None:  # refused before any drawing
+        from sim.report.sensitivity import study_folder
+
+        study_folder(ns.sensitivity, "command line --sensitivity")
     root = Path(ns.out) if ns.out is not None else Path(ns.dir) / "report"
     where = "command line --out" if ns.out is not None else "report folder (DIR/report)"
+    if (Path(ns.dir) / "sensitivity.json").is_file():  # a study's charts and appendix section
+        from sim.report import sensitivity
+
+        with outdir.staged(root, "report", replace=True, where=where) as stage:
+            drawn = sensitivity.build(ns.dir, langs, formats, stage)
+        for lang, names in drawn.items():
+            print(f"{lang}: {', '.join(names)} in {root / lang}")
+        return 0
     # written whole beside the old report, then swapped in: a failed report leaves the old one
     with outdir.staged(root, "report", replace=True, where=where) as stage:
         done = build(ns.dir, langs, formats, stage)
+        if ns.sensitivity is not None:
+            from sim.report import sensitivity
+
+            sensitivity.append_to_appendix(ns.sensitivity, langs, formats, stage)
     for lang, parts in done.items():
         figures = parts["figures"]
         assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
@@ -696,11 +771,12 @@ COMMANDS = {
     "import-places": cmd_import_places,
     "sweep": cmd_sweep,
     "replay": cmd_replay,
+    "sensitivity": cmd_sensitivity,
 }
 
 
 # commands that take key=value overrides or plain arguments, not argparse options
-OVERRIDE_COMMANDS = ("run", "validate", "sweep", "replay")
+OVERRIDE_COMMANDS = ("run", "validate", "sweep", "replay", "sensitivity")
 
 
 def command_help(name: str) -> str:

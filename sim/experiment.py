@@ -106,12 +106,9 @@ def parse(tree: Any, source: str) -> ExperimentSpec:
     try:
         spec = ExperimentSpec.model_validate(tree)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in ("experiment", *err["loc"]))
-            rule = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            problems.append(Problem(f"{source} key {loc}", err.get("input"), rule))
-        raise InputError(problems, heading="the experiment is not valid") from None
+        raise InputError(
+            validation_problems(exc, source, "experiment"), heading="the experiment is not valid"
+        ) from None
     problems = []
     for i, case in enumerate(spec.cases):
         for override in case_overrides(case):
@@ -129,6 +126,16 @@ def parse(tree: Any, source: str) -> ExperimentSpec:
     if problems:
         raise InputError(problems, heading="the experiment is not valid")
     return spec
+
+
+def validation_problems(exc: ValidationError, source: str, root: str) -> list[Problem]:
+    """One Problem per pydantic error of a config file's `root:` node, naming its key path."""
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in (root, *err["loc"]))
+        rule = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        problems.append(Problem(f"{source} key {loc}", err.get("input"), rule))
+    return problems
 
 
 def render(value: Any) -> str:

@@ -14,7 +14,7 @@ What they guarantee:
   between the two renames of a replacement, the old folder kept as `.NAME.XXXXXXXX.drsim-old`),
   never a half-written target.
 - **A marker proves a folder is drsim's.** Every folder written holds `.drsim`, a small JSON
-  file with its kind (run, sweep, scenario, replay, report) and the entries drsim wrote.
+  file with its kind (run, sweep, scenario, replay, report, sensitivity) and the entries drsim wrote.
 - **Nothing drsim did not make is deleted or overwritten.** A folder is replaced only when
   its marker is of the same kind and each of its entries is drsim's (listed in the marker,
   a subfolder with its own marker such as `report/`, or a file an operating system adds
@@ -44,7 +44,7 @@ from pathlib import Path
 from sim.errors import InputError, Problem
 
 MARKER = ".drsim"
-KINDS = ("run", "sweep", "scenario", "replay", "report")
+KINDS = ("run", "sweep", "scenario", "replay", "report", "sensitivity")
 SAFE_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"  # a folder name on every filesystem
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 OS_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})  # added by file browsers

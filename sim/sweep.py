@@ -551,10 +551,13 @@ def run_sweep(
             outcomes = _RepOutcomes(store)
             while True:
                 done = {c.name: store.finished(c.name, c.settings.run.keep_events) for c in cases}
+                # Case by case: a task's replications share their case's scenario, which each
+                # worker loads once (unit_scenario) even when the cases outnumber its cache (a
+                # sensitivity study's hundreds of design points). The order never changes a result.
                 todo = [
                     Unit(c.name, r, c.settings, c.data_dir)
-                    for r in range(n)
                     for c in cases
+                    for r in range(n)
                     if r not in done[c.name] and (c.name, r) not in failures
                 ]
                 if todo:
@@ -673,6 +676,21 @@ def aggregate(
     """Build every table from the parts on disk (never from memory), so an interrupted and
     resumed sweep aggregates byte for byte as one that ran straight through."""
     village_frames, rep_frames, ok, curve_rows = [], [], {}, []
+    # Cases that share targets and costs (all of them, in most sweeps) get one rep_table call:
+    # its fixed cost dominates a case of a few replications (a sensitivity study's design points).
+    batch: list[tuple[pd.DataFrame, list[dict[str, Any]]]] = []
+
+    def flush(settings: Settings) -> None:
+        if batch:
+            villages = pd.concat([v for v, _ in batch], ignore_index=True)
+            facts = pd.DataFrame([f for _, fs in batch for f in fs])
+            table = metrics.rep_table(villages, facts, settings.targets, settings.costs)
+            order = {name: i for i, name in enumerate(dict.fromkeys(villages["case"]))}
+            table = table.sort_values(["case", "rep"], key=lambda c: c.map(order) if c.name == "case" else c)
+            rep_frames.append(table.reset_index(drop=True))
+            batch.clear()
+
+    last: Settings | None = None
     for case in cases:
         done = sorted(r for r in store.finished(case.name, case.settings.run.keep_events) if r < n)
         ok[case.name] = len(done)
@@ -686,9 +704,13 @@ def aggregate(
             curve_rows += store.curve(table)
         villages = pa.concat_tables(read).to_pandas()
         village_frames.append(villages)
-        rep_frames.append(
-            metrics.rep_table(villages, pd.DataFrame(facts), case.settings.targets, case.settings.costs)
-        )
+        s = case.settings
+        if last is not None and (s.targets, s.costs) != (last.targets, last.costs):
+            flush(last)
+        batch.append((villages, facts))
+        last = s
+    if last is not None:
+        flush(last)
     targets = cases[0].settings.targets
     missing = sum(n - k for k in ok.values())
     failed = [failures[k] for k in sorted(failures) if k[1] < n]

@@ -275,6 +275,99 @@ TEXT: dict[str, tuple[str, str]] = {
         "概率：Wilson 95%区间；比例：学生t 95%区间（截断在[0, 1]内）；n为重复次数。",
         "Probabilities: Wilson 95%; shares: Student-t 95%, clipped to [0, 1]; n = replications.",
     ),
+    # sensitivity studies (sim/report/sensitivity.py)
+    "sens.section": ("本结论取决于什么", "What this answer depends on"),
+    "sens.intro": (
+        "敏感性研究{name}：逐个因素及全局地改变假设和本县可调的手段，看“{output}”随之变化多少。"
+        "假设（不确定的外部条件）和手段（本县可以决定的投入）分开排序。",
+        "Sensitivity study {name}: the uncertain assumptions and the county's own levers are moved one "
+        'at a time and all together, to see how much "{output}" moves. Assumptions (what the county '
+        "cannot choose) and levers (what it can) are ranked apart.",
+    ),
+    "sens.incomplete": (
+        "注意：研究尚未完成（有设计点未运行），以下结果不完整；再次运行同一命令即可续算。",
+        "Note: the study is incomplete (some design points did not run); rerun the same command to finish.",
+    ),
+    "sens.heading.assumption": ("假设：按影响大小排序", "Assumptions, ranked by influence"),
+    "sens.heading.lever": ("手段：按影响大小排序", "Levers, ranked by influence"),
+    "sens.none": ("本研究中没有此类因素。", "The study has no factor of this kind."),
+    "sens.table": ("敏感性指标表", "Table of indices"),
+    "sens.line.factor": ("{factor}（基准值{nominal}）", "{factor} (nominal {nominal})"),
+    "sens.line.change": (
+        "若为{at}，{output}变化{change}{ci}",
+        "at {at} the {output} would change by {change}{ci}",
+    ),
+    "sens.line.same": (
+        "若为{at}，{output}在每次重复中都不变",
+        "at {at} the {output} would not change in any replication",
+    ),
+    "sens.line.sobol": (
+        "总效应指数ST={st}{ci}（一阶S1={s1}）",
+        "total Sobol' index ST = {st}{ci} (first order S1 = {s1})",
+    ),
+    "sens.line.morris": ("Morris μ*={mu}，σ={sigma}", "Morris mu* = {mu}, sigma = {sigma}"),
+    "sens.line.source": ("取值范围依据：{source}", "range: {source}"),
+    "sens.sep": ("；", "; "),
+    "sens.points": ("{v}个百分点", "{v} points"),
+    "sens.points_axis": ("百分点", "percentage points"),
+    "sens.low": ("取范围下限", "factor at the low end"),
+    "sens.high": ("取范围上限", "factor at the high end"),
+    "sens.kind.assumption": ("假设", "assumption"),
+    "sens.kind.lever": ("手段", "lever"),
+    "sens.col.factor": ("因素", "Factor"),
+    "sens.col.kind": ("类别", "Kind"),
+    "sens.col.st": ("总效应ST [95%]", "ST [95%]"),
+    "sens.col.s1": ("一阶S1 [95%]", "S1 [95%]"),
+    "sens.col.mu": ("Morris μ*", "Morris mu*"),
+    "sens.col.sigma": ("Morris σ", "Morris sigma"),
+    "sens.col.low": ("取下限时的变化 [95%]", "Change at low [95%]"),
+    "sens.col.high": ("取上限时的变化 [95%]", "Change at high [95%]"),
+    "sens.tornado.title": (
+        "逐个因素变化时{output}的变化（龙卷风图）",
+        "What moves {output}, one factor at a time",
+    ),
+    "sens.tornado.x": (
+        "{output}相对基准的变化（{unit}）",
+        "Change in {output} from the nominal point ({unit})",
+    ),
+    "sens.tornado.note": (
+        "每个因素单独取其范围的下限或上限，其余因素取基准值；"
+        "误差线为按重复配对（共同随机数）的学生t 95%区间。",
+        "Each factor alone at the low or high end of its range, the others at nominal; error bars: "
+        "Student-t 95% of the change paired by replication (common random numbers).",
+    ),
+    "sens.morris.title": ("Morris筛选：{output}", "Morris screening: {output}"),
+    "sens.morris.x": ("μ*：平均绝对效应（{unit}）", "mu*: mean absolute effect ({unit})"),
+    "sens.morris.y": ("σ：效应的离散程度（{unit}）", "sigma: spread of the effects ({unit})"),
+    "sens.morris.note": (
+        "μ*越大，该因素在其范围内对结果影响越大；σ接近或大于μ*表示效应随其他因素变化（交互作用或非线性）。"
+        "横向误差线：μ*的自助法95%区间。",
+        "The larger mu*, the more the factor moves the output over its range; sigma near or above mu* "
+        "means its effect depends on the other factors (interaction or a curve). Horizontal bars: "
+        "bootstrap 95% interval of mu*.",
+    ),
+    "sens.tornado.caption": ("龙卷风图：逐个因素的影响", "Tornado chart: one factor at a time"),
+    "sens.morris.caption": ("Morris μ*–σ图", "Morris mu*-sigma chart"),
+    "sens.no_oat": (
+        "研究未包含逐个因素（oat）方法：未绘制龙卷风图",
+        "no one-at-a-time (oat) results: no tornado chart",
+    ),
+    "sens.no_morris": ("研究未包含Morris方法：未绘制μ*–σ图", "no Morris results: no mu*-sigma chart"),
+    "sens.reading": (
+        "读法：μ*为该因素在整个范围内移动时结果的平均绝对变化；σ为这些变化的离散程度。"
+        "Sobol'一阶指数S1为该因素单独解释的结果方差比例，总效应指数ST还包括它与其他因素的交互；"
+        "ST接近0的因素可以固定在基准值而不影响结论。方括号内为95%区间。",
+        "Reading: mu* is the mean absolute change in the output when the factor moves over its whole "
+        "range; sigma is how much those changes differ. Sobol' S1 is the share of the output's variance "
+        "the factor explains alone, ST adds its interactions with the others; a factor with ST near 0 "
+        "can be fixed at its nominal value without changing the answer. Brackets: 95% intervals.",
+    ),
+    "sens.source": (
+        "来源：drsim敏感性研究，情景 {scenario}，灾种 {hazard}，"
+        "每个设计点{n}次重复（共同随机数），种子{seed}",
+        "Source: drsim sensitivity study, scenario {scenario}, hazard {hazard}, {n} replications per "
+        "design point (common random numbers), seed {seed}",
+    ),
 }
 
 
