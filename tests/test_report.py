@@ -25,8 +25,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("run") / "zs"
-    # zhangshu's major flood: road damage, repair teams, every tier, EMS calls - every run figure has data.
-    assert main(["run", "scenario=zhangshu", "run.reps=3", f"hydra.run.dir={out}"]) == 0
+    # zhangshu's typhoon: road damage, repair teams, every tier, EMS calls, helicopter missions -
+    # every run figure has data.
+    assert main(["run", "scenario=zhangshu", "hazard=typhoon", "run.reps=3", f"hydra.run.dir={out}"]) == 0
     return out
 
 

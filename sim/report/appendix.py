@@ -277,6 +277,7 @@ def name_key(figure: str) -> str:
         "late_villages": "late_villages.title",
         "stock_over_time": "stock.title",
         "ems_response": "ems_response.title",
+        "helicopter_response": "helicopter.title",
         "team_utilisation": "teams.title",
         "budget_frontier": "frontier.title",
         "case_compliance": "cases_holds.title",

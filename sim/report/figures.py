@@ -493,6 +493,69 @@ def ems_response(res: Results, lang: str) -> Figure:
     return _finish(fig, res, lang, "ems_response.title", ("note.ems",))
 
 
+AIR_KIND_COLOURS = {"rescue": "#d7191c", "evacuation": "#2c7bb6", "relief_lift": "#1a9641"}
+
+
+def air_missions(events: pd.DataFrame, case: str) -> pd.DataFrame:
+    """Per air mission (rep, ref): its kind, km from the base and minutes from request to the
+    aircraft's arrival (NaN: not reached by the horizon), from the event log."""
+    ev = events[events["case"] == case]
+    req = ev[ev["kind"] == "air_mission_requested"][["rep", "ref", "note", "value"]]
+    req = req.rename(columns={"note": "mission", "value": "km"})
+    arr = ev[ev["kind"] == "aircraft_arrived"].groupby(["rep", "ref"])["value"].min().rename("arrival_min")
+    return req.merge(arr.reset_index(), on=["rep", "ref"], how="left")
+
+
+def helicopter_response(res: Results, lang: str) -> Figure:
+    """Request-to-arrival minutes of air missions against the helicopter target's limit (missions
+    never reached stay in the denominator), and missions per replication by kind."""
+    air_targets = [
+        t for t in res.settings.targets.values() if getattr(t, "measure", "") == "helicopter_response"
+    ]
+    if res.events is None:
+        raise Skip("skip.no_events")
+    missions = air_missions(res.events, res.main_case)
+    if missions.empty:
+        raise Skip("skip.no_air")
+    fig = _figure((10.0, 4.6))
+    ax, bars = fig.subplots(1, 2, width_ratios=(2.2, 1.0))
+    counted = missions
+    for t in air_targets:  # the missions the target counts: within its radius of the base
+        counted = missions[missions["km"] <= t.radius_km]
+    top = (
+        max(float(np.nanmax(counted["arrival_min"])) if counted["arrival_min"].notna().any() else 0, 240)
+        * 1.1
+    )
+    for kind, sub in counted.groupby("mission"):
+        x = np.sort(sub["arrival_min"].dropna().to_numpy())
+        y = np.arange(1, len(x) + 1) / max(len(sub), 1) * 100
+        colour = AIR_KIND_COLOURS.get(str(kind), "#333333")
+        label = f"{text(f'air.{kind}', lang)} (n={len(sub)})"
+        ax.step(np.r_[0, x], np.r_[0, y], where="post", lw=2, color=colour, label=label)
+    for t in air_targets:
+        ax.axvline(t.limit_min, color="#000000", ls="--", lw=1)
+        ax.text(t.limit_min * 0.98, 99, text("limit_line", lang, m=t.limit_min), rotation=90, fontsize=8,
+                va="top", ha="right")  # fmt: skip
+        ax.axhline(t.required_share * 100, color="#555555", ls=":", lw=1)
+    ax.set(
+        xlim=(0, top),
+        ylim=(0, 101),
+        xlabel=text("axis.air_min", lang),
+        ylabel=text("axis.share_missions", lang),
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    per_rep = missions.groupby("mission").size() / res.n_reps
+    kinds = list(per_rep.index)
+    bars.barh(
+        range(len(kinds)), per_rep.to_numpy(), color=[AIR_KIND_COLOURS.get(str(k), "#333333") for k in kinds]
+    )
+    bars.set_yticks(range(len(kinds)), [text(f"air.{k}", lang) for k in kinds], fontsize=8)
+    bars.set_xlabel(text("axis.missions_per_rep", lang), fontsize=8)
+    bars.grid(axis="x", alpha=0.3)
+    return _finish(fig, res, lang, "helicopter.title", ("note.helicopter",))
+
+
 # A team is busy from an event of `start` until the next of `end` (a second start continues the spell).
 TEAM_GROUPS = {
     # road-repair teams (sim/model/repair.py): sent to a cut road until it is repaired or nothing is left
@@ -707,6 +770,7 @@ FIGURES: dict[str, Callable[[Results, str], Figure]] = {
     "late_villages": late_villages,
     "stock_over_time": stock_over_time,
     "ems_response": ems_response,
+    "helicopter_response": helicopter_response,
     "team_utilisation": team_utilisation,
     "budget_frontier": budget_frontier,
     "case_compliance": case_compliance,

@@ -25,6 +25,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "late_villages.title": ("未按时救助的村：按乡镇和原因", "Late villages by township and cause"),
     "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
     "ems_response.title": ("急救反应时间分布：按伤情分级", "EMS response time by triage class"),
+    "helicopter.title": ("直升机到达时间与任务", "Helicopter arrival times and missions"),
+    "air.rescue": ("救援", "rescue"),
+    "air.evacuation": ("伤员转运", "casualty evacuation"),
+    "air.relief_lift": ("物资空运", "relief lift"),
+    "axis.air_min": ("请求至到达（分钟）", "Request to arrival (min)"),
+    "axis.share_missions": ("任务比例（%）", "Share of missions (%)"),
+    "axis.missions_per_rep": ("每次重复的任务数", "Missions per replication"),
     "teams.title": ("队伍利用率随时间变化", "Team utilisation over time"),
     "frontier.title": ("预算方案：投入与目标达成概率", "Budget cases: cost against P(target holds)"),
     "cases_holds.title": ("各方案的目标达成概率", "P(target holds) by case"),
@@ -160,6 +167,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "在库 = 初始库存 − 已装车；协议储备在启用前亦计入。阴影为95%区间。",
         "On hand = initial stock minus loaded; contract stock counts before call-off. Band: 95%.",
     ),
+    "note.helicopter": (
+        "左：目标计入的任务（起降点半径内），未到达的任务计入分母；右：全部任务，按类别。",
+        "Left: the missions the target counts (within its radius of the base); missions never "
+        "reached stay in the denominator. Right: every mission, by kind.",
+    ),
     "note.ems": (
         "所有重复合并的经验分布；到仿真结束仍未到达现场的呼叫计入分母。",
         "Pooled empirical distribution over replications; calls never reached stay in the denominator.",
@@ -226,6 +238,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "skip.no_events": ("没有事件日志（events.parquet）", "no event log (events.parquet)"),
     "skip.no_calls": ("没有急救呼叫（calls.parquet）", "no EMS calls (calls.parquet)"),
+    "skip.no_air": ("没有直升机任务", "no helicopter missions"),
     "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
     "skip.no_curves": ("没有救助曲线（relief_curves.parquet）", "no relief curves (relief_curves.parquet)"),
     "skip.no_relief_target": ("没有物资救助目标", "no relief target"),
