@@ -584,8 +584,6 @@ class RescueSettings(_Frozen):
                     raise ValueError(
                         f"{kind}: survival cannot rise with time, got {p0} at {h0} h then {p1} at {h1} h"
                     )
-            if any(p > 1 for _, p in points):
-                raise ValueError(f"{kind}: a probability must be at most 1")
         return value
 
     @property

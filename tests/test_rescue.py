@@ -133,9 +133,7 @@ def test_shift_limit_hands_people_back_and_team_rests():
     rests = [e.t_min for e in log.rows if e.kind is EventKind.TEAM_REST_STARTED]
     assert rests[0] == pytest.approx(115.0)
     out = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
-    assert sum(q for _, q in out) + sum(
-        e.qty for e in log.rows if e.kind is EventKind.BODIES_RECOVERED
-    ) == 10
+    assert sum(q for _, q in out) + sum(e.qty for e in log.rows if e.kind is EventKind.BODIES_RECOVERED) == 10
     assert out[0] == (115.0, 8)
 
 

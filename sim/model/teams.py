@@ -14,30 +14,30 @@ the disaster's onset. Mobilisation by kind:
   it is stood down (out of service). One draw per member of every volunteer team, in file
   order, whether or not it is used, so a change of policy cannot shift these streams.
 
-Crews, not head count. A team works a task of rescue type t as
-    crews = min(members // rescue.crew_members[t], its equipment for t)
-where water rescue needs a boat per crew (teams.csv `boats`), collapse rescue a large
-machine per crew (teams.csv `machines`) and mountain rescue no equipment. Each round of
-`rescue.round_min[t]` minutes every crew brings out up to `rescue.round_people[t]` people
-(a boatload; one person from a collapse or down a slope), all crews in step: k crews bring
-out a task's p people in ceil(p / (k x round_people)) rounds. Members beyond the crews add
-nothing (diminishing returns: the equipment, not the head count, limits the work). Boats
-travel with the team; machines join it `rescue.equipment_delay_h` after it leaves its base
-(logged `equipment_ready`); until then it cannot take collapse tasks. A team with the skill
-but no crew for a type (no equipment, or fewer members than a crew) cannot take that type.
+Crews, not head count. A team turns out as crews, the units the command centre sends
+(subject `TEAM#n`): for each rescue type it has the skill for, in the order water, collapse,
+mountain, one crew per `rescue.crew_members[t]` of its members not yet in a crew, at most
+one per boat (water; teams.csv `boats`) or large machine (collapse; teams.csv `machines`);
+mountain crews need no equipment (split_crews). Members left over form no crew: head count
+beyond the equipment adds nothing (diminishing returns; the rule and its reasons are in
+configs/rescue/default.yaml). Each round of `rescue.round_min[t]` minutes a crew brings out
+up to `rescue.round_people[t]` people (a boatload; one person from a collapse or down a
+slope). Boats travel with the team; machines join their crews `rescue.equipment_delay_h`
+after the team leaves its base (logged `equipment_ready`); until then those crews wait.
 
 People trapped (sim/model/demand.py Trapped) become a rescue task when they are known to the
 command centre (sim/model/information.py). A task no team has the skill for is reported unmet
 at once (`no_team_with_skill`, or `no_team_with_equipment` when teams have the skill but no
 crew) and never assigned; a task cut off by road from every capable team goes to the
 helicopters when the county has any (sim/model/air.py). Otherwise a named policy
-(sim/model/rescue_policies.py) assigns free teams that have a crew for the task now; a team
-takes as many people as its crews bring out in the rounds that fit what is left of its shift,
-drives the live roads from wherever it is (travel between sites: a team does not go back to
-base between tasks), and brings them out round by round. After `rescue.max_shift_h` of work
-(driving and rescuing; waiting idle does not count), or with too little shift left for one
-round, it rests `rescue.rest_h` where it is. A team helping another township records the
-compensation the helped township owes (seed 002): members x hours away on the task x the rate.
+(sim/model/rescue_policies.py) assigns free crews of the task's type; a crew takes one
+round's people, drives the live roads from wherever it is (travel between sites: it does not
+go back to base between tasks), brings them out, and is free again for the next round (usually
+at the same site, the nearest). After `rescue.max_shift_h` of work (driving and rescuing;
+waiting idle does not count), or with too little shift left for its next drive and round, a
+crew rests `rescue.rest_h` where it is. A crew helping another township records the
+compensation the helped township owes (seed 002): its members x hours away on the task x the
+rate.
 
 Survival while trapped. Each trapped person draws one uniform u (a stream named for the
 trapping: "rescue.survival.PLACE.TYPE.MINUTE", so neither policy, fleet nor the order in which
@@ -51,14 +51,16 @@ their body is recovered (`bodies_recovered`). Rescuers do not know who is alive:
 never changes the rescue work, so rescue times and shares are the same with or without it.
 Drawn rather than expected values: a person is then either saved or lost (the invariant "a
 dead person is never rescued" can be checked on the log), and with common random numbers a
-case that reaches a person earlier can only save more people, never fewer, so paired
-differences of lives saved carry little noise.
+person (the k-th taken from a task) has the same death time in every case, so a case that
+brings them out earlier saves them whenever the other does, and paired differences in lives
+saved carry little noise.
 
-A team whose road is cut with no other way on stops where it is and hands its people back
+A crew whose road is cut with no other way on stops where it is and hands its people back
 (to another team, or to the helicopters if no capable team can now reach them).
 
 Leaves out: searching (people are located when reported); sharing equipment between teams or
-a county pool of machines; crews of one team at different tasks; the drive back to base;
+a county pool of machines; a crew changing type (a boat crew stays a boat crew); the drive
+back to base; hand-tool collapse rescue by crews without a machine;
 deterioration after rescue (sim/model/ems.py); injuries that make a person's survival differ
 from the curve of their rescue type.
 """
