@@ -311,8 +311,11 @@ SETTINGS: dict[str, Bound] = {
         0, 24 * 60, "minutes of one rescue round; more than a day is a unit slip", lo_open=True
     ),
     "rescue.equipment_delay_h.*": Bound(0, 72, "hours until a team's equipment joins it"),
-    "rescue.survival.*.*.0": Bound(0, 24 * 30, "hours trapped; a run lasts at most a month"),
-    "rescue.survival.*.*.1": SHARE,
+    "rescue.survival.*.*.*": Bound(
+        0,
+        24 * 30,
+        "a point's hours trapped (a run lasts at most a month) or its probability (0-1, checked apart)",
+    ),
     "rescue.max_shift_h": Bound(0, 72, "hours of work before rest; 72 h is beyond any rescuer", lo_open=True),
     "rescue.rest_h": Bound(0, 72, "hours of rest"),
     "rescue.volunteer_leave_members": Bound(1, 10_000, "members a volunteer team waits for", whole=True),

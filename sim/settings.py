@@ -575,6 +575,8 @@ class RescueSettings(_Frozen):
         for kind, points in value.items():
             if not points:
                 raise ValueError(f"{kind}: needs at least one [hours, probability] point")
+            if any(p > 1 for _, p in points):
+                raise ValueError(f"{kind}: a probability must be at most 1, got {max(p for _, p in points)}")
             if points[0][0] != 0:
                 raise ValueError(f"{kind}: the first point must be at 0 hours, got {points[0][0]}")
             for (h0, p0), (h1, p1) in pairwise(points):
