@@ -17,6 +17,7 @@ Pure: reads the village table of a run; no model.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -104,7 +105,9 @@ def township_answers(
         if "lives_saved" in block:  # trapped people saved and lost while waiting, per replication
             for col in ("lives_saved", "lives_lost_waiting"):
                 mean, low, high = t_interval(block.groupby("rep")[col].sum())
-                row[f"{col}_mean"], row[f"{col}_low"], row[f"{col}_high"] = mean, low, high
+                # a count is never negative: the t interval's lower end is clipped at 0
+                row[f"{col}_mean"], row[f"{col}_high"] = mean, high
+                row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
         for name, target in relief_targets(targets).items():
             sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
             tested = sums[sums[f"{name}_people"] > 0]
