@@ -553,20 +553,14 @@ class RescueSettings(_Frozen):
     volunteer_min_members: int = Field(ge=1, le=10_000)
     skills: dict[RescueType, list[str]]  # team skills qualifying per type
 
-    @field_validator("crew_members", "round_people", "round_min", "survival")
+    @field_validator("crew_members", "round_people", "round_min", "survival", "equipment_delay_h")
     @classmethod
-    def _every_type(cls, value: dict) -> dict:
-        missing = [t for t in RESCUE_TYPES if t not in value]
+    def _every_key(cls, value: dict, info: ValidationInfo) -> dict:
+        """A value for every rescue type (for every kind of equipment: equipment_delay_h)."""
+        keys = EQUIPMENT if info.field_name == "equipment_delay_h" else RESCUE_TYPES
+        missing = [k for k in keys if k not in value]
         if missing:
-            raise ValueError(f"needs a value for every rescue type; missing: {', '.join(missing)}")
-        return value
-
-    @field_validator("equipment_delay_h")
-    @classmethod
-    def _every_equipment(cls, value: dict) -> dict:
-        missing = [k for k in EQUIPMENT if k not in value]
-        if missing:
-            raise ValueError(f"needs a value for boats and machines; missing: {', '.join(missing)}")
+            raise ValueError(f"needs a value for each of {', '.join(keys)}; missing: {', '.join(missing)}")
         return value
 
     @field_validator("survival")

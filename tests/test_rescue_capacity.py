@@ -22,52 +22,24 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import budget, invariants, rescue_metrics
 from sim.errors import InputError
-from sim.events import Event, EventKind, EventLog
-from sim.model.air import AirSystem
+from sim.events import Event, EventKind
 from sim.model.demand import Trapped
-from sim.model.rescue_policies import RESCUE_POLICIES
-from sim.model.roads import RoadState
-from sim.model.teams import RescueSystem, SurvivalCurve, split_crews
-from sim.rng import Streams
+from sim.model.teams import SurvivalCurve, split_crews
 from sim.settings import AddEquipment
 from tests.conftest import load_scenario, settings_for
+from tests.test_rescue import _run as run_rescue
 
 K = EventKind
 
 
-def _run(scen, trapped: list[Trapped], *overrides: str, until: float = 3000.0, rep: int = 0):
-    s = settings_for("scenario=tiny", *overrides)
-    env, log = simpy.Environment(), EventLog()
-    rescue = RescueSystem(
-        env,
-        scen,
-        s.rescue,
-        RoadState(env, scen),
-        RESCUE_POLICIES[s.rescue.policy],
-        s.costs.rescue_member_yuan_per_h,
-        Streams(1, rep),
-        log,
-        0.0,
-    )
-    rescue.air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log)
-
-    def feed():
-        for t in trapped:
-            if t.at_min > env.now:
-                yield env.timeout(t.at_min - env.now)
-            rescue.trapped(t)
-
-    env.process(feed())
-    env.run(until=until)
-    problems = invariants.check_all(log.rows, scen)
-    assert not problems, problems
-    return log, s
+def _run(scen, trapped: list[Trapped], *overrides: str):
+    """tests/test_rescue.py's run of the rescue system alone (invariants checked), to 3,000 min."""
+    return run_rescue(scen, trapped, *overrides, until=3000.0)
 
 
 def _out(log, kinds=(K.PEOPLE_RESCUED, K.BODIES_RECOVERED)):
