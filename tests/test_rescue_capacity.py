@@ -247,3 +247,52 @@ def test_more_boats_bring_people_out_sooner_on_the_same_floods():
             assert np.mean(times[1][: len(times[0])]) <= np.mean(times[0]) + 1e-9
         assert kb["lives_saved_people"] >= ka["lives_saved_people"]
     assert trapped > 0
+
+
+def test_yuan_per_life_saved_from_the_paired_difference():
+    """Lives saved 10, 12, 14 in the baseline and 12, 15, 17 in a case costing 1.2 M yuan more:
+    differences 2, 3, 3 (mean 8/3, paired t interval 8/3 +- 4.303 x 0.5774 / sqrt 3), so yuan per
+    life saved is 1.2e6 / (8/3) = 450,000, its interval the extra cost over the difference's
+    bounds (infinite above when the difference's interval reaches 0)."""
+    import pandas as pd
+    from scipy import stats
+
+    from sim.metrics import lives_rows
+
+    base, case = pd.Series([10.0, 12.0, 14.0]), pd.Series([12.0, 15.0, 17.0])
+    rows = {r[0]: r for r in lives_rows(case, base, 1.2e6)}
+    half = stats.t.ppf(0.975, 2) * pd.Series([2.0, 3.0, 3.0]).std(ddof=1) / 3**0.5
+    assert rows["lives_saved_diff"][2:6] == pytest.approx((8 / 3, 8 / 3 - half, 8 / 3 + half, 3))
+    per = rows["yuan_per_life_saved"]
+    assert per[2] == pytest.approx(450_000.0)
+    assert per[3] == pytest.approx(1.2e6 / (8 / 3 + half))
+    assert per[4] == pytest.approx(1.2e6 / (8 / 3 - half))
+    wide = {r[0]: r for r in lives_rows(pd.Series([9.0, 15.0, 15.0]), base, 1.2e6)}  # -1, 3, 1
+    assert wide["lives_saved_diff"][3] < 0 < wide["lives_saved_diff"][4]
+    assert math.isinf(wide["yuan_per_life_saved"][4])  # the difference may be 0: no upper bound
+    none = {r[0]: r for r in lives_rows(base, base, 1.2e6)}
+    assert math.isnan(none["yuan_per_life_saved"][2])  # saves nobody more: no price per life
+
+
+def test_townships_count_lives_per_replication_with_intervals():
+    import pandas as pd
+
+    from sim.place_answers import township_answers
+
+    villages = pd.DataFrame(
+        {
+            "case": "base",
+            "rep": [0, 0, 1, 1],
+            "place_id": ["V1", "V2", "V1", "V2"],
+            "township_id": ["T1", "T1", "T1", "T1"],
+            "displaced": 0,
+            "in_need": 0,
+            "lives_saved": [3, 1, 6, 2],
+            "lives_lost_waiting": [1, 0, 0, 0],
+        }
+    )
+    (row,) = township_answers(villages, {}, {"T1": "Township 1"}).to_dict("records")
+    assert row["lives_saved_mean"] == 6.0  # (3 + 1 + 6 + 2) / 2 replications
+    assert row["lives_lost_waiting_mean"] == 0.5
+    assert row["lives_lost_waiting_low"] == 0.0  # a count's interval is clipped at 0
+    assert row["lives_saved_low"] < 6.0 < row["lives_saved_high"]
