@@ -422,11 +422,18 @@ class RescueSystem:
             if not self.queue or not free:
                 return
             queue = self.queue
+            # Per dispatch round, once (a province-sized run has hundreds of crews and tasks):
+            # which free crews work each type now, where they are, the longest drive any can fit.
+            can = [frozenset(t for t in c.types if self.crews_of(c, t) > 0) for c in free]
+            able = {t: np.array([t in c for c in can], dtype=bool) for t in RESCUE_TYPES}
+            if not any(able[t.rescue_type].any() for t in queue):
+                return  # no free crew works any waiting type (and none of them is spent for one)
+            nodes = np.array([c.node for c in free], dtype=np.int64)
             nearest: dict[int, TeamChoice | None] = {}
 
-            def nearest_team(k: int, free=free, queue=queue, nearest=nearest) -> TeamChoice | None:
+            def nearest_team(k: int, free=free, queue=queue, nearest=nearest, nodes=nodes, able=able):
                 if k not in nearest:
-                    nearest[k] = self._nearest_team(free, queue[k])
+                    nearest[k] = self._nearest_team(free, queue[k], nodes, able[queue[k].rescue_type])
                 return nearest[k]
 
             def drive_min(i: int, k: int, free=free, queue=queue) -> float:
@@ -440,13 +447,13 @@ class RescueSystem:
                 tuple(t.waiting for t in queue),
                 tuple(t.rescue_type for t in queue),
                 tuple(t.at_min for t in queue),
-                tuple(frozenset(t for t in c.types if self.crews_of(c, t) > 0) for c in free),
+                tuple(can),
                 nearest_team,
                 drive_min,
             )
             choice = self.policy(view)
             if choice is None:
-                self._rest_the_spent(free, queue)
+                self._rest_the_spent(free, can, queue)
                 return
             crew, task = free[choice[0]], queue[choice[1]]
             minutes = drive_min(*choice)
@@ -471,18 +478,20 @@ class RescueSystem:
             )
             self.env.process(self._serve(crew, task, persons))
 
-    def _rest_the_spent(self, free: list[Crew], queue: list[Task]) -> None:
-        """A free team that has worked and can reach a waiting task it has crews for, but has no
-        room left in its shift for the drive and a round, rests now (else it would stand idle
+    def _rest_the_spent(self, free: list[Crew], can: list[frozenset[str]], queue: list[Task]) -> None:
+        """A free crew that has worked and can reach a waiting task of a type it works now, but has
+        no room left in its shift for the drive and a round, rests now (else it would stand idle
         with part of a shift left while people wait)."""
-        for crew in free:
+        waiting = {t: [task for task in queue if task.rescue_type == t] for t in RESCUE_TYPES}
+        for crew, types in zip(free, can, strict=True):
             if crew.worked_min <= 0:
                 continue
-            for task in queue:
-                if self.crews_of(crew, task.rescue_type) == 0:
-                    continue
-                minutes = self.roads.minutes(crew.node, task.node)
-                if math.isfinite(minutes) and not self._has_room(crew, task, minutes):
+            tasks = [task for t in sorted(types) for task in waiting[t]]
+            if not tasks:
+                continue
+            reach = self.roads.reaching(crew.node, np.array([task.node for task in tasks]), toward=False)
+            for task, ok in zip(tasks, reach, strict=True):
+                if ok and not self._has_room(crew, task, self.roads.minutes(crew.node, task.node)):
                     crew.state = "resting"
                     self.env.process(self._rest(crew))
                     break
@@ -501,15 +510,15 @@ class RescueSystem:
         room = self.rules.max_shift_min - crew.worked_min
         return minutes + self.rules.round_min[task.rescue_type] <= room + 1e-9
 
-    def _nearest_team(self, free: list[Crew], task: Task) -> TeamChoice | None:
-        """The free crew with a crew for the task now, room in its shift and the shortest drive
-        to the task (minutes, index into `free`; ties to the lower index), or None: a search
-        outward from the task rather than from every free team (sim/model/roads.py
-        NearestSearch), with minutes as the team drives them."""
-        able = np.array([self.crews_of(c, task.rescue_type) > 0 for c in free], dtype=bool)
+    def _nearest_team(
+        self, free: list[Crew], task: Task, nodes: np.ndarray, able: np.ndarray
+    ) -> TeamChoice | None:
+        """The free crew that works the task's type now (`able`), has room in its shift and the
+        shortest drive to the task (minutes, index into `free`; ties to the lower index), or None:
+        a search outward from the task rather than from every free crew (sim/model/roads.py
+        NearestSearch), with minutes as the crew drives them."""
         if not able.any():
             return None
-        nodes = np.array([c.node for c in free], dtype=np.int64)
         search = NearestSearch(self.roads, task.node, nodes, toward=True)
         far = self.rules.max_shift_min - min(c.worked_min for c, a in zip(free, able, strict=True) if a)
         i = search(able, lambda k, minutes: self._has_room(free[k], task, minutes), far)
