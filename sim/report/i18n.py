@@ -78,14 +78,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "最近的空闲救护车太远（行驶长于等待）",
         "Nearest free ambulance too far (drove longer than waited)",
     ),
-    "cause.no_team_skill": ("全县无具备该救援技能的队伍", "No team in the county has the rescue skill"),
+    "cause.no_team_skill": (
+        "全县无具备该救援技能或装备的队伍",
+        "No team in the county has the rescue skill or equipment",
+    ),
     "cause.trapped_unknown": (
         "被困信息报告滞后（指挥中心尚不知情）",
         "Trapped people reported late (not yet known)",
     ),
     "cause.team_wait": (
-        "等待空闲救援队（或队伍集结）",
-        "Waiting for a free rescue team (or its mobilisation)",
+        "等待空闲救援作业组（船只、大型机械不足，或队伍集结、机械到位）",
+        "Waiting for a free rescue crew (too few boats or machines, or mobilisation)",
     ),
     "cause.team_drive": (
         "救援队路途过长（距离远、道路阻断）",
