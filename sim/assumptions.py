@@ -424,12 +424,61 @@ REGISTRY: tuple[Assumption, ...] = (
         "6-12 h",
     ),
     A(
-        "rescue.people_per_h_per_10",
-        "每10名队员每小时救出人数",
-        "people rescued per hour per 10 members",
+        "rescue.crew_members",
+        "每个作业组人数",
+        "members of one working crew",
+        "假设：冲锋舟3人、倒塌救援组围绕一台机械约6人",
+        "assumed: 3 per assault boat, about 6 around one machine",
+        "water 2-5, collapse 4-10, mountain 4-10",
+    ),
+    A(
+        "rescue.round_people",
+        "每组每轮救出人数",
+        "people one crew brings out a round",
+        "假设：一船约8人；倒塌、山地每次1人",
+        "assumed: a boatload of about 8; one at a time from a collapse or a slope",
+        "water 5-12, collapse 1, mountain 1",
+    ),
+    A(
+        "rescue.round_min",
+        "每轮用时（分钟）",
+        "minutes of one round",
         "假设",
         "assumed",
-        "water 3-10, collapse 0.5-2, mountain 1-4",
+        "water 20-90, collapse 30-480, mountain 45-240",
+    ),
+    A(
+        "rescue.equipment_delay_h",
+        "装备到位延迟（小时）",
+        "hours until equipment joins its team",
+        "假设：船随队；大型机械须征调、平板车运输",
+        "assumed: boats travel with the team; machines are requisitioned and moved by low-loader",
+        "boats 0-1, machines 1-6 h",
+    ),
+    A(
+        "rescue.survival.collapse",
+        "倒塌被困存活率曲线（小时，存活概率）",
+        "collapse survival curve (hours, P alive)",
+        "唐山地震救出存活率：半小时内99.3%、第1天81%、第2天53.7%、第3天36.7%、第4天19%、第5天7.4%",
+        "Tangshan 1976 share alive by time of rescue: 99.3 % in 30 min, 81 % day 1, 53.7 % day 2, "
+        "36.7 % day 3, 19 % day 4, 7.4 % day 5 (Coburn & Spence 2002)",
+        "Kobe 1995: 74 % day 1, 26 % day 2",
+    ),
+    A(
+        "rescue.survival.water",
+        "洪水被困存活率曲线",
+        "flood survival curve (hours, P alive)",
+        "假设：屋顶、楼上待救者多数生还（Jonkman & Kelman 2005）",
+        "assumed: most who wait on roofs and upper floors live (Jonkman & Kelman 2005)",
+        "80-98 % alive at 72 h",
+    ),
+    A(
+        "rescue.survival.mountain",
+        "山地被困存活率曲线",
+        "mountain survival curve (hours, P alive)",
+        "假设：介于洪水与倒塌之间",
+        "assumed: between flood and collapse",
+        "30-80 % alive at 72 h",
     ),
     A("rescue.max_shift_h", "连续作业上限（小时）", "longest shift (h)", "假设", "assumed", "8-16 h"),
     A("rescue.rest_h", "休息时间（小时）", "rest (h)", "假设", "assumed", "6-10 h"),
@@ -581,7 +630,7 @@ def note_fields(settings: Settings, scen: Scenario | None = None) -> dict[str, s
     """The run's values the STRESS-DES method note quotes (`{name}` in docs/STRESS-DES.md);
     the reserves' lead times come from the scenario ("–" without one)."""
     r, air, resc = settings.reporting, settings.air, settings.rescue
-    rates = resc.people_per_h_per_10
+    rounds = {t: resc.round_people[t] * 60 / resc.round_min[t] for t in resc.round_min}  # per crew-hour
     night = f"{air.night_start_clock_h:02.0f}:00-{air.night_end_clock_h:02.0f}:00" if air.night_no_fly else ""
     lead = SCENARIO_VALUES["lead_time_h"](scen) if scen is not None else {}
     shares = sorted({t.required_share for t in settings.targets.values() if t.measure == "relief_complete"})
@@ -594,9 +643,9 @@ def note_fields(settings: Settings, scen: Scenario | None = None) -> dict[str, s
         "cut_off_extra_h": _fmt(r.cut_off_extra_min / 60),
         "relief_share_pct": " / ".join(f"{s:.0%}".replace("%", " %") for s in shares) or "–",
         "relief_share_pct_zh": "、".join(f"{s:.0%}" for s in shares) or "–",
-        "water_rate": _fmt(rates.get("water")),
-        "collapse_rate": _fmt(rates.get("collapse")),
-        "mountain_rate": _fmt(rates.get("mountain")),
+        "water_rate": _fmt(round(rounds["water"], 2)),
+        "collapse_rate": _fmt(round(rounds["collapse"], 2)),
+        "mountain_rate": _fmt(round(rounds["mountain"], 2)),
         "max_shift_h": _fmt(resc.max_shift_h),
         "leave_members": _fmt(resc.volunteer_leave_members),
         "min_members": _fmt(resc.volunteer_min_members),

@@ -135,6 +135,12 @@ SCENARIO: dict[str, Bound] = {
     "teams.csv members": MEMBERS,
     "teams.csv mobilisation": MOBILISATION_MIN,
     "teams.csv turnout": SHARE,
+    "teams.csv boats": Bound(
+        0, 1_000, "rescue boats of one team; a province's flood fleet is hundreds", whole=True
+    ),
+    "teams.csv machines": Bound(
+        0, 10_000, "large rescue machines of one team; seed 001 counts 350 in a whole county", whole=True
+    ),
     "shelters.csv area_m2": AREA_M2,
     "scenario.yaml defaults.snap_tolerance_km": SNAP_KM,
     "scenario.yaml defaults.unload_min": MINUTES_A_DAY,
@@ -261,6 +267,8 @@ SETTINGS: dict[str, Bound] = {
     "budget.changes.*.members": MEMBERS,
     "budget.changes.*.mobilisation_min": MOBILISATION_MIN,
     "budget.changes.*.turnout": SHARE,
+    "budget.changes.*.boats": Bound(0, 1_000, "rescue boats added to one team", whole=True),
+    "budget.changes.*.machines": Bound(0, 10_000, "large rescue machines added to one team", whole=True),
     # costs
     "costs.truck_yuan_per_h": Bound(0, 1e6, "yuan per truck-hour; a truck costs a few hundred"),
     "costs.item_unit_yuan.*": Bound(0, 1e7, "yuan per relief unit; a tent costs thousands"),
@@ -312,8 +320,18 @@ SETTINGS: dict[str, Bound] = {
     ),
     "ems.warmup_h": HOURS_A_MONTH,
     # rescue teams
-    "rescue.people_per_h_per_10.*": Bound(
-        0, 1_000, "people brought out an hour by ten rescuers", lo_open=True
+    "rescue.crew_members.*": Bound(1, 1_000, "members of one working crew; real crews are 2-12", whole=True),
+    "rescue.round_people.*": Bound(
+        1, 1_000, "people one crew brings out in a round; a boatload is 5-12", whole=True
+    ),
+    "rescue.round_min.*": Bound(
+        0, 24 * 60, "minutes of one rescue round; more than a day is a unit slip", lo_open=True
+    ),
+    "rescue.equipment_delay_h.*": Bound(0, 72, "hours until a team's equipment joins it"),
+    "rescue.survival.*.*.*": Bound(
+        0,
+        24 * 30,
+        "a point's hours trapped (a run lasts at most a month) or its probability (0-1, checked apart)",
     ),
     "rescue.max_shift_h": Bound(0, 72, "hours of work before rest; 72 h is beyond any rescuer", lo_open=True),
     "rescue.rest_h": Bound(0, 72, "hours of rest"),

@@ -8,6 +8,7 @@ A budget case is a list of changes (DESIGN section 3), each plain data with a
     add_trucks            more trucks at an existing depot
     add_ambulances        more ambulances at a station, or a new station at a place
     add_team              a new team (rescue, volunteer, ...) based at a place
+    add_equipment         boats or large rescue machines for an existing team
     add_contract_reserve  a new agreement with a firm: stock it holds, its trucks, a lead time
 
 `apply` returns a new frozen Scenario (dataclasses.replace; the loaded one is never
@@ -31,6 +32,7 @@ from sim.scenario.types import STATION_KINDS, TEAM_KINDS, Depot, EmsStation, Sce
 from sim.settings import (
     AddAmbulances,
     AddContractReserve,
+    AddEquipment,
     AddStock,
     AddTeam,
     AddTownshipPoint,
@@ -170,6 +172,15 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                         turnout=ch.turnout,
                     )
                 )
+        elif isinstance(ch, AddEquipment):
+            ids = [t.id for t in teams]
+            if ch.team not in ids:
+                problems.append(Problem(_where(i, "team"), ch.team, f"no team {ch.team!r} in {scenario.dir}"))
+                continue
+            k = ids.index(ch.team)
+            teams[k] = replace(
+                teams[k], boats=teams[k].boats + ch.boats, machines=teams[k].machines + ch.machines
+            )
         else:  # pragma: no cover - the settings union admits nothing else
             raise TypeError(f"unknown budget change {type(ch).__name__}")
     if problems:
@@ -259,6 +270,11 @@ def cost(changes: Sequence[BudgetChange], costs: CostSettings) -> Cost:
                 add(i, f"station {ch.station} at {ch.place}", 1, "ambulance_station")
         elif isinstance(ch, AddTeam):
             add(i, f"team {ch.id}: {ch.members} members", ch.members, "team_member")
+        elif isinstance(ch, AddEquipment):
+            if ch.boats:
+                add(i, f"{ch.boats} x rescue boat for {ch.team}", ch.boats, "rescue_boat")
+            if ch.machines:
+                add(i, f"{ch.machines} x rescue machine for {ch.team}", ch.machines, "rescue_machine")
     if problems:
         # One message per missing unit cost, however many changes need it.
         unique = list({p.where: p for p in problems}.values())

@@ -97,10 +97,16 @@ class EventKind(StrEnum):
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted
     TEAM_STOOD_DOWN = "team_stood_down"  # subject team, qty accepted: too few volunteers, out of service
     RESCUE_REQUESTED = "rescue_requested"  # place, ref task, qty trapped, note type, value min since trapped
-    RESCUE_UNMET = "rescue_unmet"  # place, ref task, qty people, note cause (no_team_with_skill)
+    RESCUE_UNMET = "rescue_unmet"  # place, ref task, qty people, note cause (no_team_with_skill|_equipment)
     TEAM_ASSIGNED = "team_assigned"  # subject team, place, ref task, qty people taken, value drive min
     RESCUE_STARTED = "rescue_started"  # subject team, place, ref task
+    # people_rescued: brought out alive; value = the survival curve at their hours trapped
     PEOPLE_RESCUED = "people_rescued"  # subject team or aircraft, place, ref task, qty, note rescue type
+    TRAPPED_DIED = "trapped_died"  # place, ref task, qty people who died while still trapped, note type
+    BODIES_RECOVERED = (
+        "bodies_recovered"  # subject team or aircraft, place, ref task, qty, note type, value as rescued
+    )
+    EQUIPMENT_READY = "equipment_ready"  # subject team, item boats|machines, qty: its equipment joined it
     TEAM_RELEASED = "team_released"  # subject team, place, ref task, qty handed back, value busy min
     TEAM_REST_STARTED = "team_rest_started"  # subject team, value rest minutes
     TEAM_RESTED = "team_rested"  # subject team back to idle after rest

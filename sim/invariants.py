@@ -26,8 +26,10 @@ Each check returns a list of human-readable violations (empty = holds):
 - every rescue team is off (not yet mobilised), idle, busy on one task, resting, or out of
   service, moving only along off -> idle | out, idle -> busy -> idle | resting -> idle, and
   rescues people only while busy on that task;
-- trapped people are never rescued twice: a task's rescued people never exceed its trapped
-  people, and a task reported unmet (no team with the skill) is never assigned or rescued.
+- trapped people are never rescued twice and the dead are never rescued: a task's people
+  rescued alive plus its people who died while trapped never exceed its trapped people, bodies
+  are recovered only after deaths, and a task reported unmet (no team with the skill or the
+  equipment) is never assigned or rescued.
 """
 
 from __future__ import annotations
@@ -316,9 +318,12 @@ def hospital_waits_bounded(rows: Sequence[Event], max_min: float) -> list[str]:
 
 
 def teams_one_task(rows: Sequence[Event]) -> list[str]:
+    """Teams are alerted, mobilised or stood down as a whole; they work as crews (subject
+    `TEAM#n`), each idle once its team is mobilised, then idle -> busy -> idle | resting -> idle."""
     bad: list[str] = []
     state: dict[str, str] = {}
     task_of: dict[str, int] = {}
+    mobilised: set[str] = set()
     moves = {
         EventKind.TEAM_MOBILISED: ("off", "idle"),
         EventKind.TEAM_STOOD_DOWN: ("off", "out"),
@@ -334,6 +339,10 @@ def teams_one_task(rows: Sequence[Event]) -> list[str]:
             state[e.subject] = "off"
         elif e.kind in moves:
             before, after = moves[e.kind]
+            if e.kind is EventKind.TEAM_MOBILISED:
+                mobilised.add(e.subject)
+            elif e.subject is not None and "#" in e.subject and e.subject not in state:
+                state[e.subject] = "idle" if e.subject.split("#")[0] in mobilised else "off"
             now = state.get(e.subject)
             if now != before:
                 bad.append(f"t={e.t_min}: team {e.subject} {e.kind} while {now} (must be {before})")
@@ -343,7 +352,7 @@ def teams_one_task(rows: Sequence[Event]) -> list[str]:
             elif e.kind is EventKind.TEAM_RELEASED and task_of.pop(e.subject, None) != e.ref:
                 bad.append(f"t={e.t_min}: team {e.subject} released from task {e.ref} it was not on")
         elif (
-            e.kind in (EventKind.RESCUE_STARTED, EventKind.PEOPLE_RESCUED)
+            e.kind in (EventKind.RESCUE_STARTED, EventKind.PEOPLE_RESCUED, EventKind.BODIES_RECOVERED)
             and e.subject in state
             and (state[e.subject] != "busy" or task_of.get(e.subject) != e.ref)
         ):
@@ -400,9 +409,15 @@ def aircraft_one_sortie(rows: Sequence[Event]) -> list[str]:
 
 
 def rescued_once(rows: Sequence[Event]) -> list[str]:
+    """Per rescue task, at every row: people brought out alive + people died while trapped <=
+    people trapped (nobody is rescued twice, and nobody who died is rescued); bodies recovered
+    <= deaths logged before them (a body is recovered only after its death); a rescued person's
+    logged survival probability lies in [0, 1]; a task reported unmet is never assigned."""
     bad: list[str] = []
     trapped: dict[int, int] = {}
-    rescued: dict[int, int] = defaultdict(int)
+    saved: dict[int, int] = defaultdict(int)
+    died: dict[int, int] = defaultdict(int)
+    bodies: dict[int, int] = defaultdict(int)
     unmet: set[int] = set()
     for e in rows:
         if e.kind is EventKind.RESCUE_REQUESTED:
@@ -412,10 +427,24 @@ def rescued_once(rows: Sequence[Event]) -> list[str]:
         elif e.kind in (EventKind.TEAM_ASSIGNED, EventKind.PEOPLE_RESCUED) and e.ref in unmet:
             bad.append(f"t={e.t_min}: task {e.ref} reported unmet but {e.kind} by {e.subject}")
         if e.kind is EventKind.PEOPLE_RESCUED:
-            rescued[e.ref] += e.qty
-            if rescued[e.ref] > trapped.get(e.ref, 0):
+            saved[e.ref] += e.qty
+            if e.value is not None and not 0.0 <= e.value <= 1.0:
+                bad.append(f"t={e.t_min}: task {e.ref} rescued with survival probability {e.value}")
+        elif e.kind is EventKind.TRAPPED_DIED:
+            died[e.ref] += e.qty
+        elif e.kind is EventKind.BODIES_RECOVERED:
+            bodies[e.ref] += e.qty
+            if bodies[e.ref] > died[e.ref]:
                 bad.append(
-                    f"t={e.t_min}: task {e.ref} rescued {rescued[e.ref]} > {trapped.get(e.ref, 0)} trapped"
+                    f"t={e.t_min}: task {e.ref} recovered {bodies[e.ref]} bodies > {died[e.ref]} deaths"
+                )
+        if e.kind in (EventKind.PEOPLE_RESCUED, EventKind.TRAPPED_DIED, EventKind.BODIES_RECOVERED):
+            if e.ref not in trapped:
+                bad.append(f"t={e.t_min}: {e.kind} for task {e.ref}, which was never requested")
+            elif saved[e.ref] + died[e.ref] > trapped[e.ref]:
+                bad.append(
+                    f"t={e.t_min}: task {e.ref}: {saved[e.ref]} rescued + {died[e.ref]} died "
+                    f"> {trapped[e.ref]} trapped"
                 )
     return bad
 

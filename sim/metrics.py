@@ -384,6 +384,28 @@ def per_million(value: float, extra_yuan: float) -> float:
     return value / extra_yuan * 1e6 if extra_yuan > 0 else math.nan
 
 
+def lives_rows(case: pd.Series, base: pd.Series, extra_yuan: float) -> list[tuple]:
+    """(measure, target, estimate, low, high, n, method) rows: lives saved per replication, paired
+    with the baseline, and yuan per extra life saved (extra cost over the paired difference; its
+    interval from the difference's, finite only when that interval lies above zero)."""
+    d, low, high, pairs = paired_difference(case, base)
+    per = extra_yuan / d if d > 0 else math.nan
+    per_low = extra_yuan / high if high > 0 else math.nan
+    per_high = extra_yuan / low if low > 0 else math.inf if high > 0 else math.nan
+    return [
+        ("lives_saved_diff", "", d, low, high, pairs, PAIRED_METHOD),
+        (
+            "yuan_per_life_saved",
+            "",
+            per,
+            per_low,
+            per_high,
+            pairs,
+            f"extra cost / paired difference ({PAIRED_METHOD})",
+        ),
+    ]
+
+
 def compare_cases(
     reps: pd.DataFrame,
     cost_yuan: Mapping[str, float],
@@ -396,7 +418,8 @@ def compare_cases(
     """The decision table of a sweep, tidy: one row per (case, measure) with estimate, interval,
     n and method. Measures per target T: T_p_holds, T_share, T_holds_diff, T_share_diff (vs the
     baseline, paired), T_holds_gain_per_myuan, T_share_gain_pp_per_myuan, T_worst_township_share,
-    T_township_spread; per case: cost_yuan and frontier (on the focus target)."""
+    T_township_spread; per case: cost_yuan and frontier (on the focus target); with lives in the
+    replications (sim/rescue_metrics.py), lives_saved_diff and yuan_per_life_saved (lives_rows)."""
     rows: list[dict] = []
     cases = list(dict.fromkeys(reps["case"]))
     by_case = {c: reps[reps["case"] == c].set_index("rep") for c in cases}
@@ -485,6 +508,12 @@ def compare_cases(
                     "best minus worst township mean share (point estimate)",
                     f"{e['townships']} townships with displaced people",
                 )
+    if base is not None and "lives_saved_people" in reps:
+        for case in cases:
+            if case != baseline:
+                extra = cost_yuan[case] - cost_yuan.get(baseline, 0.0)
+                for r in lives_rows(by_case[case]["lives_saved_people"], base["lives_saved_people"], extra):
+                    row(case, *r, f"vs {baseline}; extra cost {extra:,.0f} yuan")
     on = frontier([cost_yuan[c] for c in cases], [score.get(c, (-1.0, -1.0)) for c in cases])
     for case, flag in zip(cases, on, strict=True):
         row(

@@ -9,17 +9,20 @@ villages.csv: one row per (case, village). For each relief target:
 and, per item class, the mean hour the village's whole need of the class was in place (over
 the replications where it was: `<class>_complete_h_mean`, with how many replications that was).
 townships.csv: one row per (case, township): people counted per replication, the pooled share
-in time, and P(the township's share reaches the target's requirement) with its Wilson interval.
+in time, and P(the township's share reaches the target's requirement) with its Wilson interval;
+trapped people saved and lost while waiting per replication (`lives_saved_mean`,
+`lives_lost_waiting_mean`, each with its Student t 95 % interval `_low`/`_high`).
 Pure: reads the village table of a run; no model.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
 
-from sim.metrics import CLASS_COLUMN, relief_targets, wilson
+from sim.metrics import CLASS_COLUMN, relief_targets, t_interval, wilson
 from sim.safe_text import csv_text
 from sim.settings import AnyTarget
 
@@ -99,6 +102,12 @@ def township_answers(
         row["villages"] = int(block["place_id"].nunique())
         row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
         row["in_need_mean"] = float(block.groupby("rep")["in_need"].sum().mean())
+        if "lives_saved" in block:  # trapped people saved and lost while waiting, per replication
+            for col in ("lives_saved", "lives_lost_waiting"):
+                mean, low, high = t_interval(block.groupby("rep")[col].sum())
+                # a count is never negative: the t interval's lower end is clipped at 0
+                row[f"{col}_mean"], row[f"{col}_high"] = mean, high
+                row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
         for name, target in relief_targets(targets).items():
             sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
             tested = sums[sums[f"{name}_people"] > 0]

@@ -14,11 +14,23 @@ Conventions:
 - Air work per replication: missions by kind (rescue, evacuation, relief_lift; cancelled ones
   not counted), relief units delivered by aircraft, patients flown (admitted at a hospital
   helipad or set down at a helipad for an ambulance).
-- Unmet trapped people: `rescue_unmet_no_skill_people` (no team in the county has the skill;
-  never assigned) and `rescue_waiting_at_horizon_people` (not brought out by the horizon).
-- Team utilisation: minutes on tasks (driving and rescuing) over minutes from mobilisation
-  to the horizon, over all mobilised rescue teams. Volunteer turnout achieved: members who
-  accepted the alert over members alerted, over all volunteer teams.
+  "Rescued" in a target's share means brought out, alive or dead (`people_rescued` and
+  `bodies_recovered`): the share measures how fast the county reaches its trapped, and is
+  the same whatever the survival curves; who lived is counted beside it.
+- Unmet trapped people: `rescue_unmet_no_skill_people` (no team in the county has the skill,
+  or none has the equipment; never assigned) and `rescue_waiting_at_horizon_people` (not
+  brought out by the horizon).
+- Lives (sim/model/teams.py survival): `lives_saved_people` (brought out alive),
+  `lives_lost_waiting_people` (died while still trapped, by the horizon: their bodies recovered
+  or not), `bodies_recovered_people`, `trapped_alive_at_horizon_people` (still trapped and alive
+  at the horizon: their outcome is unknown), and `lives_saved_share` = saved / trapped. Drawn per
+  person (stream "rescue.survival.*"), so a replication's counts are whole people; intervals
+  across replications come from the summary. `rescue_lives_by_township` gives the same per
+  township (from the village table's `lives_saved`, `lives_lost_waiting` columns).
+- Crew utilisation: minutes on tasks (driving and rescuing) over minutes from mobilisation
+  to the horizon, over all crews of the mobilised rescue teams (sim/model/teams.py: a team
+  works as crews). Volunteer turnout achieved: members who accepted the alert over members
+  alerted, over all volunteer teams.
 """
 
 from __future__ import annotations
@@ -132,7 +144,8 @@ def air_late_causes(
 
 def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
     onset = min((e.t_min for e in rows if e.kind is EventKind.HAZARD_STRUCK), default=0.0)
-    trapped = unmet = 0
+    trapped = unmet = saved = lost = 0
+    crews: dict[str, int] = {}  # team -> crews it formed
     rescued_at: list[float] = []
     trapped_at: dict[int, tuple[float, int]] = {}  # task ref -> (minute trapped, people)
     rescued_by_task: list[tuple[int, float, int]] = []  # (task ref, minute, people)
@@ -161,7 +174,9 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         elif k is EventKind.RESCUE_UNMET:
             unmet += e.qty
             unmet_tasks.add(e.ref)
-        elif k is EventKind.PEOPLE_RESCUED:
+        elif k is EventKind.PEOPLE_RESCUED or k is EventKind.BODIES_RECOVERED:
+            if k is EventKind.PEOPLE_RESCUED:
+                saved += e.qty
             rescued_at.extend([e.t_min] * e.qty)
             rescued_by_task.append((e.ref, e.t_min, e.qty))
             batches.append(_batch(e, trapped_at, team_assigned, team_started, aircraft, known_at))
@@ -172,8 +187,11 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
             alerted_vol += e.qty
         elif k is EventKind.TEAM_STOOD_DOWN and e.subject in volunteer:
             accepted_vol += e.qty
+        elif k is EventKind.TRAPPED_DIED:
+            lost += e.qty
         elif k is EventKind.TEAM_MOBILISED:
             mobilised_at[e.subject] = e.t_min
+            crews[e.subject] = int(e.note) if e.note else 1
             if e.subject in volunteer:
                 accepted_vol += int(e.value)
         elif k is EventKind.TEAM_ASSIGNED:
@@ -201,10 +219,15 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
         elif k is EventKind.AIR_MISSION_CANCELLED:
             missions.pop(e.ref, None)
     busy_min += sum(horizon_min - t for t in assigned_at.values())  # still on a task at the horizon
-    available = sum(horizon_min - t for t in mobilised_at.values())
+    available = sum(crews[team] * (horizon_min - t) for team, t in mobilised_at.items())
     out: dict[str, float] = {
         "trapped_people": float(trapped),
-        "rescued_people": float(len(rescued_at)),
+        "brought_out_people": float(len(rescued_at)),
+        "lives_saved_people": float(saved),
+        "lives_lost_waiting_people": float(lost),
+        "bodies_recovered_people": float(len(rescued_at) - saved),
+        "trapped_alive_at_horizon_people": float(trapped - saved - lost),
+        "lives_saved_share": saved / trapped if trapped else math.nan,
         "rescue_unmet_no_skill_people": float(unmet),
         "rescue_waiting_at_horizon_people": float(trapped - unmet - len(rescued_at)),
         "rescue_teams_mobilised": float(len(mobilised_at)),

@@ -8,6 +8,7 @@ minutes here and nowhere else: the rest of the code reads `*_min` properties.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -378,6 +379,21 @@ class AddTeam(_Change):
     turnout: Share = 1.0
 
 
+class AddEquipment(_Change):
+    """Boats or large machines for an existing team (teams.csv `boats`, `machines`)."""
+
+    kind: Literal["add_equipment"]
+    team: str = Field(min_length=1)
+    boats: Annotated[int, Field(ge=0)] = 0
+    machines: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _something(self) -> AddEquipment:
+        if self.boats + self.machines == 0:
+            raise ValueError("add at least one boat or machine")
+        return self
+
+
 class AddContractReserve(_Change):
     kind: Literal["add_contract_reserve"]
     id: str = Field(min_length=1)
@@ -391,7 +407,7 @@ class AddContractReserve(_Change):
 
 
 BudgetChange = Annotated[
-    AddStock | AddTownshipPoint | AddTrucks | AddAmbulances | AddTeam | AddContractReserve,
+    AddStock | AddTownshipPoint | AddTrucks | AddAmbulances | AddTeam | AddEquipment | AddContractReserve,
     Field(discriminator="kind"),
 ]
 
@@ -541,16 +557,62 @@ class AirTargetSettings(_Frozen):
         return self.limit_min / MIN_PER_H
 
 
+RescueType = Literal["water", "collapse", "mountain"]
+# The equipment a crew of each rescue type works around (teams.csv columns `boats`, `machines`):
+# a water-rescue crew is a boat's crew, a collapse-rescue crew works with a large machine
+# (crane, excavator, hydraulic breaker); a mountain-rescue crew carries ropes and a stretcher.
+EQUIPMENT = ("boats", "machines")
+EQUIPMENT_OF: dict[str, str | None] = {"water": "boats", "collapse": "machines", "mountain": None}
+SurvivalPoint = Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]
+
+
 class RescueSettings(_Frozen):
-    """Rescue teams (teams.csv) and how they turn out, work and rest (configs/rescue/)."""
+    """Rescue teams (teams.csv) and how they turn out, work in crews, rest, and how long trapped
+    people survive (configs/rescue/)."""
 
     policy: str = Field(min_length=1)  # a name in sim.model.rescue_policies.RESCUE_POLICIES
-    people_per_h_per_10: dict[Literal["water", "collapse", "mountain"], PositiveFloat]
+    crew_members: dict[RescueType, Annotated[int, Field(ge=1, le=1_000)]]  # members of one crew
+    round_people: dict[
+        RescueType, Annotated[int, Field(ge=1, le=1_000)]
+    ]  # people one crew brings out a round
+    round_min: dict[RescueType, PositiveFloat]  # minutes of one round
+    equipment_delay_h: dict[Literal["boats", "machines"], NonNegFloat]  # after the team leaves
+    # per type: [hours trapped, probability still alive] points; linear between, flat after the last
+    survival: dict[RescueType, list[SurvivalPoint]]
     max_shift_h: PositiveFloat
     rest_h: NonNegFloat
     volunteer_leave_members: int = Field(ge=1, le=10_000)
     volunteer_min_members: int = Field(ge=1, le=10_000)
-    skills: dict[Literal["water", "collapse", "mountain"], list[str]]  # team skills qualifying per type
+    skills: dict[RescueType, list[str]]  # team skills qualifying per type
+
+    @field_validator("crew_members", "round_people", "round_min", "survival", "equipment_delay_h")
+    @classmethod
+    def _every_key(cls, value: dict, info: ValidationInfo) -> dict:
+        """A value for every rescue type (for every kind of equipment: equipment_delay_h)."""
+        keys = EQUIPMENT if info.field_name == "equipment_delay_h" else RESCUE_TYPES
+        missing = [k for k in keys if k not in value]
+        if missing:
+            raise ValueError(f"needs a value for each of {', '.join(keys)}; missing: {', '.join(missing)}")
+        return value
+
+    @field_validator("survival")
+    @classmethod
+    def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
+        for kind, points in value.items():
+            if not points:
+                raise ValueError(f"{kind}: needs at least one [hours, probability] point")
+            if any(p > 1 for _, p in points):
+                raise ValueError(f"{kind}: a probability must be at most 1, got {max(p for _, p in points)}")
+            if points[0][0] != 0:
+                raise ValueError(f"{kind}: the first point must be at 0 hours, got {points[0][0]}")
+            for (h0, p0), (h1, p1) in pairwise(points):
+                if h1 <= h0:
+                    raise ValueError(f"{kind}: hours must increase, got {h0} then {h1}")
+                if p1 > p0:
+                    raise ValueError(
+                        f"{kind}: survival cannot rise with time, got {p0} at {h0} h then {p1} at {h1} h"
+                    )
+        return value
 
     @property
     def max_shift_min(self) -> float:
@@ -559,6 +621,9 @@ class RescueSettings(_Frozen):
     @property
     def rest_min(self) -> float:
         return h_to_min(self.rest_h)
+
+    def equipment_delay_min(self, equipment: str) -> float:
+        return h_to_min(self.equipment_delay_h[equipment])
 
 
 class AirSettings(_Frozen):

@@ -161,6 +161,8 @@ def village_results(
             "deferred_units",
             "reserve_units",
             "lateral_aid_units",
+            "lives_saved",  # trapped people brought out alive (sim/model/teams.py survival)
+            "lives_lost_waiting",  # trapped people who died before they were brought out
         )
     }
     for c in (
@@ -204,8 +206,12 @@ def village_results(
                 col["first_delivery_at_h"][v] = e.t_min * to_h
         elif kind is EventKind.RESCUE_REQUESTED:
             tasks[e.ref] = (v, e.t_min - (e.value or 0.0), e.qty)  # from being trapped, not from being known
-        elif kind is EventKind.PEOPLE_RESCUED:
-            rescued.append((e.ref, e.t_min, e.qty))
+        elif kind is EventKind.PEOPLE_RESCUED or kind is EventKind.BODIES_RECOVERED:
+            rescued.append((e.ref, e.t_min, e.qty))  # brought out, alive or dead: the targets' count
+            if kind is EventKind.PEOPLE_RESCUED and v is not None:
+                col["lives_saved"][v] += e.qty
+        elif kind is EventKind.TRAPPED_DIED and v is not None:
+            col["lives_lost_waiting"][v] += e.qty
         elif kind is EventKind.AIR_MISSION_REQUESTED and v is not None:
             missions.setdefault(v, {})[e.ref] = (e.t_min, e.value, e.note)
         elif kind is EventKind.AIRCRAFT_ARRIVED:
@@ -318,6 +324,8 @@ def village_results(
         "deferred_units": col["deferred_units"],
         "reserve_units": col["reserve_units"],
         "lateral_aid_units": col["lateral_aid_units"],
+        "lives_saved": col["lives_saved"],
+        "lives_lost_waiting": col["lives_lost_waiting"],
         "isolated_h": [t * to_h for t in isolated_min],
         "road_trouble_at_h": col["road_trouble_at_h"],
         "truck_wait_h": col["truck_wait_h"],

@@ -185,7 +185,13 @@ def print_rescue_summary(summary, settings) -> None:
         print(
             f"\nRescue: {_mean(get('rescue_teams_mobilised'), '.0f')} teams mobilised; trapped people "
             f"per replication {_ci(get('trapped_people'), '.1f')}, "
-            f"rescued {_ci(get('rescued_people'), '.1f')}"
+            f"brought out {_ci(get('brought_out_people'), '.1f')}"
+        )
+        print(
+            f"lives saved {_ci(get('lives_saved_people'), '.1f')}, lost while trapped "
+            f"{_ci(get('lives_lost_waiting_people'), '.1f')}, alive and still trapped at the horizon "
+            f"{_ci(get('trapped_alive_at_horizon_people'), '.1f')} per replication "
+            "(survival curves: configs/rescue/; per township: townships.csv)"
         )
         print(
             f"{'target':<22}{'limit':>9}{'needs':>7}   {'share in time (95% CI)':<32}"
@@ -198,12 +204,12 @@ def print_rescue_summary(summary, settings) -> None:
             limit = f"{target.deadline_h:>8g}h" if rescue else f"{target.limit_min:>6g}min"
             print(target_row(name, limit, target, get(f"{name}_share"), get(f"{name}_holds")))
         print(
-            "unmet trapped people: no team with the skill "
+            "unmet trapped people: no team with the skill or equipment "
             f"{_ci(get('rescue_unmet_no_skill_people'), '.1f')}, "
             f"still waiting at the horizon {_ci(get('rescue_waiting_at_horizon_people'), '.1f')}"
         )
         print(
-            f"rescue team utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
+            f"rescue crew utilisation: {_ci(get('rescue_team_utilisation'), '.1%')}; volunteer turnout "
             f"achieved: {_ci(get('volunteer_turnout_share'), '.1%')}; mutual-aid compensation "
             f"{_ci(get('mutual_aid_cost_yuan'), ',.0f')} yuan"
         )

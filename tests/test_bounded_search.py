@@ -134,11 +134,11 @@ def test_nearest_team_from_the_task_equals_a_search_from_every_team(
     searched = teams.RescueSystem._nearest_team
     decisions = []
 
-    def checked(self, free, task):
-        got = searched(self, free, task)
+    def checked(self, free, task, nodes, able):
+        got = searched(self, free, task, nodes, able)
         best = None
         for i, crew in enumerate(free):
-            if task.rescue_type not in crew.types:
+            if self.crews_of(crew, task.rescue_type) == 0:  # no crew of this type now
                 continue
             minutes = float(dijkstra(self.roads._matrix, indices=crew.node)[task.node])
             fits = math.isfinite(minutes) and self._has_room(crew, task, minutes)

@@ -57,7 +57,7 @@ def run_with_road_hits(monkeypatch, scen, hits_of):
 @pytest.fixture
 def with_road_team(tiny_copy: Path):
     with (tiny_copy / "teams.csv").open("a", encoding="utf-8") as f:
-        f.write("TM_ROAD,road_repair,C,20,road,30,1.0\n")
+        f.write("TM_ROAD,road_repair,C,20,road,30,1.0,0,0\n")  # no boats, no machines
     return scenario.load(tiny_copy)
 
 

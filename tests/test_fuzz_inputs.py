@@ -321,7 +321,8 @@ def override_keys() -> list[str]:
     (`*` filled with the names the shipped configuration uses)."""
     names = {"events": "flood", "rates": "high", "casualties": "immediate", "trapped": "water"}
     names |= {"blocked": "county", "slowed": "county", "repair_h": "county", "severity_probs": "high"}
-    names |= {"targets": "relief_10h", "stay_h": "urgent", "people_per_h_per_10": "water"}
+    names |= {"targets": "relief_10h", "stay_h": "urgent", "crew_members": "water", "round_people": "water"}
+    names |= {"round_min": "water", "equipment_delay_h": "machines"}
     names |= {"routine_hour_profile": "0", "road_speed_kmh": "village"}
     keys = []
     for pattern in bounds.SETTINGS:

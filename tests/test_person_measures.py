@@ -477,7 +477,8 @@ def test_rescue_and_helicopter_failures_name_their_cause():
     cause = records["rescue_12h"]["main_cause"]
     assert cause == {"cause": "team_wait", "share_of_late_people": pytest.approx(2 / 3)}
     lines = "\n".join(verdict.verdict_lines(list(records.values()), targets))
-    assert "waiting for a free rescue team (or for it to mobilise) (67% of late people)" in lines
+    wait = "waiting for a free rescue crew: too few boats or machines (or mobilisation)"
+    assert f"{wait} (67% of late people)" in lines
     air = records["helicopter_2h"]["main_cause"]
     # three causes of one mission each: the tie goes to the first in the verdict's list
     assert air["cause"] == "aircraft_busy" and air["share_of_late_missions"] == pytest.approx(1 / 3)

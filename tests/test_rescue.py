@@ -1,12 +1,13 @@
 """Rescue teams and helicopters against hand computations, and volunteer turnout against its probability.
 
 tiny: team TM_T1 (semi_professional, base T1 = node n1, 12 members, turnout 1, skills
-water;collapse, mobilisation 60 min). T1 -> V1 is 5 km of township road at 2 min/km = 10 min
-(tests/test_tiny_by_hand.py). Water rescue rate (configs/rescue/default.yaml) 6 people per
-hour per 10 members, so 12 members bring out 7.2 people an hour: 60 / 7.2 = 8 1/3 min each.
-Five people trapped in V1 at onset (t = 0):
-  leaves T1 at 0 + 60 = 60; arrives V1 at 60 + 10 = 70 (rescue starts);
-  people out at 70 + k x 8 1/3, the last (k = 5) at 70 + 41 2/3 = 111 2/3.
+water;collapse, mobilisation 60 min, 1 boat, 1 machine). It forms two crews
+(sim/model/teams.py split_crews, configs/rescue/default.yaml): TM_T1#1, a boat crew of 3
+(min(12 // 3, 1 boat) = 1), and TM_T1#2, a collapse crew of 6 (min((12 - 3) // 6, 1 machine)
+= 1). T1 -> V1 is 5 km of township road at 2 min/km = 10 min (tests/test_tiny_by_hand.py).
+A boat round brings out up to 8 people in 45 min. Five people trapped in V1 at onset (t = 0):
+  the boat crew leaves T1 at 0 + 60 = 60; arrives V1 at 60 + 10 = 70 (rescue starts);
+  all five are out after one round, at 70 + 45 = 115.
 """
 
 from __future__ import annotations
@@ -85,29 +86,27 @@ def test_one_rescue_matches_hand_computation():
     scen = load_scenario("tiny")
     v1 = scen.place_index()["V1"]
     log, s = _run(scen, [Trapped(0.0, v1, "water", 5)])
-    rows = [e for e in log.rows if e.subject == "TM_T1"]
+    rows = [e for e in log.rows if (e.subject or "").startswith("TM_T1")]
     mobilised = [e.t_min for e in rows if e.kind is EventKind.TEAM_MOBILISED]
-    started = [e.t_min for e in rows if e.kind is EventKind.RESCUE_STARTED]
-    out = [e.t_min for e in rows if e.kind is EventKind.PEOPLE_RESCUED]
-    per_person = 60 / (6 * 12 / 10)
+    started = [(e.subject, e.t_min) for e in rows if e.kind is EventKind.RESCUE_STARTED]
+    out = [(e.t_min, e.qty) for e in rows if e.kind in (EventKind.PEOPLE_RESCUED, EventKind.BODIES_RECOVERED)]
     assert mobilised == [60.0]
-    assert started == [70.0]
-    assert out == pytest.approx([70 + k * per_person for k in range(1, 6)], abs=1e-9)
-    assert out[-1] == pytest.approx(111 + 2 / 3, abs=1e-9)
+    assert started == [("TM_T1#1", 70.0)]
+    assert out == [(115.0, 5)]
     kpis = rescue_metrics.rep_kpis(log.rows, s.targets, 2000.0)
-    assert kpis["rescued_people"] == 5 and kpis["rescue_12h_share"] == 1.0
+    assert kpis["brought_out_people"] == 5 and kpis["rescue_12h_share"] == 1.0
     assert kpis["mutual_aid_cost_yuan"] == 0  # V1 is in T1's own township
 
 
 def test_help_across_townships_records_compensation():
-    """V3 lies in T2; TM_T1 drives T1 -> J -> T2 -> V3 = 12 + 18 + 12 = 42 min, works 2 x 8 1/3 min:
-    busy 58 2/3 min x 12 members x 300 yuan/member-h = 3,520 yuan, owed by T2."""
+    """V3 lies in T2; the boat crew (3 members) drives T1 -> J -> T2 -> V3 = 12 + 18 + 12 = 42 min,
+    works one 45-min round: busy 87 min x 3 members x 300 yuan/member-h = 1,305 yuan, owed by T2."""
     scen = load_scenario("tiny")
     log, s = _run(scen, [Trapped(0.0, scen.place_index()["V3"], "water", 2)])
     aid = [e for e in log.rows if e.kind is EventKind.MUTUAL_AID_RECORDED]
-    assert [(e.subject, e.place, e.note) for e in aid] == [("TM_T1", "V3", "T1")]
-    assert aid[0].value == pytest.approx((42 + 2 * 60 / 7.2) / 60 * 12 * s.costs.rescue_member_yuan_per_h)
-    assert aid[0].value == pytest.approx(3520.0)
+    assert [(e.subject, e.place, e.note) for e in aid] == [("TM_T1#1", "V3", "T1")]
+    assert aid[0].value == pytest.approx((42 + 45) / 60 * 3 * s.costs.rescue_member_yuan_per_h)
+    assert aid[0].value == pytest.approx(1305.0)
 
 
 def test_task_needing_a_skill_no_team_has_is_never_assigned():
@@ -125,17 +124,17 @@ def test_task_needing_a_skill_no_team_has_is_never_assigned():
 
 
 def test_shift_limit_hands_people_back_and_team_rests():
-    """max_shift_h = 1: 60 - 10 min drive leaves room for 6 people (6 x 8 1/3 = 50); the team takes
-    6 of 10, rests 8 h, and comes back for the other 4."""
+    """max_shift_h = 1: the 10 min drive and one 45-min round fit the 60-min shift; the boat takes
+    a boatload (8 of 10), has 5 min of shift left, rests 8 h, and comes back for the other 2."""
     scen = load_scenario("tiny")
     log, _ = _run(scen, [Trapped(0.0, scen.place_index()["V1"], "water", 10)], "rescue.max_shift_h=1")
-    kinds = [(e.kind, e.qty) for e in log.rows if e.subject == "TM_T1" and e.kind is EventKind.TEAM_ASSIGNED]
-    assert kinds == [(EventKind.TEAM_ASSIGNED, 6), (EventKind.TEAM_ASSIGNED, 4)]
+    assigned = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.TEAM_ASSIGNED]
+    assert assigned == [(60.0, 8), (115.0 + 8 * 60, 2)]
     rests = [e.t_min for e in log.rows if e.kind is EventKind.TEAM_REST_STARTED]
-    assert rests[0] == pytest.approx(70 + 6 * 60 / 7.2)
-    second = [e.t_min for e in log.rows if e.kind is EventKind.TEAM_ASSIGNED][1]
-    assert second == pytest.approx(rests[0] + 8 * 60)
-    assert sum(e.qty for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED) == 10
+    assert rests[0] == pytest.approx(115.0)
+    out = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
+    assert sum(q for _, q in out) + sum(e.qty for e in log.rows if e.kind is EventKind.BODIES_RECOVERED) == 10
+    assert out[0] == (115.0, 8)
 
 
 def test_volunteer_turnout_matches_acceptance_probability():
@@ -255,7 +254,8 @@ def test_cli_reports_rescue_and_air_beside_relief_and_ems(tmp_path, capsys):
         text = capsys.readouterr().out
         for name in ("relief_10h", "ems_response", "rescue_12h", "rescue_24h", "helicopter_2h"):
             assert name in text, f"{scenario}: {name} missing from the summary"
-        assert "rescue team utilisation" in text and "mutual-aid compensation" in text
+        assert "rescue crew utilisation" in text and "mutual-aid compensation" in text
+        assert "lives saved" in text and "lost while trapped" in text
 
 
 def test_unknown_rescue_policy_and_base_helipad_are_refused(capsys):
@@ -303,8 +303,9 @@ def test_rescue_policy_change_keeps_the_disaster_and_volunteer_draws():
 def test_trapped_people_become_known_with_the_first_report():
     """By hand on `tiny`: 5 people trapped at V1 at minute 0, known to the command centre 90 min
     later (the village's first report). TM_T1 is mobilised at 60 but cannot be sent before 90;
-    it drives 10 min and brings one out every 60 / 7.2 min from 100. The rescue clock runs from
-    being trapped: the request says 90 minutes since trapped, and the 12 h target counts from 0."""
+    its boat crew drives 10 min and brings all five out in one 45-min round, at 145. The rescue clock
+    runs from being trapped: the request says 90 minutes since trapped, and the 12 h target counts
+    from 0."""
     from sim.model.information import trapped_known
 
     scen = load_scenario("tiny")
@@ -320,16 +321,16 @@ def test_trapped_people_become_known_with_the_first_report():
     env.run(until=2000.0)
     request = next(e for e in log.rows if e.kind is EventKind.RESCUE_REQUESTED)
     assert (request.t_min, request.value) == (90.0, 90.0)
-    out = [e.t_min for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
-    per_person = 60 / (6 * 12 / 10)
-    assert out == pytest.approx([100 + k * per_person for k in range(1, 6)], abs=1e-9)
+    out = [(e.t_min, e.qty) for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED]
+    assert out == [(145.0, 5)]  # known at 90, 10 min drive, one 45-min round
     kpis = rescue_metrics.rep_kpis(
         log.rows, {"r": s.targets["rescue_12h"].model_copy(update={"deadline_h": 2.0})}, 2000.0
     )
-    # within 2 h of being trapped (120 min): those out at 108.3 and 116.7 only
-    assert kpis["r_people"] == 5 and kpis["r_share"] == pytest.approx(2 / 5)
-    # the late three waited longest for the report (90 min) rather than for the team or the work
-    assert kpis["r_late_trapped_unknown"] == 3
+    # within 2 h of being trapped (120 min): nobody (out at 145)
+    assert kpis["r_people"] == 5 and kpis["r_share"] == 0.0
+    # they waited longest for the report (90 min) rather than for the team (0), the drive (10)
+    # or the work (45)
+    assert kpis["r_late_trapped_unknown"] == 5
 
 
 @pytest.mark.parametrize("when", ["first_report", "at_once"])

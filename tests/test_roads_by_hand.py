@@ -147,7 +147,7 @@ def test_repair_team_is_sent_only_once_a_cut_is_known(tiny_copy: Path):
 
 def test_only_bridge_cut_then_repaired_at_hand_computed_minute(tiny_copy: Path):
     with (tiny_copy / "teams.csv").open("a", encoding="utf-8") as f:
-        f.write("TM_ROAD,road_repair,C,20,road,30,1.0\n")
+        f.write("TM_ROAD,road_repair,C,20,road,30,1.0,0,0\n")  # no boats, no machines
     scen = scenario.load(tiny_copy)
     # The repair team leaves C at 30, drives C-J-T2-V3 = 60 min to the bridge end n5 (90),
     # repairs for 180 min: the bridge reopens at 270.

@@ -368,17 +368,7 @@ class AirSystem:
             aboard = min(air.seats, left)
             for _ in range(aboard):
                 yield env.timeout(air.hoist_min_per_person)
-                log.add(
-                    Event(
-                        env.now,
-                        EventKind.PEOPLE_RESCUED,
-                        subject=name,
-                        place=place.id,
-                        ref=mission.task.ref,
-                        qty=1,
-                        note=mission.task.rescue_type,
-                    )
-                )
+                mission.task.bring_out_by_air(env.now, name, 1, place.id, log)  # rescued, or a body recovered
             left -= aboard
             yield from self._take_off()
             yield env.timeout(self.flight_min(self.km(place, pad)))

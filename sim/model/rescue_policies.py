@@ -1,11 +1,11 @@
 """Rescue-task assignment policies: pure functions from a snapshot to one assignment, chosen by name.
 
-No SimPy, no clock, no side effects. The rescue system (sim/model/teams.py) calls a policy
-again after applying each assignment, so one task may receive several teams when it has more
-trapped people than one team takes.
+No SimPy, no clock, no side effects. The units assigned are crews (sim/model/teams.py: a team
+works as crews, each with its boat or machine, and a crew takes one round's people); the rescue
+system calls a policy again after applying each assignment, so one task may receive several
+crews when it has more trapped people than one round takes. "Team" below means such a crew.
 
-Leaves out: looking ahead (keeping a team back for a task not yet reported), and splitting a
-team's members between tasks.
+Leaves out: looking ahead (keeping a crew back for a task not yet reported).
 """
 
 from __future__ import annotations

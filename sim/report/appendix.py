@@ -155,9 +155,28 @@ def target_notes(res: Results, lang: str, rows: list[list[str]]) -> list[str]:
         _share_note(targets[names[0]], [res.target_label(n, lang) for n in names], lang)
         for names in lines.values()
     ]
+    lives = lives_note(res, lang)
+    if lives:
+        out.append(lives)
     if any("–" in r[3:] for r in rows):
         out.append(text("note.missing", lang))
     return out
+
+
+def lives_note(res: Results, lang: str) -> str | None:
+    """Trapped people saved and lost while trapped per replication, with intervals (summary.csv);
+    None when the run has no rescue (no trapped people, or an older run without the measures)."""
+    s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
+    if "lives_saved_people" not in s.index or not s.loc["trapped_people", "mean"] > 0:
+        return None
+
+    def ci(measure: str) -> str:
+        r = s.loc[measure]
+        return f"{r['mean']:.1f} [{max(0.0, r['ci_low']):.1f}, {r['ci_high']:.1f}]"
+
+    return text(
+        "note.lives", lang, saved=ci("lives_saved_people"), lost=ci("lives_lost_waiting_people"), n=res.n_reps
+    )
 
 
 def _share_note(t, names: list[str], lang: str) -> str:

@@ -600,11 +600,22 @@ def _group_members(res: Results, group: str, spells: pd.DataFrame) -> list[str]:
     """The teams a group's utilisation is shared over: every one that could have been busy."""
     if group == "road_repair":
         known = {t.id for t in res.scenario.teams if t.kind == "road_repair"}
-    else:
+    else:  # rescue teams work as crews (sim/model/teams.py): team_mobilised's note counts them
         assert res.events is not None
-        alerted = res.events[(res.events["case"] == res.main_case) & (res.events["kind"] == "team_alerted")]
-        known = set(alerted["subject"]) or {t.id for t in res.scenario.teams if t.kind != "road_repair"}
+        ev = res.events
+        mobilised = ev[(ev["case"] == res.main_case) & (ev["kind"] == "team_mobilised")]
+        known = {
+            f"{team}#{k}"
+            for team, note in zip(mobilised["subject"], mobilised["note"], strict=True)
+            if isinstance(note, str) and note.isdigit()
+            for k in range(1, int(note) + 1)
+        }
     return sorted(known | set(spells["team"]))
+
+
+def _gantt_row(team: str) -> str:
+    """A rescue crew (TEAM#n) is drawn on its team's row: hundreds of crews would not fit."""
+    return team.split("#")[0]
 
 
 def team_utilisation(res: Results, lang: str) -> Figure:
@@ -623,13 +634,13 @@ def team_utilisation(res: Results, lang: str) -> Figure:
     gantt = [
         (g, team)
         for g, (spells, _) in groups.items()
-        for team in sorted(set(spells.loc[spells["rep"] == first, "team"]))
+        for team in sorted({_gantt_row(t) for t in spells.loc[spells["rep"] == first, "team"]})
     ]
     fig = _figure((8.0, 4.0 + 0.12 * len(gantt)))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(2.0, 0.1 * len(gantt)), 1.6))
     for j, (group, team) in enumerate(gantt):
         spells = groups[group][0]
-        sub = spells[(spells["rep"] == first) & (spells["team"] == team)]
+        sub = spells[(spells["rep"] == first) & (spells["team"].map(_gantt_row) == team)]
         top.broken_barh(
             list(zip(sub["start_h"], sub["end_h"] - sub["start_h"], strict=True)),
             (j - 0.35, 0.7),

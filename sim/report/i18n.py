@@ -85,14 +85,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "最近的空闲救护车太远（行驶长于等待）",
         "Nearest free ambulance too far (drove longer than waited)",
     ),
-    "cause.no_team_skill": ("全县无具备该救援技能的队伍", "No team in the county has the rescue skill"),
+    "cause.no_team_skill": (
+        "全县无具备该救援技能或装备的队伍",
+        "No team in the county has the rescue skill or equipment",
+    ),
     "cause.trapped_unknown": (
         "被困信息报告滞后（指挥中心尚不知情）",
         "Trapped people reported late (not yet known)",
     ),
     "cause.team_wait": (
-        "等待空闲救援队（或队伍集结）",
-        "Waiting for a free rescue team (or its mobilisation)",
+        "等待空闲救援作业组（船只、大型机械不足，或队伍集结、机械到位）",
+        "Waiting for a free rescue crew (too few boats or machines, or mobilisation)",
     ),
     "cause.team_drive": (
         "救援队路途过长（距离远、道路阻断）",
@@ -182,9 +185,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "busy = assigned until repaired or idled.",
     ),
     "note.teams": (
-        "忙碌：抢修队派出至修复或空闲；救援队派出至任务结束（休息不计忙碌）。",
-        "Busy: road-repair teams assigned until repaired or idled; rescue teams assigned until released "
-        "(rest is not busy).",
+        "忙碌：抢修队派出至修复或空闲；救援作业组（每船或每台机械一组）派出至任务结束，画在所属队伍一行（休息不计忙碌）。",
+        "Busy: road-repair teams until repaired or idled; rescue crews (one per boat or machine) until "
+        "released, each on its team's row (rest is not busy).",
     ),
     "note.frontier": (
         "误差线：Wilson 95%区间；前沿上的方案已标注；各方案采用共同随机数。",
@@ -267,9 +270,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "call; calls never reached stay in the denominator.",
     ),
     "share.rescue_share": (
-        "{names}：每人自被困起计时，时限内由救援队伍或直升机救出的被困人员比例；无人被困时为“未检验”。",
-        "{names}: share of the people trapped by the hazard brought out by a team or helicopter "
-        "within the limit of their being trapped; NOT TESTED when nobody is trapped.",
+        "{names}：每人自被困起计时，时限内由救援队伍或直升机救出（生还或遇难）的被困人员比例；"
+        "无人被困时为“未检验”。生还与被困期间死亡人数另列（存活率曲线见configs/rescue/）。",
+        "{names}: share of the people trapped by the hazard brought out (alive or dead) by a team or "
+        "helicopter within the limit of their being trapped; NOT TESTED when nobody is trapped. Lives "
+        "saved and lost while trapped are counted beside it (survival curves: configs/rescue/).",
+    ),
+    "note.lives": (
+        "被困人员每次重复平均生还救出{saved}人，被困期间死亡{lost}人（95%区间，{n}次重复；存活率曲线：倒塌按唐山地震救出存活率，见configs/rescue/）。",
+        "Trapped people per replication: {saved} brought out alive, {lost} died while trapped (95 % "
+        "intervals over {n} replications; survival curves: collapse from the Tangshan share alive by "
+        "time of rescue, configs/rescue/).",
     ),
     "share.helicopter_response": (
         "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时为“未检验”。",

@@ -64,6 +64,30 @@ TEAM_DEFAULTS = {
 # Blue Sky (蓝天救援队) volunteer teams train for water and mountain search and rescue, unlike
 # the social volunteer teams (first aid, relief distribution).
 BLUE_SKY_SKILLS = "water;mountain;first_aid"
+# Rescue equipment (sim/model/teams.py: a water crew needs a boat, a collapse crew a large
+# machine). No seed counts boats; 001 counts 350 large rescue machines (SEED_MACHINES per county
+# block), of which the fire and enterprise teams hold their kind's share below and the township
+# teams the rest, in proportion to members (registered in the townships, requisitioned by their
+# teams). Assumed per kind: a flood team one assault boat per 20 members; a fire rescue team one
+# boat and 3 machines (its own rescue vehicles and a crane on call); a township team one boat;
+# an enterprise team one machine per 10 members (it does no collapse rescue: they stand idle
+# unless a planner moves them); a volunteer team with water skills one boat.
+SEED_MACHINES = 350
+
+
+def team_equipment(kind: str, members: int, skills: str) -> tuple[int, int]:
+    """(boats, machines) a team of `kind` brings, before a county's machine allocation."""
+    if kind == "flood":
+        return math.ceil(members / 20), 0
+    if kind == "fire_rescue":
+        return 1, 3
+    if kind == "semi_professional":
+        return 1, 0
+    if kind == "enterprise":
+        return 0, members // 10
+    if kind == "volunteer" and "water" in skills.split(";"):
+        return 1, 0
+    return 0, 0
 
 
 @dataclass
@@ -331,15 +355,23 @@ def _hospitals(geo: Geo, sites: list[int], weights: list[float]) -> list[dict]:
     return _rows("hospitals.csv", rows)
 
 
-def _teams(rows: list[tuple]) -> list[dict]:
+def _teams(rows: list[tuple], machines: int | None = None) -> list[dict]:
     """(team_id, kind, base place, members[, skills]) rows, with the kind's skills (unless given),
-    mobilisation and turnout."""
+    mobilisation, turnout and equipment (team_equipment); `machines`, when given, is the county's
+    whole count of large machines, the township teams getting what the other kinds leave."""
     out = []
     for t, k, p, m, *skills in rows:
         if m > 0:
             kind_skills, mobilisation, turnout = TEAM_DEFAULTS[k]
-            out.append((t, k, p, int(m), skills[0] if skills else kind_skills, mobilisation, turnout))
-    return _rows("teams.csv", out)
+            sk = skills[0] if skills else kind_skills
+            out.append([t, k, p, int(m), sk, mobilisation, turnout, *team_equipment(k, int(m), sk)])
+    if machines is not None:
+        semi = [r for r in out if r[1] == "semi_professional"]
+        rest = machines - sum(r[8] for r in out)
+        if semi and rest > 0:
+            for r, q in zip(semi, _allocate(rest, [r[3] for r in semi]).tolist(), strict=True):
+                r[8] += q
+    return _rows("teams.csv", [tuple(r) for r in out])
 
 
 def _shelters(geo: Geo, city: list[tuple[str, str, int]], towns: list[int]) -> list[dict]:
@@ -533,7 +565,7 @@ def _grid_county(plan: GridPlan, seed: int) -> tuple[Geo, dict]:
     ]
     teams += [(f"TM_ENT_{ids[s]}", "enterprise", ids[s], 15 * k) for s, k in zip(ent_sites, ent, strict=True)]
     teams += [(f"TM_ROAD_{ids[s]}", "road_repair", ids[s], 30) for s in [0, *h_towns]]
-    tables["teams.csv"] = _teams([*teams, ("TM_REDCROSS_C", "volunteer", "C", 20)])
+    tables["teams.csv"] = _teams([*teams, ("TM_REDCROSS_C", "volunteer", "C", 20)], SEED_MACHINES * n_cty)
     helipads = [0, *spread[: max(2, round(n_t / 10))]]
     tables["helipads.csv"] = _rows("helipads.csv", [(f"HP_{ids[s]}", ids[s]) for s in helipads])
     city = [
@@ -971,8 +1003,14 @@ def _readme_services(geo: Geo, out: dict) -> str:
   semi-professional teams as one team per township, shared by villages, 12 members per original team
   (002: every township team ≥ 10); 001's 16 forest-fire teams over the `hills` townships, 15 members
   per team; 001's 43 enterprise teams as park 45 %, city 25 %, the two largest townships 15 % each, 15
-  members per team; road repair, 30 each, at `C` and each hospital town (stylised; 001's 350 large
-  machines and 41 water technicians are not modelled); the Red Cross first-aid team (001), 20 members.
+  members per team; road repair, 30 each, at `C` and each hospital town (stylised; 001's 41 water
+  technicians are not modelled); the Red Cross first-aid team (001), 20 members.
+- Rescue equipment (teams.csv `boats`, `machines`; sim/model/teams.py: a water crew needs a boat,
+  a collapse crew a large machine). 001's 350 large rescue machines (大型救援机械350台) per block:
+  3 with each fire team, one per 10 members with the enterprise teams (they do no collapse rescue,
+  so these stand idle unless a planner moves them), the rest with the township teams in proportion
+  to members (assumed: registered in the townships, requisitioned by their teams). Boats (no seed
+  figure; assumed): one per 20 members of a flood team, one per fire and township team.
   Rescue skills (configs/rescue/default.yaml `skills`): the flood and fire teams do water rescue, the
   fire and township teams (earthquake-trained) collapse rescue, the township (geological-hazard) and
   forest-fire teams mountain rescue; enterprise teams (hazmat, machinery) and the Red Cross first-aid
@@ -1048,7 +1086,10 @@ def _readme_jinjiang(geo: Geo, out: dict) -> str:
   (002: every team ≥ 10). Rescue skills: fire rescue teams do water and collapse rescue, flood teams
   water, forest-fire teams mountain slopes (configs/rescue/default.yaml `skills`); the Blue Sky teams
   are given water and mountain rescue (their usual training), the social volunteer teams first aid
-  and relief distribution only.
+  and relief distribution only. Equipment (teams.csv `boats`, `machines`; assumed, no seed
+  figure): a flood team one boat per 20 members, a fire rescue team one boat and 3 large machines,
+  a Blue Sky team one boat, an enterprise team one machine per 10 members (no collapse skill: idle
+  for rescue).
 - Helipads at `C`, 安海 and 深沪 (004 key project 18: "至少布局建设3个应急救援直升机临时起降点").
 - Shelters (004 gives none): two city parks, class I 80,000 m² and class II 40,000 m² (stylised), and
   one class III shelter per town/street (below).

@@ -117,6 +117,9 @@ TEAMS = [
     Column("skills", word_list),
     Column("mobilisation", bounded("teams.csv mobilisation")),
     Column("turnout", bounded("teams.csv turnout")),
+    # optional: equipment (sim/model/teams.py); a missing column or empty cell means none
+    Column("boats", bounded("teams.csv boats"), required=False, allow_empty=True),
+    Column("machines", bounded("teams.csv machines"), required=False, allow_empty=True),
 ]
 HELIPADS = [Column("helipad_id", identifier), Column("place_id", identifier)]
 SHELTERS = [
@@ -317,6 +320,8 @@ def load(path: str | Path, overrides: ScenarioSettings | None = None) -> Scenari
                 r["skills"],
                 r["mobilisation"],
                 r["turnout"],
+                r["boats"] or 0,
+                r["machines"] or 0,
             )
             for r in team_rows
         ),

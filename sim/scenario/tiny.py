@@ -160,6 +160,8 @@ def tiny() -> ScenarioFiles:
                     skills="water;collapse",
                     mobilisation=60,
                     turnout=1.0,
+                    boats=1,
+                    machines=1,
                 )
             ],
             "shelters.csv": [
@@ -186,6 +188,8 @@ Made up for tests (`drsim make-county --preset tiny`); not a real place. Licence
 - Zones for hazard footprints: `river` (T1, T2), `north` (T1), `south` (T2), `hills` (T2),
   `all` (C, T1, T2).
 - Shelters: SH_T1 at T1 (250 m², 100 people at 2.5 m²) and SH_T2 at T2 (150 m², 60 people).
+- One rescue team, TM_T1 at T1: 12 members, water and collapse rescue, leaves 60 min after onset,
+  1 boat and 1 large machine (so one boat crew and one collapse crew; tests/test_rescue.py).
 
 The travel minutes on the fastest paths are written out in `tests/test_tiny_by_hand.py`.
 """

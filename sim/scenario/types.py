@@ -104,6 +104,8 @@ class Team:
     skills: tuple[str, ...]
     mobilisation_min: float
     turnout: float
+    boats: int = 0  # rescue boats the team brings (teams.csv `boats`; a water-rescue crew needs one)
+    machines: int = 0  # large rescue machines it works with (teams.csv `machines`; collapse rescue)
 
 
 @dataclass(frozen=True)

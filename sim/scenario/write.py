@@ -47,7 +47,17 @@ COLUMNS: dict[str, list[str]] = {
     "stock.csv": ["depot_id", "item", "qty"],
     "ems_stations.csv": ["station_id", "kind", "place_id", "ambulances", "negative_pressure"],
     "hospitals.csv": ["hospital_id", "place_id", "beds", "infectious_beds"],
-    "teams.csv": ["team_id", "kind", "base_place_id", "members", "skills", "mobilisation", "turnout"],
+    "teams.csv": [
+        "team_id",
+        "kind",
+        "base_place_id",
+        "members",
+        "skills",
+        "mobilisation",
+        "turnout",
+        "boats",
+        "machines",
+    ],
     "helipads.csv": ["helipad_id", "place_id"],
     "shelters.csv": ["shelter_id", "class", "place_id", "area_m2"],
 }
