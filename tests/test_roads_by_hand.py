@@ -132,7 +132,7 @@ def test_unseen_cut_made_while_the_truck_is_on_its_way_is_found_at_j():
 
 def test_repair_team_is_sent_only_once_a_cut_is_known(tiny_copy: Path):
     with (tiny_copy / "teams.csv").open("a", encoding="utf-8") as f:
-        f.write("TM_ROAD,road_repair,C,20,road,30,1.0\n")
+        f.write("TM_ROAD,road_repair,C,20,road,30,1.0,0,0\n")  # no boats, no machines
     scen = scenario.load(tiny_copy)
     # The bridge n5-n6 (V3-V4) is cut at 0 and reported at 100. No truck goes that way before
     # (V4 is the city's: truck2 finds the bridge at V3, 30 + 30 + 18 + 12 = 90). The team, ready
