@@ -330,7 +330,7 @@ def test_team_spells_and_busy_count_by_hand():
 
 
 def test_mixed_chinese_and_latin_wrap_within_width():
-    from sim.report.appendix import _cells, wrap_mixed
+    from sim.report.linebreak import _cells, wrap_mixed
 
     line = "检验县级规划中的救灾时间目标 Wilson score 95% intervals 能否实现：灾害发生后10小时内" * 4
     lines = wrap_mixed(line, 40)
@@ -358,7 +358,7 @@ def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
     """Generated mixes of Chinese, Latin and punctuation: no line starts with closing punctuation
     or ends with opening punctuation, nothing is lost but break spaces, and a line overflows the
     width only by the closing punctuation it hangs."""
-    from sim.report.appendix import NO_LINE_END, NO_LINE_START, _cells, wrap_mixed
+    from sim.report.linebreak import NO_LINE_END, NO_LINE_START, _cells, wrap_mixed
 
     lines = wrap_mixed(line, width)
     assert "".join(lines).replace(" ", "") == line.replace(" ", "")
@@ -449,3 +449,24 @@ def test_an_ems_sweep_compares_its_focus_target(results):
     assert labels == [res.target_label(n, "en") for n in res.case_targets]
     title = figures.budget_frontier(res, "en").axes[0].get_title()
     assert title == "Ambulance on scene in time (15 min urban, 30 min rural, ≥80%)"
+
+
+def test_rescue_curves_by_hand():
+    """Task 0 of replication 0: 4 people trapped at minute 30 (requested at 60, 30 min after);
+    2 brought out alive at 90 (1 h trapped), 1 dies at 120 (1.5 h), 1 body recovered at 150 (2 h).
+    Replication 1 has nobody trapped: a row of NaN."""
+    rows = [
+        (0, 60.0, "rescue_requested", 0, 4, 30.0),
+        (0, 90.0, "people_rescued", 0, 2, 0.9),
+        (0, 120.0, "trapped_died", 0, 1, None),
+        (0, 150.0, "bodies_recovered", 0, 1, None),
+    ]
+    events = pd.DataFrame(
+        {"case": "c", "rep": [r[0] for r in rows], "t_min": [r[1] for r in rows], "kind": [r[2] for r in rows],
+         "ref": [r[3] for r in rows], "qty": [r[4] for r in rows], "value": [r[5] for r in rows]}
+    )  # fmt: skip
+    got = figures.rescue_curves(events, "c", [0, 1], np.array([0.0, 1.0, 1.5, 2.0, 3.0]))
+    assert got["out"][0].tolist() == [0.0, 0.5, 0.5, 0.75, 0.75]
+    assert got["alive"][0].tolist() == [0.0, 0.5, 0.5, 0.5, 0.5]
+    assert got["died"][0].tolist() == [0.0, 0.0, 0.25, 0.25, 0.25]
+    assert all(np.isnan(got[k][1]).all() for k in got)

@@ -24,6 +24,7 @@ from sim import metrics
 from sim.report.data import Results
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
+from sim.report.linebreak import wrap_mixed
 from sim.settings import TargetSettings
 
 HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
@@ -62,6 +63,9 @@ def _finish(
     """Title and notes (`fields` fill their placeholders), then the source line."""
     fig.suptitle(text(title_key, lang, **fields), fontsize=13)
     notes = [text(k, lang, **fields) for k in note_keys] + [text("source", lang, **res.source_fields(lang))]
+    # wrapped to the canvas: 7 pt text is about 3.8 pt a half-width cell, a CJK character two
+    cells = int(fig.get_figwidth() * 72 / 3.8)
+    notes = [line for note in notes for line in wrap_mixed(note, cells)]
     # As the figure's x label, so the constrained layout keeps it clear of the axes.
     fig.supxlabel("\n".join(notes), x=0.01, ha="left", fontsize=7, color="#444444", linespacing=1.4)
     return fig
@@ -493,6 +497,82 @@ def ems_response(res: Results, lang: str) -> Figure:
     return _finish(fig, res, lang, "ems_response.title", ("note.ems",))
 
 
+def rescue_curves(
+    events: pd.DataFrame, case: str, reps: list[int], hours: np.ndarray = HOURS
+) -> dict[str, np.ndarray]:
+    """Per replication (rows) and hour since being trapped (columns), the share of the trapped
+    people brought out (alive or as bodies, as the rescue targets count them), brought out alive,
+    and dead while still trapped; each person's clock starts when they were trapped (a task's
+    request minute less its `value`, the minutes since trapping). A replication with nobody
+    trapped is a row of NaN."""
+    ev = events[events["case"] == case]
+    req = ev[ev["kind"] == "rescue_requested"]
+    trapped_at = dict(zip(zip(req["rep"], req["ref"], strict=True), req["t_min"] - req["value"], strict=True))
+    out = {k: np.full((len(reps), len(hours)), np.nan) for k in ("out", "alive", "died")}
+    kinds = {
+        "out": ("people_rescued", "bodies_recovered"),
+        "alive": ("people_rescued",),
+        "died": ("trapped_died",),
+    }
+    for i, rep in enumerate(reps):
+        r = req[req["rep"] == rep]
+        total = float(r["qty"].sum())
+        if total <= 0:
+            continue
+        for key, names in kinds.items():
+            sub = ev[(ev["rep"] == rep) & ev["kind"].isin(names)]
+            waited_h = (
+                sub["t_min"].to_numpy() - np.array([trapped_at[(rep, ref)] for ref in sub["ref"]])
+            ) / 60
+            order = np.argsort(waited_h)
+            cum = np.r_[0.0, np.cumsum(sub["qty"].to_numpy(dtype=float)[order])]  # cum[k]: first k
+            out[key][i] = cum[np.searchsorted(waited_h[order], hours, side="right")] / total
+    return out
+
+
+def rescue_over_time(res: Results, lang: str) -> Figure:
+    """Share of trapped people brought out by hours since each was trapped, against the rescue
+    targets' 12 h / 24 h lines, and the share who died while still trapped."""
+    if res.events is None:
+        raise Skip("skip.no_events")
+    reps = sorted(res.events.loc[res.events["case"] == res.main_case, "rep"].unique().tolist())
+    curves = rescue_curves(res.events, res.main_case, reps)
+    if np.isnan(curves["out"]).all():
+        raise Skip("skip.no_trapped")
+    fig = _figure()
+    ax = fig.add_subplot()
+    styles = {
+        "out": ("#2c7bb6", "rescue.out"),
+        "alive": ("#1a9641", "rescue.alive"),
+        "died": ("#d7191c", "rescue.died"),
+    }
+    for key, (colour, label) in styles.items():
+        m = curves[key][~np.isnan(curves[key]).any(axis=1)]
+        mean, lo, hi = _t_band(m * 100)
+        ax.plot(HOURS, mean, color=colour, lw=2, label=text(label, lang))
+        ax.fill_between(HOURS, lo, hi, color=colour, alpha=0.2, lw=0)
+    for t in (t for t in res.settings.targets.values() if getattr(t, "measure", "") == "rescue_share"):
+        ax.axvline(t.deadline_h, color="#000000", ls="--", lw=1)
+        ax.text(
+            t.deadline_h + 0.5,
+            2,
+            text("target_line", lang, h=t.deadline_h),
+            rotation=90,
+            fontsize=8,
+            va="bottom",
+        )
+        ax.axhline(t.required_share * 100, color="#555555", ls=":", lw=1)
+    ax.set(
+        xlim=(0, HOURS[-1]),
+        ylim=(0, 101),
+        xlabel=text("axis.hours_trapped", lang),
+        ylabel=text("axis.share_trapped", lang),
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="center right")
+    return _finish(fig, res, lang, "rescue.title", ("note.rescue",))
+
+
 AIR_KIND_COLOURS = {"rescue": "#d7191c", "evacuation": "#2c7bb6", "relief_lift": "#1a9641"}
 
 
@@ -781,6 +861,7 @@ FIGURES: dict[str, Callable[[Results, str], Figure]] = {
     "late_villages": late_villages,
     "stock_over_time": stock_over_time,
     "ems_response": ems_response,
+    "rescue_over_time": rescue_over_time,
     "helicopter_response": helicopter_response,
     "team_utilisation": team_utilisation,
     "budget_frontier": budget_frontier,

@@ -26,6 +26,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "stock.title": ("各级储备库存随时间变化", "Stock on hand over time by tier"),
     "ems_response.title": ("急救反应时间分布：按伤情分级", "EMS response time by triage class"),
     "helicopter.title": ("直升机到达时间与任务", "Helicopter arrival times and missions"),
+    "rescue.title": ("被困人员救出进度", "Trapped people brought out over time"),
+    "rescue.out": ("已救出（含遗体，目标口径）", "brought out (with bodies, as the targets count)"),
+    "rescue.alive": ("生还救出", "brought out alive"),
+    "rescue.died": ("被困中死亡", "died while trapped"),
+    "axis.hours_trapped": ("自被困起的小时数", "Hours since trapped"),
+    "axis.share_trapped": ("占被困人员比例（%）", "Share of trapped people (%)"),
     "air.rescue": ("救援", "rescue"),
     "air.evacuation": ("伤员转运", "casualty evacuation"),
     "air.relief_lift": ("物资空运", "relief lift"),
@@ -170,6 +176,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "在库 = 初始库存 − 已装车；协议储备在启用前亦计入。阴影为95%区间。",
         "On hand = initial stock minus loaded; contract stock counts before call-off. Band: 95%.",
     ),
+    "note.rescue": (
+        "每人自被困起计时（与救援目标相同）；曲线为有被困人员的各次重复的平均值，"
+        "阴影为逐点学生t 95%置信区间。",
+        "Each person's clock starts when they were trapped (as the rescue targets'); lines: mean over "
+        "the replications with anyone trapped; shading: pointwise Student-t 95% interval.",
+    ),
     "note.helicopter": (
         "左：目标计入的任务（起降点半径内），未到达的任务计入分母；右：全部任务，按类别。",
         "Left: the missions the target counts (within its radius of the base); missions never "
@@ -242,6 +254,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "skip.no_events": ("没有事件日志（events.parquet）", "no event log (events.parquet)"),
     "skip.no_calls": ("没有急救呼叫（calls.parquet）", "no EMS calls (calls.parquet)"),
     "skip.no_air": ("没有直升机任务", "no helicopter missions"),
+    "skip.no_trapped": ("没有被困人员", "nobody trapped"),
     "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
     "skip.no_curves": ("没有救助曲线（relief_curves.parquet）", "no relief curves (relief_curves.parquet)"),
     "skip.no_relief_target": ("没有物资救助目标", "no relief target"),
