@@ -461,10 +461,7 @@ def test_rescue_curves_by_hand():
         (0, 120.0, "trapped_died", 0, 1, None),
         (0, 150.0, "bodies_recovered", 0, 1, None),
     ]
-    events = pd.DataFrame(
-        {"case": "c", "rep": [r[0] for r in rows], "t_min": [r[1] for r in rows], "kind": [r[2] for r in rows],
-         "ref": [r[3] for r in rows], "qty": [r[4] for r in rows], "value": [r[5] for r in rows]}
-    )  # fmt: skip
+    events = pd.DataFrame(rows, columns=["rep", "t_min", "kind", "ref", "qty", "value"]).assign(case="c")
     got = figures.rescue_curves(events, "c", [0, 1], np.array([0.0, 1.0, 1.5, 2.0, 3.0]))
     assert got["out"][0].tolist() == [0.0, 0.5, 0.5, 0.75, 0.75]
     assert got["alive"][0].tolist() == [0.0, 0.5, 0.5, 0.5, 0.5]
