@@ -39,8 +39,11 @@ def casualty_run(*overrides: str):
 
 def test_casualty_calls_are_the_disasters_casualties():
     """With every casualty calling, each casualty the hazard draws (sim/model/hazards.py) reaches
-    the 120 centre as one call at its own minute, place, triage class and infectious flag."""
+    the 120 centre as one call at its own minute, place, triage class and infectious flag (phones
+    cut by the hazard delay nothing here: cut_off_extra_min=0; tests/test_information.py has the
+    delay)."""
     scen, _, drawn, calls = casualty_run(
+        "reporting.cut_off_extra_min=0",
         "ems.casualty_call_share.immediate=1",
         "ems.casualty_call_share.urgent=1",
         "ems.casualty_call_share.delayed=1",
