@@ -268,6 +268,28 @@ class PolicySettings(_Frozen):
     load_order: Literal["initial_first", "fifo"] = "initial_first"
 
 
+class TruckSettings(_Frozen):
+    """Relief trucks: how a trip is built, drivers' limits, and restocking of township points.
+    The values and their reasons are in configs/config.yaml `trucks:`."""
+
+    routing: str = Field(min_length=1)  # a name in sim.model.policies.ROUTE_POLICIES
+    max_stops: Annotated[int, Field(ge=1)]  # drops on one trip (multi_drop)
+    max_delay_min: NonNegFloat  # no drop later than this behind a straight drive to it
+    drivers: Annotated[int, Field(ge=1)]  # drivers per truck
+    continuous_drive_h: PositiveFloat  # a driver's driving before a break
+    rest_min: NonNegFloat  # the break
+    daily_drive_h: PositiveFloat  # a driver's driving in any 24 h
+    restock_below: Share  # a township point's item below this share of its starting stock is topped up
+
+    @property
+    def continuous_drive_min(self) -> float:
+        return h_to_min(self.continuous_drive_h)
+
+    @property
+    def daily_drive_min(self) -> float:
+        return h_to_min(self.daily_drive_h)
+
+
 Clock = Literal["affected", "event_onset"]
 
 
@@ -648,6 +670,7 @@ class Settings(_Frozen):
     reporting: ReportingSettings
     shelters: ShelterSettings
     policy: PolicySettings
+    trucks: TruckSettings
     targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings
     costs: CostSettings
