@@ -53,12 +53,18 @@ class Crew:
     def _continuous_at(self, d: Driver, t: float) -> float:
         return 0.0 if self._since_last_leg(d, t) >= self.rest_min else d.continuous_min
 
+    def _after_break(self, d: Driver, now: float, leg_min: float) -> float:
+        """When driver d may start the leg as far as continuous driving goes."""
+        if (
+            self._continuous_at(d, now) + min(leg_min, self.continuous_max_min)
+            > self.continuous_max_min + 1e-9
+        ):
+            return max(now, d.legs[-1][1] + self.rest_min)  # rest the break the rule asks
+        return now
+
     def _earliest(self, d: Driver, now: float, leg_min: float) -> float:
         """When driver d may start a leg of leg_min minutes, at `now` or later."""
-        cont_need = min(leg_min, self.continuous_max_min)
-        t = now
-        if self._continuous_at(d, t) + cont_need > self.continuous_max_min + 1e-9:
-            t = max(t, d.legs[-1][1] + self.rest_min)  # rest the break the rule asks
+        t = self._after_break(d, now, leg_min)
         day_need = min(leg_min, self.daily_max_min)
         # driving in the 24 h ending when the leg would end falls as t grows: the first t at
         # which it leaves room is at a leg's start or end 24 h on, or between two such points
@@ -93,11 +99,7 @@ class Crew:
         t, _, k = best
         why = ""
         if t > now + 1e-9:
-            d = self.crew[k]
-            cont_ok = self._continuous_at(d, now) + min(leg_min, self.continuous_max_min) <= (
-                self.continuous_max_min + 1e-9
-            )
-            why = "daily" if cont_ok else "continuous"
+            why = "daily" if t > self._after_break(self.crew[k], now, leg_min) + 1e-9 else "continuous"
         return t, k, why
 
     def drove(self, k: int, start: float, end: float) -> None:

@@ -399,6 +399,8 @@ def multi_drop(view: RouteView) -> list[int]:
     direct = m[0, 1:]
     room = view.capacity - min(view.units[0], view.capacity)
     route = [0]
+    if not np.isfinite(direct[0]):  # no road to the first site now: the truck waits for one with it alone
+        return route
     left = [k for k in range(1, n) if np.isfinite(direct[k])]
     while len(route) < view.max_stops and left:
         best: tuple[float, int, int] | None = None
@@ -408,13 +410,13 @@ def multi_drop(view: RouteView) -> list[int]:
                 continue
             for pos in range(len(route) + 1):
                 a, b = nodes[pos], nodes[pos + 1]
-                added = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
-                if not np.isfinite(added) or (best is not None and (added, k, pos) >= best):
+                score = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
+                if not np.isfinite(score) or (best is not None and (score, k, pos) >= best):
                     continue
                 trial = [*route[:pos], k, *route[pos:]]
                 at = _arrivals(trial, m, view.unload_min)
                 if all(t - direct[s] <= view.max_delay_min + 1e-9 for t, s in zip(at, trial, strict=True)):
-                    best = (added, k, pos)
+                    best = (score, k, pos)
         if best is None:
             break
         _, k, pos = best

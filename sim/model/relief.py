@@ -174,6 +174,7 @@ class ReliefSystem:
             d for d, x in enumerate(depots) if x.tier == "contract"
         ]
         self.restock_demands: dict[int, Demand] = {}
+        self._low: set[int] = set()  # depots that gave stock this instant
         self.queue: list[list[Order]] = [[] for _ in depots]  # reserved stock waiting for a truck
         # per depot, per truck: when it is expected back (now or earlier: at the depot); the
         # relief policy sees it through truck_free_at
@@ -230,6 +231,9 @@ class ReliefSystem:
                 if any(d.pending):
                     need, d.pending = tuple(d.pending), [0] * len(d.pending)
                     self._allocate(d, need)
+        if self._low:  # people first: top-ups take only what this instant's needs left
+            low, self._low = sorted(self._low), set()
+            self._restock(low)
 
     def _handle(self, r: Report) -> None:
         place = self.scenario.places[r.village]
@@ -298,7 +302,7 @@ class ReliefSystem:
                 )
         for d in sorted(by_depot):
             self._reserve(d, demand, by_depot[d])
-        self._restock(sorted(by_depot))
+        self._low.update(by_depot)  # looked at once this instant's reports are served (_flush)
         if deferred and self.on_deferred is not None:
             self.on_deferred(demand)
 
