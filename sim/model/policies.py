@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -402,28 +403,56 @@ def multi_drop(view: RouteView) -> list[int]:
     if not np.isfinite(direct[0]):  # no road to the first site now: the truck waits for one with it alone
         return route
     left = [k for k in range(1, n) if np.isfinite(direct[k])]
-    while len(route) < view.max_stops and left:
-        best: tuple[float, int, int] | None = None
-        nodes = [0, *(k + 1 for k in route), 0]
-        for k in left:
-            if view.units[k] > room:
-                continue
-            for pos in range(len(route) + 1):
-                a, b = nodes[pos], nodes[pos + 1]
-                score = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
-                if not np.isfinite(score) or (best is not None and (score, k, pos) >= best):
+    while True:
+        while len(route) < view.max_stops and left:
+            best: tuple[float, int, int] | None = None
+            nodes = [0, *(k + 1 for k in route), 0]
+            for k in left:
+                if view.units[k] > room:
                     continue
-                trial = [*route[:pos], k, *route[pos:]]
-                at = _arrivals(trial, m, view.unload_min)
-                if all(t - direct[s] <= view.max_delay_min + 1e-9 for t, s in zip(at, trial, strict=True)):
-                    best = (score, k, pos)
-        if best is None:
-            break
-        _, k, pos = best
-        route.insert(pos, k)
-        room -= view.units[k]
-        left.remove(k)
-    return route
+                for pos in range(len(route) + 1):
+                    a, b = nodes[pos], nodes[pos + 1]
+                    score = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
+                    if not np.isfinite(score) or (best is not None and (score, k, pos) >= best):
+                        continue
+                    if _keeps_delay([*route[:pos], k, *route[pos:]], view):
+                        best = (score, k, pos)
+            if best is None:
+                break
+            _, k, pos = best
+            route.insert(pos, k)
+            room -= view.units[k]
+            left.remove(k)
+        if not _two_opt(route, view):  # a shorter order may leave room in time for another site
+            return route
+
+
+def _keeps_delay(route: list[int], view: RouteView) -> bool:
+    at = _arrivals(route, view.minutes, view.unload_min)
+    return all(
+        t - view.minutes[0, s + 1] <= view.max_delay_min + 1e-9 for t, s in zip(at, route, strict=True)
+    )
+
+
+def _trip_drive(route: list[int], m: np.ndarray) -> float:
+    nodes = [0, *(k + 1 for k in route), 0]
+    return float(sum(m[a, b] for a, b in pairwise(nodes)))
+
+
+def _two_opt(route: list[int], view: RouteView) -> bool:
+    """Reverse the stretch of the trip that shortens it most within the delay rule (in place);
+    False when none does."""
+    best, now = None, _trip_drive(route, view.minutes) - 1e-9
+    for i in range(len(route) - 1):
+        for j in range(i + 2, len(route) + 1):
+            trial = [*route[:i], *reversed(route[i:j]), *route[j:]]
+            drive = _trip_drive(trial, view.minutes)
+            if drive < now and _keeps_delay(trial, view):
+                best, now = trial, drive
+    if best is None:
+        return False
+    route[:] = best
+    return True
 
 
 ROUTE_POLICIES: dict[str, RoutePolicy] = {
