@@ -8,23 +8,40 @@ it in truckloads (several trucks per depot in parallel; shipments may be
 partial). Reserved stock waits at its depot as orders; a free truck takes the
 most urgent site (initial relief first, then the oldest order) and loads
 everything waiting for that site up to its capacity, so people of several
-villages in one shelter share full trucks. Need the policy cannot cover is either short for good (no stock
-anywhere) or deferred (stock exists but no road reaches the site now); deferred
-need is retried whenever a road reopens. Contract and province reserves ship
-only after their lead time, counted from the first call-off; lateral aid between
-township points is recorded with its replacement cost. A truck cycle: take a load,
-load it, drive the live road graph (re-routing round cuts, waiting where
-no road leads on), unload (delivered at the end of unloading), drive back.
-Loads carrying initial-relief items go first when `policy.load_order =
-initial_first`. Villages reached by no depot are logged as isolated.
+villages in one shelter share full trucks. With room left, the route policy
+(`trucks.routing`, sim/model/policies.py) adds further sites waiting at the depot
+near it, each with all its waiting units, within the truck's capacity, at most
+`max_stops` drops and no drop more than `max_delay_min` behind a straight drive
+(multi_drop; single_drop keeps one site a trip). Need the policy cannot cover is
+either short for good (no stock anywhere) or deferred (stock exists but no road
+reaches the site now, or is on its way to a township point); deferred need is
+retried whenever a road reopens or a top-up arrives. Contract and province
+reserves ship only after their lead time, counted from the first call-off;
+lateral aid between township points is recorded with its replacement cost. A
+trip: load everything at once, then per drop wait for a driver who may drive the
+leg (sim/model/drivers.py), drive the live road graph (re-routing round cuts,
+waiting where no road leads on), unload (delivered at the end of unloading);
+then drive back. Loads carrying initial-relief items go first when
+`policy.load_order = initial_first`. Villages reached by no depot are logged as
+isolated.
 
-Leaves out: multi-stop truck tours; truck breakdowns; resupply of depots from
-production; loading bays as a separate limit (loading is done by the truck's
-own crew).
+Restocking: once an instant's reports are served, a township point whose
+unreserved stock of an item (with top-ups on their way) is below
+`trucks.restock_below` of its starting stock is ordered back up to it from the
+city depots, then the contract reserves (which start their lead time), whichever a
+road joins to it now. The top-up is reserved at the source and carried by its
+trucks after every load for people there (people first: a top-up only moves stock
+nearer to where the next reports will come from).
+
+Leaves out: truck breakdowns; resupply of depots from production or the province
+reserve's restocking of the city; splitting one site's load over a trip's drops
+(a further site rides along only whole); loading bays as a separate limit (loading
+is done by the truck's own crew).
 
 Stock flow, all in integer units and visible in the event log:
-on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in transit)
---> shipment_delivered (delivered). Conservation is checked on the log by tests.
+on hand --relief_allocated | restock_ordered (reserved, still on hand)--> shipment_loaded
+(in transit) --> shipment_delivered (delivered) | depot_restocked (on hand at the
+township point). Conservation is checked on the log by tests.
 """
 
 from __future__ import annotations
