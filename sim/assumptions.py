@@ -281,8 +281,8 @@ REGISTRY: tuple[Assumption, ...] = (
         "hazard.events.*.rates.*.in_need",
         "在家需紧急生活救助的比例",
         "share of affected needing relief at home",
-        "2015年全国灾情统计约1%；卡车单点配送期间默认0（见sim/settings.py）",
-        "China 2015 statistics: about 1 %; 0 by default while trucks drop at one site a trip",
+        "2015年全国灾情统计约1%",
+        "China 2015 national disaster statistics: about 1 %",
         "0-0.03",
     ),
     A(

@@ -182,58 +182,19 @@ def test_multi_drop_with_people_at_home_keeps_every_invariant_on_zhangshu():
     assert max(len(sites) for sites in trips.values()) >= 2  # some trip did drop at several sites
 
 
-def test_invariants_catch_an_overloaded_trip_and_a_top_up_from_nowhere():
+def test_invariants_catch_an_overloaded_trip_and_an_unloading_beyond_the_load():
+    """Township 1's truck (capacity 100) loads 150 units; it unloads quilts it never carried."""
     scen = load_scenario("tiny")
+    truck = {"subject": "D_T1/truck1", "depot": "D_T1", "ref": 1}
     rows = [
-        Event(
-            0, EventKind.RELIEF_ALLOCATED, place="V1", depot="D_T1", item="water", qty=100, ref=1, note="V1"
-        ),
-        Event(
-            0, EventKind.RELIEF_ALLOCATED, place="V1", depot="D_T1", item="quilt", qty=50, ref=2, note="V1"
-        ),
-        Event(
-            20,
-            EventKind.SHIPMENT_LOADED,
-            subject="D_T1/truck1",
-            place="V1",
-            depot="D_T1",
-            item="water",
-            qty=100,
-            ref=1,
-        ),
-        Event(
-            20,
-            EventKind.SHIPMENT_LOADED,
-            subject="D_T1/truck1",
-            place="V1",
-            depot="D_T1",
-            item="quilt",
-            qty=50,
-            ref=1,
-        ),
-        Event(
-            40,
-            EventKind.SHIPMENT_DELIVERED,
-            subject="D_T1/truck1",
-            place="V1",
-            depot="D_T1",
-            item="water",
-            qty=100,
-            ref=1,
-        ),
-        Event(
-            40,
-            EventKind.DEPOT_RESTOCKED,
-            subject="D_T1/truck1",
-            place="T2",
-            depot="D_T1",
-            item="quilt",
-            qty=60,
-            ref=1,
-            note="D_T2",
-        ),
+        Event(0, EventKind.RELIEF_ALLOCATED, place="V1", depot="D_T1", item="water", qty=100, ref=1),
+        Event(0, EventKind.RELIEF_ALLOCATED, place="V1", depot="D_T1", item="quilt", qty=50, ref=2),
+        Event(20, EventKind.SHIPMENT_LOADED, place="V1", item="water", qty=100, **truck),
+        Event(20, EventKind.SHIPMENT_LOADED, place="V1", item="quilt", qty=50, **truck),
+        Event(40, EventKind.SHIPMENT_DELIVERED, place="V1", item="water", qty=100, **truck),
+        Event(40, EventKind.DEPOT_RESTOCKED, place="T2", item="quilt", qty=60, note="D_T2", **truck),
     ]
-    assert any("capacity 100" in p or "cap 100" in p for p in truck_loads_within_capacity(rows, scen))
+    assert any("carries 150 on trip 1, cap 100" in p for p in truck_loads_within_capacity(rows, scen))
     assert any("unloaded more quilt" in p for p in stock_conservation(rows, scen))
 
 

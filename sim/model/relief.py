@@ -401,10 +401,7 @@ class ReliefSystem:
             )
         cycle = self._cycle_min(d, demand.node)
         for i in sorted(units):
-            if demand.to_depot >= 0:
-                seq = self._restock_ordered(d, demand, i, units[i])
-            else:
-                seq = self._allocated(d, demand, i, units[i])
+            seq = self._allocated(d, demand, i, units[i])
             self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d]), cycle))
         if demand.to_depot < 0:
             self._record_lateral_aid(d, demand, units)
@@ -412,12 +409,13 @@ class ReliefSystem:
         self.work[d] = self.env.event()
 
     def _allocated(self, d: int, demand: Demand, i: int, q: int) -> int:
-        """Log q units of item i reserved at depot d for demand's site; the order's number."""
+        """Log q units of item i reserved at depot d for demand's site (people, or a township
+        point's top-up); the order's number."""
         self._orders += 1
         self.log.add(
             Event(
                 self.env.now,
-                EventKind.RELIEF_ALLOCATED,
+                EventKind.RESTOCK_ORDERED if demand.to_depot >= 0 else EventKind.RELIEF_ALLOCATED,
                 place=self.scenario.places[demand.village].id,
                 depot=self.scenario.depots[d].id,
                 item=self.scenario.items[i].id,
@@ -486,23 +484,6 @@ class ReliefSystem:
                 village, depot.id, depot.node, depot.township_id, [0] * len(self.initial), to_depot=d
             )
         return self.restock_demands[d]
-
-    def _restock_ordered(self, d: int, demand: Demand, i: int, q: int) -> int:
-        """Log q units of item i reserved at depot d for topping up township point demand.to_depot."""
-        self._orders += 1
-        self.log.add(
-            Event(
-                self.env.now,
-                EventKind.RESTOCK_ORDERED,
-                place=self.scenario.places[demand.village].id,
-                depot=self.scenario.depots[d].id,
-                item=self.scenario.items[i].id,
-                qty=q,
-                ref=self._orders,
-                note=demand.site,
-            )
-        )
-        return self._orders
 
     def _restocked(self, truck: str, depot: str, taken: list[tuple[Order, int]], load: int) -> None:
         """A top-up is unloaded at its township point: its stock is on hand there again, and
