@@ -13,9 +13,9 @@ villages in one shelter share full trucks. With room left, the route policy
 near it, each with all its waiting units, within the truck's capacity, at most
 `max_stops` drops and no drop more than `max_delay_min` behind a straight drive
 (multi_drop; single_drop keeps one site a trip). Need the policy cannot cover is
-either short for good (no stock anywhere) or deferred (stock exists but no road
-reaches the site now, or is on its way to a township point); deferred need is
-retried whenever a road reopens or a top-up arrives. Contract and province
+either short for good (no unreserved stock anywhere) or deferred (stock exists but
+no road reaches the site now); deferred need is retried whenever a road reopens or
+a top-up arrives (new stock where a road may reach). Contract and province
 reserves ship only after their lead time, counted from the first call-off;
 lateral aid between township points is recorded with its replacement cost. A
 trip: load everything at once, then per drop wait for a driver who may drive the
@@ -304,8 +304,8 @@ class ReliefSystem:
             if rest == 0:
                 continue
             item = self.scenario.items[i].id
-            if (self.available[:, i] > 0).any() or self.due[:, i].any():  # stock exists (or is being
-                # moved to a township point), but no road reaches the site now, or not yet
+            if (self.available[:, i] > 0).any():  # stock exists, but no road reaches the site now
+                # (stock reserved for a township point's top-up is not: it is short, as for a village)
                 demand.pending[i] += rest
                 self.log.add(
                     Event(
@@ -487,7 +487,7 @@ class ReliefSystem:
 
     def _restocked(self, truck: str, depot: str, taken: list[tuple[Order, int]], load: int) -> None:
         """A top-up is unloaded at its township point: its stock is on hand there again, and
-        need deferred for want of stock nearby is tried again."""
+        need deferred for want of a road to stock is tried again (this stock may be within reach)."""
         for order, q in taken:
             target = order.demand.to_depot
             self.available[target, order.item] += q
