@@ -4,7 +4,7 @@ Each prints its table and writes bench/results/NAME.json (machine, versions, eve
 figure with min and median over repeats). The engine floor is measured inside
 bench_model, in the same run as the model's own rate. `--quick` shrinks the
 workloads for a smoke run (its figures are not the README's).
-Needs `pip install -e ".[bench]"` (Ciw, networkx, pyinstrument).
+Needs `pip install -e ".[bench]"` (Ciw, networkx, pyinstrument, PyVRP).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "scale": ("bench.bench_scale", [], ["--villages", "300", "1000", "--repeats", "1"]),
     "workers": ("bench.bench_workers", [], ["--reps", "8", "--repeats", "1"]),
     "sweep": ("bench.bench_sweep", ["--reps", "100", "--repeat", "2"], ["--reps", "8", "--repeat", "1"]),
+    "routes": ("bench.bench_routes", [], ["--instances", "3", "--seconds", "0.5"]),
 }
 
 

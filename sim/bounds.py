@@ -269,6 +269,14 @@ SETTINGS: dict[str, Bound] = {
     "budget.changes.*.turnout": SHARE,
     "budget.changes.*.boats": Bound(0, 1_000, "rescue boats added to one team", whole=True),
     "budget.changes.*.machines": Bound(0, 10_000, "large rescue machines added to one team", whole=True),
+    # relief trucks
+    "trucks.max_stops": Bound(1, 100, "drops on one truck trip; a day's round has tens", whole=True),
+    "trucks.max_delay_min": Bound(0, 24 * 60, "minutes a drop may lag a straight drive; a day is a slip"),
+    "trucks.drivers": Bound(1, 10, "drivers per truck; a cab seats three", whole=True),
+    "trucks.continuous_drive_h": Bound(0, 24, "hours of driving before a break", lo_open=True),
+    "trucks.rest_min": Bound(0, 24 * 60, "minutes of a driver's break"),
+    "trucks.daily_drive_h": Bound(0, 24, "hours of driving in 24 h", lo_open=True),
+    "trucks.restock_below": SHARE,
     # costs
     "costs.truck_yuan_per_h": Bound(0, 1e6, "yuan per truck-hour; a truck costs a few hundred"),
     "costs.item_unit_yuan.*": Bound(0, 1e7, "yuan per relief unit; a tent costs thousands"),

@@ -65,6 +65,10 @@ class EventKind(StrEnum):
     TRUCK_RETURNED = "truck_returned"  # subject truck back at depot, idle; value = busy minutes
     TRUCK_REROUTED = "truck_rerouted"  # subject truck, place, ref shipment: a cut road ahead; new route
     TRUCK_HELD = "truck_held"  # subject truck, place, ref shipment: no road at all; waits for a repair
+    TRUCK_RESTED = "truck_rested"  # subject truck, ref shipment: waits for a driver; value min, note rule
+    # township points restocked (issue 20): reserved at the source like relief, carried by its trucks
+    RESTOCK_ORDERED = "restock_ordered"  # depot source, subject township point, item, qty reserved, ref order
+    DEPOT_RESTOCKED = "depot_restocked"  # subject truck, depot source, note township point, item, qty, ref
     # medical emergency (sim/model/ems.py): ref = call id throughout; depot = station or hospital
     AMBULANCE_STATIONED = "ambulance_stationed"  # at onset: subject, depot station, value 1 = neg.-pressure
     HOSPITAL_BEDS_COUNTED = "hospital_beds_counted"  # at onset: depot, note bed kind, qty free, value beds

@@ -2,9 +2,10 @@
 
 Each check returns a list of human-readable violations (empty = holds):
 - time never decreases;
-- stock is conserved per depot and item, in integer units: on hand + in transit +
-  delivered = initial, with on hand and in transit never negative, and nothing
-  loaded that was not reserved;
+- stock is conserved in integer units: per item, on hand + in transit + delivered =
+  initial, with township points' top-ups moving stock between depots; per depot and item,
+  on hand never negative, and nothing loaded that was not reserved;
+- a truck loads once a trip and never beyond its capacity, however many drops it makes;
 - every truck is idle or on one task, never two at once, and returns before it
   is assigned again;
 - every reported need ends allocated (then delivered or under way at the horizon),
@@ -51,41 +52,85 @@ def time_order(rows: Sequence[Event]) -> list[str]:
 
 
 def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+    """Per depot and item: reserved (for people or a top-up) never beyond what it has held
+    (its starting stock and the top-ups it received), loaded never beyond reserved, on hand never
+    negative; per load, nothing delivered or topped up beyond what it carries; and over the
+    county, starting stock = on hand + in transit + delivered for every item."""
     bad: list[str] = []
     initial = {(d.id, it.id): d.stock[j] for d in scenario.depots for j, it in enumerate(scenario.items)}
+    depot_of_site = {d.id: d.id for d in scenario.depots}
+    received: dict[tuple[str, str], int] = defaultdict(int)  # top-ups unloaded at a township point
     reserved: dict[tuple[str, str], int] = defaultdict(int)
     loaded: dict[tuple[str, str], int] = defaultdict(int)
     delivered: dict[tuple[str, str], int] = defaultdict(int)
     in_truck: dict[tuple[int, str], int] = defaultdict(int)  # (shipment, item) units on board
     for e in rows:
-        if e.kind is EventKind.RELIEF_ALLOCATED:
+        if e.kind in (EventKind.RELIEF_ALLOCATED, EventKind.RESTOCK_ORDERED):
             key = (e.depot, e.item)
             reserved[key] += e.qty
-            if reserved[key] > initial.get(key, 0):
-                bad.append(f"t={e.t_min}: {key} reserved {reserved[key]} > initial {initial.get(key, 0)}")
+            held = initial.get(key, 0) + received[key]
+            if reserved[key] > held:
+                bad.append(f"t={e.t_min}: {key} reserved {reserved[key]} > held {held}")
         elif e.kind is EventKind.SHIPMENT_LOADED:
             key = (e.depot, e.item)
             loaded[key] += e.qty
             in_truck[(e.ref, e.item)] += e.qty
             if loaded[key] > reserved[key]:
                 bad.append(f"t={e.t_min}: {key} loaded {loaded[key]} > reserved {reserved[key]}")
-        elif e.kind is EventKind.SHIPMENT_DELIVERED:
-            key = (e.depot, e.item)
-            delivered[key] += e.qty
+        elif e.kind in (EventKind.SHIPMENT_DELIVERED, EventKind.DEPOT_RESTOCKED):
             in_truck[(e.ref, e.item)] -= e.qty
             if in_truck[(e.ref, e.item)] < 0:
-                bad.append(f"t={e.t_min}: shipment {e.ref} delivered more {e.item} than it loaded")
+                bad.append(f"t={e.t_min}: shipment {e.ref} unloaded more {e.item} than it loaded")
+            if e.kind is EventKind.SHIPMENT_DELIVERED:
+                delivered[(e.depot, e.item)] += e.qty
+            elif e.note not in depot_of_site:
+                bad.append(f"t={e.t_min}: shipment {e.ref} restocked {e.note!r}, which is not a depot")
+            else:
+                received[(e.note, e.item)] += e.qty
         for qty in (e.qty,):
             if qty is not None and (not isinstance(qty, int) or qty < 0):
                 bad.append(f"t={e.t_min}: {e.kind} has non-integer or negative qty {qty!r}")
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # item -> start, on hand, delivered
     for key, start in initial.items():
-        on_hand = start - loaded[key]
-        transit = loaded[key] - delivered[key]
-        if on_hand < 0 or transit < 0 or on_hand + transit + delivered[key] != start:
+        on_hand = start + received[key] - loaded[key]
+        if on_hand < 0:
+            bad.append(f"{key}: on hand {on_hand} (start {start} + received {received[key]} - loaded)")
+        t = totals[key[1]]
+        t[0] += start
+        t[1] += on_hand
+        t[2] += delivered[key]
+    transit: dict[str, int] = defaultdict(int)
+    for (_, item), q in in_truck.items():
+        transit[item] += q
+    for item, (start, on_hand, done) in sorted(totals.items()):
+        if transit[item] < 0 or on_hand + transit[item] + done != start:
             bad.append(
-                f"{key}: on hand {on_hand} + in transit {transit} + delivered "
-                f"{delivered[key]} != initial {start}"
+                f"{item}: on hand {on_hand} + in transit {transit[item]} + delivered {done} "
+                f"!= initial {start}"
             )
+    return bad
+
+
+def truck_loads_within_capacity(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+    """A truck loads once a trip, at its depot, never beyond its capacity; its drops after that
+    only take units off (stock_conservation checks none is unloaded twice)."""
+    capacity = {d.id: d.truck_capacity for d in scenario.depots}
+    aircraft = aircraft_names(rows)
+    on_board: dict[int, int] = {}
+    dropped: set[int] = set()
+    bad: list[str] = []
+    for e in rows:
+        if e.subject in aircraft:
+            continue
+        if e.kind is EventKind.SHIPMENT_LOADED:
+            if e.ref in dropped:
+                bad.append(f"t={e.t_min}: {e.subject} loaded onto trip {e.ref} after its first drop")
+            on_board[e.ref] = on_board.get(e.ref, 0) + e.qty
+            cap = capacity.get(e.depot)
+            if cap is None or on_board[e.ref] > cap:
+                bad.append(f"t={e.t_min}: {e.subject} carries {on_board[e.ref]} on trip {e.ref}, cap {cap}")
+        elif e.kind in (EventKind.SHIPMENT_DELIVERED, EventKind.DEPOT_RESTOCKED):
+            dropped.add(e.ref)
     return bad
 
 
@@ -110,6 +155,8 @@ def trucks_one_task(rows: Sequence[Event]) -> list[str]:
             EventKind.SHIPMENT_DELIVERED,
             EventKind.TRUCK_REROUTED,
             EventKind.TRUCK_HELD,
+            EventKind.TRUCK_RESTED,
+            EventKind.DEPOT_RESTOCKED,
         ):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
@@ -467,6 +514,7 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
     return (
         time_order(rows)
         + stock_conservation(rows, scenario)
+        + truck_loads_within_capacity(rows, scenario)
         + trucks_one_task(rows)
         + demand_accounted(rows)
         + shelters_within_capacity(rows, scenario, m2_per_person)

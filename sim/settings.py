@@ -99,11 +99,13 @@ class SeverityRates(_Frozen):
     # needing emergency living relief of 18,620 万 affected (644.4 万 relocated), about 1 % of
     # those affected and not relocated (Ministry of Civil Affairs, 2015 national disaster
     # statistics); plausible 0-3 %. They need the same kit as the displaced (a stated
-    # simplification). Default 0: the model's trucks make single-drop trips (issue 20), so a few
-    # people at home in each of many villages cost a whole trip each, and that artefact, not the
-    # county's logistics, would decide the answer (zhangshu flood_moderate, 1 %: 310 people at
-    # home took relief_10h from 89 % to 64 %). Set 0.01 to test them.
-    in_need: Share = 0.0
+    # simplification). It was 0 while trucks made single-drop trips, when a few people at home in
+    # each of many villages cost a whole trip each. With multi-drop trips (issue 20) those people
+    # ride along with other loads; on zhangshu flood_moderate (30 replications, paired) 1 % now
+    # takes relief_10h 6.5 pp lower [4.0, 9.0] (single-drop: 9.2 pp), the extra late villages
+    # cut off by road or short of stock rather than waiting for trucks: what the county's roads
+    # and stock do to the people at home, which a planner needs to see (docs/model.md).
+    in_need: Share = 0.01
 
     @model_validator(mode="after")
     def _displaced_within_affected(self) -> SeverityRates:
@@ -288,6 +290,28 @@ class PolicySettings(_Frozen):
     relief: str = Field(min_length=1)  # a name in sim.model.policies.RELIEF_POLICIES
     repair: str = "most_people_reconnected"  # a name in sim.model.policies.REPAIR_POLICIES
     load_order: Literal["initial_first", "fifo"] = "initial_first"
+
+
+class TruckSettings(_Frozen):
+    """Relief trucks: how a trip is built, drivers' limits, and restocking of township points.
+    The values and their reasons are in configs/config.yaml `trucks:`."""
+
+    routing: str = Field(min_length=1)  # a name in sim.model.policies.ROUTE_POLICIES
+    max_stops: Annotated[int, Field(ge=1)]  # drops on one trip (multi_drop)
+    max_delay_min: NonNegFloat  # no drop later than this behind a straight drive to it
+    drivers: Annotated[int, Field(ge=1)]  # drivers per truck
+    continuous_drive_h: PositiveFloat  # a driver's driving before a break
+    rest_min: NonNegFloat  # the break
+    daily_drive_h: PositiveFloat  # a driver's driving in any 24 h
+    restock_below: Share  # a township point's item below this share of its starting stock is topped up
+
+    @property
+    def continuous_drive_min(self) -> float:
+        return h_to_min(self.continuous_drive_h)
+
+    @property
+    def daily_drive_min(self) -> float:
+        return h_to_min(self.daily_drive_h)
 
 
 Clock = Literal["affected", "event_onset"]
@@ -777,6 +801,7 @@ class Settings(_Frozen):
     reporting: ReportingSettings
     shelters: ShelterSettings
     policy: PolicySettings
+    trucks: TruckSettings
     targets: dict[str, AnyTarget] = Field(min_length=1)
     budget: BudgetSettings
     costs: CostSettings

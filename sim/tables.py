@@ -253,7 +253,7 @@ def village_results(
             col["short_units"][v] += e.qty
         elif kind is EventKind.LATERAL_AID_RECORDED:
             col["lateral_aid_units"][v] += e.qty
-        elif kind is EventKind.SHIPMENT_LOADED:
+        elif kind is EventKind.SHIPMENT_LOADED and v is not None:  # None: a township point's top-up
             shipment_villages.setdefault(e.ref, set()).add(v)
         elif kind is EventKind.TRUCK_ASSIGNED:
             load_wait_h[e.ref] = e.value * to_h

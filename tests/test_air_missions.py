@@ -45,7 +45,7 @@ def _county(*overrides: str, helipads=None):
 def _relief_and_air(*overrides: str):
     scen, s, env, log, roads = _county(*overrides)
     relief = ReliefSystem(
-        env, scen, roads, RELIEF_POLICIES[s.policy.relief], s.costs, log, initial_first=True
+        env, scen, roads, RELIEF_POLICIES[s.policy.relief], s.costs, log, initial_first=True, trucks=s.trucks
     )
     air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log, relief=relief)
     relief.on_deferred = air.lift

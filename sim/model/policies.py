@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -337,4 +338,124 @@ def nearest_cut(view: RepairView) -> int | None:
 REPAIR_POLICIES: dict[str, RepairPolicy] = {
     "most_people_reconnected": most_people_reconnected,
     "nearest_cut": nearest_cut,
+}
+
+
+@dataclass(frozen=True)
+class RouteView:
+    """A free truck at a depot and the sites whose loads wait there for it.
+
+    Candidate 0 is the most urgent site (the load the truck was freed for: it goes on the truck
+    whatever, its units up to the capacity); the others are further sites whose waiting units
+    would ride along whole. `minutes[a, b]` is the drive from a to b on the roads of now, index 0
+    the depot and k + 1 candidate k (inf where no road leads)."""
+
+    capacity: int
+    units: tuple[int, ...]  # units waiting per candidate site at this depot
+    minutes: np.ndarray  # (n + 1, n + 1)
+    unload_min: float
+    max_stops: int  # drops on one trip, the first included
+    # No drop arrives more than this later than a truck driving straight to it would arrive.
+    max_delay_min: float
+
+
+RoutePolicy = Callable[[RouteView], list[int]]  # candidates in visiting order; always holds 0
+
+
+def single_drop(view: RouteView) -> list[int]:
+    """One site a trip (the model before issue 20; kept for comparison)."""
+    return [0]
+
+
+def _arrivals(route: list[int], m: np.ndarray, unload_min: float) -> list[float]:
+    """Drive minutes from leaving the depot to reaching each stop (unloading at those before)."""
+    t, at, here = 0.0, [], 0
+    for k in route:
+        t += m[here, k + 1]
+        at.append(t)
+        t += unload_min
+        here = k + 1
+    return at
+
+
+# Solomon's I1 insertion criterion (Operations Research 35(2), 1987): a site's added minutes
+# less lambda times its straight drive from the depot, so a far site on the way is taken before
+# a near one that is off it (trips built one at a time otherwise leave the far sites to trips
+# of their own). lambda = 1, Solomon's usual value; 0.5-2 measured within a percent of it
+# (bench/bench_routes.py). Tuning only: every trip still keeps the capacity and delay rules.
+INSERT_LAMBDA = 1.0
+
+
+def multi_drop(view: RouteView) -> list[int]:
+    """Several sites a trip, by insertion: start from the most urgent site; repeatedly insert,
+    at the place in the route that adds the fewest minutes to the round trip, the site (whose
+    waiting units fit in the room left) with the lowest added minutes less INSERT_LAMBDA times
+    its straight drive, as long as no drop then arrives more than `max_delay_min` later than a
+    truck driving straight to it, and the trip has at most `max_stops` drops. Ties go to the
+    more urgent site, then the earlier place.
+
+    Measured against PyVRP's hybrid genetic search on generated county instances with the same
+    rules (bench/bench_routes.py; figures in docs/model.md)."""
+    m, n = view.minutes, len(view.units)
+    direct = m[0, 1:]
+    room = view.capacity - min(view.units[0], view.capacity)
+    route = [0]
+    if not np.isfinite(direct[0]):  # no road to the first site now: the truck waits for one with it alone
+        return route
+    left = [k for k in range(1, n) if np.isfinite(direct[k])]
+    while True:
+        while len(route) < view.max_stops and left:
+            best: tuple[float, int, int] | None = None
+            nodes = [0, *(k + 1 for k in route), 0]
+            for k in left:
+                if view.units[k] > room:
+                    continue
+                for pos in range(len(route) + 1):
+                    a, b = nodes[pos], nodes[pos + 1]
+                    score = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
+                    if not np.isfinite(score) or (best is not None and (score, k, pos) >= best):
+                        continue
+                    if _keeps_delay([*route[:pos], k, *route[pos:]], view):
+                        best = (score, k, pos)
+            if best is None:
+                break
+            _, k, pos = best
+            route.insert(pos, k)
+            room -= view.units[k]
+            left.remove(k)
+        if not _two_opt(route, view):  # a shorter order may leave room in time for another site
+            return route
+
+
+def _keeps_delay(route: list[int], view: RouteView) -> bool:
+    at = _arrivals(route, view.minutes, view.unload_min)
+    return all(
+        t - view.minutes[0, s + 1] <= view.max_delay_min + 1e-9 for t, s in zip(at, route, strict=True)
+    )
+
+
+def _trip_drive(route: list[int], m: np.ndarray) -> float:
+    nodes = [0, *(k + 1 for k in route), 0]
+    return float(sum(m[a, b] for a, b in pairwise(nodes)))
+
+
+def _two_opt(route: list[int], view: RouteView) -> bool:
+    """Reverse the stretch of the trip that shortens it most within the delay rule (in place);
+    False when none does."""
+    best, now = None, _trip_drive(route, view.minutes) - 1e-9
+    for i in range(len(route) - 1):
+        for j in range(i + 2, len(route) + 1):
+            trial = [*route[:i], *reversed(route[i:j]), *route[j:]]
+            drive = _trip_drive(trial, view.minutes)
+            if drive < now and _keeps_delay(trial, view):
+                best, now = trial, drive
+    if best is None:
+        return False
+    route[:] = best
+    return True
+
+
+ROUTE_POLICIES: dict[str, RoutePolicy] = {
+    "single_drop": single_drop,
+    "multi_drop": multi_drop,
 }

@@ -8,23 +8,40 @@ it in truckloads (several trucks per depot in parallel; shipments may be
 partial). Reserved stock waits at its depot as orders; a free truck takes the
 most urgent site (initial relief first, then the oldest order) and loads
 everything waiting for that site up to its capacity, so people of several
-villages in one shelter share full trucks. Need the policy cannot cover is either short for good (no stock
-anywhere) or deferred (stock exists but no road reaches the site now); deferred
-need is retried whenever a road reopens. Contract and province reserves ship
-only after their lead time, counted from the first call-off; lateral aid between
-township points is recorded with its replacement cost. A truck cycle: take a load,
-load it, drive the live road graph (re-routing round cuts, waiting where
-no road leads on), unload (delivered at the end of unloading), drive back.
-Loads carrying initial-relief items go first when `policy.load_order =
-initial_first`. Villages reached by no depot are logged as isolated.
+villages in one shelter share full trucks. With room left, the route policy
+(`trucks.routing`, sim/model/policies.py) adds further sites waiting at the depot
+near it, each with all its waiting units, within the truck's capacity, at most
+`max_stops` drops and no drop more than `max_delay_min` behind a straight drive
+(multi_drop; single_drop keeps one site a trip). Need the policy cannot cover is
+either short for good (no unreserved stock anywhere) or deferred (stock exists but
+no road reaches the site now); deferred need is retried whenever a road reopens or
+a top-up arrives (new stock where a road may reach). Contract and province
+reserves ship only after their lead time, counted from the first call-off;
+lateral aid between township points is recorded with its replacement cost. A
+trip: load everything at once, then per drop wait for a driver who may drive the
+leg (sim/model/drivers.py), drive the live road graph (re-routing round cuts,
+waiting where no road leads on), unload (delivered at the end of unloading);
+then drive back. Loads carrying initial-relief items go first when
+`policy.load_order = initial_first`. Villages reached by no depot are logged as
+isolated.
 
-Leaves out: multi-stop truck tours; truck breakdowns; resupply of depots from
-production; loading bays as a separate limit (loading is done by the truck's
-own crew).
+Restocking: once an instant's reports are served, a township point whose
+unreserved stock of an item (with top-ups on their way) is below
+`trucks.restock_below` of its starting stock is ordered back up to it from the
+city depots, then the contract reserves (which start their lead time), whichever a
+road joins to it now. The top-up is reserved at the source and carried by its
+trucks after every load for people there (people first: a top-up only moves stock
+nearer to where the next reports will come from).
+
+Leaves out: truck breakdowns; resupply of depots from production or the province
+reserve's restocking of the city; splitting one site's load over a trip's drops
+(a further site rides along only whole); loading bays as a separate limit (loading
+is done by the truck's own crew).
 
 Stock flow, all in integer units and visible in the event log:
-on hand --relief_allocated (reserved, still on hand)--> shipment_loaded (in transit)
---> shipment_delivered (delivered). Conservation is checked on the log by tests.
+on hand --relief_allocated | restock_ordered (reserved, still on hand)--> shipment_loaded
+(in transit) --> shipment_delivered (delivered) | depot_restocked (on hand at the
+township point). Conservation is checked on the log by tests.
 """
 
 from __future__ import annotations
@@ -34,15 +51,21 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import simpy
 
 from sim.events import Event, EventKind, EventLog
-from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest
+from sim.model.drivers import Crew
+from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest, RoutePolicy, RouteView, single_drop
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
-from sim.settings import CostSettings
+from sim.settings import CostSettings, TruckSettings
+
+# A multi-drop trip considers, beside its most urgent site, the sites waiting at the depot
+# nearest that site, this many per allowed drop (tuning only: the far ones rarely pass the delay rule).
+ROUTE_CANDIDATES_PER_STOP = 4
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,7 @@ class Demand:
     people: int = 0  # reported so far
     reported_units: int = 0
     delivered_units: int = 0
+    to_depot: int = -1  # a township point being restocked (its stock, not people, is the site)
 
     @property
     def waiting(self) -> bool:
@@ -99,6 +123,15 @@ class Order:
     cycle_min: float = 0.0  # a truck's expected round trip for it (load, drive, unload, back)
 
 
+def order_urgency(o: Order, initial: list[bool], initial_first: bool) -> tuple[int, int]:
+    """Which order a truck takes first: initial-relief items (under initial_first), then the
+    rest, then restocking of township points (people first: a top-up only moves stock nearer),
+    each oldest first."""
+    if o.demand.to_depot >= 0:
+        return (2, o.seq)
+    return (0 if (not initial_first or initial[o.item]) else 1, o.seq)
+
+
 def next_load(
     orders: list[Order], capacity: int, initial: list[bool], initial_first: bool
 ) -> tuple[str, list[tuple[Order, int]]]:
@@ -110,7 +143,7 @@ def next_load(
     """
 
     def urgency(o: Order) -> tuple[int, int]:
-        return (0 if (not initial_first or initial[o.item]) else 1, o.seq)
+        return order_urgency(o, initial, initial_first)
 
     site = min(orders, key=urgency).demand.site
     taken, room = [], capacity
@@ -135,6 +168,8 @@ class ReliefSystem:
         costs: CostSettings,
         log: EventLog,
         initial_first: bool,
+        trucks: TruckSettings,
+        route_policy: RoutePolicy = single_drop,
     ):
         self.env = env
         self.scenario = scenario
@@ -143,10 +178,20 @@ class ReliefSystem:
         self.costs = costs
         self.log = log
         self.initial_first = initial_first
+        self.trucks = trucks
+        self.route_policy = route_policy
         depots = scenario.depots
         self.available = np.array([d.stock for d in depots], dtype=np.int64).reshape(
             len(depots), len(scenario.items)
         )
+        self.starting = self.available.copy()
+        self.due = np.zeros_like(self.available)  # restocking ordered for a township point, not yet there
+        # sources of a top-up: city depots, then contract reserves, each in file order
+        self.restock_sources = [d for d, x in enumerate(depots) if x.tier == "city"] + [
+            d for d, x in enumerate(depots) if x.tier == "contract"
+        ]
+        self.restock_demands: dict[int, Demand] = {}
+        self._low: set[int] = set()  # depots that gave stock this instant
         self.queue: list[list[Order]] = [[] for _ in depots]  # reserved stock waiting for a truck
         # per depot, per truck: when it is expected back (now or earlier: at the depot); the
         # relief policy sees it through truck_free_at
@@ -203,6 +248,9 @@ class ReliefSystem:
                 if any(d.pending):
                     need, d.pending = tuple(d.pending), [0] * len(d.pending)
                     self._allocate(d, need)
+        if self._low:  # people first: top-ups take only what this instant's needs left
+            low, self._low = sorted(self._low), set()
+            self._restock(low)
 
     def _handle(self, r: Report) -> None:
         place = self.scenario.places[r.village]
@@ -257,6 +305,7 @@ class ReliefSystem:
                 continue
             item = self.scenario.items[i].id
             if (self.available[:, i] > 0).any():  # stock exists, but no road reaches the site now
+                # (stock reserved for a township point's top-up is not: it is short, as for a village)
                 demand.pending[i] += rest
                 self.log.add(
                     Event(
@@ -270,6 +319,7 @@ class ReliefSystem:
                 )
         for d in sorted(by_depot):
             self._reserve(d, demand, by_depot[d])
+        self._low.update(by_depot)  # looked at once this instant's reports are served (_flush)
         if deferred and self.on_deferred is not None:
             self.on_deferred(demand)
 
@@ -353,17 +403,19 @@ class ReliefSystem:
         for i in sorted(units):
             seq = self._allocated(d, demand, i, units[i])
             self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d]), cycle))
-        self._record_lateral_aid(d, demand, units)
+        if demand.to_depot < 0:
+            self._record_lateral_aid(d, demand, units)
         self.work[d].succeed()
         self.work[d] = self.env.event()
 
     def _allocated(self, d: int, demand: Demand, i: int, q: int) -> int:
-        """Log q units of item i reserved at depot d for demand's site; the order's number."""
+        """Log q units of item i reserved at depot d for demand's site (people, or a township
+        point's top-up); the order's number."""
         self._orders += 1
         self.log.add(
             Event(
                 self.env.now,
-                EventKind.RELIEF_ALLOCATED,
+                EventKind.RESTOCK_ORDERED if demand.to_depot >= 0 else EventKind.RELIEF_ALLOCATED,
                 place=self.scenario.places[demand.village].id,
                 depot=self.scenario.depots[d].id,
                 item=self.scenario.items[i].id,
@@ -391,6 +443,71 @@ class ReliefSystem:
                 note=demand.site,
             )
         )
+
+    # ---- restocking township points -----------------------------------------------------
+    def _restock(self, depots: list[int]) -> None:
+        """Top up township points that ran low: an item whose unreserved stock (with any top-up
+        already on its way) is below `restock_below` of the point's starting stock is ordered back
+        up to the starting stock, from the city depots, then the contract reserves, whichever a
+        road joins to the point now. The order is reserved at the source at once and waits
+        there behind every load for people (order_urgency)."""
+        share = self.trucks.restock_below
+        if share <= 0:
+            return
+        for d in depots:
+            if self.tier[d] != "township":
+                continue
+            for i in range(self.available.shape[1]):
+                start = int(self.starting[d, i])
+                have = int(self.available[d, i] + self.due[d, i])
+                if start == 0 or have >= share * start:
+                    continue
+                want = start - have
+                to = int(self.depot_nodes[d])
+                for src in self.restock_sources:
+                    q = min(want, int(self.available[src, i]))
+                    if q <= 0 or not self.roads.reachable(int(self.depot_nodes[src]), to):
+                        continue
+                    self.available[src, i] -= q
+                    self.due[d, i] += q
+                    self._reserve(src, self._restock_demand(d), {i: q})
+                    want -= q
+                    if want == 0:
+                        break
+
+    def _restock_demand(self, d: int) -> Demand:
+        """The township point `d` as a site its top-ups are carried to."""
+        if d not in self.restock_demands:
+            depot = self.scenario.depots[d]
+            village = self.scenario.place_index()[depot.place_id]
+            self.restock_demands[d] = Demand(
+                village, depot.id, depot.node, depot.township_id, [0] * len(self.initial), to_depot=d
+            )
+        return self.restock_demands[d]
+
+    def _restocked(self, truck: str, depot: str, taken: list[tuple[Order, int]], load: int) -> None:
+        """A top-up is unloaded at its township point: its stock is on hand there again, and
+        need deferred for want of a road to stock is tried again (this stock may be within reach)."""
+        for order, q in taken:
+            target = order.demand.to_depot
+            self.available[target, order.item] += q
+            self.due[target, order.item] -= q
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.DEPOT_RESTOCKED,
+                    subject=truck,
+                    place=self.scenario.places[order.demand.village].id,
+                    depot=depot,
+                    item=self.scenario.items[order.item].id,
+                    qty=q,
+                    ref=load,
+                    note=order.demand.site,
+                )
+            )
+        if any(any(d.pending) for d in self.demands.values()):
+            self._retry = True
+            self._schedule_flush()
 
     # ---- aircraft ------------------------------------------------------------------------
     def reserve_for_air(self, d: int, demand: Demand, cap_units: int) -> int:
@@ -450,27 +567,27 @@ class ReliefSystem:
 
     # ---- trucks --------------------------------------------------------------------------
     def _truck(self, d: int, k: int, truck: str):
-        """Truck k of depot `d`: take the next load, deliver it, come back, repeat."""
+        """Truck k of depot `d`: take the next trip, drive it drop by drop, come back, repeat."""
         env, log = self.env, self.log
         depot = self.scenario.depots[d]
         places = self.scenario.places
+        t = self.trucks
+        crew = Crew(t.drivers, t.continuous_drive_min, t.rest_min, t.daily_drive_min)
         while True:
             while not self.queue[d]:
                 yield self.work[d]
             if self.ready_at[d] > env.now:  # a reserve ships only after its lead time
                 yield env.timeout(self.ready_at[d] - env.now)
                 continue  # another truck may have taken the work meanwhile
-            site, taken = next_load(self.queue[d], depot.truck_capacity, self.initial, self.initial_first)
-            for order, q in taken:
-                order.units -= q
-            self.queue[d] = [o for o in self.queue[d] if o.units > 0]
+            stops = self._next_trip(d)
+            everything = [part for _, taken in stops for part in taken]
             self._loads += 1
             load = self._loads
-            node = taken[0][0].demand.node
-            first = places[taken[0][0].demand.village].id  # marks the outbound leg in truck events
+            first_site, first_taken = stops[0]
+            first = places[first_taken[0][0].demand.village].id  # marks the trip in truck events
             started = env.now
-            self.truck_back[d][k] = started + self._cycle_min(d, node)  # as the policy expects it
-            waited = started - min(o.since_min for o, _ in taken)
+            self.truck_back[d][k] = started + self._trip_min(d, stops)  # as the policy expects it
+            waited = started - min(o.since_min for o, _ in everything)
             log.add(
                 Event(
                     started,
@@ -480,27 +597,36 @@ class ReliefSystem:
                     depot=depot.id,
                     ref=load,
                     value=waited,
-                    note=site,
+                    note=first_site,
                 )
             )
             yield env.timeout(depot.load_min)
-            self.log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.SHIPMENT_DEPARTED,
-                    subject=truck,
-                    place=first,
-                    depot=depot.id,
-                    ref=load,
-                    value=self.roads.minutes(depot.node, node),
-                    note=site,
+            for site, taken in stops:
+                self.log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
+            here = depot.node
+            for site, taken in stops:
+                demand = taken[0][0].demand
+                place = places[demand.village].id
+                log.add(
+                    Event(
+                        env.now,
+                        EventKind.SHIPMENT_DEPARTED,
+                        subject=truck,
+                        place=place,
+                        depot=depot.id,
+                        ref=load,
+                        value=self.roads.minutes(here, demand.node),
+                        note=site,
+                    )
                 )
-            )
-            yield from self.roads.drive(depot.node, node, *self._road_log(truck, first, load))
-            yield env.timeout(self.scenario.unload_min)
-            self.deliver(truck, depot.id, taken, load, site)
-            yield from self.roads.drive(node, depot.node, *self._road_log(truck, None, load))
+                yield from self._leg(crew, truck, load, here, demand.node, place)
+                yield env.timeout(self.scenario.unload_min)
+                if demand.to_depot >= 0:
+                    self._restocked(truck, depot.id, taken, load)
+                else:
+                    self.deliver(truck, depot.id, taken, load, site)
+                here = demand.node
+            yield from self._leg(crew, truck, load, here, depot.node, None)
             self.truck_back[d][k] = env.now
             log.add(
                 Event(
@@ -512,6 +638,86 @@ class ReliefSystem:
                     value=float(env.now - started),
                 )
             )
+
+    def _leg(self, crew: Crew, truck: str, load: int, src: int, dst: int, place: str | None):
+        """One leg of a trip: wait for a driver who may drive it (sim/model/drivers.py), then drive."""
+        env = self.env
+        at, who, why = crew.next_leg(env.now, self.roads.minutes(src, dst))
+        if why:
+            self.log.add(
+                Event(env.now, EventKind.TRUCK_RESTED, subject=truck, ref=load, value=at - env.now, note=why)
+            )
+            yield env.timeout(at - env.now)
+        started = env.now
+        yield from self.roads.drive(src, dst, *self._road_log(truck, place, load))
+        crew.drove(who, started, env.now)
+
+    def _next_trip(self, d: int) -> list[tuple[str, list[tuple[Order, int]]]]:
+        """Take the next trip from depot d's queue: [(site, [(order, units)])] in visiting order.
+        The most urgent site's load first (next_load); then, if room is left, the route policy
+        adds whole sites among those waiting nearest it."""
+        depot = self.scenario.depots[d]
+        queue = self.queue[d]
+        site, taken = next_load(queue, depot.truck_capacity, self.initial, self.initial_first)
+        for order, q in taken:
+            order.units -= q
+        room = depot.truck_capacity - sum(q for _, q in taken)
+        stops = [(site, taken)]
+        if room > 0 and self.trucks.max_stops > 1 and self.route_policy is not single_drop:
+            stops = self._route(d, site, taken, room)
+        self.queue[d] = [o for o in queue if o.units > 0]
+        return stops
+
+    def _route(
+        self, d: int, site: str, taken: list[tuple[Order, int]], room: int
+    ) -> list[tuple[str, list[tuple[Order, int]]]]:
+        """The route policy's trip from the first site's load and the sites waiting near it."""
+        waiting: dict[str, list[Order]] = {}
+        for o in sorted(self.queue[d], key=lambda o: order_urgency(o, self.initial, self.initial_first)):
+            if o.units > 0 and o.demand.site != site:
+                waiting.setdefault(o.demand.site, []).append(o)
+        fits = [s for s, orders in waiting.items() if sum(o.units for o in orders) <= room]
+        if not fits:
+            return [(site, taken)]
+        roads, seed = self.roads, taken[0][0].demand.node
+        near = sorted(  # nearest first, urgency breaking ties (fits is in urgency order)
+            range(len(fits)), key=lambda j: (roads.minutes(seed, waiting[fits[j]][0].demand.node), j)
+        )[: ROUTE_CANDIDATES_PER_STOP * self.trucks.max_stops]
+        cands = [fits[j] for j in sorted(near)]
+        nodes = [int(self.depot_nodes[d]), seed, *(waiting[c][0].demand.node for c in cands)]
+        minutes = np.array([[0.0 if a == b else roads.minutes(a, b) for b in nodes] for a in nodes])
+        capacity = self.scenario.depots[d].truck_capacity
+        view = RouteView(
+            capacity=capacity,
+            units=(capacity - room, *(sum(o.units for o in waiting[c]) for c in cands)),
+            minutes=minutes,
+            unload_min=self.scenario.unload_min,
+            max_stops=self.trucks.max_stops,
+            max_delay_min=self.trucks.max_delay_min,
+        )
+        order = self.route_policy(view)
+        if 0 not in order or len(set(order)) != len(order) or not set(order) <= set(range(len(nodes) - 1)):
+            raise RuntimeError(f"route policy returned {order}: each candidate at most once, 0 included")
+        stops = []
+        for j in order:
+            if j == 0:
+                stops.append((site, taken))
+                continue
+            parts = [(o, o.units) for o in waiting[cands[j - 1]]]
+            room -= sum(q for _, q in parts)
+            for o, _ in parts:
+                o.units = 0
+            stops.append((cands[j - 1], parts))
+        if room < 0:
+            raise RuntimeError(f"route policy overloaded a truck of depot {self.scenario.depots[d].id}")
+        return stops
+
+    def _trip_min(self, d: int, stops: list[tuple[str, list[tuple[Order, int]]]]) -> float:
+        """A trip's expected minutes on the roads of now: loading, legs, unloading at each drop."""
+        depot = self.scenario.depots[d]
+        nodes = [depot.node, *(taken[0][0].demand.node for _, taken in stops), depot.node]
+        legs = sum(self.roads.minutes(a, b) for a, b in pairwise(nodes))
+        return depot.load_min + legs + len(stops) * self.scenario.unload_min
 
     def log_parts(
         self, kind: EventKind, vehicle: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str

@@ -23,7 +23,7 @@ want of a road (lifted from the depot at their base).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import simpy
@@ -43,7 +43,7 @@ from sim.model.information import (
     road_reported,
     trapped_known,
 )
-from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES
+from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
 from sim.model.relief import ReliefSystem
 from sim.model.repair import RepairCrews
 from sim.model.rescue_policies import RESCUE_POLICIES
@@ -88,22 +88,16 @@ class World:
 def check(scenario: Scenario, settings: Settings) -> list[Problem]:
     """Everything about this settings-scenario pair that would stop a run, found before it starts."""
     problems = hazards.check(scenario, settings.hazard) + ems.check(scenario, settings.ems)
-    if settings.policy.relief not in RELIEF_POLICIES:
-        problems.append(
-            Problem(
-                "config key policy.relief",
-                settings.policy.relief,
-                f"unknown policy; choose one of {', '.join(RELIEF_POLICIES)}",
+    named: list[tuple[str, str, Mapping[str, object]]] = [
+        ("policy.relief", settings.policy.relief, RELIEF_POLICIES),
+        ("policy.repair", settings.policy.repair, REPAIR_POLICIES),
+        ("trucks.routing", settings.trucks.routing, ROUTE_POLICIES),
+    ]
+    for key, name, registry in named:
+        if name not in registry:
+            problems.append(
+                Problem(f"config key {key}", name, f"unknown policy; choose one of {', '.join(registry)}")
             )
-        )
-    if settings.policy.repair not in REPAIR_POLICIES:
-        problems.append(
-            Problem(
-                "config key policy.repair",
-                settings.policy.repair,
-                f"unknown policy; choose one of {', '.join(REPAIR_POLICIES)}",
-            )
-        )
     problems += air.check(scenario, settings.air)
     if not scenario.depots:  # relief has nowhere to come from: every village would fail for no stated cause
         problems.append(
@@ -152,6 +146,8 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         settings.costs,
         log,
         initial_first=settings.policy.load_order == "initial_first",
+        trucks=settings.trucks,
+        route_policy=ROUTE_POLICIES[settings.trucks.routing],
     )
     shelters = ShelterSystem(scenario, settings.shelters, roads.ground, log)  # evacuees see the roads
     crews = RepairCrews(
