@@ -412,6 +412,8 @@ def multi_drop(view: RouteView) -> list[int]:
                     continue
                 for pos in range(len(route) + 1):
                     a, b = nodes[pos], nodes[pos + 1]
+                    if not np.isfinite(m[a, b]):  # no road between them now (inf - inf: no score)
+                        continue
                     score = m[a, k + 1] + m[k + 1, b] - m[a, b] + view.unload_min - INSERT_LAMBDA * direct[k]
                     if not np.isfinite(score) or (best is not None and (score, k, pos) >= best):
                         continue
