@@ -434,6 +434,17 @@ def stock_over_time(res: Results, lang: str) -> Figure:
     return _finish(fig, res, lang, "stock.title", ("note.stock",))
 
 
+def _limit_lines(ax, limit_min: float, required_share: float, lang: str, right: float) -> None:
+    """A target's time limit (dashed, labelled along it) and its required share (dotted, labelled
+    at the `right` end of the axis) on a share-in-time chart."""
+    ax.axvline(limit_min, color="#000000", ls="--", lw=1)
+    ax.text(limit_min * 0.97, 99, text("limit_line", lang, m=limit_min), rotation=90, fontsize=8, va="top",
+            ha="right")  # fmt: skip
+    ax.axhline(required_share * 100, color="#555555", ls=":", lw=1)
+    label = text("required_share", lang, p=required_share)
+    ax.text(right * 0.99, required_share * 100 - 1, label, ha="right", va="top", fontsize=8)
+
+
 def ems_response(res: Results, lang: str) -> Figure:
     """Empirical distribution of call-to-scene minutes per triage class, with the target's limit."""
     calls = res.calls
@@ -463,25 +474,7 @@ def ems_response(res: Results, lang: str) -> Figure:
             label=f"{text('triage', lang, k=int(k))} (n={len(sub)}{within})",
         )
     for t in ems_targets:
-        ax.axvline(t.limit_min, color="#000000", ls="--", lw=1)
-        ax.text(
-            t.limit_min * 0.97,
-            99,
-            text("limit_line", lang, m=t.limit_min),
-            rotation=90,
-            fontsize=8,
-            va="top",
-            ha="right",
-        )
-        ax.axhline(t.required_share * 100, color="#555555", ls=":", lw=1)
-        ax.text(
-            top * 0.99,
-            t.required_share * 100 - 1,
-            text("required_share", lang, p=t.required_share),
-            ha="right",
-            va="top",
-            fontsize=8,
-        )
+        _limit_lines(ax, t.limit_min, t.required_share, lang, top)
     # Log minutes: the limit (minutes) and the tail of an overwhelmed service (hours) both stay legible.
     ax.set_xscale("log")
     ticks = [t for t in (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 960, 1440, 2880) if t <= top]
@@ -613,10 +606,7 @@ def helicopter_response(res: Results, lang: str) -> Figure:
         label = f"{text(f'air.{kind}', lang)} (n={len(sub)})"
         ax.step(np.r_[0, x], np.r_[0, y], where="post", lw=2, color=colour, label=label)
     for t in air_targets:
-        ax.axvline(t.limit_min, color="#000000", ls="--", lw=1)
-        ax.text(t.limit_min * 0.98, 99, text("limit_line", lang, m=t.limit_min), rotation=90, fontsize=8,
-                va="top", ha="right")  # fmt: skip
-        ax.axhline(t.required_share * 100, color="#555555", ls=":", lw=1)
+        _limit_lines(ax, t.limit_min, t.required_share, lang, top)
     ax.set(
         xlim=(0, top),
         ylim=(0, 101),
