@@ -127,6 +127,12 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+def _interruptible() -> None:
+    """As a terminal starts a command: SIGINT not ignored (a runner that starts the suite in the
+    background passes it on ignored, and Python then never installs its Ctrl-C handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_ctrl_c_while_workers_start_is_one_line_and_exit_130(tmp_path, executor):
     """SIGINT to the whole process group (what a terminal's Ctrl-C does) just after the sweep
@@ -147,6 +153,7 @@ def test_ctrl_c_while_workers_start_is_one_line_and_exit_130(tmp_path, executor)
         text=True,
         cwd=tmp_path,
         start_new_session=True,
+        preexec_fn=_interruptible,
     )
     first = proc.stderr.readline()  # "drsim sweep tiny_budget: 4 cases x 30 replications ..."
     assert first.startswith("drsim sweep"), first
@@ -167,13 +174,16 @@ def test_ctrl_c_while_workers_start_is_one_line_and_exit_130(tmp_path, executor)
 
 
 def test_a_local_worker_ignores_sigint_from_its_start():
+    # the coordinator as a terminal starts it, whatever the test runner was started with
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
     pool = executors.LocalExecutor(2)
     try:
         got = dict(pool.map_unordered(signal.getsignal, [signal.SIGINT] * 4))
+        assert got == {signal.SIGINT: signal.SIG_IGN}
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the coordinator's is kept
     finally:
         pool.close()
-    assert got == {signal.SIGINT: signal.SIG_IGN}
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the coordinator's is kept
+        signal.signal(signal.SIGINT, outer)
 
 
 # --- drsim run -m ---------------------------------------------------------------------------------
