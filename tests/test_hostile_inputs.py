@@ -336,7 +336,9 @@ def test_hostile_yaml_in_an_experiment_file_is_refused_before_hydra(case) -> Non
 @settings(FAST)
 @given(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), st.integers(-1000, 1000), min_size=1))
 def test_merge_keys_are_accepted(base) -> None:
-    text = "base: &b {" + ", ".join(f"{k}: {v}" for k, v in base.items()) + "}\nmerged:\n  <<: *b\n  own: 1\n"
+    # keys quoted: an unquoted `no` or `on` is YAML 1.1's boolean, not the merge this is about
+    pairs = ", ".join(f"'{k}': {v}" for k, v in base.items())
+    text = "base: &b {" + pairs + "}\nmerged:\n  <<: *b\n  own: 1\n"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.yaml"
         path.write_text(text, encoding="utf-8")
