@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import socket
 from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from sim import invariants, scenario
 from sim.cli import compose
 from sim.events import EventLog
 from sim.model import world
 from sim.settings import Settings
+
+# Generated cases are the same on every run (seeded by each test's name) and no example database
+# is kept: CI checks out a clean tree, so a test must not pass or fail by which random cases a
+# run happened to draw. `HYPOTHESIS_PROFILE=explore` draws new cases each run, to look for bugs.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
