@@ -259,8 +259,7 @@ class RoadState:
             self._know(e, factor)
             return True
         self.unseen.add(e)
-        for trip in [t for t in self._trips.values() if e in t.edge_set]:
-            self._divert(trip, e, UNSEEN)
+        self._divert_all(e, UNSEEN)
         return False
 
     def learn(self, e: int, how: str) -> bool:
@@ -303,8 +302,7 @@ class RoadState:
                     del cache[s]
         self._set_pairs(e)
         if factor < old:
-            for trip in [t for t in self._trips.values() if e in t.edge_set]:
-                self._divert(trip, e, CHANGED)
+            self._divert_all(e, CHANGED)
         for listener in self.listeners:
             listener(e, old, factor)
         if factor > old:
@@ -509,6 +507,11 @@ class RoadState:
 
     def _unregister(self, trip: Trip) -> None:
         self._trips.pop(id(trip), None)
+
+    def _divert_all(self, e: int, cause: str) -> None:
+        """Divert every trip under way whose route holds edge `e` (`_divert` says if it lies ahead)."""
+        for trip in [t for t in self._trips.values() if e in t.edge_set]:
+            self._divert(trip, e, cause)
 
     def _divert(self, trip: Trip, e: int, cause: str) -> None:
         """Interrupt a trip when `e` lies ahead of it (not the edge it is on) and before any

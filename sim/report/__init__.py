@@ -32,23 +32,23 @@ def build(
     them (each writes only its own folder; the files are the same either way): rendering is
     nearly all of the time, and two languages on two cores take half as long.
     """
-    load_results(directory)  # a bad directory is refused once, here, before any worker starts
+    res = load_results(directory)  # a bad directory is refused once, here, before any worker starts
     root = Path(out) if out is not None else Path(directory) / "report"
     workers = min(len(langs), os.cpu_count() or 1)
     if workers < 2:
-        return {lang: _build_language(directory, lang, formats, root) for lang in langs}
+        return {lang: _build_language(directory, lang, formats, root, res) for lang in langs}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         jobs = {lang: pool.submit(_build_language, directory, lang, formats, root) for lang in langs}
         return {lang: job.result() for lang, job in jobs.items()}
 
 
 def _build_language(
-    directory: str | Path, lang: str, formats: tuple[str, ...], root: Path
+    directory: str | Path, lang: str, formats: tuple[str, ...], root: Path, res: Results | None = None
 ) -> dict[str, object]:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
 
-    res = load_results(directory)
+    res = res if res is not None else load_results(directory)  # a worker process reads its own
     folder = root / lang
     folder.mkdir(parents=True, exist_ok=True)
     drawn, paths, skipped = {}, {}, {}
