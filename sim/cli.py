@@ -747,11 +747,7 @@ def cmd_report(args: list[str]) -> int:
         return 0
     # written whole beside the old report, then swapped in: a failed report leaves the old one
     with outdir.staged(root, "report", replace=True, where=where) as stage:
-        done = build(ns.dir, langs, formats, stage)
-        if ns.sensitivity is not None:
-            from sim.report import sensitivity
-
-            sensitivity.append_to_appendix(ns.sensitivity, langs, formats, stage)
+        done = build(ns.dir, langs, formats, stage, sensitivity=ns.sensitivity)
     for lang, parts in done.items():
         figures = parts["figures"]
         assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)

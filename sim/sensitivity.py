@@ -807,6 +807,23 @@ def _stage_json(stage: Stage, res: sweep.SweepResult) -> dict[str, Any]:
     }
 
 
+def reader_labels(settings: Settings) -> dict[str, dict[str, str]]:
+    """The scenario's and hazard's names for a reader, per language (scenario.yaml `title`, the
+    hazard's `label`; else their file names): the report never prints a code in Chinese."""
+    from sim.scenario.load import load as load_scenario
+
+    title = load_scenario(settings.scenario.dir, settings.scenario).meta.get("title")
+    titled = isinstance(title, dict)
+    hazard = settings.hazard.label
+    return {
+        lang: {
+            "scenario": str(title[lang]) if titled and lang in title else settings.scenario.name,
+            "hazard": getattr(hazard, lang) if hazard is not None else settings.hazard.name,
+        }
+        for lang in ("zh", "en")
+    }
+
+
 def write_results(
     result: StudyResult,
     nominal: dict[str, float],
@@ -830,6 +847,7 @@ def write_results(
         "replications_per_point": settings.run.reps,
         "scenario": settings.scenario.name,
         "hazard": settings.hazard.name,
+        "labels": reader_labels(settings),
         "nominal": nominal,
         "focus_output": spec.focus_output,
         "methods": {m: METHOD_NOTE[m] for m in ("oat", "morris", "sobol") if getattr(spec.methods, m)},

@@ -146,6 +146,7 @@ def test_drivers_limits_stretch_a_busy_truck_day(tiny_copy):
     assert {e.note for e in rested} == {"continuous", "daily"}
     assert all(e.value > 0 for e in rested)
     free = simulate_checked(scen, settings_for(*TINY_EXACT_TRIPS, NO_RESTOCK))
+
     def last_delivery(rows):  # the trucks' day, not the log's last row (a routine 120 call)
         return max(e.t_min for e in rows if e.kind is EventKind.SHIPMENT_DELIVERED)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -307,6 +308,9 @@ def test_same_seed_same_bytes_on_one_and_two_workers_and_after_an_interruption(t
             assert (tmp_path / "two" / "report" / lang / name).is_file(), (lang, name)
     md = (tmp_path / "two" / "report" / "zh" / "depends_on.md").read_text(encoding="utf-8")
     assert "本结论取决于什么" in md and "### 假设" in md and "### 手段" in md
+    # the hazard's name for a reader, not its file name
+    assert re.search("灾种 [\u4e00-\u9fff]", md) and "flood" not in md
+    assert (tmp_path / "two" / "report" / "zh" / "depends_on.pdf").read_bytes().startswith(b"%PDF")
 
     # one worker, interrupted in the middle of the screening stage, then run again: same bytes
     one = tmp_path / "one"
@@ -353,16 +357,21 @@ def test_the_shipped_studies_fit_the_configuration_and_plan_their_time(capsys):
     assert nominal["village_speed"] == 25.0  # a scenario default, read from scenarios/zhangshu
 
 
-def test_ranking_puts_sobol_first_then_morris_then_the_tornado_swing():
+def test_ranking_puts_morris_first_then_sobol_then_the_tornado_swing():
     rows = [
         sa._row("oat", "y", "a", "assumption", "change_high", 0.5, 0.4, 0.6, 3, factor_value=1.0),
         sa._row("oat", "y", "b", "lever", "change_high", 0.1, 0.0, 0.2, 3, factor_value=1.0),
-        sa._row("morris", "y", "a", "assumption", "mu_star", 0.2, 0.1, 0.3, 3),
+        sa._row("morris", "y", "a", "assumption", "mu_star", 0.4, 0.3, 0.5, 3),
         sa._row("morris", "y", "b", "lever", "mu_star", 0.3, 0.2, 0.4, 3),
         sa._row("sobol", "y", "b", "lever", "ST", 0.7, 0.6, 0.8, 4),
+        sa._row("oat", "y", "c", "lever", "change_high", 0.9, 0.8, 1.0, 3, factor_value=1.0),
+        sa._row("oat", "y", "d", "lever", "change_high", 0.05, 0.0, 0.1, 3, factor_value=1.0),
+        sa._row("sobol", "y", "d", "lever", "ST", 0.1, 0.0, 0.2, 4),
     ]
     rank = charts.ranking(pd.DataFrame(rows), "y")
-    assert list(rank["factor"]) == ["b", "a"]  # b has a Sobol' index; a was screened out
+    # by mu* (a before b although only b has an ST); then c and d, which Morris did not reach:
+    # d by its ST, c by its swing
+    assert list(rank["factor"]) == ["a", "b", "d", "c"]
 
 
 @pytest.mark.slow
@@ -403,13 +412,29 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     assert (folder / "report" / "zh" / "tornado.png").is_file() and (
         folder / "report" / "en" / "morris.png"
     ).is_file()
-    # ... and joins a run's plan appendix as its last section
+    pdf_pages = len(re.findall(rb"/Type /Page\b", (folder / "report" / "en" / "depends_on.pdf").read_bytes()))
+    assert pdf_pages == 4  # the section's words, the table of indices, the tornado and Morris charts
+    # ... and joins a run's plan appendix, Markdown and PDF, before the assumptions
     run = tmp_path / "run"
     assert main(["run", "scenario=tiny", "run.reps=2", f"hydra.run.dir={run}"]) == 0
     capsys.readouterr()
+
+    def appendix_pdf_pages() -> int:
+        return len(re.findall(rb"/Type /Page\b", (run / "report" / "en" / "appendix.pdf").read_bytes()))
+
+    assert main(["report", str(run), "--lang", "en", "--format", "png"]) == 0
+    alone = appendix_pdf_pages()
     assert main(["report", str(run), "--lang", "en", "--format", "png", "--sensitivity", str(folder)]) == 0
+    assert appendix_pdf_pages() == alone + pdf_pages
     appendix = (run / "report" / "en" / "appendix.md").read_text(encoding="utf-8")
-    assert appendix.index("## Targets") < appendix.index("## What this answer depends on")
+    assert (
+        appendix.index("## Targets")
+        < appendix.index("## What this answer depends on")
+        < appendix.index("### Assumptions, ranked by influence")
+        < appendix.index("### Table of indices")
+        < appendix.index("\n## Assumptions that shape the answer")
+    )
+    assert "1. a (nominal 0.5 h)" in appendix and "](tornado.png)" in appendix
     assert (run / "report" / "en" / "tornado.png").is_file()
     assert main(["report", str(run), "--sensitivity", str(tmp_path / "nothing")]) == 2
     assert "not a study folder" in capsys.readouterr().err

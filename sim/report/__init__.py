@@ -24,8 +24,11 @@ def build(
     langs: tuple[str, ...] = ("zh", "en"),
     formats: tuple[str, ...] = ("png",),
     out: str | Path | None = None,
+    sensitivity: str | Path | None = None,
 ) -> dict[str, dict[str, object]]:
     """Write every figure that the results support, in each language and format, and the appendix.
+    `sensitivity`: a study folder (drsim sensitivity) whose section "What this answer depends on"
+    and charts join the appendix (Markdown and PDF) before the assumptions.
 
     Returns per language: {"figures": {name: [paths]}, "skipped": {name: reason key},
     "appendix": [md, pdf]}. Languages are drawn in parallel processes when there are cores for
@@ -36,14 +39,21 @@ def build(
     root = Path(out) if out is not None else Path(directory) / "report"
     workers = min(len(langs), os.cpu_count() or 1)
     if workers < 2:
-        return {lang: _build_language(directory, lang, formats, root, res) for lang in langs}
+        return {lang: _build_language(directory, lang, formats, root, sensitivity, res) for lang in langs}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        jobs = {lang: pool.submit(_build_language, directory, lang, formats, root) for lang in langs}
+        jobs = {
+            lang: pool.submit(_build_language, directory, lang, formats, root, sensitivity) for lang in langs
+        }
         return {lang: job.result() for lang, job in jobs.items()}
 
 
 def _build_language(
-    directory: str | Path, lang: str, formats: tuple[str, ...], root: Path, res: Results | None = None
+    directory: str | Path,
+    lang: str,
+    formats: tuple[str, ...],
+    root: Path,
+    sensitivity: str | Path | None = None,
+    res: Results | None = None,
 ) -> dict[str, object]:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
@@ -65,10 +75,15 @@ def _build_language(
             fig.savefig(path, format=fmt, metadata=_metadata(fmt))
             if fmt in formats:
                 paths[name].append(path)
+    study_md, study_pages = "", []
+    if sensitivity is not None:
+        from sim.report import sensitivity as study
+
+        study_md, study_pages = study.draw_language(sensitivity, lang, formats, folder)
     md = appendix.write_markdown(
-        res, lang, folder / "appendix.md", {n: folder / f"{n}.png" for n in drawn}, skipped
+        res, lang, folder / "appendix.md", {n: folder / f"{n}.png" for n in drawn}, skipped, study_md
     )
-    pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", drawn)
+    pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", drawn, study_pages)
     return {"figures": paths, "skipped": skipped, "appendix": [md, pdf]}
 
 

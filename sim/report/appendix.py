@@ -10,6 +10,7 @@ run's settings and scenario.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -256,11 +257,18 @@ def assumption_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]
 
 
 def write_markdown(
-    res: Results, lang: str, out: Path, figures: dict[str, Path], skipped: dict[str, str]
+    res: Results,
+    lang: str,
+    out: Path,
+    figures: dict[str, Path],
+    skipped: dict[str, str],
+    extra_markdown: str = "",
 ) -> Path:
     """appendix.md. Every text that holds names from the data (township ids, target and case
     names, scenario and hazard names) goes through the Markdown rule of sim/safe_text.py (`md`,
-    `md_table`); only the method note, drsim's own Markdown file, is copied as it is."""
+    `md_table`); only the method note, drsim's own Markdown file, is copied as it is.
+    `extra_markdown` (a sensitivity study's section, already escaped) goes before the
+    assumptions, as in the PDF."""
     parts = [
         f"# {md(text('appendix.title', lang))}",
         "",
@@ -283,6 +291,8 @@ def write_markdown(
     if skipped:
         parts += [f"### {md(text('appendix.skipped', lang))}", ""]
         parts += [f"- {md(name)}: {md(text(reason, lang))}" for name, reason in skipped.items()] + [""]
+    if extra_markdown:
+        parts += [extra_markdown.rstrip("\n"), ""]
     parts += [f"## {md(text('appendix.assumptions', lang))}", "", md_table(*assumption_rows(res, lang)), ""]
     parts += [f"## {md(text('appendix.method', lang))}", "", method_note(lang, res), ""]
     out.write_text("\n".join(parts), encoding="utf-8")
@@ -384,7 +394,11 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
     return pages
 
 
-def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) -> Path:
+def write_pdf(
+    res: Results, lang: str, out: Path, figures: dict[str, Figure], extra_pages: Sequence[Figure] = ()
+) -> Path:
+    """appendix.pdf: title page and verdicts, targets, cases, figures, townships, `extra_pages`
+    (a sensitivity study's section), assumptions, method note."""
     rows = target_rows(res, lang)
     title = f"{text('appendix.title', lang)} - {res.scenario_label(lang)}, {res.hazard_label(lang)}"
     # no creation date: the same results give the same bytes
@@ -411,6 +425,8 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
         for fig in figures.values():
             pdf.savefig(fig)
         for page in _table_page(text("appendix.townships", lang), *township_rows(res, lang)):
+            pdf.savefig(page)
+        for page in extra_pages:
             pdf.savefig(page)
         for page in _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang)):
             pdf.savefig(page)

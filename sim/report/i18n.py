@@ -393,11 +393,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "sens.reading": (
         "读法：μ*为该因素在整个范围内移动时结果的平均绝对变化；σ为这些变化的离散程度。"
         "Sobol'一阶指数S1为该因素单独解释的结果方差比例，总效应指数ST还包括它与其他因素的交互；"
-        "ST接近0的因素可以固定在基准值而不影响结论。方括号内为95%区间。",
+        "ST接近0的因素可以固定在基准值而不影响结论。方括号内为95%区间。"
+        "排序依据μ*：每个因素都有，且与结果同单位；Sobol'指数只算了影响最大的几个因素，"
+        "样本少时区间较宽，仅作核对。",
         "Reading: mu* is the mean absolute change in the output when the factor moves over its whole "
         "range; sigma is how much those changes differ. Sobol' S1 is the share of the output's variance "
         "the factor explains alone, ST adds its interactions with the others; a factor with ST near 0 "
-        "can be fixed at its nominal value without changing the answer. Brackets: 95% intervals.",
+        "can be fixed at its nominal value without changing the answer. Brackets: 95% intervals. "
+        "Ranked by mu*: every factor has it, on the output's own scale; the Sobol' indices cover only "
+        "the few factors that matter most and with few samples their intervals are wide: read them as "
+        "a check.",
     ),
     "sens.source": (
         "来源：drsim敏感性研究，情景 {scenario}，灾种 {hazard}，"

@@ -8,8 +8,9 @@ sensitivity.json, the study and its nominal values); never runs the model. Three
 - the **Morris chart**: mu* (how much the factor moves the output over its range) against sigma
   (how unevenly: interaction or a curve), with mu*'s bootstrap interval;
 - the appendix section "What this answer depends on": assumptions and levers ranked apart
-  (Sobol' total index where the study has it, else Morris mu*, else the tornado's swing), each
-  in plain words with its interval.
+  (by Morris mu*, else the Sobol' total index, else the tornado's swing: `ranking`), each in
+  plain words with its interval; in the run's appendix (Markdown and PDF) with
+  `drsim report RUN --sensitivity STUDY`, or alone (depends_on.md/.pdf) from the study folder.
 
 Left out: a chart for every output (the focus output only; the table holds them all).
 """
@@ -18,11 +19,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim.errors import InputError, Problem
@@ -80,7 +83,11 @@ def value_text(f: dict[str, Any], v: float) -> str:
 
 def ranking(table: pd.DataFrame, output: str) -> pd.DataFrame:
     """One row per factor for `output`: ST, mu*, sigma and the OAT changes with their intervals,
-    ranked by ST (where the Sobol' stage had the factor), then mu*, then the larger OAT swing."""
+    ranked by Morris mu*, then ST, then the larger OAT swing. mu* first: every factor has it, from
+    the same design and on the output's own scale, where the Sobol' stage covers only the few
+    factors Morris ranked highest and, with the base samples a county study can afford (16-64),
+    its bootstrap intervals are too wide to order them (docs/sensitivity.md: +-0.2 to +-0.8 at
+    N = 16); Campolongo et al. (2007) show mu* a good proxy for the total index."""
     t = table[table["output"] == output]
     factors = list(dict.fromkeys(table["factor"]))
     rows = []
@@ -110,7 +117,7 @@ def ranking(table: pd.DataFrame, output: str) -> pd.DataFrame:
         return out
     swing = np.fmax(out.get("low", np.nan).abs(), out.get("high", np.nan).abs())
     out["swing"] = swing
-    keys = [out[c].fillna(-1.0) for c in ("st", "mu_star", "swing")]
+    keys = [out[c].fillna(-1.0) for c in ("mu_star", "st", "swing")]
     order = np.lexsort([-k.to_numpy() for k in reversed(keys)])
     return out.iloc[order].reset_index(drop=True)
 
@@ -119,8 +126,8 @@ def _source(info: dict[str, Any], lang: str) -> str:
     return text(
         "sens.source",
         lang,
-        scenario=info["scenario"],
-        hazard=info["hazard"],
+        scenario=info.get("labels", {}).get(lang, {}).get("scenario", info["scenario"]),
+        hazard=info.get("labels", {}).get(lang, {}).get("hazard", info["hazard"]),
         n=info["replications_per_point"],
         seed=info["seed"],
     )
@@ -282,62 +289,78 @@ def sentence(r: pd.Series, info: dict[str, Any], lang: str) -> str:
     return text("sens.sep", lang).join(parts)
 
 
-def section_markdown(table: pd.DataFrame, info: dict[str, Any], lang: str, figures: dict[str, str]) -> str:
-    """The appendix section: assumptions and levers ranked apart, in plain words."""
+def section_lines(table: pd.DataFrame, info: dict[str, Any], lang: str) -> list[str]:
+    """The section in plain words, one paragraph a line (unescaped): the introduction, the
+    assumptions and the levers each ranked, how to read the indices, the notes and the source."""
     output = info["focus_output"]
     rank = ranking(table, output)
-    out_label = label(_outputs(info)[output], lang)
-    parts = [f"## {md(text('sens.section', lang))}", ""]
-    parts += [md(text("sens.intro", lang, output=out_label, name=info["study"]["name"])), ""]
+    lines = [text("sens.intro", lang, output=label(_outputs(info)[output], lang), name=info["study"]["name"])]
     if not info.get("complete", True):
-        parts += [md(text("sens.incomplete", lang)), ""]
+        lines.append(text("sens.incomplete", lang))
     for kind in ("assumption", "lever"):
         part = rank[rank["kind"] == kind] if not rank.empty else rank
-        parts += [f"### {md(text(f'sens.heading.{kind}', lang))}", ""]
+        lines += ["", text(f"sens.heading.{kind}", lang)]
         if part.empty:
-            parts += [md(text("sens.none", lang)), ""]
-            continue
-        for i, (_, r) in enumerate(part.iterrows(), start=1):
-            parts.append(f"{i}. {md(sentence(r, info, lang))}")
-        parts.append("")
-    parts += [f"### {md(text('sens.table', lang))}", ""]
+            lines.append(text("sens.none", lang))
+        lines += [f"{i}. {sentence(r, info, lang)}" for i, (_, r) in enumerate(part.iterrows(), start=1)]
+    lines += ["", text("sens.reading", lang), *(f"- {note}" for note in info.get("notes") or [])]
+    return [*lines, "", _source(info, lang)]
+
+
+def index_rows(table: pd.DataFrame, info: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The table of indices, every factor in the ranking's order (header, rows)."""
+    output = info["focus_output"]
     header = [
         text(k, lang)
         for k in (
             "sens.col.factor",
             "sens.col.kind",
-            "sens.col.st",
-            "sens.col.s1",
             "sens.col.mu",
             "sens.col.sigma",
+            "sens.col.st",
+            "sens.col.s1",
             "sens.col.low",
             "sens.col.high",
         )
     ]
     factors = _factors(info)
     rows = []
-    for _, r in rank.iterrows():
+    for _, r in ranking(table, output).iterrows():
         rows.append(
             [
                 label(factors[r["factor"]], lang),
                 text(f"sens.kind.{r['kind']}", lang),
-                _num(r.get("st"), r.get("st_lo"), r.get("st_hi")),
-                _num(r.get("s1"), r.get("s1_lo"), r.get("s1_hi")),
                 amount(output, r.get("mu_star", math.nan), lang, signed=False),
                 amount(output, r.get("sigma", math.nan), lang, signed=False),
+                _num(r.get("st"), r.get("st_lo"), r.get("st_hi")),
+                _num(r.get("s1"), r.get("s1_lo"), r.get("s1_hi")),
                 amount(output, r.get("low", math.nan), lang)
                 + _ci(r.get("low_lo"), r.get("low_hi"), output, lang),
                 amount(output, r.get("high", math.nan), lang)
                 + _ci(r.get("high_lo"), r.get("high_hi"), output, lang),
             ]
         )
-    parts += [md_table(header, rows), ""]
+    return header, rows
+
+
+def section_markdown(table: pd.DataFrame, info: dict[str, Any], lang: str, figures: dict[str, str]) -> str:
+    """The appendix section in Markdown: the plain-words lines under their headings, the table of
+    indices and the charts (`figures`: name -> file linked)."""
+    lines = section_lines(table, info, lang)
+    headings = {text(f"sens.heading.{kind}", lang) for kind in ("assumption", "lever")}
+    parts = [f"## {md(text('sens.section', lang))}", ""]
+    for line in lines[:-1]:  # the source line closes the section, after the table and charts
+        item = re.match(r"(\d+\.|-) ", line)
+        if line in headings:
+            parts += [f"### {md(line)}", ""]
+        elif item:  # a list item: its marker stays Markdown, its words are escaped
+            parts.append(item.group(0) + md(line[item.end() :]))
+        else:
+            parts += [md(line), ""] if line else ([] if parts[-1] == "" else [""])
+    parts += ["", f"### {md(text('sens.table', lang))}", "", md_table(*index_rows(table, info, lang)), ""]
     for name, path in figures.items():
         parts += [f"![{md(text(f'sens.{name}.caption', lang))}]({path})", ""]
-    parts += [md(text("sens.reading", lang)), ""]
-    for note in info.get("notes") or []:
-        parts.append(f"- {md(note)}")
-    parts += ["", md(_source(info, lang)), ""]
+    parts += [md(lines[-1]), ""]
     return "\n".join(parts)
 
 
@@ -347,33 +370,54 @@ def _num(v: Any, lo: Any, hi: Any) -> str:
     return f"{v:.2f} [{lo:.2f}, {hi:.2f}]"
 
 
+def draw_language(
+    folder: str | Path, lang: str, formats: tuple[str, ...], lang_dir: Path
+) -> tuple[str, list[Figure]]:
+    """The study's charts saved in `lang_dir` ({tornado,morris}.{formats}, PNG always: the
+    Markdown links it), and its section: Markdown (linking the charts by file name) and the
+    same section as A4 PDF pages (the ranked sentences, the table of indices, the charts)."""
+    from sim.report import _metadata
+    from sim.report.appendix import _table_page, _text_pages
+
+    table, info = load(folder)
+    lang_dir.mkdir(parents=True, exist_ok=True)
+    drawn: dict[str, Figure] = {}
+    skipped = []
+    for name, draw in FIGURES.items():
+        try:
+            fig = draw(table, info, lang)
+        except ValueError as why:
+            skipped.append(text(str(why.args[0]), lang))
+            continue
+        for fmt in dict.fromkeys(("png", *formats)):
+            fig.savefig(lang_dir / f"{name}.{fmt}", format=fmt, metadata=_metadata(fmt))
+        drawn[name] = fig
+    body = section_markdown(table, info, lang, {name: f"{name}.png" for name in drawn})
+    if skipped:
+        body += "\n" + "\n".join(f"- {md(s)}" for s in skipped) + "\n"
+    words = "\n".join(section_lines(table, info, lang) + skipped)
+    pages = [*_text_pages(text("sens.section", lang), words, lang)]
+    pages += _table_page(text("sens.table", lang), *index_rows(table, info, lang))
+    pages += list(drawn.values())
+    return body, pages
+
+
 def build(
     folder: str | Path, langs: tuple[str, ...], formats: tuple[str, ...], out: Path
 ) -> dict[str, list[str]]:
-    """report/LANG/{tornado,morris}.{formats} and report/LANG/depends_on.md in `out`."""
-    from sim.report import _metadata
-
-    table, info = load(folder)
+    """`drsim report STUDY`: report/LANG/{tornado,morris}.{formats}, report/LANG/depends_on.md
+    and report/LANG/depends_on.pdf in `out`."""
     done: dict[str, list[str]] = {}
     for lang in langs:
         lang_dir = out / lang
-        lang_dir.mkdir(parents=True, exist_ok=True)
-        drawn: dict[str, str] = {}
-        skipped = []
-        for name, draw in FIGURES.items():
-            try:
-                fig = draw(table, info, lang)
-            except ValueError as why:
-                skipped.append(text(str(why.args[0]), lang))
-                continue
-            for fmt in dict.fromkeys(("png", *formats)):
-                fig.savefig(lang_dir / f"{name}.{fmt}", format=fmt, metadata=_metadata(fmt))
-            drawn[name] = f"{name}.png"
-        body = section_markdown(table, info, lang, drawn)
-        if skipped:
-            body += "\n" + "\n".join(f"- {md(s)}" for s in skipped) + "\n"
+        body, pages = draw_language(folder, lang, formats, lang_dir)
         (lang_dir / "depends_on.md").write_text(body, encoding="utf-8")
-        done[lang] = [*drawn, "depends_on.md"]
+        title = text("sens.section", lang)
+        meta = {"Title": title, "Creator": "drsim", "CreationDate": None}  # no date: same bytes
+        with PdfPages(lang_dir / "depends_on.pdf", metadata=meta) as pdf:
+            for page in pages:
+                pdf.savefig(page)
+        done[lang] = sorted(p.name for p in lang_dir.iterdir())
     return done
 
 
@@ -384,19 +428,3 @@ def study_folder(folder: str | Path, where: str) -> Path:
             Problem(where, str(folder), "not a study folder (drsim sensitivity): no sensitivity.json")
         )
     return Path(folder)
-
-
-def append_to_appendix(
-    folder: str | Path, langs: tuple[str, ...], formats: tuple[str, ...], report: Path
-) -> None:
-    """`drsim report RUN --sensitivity STUDY`: the study's section and charts in each language's
-    folder of the run's report, the section at the end of its appendix.md (the PDF appendix
-    keeps the run's pages; the charts are beside it)."""
-    study_folder(folder, "command line --sensitivity")
-    build(folder, langs, formats, report)
-    for lang in langs:
-        section = (report / lang / "depends_on.md").read_text(encoding="utf-8")
-        appendix = report / lang / "appendix.md"
-        appendix.write_text(
-            appendix.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section, encoding="utf-8"
-        )
