@@ -201,6 +201,34 @@ def _print_assumptions(config: dict[str, Any], lang: str) -> int:
     return 0
 
 
+SWEEP_ONLY_KEYS = ("executor", "workers", "workers_force", "address", "halfwidth", "max_reps")
+
+
+def refuse_sweep_keys(run: Any) -> None:
+    """`drsim run` runs its replications one after another in this process: a key that only a
+    sweep reads (where replications run, sequential stopping) is refused by name rather than
+    ignored, so nobody believes a run used 7 workers or stopped at a half-width."""
+    from sim.settings import RunSettings
+
+    problems = [
+        Problem(
+            f"run.{key}",
+            str(getattr(run, key)),
+            "only drsim sweep reads it (drsim run runs its replications in this process, "
+            f"run.reps of them); leave it {_yaml_word(RunSettings.model_fields[key].default)} or "
+            "run the case as an experiment with drsim sweep",
+        )
+        for key in SWEEP_ONLY_KEYS
+        if getattr(run, key) != RunSettings.model_fields[key].default
+    ]
+    if problems:
+        raise InputError(problems, heading="drsim run cannot use these settings")
+
+
+def _yaml_word(value: Any) -> str:
+    return {None: "unset (null)", False: "false", True: "true"}.get(value, f"at {value}")
+
+
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tuple[str, ...] = ()) -> int:
     """config dict -> settings -> scenario -> replications -> files -> printed summary.
 
@@ -212,6 +240,7 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
 
     started = time.perf_counter()
     settings = Settings.from_dict(config)
+    refuse_sweep_keys(settings.run)
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
     untested = runner.preflight(scen, settings)
