@@ -34,9 +34,10 @@ SERVICE_MEAN_MIN = 5.0  # short services keep 200,000 calls inside the 720 h set
 
 def project(horizon_h: float, calls_per_h: float):
     from sim import ems_tables, scenario
-    from sim.cli import PROJECT_ROOT, compose
+    from sim.cli import compose
     from sim.events import EventKind
     from sim.model import world
+    from sim.provenance import PROJECT_ROOT
     from sim.settings import Settings
 
     config, _ = compose(

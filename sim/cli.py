@@ -37,8 +37,8 @@ from typing import Any
 
 from sim import outdir
 from sim.errors import EXIT_BAD_INPUT, InputError, Problem, require_package
+from sim.provenance import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 USAGE = __doc__ or ""
 
 

@@ -38,7 +38,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sim.errors import InputError, Problem
@@ -72,6 +72,18 @@ def safe_name(name: object, where: str) -> str:
             heading="a name was refused",
         )
     return name
+
+
+def atomic_write(path: Path, data: bytes | Callable[[Path], None]) -> None:
+    """Write `path` so that it is either absent or complete, never half-written: the bytes, or
+    what `data(tmp)` writes, go to a temporary name in the same folder, then one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if callable(data):
+        data(tmp)
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def read_marker(folder: Path) -> dict | None:

@@ -10,16 +10,13 @@ half-written table.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +36,11 @@ from sim import (
 )
 from sim.errors import InputError
 from sim.model import hazards, world
+from sim.outdir import atomic_write
+from sim.provenance import code_version, config_hash, package_versions
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
 from sim.settings import Settings
-
-PACKAGES = ("simpy", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "omegaconf", "pydantic")
 
 
 @dataclass
@@ -175,38 +172,6 @@ def run_case(
     return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals, curves)
 
 
-def config_hash(resolved: dict[str, Any]) -> str:
-    text = json.dumps(resolved, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def code_version() -> dict[str, Any]:
-    root = Path(__file__).resolve().parents[1]
-
-    def git(*args: str) -> str | None:
-        try:
-            out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return out.stdout.strip() if out.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    from sim import __version__
-
-    return {"package": __version__, "git_commit": commit, "git_dirty": None if dirty is None else bool(dirty)}
-
-
-def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def manifest(
     settings: Settings,
     resolved: dict[str, Any],
@@ -234,12 +199,6 @@ def manifest(
         },
         "replications": [{"case": result.case, "rep": r, "status": "ok"} for r in range(settings.run.reps)],
     }
-
-
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
 
 
 def summary_json(summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None = None) -> dict[str, Any]:
@@ -270,17 +229,15 @@ def write_run(
     answers: Answers | None = None,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(
-        out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8")
-    )
-    _atomic_write(
+    atomic_write(out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8"))
+    atomic_write(
         out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
     )
-    _atomic_write(
+    atomic_write(
         out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
     )
     if result.events is not None:
-        _atomic_write(
+        atomic_write(
             out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
         )
     for name, frame in (
@@ -289,11 +246,11 @@ def write_run(
         ("relief_curves", result.curves),
     ):
         if frame is not None:
-            _atomic_write(
+            atomic_write(
                 out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
             )
-    _atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
-    _atomic_write(
+    atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
+    atomic_write(
         out_dir / "summary.json",
         lambda p: p.write_text(
             json.dumps(
@@ -307,7 +264,7 @@ def write_run(
     if answers is not None:
         write_answers(out_dir, answers)
     # The manifest goes last: its presence says the run directory is complete.
-    _atomic_write(
+    atomic_write(
         out_dir / "manifest.json",
         lambda p: p.write_text(json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"),
     )
@@ -343,7 +300,7 @@ def answers_for(
 def write_answers(out_dir: Path, answers: Answers) -> None:
     """villages.csv and townships.csv: UTF-8 with a byte-order mark, for Excel and WPS."""
     for name, frame in (("villages.csv", answers.villages), ("townships.csv", answers.townships)):
-        _atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
+        atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
 
 
 def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:

@@ -51,6 +51,8 @@ from sim import budget, metrics, outdir, runner, sweep
 from sim.errors import InputError, Problem
 from sim.estimate import _duration
 from sim.experiment import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
+from sim.outdir import atomic_write
+from sim.provenance import code_version
 from sim.scenario.safe_yaml import forbidden_keys, load_mapping
 from sim.settings import Settings
 from sim.tables import csv_text
@@ -838,8 +840,8 @@ def write_results(
     stages' manifests)."""
     spec, out = result.spec, result.out
     table = result.table
-    sweep.atomic_write(out / "sensitivity.csv", csv_text(table).encode("utf-8"))
-    sweep.atomic_write(out / "sensitivity.parquet", sweep._parquet(table))
+    atomic_write(out / "sensitivity.csv", csv_text(table).encode("utf-8"))
+    atomic_write(out / "sensitivity.parquet", sweep._parquet(table))
     info = {
         "study": spec.model_dump(),
         "complete": result.complete,
@@ -856,9 +858,9 @@ def write_results(
             k: {kk: vv for kk, vv in v.items() if kk != "seconds_this_session"} for k, v in stages.items()
         },
         "notes": result.notes,
-        "code": runner.code_version(),
+        "code": code_version(),
     }
-    sweep.atomic_write(out / "sensitivity.json", sweep._json_bytes(info))
+    atomic_write(out / "sensitivity.json", sweep._json_bytes(info))
     timing = {
         "command": argv,
         "at": sweep._now(),

@@ -60,6 +60,8 @@ from sim import budget, metrics, outdir, result_files, runner, tables, verdict
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import ExperimentSpec, identity
+from sim.outdir import atomic_write
+from sim.provenance import code_version, config_hash, package_versions
 from sim.scenario import Scenario
 from sim.settings import MAX_REPS, Settings
 from sim.tables import csv_text
@@ -84,7 +86,7 @@ class Case:
 
     @property
     def identity_sha256(self) -> str:
-        return runner.config_hash(identity(self.config))
+        return config_hash(identity(self.config))
 
 
 @dataclass(frozen=True)
@@ -197,15 +199,6 @@ def run_unit(unit: Unit) -> UnitResult:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that `path` is either absent or complete, never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 def _json_bytes(obj: Any) -> bytes:
@@ -830,7 +823,7 @@ def write_case_manifest(
         "identity_sha256": case.identity_sha256,
         "identity_note": "SHA-256 of the resolved config without execution keys "
         "(run.reps, workers, executor, ...), which never change a replication",
-        "config_hash": runner.config_hash(case.config),
+        "config_hash": config_hash(case.config),
         "config": case.config,
         "scenario": {
             "name": s.scenario.name,
@@ -843,7 +836,7 @@ def write_case_manifest(
             "cost": _cost_json(cost),
         },
         "seeds": {"seed": s.run.seed, "streams": STREAMS, "common_random_numbers": True},
-        "code": runner.code_version(),
+        "code": code_version(),
         "packages": package_versions(),
     }
     if result is not None:
@@ -866,24 +859,12 @@ def write_case_manifest(
     return man
 
 
-def package_versions() -> dict[str, str]:
-    out = runner.package_versions()
-    for name in ("dask", "distributed"):
-        try:
-            from importlib import metadata
-
-            out[name] = metadata.version(name)
-        except Exception:
-            out[name] = "not installed"
-    return out
-
-
 def write_manifests(store: SweepStore, result: SweepResult, argv: list[str], started_at: str) -> None:
     for case in result.cases:
         write_case_manifest(store, case, result.cost[case.name], result)
     path = store.root / "manifest.json"
     sessions = store.sessions()  # checked before the session started (check_resume)
-    code = runner.code_version()
+    code = code_version()
     if sessions and sessions[-1].get("code") != code:
         result.notes.append(
             "the code changed since the last session of this sweep (see manifest.json sessions): "
@@ -979,7 +960,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     notes = []
     if folder_sha256(data_dir) != man.scenario.files_sha256:
         notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
-    if man.code.git_commit != runner.code_version().get("git_commit"):
+    if man.code.git_commit != code_version().get("git_commit"):
         notes.append(f"the code is not the sweep's (git commit {man.code.git_commit})")
     stored = store.part(case, rep)
     if stored.is_file() and not result_files.check_part(stored, case, rep):  # not drsim's: refused

@@ -18,7 +18,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim import assumptions
-from sim.report.data import PROJECT_ROOT, Results
+from sim.provenance import PROJECT_ROOT
+from sim.report.data import Results
 from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim import metrics, outdir, verdict
 from sim.errors import InputError, Problem
+from sim.provenance import PROJECT_ROOT
 from sim.result_files import (
     DAMAGED,
     CaseManifest,
@@ -30,8 +31,6 @@ from sim.result_files import (
 )
 from sim.scenario import Scenario, load
 from sim.settings import Settings, TargetSettings
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
