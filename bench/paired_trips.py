@@ -5,7 +5,8 @@ the pairs it is compared with, per relief target, paired on the replication (com
 
 Prints, per sweep folder, each case's mean share per relief target and the paired differences
 single - multi, insertion - multi (experiment=zhangshu_routes), +4 city trucks - baseline and
-+1 truck per point - baseline (under each routing), and +4 city trucks - +1 truck per point: mean and Student t 95 % interval, in percentage points.
++1 truck per point - baseline (under each routing), and +4 city trucks - +1 truck per point:
+mean and Student t 95 % interval, in percentage points.
 """
 
 from __future__ import annotations
