@@ -12,7 +12,7 @@ villages in one shelter share full trucks. With room left, the route policy
 (`trucks.routing`, sim/model/policies.py) adds further sites waiting at the depot
 near it, each with all its waiting units, within the truck's capacity, at most
 `max_stops` drops and no drop more than `max_delay_min` behind a straight drive
-(multi_drop; single_drop keeps one site a trip). Need the policy cannot cover is
+(multi_drop: insertion, then local search; single_drop keeps one site a trip). Need the policy cannot cover is
 either short for good (no unreserved stock anywhere) or deferred (stock exists but
 no road reaches the site now); deferred need is retried whenever a road reopens or
 a top-up arrives (new stock where a road may reach). Contract and province
