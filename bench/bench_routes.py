@@ -38,6 +38,7 @@ import math
 import statistics
 import sys
 import time
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
 
@@ -79,23 +80,38 @@ def heuristic(
     trips = []
     while left:
         seed = max(left, key=lambda s: (minutes[0, s + 1], -s))
-        room = capacity - min(int(units[seed]), capacity)
-        fits = [s for s in left if s != seed and units[s] <= room]
-        near = sorted(fits, key=lambda s: (minutes[seed + 1, s + 1], s))[: 4 * MAX_STOPS]
-        cand = [seed, *sorted(near)]
-        idx = [0, *(s + 1 for s in cand)]
-        view = RouteView(
-            capacity=capacity,
-            units=tuple(int(units[s]) for s in cand),
-            minutes=minutes[np.ix_(idx, idx)],
-            unload_min=unload,
-            max_stops=MAX_STOPS,
-            max_delay_min=delay,
-        )
+        cand, view = model_view(minutes, units, seed, left, capacity, unload, delay)
         trip = [cand[k] for k in policy(view)]
         trips.append(trip)
         left = [s for s in left if s not in trip]
     return trips
+
+
+def model_view(
+    minutes: np.ndarray,
+    units: np.ndarray,
+    first: int,
+    waiting: Iterable[int],
+    capacity: int,
+    unload: float,
+    delay: float,
+) -> tuple[list[int], RouteView]:
+    """(sites, view) as the model offers them (sim/model/relief.py _route): the first site, then
+    the 4 x MAX_STOPS waiting sites nearest it whose units fit the room it leaves."""
+    room = capacity - min(int(units[first]), capacity)
+    fits = [s for s in waiting if s != first and units[s] <= room]
+    near = sorted(fits, key=lambda s: (minutes[first + 1, s + 1], s))[: 4 * MAX_STOPS]
+    cand = [first, *sorted(near)]
+    idx = [0, *(s + 1 for s in cand)]
+    view = RouteView(
+        capacity=capacity,
+        units=tuple(int(units[s]) for s in cand),
+        minutes=minutes[np.ix_(idx, idx)],
+        unload_min=unload,
+        max_stops=MAX_STOPS,
+        max_delay_min=delay,
+    )
+    return cand, view
 
 
 def drive_min(trips: list[list[int]], minutes: np.ndarray) -> float:
@@ -213,20 +229,7 @@ def generated_view(
     """A random first site of a generated county and the 20 waiting sites nearest it that fit."""
     minutes, units = instance(seed, sites, side_km)
     rng = np.random.default_rng(seed + 7)
-    s0 = int(rng.integers(sites))
-    room = capacity - min(int(units[s0]), capacity)
-    fits = [s for s in range(sites) if s != s0 and units[s] <= room]
-    near = sorted(fits, key=lambda s: (minutes[s0 + 1, s + 1], s))[: 4 * MAX_STOPS]
-    cands = [s0, *sorted(near)]
-    idx = [0, *(s + 1 for s in cands)]
-    return RouteView(
-        capacity=capacity,
-        units=tuple(int(units[s]) for s in cands),
-        minutes=minutes[np.ix_(idx, idx)],
-        unload_min=unload,
-        max_stops=MAX_STOPS,
-        max_delay_min=delay,
-    )
+    return model_view(minutes, units, int(rng.integers(sites)), range(sites), capacity, unload, delay)[1]
 
 
 def summary(ratios: list[float], seconds: list[float]) -> dict:
