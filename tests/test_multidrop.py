@@ -38,6 +38,7 @@ from sim.model.policies import (
     single_drop,
     trip_cost,
 )
+from sim.model.relief import ReliefSystem
 from tests.conftest import TINY_EXACT_TRIPS, load_scenario, settings_for, simulate_checked
 
 NO_RESTOCK = "trucks.restock_below=0"
@@ -300,3 +301,27 @@ def test_trips_built_one_after_another_serve_every_site_once_within_capacity(vie
         left = [k for k in left if k not in trip]
     reachable = [k for k in range(len(units)) if math.isfinite(m[0, k + 1]) and math.isfinite(m[k + 1, 0])]
     assert sorted(served) == reachable
+
+
+class _Forgetful(dict):
+    """A cache that keeps nothing: truck_free_at counts every depot afresh on every call."""
+
+    def __setitem__(self, key, value) -> None:
+        return None
+
+
+def test_truck_free_at_cache_changes_no_event(monkeypatch):
+    """ReliefSystem keeps each depot's queued loads and answer between changes (depot_version);
+    the event log must be the one counted afresh each time, row for row."""
+    scen = load_scenario("zhangshu")
+    s = settings_for("hazard=flood_moderate", "run.horizon_h=30")
+    kept = world.simulate(scen, s, 1)
+    init = ReliefSystem.__init__
+
+    def forgetful(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        self._free_at = _Forgetful()
+
+    monkeypatch.setattr(ReliefSystem, "__init__", forgetful)
+    fresh = world.simulate(scen, s, 1)
+    assert len(kept.rows) > 1000 and kept.rows == fresh.rows
