@@ -27,7 +27,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "scale": ("bench.bench_scale", [], ["--villages", "300", "1000", "--repeats", "1"]),
     "workers": ("bench.bench_workers", [], ["--reps", "8", "--repeats", "1"]),
     "sweep": ("bench.bench_sweep", ["--reps", "100", "--repeat", "2"], ["--reps", "8", "--repeat", "1"]),
-    "routes": ("bench.bench_routes", [], ["--instances", "3", "--seconds", "0.5"]),
+    "routes": ("bench.bench_routes", [], ["--instances", "3", "--iterations", "300", "--model-reps", "1"]),
 }
 
 

@@ -4,8 +4,9 @@ the pairs it is compared with, per relief target, paired on the replication (com
     python bench/paired_trips.py SWEEP_DIR [SWEEP_DIR ...]
 
 Prints, per sweep folder, each case's mean share per relief target and the paired differences
-single - multi, +4 city trucks - baseline and +1 truck per point - baseline (under each routing),
-and +4 city trucks - +1 truck per point: mean and Student t 95 % interval, in percentage points.
+single - multi, insertion - multi (experiment=zhangshu_routes), +4 city trucks - baseline and
++1 truck per point - baseline (under each routing), and +4 city trucks - +1 truck per point:
+mean and Student t 95 % interval, in percentage points.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sim.metrics import paired_difference, t_interval  # noqa: E402
 TARGETS = ("relief_10h", "initial_relief_12h", "basic_relief_24h")
 PAIRS = (
     ("single", "multi"),
+    ("insertion", "multi"),
     ("multi_city4", "multi"),
     ("multi_points1", "multi"),
     ("multi_city4", "multi_points1"),

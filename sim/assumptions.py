@@ -210,9 +210,11 @@ REGISTRY: tuple[Assumption, ...] = (
         "trucks.routing",
         "卡车配送方式",
         "truck trips",
-        "multi_drop：一趟送多个村（插入法，见docs/model.md）；single_drop供对比",
-        "multi_drop: several sites a trip (insertion, docs/model.md); single_drop for comparison",
-        "multi_drop, single_drop",
+        "multi_drop：一趟送多个村（插入法加局部搜索，与PyVRP对同一决策的最优解一致，见docs/model.md）；"
+        "single_drop、insertion_drop供对比",
+        "multi_drop: several sites a trip (insertion, then local search; equal to PyVRP's optimum for "
+        "the same decision, docs/model.md); single_drop and insertion_drop for comparison",
+        "multi_drop, single_drop, insertion_drop",
     ),
     A(
         "trucks.max_stops",

@@ -16,9 +16,11 @@ fits, and V1's quilts wait for truck 1's second trip as with single drops (250; 
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +28,18 @@ from sim.events import Event, EventKind
 from sim.invariants import stock_conservation, truck_loads_within_capacity
 from sim.model import world
 from sim.model.drivers import Crew
-from sim.model.policies import RouteView, multi_drop, single_drop
+from sim.model.policies import (
+    EXACT_ORDER_MAX_STOPS,
+    RouteView,
+    _best_order,
+    _keeps_delay,
+    _trip_drive,
+    insertion_drop,
+    multi_drop,
+    single_drop,
+    trip_cost,
+)
+from sim.model.relief import ReliefSystem
 from tests.conftest import TINY_EXACT_TRIPS, load_scenario, settings_for, simulate_checked
 
 NO_RESTOCK = "trucks.restock_below=0"
@@ -207,3 +220,112 @@ def test_an_unknown_routing_is_one_clear_problem():
     problems = world.check(load_scenario("tiny"), s)
     assert [(p.where, p.value) for p in problems] == [("config key trucks.routing", "tsp")]
     assert "multi_drop" in problems[0].rule
+
+
+def _brute_order(stops: list[int], view: RouteView) -> float:
+    """The shortest order of `stops` within the delay rule, by trying every order."""
+    best = math.inf
+    for order in itertools.permutations(stops):
+        if _keeps_delay(list(order), view):
+            best = min(best, _trip_drive(list(order), view.minutes))
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(route_views())
+def test_local_search_keeps_the_rules_and_never_does_worse_than_insertion(view: RouteView):
+    before, after = insertion_drop(view), multi_drop(view)
+    assert trip_cost(after, view) <= trip_cost(before, view) + 1e-9
+    assert 0 in after and len(set(after)) == len(after) and len(after) <= view.max_stops
+    assert min(view.units[0], view.capacity) + sum(view.units[k] for k in after if k) <= view.capacity
+    assert after == [0] or _keeps_delay(after, view)
+
+
+@settings(max_examples=150, deadline=None)
+@given(route_views())
+def test_no_single_add_drop_or_swap_improves_the_trip(view: RouteView):
+    """multi_drop ends where no one-site change, each set in its best order, lowers trip_cost."""
+    route = multi_drop(view)
+    if not math.isfinite(view.minutes[0, 1]):
+        return
+    if view.max_stops > EXACT_ORDER_MAX_STOPS:  # too many drops to order exactly: the insertion's trip
+        assert route == insertion_drop(view)
+        return
+    alone = view.minutes[0, 1:] + view.minutes[1:, 0]
+    now = trip_cost(route, view)
+    on = [k for k in route if k]
+    waiting = [k for k in range(1, len(view.units)) if k not in route and math.isfinite(alone[k])]
+    sets = [[*route, k] for k in waiting] + [[j for j in route if j != s] for s in on]
+    sets += [[*(j for j in route if j != s), k] for s in on for k in waiting]
+    for stops in sets:
+        if (
+            len(stops) > view.max_stops
+            or min(view.units[0], view.capacity) + sum(view.units[k] for k in stops if k) > view.capacity
+        ):
+            continue
+        cost = _brute_order(stops, view) - sum(alone[k] for k in stops if k)
+        assert cost >= now - 1e-6, (stops, cost, route, now)
+
+
+@settings(max_examples=150, deadline=None)
+@given(route_views())
+def test_best_order_is_the_shortest_order_within_the_delay_rule(view: RouteView):
+    alone = view.minutes[0, 1:] + view.minutes[1:, 0]
+    stops = [k for k in range(min(len(view.units), 5)) if math.isfinite(alone[k])]  # as multi_drop offers
+    drive, order = _best_order(frozenset(stops), view)
+    assert drive == pytest.approx(_brute_order(stops, view)) or drive == _brute_order(stops, view) == math.inf
+    if math.isfinite(drive):
+        assert sorted(order) == stops and _keeps_delay(order, view)
+        assert _trip_drive(order, view.minutes) == pytest.approx(drive)
+
+
+@settings(max_examples=60, deadline=None)
+@given(route_views(), st.sampled_from([multi_drop, insertion_drop]))
+def test_trips_built_one_after_another_serve_every_site_once_within_capacity(view: RouteView, policy):
+    """A depot's whole waiting list, trips built as trucks come free (bench/bench_routes.py's
+    static plan): every reachable site served exactly once, no truck over its capacity."""
+    m, units = view.minutes, [min(u, view.capacity) for u in view.units]
+    left = [k for k in range(len(units)) if math.isfinite(m[0, k + 1]) and math.isfinite(m[k + 1, 0])]
+    served: list[int] = []
+    while left:
+        cand = [left[0], *left[1:]]
+        idx = [0, *(k + 1 for k in cand)]
+        sub = RouteView(
+            capacity=view.capacity,
+            units=tuple(units[k] for k in cand),
+            minutes=m[np.ix_(idx, idx)],
+            unload_min=view.unload_min,
+            max_stops=view.max_stops,
+            max_delay_min=view.max_delay_min,
+        )
+        trip = [cand[j] for j in policy(sub)]
+        assert trip[0] == cand[0] or cand[0] in trip
+        assert sum(units[k] for k in trip) <= view.capacity
+        served += trip
+        left = [k for k in left if k not in trip]
+    reachable = [k for k in range(len(units)) if math.isfinite(m[0, k + 1]) and math.isfinite(m[k + 1, 0])]
+    assert sorted(served) == reachable
+
+
+class _Forgetful(dict):
+    """A cache that keeps nothing: truck_free_at counts every depot afresh on every call."""
+
+    def __setitem__(self, key, value) -> None:
+        return None
+
+
+def test_truck_free_at_cache_changes_no_event(monkeypatch):
+    """ReliefSystem keeps each depot's queued loads and answer between changes (depot_version);
+    the event log must be the one counted afresh each time, row for row."""
+    scen = load_scenario("zhangshu")
+    s = settings_for("hazard=flood_moderate", "run.horizon_h=30")
+    kept = world.simulate(scen, s, 1)
+    init = ReliefSystem.__init__
+
+    def forgetful(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        self._free_at = _Forgetful()
+
+    monkeypatch.setattr(ReliefSystem, "__init__", forgetful)
+    fresh = world.simulate(scen, s, 1)
+    assert len(kept.rows) > 1000 and kept.rows == fresh.rows

@@ -12,7 +12,7 @@ villages in one shelter share full trucks. With room left, the route policy
 (`trucks.routing`, sim/model/policies.py) adds further sites waiting at the depot
 near it, each with all its waiting units, within the truck's capacity, at most
 `max_stops` drops and no drop more than `max_delay_min` behind a straight drive
-(multi_drop; single_drop keeps one site a trip). Need the policy cannot cover is
+(multi_drop: insertion, then local search; single_drop keeps one site a trip). Need the policy cannot cover is
 either short for good (no unreserved stock anywhere) or deferred (stock exists but
 no road reaches the site now); deferred need is retried whenever a road reopens or
 a top-up arrives (new stock where a road may reach). Contract and province
@@ -196,6 +196,12 @@ class ReliefSystem:
         # per depot, per truck: when it is expected back (now or earlier: at the depot); the
         # relief policy sees it through truck_free_at
         self.truck_back: list[list[float]] = [[0.0] * d.trucks for d in depots]
+        # truck_free_at per (depot, urgent): the queued loads (_queued_loads) kept while the
+        # depot's queue, trucks' expected returns and ready time stay as they were, and the answer
+        # while the clock stays too; every change to those bumps depot_version (_depot_changed).
+        # Many sites are served at one instant, each asking for every depot.
+        self.depot_version = [0] * len(depots)
+        self._free_at: dict[tuple[int, bool], tuple[float, int, float, list[tuple[int, float]]]] = {}
         self.load_min = np.array([d.load_min for d in depots], dtype=float)
         self.work = [env.event() for _ in depots]  # fires when orders arrive at a depot
         self.ready_at = np.array([0.0 if d.lead_time_min == 0 else np.nan for d in depots])
@@ -366,22 +372,42 @@ class ReliefSystem:
             if not self.queue[d]:
                 free[d] = max(min(backs), now)
                 continue
-            units: dict[str, int] = {}
-            cycle: dict[str, float] = {}
-            for o in sorted(self.queue[d], key=lambda o: o.seq):  # sites in the order they queued
-                if urgent and not self.initial[o.item]:
+            version = self.depot_version[d]
+            kept = self._free_at.get((d, urgent))
+            if kept is not None and kept[1] == version:
+                at, _, value, loads = kept
+                if at == now:
+                    free[d] = value
                     continue
-                units[o.demand.site] = units.get(o.demand.site, 0) + o.units
-                cycle[o.demand.site] = max(cycle.get(o.demand.site, 0.0), o.cycle_min)
+            else:
+                loads = self._queued_loads(d, urgent)
             start = now if np.isnan(self.ready_at[d]) else max(now, self.ready_at[d])  # a reserve's lead
             trucks = [max(b, start) for b in backs]
             heapq.heapify(trucks)
-            cap = self.scenario.depots[d].truck_capacity
-            for site, q in units.items():
-                for _ in range(-(-q // cap)):  # full truckloads, the last one partial
-                    heapq.heappush(trucks, heapq.heappop(trucks) + cycle[site])
+            for n, cycle in loads:
+                for _ in range(n):
+                    heapq.heappush(trucks, heapq.heappop(trucks) + cycle)
             free[d] = trucks[0]
+            self._free_at[d, urgent] = (now, version, trucks[0], loads)
         return free
+
+    def _queued_loads(self, d: int, urgent: bool) -> list[tuple[int, float]]:
+        """Depot d's queued sites in the order they queued, as (truckloads, expected round trip):
+        each site's units (only initial-relief ones when `urgent`) in full truckloads, the last
+        one partial, on the longest round trip its orders expected when reserved."""
+        units: dict[str, int] = {}
+        cycle: dict[str, float] = {}
+        for o in sorted(self.queue[d], key=lambda o: o.seq):  # sites in the order they queued
+            if urgent and not self.initial[o.item]:
+                continue
+            units[o.demand.site] = units.get(o.demand.site, 0) + o.units
+            cycle[o.demand.site] = max(cycle.get(o.demand.site, 0.0), o.cycle_min)
+        cap = self.scenario.depots[d].truck_capacity
+        return [(-(-q // cap), cycle[site]) for site, q in units.items()]
+
+    def _depot_changed(self, d: int) -> None:
+        """Depot d's queue, trucks' expected returns or ready time changed: truck_free_at recounts."""
+        self.depot_version[d] += 1
 
     def _cycle_min(self, d: int, node: int) -> float:
         """A truck's expected round trip from depot d to road node `node` on the roads of now:
@@ -405,6 +431,7 @@ class ReliefSystem:
             self.queue[d].append(Order(seq, demand, i, units[i], max(now, self.ready_at[d]), cycle))
         if demand.to_depot < 0:
             self._record_lateral_aid(d, demand, units)
+        self._depot_changed(d)
         self.work[d].succeed()
         self.work[d] = self.env.event()
 
@@ -558,6 +585,7 @@ class ReliefSystem:
             if self.roads.reachable(int(self.depot_nodes[d]), o.demand.node):
                 o.cycle_min = self._cycle_min(d, o.demand.node)  # set aside for air: no round trip yet
                 self.queue[d].append(o)
+                self._depot_changed(d)
             else:
                 keep.append(o)
         if len(keep) < len(self.air_orders):
@@ -587,6 +615,7 @@ class ReliefSystem:
             first = places[first_taken[0][0].demand.village].id  # marks the trip in truck events
             started = env.now
             self.truck_back[d][k] = started + self._trip_min(d, stops)  # as the policy expects it
+            self._depot_changed(d)
             waited = started - min(o.since_min for o, _ in everything)
             log.add(
                 Event(
@@ -628,6 +657,7 @@ class ReliefSystem:
                 here = demand.node
             yield from self._leg(crew, truck, load, here, depot.node, None)
             self.truck_back[d][k] = env.now
+            self._depot_changed(d)
             log.add(
                 Event(
                     env.now,
@@ -666,6 +696,7 @@ class ReliefSystem:
         if room > 0 and self.trucks.max_stops > 1 and self.route_policy is not single_drop:
             stops = self._route(d, site, taken, room)
         self.queue[d] = [o for o in queue if o.units > 0]
+        self._depot_changed(d)
         return stops
 
     def _route(
