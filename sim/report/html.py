@@ -1,0 +1,473 @@
+"""The offline interactive view of a run or a sweep: one self-contained HTML file a planner opens
+in any browser, with no network (county and city government networks are often offline).
+
+What it shows: a zoomable map of the county on projected coordinates (km east and north of the
+road network's centre; no map tiles, which would need a network) with the roads, township and
+city names, depots by tier, shelters, and every village coloured by P(everyone counted there
+relieved by the deadline) for a chosen relief target; a time slider that replays one chosen
+replication's deliveries, road cuts, repairs and cut-off villages over the horizon; the verdict
+and target tables; a panel per village (click it) with its answers per target, the main cause
+of lateness and its timeline in the replayed replication. For a sweep: the cases table, the
+cost-compliance frontier (click a case to map it) and the map of any chosen case.
+
+How: Plotly (plotly.js inlined, about 4.6 MB: the one large part of the file) draws the map and
+the frontier; a small script of ours (html_assets/view.js) wires the selectors, the slider and
+the panel. The data are embedded as one JSON block. Everything a reader sees is in the chosen
+language: places by name (places.csv), targets by their labels, causes and tiers from i18n.py.
+
+Leaves out: base-map tiles, rivers and boundaries (the scenario has no such layers); replays of
+more than MAX_REPLAY_REPS replications per case (the file would grow by about 0.1 MB each on a
+county of 300 villages); EMS calls and helicopter missions on the map (their charts and tables
+are in the appendix). Reads saved results only; never runs the model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.place_answers import village_answers
+from sim.report.data import Results, _sweep_events
+from sim.report.i18n import TEXT, limit_text, text
+from sim.safe_text import html_text
+from sim.units import MIN_PER_H
+
+# The replays embedded per case: each is one replication's deliveries, cuts and village timelines
+# (about 0.1 MB on zhangshu's 300 villages); ten keep a 30-replication run near 6 MB in all.
+MAX_REPLAY_REPS = 10
+KM_PER_DEG_LAT = 110.57  # WGS84 mean metres per degree of latitude / 1000 (mid-latitudes, +-0.5 %)
+KM_PER_DEG_LON_EQUATOR = 111.32  # times cos(latitude)
+
+# The page's own words (the figure and appendix words stay in i18n.py, reused where they fit).
+VIEW_TEXT: dict[str, tuple[str, str]] = {
+    "title": (
+        "{scenario}·{hazard}：仿真结果交互查看",
+        "{scenario}, {hazard}: interactive view of the results",
+    ),
+    "help": (
+        "滚轮缩放、拖动平移，双击复原；点击村庄查看详情。本文件离线可用，不访问网络。",
+        "Scroll to zoom, drag to pan, double-click to reset; click a village for its details. "
+        "This file works offline and makes no network request.",
+    ),
+    "sel.target": ("着色依据（救助目标）", "Colour villages by (relief target)"),
+    "sel.case": ("方案", "Case"),
+    "sel.rep": ("回放的仿真重复", "Replication replayed"),
+    "rep.n": ("第{n}次", "no. {n}"),
+    "time": ("时间", "Time"),
+    "time.h": ("灾后{h}小时", "{h} h after onset"),
+    "count.deliveries": ("已送达{d}车次，{v}个村收到物资", "{d} deliveries, {v} villages reached"),
+    "count.roads": ("当前阻断道路{c}条，已恢复{r}条", "{c} roads cut now, {r} reopened"),
+    "count.isolated": ("道路不通的村{i}个", "{i} villages cut off by road"),
+    "legend.villages": ("村（颜色=按时救助概率）", "Village (colour = P(relieved in time))"),
+    "legend.delivered": ("至此时已收到物资的村", "Village reached by a delivery so far"),
+    "legend.blocked": ("此时阻断的道路", "Road cut at this time"),
+    "legend.reopened": ("已修复或恢复通行的道路", "Road reopened (repaired or cleared)"),
+    "legend.isolated": ("此时道路不通的村", "Village cut off by road at this time"),
+    "legend.shelter": ("应急避难场所", "Emergency shelter"),
+    "legend.places": ("乡镇（街道）及城区", "Townships and the city"),
+    "colorbar": ("按时救助概率", "P(relieved in time)"),
+    "axis.x": ("东西向（公里）", "West-east (km)"),
+    "axis.y": ("南北向（公里）", "South-north (km)"),
+    "shelter": ("{place}{cls}类应急避难场所，{area}平方米", "Class {cls} shelter, {place}, {area} m²"),
+    "no_events": (
+        "本结果未保存事件日志（run.keep_events=false），无法回放时间过程；地图仍显示各村概率。",
+        "These results kept no event log (run.keep_events=false): nothing to replay; the map "
+        "still shows each village's probability.",
+    ),
+    "replay_limited": (
+        "为控制文件大小，只嵌入前{k}次重复的回放（共{n}次）；概率按全部重复计算。",
+        "To keep the file small only the first {k} of {n} replications can be replayed; "
+        "probabilities use them all.",
+    ),
+    "h.verdicts": ("各目标结论", "Verdict per target"),
+    "h.map": ("地图与回放", "Map and replay"),
+    "h.townships": ("各乡镇结果", "Results by township"),
+    "h.cases": ("预算方案比较", "Budget cases"),
+    "h.frontier": (
+        "成本与目标达成概率（点击方案查看其地图）",
+        "Cost against P(target holds) (click a case to map it)",
+    ),
+    "h.failing": ("未达标或待定的目标", "Targets that fail or are undecided"),
+    "panel.close": ("关闭", "Close"),
+    "panel.township": ("所属乡镇", "Township"),
+    "panel.population": ("人口", "Population"),
+    "panel.displaced": ("平均转移人数", "Displaced (mean)"),
+    "panel.p": ("按时救助概率（95% Wilson区间，n次）", "P(relieved in time) (95% Wilson, n)"),
+    "panel.share": ("按时救助人员比例", "Share of people in time"),
+    "panel.cause": ("主要延误原因", "Main cause of lateness"),
+    "panel.complete": ("{cls}全部到位（平均）", "{cls} all in place (mean)"),
+    "panel.timeline": ("时间线（第{n}次重复）", "Timeline (replication no. {n})"),
+    "panel.no_timeline": ("本次重复中该村无事件。", "Nothing happened here in this replication."),
+    "panel.nobody": ("无需救助人员", "nobody counted"),
+    "panel.hours": ("{h}小时", "{h} h"),
+    "ev.village_hit": ("受灾，{q}人受影响", "struck: {q} people affected"),
+    "ev.people_displaced": ("{q}人紧急转移", "{q} people displaced"),
+    "ev.people_stranded": ("{q}人居家需救助", "{q} people at home need relief"),
+    "ev.situation_reported": ("灾情上报（累计转移{q}人）", "situation reported ({q} displaced so far)"),
+    "ev.shipment_delivered": ("送达{cls}{q}单位", "{q} units of {cls} delivered"),
+    "ev.place_isolated": ("道路中断，与所有储备库不通", "cut off: no road from any depot"),
+    "ev.place_reconnected": ("道路恢复连通", "reachable by road again"),
+    "ev.people_trapped": ("{q}人被困", "{q} people trapped"),
+    "ev.people_rescued": ("救出{q}人", "{q} people rescued"),
+    "ev.trapped_died": ("{q}人被困中死亡", "{q} people died while trapped"),
+    "ev.shelter_arrived": ("{q}人到达避难场所", "{q} people reached a shelter"),
+    "ev.aircraft_arrived": ("直升机到达", "helicopter arrived"),
+}
+
+
+def vtext(key: str, lang: str, **fields: object) -> str:
+    zh, en = VIEW_TEXT[key]
+    entry = zh if lang == "zh" else en
+    return entry.format(**fields) if fields else entry
+
+
+def _num(x: object, digits: int = 3) -> float | None:
+    """A JSON number, or None for a missing value (JSON has no NaN)."""
+    if x is None:
+        return None
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return round(f, digits) if math.isfinite(f) else None
+
+
+def _hours(h: float, lang: str) -> str:
+    return vtext("panel.hours", lang, h=f"{h:.1f}")
+
+
+class Projection:
+    """Longitude/latitude -> km east and north of a centre (equirectangular at the centre's
+    latitude: within 0.5 % over a county of 100 km, the map's purpose)."""
+
+    def __init__(self, lon: np.ndarray, lat: np.ndarray) -> None:
+        self.lon0 = float((np.min(lon) + np.max(lon)) / 2)
+        self.lat0 = float((np.min(lat) + np.max(lat)) / 2)
+        self.kx = KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(self.lat0))
+
+    def __call__(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+        x = (np.asarray(lon, dtype=float) - self.lon0) * self.kx
+        y = (np.asarray(lat, dtype=float) - self.lat0) * KM_PER_DEG_LAT
+        return np.round(x, 3), np.round(y, 3)
+
+
+def _geometry(res: Results, lang: str) -> dict[str, Any]:
+    scen = res.scenario
+    road = scen.road
+    proj = Projection(road.lon, road.lat)
+    nx, ny = proj(road.lon, road.lat)
+    villages = [p for p in scen.places if p.kind == "village"]
+    names = res.place_names
+    vx, vy = proj([p.lon for p in villages], [p.lat for p in villages])
+    others = [p for p in scen.places if p.kind != "village"]
+    ox, oy = proj([p.lon for p in others], [p.lat for p in others])
+    places = {p.id: p for p in scen.places}
+    depots = []
+    for d in scen.depots:
+        x, y = proj(places[d.place_id].lon, places[d.place_id].lat)
+        key = f"tier.{d.tier}" if f"tier.{d.tier}" in TEXT else "tier.other"
+        depots.append(
+            {"name": d.name, "tier": d.tier, "label": text(key, lang), "x": float(x), "y": float(y)}
+        )
+    shelters = []
+    for s in scen.shelters:
+        x, y = proj(places[s.place_id].lon, places[s.place_id].lat)
+        label = vtext("shelter", lang, place=names.get(s.place_id, ""), cls=s.cls, area=f"{s.area_m2:,.0f}")
+        shelters.append({"name": label, "x": float(x), "y": float(y)})
+    return {
+        "nodes": {"x": nx.tolist(), "y": ny.tolist()},
+        "edges": {"u": road.u.astype(int).tolist(), "v": road.v.astype(int).tolist()},
+        "villages": {
+            "id": [p.id for p in villages],
+            "name": [p.name for p in villages],
+            "township": [names.get(p.township_id, "") for p in villages],
+            "population": [int(p.population) for p in villages],
+            "x": vx.tolist(),
+            "y": vy.tolist(),
+        },
+        "places": {"name": [p.name for p in others], "x": ox.tolist(), "y": oy.tolist()},
+        "depots": depots,
+        "shelters": shelters,
+    }
+
+
+def _cause_label(cause: object, lang: str) -> str | None:
+    if cause is None or (isinstance(cause, float) and math.isnan(cause)):
+        return None
+    key = f"cause.{cause}"
+    return text(key, lang) if key in TEXT else str(cause)
+
+
+def _answers(res: Results, case: str, ids: list[str], lang: str) -> dict[str, Any]:
+    """Per village (in `ids` order) and relief target: P with its interval and n, the people's
+    share in time, the main cause of lateness; the mean hours each item class was in place."""
+    v = res.villages[res.villages["case"] == case]
+    townships = {k: n for k, n in res.place_names.items()}
+    table = village_answers(v, res.targets, townships).set_index("place_id").reindex(ids)
+    out: dict[str, Any] = {"targets": {}, "displaced": [_num(x, 1) for x in table["displaced_mean"]]}
+    for name in res.targets:
+        out["targets"][name] = {
+            "p": [_num(x) for x in table[f"{name}_p"]],
+            "low": [_num(x) for x in table[f"{name}_p_low"]],
+            "high": [_num(x) for x in table[f"{name}_p_high"]],
+            "n": [int(x) if _num(x) is not None else 0 for x in table[f"{name}_reps"]],
+            "share": [_num(x) for x in table[f"{name}_people_share"]],
+            "cause": [_cause_label(c, lang) for c in table[f"{name}_late_cause"]],
+        }
+    out["complete"] = {
+        text(f"class.{cls}", lang): [_num(x, 1) for x in table[f"{cls}_complete_h_mean"]]
+        for cls in ("initial", "basic")
+        if f"{cls}_complete_h_mean" in table
+    }
+    return out
+
+
+TIMELINE_KINDS = (
+    "village_hit",
+    "people_displaced",
+    "people_stranded",
+    "situation_reported",
+    "shipment_delivered",
+    "place_isolated",
+    "place_reconnected",
+    "people_trapped",
+    "people_rescued",
+    "trapped_died",
+    "shelter_arrived",
+    "aircraft_arrived",
+)
+
+
+def _replay(res: Results, events: pd.DataFrame, rep: int, geo: dict[str, Any], lang: str) -> dict[str, Any]:
+    """One replication's deliveries, road cuts and reopenings, cut-off spells and village
+    timelines, in hours since onset (what the slider replays and the panel lists)."""
+    ev = events[events["rep"] == rep]
+    index = {pid: i for i, pid in enumerate(geo["villages"]["id"])}
+    horizon_h = res.settings.run.horizon_h
+    item_class = {it.id: it.cls for it in res.scenario.items}
+    cls_label = {c: text(f"class.{c}", lang) for c in set(item_class.values())}
+
+    d = ev[(ev["kind"] == "shipment_delivered") & ev["place"].isin(index)]
+    # one truck's drop at a village is one row per item: one delivery per (time, village)
+    drops = d.groupby(["t_min", "place"], sort=True)["qty"].sum().reset_index()
+    deliveries = {
+        "t": [round(float(t) / MIN_PER_H, 3) for t in drops["t_min"]],
+        "v": [index[p] for p in drops["place"]],
+        "q": [int(q) for q in drops["qty"]],
+    }
+
+    cuts: dict[str, list[Any]] = {"e": [], "t0": [], "t1": []}
+    blocked = ev[(ev["kind"] == "road_damaged") & (ev["note"] == "blocked")]
+    opened = ev[ev["kind"].isin(["road_repaired", "road_cleared"])]
+    reopen = {int(e): sorted(float(t) for t in g["t_min"]) for e, g in opened.groupby("ref")}
+    for edge, t0 in zip(blocked["ref"], blocked["t_min"], strict=True):
+        later = [t for t in reopen.get(int(edge), []) if t >= t0]
+        cuts["e"].append(int(edge))
+        cuts["t0"].append(round(float(t0) / MIN_PER_H, 3))
+        cuts["t1"].append(round(later[0] / MIN_PER_H, 3) if later else None)
+
+    spells: dict[str, list[Any]] = {"v": [], "t0": [], "t1": []}
+    cut_off = ev[ev["kind"].isin(["place_isolated", "place_reconnected"]) & ev["place"].isin(index)]
+    for place, g in cut_off.groupby("place", sort=True):
+        start = None
+        for t, kind in zip(g["t_min"], g["kind"], strict=True):
+            if kind == "place_isolated" and start is None:
+                start = float(t)
+            elif kind == "place_reconnected" and start is not None:
+                spells["v"].append(index[place])
+                spells["t0"].append(round(start / MIN_PER_H, 3))
+                spells["t1"].append(round(float(t) / MIN_PER_H, 3))
+                start = None
+        if start is not None:
+            spells["v"].append(index[place])
+            spells["t0"].append(round(start / MIN_PER_H, 3))
+            spells["t1"].append(horizon_h)
+
+    timeline: dict[str, list[list[Any]]] = {}
+    t = ev[ev["kind"].isin(TIMELINE_KINDS) & ev["place"].isin(index)].copy()
+    t["cls"] = t["item"].map(item_class)
+    keys = ["place", "t_min", "kind", "cls"]
+    grouped = t.groupby(keys, sort=True, dropna=False)["qty"].sum(min_count=1).reset_index()
+    firsts = {"situation_reported"}  # follow-up reports repeat the first: the first one is the news
+    seen: set[tuple[str, str]] = set()
+    for place, t_min, kind, cls, qty in grouped.itertuples(index=False):
+        if kind in firsts:
+            if (place, kind) in seen:
+                continue
+            seen.add((place, kind))
+        q = "" if pd.isna(qty) else f"{int(qty):,}"
+        c = cls_label.get(cls, "") if isinstance(cls, str) else ""
+        line = vtext(f"ev.{kind}", lang, q=q, cls=c)
+        timeline.setdefault(str(index[place]), []).append([round(float(t_min) / MIN_PER_H, 2), line])
+    return {"deliveries": deliveries, "cuts": cuts, "isolated": spells, "timeline": timeline}
+
+
+def _case_events(res: Results, case: str) -> pd.DataFrame | None:
+    """The event log of `case`: the run's, or a sweep's parts when it kept them (keep_events)."""
+    if res.kind == "run" or case == res.main_case:
+        ev = res.events
+        return None if ev is None else ev[ev["case"] == case]
+    return _sweep_events(res.dir, case)
+
+
+def _table_html(header: list[str], rows: list[list[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{html_text(h).replace(chr(10), '<br>')}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html_text(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _tables(res: Results, lang: str) -> dict[str, str]:
+    from sim.report import appendix
+
+    out = {"verdicts": _table_html(appendix.target_header(lang), appendix.target_rows(res, lang))}
+    out["failing"] = "".join(f"<li>{html_text(line)}</li>" for line in appendix.failing_notes(res, lang))
+    out["note"] = html_text(appendix.table_note(lang))
+    header, rows = appendix.township_rows(res, lang)
+    out["townships"] = _table_html(header, rows)
+    if res.cases is not None:
+        header, rows = appendix.case_rows(res, lang)
+        out["cases"] = _table_html(header, rows, "cases")
+    return out
+
+
+def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
+    from sim.report.figures import case_table
+
+    if res.cases is None:
+        return None
+    focus = res.meta.get("focus_target") or next(iter(res.targets))
+    table = case_table(res.cases, focus)
+    on = table["frontier"] if "frontier" in table else pd.Series(False, index=table.index)
+    target = res.settings.targets.get(focus)
+    subtitle = res.target_label(focus, lang)
+    if target is not None:
+        subtitle += f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})"
+    return {
+        "case": [str(c) for c in table.index],
+        "cost_m": [_num(c / 1e6) for c in table["cost_yuan"]],
+        "p": [_num(p * 100, 1) for p in table["p_holds"]],
+        "low": [_num(p * 100, 1) for p in table["ci_low"]],
+        "high": [_num(p * 100, 1) for p in table["ci_high"]],
+        "frontier": [bool(x) for x in on],
+        "title": text("frontier.title", lang) + " · " + subtitle,
+        "x": text("axis.cost", lang),
+        "y": text("axis.p_holds", lang),
+        "line": text("frontier_line", lang),
+        "point": text("case_point", lang),
+    }
+
+
+def view_data(res: Results, lang: str) -> dict[str, Any]:
+    """Everything the page shows, as JSON-ready values, in `lang`."""
+    geo = _geometry(res, lang)
+    ids = geo["villages"]["id"]
+    cases = res.case_names
+    answers, replays, notes = {}, {}, {}
+    for case in cases:
+        answers[case] = _answers(res, case, ids, lang)
+        events = _case_events(res, case)
+        if events is None:
+            notes[case] = vtext("no_events", lang)
+            continue
+        reps = sorted(int(r) for r in res.reps.loc[res.reps["case"] == case, "rep"].unique())
+        kept = reps[:MAX_REPLAY_REPS]
+        replays[case] = {str(r): _replay(res, events, r, geo, lang) for r in kept}
+        if len(kept) < len(reps):
+            notes[case] = vtext("replay_limited", lang, k=len(kept), n=len(reps))
+    strings = {k: vtext(k, lang) for k in VIEW_TEXT if "{" not in VIEW_TEXT[k][1]}
+    strings |= {k: VIEW_TEXT[k][0 if lang == "zh" else 1] for k in VIEW_TEXT if "{" in VIEW_TEXT[k][1]}
+    strings["village_unaffected"] = text("village_unaffected", lang)
+    strings["road"] = text("road", lang)
+    return {
+        "lang": lang,
+        "horizon_h": res.settings.run.horizon_h,
+        "strings": strings,
+        "geo": geo,
+        "targets": [
+            {"key": k, "label": f"{res.target_label(k, lang)} ({limit_text(t, lang)})"}
+            for k, t in res.targets.items()
+        ],
+        "cases": cases,
+        "main_case": res.main_case,
+        "answers": answers,
+        "replays": replays,
+        "notes": notes,
+        "frontier": _frontier(res, lang),
+    }
+
+
+def _asset(name: str) -> str:
+    return resources.files("sim.report").joinpath("html_assets", name).read_text(encoding="utf-8")
+
+
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element: no '</script>', no '<!--' can close or confuse it."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(res: Results, lang: str) -> str:
+    """The whole page: our template with plotly.js, our script and style, and the data inlined."""
+    from plotly.offline import get_plotlyjs
+
+    data = view_data(res, lang)
+    tables = _tables(res, lang)
+    sweep = ""
+    if "cases" in tables:
+        sweep = (
+            f'<section id="sweep"><h2>{html_text(vtext("h.cases", lang))}</h2>{tables["cases"]}'
+            f'<h3>{html_text(vtext("h.frontier", lang))}</h3><div id="frontier"></div></section>'
+        )
+    fields = {
+        "lang": "zh-CN" if lang == "zh" else "en",
+        "title": html_text(
+            vtext("title", lang, scenario=res.scenario_label(lang), hazard=res.hazard_label(lang))
+        ),
+        "source": html_text(text("source", lang, **res.source_fields(lang))),
+        "help": html_text(vtext("help", lang)),
+        "h_verdicts": html_text(vtext("h.verdicts", lang)),
+        "verdicts": tables["verdicts"],
+        "table_note": tables["note"],
+        "h_failing": html_text(vtext("h.failing", lang)),
+        "failing": tables["failing"],
+        "sweep": sweep,
+        "h_map": html_text(vtext("h.map", lang)),
+        "h_townships": html_text(vtext("h.townships", lang)),
+        "townships": tables["townships"],
+        "css": _asset("view.css"),
+        "plotly": get_plotlyjs(),
+        "data": _script_json(data),
+        "script": _asset("view.js"),
+    }
+    # one pass over the template: an inserted value (4.6 MB of plotly.js, the data) is never searched
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: fields[m.group(1)], _asset("view.html"))
+
+
+def view_name(lang: str) -> str:
+    return f"view-{lang}.html"
+
+
+def build(directory: str | Path, langs: tuple[str, ...], root: Path, where: str) -> list[Path]:
+    """Write view-LANG.html for each language into the report folder `root`, beside any figures
+    already there (the folder is updated as a whole, or made; outdir.py). The results are read
+    and every page rendered before anything is written: bad input writes nothing."""
+    from sim import outdir
+    from sim.report.data import load_results
+
+    res = load_results(directory)
+    pages = {view_name(lang): render(res, lang) for lang in langs}
+    if (root / outdir.MARKER).is_file():
+        context = outdir.updated(root, "report", list(pages), where=where)
+    else:
+        context = outdir.staged(root, "report", replace=False, where=where)
+    with context as stage:
+        for name, page in pages.items():
+            (stage / name).write_text(page, encoding="utf-8")
+    return [root / name for name in pages]
