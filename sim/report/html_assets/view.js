@@ -10,6 +10,11 @@
     city: ["square", "#1f78b4", 13], township: ["diamond", "#6a3d9a", 10],
     contract: ["triangle-up", "#ff7f00", 11], province: ["star", "#e31a1c", 15]
   };
+  // the page's embedded font (sim/report/html.py font_css), then the usual Chinese system fonts
+  var FONT = '"drsim-sans", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+  // matplotlib's RdYlGn (the printed map's scale): red = rarely in time, green = nearly always
+  var RDYLGN = [[0, "#a50026"], [0.1, "#d73027"], [0.2, "#f46d43"], [0.3, "#fdae61"], [0.4, "#fee08b"],
+    [0.5, "#ffffbf"], [0.6, "#d9ef8b"], [0.7, "#a6d96a"], [0.8, "#66bd63"], [0.9, "#1a9850"], [1, "#006837"]];
   var state = { kase: D.main_case, target: null, rep: null, t: 0, village: null };
   D.targets.forEach(function (t) { if (t.key === "relief_10h") { state.target = t.key; } });
   if (state.target === null && D.targets.length) { state.target = D.targets[0].key; }
@@ -93,7 +98,7 @@
         marker: { size: 6, color: "rgba(0,0,0,0)", line: { color: "#999999", width: 1 } },
         text: n.c.map(hover), hoverinfo: "text" },
       { name: S["legend.villages"], x: s.x, y: s.y, customdata: s.c, mode: "markers",
-        marker: { size: 9, color: s.c.map(function (i) { return p[i]; }), colorscale: "RdYlGn", cmin: 0, cmax: 1,
+        marker: { size: 9, color: s.c.map(function (i) { return p[i]; }), colorscale: RDYLGN, cmin: 0, cmax: 1,
                   line: { color: "#333333", width: 0.5 },
                   colorbar: { title: { text: S.colorbar }, tickformat: ".0%", len: 0.6, thickness: 14 } },
         text: s.c.map(hover), hoverinfo: "text" },
@@ -133,7 +138,7 @@
     yaxis: { title: { text: S["axis.y"] }, zeroline: false, showgrid: true, gridcolor: "#f0f0f0",
              scaleanchor: "x", scaleratio: 1 },
     legend: { orientation: "h", y: -0.08, font: { size: 11 } },
-    plot_bgcolor: "#ffffff"
+    plot_bgcolor: "#ffffff", font: { family: FONT }, hoverlabel: { font: { family: FONT } }
   };
   var config = { responsive: true, displaylogo: false, scrollZoom: true };
 
@@ -237,46 +242,54 @@
   slider.addEventListener("input", function () { state.t = Number(this.value); draw(); });
   el("panel-close").addEventListener("click", function () { el("panel").hidden = true; state.village = null; });
 
-  if (D.frontier) {
-    var F = D.frontier;
-    Array.prototype.forEach.call(document.querySelectorAll("table.cases tbody tr"), function (tr, k) {
-      tr.dataset.kase = F.case[k];
-      tr.addEventListener("click", function () { chooseCase(F.case[k]); el("mapsection").scrollIntoView(); });
-    });
-    var front = F.case.map(function (_, k) { return k; }).filter(function (k) { return F.frontier[k]; });
-    front.sort(function (a, b) { return F.cost_m[a] - F.cost_m[b]; });
-    Plotly.newPlot("frontier", [
-      { type: "scatter", mode: "markers+text", name: F.point, x: F.cost_m, y: F.p, text: F.case, customdata: F.case,
-        textposition: "top right", marker: { size: 9, color: "#4575b4" },
-        error_y: { type: "data", symmetric: false,
-                   array: F.p.map(function (p, k) { return F.high[k] - p; }),
-                   arrayminus: F.p.map(function (p, k) { return p - F.low[k]; }) } },
-      { type: "scatter", mode: "lines", name: F.line, line: { shape: "hv", color: "#d73027" },
-        x: front.map(function (k) { return F.cost_m[k]; }), y: front.map(function (k) { return F.p[k]; }),
-        hoverinfo: "skip" }
-    ], { title: { text: F.title, font: { size: 13 } }, margin: { l: 60, r: 20, t: 40, b: 50 },
-         xaxis: { title: { text: F.x } }, yaxis: { title: { text: F.y }, range: [-2, 105] },
-         legend: { orientation: "h", y: -0.2 } }, config);
-    el("frontier").on("plotly_click", function (ev) {
-      var c = ev.points[0].customdata;
-      if (c) { chooseCase(c); }
+  function start() {
+    if (D.frontier) {
+      var F = D.frontier;
+      Array.prototype.forEach.call(document.querySelectorAll("table.cases tbody tr"), function (tr, k) {
+        tr.dataset.kase = F.case[k];
+        tr.addEventListener("click", function () { chooseCase(F.case[k]); el("mapsection").scrollIntoView(); });
+      });
+      var front = F.case.map(function (_, k) { return k; }).filter(function (k) { return F.frontier[k]; });
+      front.sort(function (a, b) { return F.cost_m[a] - F.cost_m[b]; });
+      Plotly.newPlot("frontier", [
+        { type: "scatter", mode: "markers+text", name: F.point, x: F.cost_m, y: F.p, text: F.case, customdata: F.case,
+          textposition: "top right", marker: { size: 9, color: "#4575b4" },
+          error_y: { type: "data", symmetric: false,
+                     array: F.p.map(function (p, k) { return F.high[k] - p; }),
+                     arrayminus: F.p.map(function (p, k) { return p - F.low[k]; }) } },
+        { type: "scatter", mode: "lines", name: F.line, line: { shape: "hv", color: "#d73027" },
+          x: front.map(function (k) { return F.cost_m[k]; }), y: front.map(function (k) { return F.p[k]; }),
+          hoverinfo: "skip" }
+      ], { title: { text: F.title, font: { size: 13 } }, margin: { l: 60, r: 20, t: 40, b: 50 },
+           xaxis: { title: { text: F.x } }, yaxis: { title: { text: F.y }, range: [-2, 105] },
+           legend: { orientation: "h", y: -0.2 }, font: { family: FONT } }, config);
+      el("frontier").on("plotly_click", function (ev) {
+        var c = ev.points[0].customdata;
+        if (c) { chooseCase(c); }
+      });
+    }
+
+    chooseCase(state.kase).then(function () {
+      el("map").on("plotly_click", function (ev) {
+        var pt = ev.points[0];
+        if (!pt) { return; }
+        if (typeof pt.customdata === "number") { panel(pt.customdata); return; }
+        // a depot, shelter or name drawn on or next to a village took the click: open the
+        // village nearest to it (within 1.5 km), as the reader most likely meant
+        var best = -1, dist = 1.5 * 1.5;
+        V.x.forEach(function (x, i) {
+          var d = (x - pt.x) * (x - pt.x) + (V.y[i] - pt.y) * (V.y[i] - pt.y);
+          if (d < dist) { dist = d; best = i; }
+        });
+        if (best >= 0) { panel(best); }
+      });
+      document.body.dataset.ready = "1";  // for a test or a script: the map is drawn
     });
   }
-
-  chooseCase(state.kase).then(function () {
-    el("map").on("plotly_click", function (ev) {
-      var pt = ev.points[0];
-      if (!pt) { return; }
-      if (typeof pt.customdata === "number") { panel(pt.customdata); return; }
-      // a depot, shelter or name drawn on or next to a village took the click: open the
-      // village nearest to it (within 1.5 km), as the reader most likely meant
-      var best = -1, dist = 1.5 * 1.5;
-      V.x.forEach(function (x, i) {
-        var d = (x - pt.x) * (x - pt.x) + (V.y[i] - pt.y) * (V.y[i] - pt.y);
-        if (d < dist) { dist = d; best = i; }
-      });
-      if (best >= 0) { panel(best); }
-    });
-    document.body.dataset.ready = "1";  // for a test or a script: the map is drawn
-  });
+  // draw once the embedded font is ready, so that Plotly measures its labels in it
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load('12px "drsim-sans"', "\u4e2d").then(start, start);
+  } else {
+    start();
+  }
 })();
