@@ -12,14 +12,20 @@ where no browser can be had.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.report.html import Projection, _script_json, km_per_degree
 
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -35,15 +41,17 @@ def _browser_path() -> str | None:
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("html") / "tiny"
-    # tiny's major flood: deliveries over hours, cut roads; three replications to replay
-    assert main(["run", "scenario=tiny", "hazard=flood_major", "run.reps=3", f"hydra.run.dir={out}"]) == 0
+    # tiny's major flood: deliveries over hours, cut roads; two replications to replay
+    assert main(["run", "scenario=tiny", "hazard=flood_major", "run.reps=2", f"hydra.run.dir={out}"]) == 0
     return out
 
 
 @pytest.fixture(scope="module")
-def views(run_dir) -> dict[str, Path]:
-    assert main(["report", str(run_dir), "--html"]) == 0
-    return {lang: run_dir / "report" / f"view-{lang}.html" for lang in ("zh", "en")}
+def view_zh(run_dir) -> Path:
+    # the Chinese view through the command line; the English one is the sweep view below (one
+    # page load per language keeps the test short: parsing plotly.js is most of a page's time)
+    assert main(["report", str(run_dir), "--html", "--lang", "zh"]) == 0
+    return run_dir / "report" / "view-zh.html"
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +132,8 @@ def _drawn(page) -> dict[str, object]:
     )
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_view_opens_offline_replays_and_opens_a_village(browser, views, lang, tmp_path):
-    page, requests, errors = _open(browser, views[lang])
+def test_view_opens_offline_replays_and_opens_a_village(browser, view_zh, tmp_path):
+    page, requests, errors = _open(browser, view_zh)
     try:
         assert not errors, errors
         assert page.locator("#map .main-svg").count() >= 1, "the map did not render"
@@ -143,7 +150,6 @@ def test_view_opens_offline_replays_and_opens_a_village(browser, views, lang, tm
         assert end["points"] != start["points"], "moving the slider changed nothing on the map"
         reached = int(page.locator("#counts").get_attribute("data-delivered"))
         assert reached > 0
-        page.screenshot(path=str(_artefacts(tmp_path) / f"html-view-{lang}-end.png"), full_page=False)
         # click a village marker: the first point of the coloured village trace
         trace, clicked = page.evaluate(
             """() => {
@@ -172,9 +178,9 @@ def test_view_opens_offline_replays_and_opens_a_village(browser, views, lang, tm
         vname = villages["name"][clicked]
         assert vname in page.locator("#panel h3").inner_text()
         body = page.locator("#panel").inner_text()
-        if lang == "zh":  # names, not codes, in the Chinese view
-            assert vid not in body and not re.search(r"relief_\d+h|initial_relief|basic_relief", body)
-        shot = _artefacts(tmp_path) / f"html-view-{lang}.png"
+        # names, not codes, in the Chinese view
+        assert vid not in body and not re.search(r"relief_\d+h|initial_relief|basic_relief", body)
+        shot = _artefacts(tmp_path) / "html-view-zh.png"
         page.screenshot(path=str(shot), full_page=True)
         print(f"screenshot: {shot}")
         assert not requests, f"the page made network requests: {requests}"
@@ -191,3 +197,140 @@ def test_html_on_a_folder_that_is_not_a_result_writes_nothing(tmp_path, capsys):
     assert "not a finished drsim run or sweep directory" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 3
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+@pytest.fixture(scope="module")
+def sweep_view(run_dir, tmp_path_factory) -> Path:
+    """The run's view as a sweep of two cases: the run as the baseline, and a dearer case in which
+    everyone was relieved in time (its replays not kept, as a sweep's by default)."""
+    import pandas as pd
+
+    from sim import metrics
+    from sim.report import html
+    from sim.report.data import load_results
+
+    res = load_results(run_dir)
+    base, other = res.main_case, "all_in_time"
+    villages = res.villages.assign(case=other)
+    for name in res.targets:
+        villages[f"{name}_people_in_time"] = villages[f"{name}_people"]
+    res.villages = pd.concat([res.villages, villages], ignore_index=True)
+    res.reps = pd.concat([res.reps, res.reps.assign(case=other)], ignore_index=True)
+    res.summary = pd.concat([res.summary, res.summary.assign(case=other)], ignore_index=True)
+    rows = []
+    for case, cost, held in ((base, 0.0, 1), (other, 2.5e6, 3)):
+        rows += [
+            {"case": case, "measure": "cost_yuan", "estimate": cost},
+            {"case": case, "measure": "frontier", "estimate": 1.0},
+        ]
+        for name in res.targets:
+            low, high = metrics.wilson(held, 3)
+            rows.append({"case": case, "measure": f"{name}_p_holds", "target": name, "estimate": held / 3,
+                         "ci_low": low, "ci_high": high, "n": 3})  # fmt: skip
+    res.cases = pd.DataFrame(rows)
+    res.kind = "sweep"
+    res.meta |= {"baseline": base, "focus_target": next(iter(res.targets))}
+    path = tmp_path_factory.mktemp("sweep_view") / "view-en.html"
+    path.write_text(html.render(res, "en"), encoding="utf-8")
+    return path
+
+
+def _village_colours(page) -> list[float]:
+    return page.evaluate(
+        """() => document.getElementById('map').data
+            .find(t => t.marker && t.marker.colorscale).marker.color"""
+    )
+
+
+def test_sweep_view_maps_any_case_and_the_frontier_chooses_it(browser, sweep_view, tmp_path):
+    page, requests, errors = _open(browser, sweep_view)
+    try:
+        assert not errors, errors
+        assert page.locator("#frontier .main-svg").count() >= 1, "the frontier did not render"
+        assert page.locator("table.cases tbody tr").count() == 2
+        assert page.locator("#case").is_visible()
+        base = page.locator("#case").input_value()
+        before = _village_colours(page)
+        assert page.locator("#time").is_visible()  # the baseline's replications can be replayed
+        page.select_option("#case", "all_in_time")
+        page.wait_for_function("document.getElementById('replay-note').textContent.length > 0")
+        after = _village_colours(page)
+        assert after != before and set(after) == {1}, "the chosen case's villages are not mapped"
+        assert not page.locator("#time").is_visible(), "a case without an event log offers a replay"
+        # click the baseline's point on the frontier: the map shows that case again
+        page.locator("#frontier").scroll_into_view_if_needed()
+        x, y = page.evaluate(
+            """() => {
+            const point = document.querySelector('#frontier .scatterlayer .trace path.point');
+            const r = point.getBoundingClientRect();
+            return [r.x + r.width / 2, r.y + r.height / 2];
+        }"""
+        )
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        page.wait_for_function(f"document.getElementById('case').value === {base!r}")
+        assert _village_colours(page) == before
+        shot = _artefacts(tmp_path) / "html-view-sweep.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert not requests, f"the page made network requests: {requests}"
+    finally:
+        page.context.close()
+
+
+# ---------------------------------------------------------------- without a browser
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                    max_leaves=20))  # fmt: skip
+@settings(deadline=None)
+def test_embedded_json_cannot_close_its_script_element(value):
+    """Names come from the user's places.csv: whatever they hold, the data block parses back to
+    the same value and holds no '<', '>' or '&' (no '</script>' can end it early)."""
+    raw = _script_json(value)
+    assert not set(raw) & set("<>&")
+    assert json.loads(raw) == value
+
+
+@given(st.floats(-60, 60), st.floats(-60, 60), st.floats(18, 53), st.floats(74, 134))  # China's extent
+def test_projection_keeps_distances_within_half_a_percent(dx_km, dy_km, lat0, lon0):
+    """The map's km east/north of the centre against the WGS84 geodesic (pyproj), over a
+    county's extent (120 km square): the km axes and the 1.5 km click radius mean what they say."""
+    pyproj = pytest.importorskip("pyproj")
+    kx, ky = km_per_degree(lat0)
+    lon, lat = lon0 + dx_km / kx, lat0 + dy_km / ky
+    proj = Projection(np.array([lon0 - 0.5, lon0 + 0.5]), np.array([lat0 - 0.5, lat0 + 0.5]))
+    (x0, x1), (y0, y1) = proj([lon0, lon], [lat0, lat])
+    mapped = math.hypot(x1 - x0, y1 - y0)
+    _, _, metres = pyproj.Geod(ellps="WGS84").inv(lon0, lat0, lon, lat)
+    assert mapped == pytest.approx(metres / 1000, rel=0.005, abs=0.005)
+
+
+def test_chinese_view_shows_names_not_codes(view_zh, run_dir):
+    """Every text a reader sees in the Chinese view (tables, labels, panel texts, timelines)
+    names places and targets; ids stay only where the page joins data."""
+    from sim.report.data import load_results
+
+    res = load_results(run_dir)
+    page = view_zh.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="drsim-data">(.*?)</script>', page, re.S).group(1))
+    data["geo"]["villages"].pop("id")  # the join key, never shown
+    for t in data["targets"]:
+        t.pop("key")
+    data.pop("cases"), data.pop("main_case"), data.pop("answers")  # keys: case names, target keys
+    shown = json.dumps(data, ensure_ascii=False) + re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    codes = [*res.settings.targets, *(p.id for p in res.scenario.places if len(p.id) > 1)]
+    found = [c for c in codes if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])", shown)]
+    assert not found, f"codes shown in the Chinese view: {found}"
+    assert re.search(r"[\u4e00-\u9fff]", shown)
+
+
+def test_html_beside_an_existing_report_keeps_it(run_dir, view_zh, capsys):
+    """A second --html run adds its page to the report folder; the first page stays."""
+    assert main(["report", str(run_dir), "--html", "--lang", "en"]) == 0
+    assert view_zh.is_file() and (run_dir / "report" / "view-en.html").is_file()
+    out = capsys.readouterr().out
+    assert "view-en.html" in out and "MB" in out
+    marker = json.loads((run_dir / "report" / ".drsim").read_text(encoding="utf-8"))
+    assert {"view-zh.html", "view-en.html"} <= set(marker["files"])

@@ -42,8 +42,6 @@ from sim.units import MIN_PER_H
 # The replays embedded per case: each is one replication's deliveries, cuts and village timelines
 # (about 0.1 MB on zhangshu's 300 villages); ten keep a 30-replication run near 6 MB in all.
 MAX_REPLAY_REPS = 10
-KM_PER_DEG_LAT = 110.57  # WGS84 mean metres per degree of latitude / 1000 (mid-latitudes, +-0.5 %)
-KM_PER_DEG_LON_EQUATOR = 111.32  # times cos(latitude)
 
 # The page's own words (the figure and appendix words stay in i18n.py, reused where they fit).
 VIEW_TEXT: dict[str, tuple[str, str]] = {
@@ -143,18 +141,32 @@ def _hours(h: float, lang: str) -> str:
     return vtext("panel.hours", lang, h=f"{h:.1f}")
 
 
+def km_per_degree(lat_deg: float) -> tuple[float, float]:
+    """Kilometres per degree of longitude and of latitude at `lat_deg` on the WGS84 ellipsoid
+    (the series of the US NGA's geodesy handbook; within 1 m per degree).
+
+    >>> [round(k, 2) for k in km_per_degree(30.0)]
+    [96.49, 110.85]
+    """
+    p = math.radians(lat_deg)
+    lon = 111.41284 * math.cos(p) - 0.0935 * math.cos(3 * p) + 0.000118 * math.cos(5 * p)
+    lat = 111.132954 - 0.559822 * math.cos(2 * p) + 0.001175 * math.cos(4 * p)
+    return lon, lat
+
+
 class Projection:
     """Longitude/latitude -> km east and north of a centre (equirectangular at the centre's
-    latitude: within 0.5 % over a county of 100 km, the map's purpose)."""
+    latitude, WGS84 degree lengths: distances within 0.5 % over a county's 120 km, enough to
+    read the map by its km axes)."""
 
     def __init__(self, lon: np.ndarray, lat: np.ndarray) -> None:
         self.lon0 = float((np.min(lon) + np.max(lon)) / 2)
         self.lat0 = float((np.min(lat) + np.max(lat)) / 2)
-        self.kx = KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(self.lat0))
+        self.kx, self.ky = km_per_degree(self.lat0)
 
     def __call__(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
         x = (np.asarray(lon, dtype=float) - self.lon0) * self.kx
-        y = (np.asarray(lat, dtype=float) - self.lat0) * KM_PER_DEG_LAT
+        y = (np.asarray(lat, dtype=float) - self.lat0) * self.ky
         return np.round(x, 3), np.round(y, 3)
 
 
