@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,8 @@ VIEW_TEXT: dict[str, tuple[str, str]] = {
     ),
     "h.failing": ("未达标或待定的目标", "Targets that fail or are undecided"),
     "panel.close": ("关闭", "Close"),
+    "colon": ("：", ": "),
+    "village_in": ("{v}（{t}）", "{v} ({t})"),
     "panel.township": ("所属乡镇", "Township"),
     "panel.population": ("人口", "Population"),
     "panel.displaced": ("平均转移人数", "Displaced (mean)"),
@@ -217,12 +220,10 @@ def _cause_label(cause: object, lang: str) -> str | None:
     return text(key, lang) if key in TEXT else str(cause)
 
 
-def _answers(res: Results, case: str, ids: list[str], lang: str) -> dict[str, Any]:
-    """Per village (in `ids` order) and relief target: P with its interval and n, the people's
-    share in time, the main cause of lateness; the mean hours each item class was in place."""
-    v = res.villages[res.villages["case"] == case]
-    townships = {k: n for k, n in res.place_names.items()}
-    table = village_answers(v, res.targets, townships).set_index("place_id").reindex(ids)
+def _answers(res: Results, table: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """Per village (the rows of `table`, villages.csv's answers of one case in map order) and
+    relief target: P with its interval and n, the people's share in time, the main cause of
+    lateness; the mean hours each item class was in place."""
     out: dict[str, Any] = {"targets": {}, "displaced": [_num(x, 1) for x in table["displaced_mean"]]}
     for name in res.targets:
         out["targets"][name] = {
@@ -257,14 +258,14 @@ TIMELINE_KINDS = (
 )
 
 
-def _replay(res: Results, events: pd.DataFrame, rep: int, geo: dict[str, Any], lang: str) -> dict[str, Any]:
+def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int]) -> dict[str, Any]:
     """One replication's deliveries, road cuts and reopenings, cut-off spells and village
-    timelines, in hours since onset (what the slider replays and the panel lists)."""
+    timelines, in hours since onset (what the slider replays and the panel lists). No words:
+    a timeline entry is [hour, event kind, quantity, item class], worded by the page's script
+    in its language, so one replay serves every language."""
     ev = events[events["rep"] == rep]
-    index = {pid: i for i, pid in enumerate(geo["villages"]["id"])}
     horizon_h = res.settings.run.horizon_h
     item_class = {it.id: it.cls for it in res.scenario.items}
-    cls_label = {c: text(f"class.{c}", lang) for c in set(item_class.values())}
 
     d = ev[(ev["kind"] == "shipment_delivered") & ev["place"].isin(index)]
     # one truck's drop at a village is one row per item: one delivery per (time, village)
@@ -314,10 +315,12 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, geo: dict[str, Any], l
             if (place, kind) in seen:
                 continue
             seen.add((place, kind))
-        q = "" if pd.isna(qty) else f"{int(qty):,}"
-        c = cls_label.get(cls, "") if isinstance(cls, str) else ""
-        line = vtext(f"ev.{kind}", lang, q=q, cls=c)
-        timeline.setdefault(str(index[place]), []).append([round(float(t_min) / MIN_PER_H, 2), line])
+        entry = [round(float(t_min) / MIN_PER_H, 2), str(kind), None if pd.isna(qty) else int(qty)]
+        entry.append(cls if isinstance(cls, str) else None)
+        timeline.setdefault(str(index[place]), []).append(entry)
+    order = {kind: i for i, kind in enumerate(TIMELINE_KINDS)}  # at one time: struck, then what followed
+    for entries in timeline.values():
+        entries.sort(key=lambda e: (e[0], order[e[1]]))
     return {"deliveries": deliveries, "cuts": cuts, "isolated": spells, "timeline": timeline}
 
 
@@ -376,27 +379,54 @@ def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
     }
 
 
-def view_data(res: Results, lang: str) -> dict[str, Any]:
-    """Everything the page shows, as JSON-ready values, in `lang`."""
-    geo = _geometry(res, lang)
-    ids = geo["villages"]["id"]
-    cases = res.case_names
-    answers, replays, notes = {}, {}, {}
-    for case in cases:
-        answers[case] = _answers(res, case, ids, lang)
+@dataclass
+class Prepared:
+    """What every language's page shares, computed once: the villages in map order, their
+    answers per case (sim/place_answers.py) and the replays per case."""
+
+    ids: list[str]
+    answers: dict[str, pd.DataFrame]
+    replays: dict[str, dict[str, Any]]
+    kept: dict[str, tuple[int, int]]  # case -> (replications replayed, replications run)
+
+
+def prepare(res: Results) -> Prepared:
+    ids = [p.id for p in res.scenario.places if p.kind == "village"]
+    index = {pid: i for i, pid in enumerate(ids)}
+    table = village_answers(res.villages, res.targets, res.place_names)
+    answers = {
+        case: block.set_index("place_id").reindex(ids) for case, block in table.groupby("case", sort=False)
+    }
+    replays, kept = {}, {}
+    for case in res.case_names:
         events = _case_events(res, case)
         if events is None:
-            notes[case] = vtext("no_events", lang)
             continue
         reps = sorted(int(r) for r in res.reps.loc[res.reps["case"] == case, "rep"].unique())
-        kept = reps[:MAX_REPLAY_REPS]
-        replays[case] = {str(r): _replay(res, events, r, geo, lang) for r in kept}
-        if len(kept) < len(reps):
-            notes[case] = vtext("replay_limited", lang, k=len(kept), n=len(reps))
+        chosen = reps[:MAX_REPLAY_REPS]
+        replays[case] = {str(r): _replay(res, events, r, index) for r in chosen}
+        kept[case] = (len(chosen), len(reps))
+    return Prepared(ids, answers, replays, kept)
+
+
+def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict[str, Any]:
+    """Everything the page shows, as JSON-ready values, in `lang`."""
+    prep = prepared if prepared is not None else prepare(res)
+    geo = _geometry(res, lang)
+    assert geo["villages"]["id"] == prep.ids
+    cases = res.case_names
+    answers = {case: _answers(res, prep.answers[case], lang) for case in cases}
+    notes = {}
+    for case in cases:
+        if case not in prep.replays:
+            notes[case] = vtext("no_events", lang)
+        elif prep.kept[case][0] < prep.kept[case][1]:
+            notes[case] = vtext("replay_limited", lang, k=prep.kept[case][0], n=prep.kept[case][1])
     strings = {k: vtext(k, lang) for k in VIEW_TEXT if "{" not in VIEW_TEXT[k][1]}
     strings |= {k: VIEW_TEXT[k][0 if lang == "zh" else 1] for k in VIEW_TEXT if "{" in VIEW_TEXT[k][1]}
     strings["village_unaffected"] = text("village_unaffected", lang)
     strings["road"] = text("road", lang)
+    strings |= {f"class.{c}": text(f"class.{c}", lang) for c in ("initial", "basic")}
     return {
         "lang": lang,
         "horizon_h": res.settings.run.horizon_h,
@@ -409,7 +439,7 @@ def view_data(res: Results, lang: str) -> dict[str, Any]:
         "cases": cases,
         "main_case": res.main_case,
         "answers": answers,
-        "replays": replays,
+        "replays": prep.replays,
         "notes": notes,
         "frontier": _frontier(res, lang),
     }
@@ -455,11 +485,11 @@ def font_css(text_used: str) -> str:
     return f'@font-face {{ font-family: "{FONT_FAMILY}"; src: {source}; }}'
 
 
-def render(res: Results, lang: str) -> str:
+def render(res: Results, lang: str, prepared: Prepared | None = None) -> str:
     """The whole page: our template with plotly.js, our script and style, and the data inlined."""
     from plotly.offline import get_plotlyjs
 
-    data = view_data(res, lang)
+    data = view_data(res, lang, prepared)
     tables = _tables(res, lang)
     sweep = ""
     if "cases" in tables:
@@ -505,7 +535,8 @@ def build(directory: str | Path, langs: tuple[str, ...], root: Path, where: str)
     from sim.report.data import load_results
 
     res = load_results(directory)
-    pages = {view_name(lang): render(res, lang) for lang in langs}
+    prepared = prepare(res)  # the answers and replays once, for every language
+    pages = {view_name(lang): render(res, lang, prepared) for lang in langs}
     if (root / outdir.MARKER).is_file():
         context = outdir.updated(root, "report", list(pages), where=where)
     else:

@@ -76,7 +76,7 @@
     return { x: idx.map(function (i) { return V.x[i]; }), y: idx.map(function (i) { return V.y[i]; }), c: idx };
   }
   function hover(i) {
-    var a = answers(), line = V.name[i] + "（" + V.township[i] + "）";
+    var a = answers(), line = esc(fmt(S.village_in, { v: V.name[i], t: V.township[i] }));
     if (a && state.target) { line += "<br>P = " + pct(a.targets[state.target].p[i]); }
     return line;
   }
@@ -170,14 +170,14 @@
       rows += "<tr><td>" + esc(t.label) + "</td><td>" + esc(p) + "</td><td>" + esc(pct(x.share[i])) +
         "</td><td>" + esc(x.cause[i] || "–") + "</td></tr>";
     });
-    var html = "<h3>" + esc(V.name[i]) + "</h3><p>" + esc(S["panel.township"]) + "：" + esc(V.township[i]) +
-      " · " + esc(S["panel.population"]) + "：" + V.population[i].toLocaleString() +
-      " · " + esc(S["panel.displaced"]) + "：" + (a.displaced[i] === null ? "–" : a.displaced[i]) + "</p>";
+    var html = "<h3>" + esc(V.name[i]) + "</h3><p>" + esc(S["panel.township"]) + S.colon + esc(V.township[i]) +
+      " · " + esc(S["panel.population"]) + S.colon + V.population[i].toLocaleString() +
+      " · " + esc(S["panel.displaced"]) + S.colon + (a.displaced[i] === null ? "–" : a.displaced[i]) + "</p>";
     html += "<table><thead><tr><th></th><th>" + esc(S["panel.p"]) + "</th><th>" + esc(S["panel.share"]) +
       "</th><th>" + esc(S["panel.cause"]) + "</th></tr></thead><tbody>" + rows + "</tbody></table>";
     Object.keys(a.complete).forEach(function (cls) {
       var h = a.complete[cls][i];
-      html += "<p>" + esc(fmt(S["panel.complete"], { cls: cls })) + "：" + (h === null ? "–" : esc(hours(h))) + "</p>";
+      html += "<p>" + esc(fmt(S["panel.complete"], { cls: cls })) + S.colon + (h === null ? "–" : esc(hours(h))) + "</p>";
     });
     var r = replay();
     if (r) {
@@ -187,7 +187,10 @@
       else {
         html += "<ol>" + items.map(function (e) {
           var later = e[0] > state.t ? ' style="color:#999"' : "";  // still ahead of the slider
-          return "<li" + later + ">" + esc(hours(e[0])) + "：" + esc(e[1]) + "</li>";
+          var words = fmt(S["ev." + e[1]] || e[1], {
+            q: e[2] === null ? "" : e[2].toLocaleString(), cls: e[3] ? S["class." + e[3]] || e[3] : ""
+          });
+          return "<li" + later + ">" + esc(hours(e[0])) + S.colon + esc(words) + "</li>";
         }).join("") + "</ol>";
       }
     }
