@@ -74,10 +74,14 @@ def browser():
         b.close()
 
 
-def _artefacts(tmp_path: Path) -> Path:
+def _screenshot_and_no_requests(page, requests: list[str], tmp_path: Path, name: str) -> None:
+    """Keep a screenshot of the whole page (its path printed), then: no network request made."""
     folder = Path(os.environ.get("DRSIM_TEST_ARTEFACTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    shot = folder / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+    assert not requests, f"the page made network requests: {requests}"
 
 
 def _open(browser, path: Path):
@@ -180,10 +184,7 @@ def test_view_opens_offline_replays_and_opens_a_village(browser, view_zh, tmp_pa
         body = page.locator("#panel").inner_text()
         # names, not codes, in the Chinese view
         assert vid not in body and not re.search(r"relief_\d+h|initial_relief|basic_relief", body)
-        shot = _artefacts(tmp_path) / "html-view-zh.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot: {shot}")
-        assert not requests, f"the page made network requests: {requests}"
+        _screenshot_and_no_requests(page, requests, tmp_path, "html-view-zh")
     finally:
         page.context.close()
 
@@ -270,10 +271,7 @@ def test_sweep_view_maps_any_case_and_the_frontier_chooses_it(browser, sweep_vie
         page.mouse.click(x, y)
         page.wait_for_function(f"document.getElementById('case').value === {base!r}")
         assert _village_colours(page) == before
-        shot = _artefacts(tmp_path) / "html-view-sweep.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot: {shot}")
-        assert not requests, f"the page made network requests: {requests}"
+        _screenshot_and_no_requests(page, requests, tmp_path, "html-view-sweep")
     finally:
         page.context.close()
 

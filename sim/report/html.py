@@ -34,9 +34,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim import outdir
 from sim.place_answers import village_answers
-from sim.report.data import Results, _sweep_events
+from sim.report.data import Results
 from sim.report.i18n import TEXT, limit_text, text
+from sim.result_files import read_parquet
 from sim.safe_text import html_text
 from sim.units import MIN_PER_H
 
@@ -325,11 +327,15 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int])
 
 
 def _case_events(res: Results, case: str) -> pd.DataFrame | None:
-    """The event log of `case`: the run's, or a sweep's parts when it kept them (keep_events)."""
+    """The event log of `case`: the run's (or the sweep baseline's, already read), or the first
+    MAX_REPLAY_REPS replications a sweep kept for another case (run.keep_events=true)."""
     if res.kind == "run" or case == res.main_case:
         ev = res.events
         return None if ev is None else ev[ev["case"] == case]
-    return _sweep_events(res.dir, case)
+    folder = res.dir / "parts" / outdir.safe_name(case, f"{res.dir / 'cases.csv'} case")
+    parts = sorted(folder.glob("rep-*.events.parquet"))[:MAX_REPLAY_REPS]
+    frames = [read_parquet(p, "events.parquet", min_rows=0) for p in parts]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _table_html(header: list[str], rows: list[list[str]], cls: str = "") -> str:
