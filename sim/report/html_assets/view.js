@@ -117,16 +117,16 @@
       // depots of one place side by side (a city depot and the province reserve hid each other)
       list.push({ name: ds[0].label, mode: "markers", hoverinfo: "text",
         x: ds.map(function (d) { return d.x + (k - (tiers.length - 1) / 2) * 0.35; }),
-        y: ds.map(function (d) { return d.y; }), text: ds.map(function (d) { return d.name; }),
+        y: ds.map(function (d) { return d.y; }), text: ds.map(function (d) { return esc(d.name); }),
         marker: { symbol: st[0], color: st[1], size: st[2], line: { color: "#ffffff", width: 1 } } });
     });
     if (G.shelters.length) {
       list.push({ name: S["legend.shelter"], mode: "markers", hoverinfo: "text",
         x: G.shelters.map(function (d) { return d.x; }), y: G.shelters.map(function (d) { return d.y - 0.35; }),
-        text: G.shelters.map(function (d) { return d.name; }),
+        text: G.shelters.map(function (d) { return esc(d.name); }),
         marker: { symbol: "triangle-down", color: "#35978f", size: 9, line: { color: "#ffffff", width: 1 } } });
     }
-    list.push({ name: S["legend.places"], x: G.places.x, y: G.places.y, text: G.places.name, mode: "text",
+    list.push({ name: S["legend.places"], x: G.places.x, y: G.places.y, text: G.places.name.map(esc), mode: "text",
       textposition: "top center", textfont: { size: 12, color: "#111111" }, hoverinfo: "text" });
     list.forEach(function (tr) { tr.type = "scatter"; });
     return { list: list, now: now };
