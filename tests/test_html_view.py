@@ -292,6 +292,7 @@ def test_embedded_json_cannot_close_its_script_element(value):
 
 
 @given(st.floats(-60, 60), st.floats(-60, 60), st.floats(18, 53), st.floats(74, 134))  # China's extent
+@settings(deadline=None)  # the first example imports pyproj: seconds on a loaded machine
 def test_projection_keeps_distances_within_half_a_percent(dx_km, dy_km, lat0, lon0):
     """The map's km east/north of the centre against the WGS84 geodesic (pyproj), over a
     county's extent (120 km square): the km axes and the 1.5 km click radius mean what they say."""

@@ -37,6 +37,7 @@ import pandas as pd
 from sim import outdir
 from sim.place_answers import village_answers
 from sim.report.data import Results
+from sim.report.figures import blocked_share
 from sim.report.i18n import TEXT, limit_text, text
 from sim.result_files import read_parquet
 from sim.safe_text import html_text
@@ -64,11 +65,19 @@ VIEW_TEXT: dict[str, tuple[str, str]] = {
     "time": ("时间", "Time"),
     "time.h": ("灾后{h}小时", "{h} h after onset"),
     "count.deliveries": ("已送达{d}车次，{v}个村收到物资", "{d} deliveries, {v} villages reached"),
-    "count.roads": ("当前阻断道路{c}条，已恢复{r}条", "{c} roads cut now, {r} reopened"),
+    "count.roads": (
+        "当前阻断道路{c}条、受损{s}条，已恢复{r}条",
+        "{c} roads cut and {s} damaged now, {r} reopened",
+    ),
     "count.isolated": ("道路不通的村{i}个", "{i} villages cut off by road"),
     "legend.villages": ("村（颜色=按时救助概率）", "Village (colour = P(relieved in time))"),
     "legend.delivered": ("至此时已收到物资的村", "Village reached by a delivery so far"),
     "legend.blocked": ("此时阻断的道路", "Road cut at this time"),
+    "legend.slowed": ("此时受损但可通行的道路", "Road damaged, passable, at this time"),
+    "legend.cut_share": (
+        "在部分重复中被阻断的道路（线宽=概率）",
+        "Road cut in some replications (width = share)",
+    ),
     "legend.reopened": ("已修复或恢复通行的道路", "Road reopened (repaired or cleared)"),
     "legend.isolated": ("此时道路不通的村", "Village cut off by road at this time"),
     "legend.shelter": ("应急避难场所", "Emergency shelter"),
@@ -278,15 +287,20 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int])
         "q": [int(q) for q in drops["qty"]],
     }
 
-    cuts: dict[str, list[Any]] = {"e": [], "t0": [], "t1": []}
-    blocked = ev[(ev["kind"] == "road_damaged") & (ev["note"] == "blocked")]
+    # a damaged road (cut, or slowed but passable) until its repair or clearing, if any
     opened = ev[ev["kind"].isin(["road_repaired", "road_cleared"])]
     reopen = {int(e): sorted(float(t) for t in g["t_min"]) for e, g in opened.groupby("ref")}
-    for edge, t0 in zip(blocked["ref"], blocked["t_min"], strict=True):
-        later = [t for t in reopen.get(int(edge), []) if t >= t0]
-        cuts["e"].append(int(edge))
-        cuts["t0"].append(round(float(t0) / MIN_PER_H, 3))
-        cuts["t1"].append(round(later[0] / MIN_PER_H, 3) if later else None)
+    damage: dict[str, dict[str, list[Any]]] = {}
+    for note in ("blocked", "slowed"):
+        spell: dict[str, list[Any]] = {"e": [], "t0": [], "t1": []}
+        hit = ev[(ev["kind"] == "road_damaged") & (ev["note"] == note)]
+        for edge, t0 in zip(hit["ref"], hit["t_min"], strict=True):
+            later = [t for t in reopen.get(int(edge), []) if t >= t0]
+            spell["e"].append(int(edge))
+            spell["t0"].append(round(float(t0) / MIN_PER_H, 3))
+            spell["t1"].append(round(later[0] / MIN_PER_H, 3) if later else None)
+        damage[note] = spell
+    cuts, slowed = damage["blocked"], damage["slowed"]
 
     spells: dict[str, list[Any]] = {"v": [], "t0": [], "t1": []}
     cut_off = ev[ev["kind"].isin(["place_isolated", "place_reconnected"]) & ev["place"].isin(index)]
@@ -323,7 +337,13 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int])
     order = {kind: i for i, kind in enumerate(TIMELINE_KINDS)}  # at one time: struck, then what followed
     for entries in timeline.values():
         entries.sort(key=lambda e: (e[0], order[e[1]]))
-    return {"deliveries": deliveries, "cuts": cuts, "isolated": spells, "timeline": timeline}
+    return {
+        "deliveries": deliveries,
+        "cuts": cuts,
+        "slowed": slowed,
+        "isolated": spells,
+        "timeline": timeline,
+    }
 
 
 def _case_events(res: Results, case: str) -> pd.DataFrame | None:
@@ -394,6 +414,7 @@ class Prepared:
     answers: dict[str, pd.DataFrame]
     replays: dict[str, dict[str, Any]]
     kept: dict[str, tuple[int, int]]  # case -> (replications replayed, replications run)
+    cut_share: dict[str, dict[str, list[Any]]]  # case -> roads cut in some replication, and how often
 
 
 def prepare(res: Results) -> Prepared:
@@ -403,16 +424,20 @@ def prepare(res: Results) -> Prepared:
     answers = {
         case: block.set_index("place_id").reindex(ids) for case, block in table.groupby("case", sort=False)
     }
-    replays, kept = {}, {}
+    replays, kept, cut_share = {}, {}, {}
     for case in res.case_names:
         events = _case_events(res, case)
         if events is None:
             continue
+        # per road: the share of the replications read in which it was cut at some time (the
+        # printed map's blocked layer), in three widths
+        share = blocked_share(events, case, max(int(events["rep"].nunique()), 1))
+        cut_share[case] = {"e": [int(e) for e in share.index], "share": [round(float(x), 3) for x in share]}
         reps = sorted(int(r) for r in res.reps.loc[res.reps["case"] == case, "rep"].unique())
         chosen = reps[:MAX_REPLAY_REPS]
         replays[case] = {str(r): _replay(res, events, r, index) for r in chosen}
         kept[case] = (len(chosen), len(reps))
-    return Prepared(ids, answers, replays, kept)
+    return Prepared(ids, answers, replays, kept, cut_share)
 
 
 def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict[str, Any]:
@@ -446,6 +471,7 @@ def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict
         "main_case": res.main_case,
         "answers": answers,
         "replays": prep.replays,
+        "cut_share": prep.cut_share,
         "notes": notes,
         "frontier": _frontier(res, lang),
     }

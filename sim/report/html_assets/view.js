@@ -49,7 +49,7 @@
 
   /* What the replayed replication looks like at hour t. */
   function at(t) {
-    var r = replay(), out = { deliveries: 0, delivered: [], blocked: [], reopened: [], isolated: [] };
+    var r = replay(), out = { deliveries: 0, delivered: [], blocked: [], slowed: [], reopened: [], isolated: [] };
     if (!r) { return out; }
     var seen = {};
     r.deliveries.t.forEach(function (h, i) {
@@ -62,8 +62,15 @@
       if (t0 <= t && (t1 === null || t1 > t)) { cutNow[e] = true; }
       else if (t1 !== null && t1 <= t) { opened[e] = true; }
     });
+    var slowNow = {};
+    (r.slowed || { e: [] }).e.forEach(function (e, i) {
+      var t0 = r.slowed.t0[i], t1 = r.slowed.t1[i];
+      if (t0 <= t && (t1 === null || t1 > t)) { slowNow[e] = true; }
+      else if (t1 !== null && t1 <= t) { opened[e] = true; }
+    });
     out.blocked = Object.keys(cutNow).map(Number);
-    out.reopened = Object.keys(opened).map(Number).filter(function (e) { return !cutNow[e]; });
+    out.slowed = Object.keys(slowNow).map(Number).filter(function (e) { return !cutNow[e]; });
+    out.reopened = Object.keys(opened).map(Number).filter(function (e) { return !cutNow[e] && !slowNow[e]; });
     var iso = {};
     r.isolated.v.forEach(function (v, i) {
       if (r.isolated.t0[i] <= t && t < r.isolated.t1[i]) { iso[v] = true; }
@@ -86,10 +93,22 @@
     var none = [], some = [];
     p.forEach(function (v, i) { (v === null ? none : some).push(i); });
     var now = at(state.t), blocked = edgeLines(now.blocked), reopened = edgeLines(now.reopened);
+    var slowed = edgeLines(now.slowed), share = D.cut_share[state.kase] || { e: [], share: [] };
+    // roads cut in some replication, in three widths by how often (the printed map's layer)
+    var bins = [[0, 1 / 3, 2], [1 / 3, 2 / 3, 4], [2 / 3, 1.01, 6]].map(function (b) {
+      var lines = edgeLines(share.e.filter(function (_, k) { return share.share[k] > b[0] && share.share[k] <= b[1]; }));
+      return { name: S["legend.cut_share"], legendgroup: "share", showlegend: false, x: lines.x, y: lines.y,
+               mode: "lines", line: { color: "rgba(117,107,177,0.45)", width: b[2] }, hoverinfo: "skip" };
+    });
+    var shown = bins.filter(function (b) { return b.x.length; });
+    if (shown.length) { shown[0].showlegend = true; }  // one legend entry for the three widths
     var got = pick(now.delivered), iso = pick(now.isolated), n = pick(none), s = pick(some);
     var list = [
       { name: S.road, x: allRoads.x, y: allRoads.y, mode: "lines", line: { color: "#c8c8c8", width: 1 },
         hoverinfo: "skip" },
+      bins[0], bins[1], bins[2],
+      { name: S["legend.slowed"], x: slowed.x, y: slowed.y, mode: "lines",
+        line: { color: "#f46d43", width: 3, dash: "dash" }, hoverinfo: "skip" },
       { name: S["legend.reopened"], x: reopened.x, y: reopened.y, mode: "lines",
         line: { color: "#1a9850", width: 3, dash: "dot" }, hoverinfo: "skip" },
       { name: S["legend.blocked"], x: blocked.x, y: blocked.y, mode: "lines",
@@ -137,7 +156,7 @@
     xaxis: { title: { text: S["axis.x"] }, zeroline: false, showgrid: true, gridcolor: "#f0f0f0" },
     yaxis: { title: { text: S["axis.y"] }, zeroline: false, showgrid: true, gridcolor: "#f0f0f0",
              scaleanchor: "x", scaleratio: 1 },
-    legend: { orientation: "h", y: -0.08, font: { size: 11 } },
+    legend: { orientation: "h", y: -0.08, font: { size: 11 }, traceorder: "normal" },
     plot_bgcolor: "#ffffff", font: { family: FONT }, hoverlabel: { font: { family: FONT } }
   };
   var config = { responsive: true, displaylogo: false, scrollZoom: true };
@@ -146,7 +165,7 @@
     var r = replay();
     if (!r) { return ""; }
     return [fmt(S["count.deliveries"], { d: now.deliveries, v: now.delivered.length }),
-            fmt(S["count.roads"], { c: now.blocked.length, r: now.reopened.length }),
+            fmt(S["count.roads"], { c: now.blocked.length, s: now.slowed.length, r: now.reopened.length }),
             fmt(S["count.isolated"], { i: now.isolated.length })].join(" · ");
   }
 
