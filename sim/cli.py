@@ -735,6 +735,8 @@ def cmd_report(args: list[str]) -> int:
     formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
     problems = [Problem("--lang", x, f"one of {', '.join(LANGS)}") for x in langs if x not in LANGS]
     problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
+    if ns.html and ns.sensitivity is not None:
+        problems.append(Problem("--sensitivity", ns.sensitivity, "not with --html: the view holds no study"))
     if problems or not langs or not formats:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
     if ns.sensitivity is not None:  # refused before any drawing

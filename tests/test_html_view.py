@@ -333,3 +333,10 @@ def test_html_beside_an_existing_report_keeps_it(run_dir, view_zh, capsys):
     assert "view-en.html" in out and "MB" in out
     marker = json.loads((run_dir / "report" / ".drsim").read_text(encoding="utf-8"))
     assert {"view-zh.html", "view-en.html"} <= set(marker["files"])
+
+
+def test_html_with_a_study_is_refused_before_anything(run_dir, tmp_path, capsys):
+    out = tmp_path / "view"
+    assert main(["report", str(run_dir), "--html", "--sensitivity", str(tmp_path), "--out", str(out)]) == 2
+    assert "not with --html" in capsys.readouterr().err
+    assert not out.exists()
