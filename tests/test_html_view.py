@@ -200,14 +200,13 @@ def test_html_on_a_folder_that_is_not_a_result_writes_nothing(tmp_path, capsys):
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
 
 
-@pytest.fixture(scope="module")
-def sweep_view(run_dir, tmp_path_factory) -> Path:
-    """The run's view as a sweep of two cases: the run as the baseline, and a dearer case in which
-    everyone was relieved in time (its replays not kept, as a sweep's by default)."""
+def as_sweep(run_dir: Path, folder: Path, kept_parts: dict[str, int] | None = None):
+    """The run's results as a sweep: the run as the baseline, and "all_in_time", a dearer case in
+    which everyone was relieved in time. `kept_parts`: cases whose event logs the sweep kept,
+    with how many replications (written under folder/parts/CASE/ as a sweep writes them)."""
     import pandas as pd
 
     from sim import metrics
-    from sim.report import html
     from sim.report.data import load_results
 
     res = load_results(run_dir)
@@ -231,9 +230,41 @@ def sweep_view(run_dir, tmp_path_factory) -> Path:
     res.cases = pd.DataFrame(rows)
     res.kind = "sweep"
     res.meta |= {"baseline": base, "focus_target": next(iter(res.targets))}
-    path = tmp_path_factory.mktemp("sweep_view") / "view-en.html"
-    path.write_text(html.render(res, "en"), encoding="utf-8")
+    res.dir = folder
+    for case, n in (kept_parts or {}).items():
+        (folder / "parts" / case).mkdir(parents=True)
+        for rep in sorted(res.events["rep"].unique())[:n]:
+            part = res.events[res.events["rep"] == rep].assign(case=case)
+            part.to_parquet(folder / "parts" / case / f"rep-{int(rep):06d}.events.parquet", index=False)
+    return res
+
+
+@pytest.fixture(scope="module")
+def sweep_view(run_dir, tmp_path_factory) -> Path:
+    """The English view of as_sweep(): the other case kept no event log (a sweep's default)."""
+    from sim.report import html
+
+    folder = tmp_path_factory.mktemp("sweep_view")
+    path = folder / "view-en.html"
+    path.write_text(html.render(as_sweep(run_dir, folder), "en"), encoding="utf-8")
     return path
+
+
+def test_a_sweep_case_with_kept_event_logs_is_replayed_up_to_the_cap(run_dir, tmp_path, monkeypatch):
+    """Another case than the baseline is replayed from the parts the sweep kept, and no more
+    of them are read than the cap (MAX_REPLAY_REPS) allows; a case without parts says so."""
+    from sim.report import html
+
+    res = as_sweep(run_dir, tmp_path, kept_parts={"all_in_time": 2})
+    monkeypatch.setattr(html, "MAX_REPLAY_REPS", 1)
+    data = html.view_data(res, "zh")
+    assert list(data["replays"]["all_in_time"]) == ["0"]  # one part read of the two kept
+    assert list(data["replays"][res.main_case]) == ["0"]
+    assert "前1次" in data["notes"]["all_in_time"] and "共2次" in data["notes"]["all_in_time"]
+    base = data["replays"][res.main_case]["0"]
+    assert data["replays"]["all_in_time"]["0"] == base  # the same log, so the same replay
+    bare = html.view_data(as_sweep(run_dir, tmp_path / "bare"), "en")
+    assert "all_in_time" not in bare["replays"] and "keep_events" in bare["notes"]["all_in_time"]
 
 
 def _village_colours(page) -> list[float]:
