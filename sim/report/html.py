@@ -3,20 +3,22 @@ in any browser, with no network (county and city government networks are often o
 
 What it shows: a zoomable map of the county on projected coordinates (km east and north of the
 road network's centre; no map tiles, which would need a network) with the roads, township and
-city names, depots by tier, shelters, and every village coloured by P(everyone counted there
-relieved by the deadline) for a chosen relief target; a time slider that replays one chosen
-replication's deliveries, road cuts, repairs and cut-off villages over the horizon; the verdict
+city names, depots by tier, shelters, roads cut in some replication, and every village coloured
+by P(everyone counted there relieved by the deadline) for a chosen relief target; a time slider
+that replays one chosen replication's deliveries, road cuts and damage, repairs and cut-off
+villages over the horizon; the verdict
 and target tables; a panel per village (click it) with its answers per target, the main cause
 of lateness and its timeline in the replayed replication. For a sweep: the cases table, the
 cost-compliance frontier (click a case to map it) and the map of any chosen case.
 
-How: Plotly (plotly.js inlined, about 4.6 MB: the one large part of the file) draws the map and
-the frontier; a small script of ours (html_assets/view.js) wires the selectors, the slider and
-the panel. The data are embedded as one JSON block. Everything a reader sees is in the chosen
+How: Plotly (plotly.js inlined, 4.8 MB: the one large part of the file) draws the map and the
+frontier; a small script of ours (html_assets/view.js) wires the selectors, the slider and the
+panel. The data are embedded as one JSON block, and Noto Sans SC cut to the page's characters
+as a web font (so Chinese shows on machines without Chinese fonts). Everything a reader sees is in the chosen
 language: places by name (places.csv), targets by their labels, causes and tiers from i18n.py.
 
 Leaves out: base-map tiles, rivers and boundaries (the scenario has no such layers); replays of
-more than MAX_REPLAY_REPS replications per case (the file would grow by about 0.1 MB each on a
+more than MAX_REPLAY_REPS replications per case (the file would grow by up to 0.1 MB each on a
 county of 300 villages); EMS calls and helicopter missions on the map (their charts and tables
 are in the appendix). Reads saved results only; never runs the model.
 """
@@ -44,7 +46,7 @@ from sim.safe_text import html_text
 from sim.units import MIN_PER_H
 
 # The replays embedded per case: each is one replication's deliveries, cuts and village timelines
-# (about 0.1 MB on zhangshu's 300 villages); ten keep a 30-replication run near 6 MB in all.
+# (0.06-0.09 MB on zhangshu's 300 villages); ten keep a 30-replication run near 6 MB in all.
 MAX_REPLAY_REPS = 10
 
 # The page's own words (the figure and appendix words stay in i18n.py, reused where they fit).
