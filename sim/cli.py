@@ -5,7 +5,7 @@
     drsim run --cfg job [overrides...]  print the composed configuration and stop
     drsim run --assumptions [--lang zh|en] [overrides...]   print every assumption that shapes
                                         the answer, with its value in this run, source and range; stop
-    drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER]   charts and appendix
+    drsim report DIR [--lang zh|en|zh,en] [--format png,pdf,svg] [--out FOLDER] [--html]   charts and appendix
                                         [--sensitivity STUDY]: with a study's section (docs/sensitivity.md)
     drsim validate [scenario=NAME | --dir PATH]   check a scenario folder without simulating
     drsim make-county --preset tiny|zhangshu|jinjiang|county|mmc [--seed S] [--villages N] --out DIR
@@ -753,11 +753,19 @@ def cmd_report(args: list[str]) -> int:
         help="a study folder (drsim sensitivity): its section 'What this answer depends on' and "
         "charts join the appendix",
     )
+    parser.add_argument(
+        "--html",
+        action="store_true",
+        help="write the offline interactive view (view-LANG.html: map, time replay, tables) "
+        "instead of the figures",
+    )
     ns = _parse(parser, args)
     langs = tuple(x.strip() for x in ns.lang.split(",") if x.strip())
     formats = tuple(x.strip() for x in ns.format.split(",") if x.strip())
     problems = [Problem("--lang", x, f"one of {', '.join(LANGS)}") for x in langs if x not in LANGS]
     problems += [Problem("--format", x, f"one of {', '.join(FORMATS)}") for x in formats if x not in FORMATS]
+    if ns.html and ns.sensitivity is not None:
+        problems.append(Problem("--sensitivity", ns.sensitivity, "not with --html: the view holds no study"))
     if problems or not langs or not formats:
         raise InputError(problems or [Problem("--lang/--format", "", "at least one value")])
     if ns.sensitivity is not None:  # refused before any drawing
@@ -766,6 +774,13 @@ def cmd_report(args: list[str]) -> int:
         study_folder(ns.sensitivity, "command line --sensitivity")
     root = Path(ns.out) if ns.out is not None else Path(ns.dir) / "report"
     where = "command line --out" if ns.out is not None else "report folder (DIR/report)"
+    if ns.html:
+        require_package("plotly", "drsim report --html", "pip install 'drsim[report]'")
+        from sim.report import html
+
+        for path in html.build(ns.dir, langs, root, where):
+            print(f"{path} ({path.stat().st_size / 1e6:.1f} MB, opens offline in any browser)")
+        return 0
     if (Path(ns.dir) / "sensitivity.json").is_file():  # a study's charts and appendix section
         from sim.report import sensitivity
 

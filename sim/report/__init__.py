@@ -2,7 +2,8 @@
 
 Reads result tables and the scenario; never imports the model or SimPy (import-linter
 contract). `build(dir, langs, formats)` writes report/LANG/FIGURE.FORMAT, report/LANG/appendix.md
-and report/LANG/appendix.pdf under the directory.
+and report/LANG/appendix.pdf under the directory; `html.build` (drsim report --html) writes the
+offline interactive view, report/view-LANG.html (sim/report/html.py).
 """
 
 from __future__ import annotations
