@@ -155,9 +155,7 @@ def target_notes(res: Results, lang: str, rows: list[list[str]]) -> list[str]:
         _share_note(targets[names[0]], [res.target_label(n, lang) for n in names], lang)
         for names in lines.values()
     ]
-    lives = lives_note(res, lang)
-    if lives:
-        out.append(lives)
+    out += [note for note in (lives_note(res, lang), ems_lives_note(res, lang)) if note]
     if any("–" in r[3:] for r in rows):
         out.append(text("note.missing", lang))
     return out
@@ -176,6 +174,27 @@ def lives_note(res: Results, lang: str) -> str | None:
 
     return text(
         "note.lives", lang, saved=ci("lives_saved_people"), lost=ci("lives_lost_waiting_people"), n=res.n_reps
+    )
+
+
+def ems_lives_note(res: Results, lang: str) -> str | None:
+    """Red casualties who reached a hospital alive and who died waiting, per replication, with
+    intervals; None without red casualties (or an older run without the measures)."""
+    s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
+    if "ems_red_saved_people" not in s.index or not s.loc["ems_red_casualty_calls", "mean"] > 0:
+        return None
+
+    def ci(measure: str) -> str:
+        r = s.loc[measure]
+        return f"{r['mean']:.1f} [{max(0.0, r['ci_low']):.1f}, {r['ci_high']:.1f}]"
+
+    return text(
+        "note.ems_lives",
+        lang,
+        calls=ci("ems_red_casualty_calls"),
+        saved=ci("ems_red_saved_people"),
+        lost=ci("ems_red_lost_waiting_people"),
+        n=res.n_reps,
     )
 
 

@@ -295,6 +295,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "intervals over {n} replications; survival curves: collapse from the share alive by time of "
         "rescue widely quoted for Tangshan (a secondary quotation), configs/rescue/).",
     ),
+    "note.ems_lives": (
+        "红色（危重）伤员每次重复{calls}人：送达医院时存活{saved}人，等待期间死亡{lost}人（95%区间，{n}次重复；"
+        "送达医院前存活率曲线见configs/ems/，按 Sacco 等 2005 取形的假设值）。",
+        "Red (immediate) casualties per replication {calls}: {saved} reached a hospital alive, {lost} "
+        "died waiting (95 % intervals over {n} replications; survival until a hospital: configs/ems/, "
+        "assumed, shaped after Sacco et al. 2005).",
+    ),
     "share.helicopter_response": (
         "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时为“未检验”。",
         "{name}: share of air missions within {km:g} km of the base arriving within the limit after "
