@@ -102,6 +102,7 @@ class EventKind(StrEnum):
     # depot hospital, value = the survival curve at its minutes since injury (None: no curve)
     CASUALTY_DIED_WAITING = "casualty_died_waiting"  # place, ref call, qty triage, value min since
     # injury, note where: waiting (no vehicle yet) | ambulance (sent, on scene or on board) | air
+    # | treated_on_scene (no hospital could take it)
     # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
     TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted

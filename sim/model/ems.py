@@ -58,7 +58,8 @@ that may follow is for a ward bed, not for resuscitation; counting it would char
 shortage to the pre-hospital chain. A casualty at a hospital by its death minute has reached
 care alive (`casualty_reached_care`, value = the curve at its minutes since injury); otherwise
 it dies at that minute (`casualty_died_waiting`, note where it was: `waiting` for an
-ambulance, `ambulance` with a crew sent, on scene or on board, or `air`), and:
+ambulance, `ambulance` with a crew sent, on scene or on board, `air`, or `treated_on_scene`
+when no hospital could take it), and:
 - a call still waiting leaves the queue (no ambulance is sent to a death);
 - a call with the helicopters before any aircraft took off is cancelled (`patient_died`);
 - a crew already sent drives on and finds the patient dead (a 120 crew confirms a death on
@@ -239,6 +240,7 @@ class EmsSystem:
         self.with_air: set[int] = set()
         self.dead: set[int] = set()
         self.at_care: set[int] = set()
+        self.left_on_scene: set[int] = set()  # no hospital could take them: still not at care
         for a in self.ambulances:
             log.add(
                 Event(
@@ -536,6 +538,7 @@ class EmsSystem:
         to_hospital = roads.to_hospitals(node)
         h = self.hospitals.choose(k, to_hospital.reachable, to_hospital)
         if h is None:
+            self.left_on_scene.add(k)
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
@@ -585,6 +588,8 @@ class EmsSystem:
             if self.air is not None:
                 self.air.withdraw_evacuations(lambda c: c == k, "patient_died")
             where = "air"
+        elif k in self.left_on_scene:
+            where = "treated_on_scene"
         else:
             where = "ambulance"
         calls = self.calls
