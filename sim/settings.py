@@ -762,13 +762,10 @@ class EmsSettings(_Frozen):
 
     @field_validator("survival")
     @classmethod
-    def _survival_curves(
-        cls, value: dict[str, list[list[float]]], info: ValidationInfo
-    ) -> dict[str, list[list[float]]]:
+    def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
+        # (the check mode has no casualties, so a curve there changes nothing)
         for kind, points in value.items():
             check_survival_points(kind, points, allow_empty=True)
-        if info.data.get("mode") == "mmc" and any(value.values()):
-            raise ValueError("the check mode (ems.mode=mmc) has no casualties; leave it empty")
         return value
 
     @field_validator("routine_hour_profile")
