@@ -590,6 +590,15 @@ EQUIPMENT_OF: dict[str, str | None] = {"water": "boats", "collapse": "machines",
 SurvivalPoint = Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]
 
 
+def check_survival_curves(
+    value: dict[str, list[list[float]]], allow_empty: bool
+) -> dict[str, list[list[float]]]:
+    """Every curve of `value` (by rescue type or triage class) follows check_survival_points."""
+    for kind, points in value.items():
+        check_survival_points(kind, points, allow_empty)
+    return value
+
+
 def check_survival_points(kind: str, points: list[list[float]], allow_empty: bool) -> None:
     """A survival curve's [hours, probability] points (sim/model/survival.py): the first at 0 h,
     hours rising, probabilities at most 1 and never rising. Empty: no curve (when allowed)."""
@@ -642,9 +651,7 @@ class RescueSettings(_Frozen):
     @field_validator("survival")
     @classmethod
     def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
-        for kind, points in value.items():
-            check_survival_points(kind, points, allow_empty=False)
-        return value
+        return check_survival_curves(value, allow_empty=False)
 
     @property
     def max_shift_min(self) -> float:
@@ -763,10 +770,8 @@ class EmsSettings(_Frozen):
     @field_validator("survival")
     @classmethod
     def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
-        # (the check mode has no casualties, so a curve there changes nothing)
-        for kind, points in value.items():
-            check_survival_points(kind, points, allow_empty=True)
-        return value
+        # a class without points does not deteriorate (the check mode has no casualties at all)
+        return check_survival_curves(value, allow_empty=True)
 
     @field_validator("routine_hour_profile")
     @classmethod
