@@ -179,3 +179,49 @@ def test_a_bad_ems_curve_names_the_key(curve, needle):
 
 def test_hand_settings_are_the_ems_by_hand_ones():
     assert "ems.survival.immediate=[]" in HAND  # those tests keep their log without survival
+
+
+def test_sweeps_price_lives_over_rescue_and_ems():
+    """`lives_saved_all_people` = trapped brought out alive + casualties at a hospital alive, and
+    the decision table's lives_saved_diff is on it (by hand: diffs 1+2, 2+0, 0+1 = 3, 2, 1)."""
+    import pandas as pd
+
+    from sim import ems_metrics, metrics
+
+    facts = {"lives_saved_people": 4.0, "ems_casualties_saved_people": 3.0, "lives_lost_waiting_people": 1.0}
+    assert ems_metrics.lives_all(facts) == {
+        "lives_saved_all_people": 7.0,
+        "lives_lost_waiting_all_people": 1.0,
+    }
+    target = settings_for("scenario=tiny").targets["initial_relief_12h"]
+    rescue = {"base": [5, 5, 5], "more": [6, 7, 5]}
+    red = {"base": [2, 2, 2], "more": [4, 2, 3]}
+    reps = pd.DataFrame(
+        [
+            {
+                "case": c,
+                "rep": r,
+                "initial_relief_12h_share": 1.0,
+                "initial_relief_12h_holds": 1,
+                "lives_saved_people": float(rescue[c][r]),
+                **ems_metrics.lives_all(
+                    {"lives_saved_people": rescue[c][r], "ems_casualties_saved_people": red[c][r]}
+                ),
+            }
+            for c in ("base", "more")
+            for r in range(3)
+        ]
+    )
+    eq = pd.DataFrame(columns=["case", "target"])
+    table = metrics.compare_cases(
+        reps,
+        {"base": 0.0, "more": 6e6},
+        {"initial_relief_12h": target},
+        "base",
+        "initial_relief_12h",
+        eq,
+        "x",
+    )
+    est = {(r["case"], r["measure"]): r for r in table.to_dict("records")}
+    assert est[("more", "lives_saved_diff")]["estimate"] == pytest.approx(2.0)  # mean of 3, 2, 1
+    assert est[("more", "yuan_per_life_saved")]["estimate"] == pytest.approx(3e6)
