@@ -525,9 +525,11 @@ REGISTRY: tuple[Assumption, ...] = (
         "rescue.survival.collapse",
         "倒塌被困存活率曲线（小时，存活概率）",
         "collapse survival curve (hours, P alive)",
-        "唐山地震救出存活率：半小时内99.3%、第1天81%、第2天53.7%、第3天36.7%、第4天19%、第5天7.4%",
-        "Tangshan 1976 share alive by time of rescue: 99.3 % in 30 min, 81 % day 1, 53.7 % day 2, "
-        "36.7 % day 3, 19 % day 4, 7.4 % day 5 (Coburn & Spence 2002)",
+        "常被引用的唐山地震救出存活率（半小时内99.3%、第1天81%、第2天53.7%、第3天36.7%、第4天19%、"
+        "第5天7.4%）；未核对原始出处",
+        "share alive by day of rescue widely quoted for Tangshan 1976 (99.3 % in 30 min, 81 % day 1, "
+        "53.7 % day 2, 36.7 % day 3, 19 % day 4, 7.4 % day 5; usually cited to Coburn & Spence 2002); "
+        "not checked against a primary source",
         "Kobe 1995: 74 % day 1, 26 % day 2",
     ),
     A(
@@ -545,6 +547,16 @@ REGISTRY: tuple[Assumption, ...] = (
         "假设：介于洪水与倒塌之间",
         "assumed: between flood and collapse",
         "30-80 % alive at 72 h",
+    ),
+    A(
+        "ems.survival.immediate",
+        "红色伤员送达医院前存活率曲线（伤后小时，存活概率）",
+        "red casualties' survival until they reach a hospital (hours since injury, P alive)",
+        "假设：按 Sacco 等 2005（Acad Emerg Med 12:759）RPM 评分存活概率与每30分钟恶化表取形，RPM 9；"
+        "数值取自该文表格的公开转录，未核对原文",
+        "assumed: shaped after Sacco et al. 2005 (Acad Emerg Med 12:759) survival by RPM score and its "
+        "fall every 30 min, RPM 9; figures from a public transcription of its tables, not checked",
+        "RPM 7-10: half alive after 1-4 h",
     ),
     A("rescue.max_shift_h", "连续作业上限（小时）", "longest shift (h)", "假设", "assumed", "8-16 h"),
     A("rescue.rest_h", "休息时间（小时）", "rest (h)", "假设", "assumed", "6-10 h"),

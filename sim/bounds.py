@@ -318,6 +318,11 @@ SETTINGS: dict[str, Bound] = {
     "ems.crews_per_ambulance": Bound(1, 10, "crews sharing one ambulance; 3 cover a day", whole=True),
     "ems.crew_shift_h": Bound(0, 72, "hours of one crew's shift; 72 h is beyond any crew", lo_open=True),
     "ems.crew_rest_h": Bound(0, 72, "hours of a crew's rest"),
+    "ems.survival.*.*.*": Bound(
+        0,
+        24 * 30,
+        "a point's hours since injury (a run lasts at most a month) or its probability (0-1, checked apart)",
+    ),
     "ems.servers": Bound(1, 10_000, "ambulances of the check mode", whole=True),
     "ems.calls_per_h": Bound(
         0, 10_000, "calls an hour in the check mode; a large city has hundreds", lo_open=True

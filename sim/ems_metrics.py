@@ -17,6 +17,17 @@ Conventions:
   the limit (`rural_limit_min` for rural calls when set); diverted and never-reached calls
   count as late. No such calls: the target is not tested in that replication (share and
   holds missing), never "holds".
+- Survival while waiting (sim/model/ems.py; casualties of the triage classes with an
+  `ems.survival` curve, by default red only): `ems_red_casualty_calls` (red hazard casualties
+  who called), `ems_red_saved_people` (red casualties who reached a hospital alive),
+  `ems_red_lost_waiting_people` (red casualties who died before reaching one, by the horizon),
+  and the same over every deteriorating class, `ems_casualties_saved_people` and
+  `ems_casualties_lost_waiting_people`. Whole people per replication, drawn per casualty
+  (stream "ems.survival.*"); with no curve nobody is tracked and all four are 0.
+  `lives_saved_all_people` adds the trapped people brought out alive (sim/rescue_metrics.py
+  `lives_saved_people`) to `ems_casualties_saved_people`: everyone at risk of dying while
+  waiting for help (trapped, or a deteriorating casualty) who reached help alive;
+  `lives_lost_waiting_all_people` likewise. Sweeps price lives with it (sim/metrics.py).
 Per-replication values are what summary.csv averages with Student-t intervals (the calls
 of one replication are not independent, so no pooled interval over calls is offered).
 """
@@ -67,10 +78,26 @@ def call_kpis(keys: pd.DataFrame, calls: pd.DataFrame, warmup_h: float = 0.0) ->
         out[f"ems_response{suffix}_min_p90"] = _by_rep(keys, r.quantile(0.9))
     cas = c[casualty]
     n_cas = cas.groupby(KEYS).size()
+    red = cas["triage"] == 1
+    by_cas = [cas["case"], cas["rep"]]
+    out["ems_red_casualty_calls"] = _by_rep(keys, red.groupby(by_cas).sum()).fillna(0)
+    for what, col in (("saved", "reached_care_at_h"), ("lost_waiting", "died_waiting_at_h")):
+        hit = cas[col].notna() if col in cas else pd.Series(False, index=cas.index)
+        out[f"ems_red_{what}_people"] = _by_rep(keys, (hit & red).groupby(by_cas).sum()).fillna(0)
+        out[f"ems_casualties_{what}_people"] = _by_rep(keys, hit.groupby(by_cas).sum()).fillna(0)
     for hours in DELIVERED_WITHIN_H:
         done = (cas["admitted_at_h"] <= hours).groupby([cas["case"], cas["rep"]]).sum()
         out[f"casualties_delivered_{hours}h_share"] = _by_rep(keys, done / n_cas)
     return out.reset_index()
+
+
+def lives_all(kpis: Mapping[str, float]) -> dict[str, float]:
+    """Lives over rescue and EMS (see the module docstring) from one replication's KPIs."""
+    return {
+        f"lives_{what}_all_people": float(kpis.get(f"lives_{what}_people", 0.0))
+        + float(kpis.get(f"ems_casualties_{what}_people", 0.0))
+        for what in ("saved", "lost_waiting")
+    }
 
 
 def call_limit_min(calls: pd.DataFrame, target: EmsTargetSettings) -> pd.Series:

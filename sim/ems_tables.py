@@ -41,6 +41,9 @@ CALL_COLUMNS = [
     "response_min",
     "call_to_hospital_min",
     "by_air",
+    "reached_care_at_h",
+    "survival_at_care",
+    "died_waiting_at_h",
 ]
 HOSPITAL_COLUMNS = ["hospital_id", "bed_kind", "at_h", "beds", "occupied", "occupancy_share"]
 
@@ -60,10 +63,14 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
     helicopters took it, arrived_scene when the aircraft landed at the scene, and the ambulance
     columns stay empty unless the patient was set down at a helipad and an ambulance took over.
 
-    outcome: delivered (handed over at a hospital), treated_on_scene (no reachable hospital),
-    responded (an ambulance on scene, patient not yet delivered at the horizon; in the check
-    mode every served call), en_route (dispatched, not yet on scene), waiting (no ambulance by
-    the horizon), diverted (lost: no ambulance free and ems.when_all_busy = divert).
+    Survival while waiting (sim/model/ems.py; only casualties whose triage class has a curve):
+    reached_care_at_h is their arrival at a hospital alive, survival_at_care the curve there;
+    died_waiting_at_h their death before (outcome `died_waiting`, whatever happened after).
+
+    outcome: died_waiting (see above), delivered (handed over at a hospital), treated_on_scene
+    (no reachable hospital), responded (an ambulance on scene, patient not yet delivered at the
+    horizon; in the check mode every served call), en_route (dispatched, not yet on scene),
+    waiting (no ambulance by the horizon), diverted (lost: no ambulance free and ems.when_all_busy = divert).
     A call still waiting at the horizon has wait_min censored at the horizon.
     """
     places = {p.id: p for p in scenario.places}
@@ -94,7 +101,8 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
         elif kind is EventKind.AMBULANCE_ARRIVED_SCENE:
             c = calls[e.ref]
             c.setdefault("arrived", e.t_min)
-            c["outcome"] = "responded"
+            if c["outcome"] != "died_waiting":
+                c["outcome"] = "responded"
         elif kind is EventKind.CALL_AIRLIFTED:
             flown[int(e.value)] = e.ref
             calls[e.ref].update(dispatched=e.t_min, outcome="en_route", by_air=True)
@@ -104,7 +112,9 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
             c.update(outcome="waiting", by_air=False)
         elif kind is EventKind.AIRCRAFT_ARRIVED and e.ref in flown:
             c = calls[flown[e.ref]]
-            c.update(arrived=e.t_min, outcome="responded")
+            c["arrived"] = e.t_min
+            if c["outcome"] != "died_waiting":
+                c["outcome"] = "responded"
         elif kind is EventKind.AMBULANCE_LEFT_SCENE:
             calls[e.ref]["hospital_id"] = e.depot
         elif kind is EventKind.PATIENT_ADMITTED:
@@ -113,6 +123,10 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
             calls[e.ref]["outcome"] = "treated_on_scene"
         elif kind is EventKind.CALL_DIVERTED:
             calls[e.ref]["outcome"] = "diverted"
+        elif kind is EventKind.CASUALTY_REACHED_CARE:
+            calls[e.ref].update(reached_care=e.t_min, survival_at_care=e.value)
+        elif kind is EventKind.CASUALTY_DIED_WAITING:
+            calls[e.ref].update(died=e.t_min, outcome="died_waiting")
     ordered = [calls[k] for k in sorted(calls)]
     to_h = 1.0 / MIN_PER_H
 
@@ -125,6 +139,8 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
     def wait(c: dict[str, Any]) -> float:
         if c["outcome"] == "waiting":
             return horizon_min - c["received"]
+        if "dispatched" not in c and "died" in c:  # died before any vehicle was sent: waited till then
+            return c["died"] - c["received"]
         return since_call(c, "dispatched")
 
     return {
@@ -147,6 +163,9 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
         "response_min": [since_call(c, "arrived") for c in ordered],
         "call_to_hospital_min": [since_call(c, "admitted") for c in ordered],
         "by_air": [c["by_air"] for c in ordered],
+        "reached_care_at_h": [at_h(c, "reached_care") for c in ordered],
+        "survival_at_care": [c.get("survival_at_care", NAN) for c in ordered],
+        "died_waiting_at_h": [at_h(c, "died") for c in ordered],
     }
 
 
@@ -155,7 +174,15 @@ def calls_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFr
     frame["triage"] = frame["triage"].astype("int64")
     frame["infectious"] = frame["infectious"].astype(bool)
     frame["by_air"] = frame["by_air"].astype(bool)
-    for col in ("received_at_h", "dispatched_at_h", "arrived_scene_at_h", "admitted_at_h"):
+    for col in (
+        "received_at_h",
+        "dispatched_at_h",
+        "arrived_scene_at_h",
+        "admitted_at_h",
+        "reached_care_at_h",
+        "survival_at_care",
+        "died_waiting_at_h",
+    ):
         frame[col] = frame[col].astype(float)
     frame.insert(0, "rep", rep)
     frame.insert(0, "case", case)

@@ -96,6 +96,13 @@ class EventKind(StrEnum):
     CALL_AIRLIFTED = "call_airlifted"  # place, ref call, value air mission: no ambulance can reach it
     CALL_TRANSFERRED = "call_transferred"  # place, ref call, depot helipad: set down there, for an ambulance
     # (depot None: a road reopened before any aircraft took the call; back to the ambulances)
+    # red casualties' survival while waiting (sim/model/ems.py, issue 20): a hazard casualty whose
+    # triage class has an ems.survival curve either reaches a hospital alive or dies before
+    CASUALTY_REACHED_CARE = "casualty_reached_care"  # place, ref call, qty triage, subject vehicle,
+    # depot hospital, value = the survival curve at its minutes since injury (None: no curve)
+    CASUALTY_DIED_WAITING = "casualty_died_waiting"  # place, ref call, qty triage, value min since
+    # injury, note where: waiting (no vehicle yet) | ambulance (sent, on scene or on board) | air
+    # | treated_on_scene (no hospital could take it)
     # rescue teams and helicopters (sim/model/teams.py, sim/model/air.py); ref = rescue task id
     TEAM_ALERTED = "team_alerted"  # at onset: subject team, qty members alerted, note kind
     TEAM_MOBILISED = "team_mobilised"  # subject team, place base, qty members leaving, value accepted

@@ -30,7 +30,10 @@ Each check returns a list of human-readable violations (empty = holds):
 - trapped people are never rescued twice and the dead are never rescued: a task's people
   rescued alive plus its people who died while trapped never exceed its trapped people, bodies
   are recovered only after deaths, and a task reported unmet (no team with the skill or the
-  equipment) is never assigned or rescued.
+  equipment) is never assigned or rescued;
+- a deteriorating casualty (sim/model/ems.py survival) dies at most once, reaches a hospital
+  alive at most once and never both; once dead it is never dispatched to, flown, set down,
+  taken from the scene, or admitted; its logged survival probability lies in [0, 1].
 """
 
 from __future__ import annotations
@@ -496,6 +499,48 @@ def rescued_once(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
+AFTER_DEATH = (
+    EventKind.AMBULANCE_DISPATCHED,
+    EventKind.CALL_AIRLIFTED,
+    EventKind.CALL_TRANSFERRED,
+    EventKind.AMBULANCE_LEFT_SCENE,
+    EventKind.PATIENT_ADMITTED,
+    EventKind.PATIENT_TREATED_ON_SCENE,
+)
+
+
+def casualties_die_once(rows: Sequence[Event]) -> list[str]:
+    """Per call: at most one death while waiting and one arrival at care alive, never both, and
+    nothing moves a dead patient (AFTER_DEATH); the survival value at care lies in [0, 1]."""
+    bad: list[str] = []
+    received: set[int] = set()
+    dead: set[int] = set()
+    cared: set[int] = set()
+    for e in rows:
+        k = e.ref
+        if e.kind is EventKind.CALL_RECEIVED:
+            received.add(k)
+        elif e.kind is EventKind.CASUALTY_DIED_WAITING:
+            if k not in received:
+                bad.append(f"t={e.t_min}: call {k} died before it was received")
+            if k in dead:
+                bad.append(f"t={e.t_min}: call {k} died twice")
+            if k in cared:
+                bad.append(f"t={e.t_min}: call {k} died waiting after reaching a hospital alive")
+            dead.add(k)
+        elif e.kind is EventKind.CASUALTY_REACHED_CARE:
+            if k in cared:
+                bad.append(f"t={e.t_min}: call {k} reached care twice")
+            if k in dead:
+                bad.append(f"t={e.t_min}: call {k} reached care after dying")
+            if e.value is not None and not 0.0 <= e.value <= 1.0:
+                bad.append(f"t={e.t_min}: call {k} reached care with survival probability {e.value}")
+            cared.add(k)
+        elif e.kind in AFTER_DEATH and k in dead:
+            bad.append(f"t={e.t_min}: call {k} {e.kind} after its patient died")
+    return bad
+
+
 def road_damage_learned_once(rows: Sequence[Event]) -> list[str]:
     """Road damage becomes known only after it happened, and once per damage."""
     bad: list[str] = []
@@ -524,5 +569,6 @@ def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 
         + hospital_beds(rows)
         + teams_one_task(rows)
         + rescued_once(rows)
+        + casualties_die_once(rows)
         + road_damage_learned_once(rows)
     )

@@ -419,7 +419,9 @@ def compare_cases(
     n and method. Measures per target T: T_p_holds, T_share, T_holds_diff, T_share_diff (vs the
     baseline, paired), T_holds_gain_per_myuan, T_share_gain_pp_per_myuan, T_worst_township_share,
     T_township_spread; per case: cost_yuan and frontier (on the focus target); with lives in the
-    replications (sim/rescue_metrics.py), lives_saved_diff and yuan_per_life_saved (lives_rows)."""
+    replications, lives_saved_diff and yuan_per_life_saved (lives_rows) on `lives_saved_all_people`
+    (trapped people brought out alive + deteriorating casualties at a hospital alive,
+    sim/ems_metrics.py), or on `lives_saved_people` (rescue only) in results made before it."""
     rows: list[dict] = []
     cases = list(dict.fromkeys(reps["case"]))
     by_case = {c: reps[reps["case"] == c].set_index("rep") for c in cases}
@@ -508,11 +510,13 @@ def compare_cases(
                     "best minus worst township mean share (point estimate)",
                     f"{e['townships']} townships with displaced people",
                 )
-    if base is not None and "lives_saved_people" in reps:
+    # lives over rescue and EMS (sim/ems_metrics.py lives_all); results made before it: rescue only
+    lives = next((c for c in ("lives_saved_all_people", "lives_saved_people") if c in reps), None)
+    if base is not None and lives is not None:
         for case in cases:
             if case != baseline:
                 extra = cost_yuan[case] - cost_yuan.get(baseline, 0.0)
-                for r in lives_rows(by_case[case]["lives_saved_people"], base["lives_saved_people"], extra):
+                for r in lives_rows(by_case[case][lives], base[lives], extra):
                     row(case, *r, f"vs {baseline}; extra cost {extra:,.0f} yuan")
     on = frontier([cost_yuan[c] for c in cases], [score.get(c, (-1.0, -1.0)) for c in cases])
     for case, flag in zip(cases, on, strict=True):

@@ -11,7 +11,9 @@ the replications where it was: `<class>_complete_h_mean`, with how many replicat
 townships.csv: one row per (case, township): people counted per replication, the pooled share
 in time, and P(the township's share reaches the target's requirement) with its Wilson interval;
 trapped people saved and lost while waiting per replication (`lives_saved_mean`,
-`lives_lost_waiting_mean`, each with its Student t 95 % interval `_low`/`_high`).
+`lives_lost_waiting_mean`, each with its Student t 95 % interval `_low`/`_high`), and red
+casualties who reached a hospital alive or died waiting (`red_saved_mean`, `red_lost_waiting_mean`,
+same intervals; casualties at villages, sim/model/ems.py).
 Pure: reads the village table of a run; no model.
 """
 
@@ -102,12 +104,14 @@ def township_answers(
         row["villages"] = int(block["place_id"].nunique())
         row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
         row["in_need_mean"] = float(block.groupby("rep")["in_need"].sum().mean())
-        if "lives_saved" in block:  # trapped people saved and lost while waiting, per replication
-            for col in ("lives_saved", "lives_lost_waiting"):
-                mean, low, high = t_interval(block.groupby("rep")[col].sum())
-                # a count is never negative: the t interval's lower end is clipped at 0
-                row[f"{col}_mean"], row[f"{col}_high"] = mean, high
-                row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
+        # trapped people, and red casualties (sim/model/ems.py), saved and lost while waiting, per
+        # replication (results made before the red columns have the trapped only)
+        lives = ("lives_saved", "lives_lost_waiting", "red_saved", "red_lost_waiting")
+        for col in (c for c in lives if c in block):
+            mean, low, high = t_interval(block.groupby("rep")[col].sum())
+            # a count is never negative: the t interval's lower end is clipped at 0
+            row[f"{col}_mean"], row[f"{col}_high"] = mean, high
+            row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
         for name, target in relief_targets(targets).items():
             sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
             tested = sums[sums[f"{name}_people"] > 0]

@@ -133,6 +133,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
             if k not in ("case", "rep")
         }
     )
+    facts.update(ems_metrics.lives_all(facts))
     events = tables.events_frame(rows, case, rep) if settings.run.keep_events else None
     shelters = [(case, rep, *row) for row in tables.shelter_rows(rows)]
     seconds = time.perf_counter() - started

@@ -590,6 +590,35 @@ EQUIPMENT_OF: dict[str, str | None] = {"water": "boats", "collapse": "machines",
 SurvivalPoint = Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]
 
 
+def check_survival_curves(
+    value: dict[str, list[list[float]]], allow_empty: bool
+) -> dict[str, list[list[float]]]:
+    """Every curve of `value` (by rescue type or triage class) follows check_survival_points."""
+    for kind, points in value.items():
+        check_survival_points(kind, points, allow_empty)
+    return value
+
+
+def check_survival_points(kind: str, points: list[list[float]], allow_empty: bool) -> None:
+    """A survival curve's [hours, probability] points (sim/model/survival.py): the first at 0 h,
+    hours rising, probabilities at most 1 and never rising. Empty: no curve (when allowed)."""
+    if not points:
+        if allow_empty:
+            return
+        raise ValueError(f"{kind}: needs at least one [hours, probability] point")
+    if any(p > 1 for _, p in points):
+        raise ValueError(f"{kind}: a probability must be at most 1, got {max(p for _, p in points)}")
+    if points[0][0] != 0:
+        raise ValueError(f"{kind}: the first point must be at 0 hours, got {points[0][0]}")
+    for (h0, p0), (h1, p1) in pairwise(points):
+        if h1 <= h0:
+            raise ValueError(f"{kind}: hours must increase, got {h0} then {h1}")
+        if p1 > p0:
+            raise ValueError(
+                f"{kind}: survival cannot rise with time, got {p0} at {h0} h then {p1} at {h1} h"
+            )
+
+
 class RescueSettings(_Frozen):
     """Rescue teams (teams.csv) and how they turn out, work in crews, rest, and how long trapped
     people survive (configs/rescue/)."""
@@ -622,21 +651,7 @@ class RescueSettings(_Frozen):
     @field_validator("survival")
     @classmethod
     def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
-        for kind, points in value.items():
-            if not points:
-                raise ValueError(f"{kind}: needs at least one [hours, probability] point")
-            if any(p > 1 for _, p in points):
-                raise ValueError(f"{kind}: a probability must be at most 1, got {max(p for _, p in points)}")
-            if points[0][0] != 0:
-                raise ValueError(f"{kind}: the first point must be at 0 hours, got {points[0][0]}")
-            for (h0, p0), (h1, p1) in pairwise(points):
-                if h1 <= h0:
-                    raise ValueError(f"{kind}: hours must increase, got {h0} then {h1}")
-                if p1 > p0:
-                    raise ValueError(
-                        f"{kind}: survival cannot rise with time, got {p0} at {h0} h then {p1} at {h1} h"
-                    )
-        return value
+        return check_survival_curves(value, allow_empty=False)
 
     @property
     def max_shift_min(self) -> float:
@@ -719,6 +734,12 @@ class EmsSettings(_Frozen):
     crews_per_ambulance: Annotated[int, Field(ge=1, le=10)]
     crew_shift_h: PositiveFloat
     crew_rest_h: NonNegFloat
+    # survival while waiting for a hospital (sim/model/ems.py), per triage class of the hazard's
+    # casualties: [hours since injury, P(alive)] points; a class without points does not
+    # deteriorate. Default none: runs made before it keep their results (configs/ems/ turns it on).
+    survival: dict[Literal["immediate", "urgent", "delayed"], list[SurvivalPoint]] = Field(
+        default_factory=dict
+    )
     # check mode only (mode: mmc); null in county mode
     servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
     calls_per_h: PositiveFloat | None = Field(None, validate_default=True)
@@ -745,6 +766,12 @@ class EmsSettings(_Frozen):
         if info.data.get("mode") == "mmc" and value != 0:
             raise ValueError("must be 0 in the check mode (ems.mode=mmc has no dispatch delay)")
         return value
+
+    @field_validator("survival")
+    @classmethod
+    def _survival_curves(cls, value: dict[str, list[list[float]]]) -> dict[str, list[list[float]]]:
+        # a class without points does not deteriorate (the check mode has no casualties at all)
+        return check_survival_curves(value, allow_empty=True)
 
     @field_validator("routine_hour_profile")
     @classmethod
@@ -793,6 +820,10 @@ class EmsSettings(_Frozen):
     @property
     def crew_rest_min(self) -> float:
         return h_to_min(self.crew_rest_h)
+
+    def survival_points(self, triage: int) -> list[list[float]]:
+        """The survival curve's points of triage class 1, 2 or 3 (empty: no deterioration)."""
+        return self.survival.get(TRIAGE[triage - 1], [])
 
 
 class Settings(_Frozen):

@@ -163,6 +163,8 @@ def village_results(
             "lateral_aid_units",
             "lives_saved",  # trapped people brought out alive (sim/model/teams.py survival)
             "lives_lost_waiting",  # trapped people who died before they were brought out
+            "red_saved",  # red casualties who reached a hospital alive (sim/model/ems.py survival)
+            "red_lost_waiting",  # red casualties who died before reaching a hospital
         )
     }
     for c in (
@@ -212,6 +214,10 @@ def village_results(
                 col["lives_saved"][v] += e.qty
         elif kind is EventKind.TRAPPED_DIED and v is not None:
             col["lives_lost_waiting"][v] += e.qty
+        elif kind is EventKind.CASUALTY_REACHED_CARE and v is not None and e.qty == 1:
+            col["red_saved"][v] += 1
+        elif kind is EventKind.CASUALTY_DIED_WAITING and v is not None and e.qty == 1:
+            col["red_lost_waiting"][v] += 1
         elif kind is EventKind.AIR_MISSION_REQUESTED and v is not None:
             missions.setdefault(v, {})[e.ref] = (e.t_min, e.value, e.note)
         elif kind is EventKind.AIRCRAFT_ARRIVED:
@@ -326,6 +332,8 @@ def village_results(
         "lateral_aid_units": col["lateral_aid_units"],
         "lives_saved": col["lives_saved"],
         "lives_lost_waiting": col["lives_lost_waiting"],
+        "red_saved": col["red_saved"],
+        "red_lost_waiting": col["red_lost_waiting"],
         "isolated_h": [t * to_h for t in isolated_min],
         "road_trouble_at_h": col["road_trouble_at_h"],
         "truck_wait_h": col["truck_wait_h"],

@@ -151,6 +151,13 @@ def print_ems_summary(summary, settings) -> None:
         for hours in (12, 24):
             r = get(f"casualties_delivered_{hours}h_share")
             print(f"casualties in hospital by {hours} h after onset: {_ci(r, '.1%')}")
+        red = get("ems_red_casualty_calls")
+        if red is not None and (red["mean"] or 0) > 0:
+            print(
+                f"red casualties per replication {_ci(red, '.1f')}: reached a hospital alive "
+                f"{_ci(get('ems_red_saved_people'), '.1f')}, died waiting "
+                f"{_ci(get('ems_red_lost_waiting_people'), '.1f')} (survival curve: configs/ems/)"
+            )
         print(f"ambulance utilisation: {_ci(get('ambulance_utilisation'), '.1%')}")
         at_hospital, off = get("ambulance_at_hospital_share"), get("ambulance_off_duty_share")
         print(

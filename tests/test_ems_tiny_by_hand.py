@@ -5,7 +5,7 @@ negative-pressure (S_C/amb1), and one hospital H_C at C (50 beds, 4 infectious).
 Drive minutes from C (tests/test_tiny_by_hand.py): V1 52, V2 54, V3 60, V4 69, T1 42
 (30 + 12); T1 to V1 10. The roads are two-way, so the drive back is the same.
 Settings below: dispatch delay 3, handover 15, decontamination 60, every bed free at
-onset; scene minutes are given per call.
+onset; scene minutes are given per call; no casualty deteriorates (tests/test_ems_survival.py).
 
 The calls are handed to the EMS system directly (not drawn), so each time is a sum
 that can be checked on paper.
@@ -32,6 +32,7 @@ HAND = (
     "ems.decon_min=60",
     "ems.general_bed_occupancy_at_onset=0",
     "ems.infectious_bed_occupancy_at_onset=0",
+    "ems.survival.immediate=[]",  # survival while waiting: tests/test_ems_survival.py
 )
 
 
@@ -41,9 +42,11 @@ def run_calls(
     scen=None,
     until=2000.0,
     ems_changes=None,
+    dies_at=None,
 ):
     """calls: (at_min, place_id, triage, infectious, scene_min); ems_changes: EMS settings to
-    replace after composing (no second Hydra compose). Returns (log rows, scenario)."""
+    replace after composing (no second Hydra compose); dies_at: each call's death minute
+    (tests/test_ems_survival.py). Returns (log rows, scenario)."""
     scen = scen or load_scenario("tiny")
     settings = settings_for(*HAND, *overrides)
     if ems_changes:
@@ -56,6 +59,7 @@ def run_calls(
         infectious=[c[3] for c in calls],
         casualty=[True] * len(calls),
         work_min=[c[4] for c in calls],
+        dies_at_min=list(dies_at or []),
     )
     env = simpy.Environment()
     log = EventLog()

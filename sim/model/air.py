@@ -210,13 +210,14 @@ class AirSystem:
             return demand.site
         return next(s.place_id for s in self.scenario.shelters if s.id == demand.site)
 
-    def withdraw_evacuations(self, reachable) -> list[int]:
+    def withdraw_evacuations(self, reachable, why: str = "road_reopened") -> list[int]:
         """Calls of evacuations no aircraft has taken yet whose scene `reachable(call)` by road
-        again: their missions are cancelled, and the calls go back to the ambulances."""
+        again: their missions are cancelled, and the calls go back to the ambulances. (Also the
+        EMS's hook for a patient who died before any aircraft took off: why `patient_died`.)"""
         back = [m for m in self.pending if m.kind == EVACUATION and reachable(m.call)]
         for m in back:
             self.pending.remove(m)
-            self._cancel(m, "road_reopened")
+            self._cancel(m, why)
         return [m.call for m in back]
 
     def _request(self, mission: Mission, place_id: str | None = None) -> None:
@@ -440,14 +441,17 @@ class AirSystem:
             beds = [ems.hospitals.promise_bed(m.call, h) for m in batch]
             yield env.timeout(flights[h])
             for m, bed in zip(batch, beds, strict=True):
-                yield from ems.hospitals.admit(m.call, h, bed, name)
+                # a patient who died on the way is not admitted (sim/model/ems.py survival)
+                if ems.reached_care(m.call, name, h, bed):
+                    yield from ems.hospitals.admit(m.call, h, bed, name)
             return hospitals[h]
         pad_id, pad = min(self.pads, key=lambda p: (self.km(scene, p[1]), p[0]))
         yield env.timeout(self.flight_min(self.km(scene, pad)))
         yield env.timeout(air.unload_min)
         self._landed(name, pad_id, mission.ref, len(batch))
         for m in batch:
-            ems.transfer(m.call, pad, pad_id)
+            if m.call not in ems.dead:  # the dead are not handed to the ambulances
+                ems.transfer(m.call, pad, pad_id)
         return pad
 
     def _hospital_places(self):

@@ -49,6 +49,26 @@ Helicopters: a red or yellow call whose scene no ambulance of the county can rea
 with a helipad (admitted by `hospitals.admit`) or, with none, set the patient down at a helipad,
 from where the call waits for an ambulance like any other (`transfer`).
 
+Survival while waiting (issue 20; the mechanism is sim/model/survival.py, shared with trapped
+people): a hazard casualty whose triage class has an `ems.survival` curve (the red ones, by
+default) has a death minute drawn before the run (sim/model/ems_calls.py), counted from its
+injury. Definitive care is arrival at the hospital (by ambulance or helicopter), not the
+handover: from the door the patient is in the emergency department's hands, and the bed wait
+that may follow is for a ward bed, not for resuscitation; counting it would charge ward
+shortage to the pre-hospital chain. A casualty at a hospital by its death minute has reached
+care alive (`casualty_reached_care`, value = the curve at its minutes since injury); otherwise
+it dies at that minute (`casualty_died_waiting`, note where it was: `waiting` for an
+ambulance, `ambulance` with a crew sent, on scene or on board, `air`, or `treated_on_scene`
+when no hospital could take it), and:
+- a call still waiting leaves the queue (no ambulance is sent to a death);
+- a call with the helicopters before any aircraft took off is cancelled (`patient_died`);
+- a crew already sent drives on and finds the patient dead (a 120 crew confirms a death on
+  scene: the centre does not stand it down on a bystander's word), transports nobody and
+  returns to its station; a patient who dies on board is driven on to the hospital (the crew
+  resuscitates on the way) but not admitted: the promised bed is given back, the crew leaves
+  at once. Yellow and green casualties do not deteriorate by default (`ems.survival` has no
+  curve for them): they are by definition stable enough to wait hours (a curve can be given).
+
 Randomness: the calls, their triage and their scene or service times are drawn before the
 run from their own streams (sim/model/ems_calls.py), so a call's needs never depend on
 dispatch decisions, and cases with a different fleet or policy see the same calls.
@@ -80,6 +100,7 @@ from sim.model.ems_policies import (
 )
 from sim.model.hospitals import Hospitals
 from sim.model.roads import NearestSearch, RoadState
+from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import EmsSettings
@@ -212,6 +233,14 @@ class EmsSystem:
             self.roads = EmsRoads(scenario, roads, self.ambulances)
             roads.listeners.append(self._road_changed)
         self.hospitals = Hospitals(env, scenario, ems, calls, log, hospital, county=not self.check_mode)
+        # survival while waiting: the curves by triage class, the calls waiting in the queue (alive),
+        # with the helicopters, dead before care, and at a hospital alive
+        self.curves = {t: SurvivalCurve(p) for t in TRIAGE_CLASSES if (p := ems.survival_points(t))}
+        self.queued: set[int] = set()
+        self.with_air: set[int] = set()
+        self.dead: set[int] = set()
+        self.at_care: set[int] = set()
+        self.left_on_scene: set[int] = set()  # no hospital could take them: still not at care
         for a in self.ambulances:
             log.add(
                 Event(
@@ -258,6 +287,9 @@ class EmsSystem:
                 value=1.0 if calls.infectious[k] else 0.0,
             )
         )
+        dies_at = calls.dies_at(k)
+        if dies_at < float("inf"):
+            self.env.timeout(max(dies_at - self.env.now, 0.0)).callbacks.append(lambda _e: self._dies(k))
         if self.n_free and self._try_dispatch(k):
             return
         if self._to_air(k):
@@ -283,6 +315,7 @@ class EmsSystem:
         mission = self.air.evacuate(k, calls.place[k], calls.triage[k], calls.infectious[k])
         if mission is None:
             return False
+        self.with_air.add(k)
         self.log.add(
             Event(
                 self.env.now,
@@ -364,12 +397,15 @@ class EmsSystem:
         while heads and self.n_free:
             head = heapq.heappop(heads)
             k, key = head[2], head[3]
-            if not self._try_dispatch(k):
+            dead = k in self.dead  # died waiting: left in its group, dropped here (see _dies)
+            if not dead and not self._try_dispatch(k):
                 refused.append(head)
                 continue
             queue = self.waiting[key]
             queue.popleft()
-            self.n_waiting -= 1
+            if not dead:
+                self.n_waiting -= 1
+                self.queued.discard(k)
             if queue:
                 heapq.heappush(heads, self._head(key, queue[0]))
             else:
@@ -395,8 +431,12 @@ class EmsSystem:
         scene = self._node(k)
         yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
-        yield env.timeout(calls.work_min[k])
-        yield from self._transport(amb, k, place, scene)
+        if k not in self.dead:  # found dead: the crew confirms the death and leaves
+            yield env.timeout(calls.work_min[k])
+        if k in self.dead:
+            yield from roads.drive(scene, int(roads.station_node[amb.station]), log, amb.id, k)
+        else:
+            yield from self._transport(amb, k, place, scene)
         self._release(a, k, started)
 
     def _check_job(self, a: int, k: int) -> None:
@@ -498,6 +538,7 @@ class EmsSystem:
         to_hospital = roads.to_hospitals(node)
         h = self.hospitals.choose(k, to_hospital.reachable, to_hospital)
         if h is None:
+            self.left_on_scene.add(k)
             log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
@@ -517,7 +558,8 @@ class EmsSystem:
         bed = self.hospitals.promise_bed(k, h)
         yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
         log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
-        yield from self.hospitals.admit(k, h, bed, amb.id)
+        if self.reached_care(k, amb.id, h, bed):
+            yield from self.hospitals.admit(k, h, bed, amb.id)
         if calls.infectious[k]:
             yield env.timeout(self.ems.decon_min)
             log.add(
@@ -531,6 +573,63 @@ class EmsSystem:
             )
         yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
 
+    # --- survival while waiting -------------------------------------------------------------
+
+    def _dies(self, k: int) -> None:
+        """Call k's casualty reaches its death minute: dead unless already at a hospital."""
+        if k in self.at_care:
+            return
+        self.dead.add(k)
+        if k in self.queued:  # its entry stays in its group until _serve_waiting drops it
+            self.queued.discard(k)
+            self.n_waiting -= 1
+            where = "waiting"
+        elif k in self.with_air:
+            if self.air is not None:
+                self.air.withdraw_evacuations(lambda c: c == k, "patient_died")
+            where = "air"
+        elif k in self.left_on_scene:
+            where = "treated_on_scene"
+        else:
+            where = "ambulance"
+        calls = self.calls
+        self.log.add(
+            Event(
+                self.env.now,
+                EventKind.CASUALTY_DIED_WAITING,
+                place=self.place_ids[calls.place[k]],
+                ref=k,
+                qty=calls.triage[k],
+                value=self.env.now - calls.at_min[k],
+                note=where,
+            )
+        )
+
+    def reached_care(self, k: int, subject: str, h: int, bed: simpy.Event | None) -> bool:
+        """Call k's patient is at hospital h's door (brought by `subject`): True if alive (a
+        deteriorating casualty is logged as having reached care); a dead one is not admitted
+        and its promised bed is given back (the hook of the ambulances and the aircraft)."""
+        if k in self.dead:
+            self.hospitals.cancel_bed(h, k, bed)
+            return False
+        calls = self.calls
+        if calls.casualty[k] and calls.triage[k] in self.curves:
+            self.at_care.add(k)
+            since = self.env.now - calls.at_min[k]
+            self.log.add(
+                Event(
+                    self.env.now,
+                    EventKind.CASUALTY_REACHED_CARE,
+                    subject=subject,
+                    place=self.place_ids[calls.place[k]],
+                    depot=self.hospitals.ids[h],
+                    ref=k,
+                    qty=calls.triage[k],
+                    value=self.curves[calls.triage[k]](since),
+                )
+            )
+        return True
+
     def transfer(self, k: int, pad, pad_id: str) -> None:
         """Call k's patient was set down at helipad `pad_id` (a place): an ambulance takes the call
         from there, ahead of later calls of its triage class (it keeps its call time)."""
@@ -543,10 +642,12 @@ class EmsSystem:
         """Call k is the ambulances' again: set down at helipad `pad_id`, or (None) not flown
         because a road to its scene reopened."""
         place = self.place_ids[self.calls.place[k]]
+        self.with_air.discard(k)
         self.log.add(Event(self.env.now, EventKind.CALL_TRANSFERRED, place=place, depot=pad_id, ref=k))
         self._wait(k)
 
     def _wait(self, k: int) -> None:
+        self.queued.add(k)
         key = (self._call_view[k], self._node(k))
         queue = self.waiting.get(key)
         if queue is None:

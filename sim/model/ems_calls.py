@@ -12,6 +12,15 @@ per call, in call order, from "ems.service.routine" and "ems.service.casualty" (
 a different fleet or policy see the same calls (common random numbers). What happens to a
 call is sim/model/ems.py.
 
+Survival while waiting (sim/model/survival.py, the mechanism shared with trapped people): a
+hazard casualty whose triage class has a curve in `ems.survival` (by default the immediate,
+red, ones) gets the minute it dies unless it reaches a hospital first, `dies_at_min`, counted
+from its injury (the casualty's minute, which is also its call's). The uniforms come from
+streams named for the injury, "ems.survival.PLACE.TRIAGE.MINUTE" (the k-th such casualty of
+that class at that place and minute takes the k-th draw), so the death minutes are the same
+whatever the fleet, policy or calls elsewhere. Routine calls do not deteriorate here: their red calls are
+illnesses (cardiac arrest, stroke) with curves of their own, outside a trauma curve.
+
 Leaves out: calls that are not 120 emergencies (transfers booked ahead), repeat calls from
 one scene, and calls lost before they reach the centre.
 """
@@ -20,11 +29,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.model.demand import Casualty
+from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import TRIAGE, EmsSettings
@@ -35,6 +45,7 @@ CASUALTY_CALL_STREAM = "ems.casualty_calls"  # which casualties call for an ambu
 SERVICE_STREAM = {"routine": "ems.service.routine", "casualty": "ems.service.casualty"}
 CHECK_CALL_STREAM = "ems.check.calls"
 CHECK_SERVICE_STREAM = "ems.check.service"
+SURVIVAL_STREAM = "ems.survival"  # + ".PLACE.TRIAGE.MINUTE" of the injury
 TRIAGE_CLASSES = tuple(range(1, len(TRIAGE) + 1))  # 1 immediate (red), 2 urgent (yellow), 3 delayed (green)
 
 
@@ -48,9 +59,15 @@ class CallBook:
     infectious: list[bool]
     casualty: list[bool]  # a hazard casualty (else a routine call)
     work_min: list[float]  # scene minutes; in the check mode the whole service time
+    # the minute the patient dies unless at a hospital by then (inf: does not deteriorate;
+    # empty: nobody does)
+    dies_at_min: list[float] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.at_min)
+
+    def dies_at(self, k: int) -> float:
+        return self.dies_at_min[k] if self.dies_at_min else math.inf
 
 
 # --- drawing the calls (before the run, from their own streams) -----------------------------
@@ -132,6 +149,7 @@ def county_calls(
     }
     at = np.concatenate([at_r, [c.at_min for c in cas]])
     order = np.argsort(at, kind="stable")
+    dies = casualty_deaths_min(scenario, ems, cas, streams)
     return CallBook(
         at_min=at[order].tolist(),
         place=np.concatenate([place_r, [c.place for c in cas]]).astype(np.int64)[order].tolist(),
@@ -139,7 +157,24 @@ def county_calls(
         infectious=np.concatenate([inf_r, [c.infectious for c in cas]]).astype(bool)[order].tolist(),
         casualty=np.concatenate([np.zeros(len(at_r), bool), np.ones(len(cas), bool)])[order].tolist(),
         work_min=np.concatenate([scene["routine"], scene["casualty"]])[order].tolist(),
+        dies_at_min=np.concatenate([np.full(len(at_r), math.inf), dies])[order].tolist(),
     )
+
+
+def casualty_deaths_min(
+    scenario: Scenario, ems: EmsSettings, cas: Sequence[Casualty], streams: Streams
+) -> np.ndarray:
+    """For each calling casualty, the minute it dies unless at a hospital first (inf: its triage
+    class has no survival curve). One draw per such casualty from the stream of its place,
+    class and minute, in the order of `cas`."""
+    curves = {t: SurvivalCurve(ems.survival_points(t)) for t in TRIAGE_CLASSES if ems.survival_points(t)}
+    out = np.full(len(cas), math.inf)
+    for i, c in enumerate(cas):
+        curve = curves.get(c.triage)
+        if curve is not None:
+            name = f"{SURVIVAL_STREAM}.{scenario.places[c.place].id}.{c.triage}.{c.at_min!r}"
+            out[i] = curve.deaths_min(streams, name, c.at_min, 1)[0]
+    return out
 
 
 def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams: Streams) -> CallBook:
@@ -158,4 +193,5 @@ def check_calls(ems: EmsSettings, horizon_min: float, place: int, streams: Strea
         infectious=[False] * n,
         casualty=[False] * n,
         work_min=work.tolist(),
+        dies_at_min=[math.inf] * n,
     )

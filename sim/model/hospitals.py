@@ -185,6 +185,16 @@ class Hospitals:
         stay = self.stay_min[self.calls.triage[k] - 1]
         return self.pool[self._bed_kind(k)][h].get(1) if stay > 0 else None
 
+    def cancel_bed(self, h: int, k: int, bed: simpy.Event | None) -> None:
+        """Call k's patient will not be admitted at hospital h (died before reaching it): the
+        promised bed goes back to the ward, or the promise leaves the queue."""
+        if bed is None:
+            return
+        if bed.triggered:
+            self.pool[self._bed_kind(k)][h].put(1)
+        else:
+            bed.cancel()
+
     def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> Iterator[simpy.Event]:
         """At hospital h: wait for the promised bed at most `bed_wait_max_min`, hand over, admit
         (or leave the patient boarding in the emergency department); the stay frees the bed."""

@@ -39,7 +39,8 @@ crew rests `rescue.rest_h` where it is. A crew helping another township records 
 compensation the helped township owes (seed 002): its members x hours away on the task x the
 rate.
 
-Survival while trapped. Each trapped person draws one uniform u (a stream named for the
+Survival while trapped (the mechanism is sim/model/survival.py, shared with the red casualties
+waiting for an ambulance). Each trapped person draws one uniform u (a stream named for the
 trapping: "rescue.survival.PLACE.TYPE.MINUTE", so neither policy, fleet nor the order in which
 reports arrive can shift it: common random numbers across cases) and dies at
     T = the first time since being trapped at which S(T) <= u,
@@ -79,6 +80,7 @@ from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
+from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.settings import EQUIPMENT, EQUIPMENT_OF, RESCUE_TYPES, RescueSettings
@@ -90,30 +92,6 @@ SURVIVAL_STREAM = "rescue.survival"
 # A team with less than this much of its shift left rests first: a rescue started with a
 # few minutes of shift left would bring nobody out.
 REST_BELOW_MIN = 30.0
-
-
-class SurvivalCurve:
-    """P(still alive | trapped t minutes): the points of `rescue.survival` (hours, probability)
-    joined linearly, flat after the last point; non-increasing (sim/settings.py checks)."""
-
-    def __init__(self, points_h: Sequence[Sequence[float]]):
-        self.t_min = np.array([p[0] * MIN_PER_H for p in points_h], dtype=float)
-        self.p = np.array([p[1] for p in points_h], dtype=float)
-
-    def __call__(self, minutes: float) -> float:
-        """S(minutes); minutes < 0 (not yet trapped) counts as 0."""
-        return float(np.interp(max(minutes, 0.0), self.t_min, self.p))
-
-    def death_after_min(self, u: float) -> float:
-        """The first minute t with S(t) <= u (inf when the curve never falls that low): for u
-        uniform on [0, 1), P(death after t) = P(u < S(t)) = S(t)."""
-        t, p = self.t_min, self.p
-        if p[0] <= u:
-            return 0.0
-        for k in range(1, len(p)):
-            if p[k] <= u:  # S crosses u on (t[k-1], t[k]]
-                return float(t[k - 1] + (p[k - 1] - u) / (p[k - 1] - p[k]) * (t[k] - t[k - 1]))
-        return math.inf
 
 
 @dataclass
@@ -360,7 +338,6 @@ class RescueSystem:
         place = self.scenario.places[what.place]
         curve = self.curves[what.rescue_type]
         name = f"{SURVIVAL_STREAM}.{place.id}.{what.rescue_type}.{what.at_min!r}"
-        u = self.streams(name).random(what.people)
         task = Task(
             len(self.tasks),
             what.place,
@@ -369,7 +346,7 @@ class RescueSystem:
             what.rescue_type,
             what.at_min,  # when they were trapped: the queue's order and the targets' clock
             what.people,
-            dies_at=[what.at_min + curve.death_after_min(float(x)) for x in u],
+            dies_at=curve.deaths_min(self.streams, name, what.at_min, what.people),
             curve=curve,
         )
         self.tasks.append(task)

@@ -157,27 +157,50 @@ def target_notes(res: Results, lang: str, rows: list[list[str]]) -> list[str]:
         _share_note(targets[names[0]], [res.target_label(n, lang) for n in names], lang)
         for names in lines.values()
     ]
-    lives = lives_note(res, lang)
-    if lives:
-        out.append(lives)
+    out += [note for note in (lives_note(res, lang), ems_lives_note(res, lang)) if note]
     if any("–" in r[3:] for r in rows):
         out.append(text("note.missing", lang))
     return out
 
 
-def lives_note(res: Results, lang: str) -> str | None:
-    """Trapped people saved and lost while trapped per replication, with intervals (summary.csv);
-    None when the run has no rescue (no trapped people, or an older run without the measures)."""
+def _lives_text(res: Results, lang: str, key: str, base: str, **measures: str) -> str | None:
+    """The note `key` with each measure's mean and 95 % interval (summary.csv, the main case);
+    None when `base` (the count at risk) is missing (an older run) or zero."""
     s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
-    if "lives_saved_people" not in s.index or not s.loc["trapped_people", "mean"] > 0:
+    if any(m not in s.index for m in (base, *measures.values())) or not s.loc[base, "mean"] > 0:
         return None
 
     def ci(measure: str) -> str:
         r = s.loc[measure]
         return f"{r['mean']:.1f} [{max(0.0, r['ci_low']):.1f}, {r['ci_high']:.1f}]"
 
-    return text(
-        "note.lives", lang, saved=ci("lives_saved_people"), lost=ci("lives_lost_waiting_people"), n=res.n_reps
+    return text(key, lang, n=res.n_reps, **{k: ci(m) for k, m in measures.items()})
+
+
+def lives_note(res: Results, lang: str) -> str | None:
+    """Trapped people saved and lost while trapped per replication, with intervals (summary.csv);
+    None when the run has no rescue (no trapped people, or an older run without the measures)."""
+    return _lives_text(
+        res,
+        lang,
+        "note.lives",
+        "trapped_people",
+        saved="lives_saved_people",
+        lost="lives_lost_waiting_people",
+    )
+
+
+def ems_lives_note(res: Results, lang: str) -> str | None:
+    """Red casualties who reached a hospital alive and who died waiting, per replication, with
+    intervals; None without red casualties (or an older run without the measures)."""
+    return _lives_text(
+        res,
+        lang,
+        "note.ems_lives",
+        "ems_red_casualty_calls",
+        calls="ems_red_casualty_calls",
+        saved="ems_red_saved_people",
+        lost="ems_red_lost_waiting_people",
     )
 
 

@@ -290,10 +290,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "saved and lost while trapped are counted beside it (survival curves: configs/rescue/).",
     ),
     "note.lives": (
-        "被困人员每次重复平均生还救出{saved}人，被困期间死亡{lost}人（95%区间，{n}次重复；存活率曲线：倒塌按唐山地震救出存活率，见configs/rescue/）。",
+        "被困人员每次重复平均生还救出{saved}人，被困期间死亡{lost}人（95%区间，{n}次重复；存活率曲线：倒塌按常被引用的唐山地震救出存活率（二手引用），见configs/rescue/）。",
         "Trapped people per replication: {saved} brought out alive, {lost} died while trapped (95 % "
-        "intervals over {n} replications; survival curves: collapse from the Tangshan share alive by "
-        "time of rescue, configs/rescue/).",
+        "intervals over {n} replications; survival curves: collapse from the share alive by time of "
+        "rescue widely quoted for Tangshan (a secondary quotation), configs/rescue/).",
+    ),
+    "note.ems_lives": (
+        "红色（危重）伤员每次重复{calls}人：送达医院时存活{saved}人，等待期间死亡{lost}人（95%区间，{n}次重复；"
+        "送达医院前存活率曲线见configs/ems/，按 Sacco 等 2005 取形的假设值）。",
+        "Red (immediate) casualties per replication {calls}: {saved} reached a hospital alive, {lost} "
+        "died waiting (95 % intervals over {n} replications; survival until a hospital: configs/ems/, "
+        "assumed, shaped after Sacco et al. 2005).",
     ),
     "share.helicopter_response": (
         "{name}：距基地{km:g}公里内的直升机任务中，请求后时限内到达现场的比例；没有任务时为“未检验”。",
