@@ -31,7 +31,12 @@ CHANGED = (
 def _run(*overrides: str) -> SimpleNamespace:
     """What the appendix reads of a run: its settings and scenario."""
     settings = settings_for("scenario=zhangshu", *overrides)
-    return SimpleNamespace(settings=settings, scenario=load_scenario("zhangshu"))
+    label = {"zh": "目标", "en": "target"}  # the appendix names a target's rows by its label
+    return SimpleNamespace(
+        settings=settings,
+        scenario=load_scenario("zhangshu"),
+        target_label=lambda name, lang: f"{label[lang]} {name}",
+    )
 
 
 def _values(res: SimpleNamespace) -> dict[str, str]:

@@ -458,6 +458,8 @@ def write_pdf(res: Results, lang: str, out: Path, figures: dict[str, Figure]) ->
             pdf.savefig(page)
         for page in _text_pages(text("appendix.annex", lang), technical_annex(), lang):
             pdf.savefig(page)
-        for page in _table_page(text("annex.keys", lang), *annex_key_rows(res, lang)):
+        # a list, not a table: a hundred table rows took seconds to lay out and said no more
+        keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
+        for page in _text_pages(text("annex.keys", lang), keys, lang):
             pdf.savefig(page)
     return out

@@ -853,7 +853,7 @@ def place_labels(
     px_per_pt = fig.dpi / 72
     for (at, _, colour), (box, label) in zip(groups, boxes, strict=True):
         centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-        apart = _gap(box, at) > 3 * LABEL_PAD_PX
+        apart = _gap(np.array(box), at)[0] > 3 * LABEL_PAD_PX
         out.append(
             ax.annotate(
                 label,
@@ -881,11 +881,12 @@ def _renderer(fig: Figure):
     return canvas.get_renderer()
 
 
-def _gap(box: tuple[float, float, float, float], at: np.ndarray) -> float:
-    """Distance in pixels from a point to the nearest edge of a box (0 inside it)."""
-    dx = max(box[0] - at[0], 0.0, at[0] - box[2])
-    dy = max(box[1] - at[1], 0.0, at[1] - box[3])
-    return float(np.hypot(dx, dy))
+def _gap(boxes: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Distance in pixels from a point to each box (rows x0, y0, x1, y1), 0 inside it."""
+    boxes = np.atleast_2d(boxes)
+    dx = np.maximum.reduce([boxes[:, 0] - at[0], np.zeros(len(boxes)), at[0] - boxes[:, 2]])
+    dy = np.maximum.reduce([boxes[:, 1] - at[1], np.zeros(len(boxes)), at[1] - boxes[:, 3]])
+    return np.hypot(dx, dy)
 
 
 def _free_boxes(ax, renderer, frame, groups, fixed, size: float):
@@ -917,9 +918,8 @@ def _free_boxes(ax, renderer, frame, groups, fixed, size: float):
         free = cand[~clash]
         if free.size == 0:
             return None
-        dx = np.maximum.reduce([free[:, 0] - at[0], np.zeros(len(free)), at[0] - free[:, 2]])
-        dy = np.maximum.reduce([free[:, 1] - at[1], np.zeros(len(free)), at[1] - free[:, 3]])
-        best = free[int(np.argmin(np.hypot(dx, dy) + 1e-3 * np.abs(free[:, 1] - at[1])))]
+        # nearest first; of equals, the one level with the point
+        best = free[int(np.argmin(_gap(free, at) + 1e-3 * np.abs(free[:, 1] - at[1])))]
         taken.append(best)
         out.append(((best[0] + LABEL_PAD_PX, best[1] + LABEL_PAD_PX, best[2] - LABEL_PAD_PX,
                      best[3] - LABEL_PAD_PX), label))  # fmt: skip
