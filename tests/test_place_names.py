@@ -145,6 +145,7 @@ def zh_report(zs_run, tmp_path_factory) -> Path:
     return out / "zh"
 
 
+@pytest.mark.slow  # a Chinese report drawn and its PDF read back
 def test_chinese_appendix_has_no_code_outside_the_technical_annex(zh_report, results):
     """A zhangshu run's whole Chinese appendix (Markdown and PDF, figures included) until the
     technical annex: no place, village or team id, target key, configuration key, value key or
@@ -156,7 +157,7 @@ def test_chinese_appendix_has_no_code_outside_the_technical_annex(zh_report, res
     assert code_problems(pdf, results, allowed) == []
     assert any(name in pdf for name in _named_township_ids(results).values())  # the text was read
     full = (out / "zh" / "appendix.md").read_text(encoding="utf-8")
-    annex = full.split(i18n.text("appendix.annex", "zh"))[1]
+    annex = full.split(f"## {i18n.text('appendix.annex', 'zh')}")[1]
     annex = annex.replace("\\", "")  # Markdown's escapes (relief\\_10h)
     assert all(r.key in annex for r in assumptions.table(results.settings, results.scenario))
 
@@ -201,6 +202,7 @@ def pdf_lines(path: Path) -> list[tuple[int, float, str]]:
     return out
 
 
+@pytest.mark.slow  # a Chinese report drawn and its PDF read back
 def test_no_line_of_the_chinese_pdf_begins_with_closing_punctuation(zh_report):
     """Chinese line breaking as printed: no line of the Chinese appendix PDF (text pages, tables,
     title page, figures) starts with closing punctuation (sim/report/linebreak.py's rule set)."""

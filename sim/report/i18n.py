@@ -437,7 +437,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "folding_bed": ("折叠床", "folding bed"), "clothing": ("衣物", "clothing"), "day": ("每日", "a day"),
     "once": ("一次", "once"),
     # who counts and from when
-    "affected": ("受灾人口", "people affected"), "in_need": ("需救助人口", "people in need"),
+    "affected": ("各人受灾时", "from when each is affected"), "in_need": ("需救助人口", "people in need"),
     "displaced": ("转移人口", "people displaced"), "event_onset": ("灾害发生时", "from onset"),
     "boats": ("冲锋舟", "boats"), "machines": ("大型机械", "large machines"),
     "general": ("普通", "general"), "infectious": ("传染病", "infectious"),
