@@ -410,6 +410,8 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     assert main(["report", str(run), "--lang", "en", "--format", "png", "--sensitivity", str(folder)]) == 0
     appendix = (run / "report" / "en" / "appendix.md").read_text(encoding="utf-8")
     assert appendix.index("## Targets") < appendix.index("## What this answer depends on")
+    # the technical annex stays last
+    assert appendix.index("## What this answer depends on") < appendix.index("## Technical annex")
     assert (run / "report" / "en" / "tornado.png").is_file()
     assert main(["report", str(run), "--sensitivity", str(tmp_path / "nothing")]) == 2
     assert "not a study folder" in capsys.readouterr().err

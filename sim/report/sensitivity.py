@@ -397,6 +397,9 @@ def append_to_appendix(
     for lang in langs:
         section = (report / lang / "depends_on.md").read_text(encoding="utf-8")
         appendix = report / lang / "appendix.md"
+        # before the technical annex, which stays last (a Chinese reader meets no code before it)
+        annex = f"## {md(text('appendix.annex', lang))}"
+        body, sep, rest = appendix.read_text(encoding="utf-8").partition(annex)
         appendix.write_text(
-            appendix.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section, encoding="utf-8"
+            body.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n\n" + sep + rest, encoding="utf-8"
         )
