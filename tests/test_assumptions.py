@@ -16,7 +16,8 @@ import pytest
 
 from sim import assumptions
 from sim.cli import main
-from sim.report.appendix import assumption_rows, method_note
+from sim.report.appendix import annex_key_rows, assumption_rows, method_note
+from sim.report.i18n import words
 from tests.conftest import load_scenario, settings_for
 
 CHANGED = (
@@ -30,7 +31,12 @@ CHANGED = (
 def _run(*overrides: str) -> SimpleNamespace:
     """What the appendix reads of a run: its settings and scenario."""
     settings = settings_for("scenario=zhangshu", *overrides)
-    return SimpleNamespace(settings=settings, scenario=load_scenario("zhangshu"))
+    label = {"zh": "目标", "en": "target"}  # the appendix names a target's rows by its label
+    return SimpleNamespace(
+        settings=settings,
+        scenario=load_scenario("zhangshu"),
+        target_label=lambda name, lang: f"{label[lang]} {name}",
+    )
 
 
 def _values(res: SimpleNamespace) -> dict[str, str]:
@@ -72,10 +78,15 @@ def test_table_and_note_quote_the_run_values():
     en0 = method_note("en", default)
     assert "onset to 72 h" in en0 and "median 60 min" in en0 and "one helicopter" in en0
     # the appendix's section is the same table, in the appendix's language
+    # by name and value in words; the keys are in the technical annex, row for row
     for lang in ("zh", "en"):
         header, rows = assumption_rows(changed, lang)
-        assert header == assumptions.HEADER[lang]
-        assert {r[1]: r[2] for r in rows} == after
+        assert header == [assumptions.HEADER[lang][0], *assumptions.HEADER[lang][2:]]
+        _, keys = annex_key_rows(changed, lang)
+        assert [k[0] for k in keys] == [r[0] for r in rows]
+        assert {k[1]: r[1] for k, r in zip(keys, rows, strict=True)} == {
+            k: words(v, lang) for k, v in after.items()
+        }
 
 
 def test_cli_prints_the_table_without_running(tmp_path: Path, capsys, monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from sim import api, metrics
@@ -169,7 +169,7 @@ def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_di
         for target in ("relief_10h", "initial_relief_12h", "basic_relief_24h"):  # by their names
             assert f"| {api.load(run_dir).target_label(target, lang)} |" in md
         assert "| 临江镇 |" in md or "| 洲上乡 |" in md  # the per-township table, by name (Gan River towns)
-        assert ("Wilson" in md) and ("n" in md)
+        assert ("Wilson" if lang == "en" else "威尔逊") in md and "n" in md
         # the verdict's worst townships and main cause, as summary.json gives them
         assert f"## {i18n.text('appendix.failing', lang)}" in md
         records = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
@@ -178,8 +178,11 @@ def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_di
                 line = next(x for x in md.splitlines() if x.startswith(f"- {r['target']}"))
                 for w in r.get("worst_townships", []):
                     assert w["name"] in line
-    assert "STRESS" in (out / "zh" / "appendix.md").read_text(encoding="utf-8")
-    assert "不是预算方案目录" in (out / "zh" / "appendix.md").read_text(encoding="utf-8")
+    zh = (out / "zh" / "appendix.md").read_text(encoding="utf-8")
+    main_text, annex = zh.split(f"## {i18n.text('appendix.annex', 'zh')}")
+    assert f"## {i18n.text('appendix.method', 'zh')}" in main_text and "STRESS-DES" not in main_text
+    assert "SeedSequence" not in main_text and "SeedSequence" in annex
+    assert i18n.text("skip.no_cases", "zh") in zh
 
 
 def test_appendix_numbers_come_from_the_summary(results):
@@ -308,6 +311,15 @@ def test_sweep_directory(tmp_path):
         for name in ("case_compliance", "relief_curves", "relief_map", "stock_over_time"):
             assert (tmp_path / "rep" / lang / f"{name}.pdf").is_file(), name
         assert "city_truck" in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
+    # the whole Chinese appendix of a sweep, Markdown and PDF, has no code before its technical
+    # annex; the cases' names are the planner's own words
+    from tests.test_place_names import chinese_appendix_outside_annex, code_problems
+
+    res = api.load(out)
+    md, pdf = chinese_appendix_outside_annex(tmp_path / "rep" / "zh")
+    allowed = {*res.case_names, res.dir.name, res.scenario_label("zh")}  # tiny has no Chinese title
+    assert code_problems(md, res, allowed) == [] and code_problems(pdf, res, allowed) == []
+    assert all(case in pdf for case in res.case_names)  # every case is named in the PDF
 
 
 def test_team_spells_and_busy_count_by_hand():
@@ -467,3 +479,135 @@ def test_rescue_curves_by_hand():
     assert got["alive"][0].tolist() == [0.0, 0.5, 0.5, 0.5, 0.5]
     assert got["died"][0].tolist() == [0.0, 0.0, 0.25, 0.25, 0.25]
     assert all(np.isnan(got[k][1]).all() for k in got)
+
+
+def cases_frame(points: list[tuple[str, float, int]], targets) -> pd.DataFrame:
+    """A sweep's cases.csv rows: per (case, cost_yuan, replications held of 3) every target."""
+    rows = []
+    for case, cost, held in points:
+        rows.append({"case": case, "measure": "cost_yuan", "estimate": cost})
+        rows.append({"case": case, "measure": "frontier", "estimate": float(held == 3)})
+        for name in targets:
+            low, high = metrics.wilson(held, 3)
+            rows.append({"case": case, "measure": f"{name}_p_holds", "target": name, "estimate": held / 3,
+                         "ci_low": low, "ci_high": high, "n": 3})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+CASE_NAME = st.text(alphabet="abcdefghkmnprstuvwxyz_0123456789方案车队储备", min_size=1, max_size=12)
+
+
+@pytest.mark.slow  # six figures drawn
+# no shrinking: each example draws a figure, and shrinking a failure took five minutes
+@settings(max_examples=6, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(
+    st.lists(
+        st.tuples(
+            # few distinct costs and shares, so cases often share a point or crowd one corner
+            st.sampled_from([0.0, 0.4e6, 0.5e6, 2.5e6, 2.6e6, 9e6, 25e6]),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.lists(CASE_NAME, min_size=14, max_size=14, unique=True),
+    st.sampled_from(["zh", "en"]),
+)
+def test_every_frontier_case_is_labelled_once_without_overlap_inside_the_canvas(results, spots, names, lang):
+    """Generated sweeps: every case's name is in exactly one label, cases at one point share a
+    label, no two label boxes overlap and nothing is drawn outside the canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    res = results
+    points = [(names[i], cost, held) for i, (cost, held) in enumerate(spots)]
+    res.cases = cases_frame(points, res.targets)
+    res.meta["focus_target"] = "initial_relief_12h"
+    fig = figures.budget_frontier(res, lang)
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text()]
+    listed = [[n for n in " ".join(t.get_text().split("\n")).split(", ")] for t in labels]
+    assert sorted(n for group in listed for n in group) == sorted(names[: len(spots)])
+    label_of = {n: i for i, group in enumerate(listed) for n in group}
+    for a, cost_a, held_a in points:
+        for b, cost_b, held_b in points:
+            if (cost_a, held_a) == (cost_b, held_b):
+                assert label_of[a] == label_of[b], (a, b)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.canvas.draw()
+    for t in labels:
+        t.update_positions(renderer)
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]  # the text, not its leader line
+    for i, p in enumerate(boxes):
+        for q in boxes[i + 1 :]:
+            assert not p.overlaps(q), (p.bounds, q.bounds)
+    assert_inside_canvas(fig, "budget_frontier")
+
+
+def test_place_labels_refuses_when_the_axes_are_full():
+    """The placer says so rather than overlap labels: 400 long names in a small axes."""
+    fig = figures._figure((3.0, 2.0))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    names = [f"a_rather_long_case_name_{i}" for i in range(400)]
+    with pytest.raises(ValueError, match="do not fit"):
+        figures.place_labels(ax, [(i / 400, i / 400) for i in range(400)], names, ["#000000"] * 400)
+
+
+def _log_spells(events: pd.DataFrame, case: str, rep: int, start: tuple[str, ...], end: tuple[str, ...]):
+    """Each subject's busy intervals (h) read straight off the log: from a start to the next end."""
+    ev = events[(events["case"] == case) & (events["rep"] == rep) & events["kind"].isin(start + end)]
+    out: dict[str, list[tuple[float, float]]] = {}
+    for subject, sub in ev.sort_values("t_min", kind="stable").groupby("subject"):
+        began = None
+        for t, kind in zip(sub["t_min"], sub["kind"], strict=True):
+            if kind in start and began is None:
+                began = t / 60
+            elif kind in end and began is not None:
+                out.setdefault(subject, []).append((began, t / 60))
+                began = None
+        if began is not None:
+            out.setdefault(subject, []).append((began, 72.0))
+    return out
+
+
+def test_gantt_bars_cover_every_team_activity_in_the_event_log(results):
+    """The Gantt's rows are teams by kind and base name (no team id), the replication it shows is
+    numbered from 1, every busy interval of every team and crew in the log lies under a bar on its
+    team's row, and every bar lies within logged activity (no bar is invented)."""
+    res = results
+    fig = figures.team_utilisation(res, "zh")
+    top = fig.axes[0]
+    rows = [t.get_text() for t in top.get_yticklabels()]
+    team_ids = {t.id for t in res.scenario.teams}
+    assert rows and not any(i in r for r in rows for i in team_ids)
+    reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
+    spells = pd.concat(
+        [figures.team_busy_spells(res.events, res.main_case, *g) for g in figures.TEAM_GROUPS.values()]
+    )
+    shown = figures.gantt_replication(spells, reps)
+    assert f"第{shown + 1}次重复" in top.get_title()
+    bars: dict[str, list[tuple[float, float]]] = {}
+    for coll in top.collections:
+        for path in coll.get_paths():
+            v = path.vertices
+            row = rows[round((v[:, 1].min() + v[:, 1].max()) / 2)]
+            bars.setdefault(row, []).append((v[:, 0].min(), v[:, 0].max()))
+    logged: dict[str, list[tuple[float, float]]] = {}
+    for start, end in figures.TEAM_GROUPS.values():
+        for subject, spans in _log_spells(res.events, res.main_case, shown, start, end).items():
+            logged.setdefault(res.team_label(subject.split("#")[0], "zh"), []).extend(spans)
+    assert logged and set(logged) == set(bars)
+    for row, spans in logged.items():
+        for s, e in spans:  # covered: the bars' union holds [s, e]
+            cover = s
+            for b0, b1 in sorted(bars[row]):
+                if b0 <= cover + 1e-9:
+                    cover = max(cover, b1)
+            assert cover >= e - 1e-9, (row, s, e)
+        for b0, b1 in bars[row]:
+            assert any(s - 1e-9 <= b0 and b1 <= e + 1e-9 for s, e in spans), (row, b0, b1)
+    # the replication shown has the most busy team-hours of all
+    busy = spells["end_h"] - spells["start_h"]
+    hours = {r: float(busy[spells["rep"].to_numpy() == r].sum()) for r in reps}
+    assert hours[shown] == max(hours.values())

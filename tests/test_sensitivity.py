@@ -433,6 +433,7 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
         < appendix.index("### Assumptions, ranked by influence")
         < appendix.index("### Table of indices")
         < appendix.index("\n## Assumptions that shape the answer")
+        < appendix.index("## Technical annex")  # the annex stays last
     )
     assert "1. a (nominal 0.5 h)" in appendix and "](tornado.png)" in appendix
     assert (run / "report" / "en" / "tornado.png").is_file()

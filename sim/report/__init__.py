@@ -74,6 +74,9 @@ def _build_language(
         for fmt in dict.fromkeys(("png", *formats)):  # the Markdown appendix links the PNG
             path = folder / f"{name}.{fmt}"
             fig.savefig(path, format=fmt, metadata=_metadata(fmt))
+            # The layout is final after the first save: the other formats and the appendix's PDF
+            # page reuse it (the constrained layout was a fifth of the time, solved once a save).
+            fig.set_layout_engine("none")
             if fmt in formats:
                 paths[name].append(path)
     study_md, study_pages = "", []

@@ -22,7 +22,7 @@ from sim.provenance import PROJECT_ROOT
 from sim.report.data import Results
 from sim.report.figures import title_fields
 from sim.report.fonts import register
-from sim.report.i18n import limit_text, text
+from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import wrap_mixed
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
@@ -269,15 +269,49 @@ def method_note(lang: str, res: Results) -> str:
     `{name}` fields filled with the run's values (sim/assumptions.py note_fields)."""
     body = STRESS_DES.read_text(encoding="utf-8")
     start = body.index(f"<!-- lang:{lang} -->") + len(f"<!-- lang:{lang} -->")
-    end = body.find("<!-- lang:", start)
+    end = body.find("<!--", start)
     section = body[start : end if end >= 0 else len(body)].strip()
     return section.format_map(assumptions.note_fields(res.settings, res.scenario))
 
 
+def technical_annex() -> str:
+    """docs/STRESS-DES.md's technical annex (after `<!-- annex -->`), in English in every
+    appendix: how the note's plain words are implemented (random-number streams, software,
+    files, tests). The only part of a Chinese appendix with code names in it."""
+    body = STRESS_DES.read_text(encoding="utf-8")
+    return body[body.index("<!-- annex -->") + len("<!-- annex -->") :].strip()
+
+
+def _assumption_name(res: Results, row: assumptions.Row, lang: str) -> str:
+    """What a registry row is about, for a reader: its description, and for a key with wildcards
+    (hazard.events.*.rates.*.trapped) what each wildcard stands for here (flood, high), a target
+    by its label. The key itself is only in the technical annex."""
+    parts = row.key.split(".")
+    filled = [p for p, w in zip(parts, row.entry.key.split("."), strict=False) if w == "*"]
+    what = row.entry.what_zh if lang == "zh" else row.entry.what_en
+    named = [res.target_label(f, lang) if f in res.settings.targets else words(f, lang) for f in filled]
+    if not named:
+        return what
+    return f"{what}（{'，'.join(named)}）" if lang == "zh" else f"{what} ({', '.join(named)})"
+
+
 def assumption_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
-    """The table of assumptions of `drsim run --assumptions`, in the appendix's language."""
-    rows = [r.cells(lang) for r in assumptions.table(res.settings, res.scenario)]
-    return assumptions.HEADER[lang], rows
+    """The table of assumptions of `drsim run --assumptions`, in the appendix's language: each
+    by what it is, its value in words, source and plausible range (no configuration key)."""
+    rows = [
+        [_assumption_name(res, r, lang), words(value, lang), source, words(rng, lang)]
+        for r in assumptions.table(res.settings, res.scenario)
+        for what, _key, value, source, rng in [r.cells(lang)]
+    ]
+    header = assumptions.HEADER[lang]
+    return [header[0], *header[2:]], rows
+
+
+def annex_key_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
+    """The technical annex's table: each assumption's name (as the main table gives it) and the
+    configuration key that sets it (`drsim run KEY=VALUE`)."""
+    rows = [[_assumption_name(res, r, lang), r.key] for r in assumptions.table(res.settings, res.scenario)]
+    return text("annex.key_header", lang).split("|"), rows
 
 
 def write_markdown(
@@ -314,11 +348,17 @@ def write_markdown(
         parts += [f"![{md(caption)}]({path.relative_to(out.parent).as_posix()})", ""]
     if skipped:
         parts += [f"### {md(text('appendix.skipped', lang))}", ""]
-        parts += [f"- {md(name)}: {md(text(reason, lang))}" for name, reason in skipped.items()] + [""]
+        for name, reason in skipped.items():  # by the figure's title, not its file name
+            caption = text(name_key(name), lang, **title_fields(res, name, lang))
+            parts.append(f"- {md(caption)}: {md(text(reason, lang))}")
+        parts.append("")
     if extra_markdown:
         parts += [extra_markdown.rstrip("\n"), ""]
     parts += [f"## {md(text('appendix.assumptions', lang))}", "", md_table(*assumption_rows(res, lang)), ""]
     parts += [f"## {md(text('appendix.method', lang))}", "", method_note(lang, res), ""]
+    # the technical annex last: a Chinese reader meets code names nowhere before it
+    parts += [f"## {md(text('appendix.annex', lang))}", "", technical_annex(), ""]
+    parts += [f"### {md(text('annex.keys', lang))}", "", md_table(*annex_key_rows(res, lang)), ""]
     out.write_text("\n".join(parts), encoding="utf-8")
     return out
 
@@ -455,5 +495,11 @@ def write_pdf(
         for page in _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang)):
             pdf.savefig(page)
         for page in _text_pages(text("appendix.method", lang), method_note(lang, res), lang):
+            pdf.savefig(page)
+        for page in _text_pages(text("appendix.annex", lang), technical_annex(), lang):
+            pdf.savefig(page)
+        # a list, not a table: a hundred table rows took seconds to lay out and said no more
+        keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
+        for page in _text_pages(text("annex.keys", lang), keys, lang):
             pdf.savefig(page)
     return out

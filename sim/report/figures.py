@@ -683,6 +683,15 @@ def _group_members(res: Results, group: str, spells: pd.DataFrame) -> list[str]:
     return sorted(known | set(spells["team"]))
 
 
+def gantt_replication(spells: pd.DataFrame, reps: list[int]) -> int:
+    """The replication the Gantt shows: the one with the most team-hours busy (the earliest of
+    equals). The first replication was shown before, and on zhangshu's flood its rescue was over
+    in 8 h while other replications repaired roads on day 3: a chart blank after 6 h that said
+    nothing of the work the teams do in a harder draw of the same disaster."""
+    hours = (spells["end_h"] - spells["start_h"]).groupby(spells["rep"]).sum().reindex(reps, fill_value=0.0)
+    return int(hours.idxmax())
+
+
 def _gantt_row(team: str) -> str:
     """A rescue crew (TEAM#n) is drawn on its team's row: hundreds of crews would not fit."""
     return team.split("#")[0]
@@ -700,17 +709,17 @@ def team_utilisation(res: Results, lang: str) -> Figure:
     if not groups:
         raise Skip("skip.no_teams")
     reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
-    first = reps[0]
+    shown = gantt_replication(pd.concat([spells for spells, _ in groups.values()]), reps)
     gantt = [
         (g, team)
         for g, (spells, _) in groups.items()
-        for team in sorted({_gantt_row(t) for t in spells.loc[spells["rep"] == first, "team"]})
+        for team in sorted({_gantt_row(t) for t in spells.loc[spells["rep"] == shown, "team"]})
     ]
     fig = _figure((8.0, 4.0 + 0.12 * len(gantt)))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(max(2.0, 0.1 * len(gantt)), 1.6))
     for j, (group, team) in enumerate(gantt):
         spells = groups[group][0]
-        sub = spells[(spells["rep"] == first) & (spells["team"].map(_gantt_row) == team)]
+        sub = spells[(spells["rep"] == shown) & (spells["team"].map(_gantt_row) == team)]
         top.broken_barh(
             list(zip(sub["start_h"], sub["end_h"] - sub["start_h"], strict=True)),
             (j - 0.35, 0.7),
@@ -719,7 +728,7 @@ def team_utilisation(res: Results, lang: str) -> Figure:
     labels = [res.team_label(t, lang) for _, t in gantt]
     top.set_yticks(range(len(gantt)), labels, fontsize=6 if len(gantt) > 20 else 7)
     top.invert_yaxis()
-    top.set_title(text("busy_gantt", lang, rep=first), fontsize=9)
+    top.set_title(text("busy_gantt", lang, rep=shown + 1), fontsize=9)  # replications counted from 1
     top.set_ylabel(text("axis.team", lang))
     for group, (spells, members) in groups.items():
         mean, low, high = _t_band(busy_teams(spells, reps) / len(members) * 100)
@@ -784,16 +793,6 @@ def budget_frontier(res: Results, lang: str) -> Figure:
         lw=1.5,
         label=text("frontier_line", lang),
     )
-    # Labels alternate above and below so neighbouring cases do not overwrite each other.
-    for i, (case, row) in enumerate(table[on].iterrows()):
-        ax.annotate(
-            str(case),
-            (row["cost_yuan"] / 1e6, row["p_holds"] * 100),
-            xytext=(5, 6 if i % 2 == 0 else -12),
-            textcoords="offset points",
-            fontsize=8,
-            color="#d73027",
-        )
     target = res.settings.targets.get(focus)
     ax.set_title(
         res.target_label(focus, lang)
@@ -803,7 +802,128 @@ def budget_frontier(res: Results, lang: str) -> Figure:
     ax.set(ylim=(-2, 102), xlabel=text("axis.cost", lang), ylabel=text("axis.p_holds", lang))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
-    return _finish(fig, res, lang, "frontier.title", ("note.frontier",))
+    _finish(fig, res, lang, "frontier.title", ("note.frontier",))
+    # Every case labelled, frontier cases in the frontier's colour; placed once the layout is final.
+    colours = ["#d73027" if f else "#333333" for f in on]
+    place_labels(ax, list(zip(x, y, strict=True)), [str(c) for c in table.index], colours)
+    return fig
+
+
+LABEL_PAD_PX = 2.0  # clear space kept around each label box and point marker
+MARKER_PX = 5.0  # half the side of the box kept free around each point's marker
+
+
+def place_labels(
+    ax, points: list[tuple[float, float]], names: list[str], colours: list[str], fontsize: float = 8.0
+) -> list:
+    """Label every point (data coordinates) with its name, no two labels overlapping, none over
+    another point's marker or the legend, all inside the axes (so inside the canvas).
+
+    Points drawn at the same spot (within a marker's width) share one label listing every name
+    (two sweep cases of the same cost and P hid each other before). Each label takes the free
+    position nearest its point among a grid over the whole axes, so one is always found while
+    the axes have room; a label set apart from its point gets a leader line. Fonts shrink a step
+    at a time if the axes are full. Call it after the figure's layout is final: it fixes the
+    layout (the constrained layout would otherwise move the axes under the placed labels)."""
+    fig = ax.figure
+    renderer = _renderer(fig)
+    fig.set_layout_engine("none")
+    xy = ax.transData.transform(np.asarray(points, dtype=float).reshape(-1, 2))
+    groups: list[tuple[np.ndarray, list[str], str]] = []
+    for i in np.argsort(xy[:, 0], kind="stable"):
+        for at, group_names, _ in groups:
+            if np.all(np.abs(at - xy[i]) <= MARKER_PX):
+                group_names.append(names[i])
+                break
+        else:
+            groups.append((xy[i], [names[i]], colours[i]))
+    frame = ax.get_window_extent(renderer)
+    markers = [(p[0] - MARKER_PX, p[1] - MARKER_PX, p[0] + MARKER_PX, p[1] + MARKER_PX) for p in xy]
+    legend = ax.get_legend()
+    fixed = markers + ([tuple(legend.get_window_extent(renderer).extents)] if legend else [])
+    size = fontsize
+    while True:
+        boxes = _free_boxes(ax, renderer, frame, groups, fixed, size)
+        if boxes is not None or size <= 4:
+            break
+        size -= 1
+    if boxes is None:
+        raise ValueError(f"{len(groups)} labels do not fit in the axes")
+    out = []
+    px_per_pt = fig.dpi / 72
+    for (at, _, colour), (box, label) in zip(groups, boxes, strict=True):
+        centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+        apart = _gap(np.array(box), at)[0] > 3 * LABEL_PAD_PX
+        out.append(
+            ax.annotate(
+                label,
+                xy=ax.transData.inverted().transform(at),
+                xytext=tuple((centre - at) / px_per_pt),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=size,
+                color=colour,
+                linespacing=1.1,
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 4}
+                if apart
+                else None,
+            )
+        )
+    return out
+
+
+def _renderer(fig: Figure):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()  # runs the layout engine: the axes are where they will be saved
+    return canvas.get_renderer()
+
+
+def _gap(boxes: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Distance in pixels from a point to each box (rows x0, y0, x1, y1), 0 inside it."""
+    boxes = np.atleast_2d(boxes)
+    dx = np.maximum.reduce([boxes[:, 0] - at[0], np.zeros(len(boxes)), at[0] - boxes[:, 2]])
+    dy = np.maximum.reduce([boxes[:, 1] - at[1], np.zeros(len(boxes)), at[1] - boxes[:, 3]])
+    return np.hypot(dx, dy)
+
+
+def _free_boxes(ax, renderer, frame, groups, fixed, size: float):
+    """Per group (its box in pixels, its text) or None when one finds no free place."""
+    taken = [np.array(b) for b in fixed]
+    out = []
+    for at, names, _ in groups:
+        label = "\n".join(wrap_mixed(", ".join(names), 28))
+        probe = ax.text(0, 0, label, fontsize=size, linespacing=1.1, transform=None)
+        ext = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = ext.width + 2 * LABEL_PAD_PX, ext.height + 2 * LABEL_PAD_PX
+        # lower-left corners on a grid over the axes, the box wholly inside them
+        xs = np.arange(frame.x0 + 1, frame.x1 - w - 1, max(h / 3, 2.0))
+        ys = np.arange(frame.y0 + 1, frame.y1 - h - 1, max(h / 3, 2.0))
+        if xs.size == 0 or ys.size == 0:
+            return None
+        gx, gy = np.meshgrid(xs, ys)
+        cand = np.column_stack([gx.ravel(), gy.ravel(), gx.ravel() + w, gy.ravel() + h])
+        # the label's own marker is an obstacle too: a label must not cover its point
+        own = np.array([at[0] - MARKER_PX, at[1] - MARKER_PX, at[0] + MARKER_PX, at[1] + MARKER_PX])
+        others = np.array([*taken, own])
+        clash = (
+            (cand[:, None, 0] < others[None, :, 2])
+            & (cand[:, None, 2] > others[None, :, 0])
+            & (cand[:, None, 1] < others[None, :, 3])
+            & (cand[:, None, 3] > others[None, :, 1])
+        ).any(axis=1)
+        free = cand[~clash]
+        if free.size == 0:
+            return None
+        # nearest first; of equals, the one level with the point
+        best = free[int(np.argmin(_gap(free, at) + 1e-3 * np.abs(free[:, 1] - at[1])))]
+        taken.append(best)
+        out.append(((best[0] + LABEL_PAD_PX, best[1] + LABEL_PAD_PX, best[2] - LABEL_PAD_PX,
+                     best[3] - LABEL_PAD_PX), label))  # fmt: skip
+    return out
 
 
 def case_compliance(res: Results, lang: str) -> Figure:

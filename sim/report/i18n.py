@@ -6,6 +6,7 @@ in either language is a KeyError at once (tested), never an English word in a Ch
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from sim.units import MIN_PER_H
@@ -123,7 +124,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "failing.worst": ("最差乡镇：{list}", "worst townships: {list}"),
     "failing.cause": ("主要原因：{cause}（占{of}的{share}）", "main cause: {cause} ({share} of {of})"),
     "failing.none": ("所有目标均达标或未检验。", "Every target holds or is not tested."),
-    "busy_gantt": ("第{rep}次重复：各队忙碌时段", "Replication {rep}: when each team was busy"),
+    "busy_gantt": (
+        "第{rep}次重复（队伍忙碌时间最长的一次）：各队忙碌时段",
+        "Replication {rep} (the one with the most team-hours busy): when each team was busy",
+    ),
     "utilisation_mean": ("平均利用率（{n}次重复）；队伍数", "mean of {n} replications; teams"),
     "team_group.road_repair": ("道路抢修队", "Road-repair teams"),
     "scale_km": ("{km}公里", "{km} km"),
@@ -137,7 +141,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "team_kind.road_repair": ("道路抢修队", "road-repair team"),
     "team_group.rescue": ("救援队伍", "Rescue teams"),
     "frontier_line": ("成本-达标前沿", "Cost-compliance frontier"),
-    "case_point": ("方案（95% Wilson区间）", "Case (95% Wilson interval)"),
+    "case_point": ("方案（95%置信区间）", "Case (95% Wilson interval)"),
     "target_name": ("{name}", "{name}"),
     # notes
     "source": (
@@ -202,11 +206,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "released, each on its team's row (rest is not busy).",
     ),
     "note.frontier": (
-        "误差线：Wilson 95%区间；前沿上的方案已标注；各方案采用共同随机数。",
-        "Bars: Wilson 95% intervals; frontier cases labelled; cases share random numbers.",
+        "误差线：95%置信区间（威尔逊法）；每个方案均已标注，前沿上的为红色，同一点上的方案合并标注；"
+        "各方案面对相同的灾害（共同随机数）。",
+        "Bars: Wilson 95% intervals; every case labelled, frontier cases in red, cases at one point in one "
+        "label; cases face the same disasters (common random numbers).",
     ),
     "note.cases": (
-        "误差线：Wilson 95%区间；各方案面对相同的灾害（共同随机数）。",
+        "误差线：95%置信区间（威尔逊法）；各方案面对相同的灾害（共同随机数）。",
         "Bars: Wilson 95% intervals; every case faces the same disasters (common random numbers).",
     ),
     # appendix
@@ -223,7 +229,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "title.verdicts": ("各目标结论", "Verdict per target"),
     "appendix.townships": ("分乡镇结果（仅救灾物资目标）", "Results by township (relief targets only)"),
     "appendix.figures": ("图表", "Figures"),
-    "appendix.method": ("方法说明（STRESS-DES）", "Method note (STRESS-DES)"),
+    "appendix.method": ("方法说明", "Method note (STRESS-DES)"),
+    "appendix.annex": ("技术附录（英文）", "Technical annex"),
+    "annex.keys": ("假设与配置项", "Assumptions and their configuration keys"),
+    "annex.key_header": ("假设|配置项", "assumption|configuration key"),
     "appendix.assumptions": (
         "影响结果的假设（本次取值）",
         "Assumptions that shape the answer (this run's values)",
@@ -233,14 +242,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.target": ("目标", "Target"),
     "col.verdict": ("结论", "Verdict"),
     "limit.urban_rural": ("城区{a}，农村{b}", "{a} urban, {b} rural"),
-    "verdict.HOLDS": ("达标 HOLDS", "HOLDS"),
-    "verdict.FAILS": ("未达标 FAILS", "FAILS"),
-    "verdict.UNDECIDED": ("待定 UNDECIDED（需更多重复）", "UNDECIDED (run more replications)"),
-    "verdict.NOT TESTED": ("未检验 NOT TESTED（无可计对象）", "NOT TESTED (nobody to count)"),
+    "verdict.HOLDS": ("达标", "HOLDS"),
+    "verdict.FAILS": ("未达标", "FAILS"),
+    "verdict.UNDECIDED": ("待定（需更多重复）", "UNDECIDED (run more replications)"),
+    "verdict.NOT TESTED": ("未检验（无可计对象）", "NOT TESTED (nobody to count)"),
     "col.limit": ("时限", "Time limit"),
     "col.required": ("要求比例", "Required share"),
     "col.share": ("按时比例\n（95%区间）", "Share in time\n(95% CI)"),
-    "col.p_holds": ("目标达成概率\n（95% Wilson）", "P(holds)\n(95% Wilson)"),
+    "col.p_holds": ("目标达成概率\n（95%置信区间）", "P(holds)\n(95% Wilson)"),
     "col.n": ("重复次数 n", "n"),
     "col.township": ("乡镇", "Township"),
     "col.displaced": ("平均转移人口", "Displaced (mean)"),
@@ -251,12 +260,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.frontier": ("前沿", "Frontier"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
-    "skip.no_events": ("没有事件日志（events.parquet）", "no event log (events.parquet)"),
-    "skip.no_calls": ("没有急救呼叫（calls.parquet）", "no EMS calls (calls.parquet)"),
+    "skip.no_events": ("没有事件日志", "no event log (events.parquet)"),
+    "skip.no_calls": ("没有急救呼叫", "no EMS calls (calls.parquet)"),
     "skip.no_air": ("没有直升机任务", "no helicopter missions"),
     "skip.no_trapped": ("没有被困人员", "nobody trapped"),
-    "skip.no_cases": ("不是预算方案目录（cases.csv）", "not a sweep directory (cases.csv)"),
-    "skip.no_curves": ("没有救助曲线（relief_curves.parquet）", "no relief curves (relief_curves.parquet)"),
+    "skip.no_cases": ("不是预算方案的比较结果", "not a sweep directory (cases.csv)"),
+    "skip.no_curves": ("没有救助曲线", "no relief curves (relief_curves.parquet)"),
     "skip.no_relief_target": ("没有物资救助目标", "no relief target"),
     "skip.no_teams": ("事件日志中没有队伍事件", "no team events in the log"),
     "skip.no_late": ("没有未按时的村", "no late villages"),
@@ -284,20 +293,20 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "share.rescue_share": (
         "{names}：每人自被困起计时，时限内由救援队伍或直升机救出（生还或遇难）的被困人员比例；"
-        "无人被困时为“未检验”。生还与被困期间死亡人数另列（存活率曲线见configs/rescue/）。",
+        "无人被困时为“未检验”。生还与被困期间死亡人数另列（存活率曲线见“假设”表）。",
         "{names}: share of the people trapped by the hazard brought out (alive or dead) by a team or "
         "helicopter within the limit of their being trapped; NOT TESTED when nobody is trapped. Lives "
         "saved and lost while trapped are counted beside it (survival curves: configs/rescue/).",
     ),
     "note.lives": (
-        "被困人员每次重复平均生还救出{saved}人，被困期间死亡{lost}人（95%区间，{n}次重复；存活率曲线：倒塌按常被引用的唐山地震救出存活率（二手引用），见configs/rescue/）。",
+        "被困人员每次重复平均生还救出{saved}人，被困期间死亡{lost}人（95%区间，{n}次重复；存活率曲线：倒塌按常被引用的唐山地震救出存活率（二手引用），见“假设”表）。",
         "Trapped people per replication: {saved} brought out alive, {lost} died while trapped (95 % "
         "intervals over {n} replications; survival curves: collapse from the share alive by time of "
         "rescue widely quoted for Tangshan (a secondary quotation), configs/rescue/).",
     ),
     "note.ems_lives": (
         "红色（危重）伤员每次重复{calls}人：送达医院时存活{saved}人，等待期间死亡{lost}人（95%区间，{n}次重复；"
-        "送达医院前存活率曲线见configs/ems/，按 Sacco 等 2005 取形的假设值）。",
+        "送达医院前的存活率曲线为参照Sacco等（2005）取形的假设值，见“假设”表）。",
         "Red (immediate) casualties per replication {calls}: {saved} reached a hospital alive, {lost} "
         "died waiting (95 % intervals over {n} replications; survival until a hospital: configs/ems/, "
         "assumed, shaped after Sacco et al. 2005).",
@@ -316,7 +325,7 @@ TEXT: dict[str, tuple[str, str]] = {
         '"–": the run\'s summary has no result for this target.',
     ),
     "table.note": (
-        "概率：Wilson 95%区间；比例：学生t 95%区间（截断在[0, 1]内）；n为重复次数。",
+        "概率：95%置信区间（威尔逊法）；比例：95%置信区间（t分布）（截断在[0, 1]内）；n为重复次数。",
         "Probabilities: Wilson 95%; shares: Student-t 95%, clipped to [0, 1]; n = replications.",
     ),
     # sensitivity studies (sim/report/sensitivity.py)
@@ -418,6 +427,59 @@ TEXT: dict[str, tuple[str, str]] = {
         "design point (common random numbers), seed {seed}",
     ),
 }
+
+
+# The words of configuration values (and of their plausible ranges) a planner reads in the
+# appendix's table of assumptions: settings keep their keys (`tiered_nearest`), the table says
+# what they mean. A word without an entry is shown as it is (and the appendix scan test names it).
+WORDS: dict[str, tuple[str, str]] = {
+    # rescue types, depot tiers, road classes, severities
+    "water": ("水域", "water"), "collapse": ("倒塌", "collapse"), "mountain": ("山地", "mountain"),
+    "city": ("市级", "city"), "township": ("乡镇", "township"), "contract": ("协议", "contract"),
+    "province": ("省级", "province"), "highway": ("公路干线", "highway"), "county": ("县道", "county road"),
+    "village": ("村道", "village road"), "high": ("重", "high"), "medium": ("中", "medium"),
+    "low": ("轻", "low"),
+    # hazards
+    "flood": ("洪水", "flood"), "typhoon": ("台风", "typhoon"), "earthquake": ("地震", "earthquake"),
+    "landslide": ("滑坡", "landslide"), "forest_fire": ("森林火灾", "forest fire"),
+    "hazchem": ("危化品泄漏", "hazardous-chemical release"),
+    "typhoon_landslides": ("台风引发的滑坡", "landslides after the typhoon"),
+    # items and how often they are needed
+    "instant_food": ("方便食品", "instant food"), "quilt": ("棉被", "quilt"), "tent": ("帐篷", "tent"),
+    "folding_bed": ("折叠床", "folding bed"), "clothing": ("衣物", "clothing"), "day": ("每日", "a day"),
+    "once": ("一次", "once"),
+    # who counts and from when
+    "affected": ("各人受灾时", "from when each is affected"), "in_need": ("需救助人口", "people in need"),
+    "displaced": ("转移人口", "people displaced"), "event_onset": ("灾害发生时", "from onset"),
+    "boats": ("冲锋舟", "boats"), "machines": ("大型机械", "large machines"),
+    "general": ("普通", "general"), "infectious": ("传染病", "infectious"),
+    # policies and switches
+    "first_report": ("随村首报", "with the first report"), "at_once": ("即时获知", "at once"),
+    "reached_or_reported": ("上报或车辆到达时", "when reported or reached"),
+    "multi_drop": ("一趟多村", "several villages a trip"), "single_drop": ("一趟一村", "one village a trip"),
+    "tiered_nearest": ("分级、就近", "tiered, nearest"), "tiered_strict": ("严格分级", "strictly tiered"),
+    "nearest_stock": ("最近有货", "nearest with stock"),
+    "initial_first": ("初步救助物资优先", "initial items first"),
+    "fifo": ("先到先装", "first come first loaded"), "true": ("是", "yes"), "false": ("否", "no"),
+    "never": ("从不", "never"), "alive": ("存活", "alive"), "rule": ("规定", "rule"), "at": ("于", "at"),
+    "units": ("单位", "units"), "scenario": ("情景", "scenario"), "data": ("数据", "data"),
+    "see": ("见", "see"), "the": ("", "the"), "hazard": ("灾种", "hazard"), "file": ("设置", "file"),
+    "of": ("的", "of"), "design": ("设计", "design"), "speed": ("速度", "speed"),
+    "EMS": ("急救", "EMS"), "helicopter": ("直升机", "helicopter"),
+}  # fmt: skip
+
+
+def words(value: str, lang: str) -> str:
+    """`value` with every word of WORDS in `lang` (numbers, units and other words kept).
+
+    >>> words("water 0.01, collapse 0.0005", "zh")
+    '水域 0.01, 倒塌 0.0005'
+    """
+    i = LANGS.index(lang)
+    return _WORD.sub(lambda m: WORDS[m.group(0)][i] if m.group(0) in WORDS else m.group(0), value)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def text(key: str, lang: str, **fields: object) -> str:
