@@ -284,7 +284,7 @@ def cmd_make_county(args: list[str]) -> int:
     parser.add_argument(
         "--divisions",
         help="an official division list, X_townships.csv or X_villages.csv (the pair is read): the "
-        "county's township and village names, codes and structure (docs/scenarios.md)",
+        "county's township and village names, codes and structure (docs/guide/your-county.md)",
     )
     parser.add_argument(
         "--seat", help="with --divisions: the seat's unit, by code or name (default: first street)"
