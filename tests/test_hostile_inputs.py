@@ -169,7 +169,7 @@ def test_shipped_configurations_and_scenarios_keep_to_the_bounds() -> None:
 
 def test_docs_list_the_bounds() -> None:
     page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    assert bounds.table_markdown() in page, "docs/reliability.md: paste sim.bounds.table_markdown()"
+    assert bounds.table_markdown() in page, "docs/reliability.md: run scripts/bounds_table.py"
 
 
 # --- values outside a bound are refused by name -------------------------------------------------
