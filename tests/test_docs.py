@@ -8,6 +8,8 @@ README.md or CONTRIBUTING.md, which live outside docs/; this test needs no mkdoc
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -88,3 +90,23 @@ def test_every_docs_page_is_in_the_nav() -> None:
     nav = set(_nav_pages(config["nav"]))
     pages = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")}
     assert pages == nav, f"in docs/ but not in the nav: {pages - nav}; in the nav but missing: {nav - pages}"
+
+
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_performance_page_is_generated_from_the_dated_results() -> None:
+    page = _script("performance_page")
+    text = page.PAGE.read_text(encoding="utf-8")
+    assert page.splice(text, page.render()) == text, "docs/performance.md: run scripts/performance_page.py"
+    rounds = sorted(page.RESULTS.glob("*.json"))
+    assert rounds, "bench/results/dated/ holds the dated benchmark rounds"
+    for path in rounds:  # every round's rows are on the page, under its date
+        r = json.loads(path.read_text(encoding="utf-8"))
+        assert f"### {r['date']}, {r['time_utc']} UTC" in text
+        assert all(row["figure"] in text for row in r["rows"]), path.name
