@@ -796,7 +796,7 @@ def command_help(name: str) -> str:
         "Overrides are key=value settings of the configuration in configs/ (groups such as",
         "scenario=, hazard=, policy=, ems=, rescue=, air=, targets=, budget=, costs=, run=,",
         "and experiment= for a sweep);",
-        "`drsim run --cfg job [overrides...]` prints every key with its value. README.md has the rest.",
+        "`drsim run --cfg job [overrides...]` prints every key and value; docs/guide/run.md has the rest.",
     ]
     return "\n".join(lines)
 
