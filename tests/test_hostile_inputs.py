@@ -158,6 +158,7 @@ def test_every_numeric_setting_has_a_bound_at_least_as_tight_as_its_type() -> No
     assert checked > 60
 
 
+@pytest.mark.slow
 def test_shipped_configurations_and_scenarios_keep_to_the_bounds() -> None:
     for group, names in {"scenario": ["tiny", "zhangshu", "jinjiang", "mmc"], "hazard": None}.items():
         for name in names or sorted(p.stem for p in (ROOT / "configs" / group).glob("*.yaml")):
