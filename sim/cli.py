@@ -313,7 +313,7 @@ def cmd_make_county(args: list[str]) -> int:
     parser.add_argument(
         "--divisions",
         help="an official division list, X_townships.csv or X_villages.csv (the pair is read): the "
-        "county's township and village names, codes and structure (docs/scenarios.md)",
+        "county's township and village names, codes and structure (docs/guide/your-county.md)",
     )
     parser.add_argument(
         "--seat", help="with --divisions: the seat's unit, by code or name (default: first street)"
@@ -836,7 +836,7 @@ def command_help(name: str) -> str:
         "Overrides are key=value settings of the configuration in configs/ (groups such as",
         "scenario=, hazard=, policy=, ems=, rescue=, air=, targets=, budget=, costs=, run=,",
         "and experiment= for a sweep);",
-        "`drsim run --cfg job [overrides...]` prints every key with its value. README.md has the rest.",
+        "`drsim run --cfg job [overrides...]` prints every key and value; docs/guide/run.md has the rest.",
     ]
     return "\n".join(lines)
 

@@ -28,8 +28,8 @@ from sim.metrics import CLASS_COLUMN, relief_targets, t_interval, wilson
 from sim.safe_text import csv_text
 from sim.settings import AnyTarget
 
-# Column headers in Chinese, for README's table and for readers who want them (documented, not
-# written: the CSV keeps one header row so that joins and formulas keep working).
+# Column headers in Chinese, for the table in docs/guide/answer.md and for readers who want them
+# (documented, not written: the CSV keeps one header row so that joins and formulas keep working).
 HEADERS_ZH = {
     "case": "方案",
     "place_id": "村编号",

@@ -333,7 +333,7 @@ class TargetSettings(_Frozen):
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
     clock: Clock = "affected"
     population: Literal["in_need", "displaced"] = "in_need"
-    counts: str = ""  # one line: what the share counts, in words (README's table of targets)
+    counts: str = ""  # one line: what the share counts, in words (docs/guide/targets.md's table)
     source: str = ""
     description: str = ""
     label: Label | None = None  # the target's name in charts and the appendix (else its key)

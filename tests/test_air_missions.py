@@ -288,6 +288,7 @@ def test_an_evacuation_not_yet_flown_goes_back_to_the_ambulances_when_a_road_reo
     assert calls["by_air"] == [False] and calls["dispatched_at_h"] == [1.0]
 
 
+@pytest.mark.slow
 def test_a_county_run_with_lifts_and_evacuations_keeps_every_invariant():
     """zhangshu under `typhoon`, replication 3 (a data choice: one whose storm cuts villages
     off, re-chosen when the model changed in issue 19): villages cut off by the storm get relief

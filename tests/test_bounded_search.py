@@ -118,6 +118,7 @@ def test_reachable_agrees_with_finite_minutes():
     assert cut_off > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -156,6 +157,7 @@ def test_nearest_team_from_the_task_equals_a_search_from_every_team(
     assert sum(d is not None for d in decisions) > 10
 
 
+@pytest.mark.slow
 def test_a_replication_does_not_depend_on_the_ones_run_before_it():
     """Trips on a cut edge are interrupted in the order they set off: a set of object ids
     once made that order (and the log) depend on memory addresses, so on earlier runs."""
@@ -187,6 +189,7 @@ def test_a_route_searched_only_as_far_as_its_destination_is_the_full_route(one_w
     assert bounded > 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -244,6 +247,7 @@ def test_nearest_ambulance_and_hospital_equal_a_search_from_every_one(
     assert paths["few"] > 5 and paths["search"] > 5, paths
 
 
+@pytest.mark.slow
 def test_repair_crews_count_the_people_an_edge_reconnects_as_a_loop_over_every_site_would(monkeypatch):
     counted = repair.RepairCrews._reconnects
     decisions = []
@@ -296,6 +300,7 @@ def test_a_route_with_nothing_cached_is_the_full_route(bounded_everywhere, one_w
     assert bounded > 30 and widened > 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hazard", ["flood_major", "typhoon"])
 def test_search_tuning_changes_no_answer(monkeypatch, hazard):
     """Where searches stop and how they widen is tuning only: whole rows everywhere, bounded

@@ -21,6 +21,7 @@ def drsim(cwd: Path, *args: str, hashseed: str = "0") -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.slow
 def test_run_writes_every_output_and_prints_targets(tmp_path: Path):
     out = tmp_path / "run"
     proc = drsim(tmp_path, "run", "scenario=tiny", "run.reps=4", f"hydra.run.dir={out}")
@@ -51,6 +52,7 @@ def test_run_writes_every_output_and_prints_targets(tmp_path: Path):
     assert holds["n"] == 4 and 0 <= holds["ci_low"] <= holds["mean"] <= holds["ci_high"] <= 1
 
 
+@pytest.mark.slow
 def test_same_seed_byte_identical_under_any_hash_seed(tmp_path: Path):
     """The same seed gives byte-identical tables, whatever PYTHONHASHSEED is."""
     outs = []
@@ -66,6 +68,7 @@ def test_same_seed_byte_identical_under_any_hash_seed(tmp_path: Path):
         assert all((o / name).read_bytes() == first for o in outs[1:]), name
 
 
+@pytest.mark.slow
 def test_different_seed_differs(tmp_path: Path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert drsim(tmp_path, "run", "scenario=tiny", "run.reps=3", f"hydra.run.dir={a}").returncode == 0
@@ -90,6 +93,7 @@ def test_cfg_job_prints_composed_config(tmp_path: Path):
     assert "name: tiny" in proc.stdout and "relief: tiered_nearest" in proc.stdout
 
 
+@pytest.mark.slow
 def test_multirun_runs_each_combination(tmp_path: Path):
     proc = drsim(
         tmp_path,

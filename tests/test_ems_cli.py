@@ -62,6 +62,7 @@ def test_check_mode_prints_theory_and_writes_calls(tmp_path: Path, capsys):
     assert (reps["ambulances"] == 4).all()
 
 
+@pytest.mark.slow
 def test_county_run_prints_ems_beside_relief_targets(tmp_path: Path):
     out = tmp_path / "j"
     proc = drsim(
@@ -102,6 +103,7 @@ def test_county_run_prints_ems_beside_relief_targets(tmp_path: Path):
     assert "ems_response_holds" in set(summary["measure"])
 
 
+@pytest.mark.slow
 def test_ems_tables_byte_identical_under_any_hash_seed(tmp_path: Path):
     outs = []
     for k, hashseed in enumerate(["0", "4242"]):

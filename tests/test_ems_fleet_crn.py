@@ -19,6 +19,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from sim import ems_tables
@@ -42,6 +43,7 @@ def calls_of(rows) -> list[tuple]:
     return [e for e in rows if e.kind is EventKind.CALL_RECEIVED]
 
 
+@pytest.mark.slow
 def test_more_ambulances_never_worse_paired_ci():
     base = load_scenario("zhangshu")
     fleets = [
@@ -65,6 +67,7 @@ def test_more_ambulances_never_worse_paired_ci():
         )
 
 
+@pytest.mark.slow
 def test_calls_do_not_depend_on_dispatch_policy_or_fleet():
     scen = load_scenario("jinjiang")
     fewer = replace(

@@ -59,6 +59,7 @@ def assert_inside(reps, column: str, expected: float):
     return high - mean
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("servers", "calls_per_h", "horizon_h"), [(3, 2, 720), (10, 8, 360)])
 def test_queue_matches_erlang_c(servers: int, calls_per_h: float, horizon_h: int):
     reps = check_mode(
@@ -77,6 +78,7 @@ def test_queue_matches_erlang_c(servers: int, calls_per_h: float, horizon_h: int
     assert (reps["ems_calls"] > 0.9 * calls_per_h * (horizon_h - 24)).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "dist", ["ems.service_dist=exponential", "ems.service_dist=lognormal", "ems.service_dist=deterministic"]
 )

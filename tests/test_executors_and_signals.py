@@ -58,6 +58,7 @@ def test_workers_above_the_cores_are_refused_unless_forced(kind, workers, cores,
     assert not refuse
 
 
+@pytest.mark.slow
 @FAST
 @given(
     scheme=st.sampled_from(["tcp://", "tls://", "ws://", "wss://", "ucx://", ""]),
@@ -88,6 +89,7 @@ def test_an_address_that_cannot_be_a_scheduler_is_refused(text):
 SWEEP = ("sweep", "experiment=tiny_budget", "run.reps=1")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "override",
     [
@@ -104,6 +106,7 @@ def test_sweep_refuses_workers_and_addresses_before_writing(tmp_path, override):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_leaves_nothing_written(tmp_path, monkeypatch):
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT_S", 1)
     address = f"tcp://127.0.0.1:{free_port()}"  # nobody listens there
@@ -133,6 +136,7 @@ def _interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["local", "dask"])
 def test_ctrl_c_while_workers_start_is_one_line_and_exit_130(tmp_path, executor):
     """SIGINT to the whole process group (what a terminal's Ctrl-C does) just after the sweep
@@ -192,6 +196,7 @@ KEYS = ["run.reps", "run.seed", "run.horizon_h", "shelters.m2_per_person", "repo
 BAD = ["x", "-5", "[1,2]", "null"]  # (1e999, infinity, is class 2's: numeric bounds)
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     key=st.sampled_from(KEYS),

@@ -302,6 +302,7 @@ MUTATIONS = st.lists(mutation(), min_size=1, max_size=3)
 CSV_MUTATIONS = st.lists(mutation(CSV_FILES), min_size=1, max_size=2)
 
 
+@pytest.mark.slow
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=VALIDATE_EXAMPLES)
 @given(MUTATIONS)
@@ -309,6 +310,7 @@ def test_validate_mutated_tiny(mutations) -> None:
     validate_case(mutations)
 
 
+@pytest.mark.slow
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=RUN_EXAMPLES)
 @given(CSV_MUTATIONS)
@@ -346,6 +348,7 @@ OVERRIDE_VALUES = st.one_of(
 OVERRIDES = st.lists(st.tuples(st.sampled_from(override_keys()), OVERRIDE_VALUES), min_size=1, max_size=3)
 
 
+@pytest.mark.slow
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=OVERRIDE_EXAMPLES)
 @given(OVERRIDES)
@@ -353,9 +356,11 @@ def test_run_with_hostile_overrides(pairs) -> None:
     run_case([], [f"{k}={v}" for k, v in pairs])
 
 
-# --- the longer budget: `-m fuzz_long` (left out of the default run by pyproject's addopts) ---
+# --- the longer budget: `-m fuzz_long` (left out of the default run by pyproject's addopts; also slow so
+# that `-m "not slow"`, which replaces addopts' -m, leaves it out too) ---
 
 
+@pytest.mark.slow
 @pytest.mark.fuzz_long
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=LONG)
@@ -364,6 +369,7 @@ def test_long_validate_mutated_tiny(mutations) -> None:
     validate_case(mutations)
 
 
+@pytest.mark.slow
 @pytest.mark.fuzz_long
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=max(1, LONG // 10))

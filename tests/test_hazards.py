@@ -48,6 +48,7 @@ def burden_h(villages: pd.DataFrame, horizon_h: float = 72.0) -> float:
     return float((done * hit["displaced"]).sum() / hit["displaced"].sum())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["zhangshu", "jinjiang"])
 @pytest.mark.parametrize("hazard", list(EVENTS))
 def test_hazard_runs_from_cli_and_road_damage_slows_relief(tmp_path: Path, capsys, scenario, hazard):

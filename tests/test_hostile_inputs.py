@@ -158,6 +158,7 @@ def test_every_numeric_setting_has_a_bound_at_least_as_tight_as_its_type() -> No
     assert checked > 60
 
 
+@pytest.mark.slow
 def test_shipped_configurations_and_scenarios_keep_to_the_bounds() -> None:
     for group, names in {"scenario": ["tiny", "zhangshu", "jinjiang", "mmc"], "hazard": None}.items():
         for name in names or sorted(p.stem for p in (ROOT / "configs" / group).glob("*.yaml")):
@@ -169,7 +170,7 @@ def test_shipped_configurations_and_scenarios_keep_to_the_bounds() -> None:
 
 def test_docs_list_the_bounds() -> None:
     page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    assert bounds.table_markdown() in page, "docs/reliability.md: paste sim.bounds.table_markdown()"
+    assert bounds.table_markdown() in page, "docs/reliability.md: run scripts/bounds_table.py"
 
 
 # --- values outside a bound are refused by name -------------------------------------------------

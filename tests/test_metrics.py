@@ -61,6 +61,7 @@ def test_target_share_weights_by_people_in_need():
     assert out["relief_10h_holds"] == 0
 
 
+@pytest.mark.slow
 def test_no_replication_kpi_is_negative_so_intervals_are_clipped_at_zero():
     """Every per-replication KPI is a count, time, cost, rate or share, so a t interval that
     dips below zero (a skewed count over few replications) is clipped at 0, and says so."""

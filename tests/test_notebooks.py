@@ -23,6 +23,7 @@ def test_the_three_notebooks_exist_with_outputs_stripped():
                 assert "sim.model" not in "".join(cell["source"]), "notebooks use the public API only"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("DRSIM_NB_REPS", "2")

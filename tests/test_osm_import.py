@@ -134,6 +134,7 @@ def write_planner_layers(roads_dir: Path, where: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_real_extract_import_osm_places_validate_run(tmp_path: Path, capsys):
     """Done means: a real OSM extract -> import-osm -> places import -> validate -> run, offline."""
     folder = tmp_path / "helsinki"
@@ -205,6 +206,7 @@ def extracts(tmp_path_factory) -> dict[str, Path]:
     return {"pbf": helsinki_pbf(), "osm": xml, "bz2": compressed}
 
 
+@pytest.mark.slow
 def test_pbf_xml_and_bz2_give_identical_road_files(extracts, tmp_path: Path):
     outs = {}
     for fmt, path in extracts.items():
@@ -441,6 +443,7 @@ def test_missing_geo_extra_is_a_clear_message(tmp_path: Path, capsys, monkeypatc
     assert "pip install -e '.[geo]'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_core_import_does_not_load_geo_libraries():
     import subprocess
     import sys

@@ -141,6 +141,7 @@ def results(tmp_path_factory):
     return res
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ids=st.lists(texts.filter(lambda s: s.strip()), min_size=1, max_size=4, unique=True), data=st.data())
 def test_the_appendix_tables_survive_hostile_township_ids(results, ids, data, tmp_path_factory):

@@ -256,6 +256,7 @@ def test_a_run_folder_is_complete_and_marked(finished_run):
     no_staging_left(finished_run.parent)
 
 
+@pytest.mark.slow
 @FAST
 @given(files=tree, dirname=st.sampled_from(["", ".", "mine", "mine/..", "sweep", "file", "file/x"]))
 def test_run_refuses_a_folder_it_may_not_write_and_changes_nothing(files, dirname):
@@ -315,6 +316,7 @@ def test_an_empty_existing_folder_may_take_a_run(tmp_path):
 # --- sweeps: marked folders only ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FAST
 @given(files=tree)
 def test_a_sweep_never_writes_into_a_folder_drsim_did_not_make(files):

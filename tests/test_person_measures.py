@@ -266,6 +266,7 @@ def _run(tmp_path: Path, *overrides: str) -> tuple[subprocess.CompletedProcess, 
     return proc, out
 
 
+@pytest.mark.slow
 def test_nobody_struck_is_not_tested_everywhere(tmp_path: Path):
     proc, out = _run(tmp_path, "scenario=tiny", "hazard=none", "run.reps=3")
     assert proc.returncode == 0, proc.stderr
@@ -304,6 +305,7 @@ def test_nobody_struck_is_not_tested_everywhere(tmp_path: Path):
         assert "NOT TESTED" in row, row
 
 
+@pytest.mark.slow
 def test_villages_csv_opens_in_excel_with_chinese(tmp_path: Path):
     proc, out = _run(tmp_path, "scenario=zhangshu", "hazard=flood", "run.reps=2")
     assert proc.returncode == 0, proc.stderr

@@ -43,6 +43,7 @@ def _ids_in(text: str, ids) -> list[str]:
     return [i for i in ids if re.search(rf"(?<![A-Za-z0-9_/-]){re.escape(i)}(?![A-Za-z0-9_/-])", text)]
 
 
+@pytest.mark.slow
 def test_terminal_names_townships_and_never_shows_their_ids(zs_run, results):
     _, printed = zs_run
     names = _named_township_ids(results)

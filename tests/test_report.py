@@ -61,6 +61,7 @@ def test_translation_table_is_complete():
         i18n.text("band", "fr")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
     res = with_cases(results)
@@ -152,6 +153,7 @@ def test_relief_curve_is_the_share_of_people_by_hand():
     assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
 
 
+@pytest.mark.slow
 def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, tmp_path):
     out = tmp_path / "rep"
     assert main(["report", str(run_dir), "--format", "png,pdf,svg", "--out", str(out)]) == 0
@@ -204,6 +206,7 @@ def _target_table(md: str, lang: str) -> list[list[str]]:
     return [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
 
 
+@pytest.mark.slow
 def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
     """Relief, EMS, rescue and helicopter targets, in the settings' order, each with its limit and
     the summary's P(holds); the method note no longer leaves rescue teams and helicopters out."""
@@ -293,6 +296,7 @@ def test_not_a_run_directory_exits_2(tmp_path, capsys):
     assert "not a finished drsim run or sweep directory" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_sweep_directory(tmp_path):
     """On a real sweep directory (needs the sweeps issue, sim.sweep): the frontier and the rest."""
     pytest.importorskip("sim.sweep", reason="the sweeps issue has not landed on this branch")
@@ -383,6 +387,7 @@ def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
         assert sum(_cells(c) for c in body) <= width, x
 
 
+@pytest.mark.slow
 def test_same_results_give_the_same_bytes(results, tmp_path):
     """No dates or random ids in the files: a re-run of `drsim report` changes nothing."""
     from sim.report import _metadata
@@ -395,6 +400,7 @@ def test_same_results_give_the_same_bytes(results, tmp_path):
         assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes(), fmt
 
 
+@pytest.mark.slow
 def test_a_report_is_the_same_bytes_drawn_alone_or_beside_another_language(run_dir, tmp_path):
     """Every file of the Chinese report, appendix PDF included, is byte-identical whether zh is
     drawn alone (in this process) or beside en (a process per language), so a report depends on

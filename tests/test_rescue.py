@@ -239,6 +239,7 @@ def test_team_stopped_by_a_cut_road_hands_its_people_to_the_helicopter():
     assert [e.subject for e in log.rows if e.kind is EventKind.PEOPLE_RESCUED] == ["AC1", "AC1"]
 
 
+@pytest.mark.slow
 def test_cli_reports_rescue_and_air_beside_relief_and_ems(tmp_path, capsys):
     for scenario, hazard in (("jinjiang", "typhoon"), ("zhangshu", "flood")):
         code = main(

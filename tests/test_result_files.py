@@ -207,6 +207,7 @@ def sweep_files(root: Path) -> list[str]:
     )
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.data())
 def test_resume_and_report_read_a_damaged_sweep_or_name_the_file(sweep_dir, data):

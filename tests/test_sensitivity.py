@@ -344,6 +344,7 @@ def test_a_study_that_does_not_fit_the_configuration_writes_nothing(tmp_path, co
     assert "sensitivity=NAME" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_shipped_studies_fit_the_configuration_and_plan_their_time(capsys):
     assert main(["sensitivity", "sensitivity=tiny_relief", "--plan"]) == 0
     err = capsys.readouterr().err

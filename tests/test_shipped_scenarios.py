@@ -27,6 +27,7 @@ def test_make_county_reproduces_committed_folder(tmp_path: Path, preset: str, ca
     assert not mismatch and not errors, f"differs from committed: {mismatch + errors}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "hazard"),
     [
@@ -104,6 +105,7 @@ def test_jinjiang_matches_seed_004():
     assert len(scen.helipads) >= 3
 
 
+@pytest.mark.slow
 def test_zhangshu_twenty_replications_report_the_three_targets(tmp_path: Path, capsys):
     out = tmp_path / "z"
     assert (

@@ -117,6 +117,7 @@ def dask_cluster():
             p.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_identical_results_on_one_worker_two_workers_and_a_dask_cluster(tmp_path, dask_cluster):
     spec, cases = tiny_sweep("run.reps=6", "run.keep_events=true")
     runs = {
@@ -141,6 +142,7 @@ def test_identical_results_on_one_worker_two_workers_and_a_dask_cluster(tmp_path
     assert "dask at tcp://127.0.0.1" in results["dask"].executor
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
     args = ["sweep", "experiment=tiny_budget", "run.reps=30", "run.workers=1"]
     killed = tmp_path / "killed"
@@ -184,6 +186,7 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
     assert parts(killed) == parts(straight)
 
 
+@pytest.mark.slow
 def test_a_failing_replication_is_recorded_counted_and_retried(tmp_path, monkeypatch):
     spec, cases = tiny_sweep("run.reps=8")
     real = world.simulate
@@ -243,6 +246,7 @@ def test_a_killed_worker_is_recorded_and_the_rerun_finishes(tmp_path, monkeypatc
     assert sweep.run_sweep(spec, cases, out, ["test"], forked(1)).complete
 
 
+@pytest.mark.slow
 def test_replay_reproduces_the_stored_tables_byte_for_byte(tmp_path, capsys):
     out = tmp_path / "sweep"
     spec, cases = tiny_sweep("run.reps=6", "run.keep_events=true")
@@ -263,6 +267,7 @@ def test_replay_reproduces_the_stored_tables_byte_for_byte(tmp_path, capsys):
         sweep.replay(out, "nowhere", 1)
 
 
+@pytest.mark.slow
 def test_sequential_stopping_adds_rounds_until_every_interval_is_narrow(tmp_path):
     spec, cases = tiny_sweep("run.reps=5", "run.halfwidth=0.2", "run.max_reps=40")
     out = tmp_path / "sweep"
@@ -283,6 +288,7 @@ def test_sequential_stopping_adds_rounds_until_every_interval_is_narrow(tmp_path
     assert again.ran == 0 and again.reps == result.reps  # the same decision from the same parts
 
 
+@pytest.mark.slow
 def test_resume_extends_reps_but_refuses_a_changed_configuration(tmp_path):
     out = tmp_path / "sweep"
     spec, cases = tiny_sweep("run.reps=2")
@@ -298,6 +304,7 @@ def test_resume_extends_reps_but_refuses_a_changed_configuration(tmp_path):
     assert "run.seed" in err.value.message() and "different configuration" in err.value.message()
 
 
+@pytest.mark.slow
 def test_cli_sweep_prints_the_table_quietly_and_bad_experiments_exit_2(tmp_path, monkeypatch, capsys):
     out = tmp_path / "sweep"
     proc = drsim(tmp_path, "sweep", "experiment=tiny_budget", "run.reps=2", f"hydra.run.dir={out}")
@@ -367,6 +374,7 @@ def test_case_overrides_as_a_mapping_render_through_hydra():
     assert got.settings.policy.load_order == "fifo"
 
 
+@pytest.mark.slow
 def test_shipped_experiments_compose_apply_and_run_one_replication():
     """zhangshu_budget and jinjiang_ems: every case composes, its changes apply and cost; one
     replication runs with each kind of new entity (point, contract reserve, ambulance stations);
