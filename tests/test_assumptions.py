@@ -108,3 +108,19 @@ def test_a_bad_language_is_one_message(args, capsys):
     assert main(["run", "--assumptions", *args, "scenario=tiny"]) == 2
     err = capsys.readouterr().err
     assert "--lang" in err and "zh or en" in err and "Traceback" not in err
+
+
+def test_every_snake_case_value_word_in_the_registry_has_a_chinese_reading():
+    """A policy or option name (multi_drop, insertion_drop, ...) in an assumption's range is
+    shown to a Chinese reader through i18n.WORDS: one missing would put a code in the appendix.
+    Fast check of the registry itself (the whole-appendix scan in test_place_names finds the
+    same, in minutes)."""
+    import re
+
+    from sim.assumptions import REGISTRY
+    from sim.report.i18n import words
+
+    left = {
+        (a.key, w) for a in REGISTRY for w in re.findall(r"[A-Za-z]+_[A-Za-z0-9_]+", words(a.range, "zh"))
+    }
+    assert not left, sorted(left)

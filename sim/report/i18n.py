@@ -457,6 +457,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "first_report": ("随村首报", "with the first report"), "at_once": ("即时获知", "at once"),
     "reached_or_reported": ("上报或车辆到达时", "when reported or reached"),
     "multi_drop": ("一趟多村", "several villages a trip"), "single_drop": ("一趟一村", "one village a trip"),
+    "insertion_drop": ("一趟多村（仅插入法）", "several villages a trip, insertion only"),
     "tiered_nearest": ("分级、就近", "tiered, nearest"), "tiered_strict": ("严格分级", "strictly tiered"),
     "nearest_stock": ("最近有货", "nearest with stock"),
     "initial_first": ("初步救助物资优先", "initial items first"),
