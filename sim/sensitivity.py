@@ -94,7 +94,9 @@ class FactorSpec(_Strict):
     integer: bool = False
     unit: str = ""  # shown after values in words: "trucks", "km/h", "share"
     label: Label = Field(default_factory=Label)
-    source: str = ""  # why this range: a citation or a one-line reason
+    # why this range: a citation or a one-line reason; {en, zh} so a Chinese appendix reads it in
+    # Chinese (a plain string is English and shown only in the English section)
+    source: str | Label = ""
 
     @model_validator(mode="after")
     def _check(self) -> FactorSpec:

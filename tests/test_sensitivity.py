@@ -395,7 +395,10 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     info = {
         "study": {
             "name": "s",
-            "factors": [{"name": "a", "unit": "h"}, {"name": "b", "integer": True}],
+            "factors": [
+                {"name": "a", "unit": "h", "source": "assumed, from a plan"},
+                {"name": "b", "integer": True, "source": {"en": "a budget case", "zh": "预算方案"}},
+            ],
             "outputs": [{"name": "y_share", "label": {"en": "share", "zh": "比例"}}],
         },
         "scenario": "tiny",
@@ -410,6 +413,9 @@ def test_help_and_report_of_a_study_folder(tmp_path, capsys):
     assert main(["report", str(folder), "--format", "png"]) == 0
     en = (folder / "report" / "en" / "depends_on.md").read_text(encoding="utf-8")
     assert "at 1 h the share would change by +5.0 points [+4.0, +6.0]" in en
+    assert "assumed, from a plan" in en and "a budget case" in en
+    zh = (folder / "report" / "zh" / "depends_on.md").read_text(encoding="utf-8")
+    assert "预算方案" in zh and "assumed" not in zh  # an English-only source stays out of Chinese
     assert (folder / "report" / "zh" / "tornado.png").is_file() and (
         folder / "report" / "en" / "morris.png"
     ).is_file()

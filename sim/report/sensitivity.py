@@ -284,8 +284,10 @@ def sentence(r: pd.Series, info: dict[str, Any], lang: str) -> str:
                 sigma=amount(output, r["sigma"], lang, signed=False),
             )
         )
-    if f.get("source"):
-        parts.append(text("sens.line.source", lang, source=f["source"]))
+    source = f.get("source") or ""
+    source = source.get(lang, "") if isinstance(source, dict) else source if lang == "en" else ""
+    if source:  # a plain-string source is English: left out of the Chinese section
+        parts.append(text("sens.line.source", lang, source=source))
     return text("sens.sep", lang).join(parts)
 
 
