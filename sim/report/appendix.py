@@ -10,6 +10,7 @@ run's settings and scenario.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -381,27 +382,90 @@ def name_key(figure: str) -> str:
 A4 = (8.27, 11.69)
 
 
+def _text_cells(text_: str) -> int:
+    return max((sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+                for line in text_.split("\n")), default=0)  # fmt: skip
+
+
+def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> list[int]:
+    """Each column's width in half-width cells so that the table fills `width_cells`: a column
+    gets what its longest text needs when all fit, else the narrow ones keep theirs and the wide
+    ones share the rest equally (water-filling), at least 6 cells each.
+
+    >>> fit_columns(["a", "b"], [["x" * 10, "y" * 100]], 60)
+    [12, 48]
+    """
+    need = [max(_text_cells(str(c)) + 2 for c in col) for col in zip(header, *rows, strict=True)]
+    widths, left, open_ = [0] * len(need), width_cells, set(range(len(need)))
+    while open_:
+        share = left / len(open_)
+        small = {i for i in open_ if need[i] <= share}
+        if not small:
+            for i in sorted(open_):
+                widths[i] = max(6, int(share))
+            break
+        for i in small:
+            widths[i] = need[i]
+            left -= need[i]
+        open_ -= small
+    scale = width_cells / max(sum(widths), 1)
+    return [max(6, int(w * scale)) for w in widths] if scale > 1 else widths
+
+
 def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Figure]:
-    """One or more A4 pages holding a table (28 rows a page)."""
+    """One or more A4 pages holding a table. Every cell's text is wrapped to its column (widths
+    from the texts: `fit_columns`) and every row is as tall as its longest cell, so no text runs
+    into a neighbour; rows go to the next page when the page is full."""
     register()
     pages = []
-    per_page = 28
     lines = [x for para in note.splitlines() for x in wrap_mixed(para, 135)] if note else []
     bottom = max(0.08, 0.045 + 0.0125 * len(lines))  # room for the note under the table
-    for start in range(0, max(len(rows), 1), per_page):
+    fontsize = 7 if len(header) > 6 else 8
+    width_in = 0.92 * A4[0]
+    cell_in = fontsize * 0.55 / 72  # a half-width character of Noto Sans at this size
+    cols = fit_columns(header, rows or [[""] * len(header)], int(width_in / cell_in))
+    line_in = fontsize * 1.45 / 72
+    pad = 0.6  # a cell's padding, in lines
+
+    def wrap(row: list[str]) -> list[str]:
+        return [
+            "\n".join(x for part in str(c).split("\n") for x in wrap_mixed(part, w - 2))
+            for c, w in zip(row, cols, strict=True)
+        ]
+
+    head = wrap(header)
+    head_lines = max(1, *(h.count("\n") + 1 for h in head))
+    body = [wrap(r) for r in rows] or [[""] * len(header)]
+    row_lines = [max(1, *(c.count("\n") + 1 for c in r)) for r in body]
+    avail_in = (0.92 - bottom) * A4[1] - 0.35  # below the title
+    chunks, start = [], 0
+    while start < len(body):
+        used, end = (head_lines + pad) * line_in, start
+        while end < len(body) and (end == start or used + (row_lines[end] + pad) * line_in <= avail_in):
+            used += (row_lines[end] + pad) * line_in
+            end += 1
+        chunks.append((start, end))
+        start = end
+    for start, end in chunks:
         fig = Figure(figsize=A4)
+        axes_h_in = (0.92 - bottom) * A4[1]
         ax = fig.add_axes((0.04, bottom, 0.92, 0.92 - bottom))
         ax.axis("off")
         ax.set_title(title, fontsize=13, loc="left")
-        chunk = rows[start : start + per_page] or [[""] * len(header)]
-        table = ax.table(cellText=chunk, colLabels=header, loc="upper left", cellLoc="center")
+        table = ax.table(
+            cellText=body[start:end],
+            colLabels=head,
+            loc="upper left",
+            cellLoc="center",
+            colWidths=[w / sum(cols) for w in cols],
+        )
         table.auto_set_font_size(False)
-        table.set_fontsize(7 if len(header) > 6 else 8)
-        table.scale(1, 1.4)
+        table.set_fontsize(fontsize)
         for (r, _), cell in table.get_celld().items():
-            if r == 0:  # headers are two lines (target name, then what is measured)
+            n = head_lines if r == 0 else row_lines[start + r - 1]
+            cell.set_height((n + pad) * line_in / axes_h_in)
+            if r == 0:
                 cell.set_facecolor("#e8e8e8")
-                cell.set_height(cell.get_height() * 2.2)
         if lines:
             fig.text(0.04, bottom - 0.01, "\n".join(lines), fontsize=8, va="top", linespacing=1.3)
         pages.append(fig)
