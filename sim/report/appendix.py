@@ -10,7 +10,6 @@ run's settings and scenario.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from sim.report.data import Results
 from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
-from sim.report.linebreak import wrap_mixed
+from sim.report.linebreak import text_width, wrap_mixed
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
 from sim.verdict import cause_share, status
@@ -382,11 +381,6 @@ def name_key(figure: str) -> str:
 A4 = (8.27, 11.69)
 
 
-def _text_cells(text_: str) -> int:
-    return max((sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
-                for line in text_.split("\n")), default=0)  # fmt: skip
-
-
 def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> list[int]:
     """Each column's width in half-width cells so that the table fills `width_cells`: a column
     gets what its longest text needs when all fit, else the narrow ones keep theirs and the wide
@@ -395,7 +389,7 @@ def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> l
     >>> fit_columns(["a", "b"], [["x" * 10, "y" * 100]], 60)
     [12, 48]
     """
-    need = [max(_text_cells(str(c)) + 2 for c in col) for col in zip(header, *rows, strict=True)]
+    need = [max(text_width(str(c)) + 2 for c in col) for col in zip(header, *rows, strict=True)]
     widths, left, open_ = [0] * len(need), width_cells, set(range(len(need)))
     while open_:
         share = left / len(open_)

@@ -12,6 +12,15 @@ def _cells(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def text_width(text: str) -> int:
+    """The widest line of `text` in half-width cells.
+
+    >>> text_width("ab" + chr(10) + "中文x")
+    5
+    """
+    return max((sum(_cells(c) for c in line) for line in text.split("\n")), default=0)
+
+
 # Line-breaking rules (禁则, as in GB/T 15834-2011's usage and W3C's "Requirements for Chinese
 # Text Layout" 3.1.7): no line starts with closing punctuation or ends with opening punctuation.
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”%‰…—·,.;:!?)]}")
