@@ -212,7 +212,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "truck trips",
         "一趟送多个村（插入法加局部搜索，与同一决策下PyVRP的最优解一致）；一趟只送一个村、只用插入法供对比",
         "multi_drop: several sites a trip (insertion, then local search; equal to PyVRP's optimum for "
-        "the same decision, docs/model.md); single_drop and insertion_drop for comparison",
+        "the same decision, docs/model/policies.md); single_drop and insertion_drop for comparison",
         "multi_drop, single_drop, insertion_drop",
     ),
     A(

@@ -104,7 +104,7 @@ class SeverityRates(_Frozen):
     # ride along with other loads; on zhangshu flood_moderate (30 replications, paired) 1 % now
     # takes relief_10h 6.5 pp lower [4.0, 9.0] (single-drop: 9.2 pp), the extra late villages
     # cut off by road or short of stock rather than waiting for trucks: what the county's roads
-    # and stock do to the people at home, which a planner needs to see (docs/model.md).
+    # and stock do to the people at home, which a planner needs to see (docs/model/relief.md).
     in_need: Share = 0.01
 
     @model_validator(mode="after")

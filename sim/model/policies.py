@@ -447,7 +447,7 @@ def multi_drop(view: RouteView) -> list[int]:
     EXACT_ORDER_MAX_STOPS drops allowed a trip, the insertion's trip as it is.
 
     Measured against PyVRP's hybrid genetic search for the same decision and for whole static
-    plans (bench/bench_routes.py; figures in docs/model.md)."""
+    plans (bench/bench_routes.py; figures in docs/model/policies.md)."""
     route = insertion_drop(view)
     if (len(route) == 1 and not np.isfinite(view.minutes[0, 1])) or view.max_stops > EXACT_ORDER_MAX_STOPS:
         return route
