@@ -1,7 +1,8 @@
 """The README and the documentation site hold together: every relative link in README.md,
 CONTRIBUTING.md and docs/ names a file that exists and, when it has an #anchor into a Markdown
 page, a heading that page has; README stays a front page (at most about 10 KB) that reaches
-the architecture page in one click; every page of docs/ is in mkdocs.yml's nav.
+the architecture page in one click; every page of docs/ is in mkdocs.yml's nav; every model
+file has its page in docs/model/, and those pages name every event kind and policy.
 
 `mkdocs build --strict` (in .ci/run) checks the links between pages of the site too, but not
 README.md or CONTRIBUTING.md, which live outside docs/; this test needs no mkdocs."""
@@ -110,3 +111,49 @@ def test_performance_page_is_generated_from_the_dated_results() -> None:
         r = json.loads(path.read_text(encoding="utf-8"))
         assert f"### {r['date']}, {r['time_utc']} UTC" in text
         assert all(row["figure"] in text for row in r["rows"]), path.name
+
+
+MODEL = ROOT / "sim" / "model"
+MODEL_PAGES = ROOT / "docs" / "model"
+
+
+def _model_modules() -> set[str]:
+    """The model's files (a module, or a package folder once a file is split into one)."""
+    files = {p.stem for p in MODEL.glob("*.py") if p.stem != "__init__"}
+    folders = {p.name for p in MODEL.iterdir() if (p / "__init__.py").is_file()}
+    return files | folders
+
+
+def test_every_model_file_has_its_page() -> None:
+    """One page per model file (issue 22), and no page for a file that is gone."""
+    pages = {p.stem for p in MODEL_PAGES.glob("*.md")} - {"index"}
+    modules = _model_modules()
+    assert pages == modules, (
+        f"model files without a page: {modules - pages}; pages without a file: {pages - modules}"
+    )
+    index = (MODEL_PAGES / "index.md").read_text(encoding="utf-8")
+    unlisted = sorted(m for m in modules if f"]({m}.md)" not in index)
+    assert not unlisted, f"docs/model/index.md does not link the pages of {unlisted}"
+
+
+def test_model_pages_name_every_event_kind_and_policy() -> None:
+    """Every kind of event the model can write and every policy name a config may choose is on a
+    model page (in backticks, as the pages write them), so a new one cannot go undocumented."""
+    from sim.events import EventKind
+    from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES
+    from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
+    from sim.model.rescue_policies import RESCUE_POLICIES
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in MODEL_PAGES.glob("*.md"))
+    kinds = [k.value for k in EventKind if f"`{k.value}`" not in text]
+    assert not kinds, f"event kinds on no page of docs/model/: {kinds}"
+    registries = (
+        RELIEF_POLICIES,
+        REPAIR_POLICIES,
+        ROUTE_POLICIES,
+        DISPATCH_POLICIES,
+        HOSPITAL_POLICIES,
+        RESCUE_POLICIES,
+    )
+    policies = [name for reg in registries for name in reg if f"`{name}`" not in text]
+    assert not policies, f"policies on no page of docs/model/: {policies}"
