@@ -34,6 +34,7 @@ from sim.errors import InputError, Problem
 DAMAGED = "a result file is damaged, incomplete or not drsim's"
 FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/sweep.py writes them)
 CURVE_KEY = b"drsim.relief_curve"  # its relief curve rows
+SHELTERS_KEY = b"drsim.shelters"  # its shelter occupancy rows (tables.shelter_rows)
 MAX_JSON_BYTES = 256 * 2**20  # a manifest holds a configuration and file hashes: kilobytes
 
 
@@ -267,6 +268,8 @@ TABLES: dict[str, dict[str, Kind]] = {
         "people_in_time": INT,
     },
     "part": {**KEYS, "place_id": TEXT, "township_id": TEXT, "displaced": INT},
+    # a replication's calls or hospitals part: often empty, when its columns have no type to check
+    "table part": {},
 }
 NOT_NULL = {"case", "rep", "measure", "kind", "item_class"}  # keys: a missing value is damage
 
