@@ -34,6 +34,7 @@ from sim.errors import InputError, Problem
 DAMAGED = "a result file is damaged, incomplete or not drsim's"
 FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/sweep.py writes them)
 CURVE_KEY = b"drsim.relief_curve"  # its relief curve rows
+SCENARIO_COPY = "scenario"  # a result folder's copy of its baseline case's scenario folder
 SHELTERS_KEY = b"drsim.shelters"  # its shelter occupancy rows (tables.shelter_rows)
 MAX_JSON_BYTES = 256 * 2**20  # a manifest holds a configuration and file hashes: kilobytes
 
@@ -55,26 +56,6 @@ class Code(_Doc):
     git_dirty: bool | None
 
 
-class RunScenario(_Doc):
-    name: str
-    dir: str
-
-
-class RunManifest(_Doc):
-    """manifest.json of a run folder (sim/runner.py `manifest`)."""
-
-    command: list[str]
-    config_hash: str
-    config: dict[str, Any]
-    scenario: RunScenario
-    code: Code
-    packages: dict[str, str]
-    platform: dict[str, Any]
-    seeds: dict[str, Any]
-    timings: dict[str, Any]
-    replications: list[dict[str, Any]]
-
-
 class SweepCaseEntry(_Doc):
     name: str
     identity_sha256: str
@@ -83,7 +64,7 @@ class SweepCaseEntry(_Doc):
 
 
 class SweepManifest(_Doc):
-    """manifest.json of a sweep folder (sim/sweep.py `write_manifests`)."""
+    """manifest.json of a result folder, a sweep's or a run's (sim/sweep.py `write_manifests`)."""
 
     command: list[str]
     experiment: str

@@ -84,7 +84,7 @@ FACTS_KEY, CURVE_KEY, SHELTERS_KEY = result_files.FACTS_KEY, result_files.CURVE_
 TABLE_PARTS = ("calls", "hospitals")
 SHELTER_COLUMNS = ["case", "rep", "shelter_id", "t_h", "occupancy"]
 RUN_CASE = "base"  # the one case of `drsim run`
-SCENARIO_COPY = "scenario"  # the result folder's copy of the baseline case's scenario folder
+SCENARIO_COPY = result_files.SCENARIO_COPY
 EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
 STREAMS = "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"
 MAX_REP_NUMBER = 999_999_999  # a replication a replay may name (part names hold 6+ digits)
@@ -232,17 +232,6 @@ def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def folder_sha256(folder: str | Path) -> dict[str, str]:
-    """SHA-256 of every file of a scenario folder, by name: a resumed or replayed sweep must
-    run on the same data."""
-    root = Path(folder)
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != outdir.MARKER  # drsim's marker is not data
-    }
-
-
 class SweepStore:
     """The files of one sweep directory."""
 
@@ -357,7 +346,7 @@ class SweepStore:
         stage = self.root / f".{SCENARIO_COPY}.tmp"
         shutil.rmtree(stage, ignore_errors=True)
         source = Path(data_dir)
-        for name in folder_sha256(source):
+        for name in outdir.folder_sha256(source):
             (stage / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / name, stage / name)
         stage.mkdir(parents=True, exist_ok=True)  # an empty scenario folder is refused earlier
@@ -484,7 +473,7 @@ def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> 
                     "(only run.reps and execution keys may change), or choose another hydra.run.dir",
                 )
             )
-        elif old.scenario.files_sha256 != folder_sha256(case.data_dir):
+        elif old.scenario.files_sha256 != outdir.folder_sha256(case.data_dir):
             problems.append(
                 Problem(
                     f"{path}",
@@ -1005,7 +994,7 @@ def write_case_manifest(
         "scenario": {
             "name": s.scenario.name,
             "data_dir": case.data_dir,
-            "files_sha256": folder_sha256(case.data_dir),
+            "files_sha256": outdir.folder_sha256(case.data_dir),
         },
         "budget": {
             "name": s.budget.name,
@@ -1135,7 +1124,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"keep_events": True})})
     data_dir = man.scenario.data_dir
     notes = []
-    if folder_sha256(data_dir) != man.scenario.files_sha256:
+    if outdir.folder_sha256(data_dir) != man.scenario.files_sha256:
         notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
     if man.code.git_commit != code_version().get("git_commit"):
         notes.append(f"the code is not the sweep's (git commit {man.code.git_commit})")
