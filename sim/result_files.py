@@ -35,7 +35,6 @@ DAMAGED = "a result file is damaged, incomplete or not drsim's"
 FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/sweep.py writes them)
 CURVE_KEY = b"drsim.relief_curve"  # its relief curve rows
 SCENARIO_COPY = "scenario"  # a result folder's copy of its baseline case's scenario folder
-SHELTERS_KEY = b"drsim.shelters"  # its shelter occupancy rows (tables.shelter_rows)
 MAX_JSON_BYTES = 256 * 2**20  # a manifest holds a configuration and file hashes: kilobytes
 
 

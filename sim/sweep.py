@@ -17,7 +17,8 @@ A sweep directory:
     parts/CASE/rep-000012.parquet         one replication's village table (its
                                per-replication facts in the file's metadata)
     parts/CASE/rep-000012.events.parquet  its event log (run.keep_events=true)
-    parts/CASE/rep-000012.calls.parquet, .hospitals.parquet   its EMS calls and ward beds
+    parts/CASE/rep-000012.calls.parquet, .hospitals.parquet, .shelters.parquet   its EMS
+                               calls, ward beds and shelter occupancy
     scenario/                  a copy of the baseline case's scenario folder: the report draws
                                its maps from it, so the folder holds all it needs
     progress.jsonl             one line per finished or failed replication (append-only)
@@ -77,11 +78,10 @@ from sim.scenario import Scenario
 from sim.settings import MAX_REPS, Settings
 from sim.tables import csv_text
 
-# a part's metadata: the replication's facts, its relief curve rows (tables.relief_curve) and
-# its shelter occupancy rows (tables.shelter_rows), rebuilt into one table as `drsim run` did
-FACTS_KEY, CURVE_KEY, SHELTERS_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY, result_files.SHELTERS_KEY
-# a replication's tables stored as parts of their own beside its village part
-TABLE_PARTS = ("calls", "hospitals")
+# a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
+FACTS_KEY, CURVE_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY
+# a replication's other tables, each stored as a part of its own beside its village part
+TABLE_PARTS = ("calls", "hospitals", "shelters")
 SHELTER_COLUMNS = ["case", "rep", "shelter_id", "t_h", "occupancy"]
 RUN_CASE = "base"  # the one case of `drsim run`
 SCENARIO_COPY = result_files.SCENARIO_COPY
@@ -155,22 +155,15 @@ def unit_scenario(data_dir: str, settings: Settings) -> Scenario:
 
 
 def part_bytes(
-    frame: pd.DataFrame,
-    facts: dict[str, Any] | None = None,
-    curve: list[tuple] | None = None,
-    shelters: list[tuple] | None = None,
+    frame: pd.DataFrame, facts: dict[str, Any] | None = None, curve: list[tuple] | None = None
 ) -> bytes:
-    """A table as parquet bytes; a replication's facts, relief curve and shelter rows ride in its
-    metadata (rows, not tables: one table built from every replication's rows types its columns
-    as `drsim run` always did, where a replication without rows would have typed them alone)."""
+    """A table as parquet bytes; a replication's facts and relief curve ride in its metadata."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     if facts is not None:
         meta[FACTS_KEY] = json.dumps(facts).encode("utf-8")  # insertion order: the table's columns
     if curve is not None:
         meta[CURVE_KEY] = json.dumps(curve).encode("utf-8")
-    if shelters is not None:
-        meta[SHELTERS_KEY] = json.dumps(shelters).encode("utf-8")
     table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
@@ -178,9 +171,17 @@ def part_bytes(
 
 
 def replication_part(one: runner.Replication) -> bytes:
-    """The stored part of a replication: its village table with its facts, relief curve and
-    shelter rows (the sweep stores it; replay rebuilds it byte for byte)."""
-    return part_bytes(one.villages, one.facts, one.curve, one.shelters)
+    """The stored part of a replication: its village table with its facts and relief curve (the
+    sweep stores it; replay rebuilds it byte for byte)."""
+    return part_bytes(one.villages, one.facts, one.curve)
+
+
+def table_parts(one: runner.Replication) -> tuple[tuple[str, bytes], ...]:
+    """The parts of a replication's other tables (TABLE_PARTS): calls, hospitals, shelters."""
+    shelters = pd.DataFrame(one.shelters, columns=SHELTER_COLUMNS)
+    return tuple(
+        (name, part_bytes(shelters if name == "shelters" else getattr(one, name))) for name in TABLE_PARTS
+    )
 
 
 MAX_BATCH = 8  # replications per task at most: fewer round trips, little work lost to a kill
@@ -212,7 +213,7 @@ def run_unit(unit: Unit) -> UnitResult:
         one = runner.replicate(scen, unit.settings, unit.case, unit.rep)
         villages = replication_part(one)
         events = part_bytes(one.events) if one.events is not None else None
-        tables_ = tuple((name, part_bytes(getattr(one, name))) for name in TABLE_PARTS)
+        tables_ = table_parts(one)
     except Exception:
         return UnitResult.failed(unit, time.perf_counter() - started, worker, traceback.format_exc())
     seconds = time.perf_counter() - started
@@ -328,12 +329,6 @@ class SweepStore:
     def curve(table: pa.Table) -> list[list]:
         """A part's relief curve rows (none in a part written before the curves existed)."""
         raw = (table.schema.metadata or {}).get(CURVE_KEY)
-        return json.loads(raw) if raw else []
-
-    @staticmethod
-    def shelters(table: pa.Table) -> list[list]:
-        """A part's shelter occupancy rows."""
-        raw = (table.schema.metadata or {}).get(SHELTERS_KEY)
         return json.loads(raw) if raw else []
 
     def copy_scenario(self, data_dir: str) -> None:
@@ -807,7 +802,7 @@ def aggregate(
     (events.parquet) and the parts removed, and the comparison of cases (cases.csv, cases.json,
     townships.csv of shares) is left to the planner's answers (`run_one`)."""
     n = session.reps
-    village_frames, rep_frames, ok, curve_rows, shelter_rows = [], [], {}, [], []
+    village_frames, rep_frames, ok, curve_rows = [], [], {}, []
     others: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_PARTS}
     event_frames: list[pd.DataFrame] = []
     # Cases that share targets and costs (all of them, in most sweeps) get one rep_table call:
@@ -836,7 +831,6 @@ def aggregate(
             read.append(table)
             facts.append(f)
             curve_rows += store.curve(table)
-            shelter_rows += store.shelters(table)
             for name in TABLE_PARTS:
                 others[name].append(store.read_table_part(case.name, rep, name))
             if run_folder and case.settings.run.keep_events:
@@ -862,15 +856,18 @@ def aggregate(
         frames["villages"] = villages = pd.concat(village_frames, ignore_index=True)
         frames["reps"] = reps = pd.concat(rep_frames, ignore_index=True)
         frames["summary"] = summary = metrics.summarise(reps, targets)
-        for name in TABLE_PARTS:
+        for name in ("calls", "hospitals"):
             frames[name] = pd.concat(others[name], ignore_index=True)
-        frames["shelters"] = pd.DataFrame(shelter_rows, columns=SHELTER_COLUMNS)
+        # shelters: one table from every replication's rows, typed by all of them (a replication
+        # without arrivals has untyped columns that would make a concatenation's objects)
+        rows = [row for part in others["shelters"] for row in part.itertuples(index=False, name=None)]
+        frames["shelters"] = pd.DataFrame(rows, columns=SHELTER_COLUMNS)
         if curve_rows:
             frames["relief_curves"] = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
         if event_frames:
             frames["events"] = pd.concat(event_frames, ignore_index=True)
         atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
-        for name in ("villages", *TABLE_PARTS, "shelters", "relief_curves", "events"):
+        for name in ("villages", *TABLE_PARTS, "relief_curves", "events"):
             if name in frames:
                 atomic_write(store.root / f"{name}.parquet", _parquet(frames[name]))
         atomic_write(store.root / "summary.csv", csv_text(summary).encode("utf-8"))
