@@ -439,6 +439,15 @@ def part_facts(table_or_schema: pa.Table | pa.Schema, path: Path, case: str, rep
     return facts
 
 
+def readable_parquet(path: Path) -> bool:
+    """A parquet file whose footer and schema can be read: not cut short."""
+    try:
+        pq.read_schema(path)
+    except (OSError, pa.ArrowException, ValueError):
+        return False
+    return True
+
+
 def check_part(path: Path, case: str, rep: int) -> bool:
     """A sweep part on disk: True when it is drsim's and whole, False when it cannot be read at
     all (cut short by a power cut: the sweep runs that replication again), InputError when it

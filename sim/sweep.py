@@ -276,6 +276,13 @@ class SweepStore:
                     # Damaged (a power cut before the disk caught up): run it again.
                     path.unlink(missing_ok=True)
                     continue
+                names = (*TABLE_PARTS, "events") if keep_events else TABLE_PARTS
+                others = [self.table_part(case, rep, name) for name in names]
+                cut = [p for p in others if p.is_file() and not result_files.readable_parquet(p)]
+                if cut:  # the same for its other parts
+                    for p in cut:
+                        p.unlink(missing_ok=True)
+                    continue
                 self._verified.add(path)
             done.add(rep)
         return done

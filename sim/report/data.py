@@ -181,9 +181,18 @@ def _scenario(root: Path, case: CaseManifest, settings: Settings, case_path: Pat
     case manifest says it was (a note says so)."""
     copy = root / SCENARIO_COPY
     if copy.is_dir():
-        if outdir.folder_sha256(copy) != case.scenario.files_sha256:
+        have, want = outdir.folder_sha256(copy), case.scenario.files_sha256
+        differ = sorted(name for name in have.keys() | want.keys() if have.get(name) != want.get(name))
+        if differ:
             raise InputError(
-                Problem(str(copy), case.scenario.name, f"its files differ from those {case_path} lists"),
+                [
+                    Problem(
+                        str(copy / name),
+                        "missing" if name not in have else ("not listed" if name not in want else "changed"),
+                        f"the scenario copy must hold the files {case_path} lists, unchanged (SHA-256)",
+                    )
+                    for name in differ
+                ],
                 heading=DAMAGED,
             )
         return load(copy, settings.scenario)
