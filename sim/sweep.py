@@ -247,7 +247,7 @@ class SweepStore:
         return self.table_part(case, rep, "events")
 
     def table_part(self, case: str, rep: int, name: str) -> Path:
-        """A replication's part for one of its other tables (events, calls, hospitals)."""
+        """A replication's part for one of its other tables (events, calls, hospitals, shelters)."""
         return self.root / "parts" / case / f"rep-{rep:06d}.{name}.parquet"
 
     def case_manifest(self, case: str) -> Path:
@@ -268,7 +268,7 @@ class SweepStore:
             rep = int(stem)
             if keep_events and not self.events_part(case, rep).is_file():
                 continue
-            # a part from before the calls and hospitals parts existed: run again, to write them
+            # a part from before the calls, hospitals and shelters parts existed: run again
             if not all(self.table_part(case, rep, name).is_file() for name in TABLE_PARTS):
                 continue
             if path not in self._verified:
