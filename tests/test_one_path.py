@@ -77,6 +77,7 @@ def test_a_run_gives_the_same_bytes_on_any_number_of_workers(tmp_path: Path):
     assert executors == ["local process pool, 2 worker(s), spawn"]
 
 
+@pytest.mark.slow
 def test_a_run_stops_at_a_half_width_as_a_sweep_does(tmp_path: Path):
     """run.halfwidth adds run.reps replications per round until every target's Wilson half-width
     is at most it, or run.max_reps: read by drsim run now, not refused."""
