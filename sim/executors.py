@@ -401,6 +401,30 @@ def check_executor(
         )
 
 
+class InlineExecutor:
+    """Each task in this process, one after another: `drsim run` with one worker (no process to
+    start, nothing to send to it; the same results as any pool, as each task is pure)."""
+
+    workers = 1
+    description = "this process"
+
+    def map_unordered(self, fn: Callable[[T], Any], tasks: Iterable[T]) -> Iterator[tuple[T, Any]]:
+        for task in tasks:
+            yield task, fn(task)
+
+    def close(self, abort: bool = False) -> None:
+        """Nothing to stop."""
+
+
+def make_run_executor(kind: str, workers: int | None = None, address: str | None = None) -> Executor:
+    """Where `drsim run` runs its replications: in this process unless run.workers asks for more
+    than one, or run.executor for Dask (a run is usually small: starting processes would cost
+    more than it saves)."""
+    if kind == "local" and (workers or 1) == 1:
+        return InlineExecutor()
+    return make_executor(kind, workers, address)
+
+
 def make_executor(kind: str, workers: int | None = None, address: str | None = None) -> Executor:
     if kind == "local":
         return LocalExecutor(workers)

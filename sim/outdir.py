@@ -33,6 +33,7 @@ What they guarantee:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -84,6 +85,17 @@ def atomic_write(path: Path, data: bytes | Callable[[Path], None]) -> None:
     else:
         tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def folder_sha256(folder: str | Path) -> dict[str, str]:
+    """SHA-256 of every file of a scenario folder, by name: a resumed or replayed sweep must
+    run on the same data."""
+    root = Path(folder)
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MARKER  # drsim's marker is not data
+    }
 
 
 def read_marker(folder: Path) -> dict | None:

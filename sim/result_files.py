@@ -34,6 +34,7 @@ from sim.errors import InputError, Problem
 DAMAGED = "a result file is damaged, incomplete or not drsim's"
 FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/sweep.py writes them)
 CURVE_KEY = b"drsim.relief_curve"  # its relief curve rows
+SCENARIO_COPY = "scenario"  # a result folder's copy of its baseline case's scenario folder
 MAX_JSON_BYTES = 256 * 2**20  # a manifest holds a configuration and file hashes: kilobytes
 
 
@@ -54,26 +55,6 @@ class Code(_Doc):
     git_dirty: bool | None
 
 
-class RunScenario(_Doc):
-    name: str
-    dir: str
-
-
-class RunManifest(_Doc):
-    """manifest.json of a run folder (sim/runner.py `manifest`)."""
-
-    command: list[str]
-    config_hash: str
-    config: dict[str, Any]
-    scenario: RunScenario
-    code: Code
-    packages: dict[str, str]
-    platform: dict[str, Any]
-    seeds: dict[str, Any]
-    timings: dict[str, Any]
-    replications: list[dict[str, Any]]
-
-
 class SweepCaseEntry(_Doc):
     name: str
     identity_sha256: str
@@ -82,7 +63,7 @@ class SweepCaseEntry(_Doc):
 
 
 class SweepManifest(_Doc):
-    """manifest.json of a sweep folder (sim/sweep.py `write_manifests`)."""
+    """manifest.json of a result folder, a sweep's or a run's (sim/sweep.py `write_manifests`)."""
 
     command: list[str]
     experiment: str
@@ -267,6 +248,8 @@ TABLES: dict[str, dict[str, Kind]] = {
         "people_in_time": INT,
     },
     "part": {**KEYS, "place_id": TEXT, "township_id": TEXT, "displaced": INT},
+    # a replication's calls or hospitals part: often empty, when its columns have no type to check
+    "table part": {},
 }
 NOT_NULL = {"case", "rep", "measure", "kind", "item_class"}  # keys: a missing value is damage
 
@@ -454,6 +437,15 @@ def part_facts(table_or_schema: pa.Table | pa.Schema, path: Path, case: str, rep
                 Problem(str(path), "drsim.relief_curve", "must be a list of rows"), heading=DAMAGED
             )
     return facts
+
+
+def readable_parquet(path: Path) -> bool:
+    """A parquet file whose footer and schema can be read: not cut short."""
+    try:
+        pq.read_schema(path)
+    except (OSError, pa.ArrowException, ValueError):
+        return False
+    return True
 
 
 def check_part(path: Path, case: str, rep: int) -> bool:

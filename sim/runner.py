@@ -1,21 +1,17 @@
-"""Replications -> tables -> files: the run lifecycle of `drsim run`.
+"""One replication -> its tables: the unit of work of `drsim run`, `sweep` and `replay`.
 
 One replication: build the world from (scenario, settings, rep), run it to the
-horizon, turn its event log into tables. Many replications: the same with
-rep = 0..n-1; every case uses the same streams for rep r (common random
-numbers). Files are written only after every replication finished, each one
-atomically (temporary name, then rename), so a run directory never holds a
-half-written table.
+horizon, turn its event log into tables; every case uses the same streams for rep r
+(common random numbers). Also the checks before any work (preflight, resources), and the
+planner's answers of a run (verdicts, per-place tables). Running many replications,
+storing and aggregating them and writing the folder is sim/sweep.py's, for a run too
+(an experiment of one case).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,23 +33,9 @@ from sim import (
 from sim.errors import InputError
 from sim.model import hazards, world
 from sim.outdir import atomic_write
-from sim.provenance import code_version, config_hash, package_versions
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
 from sim.settings import Settings
-
-
-@dataclass
-class CaseResult:
-    case: str
-    events: pd.DataFrame | None
-    villages: pd.DataFrame
-    reps: pd.DataFrame
-    shelters: pd.DataFrame
-    rep_seconds: list[float] = field(default_factory=list)
-    calls: pd.DataFrame | None = None  # EMS: one row per (case, rep, call)
-    hospitals: pd.DataFrame | None = None  # EMS: beds occupied per hospital, kind and hour
-    curves: pd.DataFrame | None = None  # relief curves per (case, rep, item class, hour)
 
 
 def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
@@ -140,68 +122,6 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     return Replication(case, rep, villages, facts, events, seconds, calls, beds, shelters, curve)
 
 
-def run_case(
-    scenario: Scenario,
-    settings: Settings,
-    case: str = "base",
-    progress: Callable[[int, int], None] | None = None,
-) -> CaseResult:
-    preflight(scenario, settings)
-    event_frames, village_frames, facts, seconds, shelter_rows, curve_rows = [], [], [], [], [], []
-    call_frames, hospital_frames = [], []
-    n = settings.run.reps
-    for rep in range(n):
-        one = replicate(scenario, settings, case, rep)
-        village_frames.append(one.villages)
-        facts.append(one.facts)
-        call_frames.append(one.calls)
-        hospital_frames.append(one.hospitals)
-        shelter_rows += one.shelters
-        curve_rows += one.curve
-        if one.events is not None:
-            event_frames.append(one.events)
-        seconds.append(one.seconds)
-        if progress is not None:
-            progress(rep + 1, n)
-    villages = pd.concat(village_frames, ignore_index=True)
-    reps = metrics.rep_table(villages, pd.DataFrame(facts), settings.targets, settings.costs)
-    events = pd.concat(event_frames, ignore_index=True) if event_frames else None
-    shelters = pd.DataFrame(shelter_rows, columns=["case", "rep", "shelter_id", "t_h", "occupancy"])
-    calls = pd.concat(call_frames, ignore_index=True)
-    hospitals = pd.concat(hospital_frames, ignore_index=True)
-    curves = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
-    return CaseResult(case, events, villages, reps, shelters, seconds, calls, hospitals, curves)
-
-
-def manifest(
-    settings: Settings,
-    resolved: dict[str, Any],
-    result: CaseResult,
-    scenario: Scenario,
-    seconds: float,
-    argv: list[str],
-) -> dict[str, Any]:
-    return {
-        "command": argv,
-        "config_hash": config_hash(resolved),
-        "config": resolved,
-        "scenario": {"name": scenario.name, "dir": scenario.dir},
-        "code": code_version(),
-        "packages": package_versions(),
-        "platform": {"machine": platform.machine(), "system": platform.system(), "cpus": os.cpu_count()},
-        "seeds": {
-            "seed": settings.run.seed,
-            "reps": settings.run.reps,
-            "streams": "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])",
-        },
-        "timings": {
-            "total_s": round(seconds, 3),
-            "rep_s_mean": round(sum(result.rep_seconds) / max(len(result.rep_seconds), 1), 4),
-        },
-        "replications": [{"case": result.case, "rep": r, "status": "ok"} for r in range(settings.run.reps)],
-    }
-
-
 def summary_json(summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None = None) -> dict[str, Any]:
     """Per case: the verdict block first (sim/verdict.py), then targets, KPIs and late causes."""
     out: dict[str, Any] = {}
@@ -222,55 +142,6 @@ def summary_json(summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None =
     return out
 
 
-def write_run(
-    out_dir: Path,
-    result: CaseResult,
-    summary: pd.DataFrame,
-    man: dict[str, Any],
-    answers: Answers | None = None,
-) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(out_dir / "reps.csv", lambda p: p.write_text(tables.csv_text(result.reps), encoding="utf-8"))
-    atomic_write(
-        out_dir / "villages.parquet", lambda p: result.villages.to_parquet(p, index=False, engine="pyarrow")
-    )
-    atomic_write(
-        out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
-    )
-    if result.events is not None:
-        atomic_write(
-            out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
-        )
-    for name, frame in (
-        ("calls", result.calls),
-        ("hospitals", result.hospitals),
-        ("relief_curves", result.curves),
-    ):
-        if frame is not None:
-            atomic_write(
-                out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
-            )
-    atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
-    atomic_write(
-        out_dir / "summary.json",
-        lambda p: p.write_text(
-            json.dumps(
-                summary_json(summary, None if answers is None else {result.case: answers.verdicts}),
-                indent=2,
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
-        ),
-    )
-    if answers is not None:
-        write_answers(out_dir, answers)
-    # The manifest goes last: its presence says the run directory is complete.
-    atomic_write(
-        out_dir / "manifest.json",
-        lambda p: p.write_text(json.dumps(man, indent=2, ensure_ascii=False, default=str), encoding="utf-8"),
-    )
-
-
 @dataclass
 class Answers:
     """What a planner reads first: the verdict per target and the per-place answer tables."""
@@ -281,20 +152,23 @@ class Answers:
 
 
 def answers_for(
-    result: CaseResult,
+    frames: dict[str, pd.DataFrame],
     summary: pd.DataFrame,
     settings: Settings,
     scenario: Scenario,
+    case: str,
     untested: dict[str, str] | None = None,
 ) -> Answers:
-    """`untested`: the targets the run could not test, with why (preflight's answer)."""
+    """The answers of `case` from its aggregate tables (villages, calls: sim/sweep.py
+    `aggregate`). `untested`: the targets the run could not test, with why (preflight's answer)."""
     names = verdict.township_names(scenario.places)
+    villages = frames["villages"]
     return Answers(
         verdicts=verdict.verdicts(
-            summary, settings.targets, result.villages, result.calls, names, result.case, untested
+            summary, settings.targets, villages, frames.get("calls"), names, case, untested
         ),
-        villages=place_answers.village_answers(result.villages, settings.targets, names),
-        townships=place_answers.township_answers(result.villages, settings.targets, names),
+        villages=place_answers.village_answers(villages, settings.targets, names),
+        townships=place_answers.township_answers(villages, settings.targets, names),
     )
 
 
@@ -304,21 +178,31 @@ def write_answers(out_dir: Path, answers: Answers) -> None:
         atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
 
 
-def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:
-    show = sys.stderr.isatty() if enabled == "auto" else bool(enabled)
-    if not show:
-        return None
-    started = time.perf_counter()
+class RepProgress:
+    """`drsim run`'s progress line, "replications 3/30  1.2/s  ~22s left", on stderr (when it is a
+    terminal, or run.progress=true), fed by the sweep loop (sim/sweep.py Progress)."""
 
-    def report(done: int, total: int) -> None:
-        elapsed = time.perf_counter() - started
-        left = elapsed / done * (total - done)
-        end = "\n" if done == total else ""
+    def __init__(self, enabled: bool | str):
+        self.show = sys.stderr.isatty() if enabled == "auto" else bool(enabled)
+        self.started = time.perf_counter()
+        self.done = self.total = 0
+
+    def start(self, left: dict[str, int], total: int, reps: int) -> None:
+        self.done, self.total = 0, sum(left.values())
+
+    def tick(self, case: str, ok: bool) -> None:
+        self.done += 1
+        if not self.show:
+            return
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        end = "\n" if self.done == self.total else ""
         print(
-            f"\r  replications {done}/{total}  {done / elapsed:.1f}/s  ~{left:.0f}s left ",
+            f"\r  replications {self.done}/{self.total}  {self.done / elapsed:.1f}/s  ~{left:.0f}s left ",
             end=end,
             file=sys.stderr,
             flush=True,
         )
 
-    return report
+    def finish(self) -> None:
+        """Nothing more to draw: the last tick ended the line."""

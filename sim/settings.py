@@ -473,9 +473,10 @@ class RunSettings(_Frozen):
     horizon_h: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_H)]
     keep_events: bool = True
     progress: bool | Literal["auto"] = "auto"
-    # Sweeps (`drsim sweep`): where replications run; none of these change any result.
+    # Where replications run (drsim run and sweep: sim/sweep.py); none of these change any result.
     executor: Literal["local", "dask"] = "local"
-    workers: Annotated[int, Field(ge=1, le=4096)] | None = None  # None: every core (local)
+    # None: every core (a local sweep), this process (drsim run: a run is usually small)
+    workers: Annotated[int, Field(ge=1, le=4096)] | None = None
     # More workers than cores only slows a CPU-bound sweep (and can exhaust memory): refused
     # unless forced (sim/executors.py check_workers), e.g. to test on a small machine.
     workers_force: bool = False

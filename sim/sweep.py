@@ -17,9 +17,14 @@ A sweep directory:
     parts/CASE/rep-000012.parquet         one replication's village table (its
                                per-replication facts in the file's metadata)
     parts/CASE/rep-000012.events.parquet  its event log (run.keep_events=true)
+    parts/CASE/rep-000012.calls.parquet, .hospitals.parquet, .shelters.parquet   its EMS
+                               calls, ward beds and shelter occupancy
+    scenario/                  a copy of the baseline case's scenario folder: the report draws
+                               its maps from it, so the folder holds all it needs
     progress.jsonl             one line per finished or failed replication (append-only)
     failures.jsonl             one line per failure: case, rep, seed, worker, traceback
-    reps.csv, villages.parquet, summary.csv, summary.json    as `drsim run`, all cases
+    reps.csv, villages.parquet, summary.csv, summary.json, relief_curves.parquet,
+    calls.parquet, hospitals.parquet, shelters.parquet       as `drsim run`, all cases
     cases.csv, cases.json      the decision table: cost, P(holds), paired differences from
                                the baseline, gain per million yuan, frontier, equity
     townships.csv              each township's mean share served in time, per case and target
@@ -32,6 +37,12 @@ again); a sweep killed at any moment (even `kill -9`) resumes to the same aggreg
 byte for byte, because the aggregate is always built from the parts on disk. A
 replication that raises is written to failures.jsonl at once and counted; the sweep
 then ends incomplete (exit code 3) and the next run tries it again.
+
+`drsim run` is an experiment of one case (`run_one`, case `base`) through the same units,
+executor, store and aggregate, into a staged folder (sim/outdir.py): the same files, plus the
+event log whole (events.parquet) and the planner's answers (villages.csv, townships.csv)
+instead of the comparison of cases; its parts are removed once aggregated, since a run is
+never resumed (running it again replaces it).
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import socket
 import sys
 import time
@@ -59,7 +71,7 @@ import pyarrow.parquet as pq
 from sim import budget, metrics, outdir, result_files, runner, tables, verdict
 from sim.errors import InputError, Problem
 from sim.executors import Executor
-from sim.experiment import ExperimentSpec, identity
+from sim.experiment import CaseSpec, ExperimentSpec, identity
 from sim.outdir import atomic_write
 from sim.provenance import code_version, config_hash, package_versions
 from sim.scenario import Scenario
@@ -68,6 +80,11 @@ from sim.tables import csv_text
 
 # a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
 FACTS_KEY, CURVE_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY
+# a replication's other tables, each stored as a part of its own beside its village part
+TABLE_PARTS = ("calls", "hospitals", "shelters")
+SHELTER_COLUMNS = ["case", "rep", "shelter_id", "t_h", "occupancy"]
+RUN_CASE = "base"  # the one case of `drsim run`
+SCENARIO_COPY = result_files.SCENARIO_COPY
 EXIT_INCOMPLETE = 3  # some replication failed or never ran: rerun the same command to finish
 STREAMS = "numpy PCG64 from SeedSequence([seed, rep, blake2b(name)])"
 MAX_REP_NUMBER = 999_999_999  # a replication a replay may name (part names hold 6+ digits)
@@ -109,6 +126,7 @@ class UnitResult:
     seconds: float
     worker: str
     error: str | None = None  # the traceback of a failure
+    tables: tuple[tuple[str, bytes], ...] = ()  # (name, parquet) of each of TABLE_PARTS
 
     @property
     def ok(self) -> bool:
@@ -158,6 +176,14 @@ def replication_part(one: runner.Replication) -> bytes:
     return part_bytes(one.villages, one.facts, one.curve)
 
 
+def table_parts(one: runner.Replication) -> tuple[tuple[str, bytes], ...]:
+    """The parts of a replication's other tables (TABLE_PARTS): calls, hospitals, shelters."""
+    shelters = pd.DataFrame(one.shelters, columns=SHELTER_COLUMNS)
+    return tuple(
+        (name, part_bytes(shelters if name == "shelters" else getattr(one, name))) for name in TABLE_PARTS
+    )
+
+
 MAX_BATCH = 8  # replications per task at most: fewer round trips, little work lost to a kill
 
 
@@ -187,10 +213,12 @@ def run_unit(unit: Unit) -> UnitResult:
         one = runner.replicate(scen, unit.settings, unit.case, unit.rep)
         villages = replication_part(one)
         events = part_bytes(one.events) if one.events is not None else None
+        tables_ = table_parts(one)
     except Exception:
         return UnitResult.failed(unit, time.perf_counter() - started, worker, traceback.format_exc())
+    seconds = time.perf_counter() - started
     return UnitResult(
-        unit.case, unit.rep, unit.settings.run.seed, villages, events, time.perf_counter() - started, worker
+        unit.case, unit.rep, unit.settings.run.seed, villages, events, seconds, worker, tables=tables_
     )
 
 
@@ -205,17 +233,6 @@ def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def folder_sha256(folder: str | Path) -> dict[str, str]:
-    """SHA-256 of every file of a scenario folder, by name: a resumed or replayed sweep must
-    run on the same data."""
-    root = Path(folder)
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != outdir.MARKER  # drsim's marker is not data
-    }
-
-
 class SweepStore:
     """The files of one sweep directory."""
 
@@ -227,7 +244,11 @@ class SweepStore:
         return self.root / "parts" / case / f"rep-{rep:06d}.parquet"
 
     def events_part(self, case: str, rep: int) -> Path:
-        return self.root / "parts" / case / f"rep-{rep:06d}.events.parquet"
+        return self.table_part(case, rep, "events")
+
+    def table_part(self, case: str, rep: int, name: str) -> Path:
+        """A replication's part for one of its other tables (events, calls, hospitals, shelters)."""
+        return self.root / "parts" / case / f"rep-{rep:06d}.{name}.parquet"
 
     def case_manifest(self, case: str) -> Path:
         return self.root / "cases" / case / "manifest.json"
@@ -247,10 +268,20 @@ class SweepStore:
             rep = int(stem)
             if keep_events and not self.events_part(case, rep).is_file():
                 continue
+            # a part from before the calls, hospitals and shelters parts existed: run again
+            if not all(self.table_part(case, rep, name).is_file() for name in TABLE_PARTS):
+                continue
             if path not in self._verified:
                 if not result_files.check_part(path, case, rep):
                     # Damaged (a power cut before the disk caught up): run it again.
                     path.unlink(missing_ok=True)
+                    continue
+                names = (*TABLE_PARTS, "events") if keep_events else TABLE_PARTS
+                others = [self.table_part(case, rep, name) for name in names]
+                cut = [p for p in others if p.is_file() and not result_files.readable_parquet(p)]
+                if cut:  # the same for its other parts
+                    for p in cut:
+                        p.unlink(missing_ok=True)
                     continue
                 self._verified.add(path)
             done.add(rep)
@@ -264,6 +295,8 @@ class SweepStore:
     def save(self, res: UnitResult) -> None:
         if res.events is not None:
             atomic_write(self.events_part(res.case, res.rep), res.events)
+        for name, data in res.tables:
+            atomic_write(self.table_part(res.case, res.rep, name), data)
         assert res.villages is not None
         atomic_write(self.part(res.case, res.rep), res.villages)  # last: its presence means done
         self._verified.add(self.part(res.case, res.rep))
@@ -280,6 +313,12 @@ class SweepStore:
 
     def read_part(self, case: str, rep: int) -> tuple[pa.Table, dict[str, Any]]:
         return result_files.read_part(self.part(case, rep), case, rep)
+
+    def read_table_part(self, case: str, rep: int, name: str) -> pd.DataFrame:
+        """One of a finished replication's other tables (events, calls, hospitals), checked."""
+        path = self.table_part(case, rep, name)
+        kind = "events.parquet" if name == "events" else "table part"
+        return result_files.read_parquet(path, kind, min_rows=0)
 
     def sessions(self) -> list[dict[str, Any]]:
         """The sessions the sweep's manifest records (none before its first session ended);
@@ -298,6 +337,22 @@ class SweepStore:
         """A part's relief curve rows (none in a part written before the curves existed)."""
         raw = (table.schema.metadata or {}).get(CURVE_KEY)
         return json.loads(raw) if raw else []
+
+    def copy_scenario(self, data_dir: str) -> None:
+        """Copy the scenario folder the report draws (the baseline case's) into the result folder,
+        once: its files as `folder_sha256` lists them, the marker left out. Written beside and
+        renamed into place, so a copy is whole or absent."""
+        target = self.root / SCENARIO_COPY
+        if target.is_dir():
+            return  # a resumed sweep: check_resume has found the scenario files unchanged
+        stage = self.root / f".{SCENARIO_COPY}.tmp"
+        shutil.rmtree(stage, ignore_errors=True)
+        source = Path(data_dir)
+        for name in outdir.folder_sha256(source):
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / name, stage / name)
+        stage.mkdir(parents=True, exist_ok=True)  # an empty scenario folder is refused earlier
+        os.replace(stage, target)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -342,6 +397,7 @@ class SweepResult:
     focus: str
     executor: str = ""
     notes: list[str] = field(default_factory=list)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # the aggregate tables, by name
 
     @property
     def exit_code(self) -> int:
@@ -419,7 +475,7 @@ def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> 
                     "(only run.reps and execution keys may change), or choose another hydra.run.dir",
                 )
             )
-        elif old.scenario.files_sha256 != folder_sha256(case.data_dir):
+        elif old.scenario.files_sha256 != outdir.folder_sha256(case.data_dir):
             problems.append(
                 Problem(
                     f"{path}",
@@ -503,6 +559,108 @@ class Progress(Protocol):
     def finish(self) -> None: ...
 
 
+@dataclass
+class Session:
+    """What one session's loop over the missing replications did (`run_units`)."""
+
+    reps: int  # replications per case asked for, after sequential stopping
+    failures: dict[tuple[str, int], dict[str, Any]]
+    ran: int
+    executor: str
+    stopping: dict[str, Any] | None
+
+
+def run_units(store: SweepStore, cases: list[Case], executor: Executor, progress: Progress | None) -> Session:
+    """Run every replication of `cases` missing from the store on `executor`, saving each as it
+    comes, in rounds when the run settings ask for sequential stopping (run.halfwidth). The one
+    loop of `drsim sweep` and `drsim run`; failures are recorded, never raised."""
+    run = cases[0].settings.run
+    limit = max_reps(cases[0].settings)
+    n = run.reps
+    failures: dict[tuple[str, int], dict[str, Any]] = {}
+    description = "none needed (every replication was on disk)"
+    ran = 0
+    broken = False
+    rounds: list[dict[str, Any]] = []
+    outcomes = _RepOutcomes(store)
+    while True:
+        done = {c.name: store.finished(c.name, c.settings.run.keep_events) for c in cases}
+        # Case by case: a task's replications share their case's scenario, which each
+        # worker loads once (unit_scenario) even when the cases outnumber its cache (a
+        # sensitivity study's hundreds of design points). The order never changes a result.
+        todo = [
+            Unit(c.name, r, c.settings, c.data_dir)
+            for c in cases
+            for r in range(n)
+            if r not in done[c.name] and (c.name, r) not in failures
+        ]
+        if todo:
+            description = executor.description
+            if progress is not None:
+                left = {c.name: 0 for c in cases}
+                for unit in todo:
+                    left[unit.case] += 1
+                progress.start(left, len(cases) * n, n)
+            with open(store.root / "progress.jsonl", "a", encoding="utf-8") as log:
+                for batch, outcome in executor.map_unordered(run_batch, batches(todo, executor.workers)):
+                    if isinstance(outcome, BaseException):
+                        results = [_machinery_failure(unit, outcome) for unit in batch]
+                        broken = True
+                    else:
+                        results = outcome
+                    for res in results:
+                        if res.ok:
+                            store.save(res)
+                            ran += 1
+                        else:
+                            record = _failure_record(res)
+                            failures[(res.case, res.rep)] = record
+                            store.append("failures.jsonl", record, durable=True)
+                        log.write(json.dumps(_progress_record(res)) + "\n")
+                        log.flush()
+                        if progress is not None:
+                            progress.tick(res.case, res.ok)
+            if progress is not None:
+                progress.finish()
+        if run.halfwidth is None or broken:
+            break
+        widest, where = widest_halfwidth(outcomes, cases, n)
+        rounds.append({"reps": n, "widest_halfwidth": round(widest, 6), "where": where})
+        if widest <= run.halfwidth or n >= limit:
+            break
+        n = min(n + run.reps, limit)
+    stopping = None
+    if run.halfwidth is not None:
+        last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
+        stopping = {
+            "rule": "add run.reps replications per case per round until every target's Wilson 95% "
+            "half-width is at most run.halfwidth in every case, or run.max_reps",
+            "halfwidth": run.halfwidth,
+            "max_reps": limit,
+            "reps": n,
+            "reached": bool(last["widest_halfwidth"] <= run.halfwidth),
+            "rounds": rounds,
+        }
+    return Session(n, failures, ran, description, stopping)
+
+
+def _closing(executor: Executor) -> contextlib.AbstractContextManager[None]:
+    """Stop the executor's workers however the block ends: at once on Ctrl-C (they ignore
+    SIGINT themselves), after their tasks otherwise."""
+
+    @contextlib.contextmanager
+    def block() -> Iterator[None]:
+        try:
+            yield
+        except KeyboardInterrupt:
+            executor.close(abort=True)
+            raise
+        finally:
+            executor.close()
+
+    return block()
+
+
 def run_sweep(
     spec: ExperimentSpec,
     cases: list[Case],
@@ -525,7 +683,7 @@ def run_sweep(
     # The executor first: an unreachable scheduler or a worker that cannot start is refused
     # before the sweep folder is made or changed.
     executor = make_executor()
-    try:
+    with _closing(executor):
         outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
         cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
         with store.locked():
@@ -533,90 +691,70 @@ def run_sweep(
             store.clean_temp()
             for case in cases:
                 write_case_manifest(store, case, cost[case.name], None)
-            run = cases[0].settings.run
-            limit = max_reps(cases[0].settings)
-            n = run.reps
-            failures: dict[tuple[str, int], dict[str, Any]] = {}
-            description = "none needed (every replication was on disk)"
-            ran = 0
-            broken = False
-            rounds: list[dict[str, Any]] = []
-            outcomes = _RepOutcomes(store)
-            while True:
-                done = {c.name: store.finished(c.name, c.settings.run.keep_events) for c in cases}
-                # Case by case: a task's replications share their case's scenario, which each
-                # worker loads once (unit_scenario) even when the cases outnumber its cache (a
-                # sensitivity study's hundreds of design points). The order never changes a result.
-                todo = [
-                    Unit(c.name, r, c.settings, c.data_dir)
-                    for c in cases
-                    for r in range(n)
-                    if r not in done[c.name] and (c.name, r) not in failures
-                ]
-                if todo:
-                    description = executor.description
-                    if progress is not None:
-                        left = {c.name: 0 for c in cases}
-                        for unit in todo:
-                            left[unit.case] += 1
-                        progress.start(left, len(cases) * n, n)
-                    with open(store.root / "progress.jsonl", "a", encoding="utf-8") as log:
-                        for batch, outcome in executor.map_unordered(
-                            run_batch, batches(todo, executor.workers)
-                        ):
-                            if isinstance(outcome, BaseException):
-                                results = [_machinery_failure(unit, outcome) for unit in batch]
-                                broken = True
-                            else:
-                                results = outcome
-                            for res in results:
-                                if res.ok:
-                                    store.save(res)
-                                    ran += 1
-                                else:
-                                    record = _failure_record(res)
-                                    failures[(res.case, res.rep)] = record
-                                    store.append("failures.jsonl", record, durable=True)
-                                log.write(json.dumps(_progress_record(res)) + "\n")
-                                log.flush()
-                                if progress is not None:
-                                    progress.tick(res.case, res.ok)
-                    if progress is not None:
-                        progress.finish()
-                if run.halfwidth is None or broken:
-                    break
-                widest, where = widest_halfwidth(outcomes, cases, n)
-                rounds.append({"reps": n, "widest_halfwidth": round(widest, 6), "where": where})
-                if widest <= run.halfwidth or n >= limit:
-                    break
-                n = min(n + run.reps, limit)
+            store.copy_scenario(_baseline(spec, cases).data_dir)
+            session = run_units(store, cases, executor, progress)
             executor.close()  # every replication is on disk: free the workers before aggregating
-            stopping = None
-            if run.halfwidth is not None:
-                last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
-                stopping = {
-                    "rule": "add run.reps replications per case per round until every target's Wilson 95% "
-                    "half-width is at most run.halfwidth in every case, or run.max_reps",
-                    "halfwidth": run.halfwidth,
-                    "max_reps": limit,
-                    "reps": n,
-                    "reached": bool(last["widest_halfwidth"] <= run.halfwidth),
-                    "rounds": rounds,
-                }
-            result = aggregate(store, spec, cases, n, cost, focus, failures, stopping)
+            result = aggregate(store, spec, cases, session, cost, focus)
             result.notes += untested
-            result.ran = ran
-            result.executor = description
             result.seconds = time.perf_counter() - started
             write_manifests(store, result, argv, started_at)
-    except KeyboardInterrupt:
-        executor.close(abort=True)  # Ctrl-C: stop the workers now (they ignore SIGINT themselves)
-        raise
-    except BaseException:
-        executor.close()
-        raise
-    executor.close()
     return result
+
+
+def _baseline(spec: ExperimentSpec, cases: list[Case]) -> Case:
+    return next(c for c in cases if c.name == spec.baseline)
+
+
+def one_case(config: dict[str, Any], settings: Settings, data_dir: Path) -> tuple[ExperimentSpec, Case]:
+    """`drsim run`'s configuration as an experiment of one case, `base`."""
+    spec = ExperimentSpec(
+        name="run", description="drsim run: one case", baseline=RUN_CASE, cases=[CaseSpec(name=RUN_CASE)]
+    )
+    case = Case(RUN_CASE, "", settings, config, (), str(data_dir.resolve()))
+    return spec, case
+
+
+@dataclass
+class RunOutcome:
+    result: SweepResult
+    summary: pd.DataFrame
+    answers: runner.Answers
+
+
+def run_one(
+    spec: ExperimentSpec,
+    case: Case,
+    stage: Path,
+    argv: list[str],
+    executor: Executor,
+    progress: Progress | None,
+    untested: dict[str, str],
+) -> RunOutcome:
+    """`drsim run`: the one case's replications into `stage` (a staged folder: sim/outdir.py),
+    aggregated as a sweep's, then the planner's answers and the manifests. A replication that
+    fails stops the run (RuntimeError with its traceback): nothing is written."""
+    started = time.perf_counter()
+    started_at = _now()
+    store = SweepStore(stage)
+    with _closing(executor):
+        cost = {case.name: budget.cost(case.settings.budget.changes, case.settings.costs)}
+        write_case_manifest(store, case, cost[case.name], None)
+        store.copy_scenario(case.data_dir)
+        session = run_units(store, [case], executor, progress)
+    if session.failures:
+        first = session.failures[min(session.failures)]
+        raise RuntimeError(f"replication {first['rep']} of the run failed:\n{first['traceback']}")
+    focus = spec.focus_target or list(case.settings.targets)[-1]
+    result = aggregate(store, spec, [case], session, cost, focus, run_folder=True)
+    scen = unit_scenario(case.data_dir, case.settings)
+    summary = result.frames["summary"]
+    answers = runner.answers_for(result.frames, summary, case.settings, scen, case.name, untested)
+    write_summary(store.root, summary, {case.name: answers.verdicts})
+    runner.write_answers(store.root, answers)
+    result.notes += [f"target {t} is NOT TESTED: {why}" for t, why in untested.items()]
+    result.seconds = time.perf_counter() - started
+    write_manifests(store, result, argv, started_at)
+    return RunOutcome(result, summary, answers)
 
 
 def _machinery_failure(unit: Unit, exc: BaseException) -> UnitResult:
@@ -660,15 +798,20 @@ def aggregate(
     store: SweepStore,
     spec: ExperimentSpec,
     cases: list[Case],
-    n: int,
+    session: Session,
     cost: dict[str, budget.Cost],
     focus: str,
-    failures: dict[tuple[str, int], dict[str, Any]],
-    stopping: dict[str, Any] | None,
+    run_folder: bool = False,
 ) -> SweepResult:
     """Build every table from the parts on disk (never from memory), so an interrupted and
-    resumed sweep aggregates byte for byte as one that ran straight through."""
+    resumed sweep aggregates byte for byte as one that ran straight through, and a run as a
+    sweep of its one case. `run_folder` (`drsim run`): the event log is written whole
+    (events.parquet) and the parts removed, and the comparison of cases (cases.csv, cases.json,
+    townships.csv of shares) is left to the planner's answers (`run_one`)."""
+    n = session.reps
     village_frames, rep_frames, ok, curve_rows = [], [], {}, []
+    others: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_PARTS}
+    event_frames: list[pd.DataFrame] = []
     # Cases that share targets and costs (all of them, in most sweeps) get one rep_table call:
     # its fixed cost dominates a case of a few replications (a sensitivity study's design points).
     batch: list[tuple[pd.DataFrame, list[dict[str, Any]]]] = []
@@ -695,6 +838,10 @@ def aggregate(
             read.append(table)
             facts.append(f)
             curve_rows += store.curve(table)
+            for name in TABLE_PARTS:
+                others[name].append(store.read_table_part(case.name, rep, name))
+            if run_folder and case.settings.run.keep_events:
+                event_frames.append(store.read_table_part(case.name, rep, "events"))
         villages = pa.concat_tables(read).to_pandas()
         village_frames.append(villages)
         s = case.settings
@@ -706,42 +853,57 @@ def aggregate(
         flush(last)
     targets = cases[0].settings.targets
     missing = sum(n - k for k in ok.values())
-    failed = [failures[k] for k in sorted(failures) if k[1] < n]
+    failed = [session.failures[k] for k in sorted(session.failures) if k[1] < n]
     complete = missing == 0
     table = pd.DataFrame()
+    frames: dict[str, pd.DataFrame] = {}
     if rep_frames:
-        villages = pd.concat(village_frames, ignore_index=True)
-        reps = pd.concat(rep_frames, ignore_index=True)
-        summary = metrics.summarise(reps, targets)
-        shares = metrics.township_shares(villages, targets)
-        names = verdict.township_names(unit_scenario(cases[0].data_dir, cases[0].settings).places)
-        plan_years = cases[0].settings.costs.plan_years
-        table = metrics.compare_cases(
-            reps,
-            {c: cost[c].total_yuan for c in cost},
-            targets,
-            spec.baseline,
-            focus,
-            metrics.equity(shares, names),
-            f"purchase + {plan_years} years of upkeep (configs/costs)",
-        )
-        townships = (
-            shares.groupby(["case", "target", "township_id"], sort=False)["share"]
-            .agg(share_mean="mean", n="count")
-            .reset_index()
-        )
-        townships.insert(3, "township_name", townships["township_id"].map(lambda t: names.get(t, t)))
-        townships["method"] = "mean over the replications in which the township had displaced people"
-        atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
-        atomic_write(store.root / "villages.parquet", _parquet(villages))
+        # Each table is concatenated in pandas from its parts, as `drsim run` concatenated the
+        # replications' frames: the same column types, so the same bytes.
+        frames["villages"] = villages = pd.concat(village_frames, ignore_index=True)
+        frames["reps"] = reps = pd.concat(rep_frames, ignore_index=True)
+        frames["summary"] = summary = metrics.summarise(reps, targets)
+        for name in ("calls", "hospitals"):
+            frames[name] = pd.concat(others[name], ignore_index=True)
+        # shelters: one table from every replication's rows, typed by all of them (a replication
+        # without arrivals has untyped columns that would make a concatenation's objects)
+        rows = [row for part in others["shelters"] for row in part.itertuples(index=False, name=None)]
+        frames["shelters"] = pd.DataFrame(rows, columns=SHELTER_COLUMNS)
         if curve_rows:
-            curves = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
-            atomic_write(store.root / "relief_curves.parquet", _parquet(curves))
+            frames["relief_curves"] = pd.DataFrame(curve_rows, columns=["case", "rep", *tables.CURVE_COLUMNS])
+        if event_frames:
+            frames["events"] = pd.concat(event_frames, ignore_index=True)
+        atomic_write(store.root / "reps.csv", csv_text(reps).encode("utf-8"))
+        for name in ("villages", *TABLE_PARTS, "relief_curves", "events"):
+            if name in frames:
+                atomic_write(store.root / f"{name}.parquet", _parquet(frames[name]))
         atomic_write(store.root / "summary.csv", csv_text(summary).encode("utf-8"))
-        atomic_write(store.root / "summary.json", _json_bytes(runner.summary_json(summary)))
-        atomic_write(store.root / "cases.csv", csv_text(table).encode("utf-8"))
-        atomic_write(store.root / "cases.json", _json_bytes(_cases_json(table, cost, ok, n)))
-        atomic_write(store.root / "townships.csv", csv_text(townships).encode("utf-8"))
+        write_summary(store.root, summary)
+        if not run_folder:
+            shares = metrics.township_shares(villages, targets)
+            names = verdict.township_names(unit_scenario(cases[0].data_dir, cases[0].settings).places)
+            plan_years = cases[0].settings.costs.plan_years
+            table = metrics.compare_cases(
+                reps,
+                {c: cost[c].total_yuan for c in cost},
+                targets,
+                spec.baseline,
+                focus,
+                metrics.equity(shares, names),
+                f"purchase + {plan_years} years of upkeep (configs/costs)",
+            )
+            townships = (
+                shares.groupby(["case", "target", "township_id"], sort=False)["share"]
+                .agg(share_mean="mean", n="count")
+                .reset_index()
+            )
+            townships.insert(3, "township_name", townships["township_id"].map(lambda t: names.get(t, t)))
+            townships["method"] = "mean over the replications in which the township had displaced people"
+            atomic_write(store.root / "cases.csv", csv_text(table).encode("utf-8"))
+            atomic_write(store.root / "cases.json", _json_bytes(_cases_json(table, cost, ok, n)))
+            atomic_write(store.root / "townships.csv", csv_text(townships).encode("utf-8"))
+    if run_folder:
+        shutil.rmtree(store.root / "parts", ignore_errors=True)  # all of it is in the tables now
     return SweepResult(
         out=store.root,
         spec=spec,
@@ -751,13 +913,21 @@ def aggregate(
         ok=ok,
         failures=failed,
         not_run=missing - len(failed),
-        ran=0,
+        ran=session.ran,
         seconds=0.0,
         cost=cost,
         table=table,
-        stopping=stopping,
+        stopping=session.stopping,
         focus=focus,
+        executor=session.executor,
+        frames=frames,
     )
+
+
+def write_summary(root: Path, summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None = None) -> None:
+    """summary.json: per case, the verdict block when there is one (a run's), then targets, KPIs
+    and late causes (runner.summary_json)."""
+    atomic_write(root / "summary.json", _json_bytes(runner.summary_json(summary, verdicts)))
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
@@ -828,7 +998,7 @@ def write_case_manifest(
         "scenario": {
             "name": s.scenario.name,
             "data_dir": case.data_dir,
-            "files_sha256": folder_sha256(case.data_dir),
+            "files_sha256": outdir.folder_sha256(case.data_dir),
         },
         "budget": {
             "name": s.budget.name,
@@ -958,7 +1128,7 @@ def replay(sweep_dir: Path, case: str, rep: int, out: Path | None = None) -> Rep
     settings = settings.model_copy(update={"run": settings.run.model_copy(update={"keep_events": True})})
     data_dir = man.scenario.data_dir
     notes = []
-    if folder_sha256(data_dir) != man.scenario.files_sha256:
+    if outdir.folder_sha256(data_dir) != man.scenario.files_sha256:
         notes.append(f"the scenario files in {data_dir} changed since the sweep ran")
     if man.code.git_commit != code_version().get("git_commit"):
         notes.append(f"the code is not the sweep's (git commit {man.code.git_commit})")

@@ -6,9 +6,11 @@ import importlib.util
 import os
 import shutil
 import socket
+import tempfile
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -64,6 +66,19 @@ def settings_for(*overrides: str) -> Settings:
 @cache
 def load_scenario(name: str):
     return scenario.load(SCENARIOS / name)
+
+
+def run_case(name: str, settings: Settings) -> dict[str, pd.DataFrame]:
+    """The aggregate tables (villages, reps, summary, calls, ...) of `drsim run` on scenario
+    `name` with `settings`: the same path (an experiment of one case, in this process), into a
+    temporary folder."""
+    from sim import sweep
+    from sim.executors import InlineExecutor
+
+    with tempfile.TemporaryDirectory() as folder:
+        spec, case = sweep.one_case(settings.model_dump(mode="json"), settings, SCENARIOS / name)
+        done = sweep.run_one(spec, case, Path(folder), ["test"], InlineExecutor(), None, {})
+        return done.result.frames
 
 
 def simulate_checked(scen, settings: Settings, rep: int = 0) -> EventLog:

@@ -46,7 +46,8 @@ def test_run_writes_every_output_and_prints_targets(tmp_path: Path):
         assert col in villages.columns
     man = json.loads((out / "manifest.json").read_text())
     assert man["seeds"]["reps"] == 4 and len(man["config_hash"]) == 64
-    assert all(r["status"] == "ok" for r in man["replications"])
+    assert man["status"] == "complete" and man["replications"]["finished"] == 4  # a sweep's manifest
+    assert [c["name"] for c in man["cases"]] == ["base"]
     summary = json.loads((out / "summary.json").read_text())
     holds = summary["base"]["targets"]["relief_10h_holds"]
     assert holds["n"] == 4 and 0 <= holds["ci_low"] <= holds["mean"] <= holds["ci_high"] <= 1

@@ -160,28 +160,3 @@ def test_a_speed_override_for_a_road_class_the_scenario_lacks_is_refused(tmp_pat
         )
         == 0
     )
-
-
-def test_drsim_run_refuses_every_setting_only_a_sweep_reads(tmp_path: Path, capsys):
-    """run.workers, run.executor, run.halfwidth ... would be silently ignored by `drsim run`:
-    each is refused by name, exit 2, nothing written. Every other run.* key is one drsim run
-    reads, so a new sweep-only key must join the list or be read."""
-    from sim.cli import SWEEP_ONLY_KEYS
-    from sim.settings import RunSettings
-
-    read_by_run = {"reps", "seed", "horizon_h", "keep_events", "progress"}
-    assert set(RunSettings.model_fields) == read_by_run | set(SWEEP_ONLY_KEYS)
-    values = {
-        "executor": "dask",
-        "workers": "7",
-        "workers_force": "true",
-        "address": "tcp://10.0.0.5:8786",
-        "halfwidth": "0.1",
-        "max_reps": "50",
-    }
-    for key in SWEEP_ONLY_KEYS:
-        out = tmp_path / key
-        assert main(["run", "scenario=tiny", f"run.{key}={values[key]}", f"hydra.run.dir={out}"]) == 2
-        err = capsys.readouterr().err
-        assert f"run.{key}" in err and "drsim sweep" in err and "Traceback" not in err, err
-        assert not out.exists()

@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import ems_metrics, runner
-from tests.conftest import load_scenario, settings_for
+from sim import ems_metrics
+from tests.conftest import run_case, settings_for
 
 REPS = 30
 MEAN_SERVICE_MIN = 60.0
@@ -48,7 +48,7 @@ def ci99(values) -> tuple[float, float, float]:
 
 def check_mode(*overrides: str):
     settings = settings_for("scenario=mmc", f"run.reps={REPS}", "run.keep_events=false", *overrides)
-    return runner.run_case(load_scenario("mmc"), settings).reps
+    return run_case("mmc", settings)["reps"]
 
 
 def assert_inside(reps, column: str, expected: float):

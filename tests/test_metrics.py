@@ -65,11 +65,10 @@ def test_target_share_weights_by_people_in_need():
 def test_no_replication_kpi_is_negative_so_intervals_are_clipped_at_zero():
     """Every per-replication KPI is a count, time, cost, rate or share, so a t interval that
     dips below zero (a skewed count over few replications) is clipped at 0, and says so."""
-    from sim import runner
-    from tests.conftest import load_scenario
+    from tests.conftest import run_case
 
     s = settings_for("scenario=jinjiang", "hazard=typhoon", "run.reps=3")
-    reps = runner.run_case(load_scenario("jinjiang"), s).reps
+    reps = run_case("jinjiang", s)["reps"]
     kpis = reps.drop(columns=["case", "rep", "seed"]).select_dtypes("number")
     assert len(kpis.columns) > 50
     assert (kpis.fillna(0) >= 0).all().all(), kpis.columns[(kpis.fillna(0) < 0).any()].tolist()

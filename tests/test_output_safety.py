@@ -275,18 +275,21 @@ def test_run_refuses_a_folder_it_may_not_write_and_changes_nothing(files, dirnam
 def test_a_failed_second_run_leaves_the_first_run_as_it_was(finished_run, monkeypatch):
     """Disk full half-way through the second run's files: one message naming the path, exit 2,
     the first run untouched (no folder mixing two runs), nothing half-written beside it."""
+    from sim import sweep
+
     before = snapshot(finished_run.parent)
-    real = pd.DataFrame.to_parquet
+    real = sweep.atomic_write  # every file of a result folder is written through it
     calls = []
 
-    def full_disk(self, path, *args, **kwargs):
+    def full_disk(path, data):
         calls.append(path)
         if len(calls) == 2:
-            real(self, path, *args, **kwargs)  # half-written: a file is on disk
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_bytes(b"PAR1")  # half-written: a file is on disk
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(self, path, *args, **kwargs)
+        return real(path, data)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    monkeypatch.setattr(sweep, "atomic_write", full_disk)
     code, err = drsim(finished_run.parent, *RUN, "run.seed=9", f"hydra.run.dir={finished_run}")
     assert_refused(code, err)
     assert "No space left on device" in err and str(finished_run) in err and ".drsim-tmp" not in err

@@ -435,10 +435,11 @@ def test_a_run_of_an_older_version_says_so(run_dir, tmp_path, capsys):
 
     old = tmp_path / "old"
     shutil.copytree(run_dir, old, ignore=shutil.ignore_patterns("report"))
-    manifest = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    path = old / "cases" / "base" / "manifest.json"  # a run's configuration: its one case's
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     del manifest["config"]["ems"]["bed_wait_max_min"]
     manifest["code"]["git_commit"] = "0123456789abcdef"
-    (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    path.write_text(json.dumps(manifest), encoding="utf-8")
     assert main(["report", str(old)]) == 2
     err = capsys.readouterr().err
     assert "made by an older drsim (drsim commit 0123456789)" in err and "ems.bed_wait_max_min" in err

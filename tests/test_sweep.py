@@ -61,6 +61,11 @@ def parts(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "parts").rglob("rep-*"))}
 
 
+def village_parts(root: Path) -> list[Path]:
+    """The village parts (rep-000012.parquet): one per finished replication."""
+    return [p for p in (root / "parts").glob("*/rep-*.parquet") if p.name[4:-8].isdigit()]
+
+
 def children(pid: int) -> list[int]:
     """Process ids whose parent is `pid` (Linux /proc)."""
     out = []
@@ -130,7 +135,8 @@ def test_identical_results_on_one_worker_two_workers_and_a_dask_cluster(tmp_path
         results[name] = sweep.run_sweep(spec, cases, tmp_path / name, ["test"], make)
         assert results[name].complete and results[name].ran == 4 * 6
     first = parts(tmp_path / "local1")
-    assert len(first) == 4 * 6 * 2  # village and event part per (case, rep)
+    # village, events, calls, hospitals and shelters part per (case, rep)
+    assert len(first) == 4 * 6 * (2 + len(sweep.TABLE_PARTS))
     for name in ("local2", "dask"):
         assert parts(tmp_path / name) == first, name
         for f in AGGREGATES:
@@ -155,7 +161,7 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if len(list((killed / "parts").glob("*/rep-*.parquet"))) >= 12:
+        if len(village_parts(killed)) >= 12:
             break
         time.sleep(0.01)
     workers = children(proc.pid)
@@ -165,7 +171,7 @@ def test_sigkill_midway_then_resume_matches_an_uninterrupted_sweep(tmp_path):
     while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert workers and not any(Path(f"/proc/{w}").exists() for w in workers), "orphaned workers kept running"
-    before = {p: p.stat().st_mtime_ns for p in (killed / "parts").glob("*/rep-*.parquet")}
+    before = {p: p.stat().st_mtime_ns for p in village_parts(killed)}
     assert 12 <= len(before) < 4 * 30, "the sweep must be killed part-way for this test to mean anything"
     assert not (killed / "reps.csv").exists()  # killed before it could aggregate
 

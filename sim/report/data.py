@@ -1,14 +1,20 @@
-"""Saved results -> the tables the figures need. Reads a run or a sweep directory; never runs the model.
+"""Saved results -> the tables the figures need. Reads a result folder; never runs the model.
 
-A run directory (`drsim run`) has manifest.json, reps.csv, summary.csv, villages.parquet,
-relief_curves.parquet and, when kept, events.parquet, calls.parquet, hospitals.parquet. A sweep
-directory (`drsim sweep`)
-has the same aggregate tables for every case plus cases.csv (cost, P(holds), frontier) and
-townships.csv; its scenario and configuration are in cases/CASE/manifest.json.
+One kind of folder (sim/sweep.py): a sweep's, or a run's, which is a sweep of one case
+(`base`). manifest.json names the cases and the baseline; cases/CASE/manifest.json holds each
+case's configuration; reps.csv, summary.csv, villages.parquet, relief_curves.parquet,
+calls.parquet hold every case; a sweep adds cases.csv (cost, P(holds), frontier). The event log
+is events.parquet (a run's) or the baseline's event parts (a sweep's, run.keep_events=true).
+The maps and labels come from the folder's copy of the baseline's scenario (scenario/), so a
+result folder reports after its scenario folder was moved, changed or deleted. Older folders:
+a sweep without the copy is drawn from its scenario folder where it is now, with a one-line
+note; a run folder of the format before runs were sweeps of one case is refused, naming the
+command that makes it again.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +24,12 @@ import pandas as pd
 
 from sim import metrics, outdir, verdict
 from sim.errors import InputError, Problem
-from sim.provenance import PROJECT_ROOT
 from sim.result_files import (
     DAMAGED,
+    SCENARIO_COPY,
     CaseManifest,
-    RunManifest,
     SweepManifest,
+    load_json,
     read_csv,
     read_json,
     read_parquet,
@@ -38,7 +44,7 @@ class Results:
     """One run or sweep directory, read once."""
 
     dir: Path
-    kind: str  # "run" or "sweep"
+    kind: str  # "run" (one case, no comparison of cases) or "sweep"
     settings: Settings  # of the run, or of the sweep's baseline case
     scenario: Scenario
     reps: pd.DataFrame
@@ -46,7 +52,7 @@ class Results:
     villages: pd.DataFrame
     events: pd.DataFrame | None = None
     calls: pd.DataFrame | None = None
-    curves: pd.DataFrame | None = None  # relief curves (relief_curves.parquet; runs only)
+    curves: pd.DataFrame | None = None  # relief curves (relief_curves.parquet)
     cases: pd.DataFrame | None = None  # sweep decision table (cases.csv)
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -137,13 +143,6 @@ class Results:
         return getattr(label, lang) if label is not None else name
 
 
-def _scenario_dir(path: str) -> Path:
-    p = Path(path)
-    if p.is_absolute() or p.exists():
-        return p
-    return PROJECT_ROOT / p
-
-
 def _parquet(path: Path, kind: str) -> pd.DataFrame | None:
     """An optional table (events, calls, relief curves): None when absent, checked when present."""
     return read_parquet(path, kind, min_rows=0) if path.is_file() else None
@@ -176,8 +175,69 @@ def _date(path: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).strftime("%Y-%m-%d")
 
 
+def _scenario(root: Path, case: CaseManifest, settings: Settings, case_path: Path) -> Scenario:
+    """The scenario the results were made with: the folder's copy (checked against the files the
+    case manifest lists), or, in a folder made before the copy, the scenario folder where the
+    case manifest says it was (a note says so)."""
+    copy = root / SCENARIO_COPY
+    if copy.is_dir():
+        have, want = outdir.folder_sha256(copy), case.scenario.files_sha256
+        differ = sorted(name for name in have.keys() | want.keys() if have.get(name) != want.get(name))
+        if differ:
+            raise InputError(
+                [
+                    Problem(
+                        str(copy / name),
+                        "missing" if name not in have else ("not listed" if name not in want else "changed"),
+                        f"the scenario copy must hold the files {case_path} lists, unchanged (SHA-256)",
+                    )
+                    for name in differ
+                ],
+                heading=DAMAGED,
+            )
+        return load(copy, settings.scenario)
+    where = Path(case.scenario.data_dir)
+    if not where.is_dir():
+        raise InputError(
+            Problem(
+                str(root),
+                str(where),
+                f"holds no copy of its scenario ({SCENARIO_COPY}/: made by an older drsim) and the "
+                "scenario folder it was made from is gone: put it back there, or run the case again",
+            )
+        )
+    print(
+        f"drsim report: note: {root} holds no copy of its scenario (made by an older drsim): maps "
+        f"and names come from {where} as it is now",
+        file=sys.stderr,
+    )
+    return load(where, settings.scenario)
+
+
+def _old_run(path: Path) -> None:
+    """Refuse a run folder of the format before runs were sweeps of one case, saying how to make
+    it again (a run is reproducible: the same command gives the same tables)."""
+    data = load_json(path)
+    if isinstance(data, dict) and "cases" not in data and isinstance(data.get("replications"), list):
+        command = data.get("command")
+        again = (
+            " ".join(command)
+            if isinstance(command, list) and all(isinstance(c, str) for c in command)
+            else ""
+        )
+        raise InputError(
+            Problem(
+                str(path),
+                "no cases",
+                "a run folder of an older drsim (before a run was a sweep of one case); this drsim "
+                "reads the new format only: run it again"
+                + (f" with `{again}` (same seed, same tables)" if again else ""),
+            )
+        )
+
+
 def load_results(directory: str | Path) -> Results:
-    """Read a run or sweep directory; InputError naming the directory if it is neither."""
+    """Read a result folder (a run or a sweep); InputError naming the folder if it is neither."""
     root = Path(directory)
     manifest_path = root / "manifest.json"
     missing = [
@@ -189,44 +249,36 @@ def load_results(directory: str | Path) -> Results:
                 str(root), ", ".join(missing), "not a finished drsim run or sweep directory (file missing)"
             )
         )
+    _old_run(manifest_path)
     is_sweep = (root / "cases.csv").is_file()
-    meta: dict[str, Any] = {"date": _date(manifest_path)}
-    commit: str | None = None
-    if is_sweep:
-        sweep = read_json(manifest_path, SweepManifest)
-        baseline = sweep.baseline
-        case_path = (
-            root / "cases" / outdir.safe_name(baseline, f"{manifest_path} key baseline") / "manifest.json"
-        )
-        case_manifest = read_json(case_path, CaseManifest)
-        config, config_path = case_manifest.config, case_path
-        scen_dir = case_manifest.scenario.data_dir
-        meta |= {
-            "command": sweep.command,
-            "baseline": baseline,
-            "focus_target": sweep.focus_target,
-            "experiment": sweep.experiment,
-        }
-    else:
-        run = read_json(manifest_path, RunManifest)
-        config, config_path, scen_dir = run.config, manifest_path, run.scenario.dir
-        meta["command"] = run.command
-        commit = run.code.git_commit
-    settings = _settings(config, config_path, None if is_sweep else commit)
-    scenario = load(_scenario_dir(scen_dir), settings.scenario)
+    sweep = read_json(manifest_path, SweepManifest)
+    baseline = sweep.baseline
+    case_path = root / "cases" / outdir.safe_name(baseline, f"{manifest_path} key baseline") / "manifest.json"
+    case_manifest = read_json(case_path, CaseManifest)
+    meta: dict[str, Any] = {
+        "date": _date(manifest_path),
+        "command": sweep.command,
+        "baseline": baseline,
+        "focus_target": sweep.focus_target,
+        "experiment": sweep.experiment,
+    }
+    settings = _settings(case_manifest.config, case_path, case_manifest.code.git_commit)
+    scenario = _scenario(root, case_manifest, settings, case_path)
     villages = read_parquet(root / "villages.parquet", "villages.parquet", relief_columns(settings.targets))
     if not any(c.endswith("_late_cause") for c in villages.columns):
         villages = metrics.add_late_causes(villages, settings.targets)
     reps = read_csv(root / "reps.csv", "reps.csv")
-    main = meta.get("baseline") or reps["case"].iloc[0]
     for name, frame in (("reps.csv", reps), ("villages.parquet", villages)):
-        if main not in set(frame["case"]):
+        if baseline not in set(frame["case"]):
             raise InputError(
                 Problem(
-                    str(root / name), main, f"has no rows of case {main} (the manifest's): not this folder's"
+                    str(root / name),
+                    baseline,
+                    f"has no rows of case {baseline} (the manifest's): not this folder's",
                 ),
                 heading=DAMAGED,
             )
+    events = _parquet(root / "events.parquet", "events.parquet")
     return Results(
         dir=root,
         kind="sweep" if is_sweep else "run",
@@ -235,11 +287,7 @@ def load_results(directory: str | Path) -> Results:
         reps=reps,
         summary=read_csv(root / "summary.csv", "summary.csv"),
         villages=villages,
-        events=(
-            _parquet(root / "events.parquet", "events.parquet")
-            if not is_sweep
-            else _sweep_events(root, meta["baseline"])
-        ),
+        events=events if events is not None else _sweep_events(root, baseline),
         calls=_parquet(root / "calls.parquet", "calls.parquet"),
         curves=_parquet(root / "relief_curves.parquet", "relief_curves.parquet"),
         cases=read_csv(root / "cases.csv", "cases.csv") if is_sweep else None,
