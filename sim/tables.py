@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.events import EVENT_COLUMNS, Event, EventKind
+from sim.events import EVENT_COLUMNS, Event, EventKind, as_row
 from sim.relief_people import (
     PERSON_SUFFIXES,
     PersonCounts,
@@ -50,7 +50,7 @@ ROAD_TROUBLE = (
 
 
 def events_frame(rows: Sequence[Event], case: str, rep: int) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(list(rows), columns=list(EVENT_COLUMNS))
+    frame = pd.DataFrame.from_records([as_row(e) for e in rows], columns=list(EVENT_COLUMNS))
     frame["kind"] = frame["kind"].astype(str)
     for col in ("qty", "ref"):
         frame[col] = frame[col].astype("Int64")

@@ -49,7 +49,16 @@ from dataclasses import dataclass
 import simpy
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    AircraftArrived,
+    AircraftLanded,
+    AircraftLaunched,
+    AircraftReturned,
+    AirMissionCancelled,
+    AirMissionRequested,
+    EventLog,
+    ShipmentLoaded,
+)
 from sim.scenario import Scenario
 from sim.scenario.roads import haversine_km
 from sim.settings import AirSettings
@@ -224,9 +233,8 @@ class AirSystem:
         self.missions.append(mission)
         place = self.scenario.places[mission.place]
         self.log.add(
-            Event(
+            AirMissionRequested(
                 self.env.now,
-                EventKind.AIR_MISSION_REQUESTED,
                 place=place_id or place.id,
                 ref=mission.ref,
                 qty=mission.people,
@@ -311,22 +319,13 @@ class AirSystem:
             if at is not self.base[1]:
                 yield from self._take_off()
                 yield env.timeout(self.flight_min(self.km(at, self.base[1])))
-            self.log.add(
-                Event(
-                    env.now,
-                    EventKind.AIRCRAFT_RETURNED,
-                    subject=name,
-                    depot=self.base[0],
-                    value=env.now - started,
-                )
-            )
+            self.log.add(AircraftReturned(env.now, subject=name, depot=self.base[0], value=env.now - started))
 
     def _launch(self, name: str, missions: list[Mission]) -> None:
         for m in missions:
             self.log.add(
-                Event(
+                AircraftLaunched(
                     self.env.now,
-                    EventKind.AIRCRAFT_LAUNCHED,
                     subject=name,
                     place=self.scenario.places[m.place].id,
                     ref=m.ref,
@@ -337,9 +336,8 @@ class AirSystem:
     def _arrive(self, name: str, missions: list[Mission]) -> None:
         for m in missions:
             self.log.add(
-                Event(
+                AircraftArrived(
                     self.env.now,
-                    EventKind.AIRCRAFT_ARRIVED,
                     subject=name,
                     place=self.scenario.places[m.place].id,
                     ref=m.ref,
@@ -379,19 +377,13 @@ class AirSystem:
         return at
 
     def _landed(self, name: str, pad_id: str, ref: int, people: int) -> None:
-        self.log.add(
-            Event(self.env.now, EventKind.AIRCRAFT_LANDED, subject=name, depot=pad_id, ref=ref, qty=people)
-        )
+        self.log.add(AircraftLanded(self.env.now, subject=name, depot=pad_id, ref=ref, qty=people))
 
     def _cancel(self, mission: Mission, why: str) -> None:
         if not mission.arrived:
             self.log.add(
-                Event(
-                    self.env.now,
-                    EventKind.AIR_MISSION_CANCELLED,
-                    place=self.scenario.places[mission.place].id,
-                    ref=mission.ref,
-                    note=why,
+                AirMissionCancelled(
+                    self.env.now, place=self.scenario.places[mission.place].id, ref=mission.ref, note=why
                 )
             )
 
@@ -407,7 +399,7 @@ class AirSystem:
         relief.reserve_for_air(self.lift_depot, demand, self._reserve_cap)  # top up for the next sortie
         self._launch(name, [mission])
         yield env.timeout(max(air.launch_prep_min, air.load_min))  # cargo is loaded during preparation
-        relief.log_parts(EventKind.SHIPMENT_LOADED, name, depot_id, taken, load, demand.site)
+        relief.log_parts(ShipmentLoaded, name, depot_id, taken, load, demand.site)
         yield env.timeout(self.flight_min(self._km_to(self.base[1], mission)))
         self._arrive(name, [mission])
         yield env.timeout(air.unload_min)

@@ -85,7 +85,28 @@ import numpy as np
 import simpy
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    AmbulanceArrivedHospital,
+    AmbulanceArrivedScene,
+    AmbulanceCrewChanged,
+    AmbulanceDecontaminated,
+    AmbulanceDispatched,
+    AmbulanceHeld,
+    AmbulanceLeftScene,
+    AmbulanceOffDuty,
+    AmbulanceOnDuty,
+    AmbulanceRerouted,
+    AmbulanceReturned,
+    AmbulanceStationed,
+    CallAirlifted,
+    CallDiverted,
+    CallReceived,
+    CallTransferred,
+    CasualtyDiedWaiting,
+    CasualtyReachedCare,
+    EventLog,
+    PatientTreatedOnScene,
+)
 from sim.model.demand import Casualty
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook, check_calls, county_calls
 from sim.model.ems_policies import (
@@ -160,12 +181,10 @@ class EmsRoads:
         env, node_ids = self.roads.env, self.node_ids
 
         def rerouted(node: int) -> None:
-            log.add(
-                Event(env.now, EventKind.AMBULANCE_REROUTED, subject=subject, ref=call, note=node_ids[node])
-            )
+            log.add(AmbulanceRerouted(env.now, subject=subject, ref=call, note=node_ids[node]))
 
         def held(node: int) -> None:
-            log.add(Event(env.now, EventKind.AMBULANCE_HELD, subject=subject, ref=call, note=node_ids[node]))
+            log.add(AmbulanceHeld(env.now, subject=subject, ref=call, note=node_ids[node]))
 
         yield from self.roads.drive(src, dst, rerouted, held)
 
@@ -243,12 +262,8 @@ class EmsSystem:
         self.left_on_scene: set[int] = set()  # no hospital could take them: still not at care
         for a in self.ambulances:
             log.add(
-                Event(
-                    0.0,
-                    EventKind.AMBULANCE_STATIONED,
-                    subject=a.id,
-                    depot=self.station_ids[a.station],
-                    value=float(a.negative_pressure),
+                AmbulanceStationed(
+                    0.0, subject=a.id, depot=self.station_ids[a.station], value=float(a.negative_pressure)
                 )
             )
         # Crews (county mode): the crew on duty per ambulance, when its shift ends, and the crews
@@ -277,9 +292,8 @@ class EmsSystem:
         calls = self.calls
         place = self.place_ids[calls.place[k]]
         self.log.add(
-            Event(
+            CallReceived(
                 self.env.now,
-                EventKind.CALL_RECEIVED,
                 place=place,
                 note="casualty" if calls.casualty[k] else "routine",
                 qty=calls.triage[k],
@@ -295,7 +309,7 @@ class EmsSystem:
         if self._to_air(k):
             return
         if self.divert:
-            self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
+            self.log.add(CallDiverted(self.env.now, place=place, ref=k))
         else:
             self._wait(k)
 
@@ -317,13 +331,7 @@ class EmsSystem:
             return False
         self.with_air.add(k)
         self.log.add(
-            Event(
-                self.env.now,
-                EventKind.CALL_AIRLIFTED,
-                place=self.place_ids[calls.place[k]],
-                ref=k,
-                value=float(mission.ref),
-            )
+            CallAirlifted(self.env.now, place=self.place_ids[calls.place[k]], ref=k, value=float(mission.ref))
         )
         return True
 
@@ -373,9 +381,8 @@ class EmsSystem:
         amb = self.ambulances[a]
         drive = 0.0 if search is None else search.minutes(a)
         self.log.add(
-            Event(
+            AmbulanceDispatched(
                 self.env.now,
-                EventKind.AMBULANCE_DISPATCHED,
                 subject=amb.id,
                 place=self.place_ids[self.calls.place[k]],
                 depot=self.station_ids[amb.station],
@@ -430,7 +437,7 @@ class EmsSystem:
             yield env.timeout(self.ems.dispatch_delay_min)
         scene = self._node(k)
         yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
-        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
+        log.add(AmbulanceArrivedScene(env.now, subject=amb.id, place=place, ref=k))
         if k not in self.dead:  # found dead: the crew confirms the death and leaves
             yield env.timeout(calls.work_min[k])
         if k in self.dead:
@@ -445,12 +452,8 @@ class EmsSystem:
         without a generator per call, which is most of the mode's cost per call."""
         now = self.env.now
         self.log.add(
-            Event(
-                now,
-                EventKind.AMBULANCE_ARRIVED_SCENE,
-                self.ambulances[a].id,
-                self.place_ids[self.calls.place[k]],
-                ref=k,
+            AmbulanceArrivedScene(
+                now, subject=self.ambulances[a].id, place=self.place_ids[self.calls.place[k]], ref=k
             )
         )
         self.env.timeout(self.calls.work_min[k]).callbacks.append(lambda _event: self._release(a, k, now))
@@ -461,13 +464,8 @@ class EmsSystem:
         amb = self.ambulances[a]
         now = self.env.now
         self.log.add(
-            Event(
-                now,
-                EventKind.AMBULANCE_RETURNED,
-                subject=amb.id,
-                depot=self.station_ids[amb.station],
-                ref=k,
-                value=now - started,
+            AmbulanceReturned(
+                now, subject=amb.id, depot=self.station_ids[amb.station], ref=k, value=now - started
             )
         )
         if self.shifts and now >= self.shift_end[a]:
@@ -506,18 +504,14 @@ class EmsSystem:
         rested_at, crew = off.popleft()
         station = self.station_ids[amb.station]
         if rested_at <= now:
-            self.log.add(
-                Event(now, EventKind.AMBULANCE_CREW_CHANGED, subject=amb.id, depot=station, qty=crew)
-            )
+            self.log.add(AmbulanceCrewChanged(now, subject=amb.id, depot=station, qty=crew))
             self._crew_starts(a, crew)
             return
         self.crew_on[a] = 0
-        self.log.add(
-            Event(now, EventKind.AMBULANCE_OFF_DUTY, subject=amb.id, depot=station, value=rested_at - now)
-        )
+        self.log.add(AmbulanceOffDuty(now, subject=amb.id, depot=station, value=rested_at - now))
 
         def on_duty(_event: simpy.Event) -> None:
-            self.log.add(Event(env.now, EventKind.AMBULANCE_ON_DUTY, subject=amb.id, depot=station, qty=crew))
+            self.log.add(AmbulanceOnDuty(env.now, subject=amb.id, depot=station, qty=crew))
             self._crew_starts(a, crew)
             if self.n_waiting:
                 self._serve_waiting()
@@ -539,38 +533,20 @@ class EmsSystem:
         h = self.hospitals.choose(k, to_hospital.reachable, to_hospital)
         if h is None:
             self.left_on_scene.add(k)
-            log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
+            log.add(PatientTreatedOnScene(env.now, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
         hid = self.hospitals.ids[h]
         drive = to_hospital.minutes(h)
-        log.add(
-            Event(
-                env.now,
-                EventKind.AMBULANCE_LEFT_SCENE,
-                subject=amb.id,
-                place=place,
-                depot=hid,
-                ref=k,
-                value=drive,
-            )
-        )
+        log.add(AmbulanceLeftScene(env.now, subject=amb.id, place=place, depot=hid, ref=k, value=drive))
         bed = self.hospitals.promise_bed(k, h)
         yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
-        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
+        log.add(AmbulanceArrivedHospital(env.now, subject=amb.id, depot=hid, ref=k))
         if self.reached_care(k, amb.id, h, bed):
             yield from self.hospitals.admit(k, h, bed, amb.id)
         if calls.infectious[k]:
             yield env.timeout(self.ems.decon_min)
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.AMBULANCE_DECONTAMINATED,
-                    subject=amb.id,
-                    ref=k,
-                    value=self.ems.decon_min,
-                )
-            )
+            log.add(AmbulanceDecontaminated(env.now, subject=amb.id, ref=k, value=self.ems.decon_min))
         yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
 
     # --- survival while waiting -------------------------------------------------------------
@@ -594,9 +570,8 @@ class EmsSystem:
             where = "ambulance"
         calls = self.calls
         self.log.add(
-            Event(
+            CasualtyDiedWaiting(
                 self.env.now,
-                EventKind.CASUALTY_DIED_WAITING,
                 place=self.place_ids[calls.place[k]],
                 ref=k,
                 qty=calls.triage[k],
@@ -617,9 +592,8 @@ class EmsSystem:
             self.at_care.add(k)
             since = self.env.now - calls.at_min[k]
             self.log.add(
-                Event(
+                CasualtyReachedCare(
                     self.env.now,
-                    EventKind.CASUALTY_REACHED_CARE,
                     subject=subject,
                     place=self.place_ids[calls.place[k]],
                     depot=self.hospitals.ids[h],
@@ -643,7 +617,7 @@ class EmsSystem:
         because a road to its scene reopened."""
         place = self.place_ids[self.calls.place[k]]
         self.with_air.discard(k)
-        self.log.add(Event(self.env.now, EventKind.CALL_TRANSFERRED, place=place, depot=pad_id, ref=k))
+        self.log.add(CallTransferred(self.env.now, place=place, depot=pad_id, ref=k))
         self._wait(k)
 
     def _wait(self, k: int) -> None:

@@ -37,7 +37,7 @@ from dataclasses import replace
 
 import simpy
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import EventLog, SituationReported
 from sim.model.demand import Casualty, Disaster, Trapped, need_units
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import REPORTED, RoadState
@@ -127,11 +127,7 @@ def report(
             if any(delta):
                 new_people = people - before_people
                 relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
-        log.add(
-            Event(
-                env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
-            )
-        )
+        log.add(SituationReported(env.now, place=scenario.places[village].id, qty=total, ref=j + 1))
 
 
 def ration(

@@ -76,7 +76,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    BodiesRecovered,
+    EquipmentReady,
+    EventLog,
+    MutualAidRecorded,
+    PeopleBroughtOut,
+    PeopleRescued,
+    RescueRequested,
+    RescueStarted,
+    RescueUnmet,
+    TeamAlerted,
+    TeamAssigned,
+    TeamMobilised,
+    TeamReleased,
+    TeamRested,
+    TeamRestStarted,
+    TeamStoodDown,
+    TrappedDied,
+)
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
@@ -147,12 +165,12 @@ class Task:
             self.died.update(late)
             log.add(self._died(now, late, place_id))
         value = self.curve(now - self.at_min) if self.curve is not None else None
-        for kind, who in ((EventKind.PEOPLE_RESCUED, alive), (EventKind.BODIES_RECOVERED, dead)):
+        record: type[PeopleBroughtOut]
+        for record, who in ((PeopleRescued, alive), (BodiesRecovered, dead)):
             if who:
                 log.add(
-                    Event(
+                    record(
                         now,
-                        kind,
                         subject=subject,
                         place=place_id,
                         ref=self.ref,
@@ -167,15 +185,14 @@ class Task:
         queue = self.by_air if self.by_air else self.waiting_persons  # a task handed straight to the air
         self.bring_out(now, aircraft, [queue.popleft() for _ in range(n)], place_id, log)
 
-    def _died(self, now: float, persons: Sequence[int], place_id: str) -> Event:
-        return Event(
+    def _died(self, now: float, persons: Sequence[int], place_id: str) -> TrappedDied:
+        return TrappedDied(
             now,
-            EventKind.TRAPPED_DIED,
             place=place_id,
             ref=self.ref,
             qty=len(persons),
             note=self.rescue_type,
-            value=max(self.dies_at[i] for i in persons),  # the minute of the (last) death
+            value=max(self.dies_at[i] for i in persons),
         )
 
 
@@ -321,6 +338,7 @@ class RescueSystem:
         env.process(self._watch_roads())
 
     # ---- crews ---------------------------------------------------------------------------
+
     def crews_of(self, crew: Crew, rescue_type: str, now: bool = True) -> int:
         """1 when `crew` works `rescue_type` and (now=True) its equipment has joined it, else 0."""
         if rescue_type not in crew.types:
@@ -351,14 +369,13 @@ class RescueSystem:
         )
         self.tasks.append(task)
         self.log.add(
-            Event(
+            RescueRequested(
                 self.env.now,
-                EventKind.RESCUE_REQUESTED,
                 place=place.id,
                 ref=task.ref,
                 qty=task.waiting,
                 note=task.rescue_type,
-                value=self.env.now - what.at_min,  # minutes from being trapped to being known
+                value=self.env.now - what.at_min,
             )
         )
         self.env.process(self._deaths(task, place.id))
@@ -366,9 +383,8 @@ class RescueSystem:
         if not able:
             skilled = task.rescue_type in self.skilled
             self.log.add(
-                Event(
+                RescueUnmet(
                     self.env.now,
-                    EventKind.RESCUE_UNMET,
                     place=place.id,
                     ref=task.ref,
                     qty=task.waiting,
@@ -443,9 +459,8 @@ class RescueSystem:
             persons = task.take(take)
             crew.state = "busy"
             self.log.add(
-                Event(
+                TeamAssigned(
                     self.env.now,
-                    EventKind.TEAM_ASSIGNED,
                     subject=crew.id,
                     place=self.scenario.places[task.place].id,
                     ref=task.ref,
@@ -475,11 +490,11 @@ class RescueSystem:
 
     def _rest(self, crew: Crew) -> Iterator[simpy.Event]:
         env = self.env
-        self.log.add(Event(env.now, EventKind.TEAM_REST_STARTED, subject=crew.id, value=self.rules.rest_min))
+        self.log.add(TeamRestStarted(env.now, subject=crew.id, value=self.rules.rest_min))
         yield env.timeout(self.rules.rest_min)
         crew.worked_min = 0.0
         crew.state = "idle"
-        self.log.add(Event(env.now, EventKind.TEAM_RESTED, subject=crew.id))
+        self.log.add(TeamRested(env.now, subject=crew.id))
         self._dispatch()
 
     def _has_room(self, crew: Crew, task: Task, minutes: float) -> bool:
@@ -506,26 +521,23 @@ class RescueSystem:
         env = self.env
         if onset_min > env.now:
             yield env.timeout(onset_min - env.now)
-        self.log.add(
-            Event(env.now, EventKind.TEAM_ALERTED, subject=team.id, qty=team.alerted, note=team.kind)
-        )
+        self.log.add(TeamAlerted(env.now, subject=team.id, qty=team.alerted, note=team.kind))
         if team.leaves_at_min is None:
             for crew in team.crews:
                 crew.state = "out"
-            self.log.add(Event(env.now, EventKind.TEAM_STOOD_DOWN, subject=team.id, qty=team.accepted))
+            self.log.add(TeamStoodDown(env.now, subject=team.id, qty=team.accepted))
             return
         yield env.timeout(team.leaves_at_min - env.now)
         for crew in team.crews:
             crew.state = "idle"
         self.log.add(
-            Event(
+            TeamMobilised(
                 env.now,
-                EventKind.TEAM_MOBILISED,
                 subject=team.id,
                 place=team.base_place_id,
                 qty=team.leaving,
                 value=float(team.accepted),
-                note=str(len(team.crews)),  # crews formed
+                note=str(len(team.crews)),
             )
         )
         later = []
@@ -547,11 +559,7 @@ class RescueSystem:
         for crew in team.crews:
             if crew.equipment == name:
                 crew.ready = True
-        self.log.add(
-            Event(
-                self.env.now, EventKind.EQUIPMENT_READY, subject=team.id, item=name, qty=team.equipment[name]
-            )
-        )
+        self.log.add(EquipmentReady(self.env.now, subject=team.id, item=name, qty=team.equipment[name]))
 
     def _deaths(self, task: Task, place_id: str) -> Iterator[simpy.Event]:
         """Log each trapped person's death when it comes, unless they were brought out first;
@@ -578,7 +586,7 @@ class RescueSystem:
         try:
             yield from self.roads.drive(crew.node, task.node, lambda _n: None, _give_up)
             crew.node = task.node
-            log.add(Event(env.now, EventKind.RESCUE_STARTED, subject=crew.id, place=place_id, ref=task.ref))
+            log.add(RescueStarted(env.now, subject=crew.id, place=place_id, ref=task.ref))
             reached = True
         except _NoRoad as held:  # a road cut ahead and no other way: hand the people back
             crew.node = held.node
@@ -601,9 +609,8 @@ class RescueSystem:
                 self.queue.append(task)
         if task.township_id != crew.township_id:
             log.add(
-                Event(
+                MutualAidRecorded(
                     env.now,
-                    EventKind.MUTUAL_AID_RECORDED,
                     subject=crew.id,
                     place=place_id,
                     ref=task.ref,
@@ -612,15 +619,7 @@ class RescueSystem:
                 )
             )
         log.add(
-            Event(
-                env.now,
-                EventKind.TEAM_RELEASED,
-                subject=crew.id,
-                place=place_id,
-                ref=task.ref,
-                qty=len(back),
-                value=busy,
-            )
+            TeamReleased(env.now, subject=crew.id, place=place_id, ref=task.ref, qty=len(back), value=busy)
         )
         crew.state = "idle"
         if (reached and back) or rules.max_shift_min - crew.worked_min < REST_BELOW_MIN:

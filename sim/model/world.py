@@ -29,7 +29,23 @@ from dataclasses import dataclass
 import simpy
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    CasualtiesOccurred,
+    EventLog,
+    HazardStruck,
+    NeedArisen,
+    PeopleCounted,
+    PeopleDisplaced,
+    PeopleStranded,
+    PeopleTrapped,
+    PowerCut,
+    RoadCleared,
+    RoadDamaged,
+    RoadDamageKnown,
+)
+from sim.events import (
+    VillageHit as VillageHitRecord,
+)
 from sim.model import air, ems, hazards
 from sim.model.demand import Disaster, VillageHit, need_units
 from sim.model.information import (
@@ -135,9 +151,7 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     env = simpy.Environment()
     disaster = hazards.draw_disaster(scenario, settings.hazard, streams)
     roads = RoadState(env, scenario, knows_at_once=settings.reporting.roads == "at_once")
-    roads.learners.append(
-        lambda e, how: log.add(Event(env.now, EventKind.ROAD_DAMAGE_KNOWN, ref=e, note=how))
-    )
+    roads.learners.append(lambda e, how: log.add(RoadDamageKnown(env.now, ref=e, note=how)))
     relief = ReliefSystem(
         env,
         scenario,
@@ -226,29 +240,20 @@ def unfold(
         if at > env.now:
             yield env.timeout(at - env.now)
         if isinstance(what, tuple) and what[0] == "onset":
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.HAZARD_STRUCK,
-                    subject=what[1],
-                    note=what[2],
-                    value=_grade(disaster, what[1]),
-                )
-            )
+            log.add(HazardStruck(env.now, subject=what[1], note=what[2], value=_grade(disaster, what[1])))
         elif isinstance(what, tuple) and what[0] == "clear":
             if roads.is_cut(what[1]):
-                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                log.add(RoadCleared(env.now, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
         elif isinstance(what, tuple) and what[0] == "recede":
             if crews.receded(what[1], what[2]) and roads.is_cut(what[1]):
-                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                log.add(RoadCleared(env.now, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
         elif hasattr(what, "edge"):
             factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
             log.add(
-                Event(
+                RoadDamaged(
                     env.now,
-                    EventKind.ROAD_DAMAGED,
                     subject=what.event,
                     ref=what.edge,
                     note="blocked" if what.blocked else "slowed",
@@ -265,25 +270,18 @@ def unfold(
         elif isinstance(what, VillageHit):
             place = places[what.place]
             log.add(
-                Event(
-                    env.now,
-                    EventKind.VILLAGE_HIT,
-                    subject=what.event,
-                    place=place.id,
-                    qty=what.affected,
-                    note=what.severity,
+                VillageHitRecord(
+                    env.now, subject=what.event, place=place.id, qty=what.affected, note=what.severity
                 )
             )
             if what.power_cut:
-                log.add(Event(env.now, EventKind.POWER_CUT, subject=what.event, place=place.id))
+                log.add(PowerCut(env.now, subject=what.event, place=place.id))
             if what.displaced == 0 and what.stranded == 0:
                 continue
-            for kind, people in (
-                (EventKind.PEOPLE_DISPLACED, what.displaced),
-                (EventKind.PEOPLE_STRANDED, what.stranded),
-            ):
+            record: type[PeopleCounted]
+            for record, people in ((PeopleDisplaced, what.displaced), (PeopleStranded, what.stranded)):
                 if people:
-                    log.add(Event(env.now, kind, subject=what.event, place=place.id, qty=people))
+                    log.add(record(env.now, subject=what.event, place=place.id, qty=people))
             sites = at_home(shelters.admit(what.place, what.displaced), place, what.stranded)
             log_need(log, env.now, scenario, place.id, sites, day=1)
             if any(it.daily for it in scenario.items):
@@ -294,9 +292,8 @@ def unfold(
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
         elif hasattr(what, "triage"):
             log.add(
-                Event(
+                CasualtiesOccurred(
                     env.now,
-                    EventKind.CASUALTIES_OCCURRED,
                     place=places[what.place].id,
                     qty=1,
                     note=f"triage{what.triage}",
@@ -305,13 +302,7 @@ def unfold(
             )
         else:
             log.add(
-                Event(
-                    env.now,
-                    EventKind.PEOPLE_TRAPPED,
-                    place=places[what.place].id,
-                    qty=what.people,
-                    note=what.rescue_type,
-                )
+                PeopleTrapped(env.now, place=places[what.place].id, qty=what.people, note=what.rescue_type)
             )
             if rescue is not None:
                 # the delay is drawn for every trapping, so the stream never shifts
@@ -363,17 +354,7 @@ def log_need(
         for item, q in zip(scenario.items, need, strict=True):
             if q:
                 ref = day if item.daily else None
-                log.add(
-                    Event(
-                        now,
-                        EventKind.NEED_ARISEN,
-                        place=place_id,
-                        item=item.id,
-                        qty=q,
-                        note=site.key,
-                        ref=ref,
-                    )
-                )
+                log.add(NeedArisen(now, place=place_id, item=item.id, qty=q, note=site.key, ref=ref))
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:
