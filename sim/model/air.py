@@ -38,6 +38,11 @@ completes); sling loads and landing-site capacity; carrying patients and cargo o
 calls that become unreachable after they were queued for an ambulance (they wait for a road).
 A road reopening gives the ambulances back the evacuations no aircraft has taken yet whose
 scene they can now reach (the mission is cancelled); rescue tasks stay with the aircraft.
+
+Connects to (sim/model/ports.py): draws on relief's stock through `AirStock` and on the EMS's
+hospitals through `AirMedical`, both given when built; serves relief (`DeferredRelief.lift`),
+the EMS (`AirEvacuation`) and rescue (`AirRescue`), which world.build connects to it with
+their `connect_air`.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ from sim.events import (
     EventLog,
     ShipmentLoaded,
 )
+from sim.model.ports import AirMedical, AirStock
 from sim.scenario import Scenario
 from sim.scenario.roads import haversine_km
 from sim.settings import AirSettings
@@ -120,9 +126,9 @@ class AirSystem:
         onset_min: float,
         onset_clock_h: float,
         log: EventLog,
-        relief=None,  # sim.model.relief.ReliefSystem: lifts draw on its stock
-        ems=None,  # sim.model.ems.EmsSystem: evacuated patients are admitted to its hospitals
-    ):
+        relief: AirStock | None = None,  # lifts draw on its stock (sim/model/ports.py)
+        ems: AirMedical | None = None,  # evacuated patients are admitted to its hospitals
+    ) -> None:
         self.env = env
         self.scenario = scenario
         self.air = air

@@ -72,6 +72,11 @@ when no hospital could take it), and:
 Randomness: the calls, their triage and their scene or service times are drawn before the
 run from their own streams (sim/model/ems_calls.py), so a call's needs never depend on
 dispatch decisions, and cases with a different fleet or policy see the same calls.
+
+Connects to: the live roads (subscribes to `RoadState.listeners`); its hospitals
+(sim/model/hospitals.py), built with it; the aircraft through the `AirEvacuation` port
+(sim/model/ports.py), connected by world.build with `connect_air`; serves the aircraft as
+their `AirMedical`.
 """
 
 from __future__ import annotations
@@ -120,6 +125,7 @@ from sim.model.ems_policies import (
     nearest_in,
 )
 from sim.model.hospitals import Hospitals
+from sim.model.ports import AirEvacuation
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
@@ -239,7 +245,7 @@ class EmsSystem:
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
         # by scene node, with the search behind it (None in the check mode); see _road_changed
         self._fleet_views: dict[int, tuple[FleetView, NearestSearch | None]] = {}
-        self.air = None  # sim.model.air.AirSystem: takes calls no ambulance can reach by road
+        self.air: AirEvacuation | None = None  # the aircraft, once connected (connect_air)
         self.moved: dict[int, int] = {}  # call -> road node of the helipad its patient was set down at
         self.roads: EmsRoads | None = None
         no_travel = np.zeros(n)
@@ -280,6 +286,13 @@ class EmsSystem:
         env.process(self._arrivals())
 
     # --- calls and dispatch ---------------------------------------------------------------
+
+    def connect_air(self, air: AirEvacuation) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        calls no ambulance can reach by road go to the aircraft. Ignored in the check mode: it has
+        no roads to be cut off from."""
+        if self.roads is not None:
+            self.air = air
 
     def _arrivals(self) -> Iterator[simpy.Event]:
         env = self.env

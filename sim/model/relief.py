@@ -42,6 +42,10 @@ Stock flow, all in integer units and visible in the event log:
 on hand --relief_allocated | restock_ordered (reserved, still on hand)--> shipment_loaded
 (in transit) --> shipment_delivered (delivered) | depot_restocked (on hand at the
 township point). Conservation is checked on the log by tests.
+
+Connects to: the live roads (subscribes to `RoadState.listeners`); the aircraft through the
+`DeferredRelief` port (sim/model/ports.py), connected by world.build with `connect_air`
+when the county has aircraft; serves the aircraft as their `AirStock`.
 """
 
 from __future__ import annotations
@@ -49,7 +53,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -80,6 +83,7 @@ from sim.events import (
 )
 from sim.model.drivers import Crew
 from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest, RoutePolicy, RouteView, single_drop
+from sim.model.ports import DeferredRelief
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
 from sim.settings import CostSettings, TruckSettings
@@ -242,7 +246,7 @@ class ReliefSystem:
         self._loads = 0
         # called with a Demand whose need was deferred for want of a road (the helicopters' relief
         # lift, sim/model/air.py, when the county has aircraft)
-        self.on_deferred: Callable[[Demand], None] | None = None
+        self.air: DeferredRelief | None = None  # the aircraft, once connected (connect_air)
         self.air_orders: list[Order] = []  # stock set aside at the air depot for the aircraft
         self.air_depot = -1
         roads.listeners.append(self._road_changed)
@@ -251,6 +255,11 @@ class ReliefSystem:
                 env.process(self._truck(d, k, f"{depot.id}/truck{k + 1}"))
 
     # ---- reports -------------------------------------------------------------------------
+
+    def connect_air(self, air: DeferredRelief) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        need deferred for want of a road is then handed to the aircraft to lift."""
+        self.air = air
 
     def receive(self, report: Report) -> None:
         """Queue a report; reports of the same instant are handled together."""
@@ -337,8 +346,8 @@ class ReliefSystem:
         for d in sorted(by_depot):
             self._reserve(d, demand, by_depot[d])
         self._low.update(by_depot)  # looked at once this instant's reports are served (_flush)
-        if deferred and self.on_deferred is not None:
-            self.on_deferred(demand)
+        if deferred and self.air is not None:
+            self.air.lift(demand)
 
     def view(self, node: int) -> DepotView:
         """The depots as the command centre sees them for a site at road node `node`:

@@ -64,6 +64,9 @@ a county pool of machines; a crew changing type (a boat crew stays a boat crew);
 back to base; hand-tool collapse rescue by crews without a machine;
 deterioration after rescue (sim/model/ems.py); injuries that make a person's survival differ
 from the curve of their rescue type.
+
+Connects to: the live roads (read when planning, `RoadState`); the aircraft through the
+`AirRescue` port (sim/model/ports.py), connected by world.build with `connect_air`.
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ from sim.events import (
     TrappedDied,
 )
 from sim.model.demand import Trapped
+from sim.model.ports import AirRescue
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
@@ -292,7 +296,7 @@ class RescueSystem:
         self.streams = streams
         self.log = log
         self.curves = {t: SurvivalCurve(rules.survival[t]) for t in RESCUE_TYPES}
-        self.air = None  # sim.model.air.AirSystem, when the county has aircraft
+        self.air: AirRescue | None = None  # the aircraft, once connected (connect_air)
         self.tasks: list[Task] = []
         self.queue: list[Task] = []
         self.crews: list[Crew] = []
@@ -338,6 +342,11 @@ class RescueSystem:
         env.process(self._watch_roads())
 
     # ---- crews ---------------------------------------------------------------------------
+
+    def connect_air(self, air: AirRescue) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        tasks no capable team can reach by road go to the aircraft."""
+        self.air = air
 
     def crews_of(self, crew: Crew, rescue_type: str, now: bool = True) -> int:
         """1 when `crew` works `rescue_type` and (now=True) its equipment has joined it, else 0."""

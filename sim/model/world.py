@@ -18,6 +18,11 @@ Rescue teams (sim/model/teams.py) take the trapped people as they are trapped;
 helicopters (sim/model/air.py) take rescues cut off by road from every capable
 team, red and yellow casualties no ambulance can reach, and relief need deferred for
 want of a road (lifted from the depot at their base).
+
+Wiring (`build`): every part is given what it calls when built, in one order (roads, relief,
+shelters, repair crews, EMS, rescue, air); the air's two-way link with relief, EMS and
+rescue is the one second phase (`connect_air`, typed ports in sim/model/ports.py). The
+log of road damage becoming known subscribes to `RoadState.learners`.
 """
 
 from __future__ import annotations
@@ -190,11 +195,10 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         relief,
         medical,
     )
-    if aircraft.enabled:
-        rescue.air = aircraft
-        relief.on_deferred = aircraft.lift
-        if medical.roads is not None:  # not in the check mode: it has no roads to be cut off from
-            medical.air = aircraft
+    if aircraft.enabled:  # the second phase of the air's two-way link (sim/model/ports.py)
+        rescue.connect_air(aircraft)
+        relief.connect_air(aircraft)
+        medical.connect_air(aircraft)
     env.process(
         unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
     )
