@@ -1197,5 +1197,6 @@ def table_markdown() -> str:
         hints = {f.name: str(f.type) for f in dataclasses.fields(rec)}
         cols = ", ".join(c + ("?" if "None" in hints[c] else "") for c in rec.columns[1:])
         doc = " ".join((rec.__doc__ or "").split())
+        doc = doc.replace("|", "\\|")  # a | in a meaning (reached|reported) would split the cell
         lines.append(f"| `{kind.value}` | `{rec.__name__}` | {cols} | {doc} |")
     return "\n".join(lines) + "\n"
