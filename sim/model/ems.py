@@ -83,11 +83,12 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.errors import Problem
 from sim.events import (
@@ -182,7 +183,7 @@ class EmsRoads:
         """The hospitals by drive from `node`, on the roads as they are now."""
         return NearestSearch(self.roads, node, self.hospital_node, toward=False)
 
-    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> Iterator[simpy.Event]:
+    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> ProcessGenerator:
         """Drive `src` -> `dst` (use with `yield from`), logging re-routes and holds."""
         env, node_ids = self.roads.env, self.node_ids
 
@@ -281,8 +282,8 @@ class EmsSystem:
             deque((0.0, c) for c in range(2, ems.crews_per_ambulance + 1)) for _ in range(n)
         ]
         if self.shifts:
-            for a in range(n):
-                self._shift_timer(a)
+            for i in range(n):
+                self._shift_timer(i)
         env.process(self._arrivals())
 
     # --- calls and dispatch ---------------------------------------------------------------
@@ -294,7 +295,7 @@ class EmsSystem:
         if self.roads is not None:
             self.air = air
 
-    def _arrivals(self) -> Iterator[simpy.Event]:
+    def _arrivals(self) -> ProcessGenerator:
         env = self.env
         for k, at in enumerate(self.calls.at_min):
             if at > env.now:
@@ -440,7 +441,7 @@ class EmsSystem:
 
     # --- the job cycle ---------------------------------------------------------------------
 
-    def _job(self, a: int, k: int) -> Iterator[simpy.Event]:
+    def _job(self, a: int, k: int) -> ProcessGenerator:
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None
         amb = self.ambulances[a]
@@ -537,7 +538,7 @@ class EmsSystem:
         self._shift_timer(a)
         self._make_free(a)
 
-    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> Iterator[simpy.Event]:
+    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> ProcessGenerator:
         """Scene -> hospital -> handover (-> decontamination) -> station."""
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None

@@ -34,10 +34,12 @@ onset patients' stays (their discharges follow the expected curve).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
+from simpy.resources.container import ContainerGet
 
 from sim.events import (
     EventLog,
@@ -134,7 +136,7 @@ class Hospitals:
 
     def _onset_patients_leave(
         self, hid: str, kind: str, pool: simpy.Container, occupied: int
-    ) -> Iterator[simpy.Event]:
+    ) -> ProcessGenerator:
         env = self.env
         for at, why in onset_discharges_min(occupied, self.ems):
             yield env.timeout(at - env.now)
@@ -143,7 +145,7 @@ class Hospitals:
 
     def _open_surge(
         self, hid: str, kind: str, pool: simpy.Container, beds: int, surge: int
-    ) -> Iterator[simpy.Event]:
+    ) -> ProcessGenerator:
         yield self.env.timeout(self.ems.surge_open_min)
         self.log.add(
             HospitalSurgeOpened(self.env.now, depot=hid, note=kind, qty=surge, value=float(beds + surge))
@@ -181,10 +183,10 @@ class Hospitals:
             return
         if bed.triggered:
             self.pool[self._bed_kind(k)][h].put(1)
-        else:
+        elif isinstance(bed, ContainerGet):  # a promise still queued: it leaves the queue
             bed.cancel()
 
-    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> Iterator[simpy.Event]:
+    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> ProcessGenerator:
         """At hospital h: wait for the promised bed at most `bed_wait_max_min`, hand over, admit
         (or leave the patient boarding in the emergency department); the stay frees the bed."""
         env, calls = self.env, self.calls

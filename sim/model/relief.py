@@ -788,7 +788,7 @@ class ReliefSystem:
         for order, q in taken:
             demand = order.demand
             demand.delivered_units += q
-            if not demand.waiting and self.unserved.pop((demand.village, demand.site), None):
+            if not demand.waiting and self.unserved.pop((demand.village, demand.site), False):
                 self.unserved_version += 1
 
     def _road_log(self, truck: str, place: str | None, shipment: int):

@@ -73,11 +73,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.events import (
     BodiesRecovered,
@@ -105,7 +106,7 @@ from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
 from sim.scenario import Scenario
-from sim.settings import EQUIPMENT, EQUIPMENT_OF, RESCUE_TYPES, RescueSettings
+from sim.settings import EQUIPMENT, EQUIPMENT_OF, RESCUE_TYPES, RescueSettings, RescueType
 from sim.units import MIN_PER_H
 
 TURNOUT_STREAM = "teams.turnout"
@@ -122,7 +123,7 @@ class Task:
     place: int
     node: int
     township_id: str
-    rescue_type: str
+    rescue_type: RescueType
     at_min: float
     waiting: int  # people not yet taken by a team (nor by the helicopters)
     # Person-level state (sim/model/teams.py survival): the minute each person dies while
@@ -211,7 +212,7 @@ class Crew:
     township_id: str
     node: int
     members: int
-    types: frozenset[str]  # the rescue type it works
+    types: frozenset[RescueType]  # the rescue type it works
     equipment: str | None  # boats | machines | None
     state: str = "off"  # off | idle | busy | resting | out
     worked_min: float = 0.0  # driving and rescuing since the last rest
@@ -233,18 +234,18 @@ class TeamRoll:
     crews: list[Crew]
 
 
-def team_types(skills: tuple[str, ...], rules: RescueSettings) -> frozenset[str]:
+def team_types(skills: tuple[str, ...], rules: RescueSettings) -> frozenset[RescueType]:
     return frozenset(t for t in RESCUE_TYPES if set(skills) & set(rules.skills.get(t, ())))
 
 
 def split_crews(
-    members: int, types: frozenset[str], equipment: dict[str, int], rules: RescueSettings
-) -> list[tuple[str, str | None]]:
+    members: int, types: frozenset[RescueType], equipment: dict[str, int], rules: RescueSettings
+) -> list[tuple[RescueType, str | None]]:
     """The crews a team of `members` forms, as (rescue type, equipment): for each type it has
     the skill for, in the order water, collapse, mountain, one crew per `crew_members` of the
     members not yet in a crew, at most one per boat (water) or machine (collapse). Members left
     over form no crew: head count beyond the equipment adds nothing."""
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[RescueType, str | None]] = []
     left = members
     for t in RESCUE_TYPES:
         if t not in types:
@@ -348,13 +349,13 @@ class RescueSystem:
         tasks no capable team can reach by road go to the aircraft."""
         self.air = air
 
-    def crews_of(self, crew: Crew, rescue_type: str, now: bool = True) -> int:
+    def crews_of(self, crew: Crew, rescue_type: RescueType, now: bool = True) -> int:
         """1 when `crew` works `rescue_type` and (now=True) its equipment has joined it, else 0."""
         if rescue_type not in crew.types:
             return 0
         return 1 if crew.equipment is None or crew.ready or not now else 0
 
-    def _able(self, rescue_type: str) -> list[Crew]:
+    def _able(self, rescue_type: RescueType) -> list[Crew]:
         """Crews in service that work this type (now, or once their equipment joins them)."""
         return [c for c in self.crews if c.state != "out" and self.crews_of(c, rescue_type, now=False) > 0]
 
@@ -479,7 +480,7 @@ class RescueSystem:
             )
             self.env.process(self._serve(crew, task, persons))
 
-    def _rest_the_spent(self, free: list[Crew], can: list[frozenset[str]], queue: list[Task]) -> None:
+    def _rest_the_spent(self, free: list[Crew], can: list[frozenset[RescueType]], queue: list[Task]) -> None:
         """A free crew that has worked and can reach a waiting task of a type it works now, but has
         no room left in its shift for the drive and a round, rests now (else it would stand idle
         with part of a shift left while people wait)."""
@@ -497,7 +498,7 @@ class RescueSystem:
                     self.env.process(self._rest(crew))
                     break
 
-    def _rest(self, crew: Crew) -> Iterator[simpy.Event]:
+    def _rest(self, crew: Crew) -> ProcessGenerator:
         env = self.env
         self.log.add(TeamRestStarted(env.now, subject=crew.id, value=self.rules.rest_min))
         yield env.timeout(self.rules.rest_min)
@@ -526,7 +527,7 @@ class RescueSystem:
         return None if i is None else (search.minutes(i), i)
 
     # ---- processes -----------------------------------------------------------------------
-    def _turn_out(self, team: TeamRoll, onset_min: float) -> Iterator[simpy.Event]:
+    def _turn_out(self, team: TeamRoll, onset_min: float) -> ProcessGenerator:
         env = self.env
         if onset_min > env.now:
             yield env.timeout(onset_min - env.now)
@@ -570,7 +571,7 @@ class RescueSystem:
                 crew.ready = True
         self.log.add(EquipmentReady(self.env.now, subject=team.id, item=name, qty=team.equipment[name]))
 
-    def _deaths(self, task: Task, place_id: str) -> Iterator[simpy.Event]:
+    def _deaths(self, task: Task, place_id: str) -> ProcessGenerator:
         """Log each trapped person's death when it comes, unless they were brought out first;
         deaths before the task was known are logged at once (value: the minute of death)."""
         env = self.env
@@ -588,7 +589,7 @@ class RescueSystem:
                 task.died.update(who)
                 self.log.add(task._died(env.now, who, place_id))
 
-    def _serve(self, crew: Crew, task: Task, persons: list[int]) -> Iterator[simpy.Event]:
+    def _serve(self, crew: Crew, task: Task, persons: list[int]) -> ProcessGenerator:
         env, log, rules = self.env, self.log, self.rules
         place_id = self.scenario.places[task.place].id
         started = env.now
@@ -636,7 +637,7 @@ class RescueSystem:
             self.env.process(self._rest(crew))
         self._dispatch()  # handed-back people may go to another team at once
 
-    def _watch_roads(self) -> Iterator[simpy.Event]:
+    def _watch_roads(self) -> ProcessGenerator:
         """A reopened road may let a free team reach a waiting task."""
         while True:
             yield self.roads.reopened

@@ -28,10 +28,12 @@ log of road damage becoming known subscribes to `RoadState.learners`.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.errors import Problem
 from sim.events import (
@@ -52,7 +54,7 @@ from sim.events import (
     VillageHit as VillageHitRecord,
 )
 from sim.model import air, ems, hazards
-from sim.model.demand import Disaster, VillageHit, need_units
+from sim.model.demand import Casualty, Disaster, RoadHit, Trapped, VillageHit, need_units
 from sim.model.information import (
     DAY_MIN,
     ROADS_STREAM,
@@ -218,9 +220,11 @@ def unfold(
     streams: Streams,
     log: EventLog,
     rescue: RescueSystem | None = None,
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """The disaster's timeline: onsets, road damage, clearances, village hits, casualties, trapped."""
-    timeline: list[tuple[float, int, int, object]] = []  # (minute, tie-break rank, order, what)
+    # (minute, tie-break rank, order, what): a hazard's onset, a road's clearing or receding
+    # (tuples), a road or village hit, a casualty, trapped people
+    timeline: list[tuple[float, int, int, tuple[Any, ...] | RoadHit | VillageHit | Casualty | Trapped]] = []
     for name, ev in settings.hazard.events.items():
         timeline.append((ev.onset_min, 0, len(timeline), ("onset", name, ev.kind)))
     for k, hit in enumerate(disaster.roads):
@@ -229,8 +233,8 @@ def unfold(
             timeline.append((hit.clears_at_min, 1, k, ("clear", hit.edge)))
         if hit.recedes_at_min is not None:
             timeline.append((hit.recedes_at_min, 1, k, ("recede", hit.edge, hit.repair_min)))
-    for k, hit in enumerate(disaster.hits):
-        timeline.append((hit.at_min, 2, k, hit))
+    for k, village_hit in enumerate(disaster.hits):
+        timeline.append((village_hit.at_min, 2, k, village_hit))
     for k, c in enumerate(disaster.casualties):
         timeline.append((c.at_min, 3, k, c))
     for k, t in enumerate(disaster.trapped):
@@ -253,7 +257,7 @@ def unfold(
             if crews.receded(what[1], what[2]) and roads.is_cut(what[1]):
                 log.add(RoadCleared(env.now, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
-        elif hasattr(what, "edge"):
+        elif isinstance(what, RoadHit):
             factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
             log.add(
                 RoadDamaged(
@@ -294,7 +298,7 @@ def unfold(
             cut_off = what.power_cut or relief.isolated[what.place]
             delay = first_delay(settings.reporting, delays, cut_off)
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
-        elif hasattr(what, "triage"):
+        elif isinstance(what, Casualty):
             log.add(
                 CasualtiesOccurred(
                     env.now,
@@ -304,7 +308,7 @@ def unfold(
                     value=1.0 if what.infectious else 0.0,
                 )
             )
-        else:
+        elif isinstance(what, Trapped):
             log.add(
                 PeopleTrapped(env.now, place=places[what.place].id, qty=what.people, note=what.rescue_type)
             )
@@ -335,7 +339,7 @@ def _grade(disaster: Disaster, event: str) -> float | None:
 
 def daily_need(
     env: simpy.Environment, scenario: Scenario, place_id: str, sites: list[Site], log: EventLog
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """The true need of daily items (water, food) again each day the people stay displaced.
 
     The first day's need arose with the displacement; day d's arises (d - 1) x 24 h later.
