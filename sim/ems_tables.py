@@ -14,7 +14,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.events import Event, EventKind
+from sim.events import (
+    AircraftArrived,
+    AmbulanceArrivedHospital,
+    AmbulanceArrivedScene,
+    AmbulanceDispatched,
+    AmbulanceLeftScene,
+    AmbulanceOffDuty,
+    AmbulanceOnDuty,
+    AmbulanceReturned,
+    AmbulanceStationed,
+    CallAirlifted,
+    CallDiverted,
+    CallReceived,
+    CallTransferred,
+    CasualtyDiedWaiting,
+    CasualtyReachedCare,
+    HospitalBedsCounted,
+    HospitalSurgeOpened,
+    PatientAdmitted,
+    PatientDischarged,
+    PatientMovedToWard,
+    PatientTreatedOnScene,
+    Row,
+    typed,
+)
 from sim.scenario import Scenario
 from sim.units import MIN_PER_H
 
@@ -56,7 +80,7 @@ def urban_units(scenario: Scenario) -> set[str]:
     return {p.id for p in scenario.places if p.kind in URBAN_KINDS}
 
 
-def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) -> dict[str, list[Any]]:
+def call_results(rows: Sequence[Row], scenario: Scenario, horizon_min: float) -> dict[str, list[Any]]:
     """One entry per call, in call order, as columns.
 
     A call no ambulance could reach by road may be flown (by_air): dispatched is when the
@@ -77,9 +101,8 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
     urban = urban_units(scenario)
     calls: dict[int, dict[str, Any]] = {}
     flown: dict[int, int] = {}  # air mission -> call
-    for e in rows:
-        kind = e.kind
-        if kind is EventKind.CALL_RECEIVED:
+    for e in typed(rows):
+        if isinstance(e, CallReceived):
             place = places[e.place]
             calls[e.ref] = {
                 "call_id": e.ref,
@@ -93,39 +116,39 @@ def call_results(rows: Sequence[Event], scenario: Scenario, horizon_min: float) 
                 "outcome": "waiting",
                 "by_air": False,
             }
-        elif kind is EventKind.AMBULANCE_DISPATCHED:
+        elif isinstance(e, AmbulanceDispatched):
             c = calls[e.ref]
             c.update(ambulance=e.subject, station_id=e.depot)
             if "dispatched" not in c:  # a flown patient's response was the aircraft's
                 c.update(dispatched=e.t_min, outcome="en_route")
-        elif kind is EventKind.AMBULANCE_ARRIVED_SCENE:
+        elif isinstance(e, AmbulanceArrivedScene):
             c = calls[e.ref]
             c.setdefault("arrived", e.t_min)
             if c["outcome"] != "died_waiting":
                 c["outcome"] = "responded"
-        elif kind is EventKind.CALL_AIRLIFTED:
+        elif isinstance(e, CallAirlifted):
             flown[int(e.value)] = e.ref
             calls[e.ref].update(dispatched=e.t_min, outcome="en_route", by_air=True)
-        elif kind is EventKind.CALL_TRANSFERRED and e.depot is None:  # back to the road, not flown
+        elif isinstance(e, CallTransferred) and e.depot is None:  # back to the road, not flown
             c = calls[e.ref]
             del c["dispatched"]
             c.update(outcome="waiting", by_air=False)
-        elif kind is EventKind.AIRCRAFT_ARRIVED and e.ref in flown:
+        elif isinstance(e, AircraftArrived) and e.ref in flown:
             c = calls[flown[e.ref]]
             c["arrived"] = e.t_min
             if c["outcome"] != "died_waiting":
                 c["outcome"] = "responded"
-        elif kind is EventKind.AMBULANCE_LEFT_SCENE:
+        elif isinstance(e, AmbulanceLeftScene):
             calls[e.ref]["hospital_id"] = e.depot
-        elif kind is EventKind.PATIENT_ADMITTED:
+        elif isinstance(e, PatientAdmitted):
             calls[e.ref].update(admitted=e.t_min, outcome="delivered", hospital_id=e.depot)
-        elif kind is EventKind.PATIENT_TREATED_ON_SCENE:
+        elif isinstance(e, PatientTreatedOnScene):
             calls[e.ref]["outcome"] = "treated_on_scene"
-        elif kind is EventKind.CALL_DIVERTED:
+        elif isinstance(e, CallDiverted):
             calls[e.ref]["outcome"] = "diverted"
-        elif kind is EventKind.CASUALTY_REACHED_CARE:
+        elif isinstance(e, CasualtyReachedCare):
             calls[e.ref].update(reached_care=e.t_min, survival_at_care=e.value)
-        elif kind is EventKind.CASUALTY_DIED_WAITING:
+        elif isinstance(e, CasualtyDiedWaiting):
             calls[e.ref].update(died=e.t_min, outcome="died_waiting")
     ordered = [calls[k] for k in sorted(calls)]
     to_h = 1.0 / MIN_PER_H
@@ -189,27 +212,27 @@ def calls_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.DataFr
     return frame
 
 
-def _bed_changes(rows: Sequence[Event]):
+def _bed_changes(rows: Sequence[Row]):
     """{(hospital, kind): beds at onset}, {(hospital, kind): occupied at onset}, and the changes
     [(t, hospital, kind, occupied +-n, beds +n)]: admissions, moves from the emergency department
     to a ward, discharges, surge beds opened."""
     beds: dict[tuple[str, str], int] = {}
     start: dict[tuple[str, str], int] = {}
     changes: list[tuple[float, str, str, int, int]] = []
-    for e in rows:
-        if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
+    for e in typed(rows):
+        if isinstance(e, HospitalBedsCounted):
             beds[(e.depot, e.note)] = int(e.value)
             start[(e.depot, e.note)] = int(e.value) - e.qty
-        elif e.kind in (EventKind.PATIENT_ADMITTED, EventKind.PATIENT_MOVED_TO_WARD) and e.qty:
+        elif isinstance(e, (PatientAdmitted, PatientMovedToWard)) and e.qty:
             changes.append((e.t_min, e.depot, e.note, e.qty, 0))
-        elif e.kind is EventKind.PATIENT_DISCHARGED:
+        elif isinstance(e, PatientDischarged):
             changes.append((e.t_min, e.depot, e.note, -e.qty, 0))
-        elif e.kind is EventKind.HOSPITAL_SURGE_OPENED:
+        elif isinstance(e, HospitalSurgeOpened):
             changes.append((e.t_min, e.depot, e.note, 0, e.qty))
     return beds, start, changes
 
 
-def hospital_occupancy(rows: Sequence[Event], horizon_min: float) -> dict[str, list[Any]]:
+def hospital_occupancy(rows: Sequence[Row], horizon_min: float) -> dict[str, list[Any]]:
     """Occupied beds per hospital and bed kind at every whole hour from onset to the horizon
     (including patients in beds before the disaster); `beds` includes surge beds opened by then."""
     beds, start, changes = _bed_changes(rows)
@@ -238,21 +261,19 @@ def hospitals_frame(columns: dict[str, list[Any]], case: str, rep: int) -> pd.Da
     return frame
 
 
-def _longest_all_at_hospital(
-    rows: Sequence[Event], ambulances: int, horizon_min: float
-) -> tuple[float, float]:
+def _longest_all_at_hospital(rows: Sequence[Row], ambulances: int, horizon_min: float) -> tuple[float, float]:
     """(ambulance-minutes spent at hospitals, arrival to handover; the longest spell in which
     every ambulance of the fleet stood at a hospital at once, in minutes, a spell still under way
     at the horizon counted to it)."""
     at_hospital: dict[str, float] = {}
     total = longest = 0.0
     spell_from: float | None = None
-    for e in rows:
-        if e.kind is EventKind.AMBULANCE_ARRIVED_HOSPITAL:
+    for e in typed(rows):
+        if isinstance(e, AmbulanceArrivedHospital):
             at_hospital[e.subject] = e.t_min
             if ambulances and len(at_hospital) == ambulances:
                 spell_from = e.t_min
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in at_hospital:
+        elif isinstance(e, PatientAdmitted) and e.subject in at_hospital:
             total += e.t_min - at_hospital.pop(e.subject)
             if spell_from is not None:
                 longest = max(longest, e.t_min - spell_from)
@@ -263,7 +284,7 @@ def _longest_all_at_hospital(
     return total, longest
 
 
-def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
+def rep_facts(rows: Sequence[Row], horizon_min: float) -> dict[str, float]:
     """Per-replication EMS totals: fleet, busy hours and utilisation, hours at hospitals (arrival to
     handover) and the longest spell with every ambulance at a hospital at once (the gridlock
     measure), hours off duty (no rested crew), patients handed to emergency-department staff
@@ -273,19 +294,19 @@ def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
     boarded = 0
     out_at: dict[str, float] = {}
     off_at: dict[str, float] = {}
-    for e in rows:
-        if e.kind is EventKind.AMBULANCE_STATIONED:
+    for e in typed(rows):
+        if isinstance(e, AmbulanceStationed):
             ambulances += 1
-        elif e.kind is EventKind.AMBULANCE_DISPATCHED:
+        elif isinstance(e, AmbulanceDispatched):
             out_at[e.subject] = e.t_min
-        elif e.kind is EventKind.AMBULANCE_RETURNED:
+        elif isinstance(e, AmbulanceReturned):
             busy_min += e.value
             out_at.pop(e.subject, None)
-        elif e.kind is EventKind.AMBULANCE_OFF_DUTY:
+        elif isinstance(e, AmbulanceOffDuty):
             off_at[e.subject] = e.t_min
-        elif e.kind is EventKind.AMBULANCE_ON_DUTY:
+        elif isinstance(e, AmbulanceOnDuty):
             off_min += e.t_min - off_at.pop(e.subject)
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.note == "ed_boarding":
+        elif isinstance(e, PatientAdmitted) and e.note == "ed_boarding":
             boarded += 1
     busy_min += sum(horizon_min - t for t in out_at.values())  # jobs still under way
     off_min += sum(horizon_min - t for t in off_at.values())
@@ -312,7 +333,7 @@ def rep_facts(rows: Sequence[Event], horizon_min: float) -> dict[str, float]:
 
 
 def rep_tables(
-    rows: Sequence[Event], scenario: Scenario, horizon_min: float, case: str, rep: int
+    rows: Sequence[Row], scenario: Scenario, horizon_min: float, case: str, rep: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """The EMS tables of one replication: calls, hospital occupancy, per-replication facts."""
     return (

@@ -42,11 +42,72 @@ from collections import defaultdict
 from collections.abc import Sequence
 from itertools import pairwise
 
-from sim.events import Event, EventKind
+from sim.events import (
+    AircraftArrived,
+    AircraftLanded,
+    AircraftLaunched,
+    AircraftReturned,
+    AmbulanceArrivedHospital,
+    AmbulanceArrivedScene,
+    AmbulanceCrewChanged,
+    AmbulanceDecontaminated,
+    AmbulanceDispatched,
+    AmbulanceHeld,
+    AmbulanceLeftScene,
+    AmbulanceOffDuty,
+    AmbulanceOnDuty,
+    AmbulanceRerouted,
+    AmbulanceReturned,
+    AmbulanceStationed,
+    BodiesRecovered,
+    CallAirlifted,
+    CallDiverted,
+    CallReceived,
+    CallTransferred,
+    CasualtyDiedWaiting,
+    CasualtyReachedCare,
+    DepotRestocked,
+    HospitalBedsCounted,
+    HospitalSurgeOpened,
+    NeedReported,
+    PatientAdmitted,
+    PatientDischarged,
+    PatientMovedToWard,
+    PatientTreatedOnScene,
+    PeopleRescued,
+    Record,
+    ReliefAllocated,
+    ReliefShort,
+    RescueRequested,
+    RescueStarted,
+    RescueUnmet,
+    RestockOrdered,
+    RoadDamaged,
+    RoadDamageKnown,
+    Row,
+    ShelterArrived,
+    ShipmentDelivered,
+    ShipmentDeparted,
+    ShipmentLoaded,
+    TeamAlerted,
+    TeamAssigned,
+    TeamMobilised,
+    TeamReleased,
+    TeamRested,
+    TeamRestStarted,
+    TeamStoodDown,
+    TrappedDied,
+    TruckAssigned,
+    TruckHeld,
+    TruckRerouted,
+    TruckRested,
+    TruckReturned,
+    typed,
+)
 from sim.scenario import Scenario
 
 
-def time_order(rows: Sequence[Event]) -> list[str]:
+def time_order(rows: Sequence[Row]) -> list[str]:
     return [
         f"row {k}: t={b.t_min} after t={a.t_min}"
         for k, (a, b) in enumerate(pairwise(rows), start=1)
@@ -54,7 +115,7 @@ def time_order(rows: Sequence[Event]) -> list[str]:
     ]
 
 
-def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+def stock_conservation(rows: Sequence[Row], scenario: Scenario) -> list[str]:
     """Per depot and item: reserved (for people or a top-up) never beyond what it has held
     (its starting stock and the top-ups it received), loaded never beyond reserved, on hand never
     negative; per load, nothing delivered or topped up beyond what it carries; and over the
@@ -67,30 +128,30 @@ def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
     loaded: dict[tuple[str, str], int] = defaultdict(int)
     delivered: dict[tuple[str, str], int] = defaultdict(int)
     in_truck: dict[tuple[int, str], int] = defaultdict(int)  # (shipment, item) units on board
-    for e in rows:
-        if e.kind in (EventKind.RELIEF_ALLOCATED, EventKind.RESTOCK_ORDERED):
+    for e in typed(rows):
+        if isinstance(e, (ReliefAllocated, RestockOrdered)):
             key = (e.depot, e.item)
             reserved[key] += e.qty
             held = initial.get(key, 0) + received[key]
             if reserved[key] > held:
                 bad.append(f"t={e.t_min}: {key} reserved {reserved[key]} > held {held}")
-        elif e.kind is EventKind.SHIPMENT_LOADED:
+        elif isinstance(e, ShipmentLoaded):
             key = (e.depot, e.item)
             loaded[key] += e.qty
             in_truck[(e.ref, e.item)] += e.qty
             if loaded[key] > reserved[key]:
                 bad.append(f"t={e.t_min}: {key} loaded {loaded[key]} > reserved {reserved[key]}")
-        elif e.kind in (EventKind.SHIPMENT_DELIVERED, EventKind.DEPOT_RESTOCKED):
+        elif isinstance(e, (ShipmentDelivered, DepotRestocked)):
             in_truck[(e.ref, e.item)] -= e.qty
             if in_truck[(e.ref, e.item)] < 0:
                 bad.append(f"t={e.t_min}: shipment {e.ref} unloaded more {e.item} than it loaded")
-            if e.kind is EventKind.SHIPMENT_DELIVERED:
+            if isinstance(e, ShipmentDelivered):
                 delivered[(e.depot, e.item)] += e.qty
             elif e.note not in depot_of_site:
                 bad.append(f"t={e.t_min}: shipment {e.ref} restocked {e.note!r}, which is not a depot")
             else:
                 received[(e.note, e.item)] += e.qty
-        for qty in (e.qty,):
+        for qty in (getattr(e, "qty", None),):  # a record reads None for a column it does not fill
             if qty is not None and (not isinstance(qty, int) or qty < 0):
                 bad.append(f"t={e.t_min}: {e.kind} has non-integer or negative qty {qty!r}")
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # item -> start, on hand, delivered
@@ -114,7 +175,7 @@ def stock_conservation(rows: Sequence[Event], scenario: Scenario) -> list[str]:
     return bad
 
 
-def truck_loads_within_capacity(rows: Sequence[Event], scenario: Scenario) -> list[str]:
+def truck_loads_within_capacity(rows: Sequence[Row], scenario: Scenario) -> list[str]:
     """A truck loads once a trip, at its depot, never beyond its capacity; its drops after that
     only take units off (stock_conservation checks none is unloaded twice)."""
     capacity = {d.id: d.truck_capacity for d in scenario.depots}
@@ -122,67 +183,72 @@ def truck_loads_within_capacity(rows: Sequence[Event], scenario: Scenario) -> li
     on_board: dict[int, int] = {}
     dropped: set[int] = set()
     bad: list[str] = []
-    for e in rows:
-        if e.subject in aircraft:
+    for e in typed(rows):
+        if getattr(e, "subject", None) in aircraft:
             continue
-        if e.kind is EventKind.SHIPMENT_LOADED:
+        if isinstance(e, ShipmentLoaded):
             if e.ref in dropped:
                 bad.append(f"t={e.t_min}: {e.subject} loaded onto trip {e.ref} after its first drop")
             on_board[e.ref] = on_board.get(e.ref, 0) + e.qty
             cap = capacity.get(e.depot)
             if cap is None or on_board[e.ref] > cap:
                 bad.append(f"t={e.t_min}: {e.subject} carries {on_board[e.ref]} on trip {e.ref}, cap {cap}")
-        elif e.kind in (EventKind.SHIPMENT_DELIVERED, EventKind.DEPOT_RESTOCKED):
+        elif isinstance(e, (ShipmentDelivered, DepotRestocked)):
             dropped.add(e.ref)
     return bad
 
 
-def aircraft_names(rows: Sequence[Event]) -> set[str]:
-    return {e.subject for e in rows if e.kind is EventKind.AIRCRAFT_LAUNCHED}
+def aircraft_names(rows: Sequence[Row]) -> set[str]:
+    return {e.subject for e in typed(rows) if isinstance(e, AircraftLaunched)}
 
 
-def trucks_one_task(rows: Sequence[Event]) -> list[str]:
+def trucks_one_task(rows: Sequence[Row]) -> list[str]:
     bad: list[str] = []
     busy: dict[str, int] = {}
     aircraft = aircraft_names(rows)  # their loads are checked by aircraft_one_sortie
-    for e in rows:
-        if e.subject in aircraft:
+    for e in typed(rows):
+        if getattr(e, "subject", None) in aircraft:
             continue
-        if e.kind is EventKind.TRUCK_ASSIGNED:
+        if isinstance(e, TruckAssigned):
             if e.subject in busy:
                 bad.append(f"t={e.t_min}: {e.subject} assigned shipment {e.ref} while on {busy[e.subject]}")
             busy[e.subject] = e.ref
-        elif e.kind in (
-            EventKind.SHIPMENT_LOADED,
-            EventKind.SHIPMENT_DEPARTED,
-            EventKind.SHIPMENT_DELIVERED,
-            EventKind.TRUCK_REROUTED,
-            EventKind.TRUCK_HELD,
-            EventKind.TRUCK_RESTED,
-            EventKind.DEPOT_RESTOCKED,
+        elif isinstance(
+            e,
+            (
+                ShipmentLoaded,
+                ShipmentDeparted,
+                ShipmentDelivered,
+                TruckRerouted,
+                TruckHeld,
+                TruckRested,
+                DepotRestocked,
+            ),
         ):
             if busy.get(e.subject) != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} moved shipment {e.ref} without being assigned it")
-        elif e.kind is EventKind.TRUCK_RETURNED and busy.pop(e.subject, None) != e.ref:
+        elif isinstance(e, TruckReturned) and busy.pop(e.subject, None) != e.ref:
             bad.append(f"t={e.t_min}: {e.subject} returned from shipment {e.ref} it was not on")
     return bad
 
 
-def demand_accounted(rows: Sequence[Event]) -> list[str]:
+def demand_accounted(rows: Sequence[Row]) -> list[str]:
     """need = delivered + short + under way (allocated, not yet delivered); nothing over-delivered."""
     need: dict[tuple[str, str], int] = defaultdict(int)
     allocated: dict[tuple[str, str], int] = defaultdict(int)
     short: dict[tuple[str, str], int] = defaultdict(int)
     delivered: dict[tuple[str, str], int] = defaultdict(int)
-    for e in rows:
+    for e in typed(rows):
+        if not isinstance(e, (NeedReported, ReliefAllocated, ReliefShort, ShipmentDelivered)):
+            continue
         key = (e.place, e.item)
-        if e.kind is EventKind.NEED_REPORTED:
+        if isinstance(e, NeedReported):
             need[key] += e.qty
-        elif e.kind is EventKind.RELIEF_ALLOCATED:
+        elif isinstance(e, ReliefAllocated):
             allocated[key] += e.qty
-        elif e.kind is EventKind.RELIEF_SHORT:
+        elif isinstance(e, ReliefShort):
             short[key] += e.qty
-        elif e.kind is EventKind.SHIPMENT_DELIVERED:
+        elif isinstance(e, ShipmentDelivered):
             delivered[key] += e.qty
     bad = []
     for key in set(need) | set(allocated) | set(delivered):
@@ -193,12 +259,12 @@ def demand_accounted(rows: Sequence[Event]) -> list[str]:
     return bad
 
 
-def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_person: float) -> list[str]:
+def shelters_within_capacity(rows: Sequence[Row], scenario: Scenario, m2_per_person: float) -> list[str]:
     capacity = {s.id: int(s.area_m2 // m2_per_person) for s in scenario.shelters}
     held: dict[str, int] = defaultdict(int)
     bad = []
-    for e in rows:
-        if e.kind is EventKind.SHELTER_ARRIVED:
+    for e in typed(rows):
+        if isinstance(e, ShelterArrived):
             held[e.subject] += e.qty
             if held[e.subject] > capacity[e.subject] or held[e.subject] != e.value:
                 bad.append(
@@ -210,38 +276,40 @@ def shelters_within_capacity(rows: Sequence[Event], scenario: Scenario, m2_per_p
 
 # The steps of an ambulance job, in order; a job may skip the hospital steps (check mode,
 # treated on scene) and decontamination (non-infectious patients).
-JOB_STEPS = {
-    EventKind.AMBULANCE_DISPATCHED: 0,
-    EventKind.AMBULANCE_ARRIVED_SCENE: 1,
-    EventKind.AMBULANCE_LEFT_SCENE: 2,
-    EventKind.PATIENT_TREATED_ON_SCENE: 2,
-    EventKind.AMBULANCE_ARRIVED_HOSPITAL: 3,
-    EventKind.PATIENT_ADMITTED: 4,
-    EventKind.AMBULANCE_DECONTAMINATED: 5,
-    EventKind.AMBULANCE_RETURNED: 6,
+JOB_STEP_TYPES = (
+    AmbulanceDispatched,
+    AmbulanceArrivedScene,
+    AmbulanceLeftScene,
+    PatientTreatedOnScene,
+    AmbulanceArrivedHospital,
+    PatientAdmitted,
+    AmbulanceDecontaminated,
+    AmbulanceReturned,
+)
+JOB_STEPS: dict[type[Record], int] = dict(zip(JOB_STEP_TYPES, (0, 1, 2, 2, 3, 4, 5, 6), strict=True))
+
+
+CREW_MOVE_TYPES = (AmbulanceCrewChanged, AmbulanceOffDuty, AmbulanceOnDuty)
+CREW_MOVES: dict[type[Record], tuple[bool, bool]] = {  # (off duty before, off duty after)
+    AmbulanceCrewChanged: (False, False),
+    AmbulanceOffDuty: (False, True),
+    AmbulanceOnDuty: (True, False),
 }
 
 
-CREW_MOVES = {  # kind: (off duty before, off duty after)
-    EventKind.AMBULANCE_CREW_CHANGED: (False, False),
-    EventKind.AMBULANCE_OFF_DUTY: (False, True),
-    EventKind.AMBULANCE_ON_DUTY: (True, False),
-}
-
-
-def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
+def ambulances_one_job(rows: Sequence[Row]) -> list[str]:
     bad: list[str] = []
     negative: dict[str, bool] = {}
     infectious: dict[int, bool] = {}
     job: dict[str, tuple[int, int]] = {}  # ambulance -> (call, last step)
     off_duty: set[str] = set()
-    for e in rows:
-        if e.kind is EventKind.AMBULANCE_STATIONED:
+    for e in typed(rows):
+        if isinstance(e, AmbulanceStationed):
             negative[e.subject] = e.value == 1.0
-        elif e.kind is EventKind.CALL_RECEIVED:
+        elif isinstance(e, CallReceived):
             infectious[e.ref] = e.value == 1.0
-        elif e.kind in CREW_MOVES:
-            before, after = CREW_MOVES[e.kind]
+        elif isinstance(e, CREW_MOVE_TYPES):
+            before, after = CREW_MOVES[type(e)]
             if e.subject in job:
                 bad.append(f"t={e.t_min}: {e.subject} {e.kind} while on call {job[e.subject][0]}")
             if (e.subject in off_duty) != before:
@@ -249,7 +317,7 @@ def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
                     f"t={e.t_min}: {e.subject} {e.kind} while {'off' if before is False else 'on'} duty"
                 )
             (off_duty.add if after else off_duty.discard)(e.subject)
-        elif e.kind is EventKind.AMBULANCE_DISPATCHED:
+        elif isinstance(e, AmbulanceDispatched):
             if e.subject not in negative:
                 bad.append(f"t={e.t_min}: {e.subject} dispatched but never stationed")
             if e.subject in off_duty:
@@ -261,61 +329,59 @@ def ambulances_one_job(rows: Sequence[Event]) -> list[str]:
             if infectious.get(e.ref) and not negative.get(e.subject):
                 bad.append(f"t={e.t_min}: infectious call {e.ref} got regular ambulance {e.subject}")
             job[e.subject] = (e.ref, 0)
-        elif e.kind in (EventKind.AMBULANCE_REROUTED, EventKind.AMBULANCE_HELD):
+        elif isinstance(e, (AmbulanceRerouted, AmbulanceHeld)):
             if job.get(e.subject, (None,))[0] != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} it is not on")
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject not in negative:
+        elif isinstance(e, PatientAdmitted) and e.subject not in negative:
             continue  # flown in by an aircraft: aircraft_one_sortie
-        elif e.kind in JOB_STEPS:
+        elif isinstance(e, JOB_STEP_TYPES):
             call, last = job.get(e.subject, (None, -1))
             if call != e.ref:
                 bad.append(f"t={e.t_min}: {e.subject} {e.kind} for call {e.ref} while on call {call}")
-            elif JOB_STEPS[e.kind] <= last:
+            elif JOB_STEPS[type(e)] <= last:
                 bad.append(f"t={e.t_min}: {e.subject} {e.kind} out of order on call {e.ref}")
-            if e.kind is EventKind.AMBULANCE_RETURNED:
+            if isinstance(e, AmbulanceReturned):
                 job.pop(e.subject, None)
             else:
-                job[e.subject] = (e.ref, JOB_STEPS[e.kind])
+                job[e.subject] = (e.ref, JOB_STEPS[type(e)])
     return bad
 
 
-def calls_accounted(rows: Sequence[Event]) -> list[str]:
+def calls_accounted(rows: Sequence[Row]) -> list[str]:
     """Each call: received once, then dispatched once, or diverted once, or still waiting; or
     airlifted (then admitted by the aircraft, or set down at a helipad and waiting again)."""
     bad: list[str] = []
     state: dict[int, str] = {}
     aircraft = aircraft_names(rows)
-    moves = {  # kind: (state before, state after, what happened)
-        EventKind.AMBULANCE_DISPATCHED: ("waiting", "served", "served"),
-        EventKind.CALL_DIVERTED: ("waiting", "diverted", "diverted"),
-        EventKind.CALL_AIRLIFTED: ("waiting", "by_air", "airlifted"),
-        EventKind.CALL_TRANSFERRED: ("by_air", "waiting", "set down at a helipad"),
+    moved = (AmbulanceDispatched, CallDiverted, CallAirlifted, CallTransferred)
+    moves: dict[type[Record], tuple[str, str, str]] = {  # (state before, state after, what happened)
+        AmbulanceDispatched: ("waiting", "served", "served"),
+        CallDiverted: ("waiting", "diverted", "diverted"),
+        CallAirlifted: ("waiting", "by_air", "airlifted"),
+        CallTransferred: ("by_air", "waiting", "set down at a helipad"),
     }
-    for e in rows:
-        if e.kind is EventKind.CALL_RECEIVED:
+    for e in typed(rows):
+        if isinstance(e, CallReceived):
             if e.ref in state:
                 bad.append(f"t={e.t_min}: call {e.ref} received twice")
             state[e.ref] = "waiting"
-        elif e.kind in moves:
-            before, after, what = moves[e.kind]
+        elif isinstance(e, moved):
+            before, after, what = moves[type(e)]
             if state.get(e.ref) != before:
                 bad.append(f"t={e.t_min}: call {e.ref} {what} while {state.get(e.ref, 'never received')}")
             state[e.ref] = after
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in aircraft:
+        elif isinstance(e, PatientAdmitted) and e.subject in aircraft:
             if state.get(e.ref) != "by_air":
                 bad.append(f"t={e.t_min}: {e.subject} admitted call {e.ref} while {state.get(e.ref)}")
             state[e.ref] = "flown"
     return bad
 
 
-BED_TAKEN = {
-    EventKind.PATIENT_ADMITTED: 1,
-    EventKind.PATIENT_MOVED_TO_WARD: 1,
-    EventKind.PATIENT_DISCHARGED: -1,
-}
+BED_TYPES = (PatientAdmitted, PatientMovedToWard, PatientDischarged)
+BED_TAKEN: dict[type[Record], int] = {PatientAdmitted: 1, PatientMovedToWard: 1, PatientDischarged: -1}
 
 
-def hospital_beds(rows: Sequence[Event]) -> list[str]:
+def hospital_beds(rows: Sequence[Row]) -> list[str]:
     """Occupancy = beds - free at onset + admitted + moved to a ward - discharged, within
     [0, beds + surge beds opened so far] per hospital and kind; a patient boarding in the
     emergency department (admitted with note ed_boarding) moves to a ward at most once."""
@@ -323,42 +389,44 @@ def hospital_beds(rows: Sequence[Event]) -> list[str]:
     beds: dict[tuple[str, str], int] = {}
     occupied: dict[tuple[str, str], int] = {}
     boarding: set[int] = set()
-    for e in rows:
+    for e in typed(rows):
+        if not isinstance(e, (HospitalBedsCounted, HospitalSurgeOpened, *BED_TYPES)):
+            continue
         key = (e.depot, e.note)
-        if e.kind is EventKind.HOSPITAL_BEDS_COUNTED:
+        if isinstance(e, HospitalBedsCounted):
             beds[key] = int(e.value)
             occupied[key] = int(e.value) - e.qty
             if not 0 <= occupied[key] <= beds[key]:
                 bad.append(f"{key}: {e.qty} free of {beds[key]} beds at onset")
-        elif e.kind is EventKind.HOSPITAL_SURGE_OPENED:
+        elif isinstance(e, HospitalSurgeOpened):
             if key not in beds or beds[key] + e.qty != e.value:
                 bad.append(f"t={e.t_min}: {key} surge of {e.qty} beds to {e.value}, had {beds.get(key)}")
             beds[key] = int(e.value)
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.note == "ed_boarding":
+        elif isinstance(e, PatientAdmitted) and e.note == "ed_boarding":
             boarding.add(e.ref)
-        elif e.kind is EventKind.PATIENT_MOVED_TO_WARD and e.ref not in boarding:
+        elif isinstance(e, PatientMovedToWard) and e.ref not in boarding:
             bad.append(f"t={e.t_min}: call {e.ref} moved to a ward without boarding in the ED (or twice)")
-        if e.kind is EventKind.PATIENT_MOVED_TO_WARD:
+        if isinstance(e, PatientMovedToWard):
             boarding.discard(e.ref)
-        if e.kind in BED_TAKEN and e.qty:
+        if isinstance(e, BED_TYPES) and e.qty:
             if key not in beds:
                 bad.append(f"t={e.t_min}: {e.kind} at {key}, which has no beds counted")
                 continue
-            occupied[key] += BED_TAKEN[e.kind] * e.qty
+            occupied[key] += BED_TAKEN[type(e)] * e.qty
             if not 0 <= occupied[key] <= beds[key]:
                 bad.append(f"t={e.t_min}: {key} occupancy {occupied[key]} outside 0..{beds[key]} beds")
     return bad
 
 
-def hospital_waits_bounded(rows: Sequence[Event], max_min: float) -> list[str]:
+def hospital_waits_bounded(rows: Sequence[Row], max_min: float) -> list[str]:
     """Every ambulance hands its patient over within `max_min` of arriving at the hospital
     (ems.bed_wait_max_min + ems.handover_min): no crew waits at a full ward for good."""
     bad: list[str] = []
     arrived: dict[str, float] = {}
-    for e in rows:
-        if e.kind is EventKind.AMBULANCE_ARRIVED_HOSPITAL:
+    for e in typed(rows):
+        if isinstance(e, AmbulanceArrivedHospital):
             arrived[e.subject] = e.t_min
-        elif e.kind is EventKind.PATIENT_ADMITTED and e.subject in arrived:
+        elif isinstance(e, PatientAdmitted) and e.subject in arrived:
             waited = e.t_min - arrived.pop(e.subject)
             if waited > max_min + 1e-6:
                 bad.append(
@@ -367,29 +435,30 @@ def hospital_waits_bounded(rows: Sequence[Event], max_min: float) -> list[str]:
     return bad
 
 
-def teams_one_task(rows: Sequence[Event]) -> list[str]:
+def teams_one_task(rows: Sequence[Row]) -> list[str]:
     """Teams are alerted, mobilised or stood down as a whole; they work as crews (subject
     `TEAM#n`), each idle once its team is mobilised, then idle -> busy -> idle | resting -> idle."""
     bad: list[str] = []
     state: dict[str, str] = {}
     task_of: dict[str, int] = {}
     mobilised: set[str] = set()
-    moves = {
-        EventKind.TEAM_MOBILISED: ("off", "idle"),
-        EventKind.TEAM_STOOD_DOWN: ("off", "out"),
-        EventKind.TEAM_ASSIGNED: ("idle", "busy"),
-        EventKind.TEAM_RELEASED: ("busy", "idle"),
-        EventKind.TEAM_REST_STARTED: ("idle", "resting"),
-        EventKind.TEAM_RESTED: ("resting", "idle"),
+    moved = (TeamMobilised, TeamStoodDown, TeamAssigned, TeamReleased, TeamRestStarted, TeamRested)
+    moves: dict[type[Record], tuple[str, str]] = {
+        TeamMobilised: ("off", "idle"),
+        TeamStoodDown: ("off", "out"),
+        TeamAssigned: ("idle", "busy"),
+        TeamReleased: ("busy", "idle"),
+        TeamRestStarted: ("idle", "resting"),
+        TeamRested: ("resting", "idle"),
     }
-    for e in rows:
-        if e.kind is EventKind.TEAM_ALERTED:
+    for e in typed(rows):
+        if isinstance(e, TeamAlerted):
             if e.subject in state:
                 bad.append(f"t={e.t_min}: team {e.subject} alerted twice")
             state[e.subject] = "off"
-        elif e.kind in moves:
-            before, after = moves[e.kind]
-            if e.kind is EventKind.TEAM_MOBILISED:
+        elif isinstance(e, moved):
+            before, after = moves[type(e)]
+            if isinstance(e, TeamMobilised):
                 mobilised.add(e.subject)
             elif e.subject is not None and "#" in e.subject and e.subject not in state:
                 state[e.subject] = "idle" if e.subject.split("#")[0] in mobilised else "off"
@@ -397,12 +466,12 @@ def teams_one_task(rows: Sequence[Event]) -> list[str]:
             if now != before:
                 bad.append(f"t={e.t_min}: team {e.subject} {e.kind} while {now} (must be {before})")
             state[e.subject] = after
-            if e.kind is EventKind.TEAM_ASSIGNED:
+            if isinstance(e, TeamAssigned):
                 task_of[e.subject] = e.ref
-            elif e.kind is EventKind.TEAM_RELEASED and task_of.pop(e.subject, None) != e.ref:
+            elif isinstance(e, TeamReleased) and task_of.pop(e.subject, None) != e.ref:
                 bad.append(f"t={e.t_min}: team {e.subject} released from task {e.ref} it was not on")
         elif (
-            e.kind in (EventKind.RESCUE_STARTED, EventKind.PEOPLE_RESCUED, EventKind.BODIES_RECOVERED)
+            isinstance(e, (RescueStarted, PeopleRescued, BodiesRecovered))
             and e.subject in state
             and (state[e.subject] != "busy" or task_of.get(e.subject) != e.ref)
         ):
@@ -412,16 +481,16 @@ def teams_one_task(rows: Sequence[Event]) -> list[str]:
 
 # What an aircraft may log only while out on a sortie (launched, not yet back at its base).
 SORTIE_WORK = (
-    EventKind.AIRCRAFT_ARRIVED,
-    EventKind.AIRCRAFT_LANDED,
-    EventKind.SHIPMENT_LOADED,
-    EventKind.SHIPMENT_DELIVERED,
-    EventKind.PEOPLE_RESCUED,
-    EventKind.PATIENT_ADMITTED,
+    AircraftArrived,
+    AircraftLanded,
+    ShipmentLoaded,
+    ShipmentDelivered,
+    PeopleRescued,
+    PatientAdmitted,
 )
 
 
-def aircraft_one_sortie(rows: Sequence[Event]) -> list[str]:
+def aircraft_one_sortie(rows: Sequence[Row]) -> list[str]:
     """Every aircraft is at its base or out on one sortie: launched (several missions only
     together, at one minute), arriving only for the missions it launched for, working only
     while out, back before it launches again; an air load is delivered by the aircraft that
@@ -431,34 +500,34 @@ def aircraft_one_sortie(rows: Sequence[Event]) -> list[str]:
     out: dict[str, tuple[float, set[int]]] = {}  # aircraft -> (launched at, missions)
     arrived: dict[str, bool] = {}
     load_of: dict[int, str] = {}
-    for e in rows:
-        if e.subject not in aircraft:
+    for e in typed(rows):
+        name = getattr(e, "subject", None)
+        if name is None or name not in aircraft:
             continue
-        name = e.subject
-        if e.kind is EventKind.AIRCRAFT_LAUNCHED:
+        if isinstance(e, AircraftLaunched):
             if name in out and (out[name][0] != e.t_min or arrived[name]):
                 bad.append(f"t={e.t_min}: {name} launched for mission {e.ref} while out on {out[name][1]}")
             out.setdefault(name, (e.t_min, set()))[1].add(e.ref)
             arrived[name] = False
-        elif e.kind is EventKind.AIRCRAFT_RETURNED:
+        elif isinstance(e, AircraftReturned):
             if out.pop(name, None) is None:
                 bad.append(f"t={e.t_min}: {name} returned without having launched")
-        elif e.kind in SORTIE_WORK:
+        elif isinstance(e, SORTIE_WORK):
             if name not in out:
                 bad.append(f"t={e.t_min}: {name} {e.kind} while at its base")
                 continue
-            if e.kind is EventKind.AIRCRAFT_ARRIVED:
+            if isinstance(e, AircraftArrived):
                 arrived[name] = True
                 if e.ref not in out[name][1]:
                     bad.append(f"t={e.t_min}: {name} arrived for mission {e.ref} it did not launch for")
-            elif e.kind is EventKind.SHIPMENT_LOADED:
+            elif isinstance(e, ShipmentLoaded):
                 load_of[e.ref] = name
-            elif e.kind is EventKind.SHIPMENT_DELIVERED and load_of.get(e.ref) != name:
+            elif isinstance(e, ShipmentDelivered) and load_of.get(e.ref) != name:
                 bad.append(f"t={e.t_min}: {name} delivered load {e.ref} it did not load")
     return bad
 
 
-def rescued_once(rows: Sequence[Event]) -> list[str]:
+def rescued_once(rows: Sequence[Row]) -> list[str]:
     """Per rescue task, at every row: people brought out alive + people died while trapped <=
     people trapped (nobody is rescued twice, and nobody who died is rescued); bodies recovered
     <= deaths logged before them (a body is recovered only after its death); a rescued person's
@@ -469,26 +538,26 @@ def rescued_once(rows: Sequence[Event]) -> list[str]:
     died: dict[int, int] = defaultdict(int)
     bodies: dict[int, int] = defaultdict(int)
     unmet: set[int] = set()
-    for e in rows:
-        if e.kind is EventKind.RESCUE_REQUESTED:
+    for e in typed(rows):
+        if isinstance(e, RescueRequested):
             trapped[e.ref] = e.qty
-        elif e.kind is EventKind.RESCUE_UNMET:
+        elif isinstance(e, RescueUnmet):
             unmet.add(e.ref)
-        elif e.kind in (EventKind.TEAM_ASSIGNED, EventKind.PEOPLE_RESCUED) and e.ref in unmet:
+        elif isinstance(e, (TeamAssigned, PeopleRescued)) and e.ref in unmet:
             bad.append(f"t={e.t_min}: task {e.ref} reported unmet but {e.kind} by {e.subject}")
-        if e.kind is EventKind.PEOPLE_RESCUED:
+        if isinstance(e, PeopleRescued):
             saved[e.ref] += e.qty
             if e.value is not None and not 0.0 <= e.value <= 1.0:
                 bad.append(f"t={e.t_min}: task {e.ref} rescued with survival probability {e.value}")
-        elif e.kind is EventKind.TRAPPED_DIED:
+        elif isinstance(e, TrappedDied):
             died[e.ref] += e.qty
-        elif e.kind is EventKind.BODIES_RECOVERED:
+        elif isinstance(e, BodiesRecovered):
             bodies[e.ref] += e.qty
             if bodies[e.ref] > died[e.ref]:
                 bad.append(
                     f"t={e.t_min}: task {e.ref} recovered {bodies[e.ref]} bodies > {died[e.ref]} deaths"
                 )
-        if e.kind in (EventKind.PEOPLE_RESCUED, EventKind.TRAPPED_DIED, EventKind.BODIES_RECOVERED):
+        if isinstance(e, (PeopleRescued, TrappedDied, BodiesRecovered)):
             if e.ref not in trapped:
                 bad.append(f"t={e.t_min}: {e.kind} for task {e.ref}, which was never requested")
             elif saved[e.ref] + died[e.ref] > trapped[e.ref]:
@@ -500,62 +569,62 @@ def rescued_once(rows: Sequence[Event]) -> list[str]:
 
 
 AFTER_DEATH = (
-    EventKind.AMBULANCE_DISPATCHED,
-    EventKind.CALL_AIRLIFTED,
-    EventKind.CALL_TRANSFERRED,
-    EventKind.AMBULANCE_LEFT_SCENE,
-    EventKind.PATIENT_ADMITTED,
-    EventKind.PATIENT_TREATED_ON_SCENE,
+    AmbulanceDispatched,
+    CallAirlifted,
+    CallTransferred,
+    AmbulanceLeftScene,
+    PatientAdmitted,
+    PatientTreatedOnScene,
 )
 
 
-def casualties_die_once(rows: Sequence[Event]) -> list[str]:
+def casualties_die_once(rows: Sequence[Row]) -> list[str]:
     """Per call: at most one death while waiting and one arrival at care alive, never both, and
     nothing moves a dead patient (AFTER_DEATH); the survival value at care lies in [0, 1]."""
     bad: list[str] = []
     received: set[int] = set()
     dead: set[int] = set()
     cared: set[int] = set()
-    for e in rows:
-        k = e.ref
-        if e.kind is EventKind.CALL_RECEIVED:
-            received.add(k)
-        elif e.kind is EventKind.CASUALTY_DIED_WAITING:
+    for e in typed(rows):
+        k: int | None = getattr(e, "ref", None)  # the call, for the kinds below
+        if isinstance(e, CallReceived):
+            received.add(e.ref)
+        elif isinstance(e, CasualtyDiedWaiting):
             if k not in received:
                 bad.append(f"t={e.t_min}: call {k} died before it was received")
             if k in dead:
                 bad.append(f"t={e.t_min}: call {k} died twice")
             if k in cared:
                 bad.append(f"t={e.t_min}: call {k} died waiting after reaching a hospital alive")
-            dead.add(k)
-        elif e.kind is EventKind.CASUALTY_REACHED_CARE:
+            dead.add(e.ref)
+        elif isinstance(e, CasualtyReachedCare):
             if k in cared:
                 bad.append(f"t={e.t_min}: call {k} reached care twice")
             if k in dead:
                 bad.append(f"t={e.t_min}: call {k} reached care after dying")
             if e.value is not None and not 0.0 <= e.value <= 1.0:
                 bad.append(f"t={e.t_min}: call {k} reached care with survival probability {e.value}")
-            cared.add(k)
-        elif e.kind in AFTER_DEATH and k in dead:
+            cared.add(e.ref)
+        elif isinstance(e, AFTER_DEATH) and k in dead:
             bad.append(f"t={e.t_min}: call {k} {e.kind} after its patient died")
     return bad
 
 
-def road_damage_learned_once(rows: Sequence[Event]) -> list[str]:
+def road_damage_learned_once(rows: Sequence[Row]) -> list[str]:
     """Road damage becomes known only after it happened, and once per damage."""
     bad: list[str] = []
     unlearned: dict[int, int] = defaultdict(int)  # edge -> damage events not yet learned
-    for e in rows:
-        if e.kind is EventKind.ROAD_DAMAGED:
+    for e in typed(rows):
+        if isinstance(e, RoadDamaged):
             unlearned[e.ref] = 1  # a second hit before the first is learned is learned with it
-        elif e.kind is EventKind.ROAD_DAMAGE_KNOWN:
+        elif isinstance(e, RoadDamageKnown):
             if unlearned[e.ref] == 0:
                 bad.append(f"t={e.t_min}: damage of edge {e.ref} known ({e.note}) but none unlearned")
             unlearned[e.ref] = 0
     return bad
 
 
-def check_all(rows: Sequence[Event], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
+def check_all(rows: Sequence[Row], scenario: Scenario, m2_per_person: float = 2.5) -> list[str]:
     return (
         time_order(rows)
         + stock_conservation(rows, scenario)

@@ -384,7 +384,10 @@ def per_million(value: float, extra_yuan: float) -> float:
     return value / extra_yuan * 1e6 if extra_yuan > 0 else math.nan
 
 
-def lives_rows(case: pd.Series, base: pd.Series, extra_yuan: float) -> list[tuple]:
+LivesRow = tuple[str, str, float, float, float, int, str]  # measure, target, estimate, low, high, n, method
+
+
+def lives_rows(case: pd.Series, base: pd.Series, extra_yuan: float) -> list[LivesRow]:
     """(measure, target, estimate, low, high, n, method) rows: lives saved per replication, paired
     with the baseline, and yuan per extra life saved (extra cost over the paired difference; its
     interval from the difference's, finite only when that interval lies above zero)."""

@@ -38,7 +38,30 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from sim.events import Event, EventKind
+from sim.events import (
+    AircraftArrived,
+    AircraftLaunched,
+    AirMissionCancelled,
+    AirMissionRequested,
+    CallTransferred,
+    HazardStruck,
+    MutualAidRecorded,
+    PatientAdmitted,
+    PeopleBroughtOut,
+    PeopleRescued,
+    RescueRequested,
+    RescueStarted,
+    RescueUnmet,
+    Row,
+    ShipmentDelivered,
+    TeamAlerted,
+    TeamAssigned,
+    TeamMobilised,
+    TeamReleased,
+    TeamStoodDown,
+    TrappedDied,
+    typed,
+)
 from sim.relief_people import rescue_counts, rescue_deadlines
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
@@ -47,7 +70,7 @@ AIR_CAUSES = ("aircraft_busy", "flight", "not_flown")
 
 
 def _batch(
-    e: Event,
+    e: PeopleBroughtOut,
     trapped_at: Mapping[int, tuple[float, int]],
     assigned: Mapping[tuple[str, int], float],
     started: Mapping[tuple[str, int], float],
@@ -142,8 +165,8 @@ def air_late_causes(
     return out
 
 
-def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
-    onset = min((e.t_min for e in rows if e.kind is EventKind.HAZARD_STRUCK), default=0.0)
+def rep_kpis(rows: Sequence[Row], targets: Mapping[str, object], horizon_min: float) -> dict[str, float]:
+    onset = min((e.t_min for e in typed(rows) if isinstance(e, HazardStruck)), default=0.0)
     trapped = unmet = saved = lost = 0
     crews: dict[str, int] = {}  # team -> crews it formed
     rescued_at: list[float] = []
@@ -165,58 +188,57 @@ def rep_kpis(rows: Sequence[Event], targets: Mapping[str, object], horizon_min: 
     team_started: dict[tuple[str, int], float] = {}  # (team, task) -> latest arrival at the task
     batches: list[tuple[int, float, int, str]] = []  # (task, minute, people, phase that took longest)
     launched: dict[int, float] = {}  # air mission -> minutes from request to launch
-    for e in rows:
-        k = e.kind
-        if k is EventKind.RESCUE_REQUESTED:
+    for e in typed(rows):
+        if isinstance(e, RescueRequested):
             trapped += e.qty
             trapped_at[e.ref] = (e.t_min - (e.value or 0.0), e.qty)  # the clock runs from being trapped
             known_at[e.ref] = e.t_min
-        elif k is EventKind.RESCUE_UNMET:
+        elif isinstance(e, RescueUnmet):
             unmet += e.qty
             unmet_tasks.add(e.ref)
-        elif k is EventKind.PEOPLE_RESCUED or k is EventKind.BODIES_RECOVERED:
-            if k is EventKind.PEOPLE_RESCUED:
+        elif isinstance(e, PeopleBroughtOut):
+            if isinstance(e, PeopleRescued):
                 saved += e.qty
             rescued_at.extend([e.t_min] * e.qty)
             rescued_by_task.append((e.ref, e.t_min, e.qty))
             batches.append(_batch(e, trapped_at, team_assigned, team_started, aircraft, known_at))
-        elif k is EventKind.RESCUE_STARTED:
+        elif isinstance(e, RescueStarted):
             team_started[(e.subject, e.ref)] = e.t_min
-        elif k is EventKind.TEAM_ALERTED and e.note == "volunteer":
+        elif isinstance(e, TeamAlerted) and e.note == "volunteer":
             volunteer.add(e.subject)
             alerted_vol += e.qty
-        elif k is EventKind.TEAM_STOOD_DOWN and e.subject in volunteer:
+        elif isinstance(e, TeamStoodDown) and e.subject in volunteer:
             accepted_vol += e.qty
-        elif k is EventKind.TRAPPED_DIED:
+        elif isinstance(e, TrappedDied):
             lost += e.qty
-        elif k is EventKind.TEAM_MOBILISED:
+        elif isinstance(e, TeamMobilised):
             mobilised_at[e.subject] = e.t_min
             crews[e.subject] = int(e.note) if e.note else 1
             if e.subject in volunteer:
                 accepted_vol += int(e.value)
-        elif k is EventKind.TEAM_ASSIGNED:
+        elif isinstance(e, TeamAssigned):
             assigned_at[e.subject] = e.t_min
             team_assigned[(e.subject, e.ref)] = e.t_min
-        elif k is EventKind.TEAM_RELEASED:
+        elif isinstance(e, TeamReleased):
             busy_min += e.value
             assigned_at.pop(e.subject, None)
-        elif k is EventKind.MUTUAL_AID_RECORDED:
+        elif isinstance(e, MutualAidRecorded):
             aid_yuan += e.value
-        elif k is EventKind.AIR_MISSION_REQUESTED:
+        elif isinstance(e, AirMissionRequested):
             missions[e.ref] = (e.t_min, e.value, e.note)
-        elif k is EventKind.AIRCRAFT_LAUNCHED:
+        elif isinstance(e, AircraftLaunched):
             aircraft.add(e.subject)
-        elif k is EventKind.SHIPMENT_DELIVERED and e.subject in aircraft:
+        elif isinstance(e, ShipmentDelivered) and e.subject in aircraft:
             air_units += e.qty
-        elif (k is EventKind.PATIENT_ADMITTED and e.subject in aircraft) or (
-            k is EventKind.CALL_TRANSFERRED and e.depot is not None  # set down at a helipad
+        elif (isinstance(e, PatientAdmitted) and e.subject in aircraft) or (
+            isinstance(e, CallTransferred) and e.depot is not None  # set down at a helipad
         ):
             flown += 1
-        elif k is EventKind.AIRCRAFT_ARRIVED:
+        elif isinstance(e, AircraftArrived):
             arrived.setdefault(e.ref, e.value)
-        if k is EventKind.AIRCRAFT_LAUNCHED:
+        if isinstance(e, AircraftLaunched):
             launched.setdefault(e.ref, e.value)
-        elif k is EventKind.AIR_MISSION_CANCELLED:
+        elif isinstance(e, AirMissionCancelled):
             missions.pop(e.ref, None)
     busy_min += sum(horizon_min - t for t in assigned_at.values())  # still on a task at the horizon
     available = sum(crews[team] * (horizon_min - t) for team, t in mobilised_at.items())

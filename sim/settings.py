@@ -51,11 +51,12 @@ class ScenarioSettings(_Frozen):
     road_speed_kmh: dict[str, PositiveFloat] | None = None
 
 
-SEVERITIES = ("low", "medium", "high")
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
 Severity = Literal["low", "medium", "high"]
 HAZARD_KINDS = ("flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem")
-TRIAGE = ("immediate", "urgent", "delayed")  # triage classes 1 (red), 2 (yellow), 3 (green)
-RESCUE_TYPES = ("water", "collapse", "mountain")
+# triage classes 1 (red), 2 (yellow), 3 (green)
+TRIAGE: tuple[Literal["immediate", "urgent", "delayed"], ...] = ("immediate", "urgent", "delayed")
+RESCUE_TYPES: tuple[RescueType, ...] = ("water", "collapse", "mountain")
 
 
 class Footprint(_Frozen):

@@ -15,7 +15,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.events import EVENT_COLUMNS, Event, EventKind
+from sim.events import (
+    EVENT_COLUMNS,
+    AircraftArrived,
+    AirMissionCancelled,
+    AirMissionRequested,
+    CasualtyDiedWaiting,
+    CasualtyReachedCare,
+    HazardStruck,
+    LateralAidRecorded,
+    NeedArisen,
+    NeedReported,
+    PeopleBroughtOut,
+    PeopleDisplaced,
+    PeopleRescued,
+    PeopleStranded,
+    PlaceIsolated,
+    PlaceReconnected,
+    ReliefAllocated,
+    ReliefDeferred,
+    ReliefShort,
+    RescueRequested,
+    Row,
+    ShelterArrived,
+    ShipmentDelivered,
+    ShipmentLoaded,
+    SituationReported,
+    TrappedDied,
+    TruckAssigned,
+    TruckHeld,
+    TruckRerouted,
+    TruckReturned,
+    VillageHit,
+    as_row,
+    typed,
+)
 from sim.relief_people import (
     PERSON_SUFFIXES,
     PersonCounts,
@@ -41,16 +75,11 @@ VILLAGE_COLUMNS = [
     "first_delivery_at_h", "initial_complete_at_h", "basic_complete_at_h", "relief_complete_at_h",
 ]  # fmt: skip
 SEVERITY_RANK = {None: 0, "low": 1, "medium": 2, "high": 3}
-ROAD_TROUBLE = (
-    EventKind.RELIEF_DEFERRED,
-    EventKind.TRUCK_HELD,
-    EventKind.TRUCK_REROUTED,
-    EventKind.PLACE_ISOLATED,
-)
+ROAD_TROUBLE = (ReliefDeferred, TruckHeld, TruckRerouted, PlaceIsolated)
 
 
-def events_frame(rows: Sequence[Event], case: str, rep: int) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(list(rows), columns=list(EVENT_COLUMNS))
+def events_frame(rows: Sequence[Row], case: str, rep: int) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records([as_row(e) for e in typed(rows)], columns=list(EVENT_COLUMNS))
     frame["kind"] = frame["kind"].astype(str)
     for col in ("qty", "ref"):
         frame[col] = frame[col].astype("Int64")
@@ -124,7 +153,7 @@ def air_targets(targets: Mapping[str, AnyTarget]) -> dict[str, AirTargetSettings
 
 
 def village_results(
-    rows: Sequence[Event],
+    rows: Sequence[Row],
     scenario: Scenario,
     measures: Sequence[PersonMeasure] = (),
     horizon_min: float = math.inf,
@@ -190,87 +219,93 @@ def village_results(
     troubles: list[tuple[float, tuple[int, ...]]] = []
     truck_troubles: list[tuple[float, int]] = []
     arrivals: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    tasks: dict[int, tuple[int, float, int]] = {}  # rescue task -> (village, minute trapped, people)
+    tasks: dict[int, tuple[int | None, float, int]] = {}  # rescue task -> (village, minute trapped, people)
     rescued: list[tuple[int, float, int]] = []
     missions: dict[int, dict[int, tuple[float, float, str]]] = {}  # village -> air missions
     flown: dict[int, float] = {}  # air mission -> minutes from request to first arrival
     to_h = 1.0 / MIN_PER_H
     end = 0.0
-    for e in rows:
-        kind = e.kind
+    for e in typed(rows):
         end = e.t_min
-        v = v_index.get(e.place) if e.place is not None else None
-        if kind is EventKind.SHIPMENT_DELIVERED:
-            j = i_index[e.item]
-            delivered[v, j] += e.qty
-            arrivals.setdefault((v, j), []).append((e.t_min, e.qty))
-            if math.isnan(col["first_delivery_at_h"][v]):
-                col["first_delivery_at_h"][v] = e.t_min * to_h
-        elif kind is EventKind.RESCUE_REQUESTED:
+        place: str | None = getattr(e, "place", None)  # a record reads None for a column it does not fill
+        v = v_index.get(place) if place is not None else None
+        if isinstance(e, ShipmentDelivered):
+            w, j = v_index[e.place], i_index[e.item]
+            delivered[w, j] += e.qty
+            arrivals.setdefault((w, j), []).append((e.t_min, e.qty))
+            if math.isnan(col["first_delivery_at_h"][w]):
+                col["first_delivery_at_h"][w] = e.t_min * to_h
+        elif isinstance(e, RescueRequested):
             tasks[e.ref] = (v, e.t_min - (e.value or 0.0), e.qty)  # from being trapped, not from being known
-        elif kind is EventKind.PEOPLE_RESCUED or kind is EventKind.BODIES_RECOVERED:
+        elif isinstance(e, PeopleBroughtOut):
             rescued.append((e.ref, e.t_min, e.qty))  # brought out, alive or dead: the targets' count
-            if kind is EventKind.PEOPLE_RESCUED and v is not None:
+            if isinstance(e, PeopleRescued) and v is not None:
                 col["lives_saved"][v] += e.qty
-        elif kind is EventKind.TRAPPED_DIED and v is not None:
+        elif isinstance(e, TrappedDied) and v is not None:
             col["lives_lost_waiting"][v] += e.qty
-        elif kind is EventKind.CASUALTY_REACHED_CARE and v is not None and e.qty == 1:
+        elif isinstance(e, CasualtyReachedCare) and v is not None and e.qty == 1:
             col["red_saved"][v] += 1
-        elif kind is EventKind.CASUALTY_DIED_WAITING and v is not None and e.qty == 1:
+        elif isinstance(e, CasualtyDiedWaiting) and v is not None and e.qty == 1:
             col["red_lost_waiting"][v] += 1
-        elif kind is EventKind.AIR_MISSION_REQUESTED and v is not None:
+        elif isinstance(e, AirMissionRequested) and v is not None:
             missions.setdefault(v, {})[e.ref] = (e.t_min, e.value, e.note)
-        elif kind is EventKind.AIRCRAFT_ARRIVED:
+        elif isinstance(e, AircraftArrived):
             flown.setdefault(e.ref, e.value)
-        elif kind is EventKind.AIR_MISSION_CANCELLED and v is not None:
+        elif isinstance(e, AirMissionCancelled) and v is not None:
             missions.get(v, {}).pop(e.ref, None)
-        elif kind is EventKind.RELIEF_ALLOCATED:
-            allocated[v, i_index[e.item]] += e.qty
+        elif isinstance(e, ReliefAllocated):
+            w = v_index[e.place]
+            allocated[w, i_index[e.item]] += e.qty
             if e.depot in reserve:
-                col["reserve_units"][v] += e.qty
-        elif kind is EventKind.NEED_ARISEN:
-            need[v, i_index[e.item]] += e.qty
+                col["reserve_units"][w] += e.qty
+        elif isinstance(e, NeedArisen):
+            w = v_index[e.place]
+            need[w, i_index[e.item]] += e.qty
             if e.ref is None or e.ref == 1:  # a daily item's later days do not delay "complete"
-                first_need[v, i_index[e.item]] += e.qty
-        elif kind is EventKind.NEED_REPORTED:
-            reported[v, i_index[e.item]] += e.qty
-        elif kind is EventKind.SITUATION_REPORTED:
-            col["reports"][v] += 1
-            if math.isnan(col["reported_at_h"][v]):
-                col["reported_at_h"][v] = e.t_min * to_h
-            col["final_report_at_h"][v] = e.t_min * to_h
-        elif kind is EventKind.VILLAGE_HIT:
-            col["affected"][v] += e.qty
-            if SEVERITY_RANK[e.note] > SEVERITY_RANK[severity[v]]:
-                severity[v] = e.note
-        elif kind is EventKind.PEOPLE_DISPLACED:
-            col["displaced"][v] += e.qty
-            if math.isnan(col["displaced_at_h"][v]):
-                col["displaced_at_h"][v] = e.t_min * to_h
-            if math.isnan(col["in_need_at_h"][v]):
-                col["in_need_at_h"][v] = e.t_min * to_h
-        elif kind is EventKind.PEOPLE_STRANDED:
-            col["stranded"][v] += e.qty
-            if math.isnan(col["in_need_at_h"][v]):
-                col["in_need_at_h"][v] = e.t_min * to_h
-        elif kind is EventKind.SHELTER_ARRIVED:
-            col["in_shelters"][v] += e.qty
-        elif kind is EventKind.RELIEF_SHORT:
-            col["short_units"][v] += e.qty
-        elif kind is EventKind.LATERAL_AID_RECORDED:
-            col["lateral_aid_units"][v] += e.qty
-        elif kind is EventKind.SHIPMENT_LOADED and v is not None:  # None: a township point's top-up
+                first_need[w, i_index[e.item]] += e.qty
+        elif isinstance(e, NeedReported):
+            reported[v_index[e.place], i_index[e.item]] += e.qty
+        elif isinstance(e, SituationReported):
+            w = v_index[e.place]
+            col["reports"][w] += 1
+            if math.isnan(col["reported_at_h"][w]):
+                col["reported_at_h"][w] = e.t_min * to_h
+            col["final_report_at_h"][w] = e.t_min * to_h
+        elif isinstance(e, VillageHit):
+            w = v_index[e.place]
+            col["affected"][w] += e.qty
+            if SEVERITY_RANK[e.note] > SEVERITY_RANK[severity[w]]:
+                severity[w] = e.note
+        elif isinstance(e, PeopleDisplaced):
+            w = v_index[e.place]
+            col["displaced"][w] += e.qty
+            if math.isnan(col["displaced_at_h"][w]):
+                col["displaced_at_h"][w] = e.t_min * to_h
+            if math.isnan(col["in_need_at_h"][w]):
+                col["in_need_at_h"][w] = e.t_min * to_h
+        elif isinstance(e, PeopleStranded):
+            w = v_index[e.place]
+            col["stranded"][w] += e.qty
+            if math.isnan(col["in_need_at_h"][w]):
+                col["in_need_at_h"][w] = e.t_min * to_h
+        elif isinstance(e, ShelterArrived):
+            col["in_shelters"][v_index[e.place]] += e.qty
+        elif isinstance(e, ReliefShort):
+            col["short_units"][v_index[e.place]] += e.qty
+        elif isinstance(e, LateralAidRecorded):
+            col["lateral_aid_units"][v_index[e.place]] += e.qty
+        elif isinstance(e, ShipmentLoaded) and v is not None:  # None: a township point's top-up
             shipment_villages.setdefault(e.ref, set()).add(v)
-        elif kind is EventKind.TRUCK_ASSIGNED:
+        elif isinstance(e, TruckAssigned):
             load_wait_h[e.ref] = e.value * to_h
-        elif kind is EventKind.PLACE_RECONNECTED and v in isolated_since:
+        elif isinstance(e, PlaceReconnected) and v is not None and v in isolated_since:
             isolated_min[v] += e.t_min - isolated_since.pop(v)
-        if kind in ROAD_TROUBLE and v is not None:
-            if e.ref is None:
+        if v is not None and isinstance(e, ROAD_TROUBLE):
+            if isinstance(e, (ReliefDeferred, PlaceIsolated)):  # no load: the village itself
                 troubles.append((e.t_min, (v,)))
             else:  # truck events name a village on the outbound leg only; they concern the whole load
                 truck_troubles.append((e.t_min, e.ref))
-            if kind is EventKind.PLACE_ISOLATED:
+            if isinstance(e, PlaceIsolated):
                 isolated_since[v] = e.t_min
     for v, since in isolated_since.items():
         isolated_min[v] += end - since
@@ -293,7 +328,7 @@ def village_results(
             for j in range(m)
         ]
         for c, members in classes.items():
-            times = [item_done[j] for j in members if item_done[j] is not None]
+            times = [x for j in members if (x := item_done[j]) is not None]
             if times and not any(math.isnan(t) for t in times):
                 done[c][v] = max(times)
     if sites is None:
@@ -350,7 +385,7 @@ def village_results(
 
 def _rescue_counts(
     n: int,
-    tasks: dict[int, tuple[int, float, int]],
+    tasks: dict[int, tuple[int | None, float, int]],
     rescued: list[tuple[int, float, int]],
     rescues: Sequence[PersonMeasure],
     onset_min: float,
@@ -404,7 +439,7 @@ class ReliefSites:
     onset_min: float
 
 
-def relief_sites(rows: Sequence[Event], scenario: Scenario) -> ReliefSites:
+def relief_sites(rows: Sequence[Row], scenario: Scenario) -> ReliefSites:
     """Who is at each site, in arrival order, and what was delivered there (sim/relief_people.py).
 
     A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay at
@@ -418,22 +453,21 @@ def relief_sites(rows: Sequence[Event], scenario: Scenario) -> ReliefSites:
     sheltered_at: dict[tuple[int, float], list[tuple[str, int]]] = {}
     arrivals: dict[tuple[int, str], dict[int, list[tuple[float, int]]]] = {}
     onset = math.inf
-    for e in rows:
-        kind = e.kind
-        if kind is EventKind.SHIPMENT_DELIVERED:
+    for e in typed(rows):
+        if isinstance(e, ShipmentDelivered):
             v = v_index[e.place]
             arrivals.setdefault((v, e.note or e.place), {}).setdefault(i_index[e.item], []).append(
                 (e.t_min, e.qty)
             )
-        elif kind is EventKind.PEOPLE_DISPLACED:
+        elif isinstance(e, PeopleDisplaced):
             key = (v_index[e.place], e.t_min)
             displaced_at[key] = displaced_at.get(key, 0) + e.qty
-        elif kind is EventKind.PEOPLE_STRANDED:
+        elif isinstance(e, PeopleStranded):
             key = (v_index[e.place], e.t_min)
             stranded_at[key] = stranded_at.get(key, 0) + e.qty
-        elif kind is EventKind.SHELTER_ARRIVED:
+        elif isinstance(e, ShelterArrived):
             sheltered_at.setdefault((v_index[e.place], e.t_min), []).append((e.subject, e.qty))
-        elif kind is EventKind.HAZARD_STRUCK:
+        elif isinstance(e, HazardStruck):
             onset = min(onset, e.t_min)
     villages = scenario.villages()
     cohorts: dict[tuple[int, str], list[tuple[float, int, int]]] = {}  # (minute, people, displaced)
@@ -498,21 +532,21 @@ def relief_curve(
     return out
 
 
-def shelter_rows(rows: Sequence[Event]) -> list[tuple[str, float, int]]:
+def shelter_rows(rows: Sequence[Row]) -> list[tuple[str, float, int]]:
     """(shelter, hour, occupancy after the change) for every arrival: occupancy over time."""
     return [
-        (e.subject, e.t_min / MIN_PER_H, int(e.value)) for e in rows if e.kind is EventKind.SHELTER_ARRIVED
+        (e.subject, e.t_min / MIN_PER_H, int(e.value)) for e in typed(rows) if isinstance(e, ShelterArrived)
     ]
 
 
-def rep_facts(rows: Sequence[Event]) -> dict[str, float]:
+def rep_facts(rows: Sequence[Row]) -> dict[str, float]:
     """Per-replication totals that are not per village."""
     truck_min = 0.0
     lateral_yuan = 0.0
-    for e in rows:
-        if e.kind is EventKind.TRUCK_RETURNED:
+    for e in typed(rows):
+        if isinstance(e, TruckReturned):
             truck_min += e.value
-        elif e.kind is EventKind.LATERAL_AID_RECORDED:
+        elif isinstance(e, LateralAidRecorded):
             lateral_yuan += e.value
     return {
         "events": float(len(rows)),

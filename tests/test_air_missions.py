@@ -48,7 +48,7 @@ def _relief_and_air(*overrides: str):
         env, scen, roads, RELIEF_POLICIES[s.policy.relief], s.costs, log, initial_first=True, trucks=s.trucks
     )
     air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log, relief=relief)
-    relief.on_deferred = air.lift
+    relief.connect_air(air)
     v1 = scen.place_index()["V1"]
     report = Report(v1, "V1", scen.places[v1].node, "T1", 100, (100, 100))  # water, quilt
     return scen, s, env, log, roads, relief, air, report
@@ -188,7 +188,7 @@ def _ems_with_air(calls: list[tuple[int, bool]], helipads=None, *overrides: str,
         roads,
     )
     air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log, ems=ems)
-    ems.air = air
+    ems.connect_air(air)
 
     def reopen():
         yield env.timeout(reopen_at)

@@ -67,7 +67,7 @@ def _run(
         log,
         0.0,
     )
-    rescue.air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log)
+    rescue.connect_air(AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log))
 
     def feed():
         for t in trapped:
@@ -317,7 +317,7 @@ def test_trapped_people_become_known_with_the_first_report():
     rescue = RescueSystem(
         env, scen, s.rescue, roads, RESCUE_POLICIES[s.rescue.policy], 0.0, Streams(1, 0), log, 0.0
     )
-    rescue.air = AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log)
+    rescue.connect_air(AirSystem(env, scen, s.air, 0.0, s.ems.onset_clock_h, log))
     env.process(trapped_known(env, rescue, Trapped(0.0, v1, "water", 5), 90.0))
     env.run(until=2000.0)
     request = next(e for e in log.rows if e.kind is EventKind.RESCUE_REQUESTED)

@@ -38,21 +38,41 @@ completes); sling loads and landing-site capacity; carrying patients and cargo o
 calls that become unreachable after they were queued for an ambulance (they wait for a road).
 A road reopening gives the ambulances back the evacuations no aircraft has taken yet whose
 scene they can now reach (the mission is cancelled); rescue tasks stay with the aircraft.
+
+Connects to (sim/model/ports.py): draws on relief's stock through `AirStock` and on the EMS's
+hospitals through `AirMedical`, both given when built; serves relief (`DeferredRelief.lift`),
+the EMS (`AirEvacuation`) and rescue (`AirRescue`), which world.build connects to it with
+their `connect_air`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    AircraftArrived,
+    AircraftLanded,
+    AircraftLaunched,
+    AircraftReturned,
+    AirMissionCancelled,
+    AirMissionRequested,
+    EventLog,
+    ShipmentLoaded,
+)
+from sim.model.ports import AirMedical, AirStock
 from sim.scenario import Scenario
 from sim.scenario.roads import haversine_km
 from sim.settings import AirSettings
+
+if TYPE_CHECKING:
+    from sim.model.relief import Demand
+    from sim.model.teams import Task
 from sim.units import MIN_PER_H, h_to_min
 
 RESCUE, EVACUATION, RELIEF_LIFT = "rescue", "evacuation", "relief_lift"
@@ -69,9 +89,9 @@ class Mission:
     requested_at_min: float
     seq: int = 0  # position in the queue; a relief lift's next sortie gets a new one
     arrived: bool = False
-    task: object | None = None  # rescue: the task (sim.model.teams.Task); the air owns its people
-    demand: object | None = None  # relief lift: the site's sim.model.relief.Demand
-    call: int | None = None  # evacuation: the EMS call id
+    task: Task | None = None  # rescue: the task; the air owns its people
+    demand: Demand | None = None  # relief lift: the site's need
+    call: int = -1  # evacuation: the EMS call id (-1: not an evacuation)
 
 
 def mission_order(mission: Mission) -> tuple[int, int]:
@@ -111,9 +131,9 @@ class AirSystem:
         onset_min: float,
         onset_clock_h: float,
         log: EventLog,
-        relief=None,  # sim.model.relief.ReliefSystem: lifts draw on its stock
-        ems=None,  # sim.model.ems.EmsSystem: evacuated patients are admitted to its hospitals
-    ):
+        relief: AirStock | None = None,  # lifts draw on its stock (sim/model/ports.py)
+        ems: AirMedical | None = None,  # evacuated patients are admitted to its hospitals
+    ) -> None:
         self.env = env
         self.scenario = scenario
         self.air = air
@@ -180,10 +200,10 @@ class AirSystem:
         self._request(mission)
         return mission
 
-    def lift(self, demand) -> None:
+    def lift(self, demand: Demand) -> None:
         """Relief need at `demand`'s site was deferred for want of a road: set aside what the lift
         depot has of it (up to `air.lift_reserve_sorties` payloads) and fly it out."""
-        if not (self.enabled and self.air.relief_lift) or self.lift_depot is None:
+        if not (self.enabled and self.air.relief_lift) or self.lift_depot is None or self.relief is None:
             return
         if self.relief.reserve_for_air(self.lift_depot, demand, self._reserve_cap) == 0:
             return  # the lift depot has none of what is missing
@@ -224,9 +244,8 @@ class AirSystem:
         self.missions.append(mission)
         place = self.scenario.places[mission.place]
         self.log.add(
-            Event(
+            AirMissionRequested(
                 self.env.now,
-                EventKind.AIR_MISSION_REQUESTED,
                 place=place_id or place.id,
                 ref=mission.ref,
                 qty=mission.people,
@@ -243,7 +262,7 @@ class AirSystem:
         if self._idle:
             self._idle.popleft().succeed()
 
-    def _next(self) -> Iterator[simpy.Event]:
+    def _next(self) -> ProcessGenerator:
         """The next mission, chosen when the aircraft can take off (so a more urgent one
         requested during a no-fly window goes first)."""
         while True:
@@ -289,13 +308,13 @@ class AirSystem:
             t = moved
         return t
 
-    def _take_off(self) -> Iterator[simpy.Event]:
+    def _take_off(self) -> ProcessGenerator:
         t = self.next_flyable(self.env.now)
         if t > self.env.now:
             yield self.env.timeout(t - self.env.now)
 
     # ---- the aircraft --------------------------------------------------------------------
-    def _fly(self, name: str) -> Iterator[simpy.Event]:
+    def _fly(self, name: str) -> ProcessGenerator:
         env = self.env
         while True:
             mission = yield from self._next()
@@ -311,22 +330,13 @@ class AirSystem:
             if at is not self.base[1]:
                 yield from self._take_off()
                 yield env.timeout(self.flight_min(self.km(at, self.base[1])))
-            self.log.add(
-                Event(
-                    env.now,
-                    EventKind.AIRCRAFT_RETURNED,
-                    subject=name,
-                    depot=self.base[0],
-                    value=env.now - started,
-                )
-            )
+            self.log.add(AircraftReturned(env.now, subject=name, depot=self.base[0], value=env.now - started))
 
     def _launch(self, name: str, missions: list[Mission]) -> None:
         for m in missions:
             self.log.add(
-                Event(
+                AircraftLaunched(
                     self.env.now,
-                    EventKind.AIRCRAFT_LAUNCHED,
                     subject=name,
                     place=self.scenario.places[m.place].id,
                     ref=m.ref,
@@ -337,9 +347,8 @@ class AirSystem:
     def _arrive(self, name: str, missions: list[Mission]) -> None:
         for m in missions:
             self.log.add(
-                Event(
+                AircraftArrived(
                     self.env.now,
-                    EventKind.AIRCRAFT_ARRIVED,
                     subject=name,
                     place=self.scenario.places[m.place].id,
                     ref=m.ref,
@@ -348,15 +357,17 @@ class AirSystem:
             )
             m.arrived = True
 
-    def _out(self, name: str, missions: list[Mission]) -> Iterator[simpy.Event]:
+    def _out(self, name: str, missions: list[Mission]) -> ProcessGenerator:
         """Launch for `missions` (one destination): preparation, then the flight out."""
         self._launch(name, missions)
         yield self.env.timeout(self.air.launch_prep_min)
         yield self.env.timeout(self.flight_min(self._km_to(self.base[1], missions[0])))
         self._arrive(name, missions)
 
-    def _rescue_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
+    def _rescue_sortie(self, name: str, mission: Mission) -> ProcessGenerator:
         env, log, air = self.env, self.log, self.air
+        task = mission.task
+        assert task is not None  # a rescue mission carries its task
         place = self.scenario.places[mission.place]
         yield from self._out(name, [mission])
         at = place
@@ -369,7 +380,7 @@ class AirSystem:
             aboard = min(air.seats, left)
             for _ in range(aboard):
                 yield env.timeout(air.hoist_min_per_person)
-                mission.task.bring_out_by_air(env.now, name, 1, place.id, log)  # rescued, or a body recovered
+                task.bring_out_by_air(env.now, name, 1, place.id, log)  # rescued, or a body recovered
             left -= aboard
             yield from self._take_off()
             yield env.timeout(self.flight_min(self.km(place, pad)))
@@ -379,35 +390,31 @@ class AirSystem:
         return at
 
     def _landed(self, name: str, pad_id: str, ref: int, people: int) -> None:
-        self.log.add(
-            Event(self.env.now, EventKind.AIRCRAFT_LANDED, subject=name, depot=pad_id, ref=ref, qty=people)
-        )
+        self.log.add(AircraftLanded(self.env.now, subject=name, depot=pad_id, ref=ref, qty=people))
 
     def _cancel(self, mission: Mission, why: str) -> None:
         if not mission.arrived:
             self.log.add(
-                Event(
-                    self.env.now,
-                    EventKind.AIR_MISSION_CANCELLED,
-                    place=self.scenario.places[mission.place].id,
-                    ref=mission.ref,
-                    note=why,
+                AirMissionCancelled(
+                    self.env.now, place=self.scenario.places[mission.place].id, ref=mission.ref, note=why
                 )
             )
 
-    def _lift_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
-        env, air, relief = self.env, self.air, self.relief
+    def _lift_sortie(self, name: str, mission: Mission) -> ProcessGenerator:
+        env, air, relief, d = self.env, self.air, self.relief, self.lift_depot
         demand = mission.demand
-        depot_id = self.scenario.depots[self.lift_depot].id
+        # a lift is requested only with relief's stock and a lift depot (lift)
+        assert relief is not None and d is not None and demand is not None
+        depot_id = self.scenario.depots[d].id
         load, taken = relief.take_air_load(demand, air.payload_units)
         if not taken:  # a road reopened and the trucks took what was set aside
             del self._lifting[id(demand)]
             self._cancel(mission, "road_reopened")
             return None
-        relief.reserve_for_air(self.lift_depot, demand, self._reserve_cap)  # top up for the next sortie
+        relief.reserve_for_air(d, demand, self._reserve_cap)  # top up for the next sortie
         self._launch(name, [mission])
         yield env.timeout(max(air.launch_prep_min, air.load_min))  # cargo is loaded during preparation
-        relief.log_parts(EventKind.SHIPMENT_LOADED, name, depot_id, taken, load, demand.site)
+        relief.log_parts(ShipmentLoaded, name, depot_id, taken, load, demand.site)
         yield env.timeout(self.flight_min(self._km_to(self.base[1], mission)))
         self._arrive(name, [mission])
         yield env.timeout(air.unload_min)
@@ -418,8 +425,9 @@ class AirSystem:
             del self._lifting[id(demand)]
         return self.scenario.places[self.scenario.place_index()[self._site_place(demand)]]
 
-    def _evacuation_sortie(self, name: str, mission: Mission) -> Iterator[simpy.Event]:
+    def _evacuation_sortie(self, name: str, mission: Mission) -> ProcessGenerator:
         env, air, ems = self.env, self.air, self.ems
+        assert ems is not None  # evacuate takes calls only from a connected EMS
         batch = [mission]
         for m in sorted(self.pending, key=mission_order):
             if len(batch) < air.stretchers and m.kind == EVACUATION and m.place == mission.place:

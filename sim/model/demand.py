@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from sim.scenario import Scenario
+from sim.settings import RescueType, Severity
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class VillageHit:
     place: int  # index into scenario.places
     event: str  # the hazard event's name in the config
     at_min: float
-    severity: str  # low | medium | high
+    severity: Severity  # low | medium | high
     affected: int
     displaced: int  # people needing relief and shelter, on top of earlier hits
     power_cut: bool
@@ -56,7 +57,7 @@ class Casualty:
 class Trapped:
     at_min: float
     place: int
-    rescue_type: str  # water | collapse | mountain
+    rescue_type: RescueType  # water | collapse | mountain
     people: int
 
 

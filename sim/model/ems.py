@@ -72,20 +72,47 @@ when no hospital could take it), and:
 Randomness: the calls, their triage and their scene or service times are drawn before the
 run from their own streams (sim/model/ems_calls.py), so a call's needs never depend on
 dispatch decisions, and cases with a different fleet or policy see the same calls.
+
+Connects to: the live roads (subscribes to `RoadState.listeners`); its hospitals
+(sim/model/hospitals.py), built with it; the aircraft through the `AirEvacuation` port
+(sim/model/ports.py), connected by world.build with `connect_air`; serves the aircraft as
+their `AirMedical`.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    AmbulanceArrivedHospital,
+    AmbulanceArrivedScene,
+    AmbulanceCrewChanged,
+    AmbulanceDecontaminated,
+    AmbulanceDispatched,
+    AmbulanceHeld,
+    AmbulanceLeftScene,
+    AmbulanceOffDuty,
+    AmbulanceOnDuty,
+    AmbulanceRerouted,
+    AmbulanceReturned,
+    AmbulanceStationed,
+    CallAirlifted,
+    CallDiverted,
+    CallReceived,
+    CallTransferred,
+    CasualtyDiedWaiting,
+    CasualtyReachedCare,
+    EventLog,
+    PatientTreatedOnScene,
+)
 from sim.model.demand import Casualty
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook, check_calls, county_calls
 from sim.model.ems_policies import (
@@ -99,6 +126,7 @@ from sim.model.ems_policies import (
     nearest_in,
 )
 from sim.model.hospitals import Hospitals
+from sim.model.ports import AirEvacuation
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
@@ -155,17 +183,15 @@ class EmsRoads:
         """The hospitals by drive from `node`, on the roads as they are now."""
         return NearestSearch(self.roads, node, self.hospital_node, toward=False)
 
-    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> Iterator[simpy.Event]:
+    def drive(self, src: int, dst: int, log: EventLog, subject: str, call: int) -> ProcessGenerator:
         """Drive `src` -> `dst` (use with `yield from`), logging re-routes and holds."""
         env, node_ids = self.roads.env, self.node_ids
 
         def rerouted(node: int) -> None:
-            log.add(
-                Event(env.now, EventKind.AMBULANCE_REROUTED, subject=subject, ref=call, note=node_ids[node])
-            )
+            log.add(AmbulanceRerouted(env.now, subject=subject, ref=call, note=node_ids[node]))
 
         def held(node: int) -> None:
-            log.add(Event(env.now, EventKind.AMBULANCE_HELD, subject=subject, ref=call, note=node_ids[node]))
+            log.add(AmbulanceHeld(env.now, subject=subject, ref=call, note=node_ids[node]))
 
         yield from self.roads.drive(src, dst, rerouted, held)
 
@@ -220,7 +246,7 @@ class EmsSystem:
         self._call_view = [views[key] for key in zip(calls.triage, calls.infectious, strict=True)]
         # by scene node, with the search behind it (None in the check mode); see _road_changed
         self._fleet_views: dict[int, tuple[FleetView, NearestSearch | None]] = {}
-        self.air = None  # sim.model.air.AirSystem: takes calls no ambulance can reach by road
+        self.air: AirEvacuation | None = None  # the aircraft, once connected (connect_air)
         self.moved: dict[int, int] = {}  # call -> road node of the helipad its patient was set down at
         self.roads: EmsRoads | None = None
         no_travel = np.zeros(n)
@@ -243,12 +269,8 @@ class EmsSystem:
         self.left_on_scene: set[int] = set()  # no hospital could take them: still not at care
         for a in self.ambulances:
             log.add(
-                Event(
-                    0.0,
-                    EventKind.AMBULANCE_STATIONED,
-                    subject=a.id,
-                    depot=self.station_ids[a.station],
-                    value=float(a.negative_pressure),
+                AmbulanceStationed(
+                    0.0, subject=a.id, depot=self.station_ids[a.station], value=float(a.negative_pressure)
                 )
             )
         # Crews (county mode): the crew on duty per ambulance, when its shift ends, and the crews
@@ -260,13 +282,20 @@ class EmsSystem:
             deque((0.0, c) for c in range(2, ems.crews_per_ambulance + 1)) for _ in range(n)
         ]
         if self.shifts:
-            for a in range(n):
-                self._shift_timer(a)
+            for i in range(n):
+                self._shift_timer(i)
         env.process(self._arrivals())
 
     # --- calls and dispatch ---------------------------------------------------------------
 
-    def _arrivals(self) -> Iterator[simpy.Event]:
+    def connect_air(self, air: AirEvacuation) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        calls no ambulance can reach by road go to the aircraft. Ignored in the check mode: it has
+        no roads to be cut off from."""
+        if self.roads is not None:
+            self.air = air
+
+    def _arrivals(self) -> ProcessGenerator:
         env = self.env
         for k, at in enumerate(self.calls.at_min):
             if at > env.now:
@@ -277,9 +306,8 @@ class EmsSystem:
         calls = self.calls
         place = self.place_ids[calls.place[k]]
         self.log.add(
-            Event(
+            CallReceived(
                 self.env.now,
-                EventKind.CALL_RECEIVED,
                 place=place,
                 note="casualty" if calls.casualty[k] else "routine",
                 qty=calls.triage[k],
@@ -295,7 +323,7 @@ class EmsSystem:
         if self._to_air(k):
             return
         if self.divert:
-            self.log.add(Event(self.env.now, EventKind.CALL_DIVERTED, place=place, ref=k))
+            self.log.add(CallDiverted(self.env.now, place=place, ref=k))
         else:
             self._wait(k)
 
@@ -317,13 +345,7 @@ class EmsSystem:
             return False
         self.with_air.add(k)
         self.log.add(
-            Event(
-                self.env.now,
-                EventKind.CALL_AIRLIFTED,
-                place=self.place_ids[calls.place[k]],
-                ref=k,
-                value=float(mission.ref),
-            )
+            CallAirlifted(self.env.now, place=self.place_ids[calls.place[k]], ref=k, value=float(mission.ref))
         )
         return True
 
@@ -373,9 +395,8 @@ class EmsSystem:
         amb = self.ambulances[a]
         drive = 0.0 if search is None else search.minutes(a)
         self.log.add(
-            Event(
+            AmbulanceDispatched(
                 self.env.now,
-                EventKind.AMBULANCE_DISPATCHED,
                 subject=amb.id,
                 place=self.place_ids[self.calls.place[k]],
                 depot=self.station_ids[amb.station],
@@ -420,7 +441,7 @@ class EmsSystem:
 
     # --- the job cycle ---------------------------------------------------------------------
 
-    def _job(self, a: int, k: int) -> Iterator[simpy.Event]:
+    def _job(self, a: int, k: int) -> ProcessGenerator:
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None
         amb = self.ambulances[a]
@@ -430,7 +451,7 @@ class EmsSystem:
             yield env.timeout(self.ems.dispatch_delay_min)
         scene = self._node(k)
         yield from roads.drive(int(roads.amb_node[a]), scene, log, amb.id, k)
-        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_SCENE, subject=amb.id, place=place, ref=k))
+        log.add(AmbulanceArrivedScene(env.now, subject=amb.id, place=place, ref=k))
         if k not in self.dead:  # found dead: the crew confirms the death and leaves
             yield env.timeout(calls.work_min[k])
         if k in self.dead:
@@ -445,12 +466,8 @@ class EmsSystem:
         without a generator per call, which is most of the mode's cost per call."""
         now = self.env.now
         self.log.add(
-            Event(
-                now,
-                EventKind.AMBULANCE_ARRIVED_SCENE,
-                self.ambulances[a].id,
-                self.place_ids[self.calls.place[k]],
-                ref=k,
+            AmbulanceArrivedScene(
+                now, subject=self.ambulances[a].id, place=self.place_ids[self.calls.place[k]], ref=k
             )
         )
         self.env.timeout(self.calls.work_min[k]).callbacks.append(lambda _event: self._release(a, k, now))
@@ -461,13 +478,8 @@ class EmsSystem:
         amb = self.ambulances[a]
         now = self.env.now
         self.log.add(
-            Event(
-                now,
-                EventKind.AMBULANCE_RETURNED,
-                subject=amb.id,
-                depot=self.station_ids[amb.station],
-                ref=k,
-                value=now - started,
+            AmbulanceReturned(
+                now, subject=amb.id, depot=self.station_ids[amb.station], ref=k, value=now - started
             )
         )
         if self.shifts and now >= self.shift_end[a]:
@@ -506,18 +518,14 @@ class EmsSystem:
         rested_at, crew = off.popleft()
         station = self.station_ids[amb.station]
         if rested_at <= now:
-            self.log.add(
-                Event(now, EventKind.AMBULANCE_CREW_CHANGED, subject=amb.id, depot=station, qty=crew)
-            )
+            self.log.add(AmbulanceCrewChanged(now, subject=amb.id, depot=station, qty=crew))
             self._crew_starts(a, crew)
             return
         self.crew_on[a] = 0
-        self.log.add(
-            Event(now, EventKind.AMBULANCE_OFF_DUTY, subject=amb.id, depot=station, value=rested_at - now)
-        )
+        self.log.add(AmbulanceOffDuty(now, subject=amb.id, depot=station, value=rested_at - now))
 
         def on_duty(_event: simpy.Event) -> None:
-            self.log.add(Event(env.now, EventKind.AMBULANCE_ON_DUTY, subject=amb.id, depot=station, qty=crew))
+            self.log.add(AmbulanceOnDuty(env.now, subject=amb.id, depot=station, qty=crew))
             self._crew_starts(a, crew)
             if self.n_waiting:
                 self._serve_waiting()
@@ -530,7 +538,7 @@ class EmsSystem:
         self._shift_timer(a)
         self._make_free(a)
 
-    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> Iterator[simpy.Event]:
+    def _transport(self, amb: Ambulance, k: int, place: str, node: int) -> ProcessGenerator:
         """Scene -> hospital -> handover (-> decontamination) -> station."""
         env, log, calls, roads = self.env, self.log, self.calls, self.roads
         assert roads is not None
@@ -539,38 +547,20 @@ class EmsSystem:
         h = self.hospitals.choose(k, to_hospital.reachable, to_hospital)
         if h is None:
             self.left_on_scene.add(k)
-            log.add(Event(env.now, EventKind.PATIENT_TREATED_ON_SCENE, subject=amb.id, place=place, ref=k))
+            log.add(PatientTreatedOnScene(env.now, subject=amb.id, place=place, ref=k))
             yield from roads.drive(node, station, log, amb.id, k)
             return
         hid = self.hospitals.ids[h]
         drive = to_hospital.minutes(h)
-        log.add(
-            Event(
-                env.now,
-                EventKind.AMBULANCE_LEFT_SCENE,
-                subject=amb.id,
-                place=place,
-                depot=hid,
-                ref=k,
-                value=drive,
-            )
-        )
+        log.add(AmbulanceLeftScene(env.now, subject=amb.id, place=place, depot=hid, ref=k, value=drive))
         bed = self.hospitals.promise_bed(k, h)
         yield from roads.drive(node, int(roads.hospital_node[h]), log, amb.id, k)
-        log.add(Event(env.now, EventKind.AMBULANCE_ARRIVED_HOSPITAL, subject=amb.id, depot=hid, ref=k))
+        log.add(AmbulanceArrivedHospital(env.now, subject=amb.id, depot=hid, ref=k))
         if self.reached_care(k, amb.id, h, bed):
             yield from self.hospitals.admit(k, h, bed, amb.id)
         if calls.infectious[k]:
             yield env.timeout(self.ems.decon_min)
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.AMBULANCE_DECONTAMINATED,
-                    subject=amb.id,
-                    ref=k,
-                    value=self.ems.decon_min,
-                )
-            )
+            log.add(AmbulanceDecontaminated(env.now, subject=amb.id, ref=k, value=self.ems.decon_min))
         yield from roads.drive(int(roads.hospital_node[h]), station, log, amb.id, k)
 
     # --- survival while waiting -------------------------------------------------------------
@@ -594,9 +584,8 @@ class EmsSystem:
             where = "ambulance"
         calls = self.calls
         self.log.add(
-            Event(
+            CasualtyDiedWaiting(
                 self.env.now,
-                EventKind.CASUALTY_DIED_WAITING,
                 place=self.place_ids[calls.place[k]],
                 ref=k,
                 qty=calls.triage[k],
@@ -617,9 +606,8 @@ class EmsSystem:
             self.at_care.add(k)
             since = self.env.now - calls.at_min[k]
             self.log.add(
-                Event(
+                CasualtyReachedCare(
                     self.env.now,
-                    EventKind.CASUALTY_REACHED_CARE,
                     subject=subject,
                     place=self.place_ids[calls.place[k]],
                     depot=self.hospitals.ids[h],
@@ -643,7 +631,7 @@ class EmsSystem:
         because a road to its scene reopened."""
         place = self.place_ids[self.calls.place[k]]
         self.with_air.discard(k)
-        self.log.add(Event(self.env.now, EventKind.CALL_TRANSFERRED, place=place, depot=pad_id, ref=k))
+        self.log.add(CallTransferred(self.env.now, place=place, depot=pad_id, ref=k))
         self._wait(k)
 
     def _wait(self, k: int) -> None:

@@ -47,7 +47,15 @@ from sim.model.demand import Casualty, Disaster, RoadHit, Trapped, VillageHit
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.scenario.roads import haversine_km, snap
-from sim.settings import RESCUE_TYPES, SEVERITIES, TRIAGE, HazardEvent, HazardSettings, SizeVariation
+from sim.settings import (
+    RESCUE_TYPES,
+    SEVERITIES,
+    TRIAGE,
+    HazardEvent,
+    HazardSettings,
+    Severity,
+    SizeVariation,
+)
 
 CASUALTY_SPREAD_MIN = 120.0  # calls for help trickle in over the first two hours after a hit
 
@@ -322,10 +330,10 @@ def severity_of(
     distance_km: np.ndarray | None,
     u: np.ndarray,
     residual: np.ndarray | float = 0.0,
-) -> list[str | None]:
+) -> list[Severity | None]:
     """Severity per point (None = unaffected); `u` is one uniform draw per point (area hazards),
     `residual` the ground-motion residual in intensity units per point (earthquakes)."""
-    out: list[str | None] = [None] * len(inside)
+    out: list[Severity | None] = [None] * len(inside)
     if ev.severity_probs is not None:
         for i in np.flatnonzero(inside):
             acc = 0.0
@@ -426,7 +434,7 @@ def draw_disaster(scenario: Scenario, hazard: HazardSettings, streams: Streams) 
                 ]
             )
             counts = streams(s + f"casualties.{triage}").poisson(lam)
-            for k in np.flatnonzero(counts):
+            for k in np.flatnonzero(counts).tolist():
                 spread = streams(s + f"casualties.{triage}.times").random(int(counts[k]))
                 infectious = streams(s + f"casualties.{triage}.infectious").random(int(counts[k]))
                 for x, y in zip(spread, infectious, strict=True):

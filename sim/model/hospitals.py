@@ -34,12 +34,21 @@ onset patients' stays (their discharges follow the expected curve).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
+from simpy.resources.container import ContainerGet
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    EventLog,
+    HospitalBedsCounted,
+    HospitalSurgeOpened,
+    PatientAdmitted,
+    PatientDischarged,
+    PatientMovedToWard,
+)
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook
 from sim.model.ems_policies import HospitalPolicy, HospitalView, Nearest, PatientView, nearest_in
 from sim.scenario import Scenario
@@ -116,16 +125,7 @@ class Hospitals:
                 surge = round_half_up(beds * surge_share[kind]) if county else 0
                 pool = simpy.Container(self.env, capacity=max(beds + surge, 1), init=free)
                 pools[kind].append(pool)
-                self.log.add(
-                    Event(
-                        0.0,
-                        EventKind.HOSPITAL_BEDS_COUNTED,
-                        depot=hid,
-                        note=kind,
-                        qty=free,
-                        value=float(beds),
-                    )
-                )
+                self.log.add(HospitalBedsCounted(0.0, depot=hid, note=kind, qty=free, value=float(beds)))
                 if county and beds - free:
                     self.env.process(self._onset_patients_leave(hid, kind, pool, beds - free))
                 if surge:
@@ -136,28 +136,19 @@ class Hospitals:
 
     def _onset_patients_leave(
         self, hid: str, kind: str, pool: simpy.Container, occupied: int
-    ) -> Iterator[simpy.Event]:
+    ) -> ProcessGenerator:
         env = self.env
         for at, why in onset_discharges_min(occupied, self.ems):
             yield env.timeout(at - env.now)
-            self.log.add(
-                Event(env.now, EventKind.PATIENT_DISCHARGED, depot=hid, note=kind, qty=1, subject=why)
-            )
+            self.log.add(PatientDischarged(env.now, depot=hid, note=kind, qty=1, subject=why))
             pool.put(1)
 
     def _open_surge(
         self, hid: str, kind: str, pool: simpy.Container, beds: int, surge: int
-    ) -> Iterator[simpy.Event]:
+    ) -> ProcessGenerator:
         yield self.env.timeout(self.ems.surge_open_min)
         self.log.add(
-            Event(
-                self.env.now,
-                EventKind.HOSPITAL_SURGE_OPENED,
-                depot=hid,
-                note=kind,
-                qty=surge,
-                value=float(beds + surge),
-            )
+            HospitalSurgeOpened(self.env.now, depot=hid, note=kind, qty=surge, value=float(beds + surge))
         )
         pool.put(surge)
 
@@ -192,10 +183,10 @@ class Hospitals:
             return
         if bed.triggered:
             self.pool[self._bed_kind(k)][h].put(1)
-        else:
+        elif isinstance(bed, ContainerGet):  # a promise still queued: it leaves the queue
             bed.cancel()
 
-    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> Iterator[simpy.Event]:
+    def admit(self, k: int, h: int, bed: simpy.Event | None, subject: str) -> ProcessGenerator:
         """At hospital h: wait for the promised bed at most `bed_wait_max_min`, hand over, admit
         (or leave the patient boarding in the emergency department); the stay frees the bed."""
         env, calls = self.env, self.calls
@@ -212,9 +203,8 @@ class Hospitals:
         else:
             note, qty = kind, 1
         self.log.add(
-            Event(
+            PatientAdmitted(
                 env.now,
-                EventKind.PATIENT_ADMITTED,
                 subject=subject,
                 place=self.place_ids[calls.place[k]],
                 depot=self.ids[h],
@@ -233,17 +223,7 @@ class Hospitals:
     def _to_ward(self, h: int, kind: str, k: int, handed: float) -> None:
         """A bed freed for a patient boarding in the emergency department since `handed`."""
         now = self.env.now
-        self.log.add(
-            Event(
-                now,
-                EventKind.PATIENT_MOVED_TO_WARD,
-                depot=self.ids[h],
-                note=kind,
-                qty=1,
-                ref=k,
-                value=now - handed,
-            )
-        )
+        self.log.add(PatientMovedToWard(now, depot=self.ids[h], note=kind, qty=1, ref=k, value=now - handed))
         self._stay(h, kind, k)
 
     def _stay(self, h: int, kind: str, k: int) -> None:
@@ -252,14 +232,5 @@ class Hospitals:
             self.env.timeout(stay).callbacks.append(lambda _event: self._discharge(h, kind, k))
 
     def _discharge(self, h: int, kind: str, k: int) -> None:
-        self.log.add(
-            Event(
-                self.env.now,
-                EventKind.PATIENT_DISCHARGED,
-                depot=self.ids[h],
-                note=kind,
-                qty=1,
-                ref=k,
-            )
-        )
+        self.log.add(PatientDischarged(self.env.now, depot=self.ids[h], note=kind, qty=1, ref=k))
         self.pool[kind][h].put(1)

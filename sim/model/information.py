@@ -32,12 +32,12 @@ phone network reporting road damage later (only the village reports take `cut_of
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import replace
 
 import simpy
+from simpy.events import ProcessGenerator
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import EventLog, SituationReported
 from sim.model.demand import Casualty, Disaster, Trapped, need_units
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import REPORTED, RoadState
@@ -54,7 +54,7 @@ ROADS_STREAM = "reporting.roads"  # likewise for road damage reports
 
 def trapped_known(
     env: simpy.Environment, rescue: RescueSystem, what: Trapped, delay: float
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """The trapped people of `what` become a rescue task `delay` minutes after they were trapped."""
     yield env.timeout(delay)
     rescue.trapped(what)
@@ -75,7 +75,7 @@ def casualty_calls(disaster: Disaster, rep: ReportingSettings) -> list[Casualty]
     ]
 
 
-def road_reported(env: simpy.Environment, roads: RoadState, edge: int, delay: float) -> Iterator[simpy.Event]:
+def road_reported(env: simpy.Environment, roads: RoadState, edge: int, delay: float) -> ProcessGenerator:
     """The damage on `edge` is reported `delay` minutes from now (learned unless found first)."""
     yield env.timeout(delay)
     roads.learn(edge, REPORTED)
@@ -101,7 +101,7 @@ def report(
     sites: list[Site],
     delay: float,
     log: EventLog,
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """First report after `delay`, follow-ups every `followup_every_min`; the last one is exact.
 
     A report states the people counted so far at each site (the truth times the report's
@@ -127,11 +127,7 @@ def report(
             if any(delta):
                 new_people = people - before_people
                 relief.receive(Report(village, site.key, site.node, site.township_id, new_people, delta))
-        log.add(
-            Event(
-                env.now, EventKind.SITUATION_REPORTED, place=scenario.places[village].id, qty=total, ref=j + 1
-            )
-        )
+        log.add(SituationReported(env.now, place=scenario.places[village].id, qty=total, ref=j + 1))
 
 
 def ration(
@@ -141,7 +137,7 @@ def ration(
     village: int,
     sites: list[Site],
     said: dict[str, tuple[int, tuple[int, ...]]],
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """Each day after the first report, the next day's ration of daily items for the people
     reported so far at each site (the daily report of the 24-hour reporting rule for a disaster
     in progress, 灾情稳定前执行24小时零报告制度, in 自然灾害情况统计调查制度).

@@ -42,6 +42,10 @@ Stock flow, all in integer units and visible in the event log:
 on hand --relief_allocated | restock_ordered (reserved, still on hand)--> shipment_loaded
 (in transit) --> shipment_delivered (delivered) | depot_restocked (on hand at the
 township point). Conservation is checked on the log by tests.
+
+Connects to: the live roads (subscribes to `RoadState.listeners`); the aircraft through the
+`DeferredRelief` port (sim/model/ports.py), connected by world.build with `connect_air`
+when the county has aircraft; serves the aircraft as their `AirStock`.
 """
 
 from __future__ import annotations
@@ -49,16 +53,37 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 import simpy
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    CargoMoved,
+    ContractActivated,
+    DepotRestocked,
+    EventLog,
+    LateralAidRecorded,
+    NeedReported,
+    PlaceIsolated,
+    PlaceReconnected,
+    ReliefAllocated,
+    ReliefDeferred,
+    ReliefShort,
+    RestockOrdered,
+    ShipmentDelivered,
+    ShipmentDeparted,
+    ShipmentLoaded,
+    TruckAssigned,
+    TruckHeld,
+    TruckRerouted,
+    TruckRested,
+    TruckReturned,
+)
 from sim.model.drivers import Crew
 from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest, RoutePolicy, RouteView, single_drop
+from sim.model.ports import DeferredRelief
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
 from sim.settings import CostSettings, TruckSettings
@@ -221,7 +246,7 @@ class ReliefSystem:
         self._loads = 0
         # called with a Demand whose need was deferred for want of a road (the helicopters' relief
         # lift, sim/model/air.py, when the county has aircraft)
-        self.on_deferred: Callable[[Demand], None] | None = None
+        self.air: DeferredRelief | None = None  # the aircraft, once connected (connect_air)
         self.air_orders: list[Order] = []  # stock set aside at the air depot for the aircraft
         self.air_depot = -1
         roads.listeners.append(self._road_changed)
@@ -230,6 +255,12 @@ class ReliefSystem:
                 env.process(self._truck(d, k, f"{depot.id}/truck{k + 1}"))
 
     # ---- reports -------------------------------------------------------------------------
+
+    def connect_air(self, air: DeferredRelief) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        need deferred for want of a road is then handed to the aircraft to lift."""
+        self.air = air
+
     def receive(self, report: Report) -> None:
         """Queue a report; reports of the same instant are handled together."""
         self._inbox.append(report)
@@ -267,13 +298,8 @@ class ReliefSystem:
         for i, q in enumerate(r.need):
             if q > 0:
                 self.log.add(
-                    Event(
-                        self.env.now,
-                        EventKind.NEED_REPORTED,
-                        place=place.id,
-                        item=self.scenario.items[i].id,
-                        qty=q,
-                        note=r.site,
+                    NeedReported(
+                        self.env.now, place=place.id, item=self.scenario.items[i].id, qty=q, note=r.site
                     )
                 )
         demand.people += r.people
@@ -313,21 +339,15 @@ class ReliefSystem:
             if (self.available[:, i] > 0).any():  # stock exists, but no road reaches the site now
                 # (stock reserved for a township point's top-up is not: it is short, as for a village)
                 demand.pending[i] += rest
-                self.log.add(
-                    Event(
-                        now, EventKind.RELIEF_DEFERRED, place=place.id, item=item, qty=rest, note=demand.site
-                    )
-                )
+                self.log.add(ReliefDeferred(now, place=place.id, item=item, qty=rest, note=demand.site))
                 deferred = True
             else:
-                self.log.add(
-                    Event(now, EventKind.RELIEF_SHORT, place=place.id, item=item, qty=rest, note=demand.site)
-                )
+                self.log.add(ReliefShort(now, place=place.id, item=item, qty=rest, note=demand.site))
         for d in sorted(by_depot):
             self._reserve(d, demand, by_depot[d])
         self._low.update(by_depot)  # looked at once this instant's reports are served (_flush)
-        if deferred and self.on_deferred is not None:
-            self.on_deferred(demand)
+        if deferred and self.air is not None:
+            self.air.lift(demand)
 
     def view(self, node: int) -> DepotView:
         """The depots as the command centre sees them for a site at road node `node`:
@@ -422,9 +442,7 @@ class ReliefSystem:
         depot = self.scenario.depots[d]
         if np.isnan(self.ready_at[d]):
             self.ready_at[d] = now + depot.lead_time_min
-            self.log.add(
-                Event(now, EventKind.CONTRACT_ACTIVATED, depot=depot.id, value=float(self.ready_at[d]))
-            )
+            self.log.add(ContractActivated(now, depot=depot.id, value=float(self.ready_at[d])))
         cycle = self._cycle_min(d, demand.node)
         for i in sorted(units):
             seq = self._allocated(d, demand, i, units[i])
@@ -440,9 +458,8 @@ class ReliefSystem:
         point's top-up); the order's number."""
         self._orders += 1
         self.log.add(
-            Event(
+            (RestockOrdered if demand.to_depot >= 0 else ReliefAllocated)(
                 self.env.now,
-                EventKind.RESTOCK_ORDERED if demand.to_depot >= 0 else EventKind.RELIEF_ALLOCATED,
                 place=self.scenario.places[demand.village].id,
                 depot=self.scenario.depots[d].id,
                 item=self.scenario.items[i].id,
@@ -460,9 +477,8 @@ class ReliefSystem:
             return
         cost = sum(q * self.costs.item_yuan(self.scenario.items[i].id) for i, q in units.items())
         self.log.add(
-            Event(
+            LateralAidRecorded(
                 self.env.now,
-                EventKind.LATERAL_AID_RECORDED,
                 place=self.scenario.places[demand.village].id,
                 depot=depot.id,
                 qty=sum(units.values()),
@@ -520,9 +536,8 @@ class ReliefSystem:
             self.available[target, order.item] += q
             self.due[target, order.item] -= q
             self.log.add(
-                Event(
+                DepotRestocked(
                     self.env.now,
-                    EventKind.DEPOT_RESTOCKED,
                     subject=truck,
                     place=self.scenario.places[order.demand.village].id,
                     depot=depot,
@@ -618,9 +633,8 @@ class ReliefSystem:
             self._depot_changed(d)
             waited = started - min(o.since_min for o, _ in everything)
             log.add(
-                Event(
+                TruckAssigned(
                     started,
-                    EventKind.TRUCK_ASSIGNED,
                     subject=truck,
                     place=first,
                     depot=depot.id,
@@ -631,15 +645,14 @@ class ReliefSystem:
             )
             yield env.timeout(depot.load_min)
             for site, taken in stops:
-                self.log_parts(EventKind.SHIPMENT_LOADED, truck, depot.id, taken, load, site)
+                self.log_parts(ShipmentLoaded, truck, depot.id, taken, load, site)
             here = depot.node
             for site, taken in stops:
                 demand = taken[0][0].demand
                 place = places[demand.village].id
                 log.add(
-                    Event(
+                    ShipmentDeparted(
                         env.now,
-                        EventKind.SHIPMENT_DEPARTED,
                         subject=truck,
                         place=place,
                         depot=depot.id,
@@ -659,13 +672,8 @@ class ReliefSystem:
             self.truck_back[d][k] = env.now
             self._depot_changed(d)
             log.add(
-                Event(
-                    env.now,
-                    EventKind.TRUCK_RETURNED,
-                    subject=truck,
-                    depot=depot.id,
-                    ref=load,
-                    value=float(env.now - started),
+                TruckReturned(
+                    env.now, subject=truck, depot=depot.id, ref=load, value=float(env.now - started)
                 )
             )
 
@@ -674,9 +682,7 @@ class ReliefSystem:
         env = self.env
         at, who, why = crew.next_leg(env.now, self.roads.minutes(src, dst))
         if why:
-            self.log.add(
-                Event(env.now, EventKind.TRUCK_RESTED, subject=truck, ref=load, value=at - env.now, note=why)
-            )
+            self.log.add(TruckRested(env.now, subject=truck, ref=load, value=at - env.now, note=why))
             yield env.timeout(at - env.now)
         started = env.now
         yield from self.roads.drive(src, dst, *self._road_log(truck, place, load))
@@ -751,16 +757,21 @@ class ReliefSystem:
         return depot.load_min + legs + len(stops) * self.scenario.unload_min
 
     def log_parts(
-        self, kind: EventKind, vehicle: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str
+        self,
+        record: type[CargoMoved],
+        vehicle: str,
+        depot: str,
+        taken: list[tuple[Order, int]],
+        load: int,
+        site: str,
     ) -> None:
         """One row per (village, item) part of a truckload or air load: loaded (on hand ->
         transit) or delivered (transit -> delivered)."""
         places, items, now = self.scenario.places, self.scenario.items, self.env.now
         for order, q in taken:
             self.log.add(
-                Event(
+                record(
                     now,
-                    kind,
                     subject=vehicle,
                     place=places[order.demand.village].id,
                     depot=depot,
@@ -773,11 +784,11 @@ class ReliefSystem:
 
     def deliver(self, vehicle: str, depot: str, taken: list[tuple[Order, int]], load: int, site: str) -> None:
         """A truckload or air load is unloaded at its site: delivered."""
-        self.log_parts(EventKind.SHIPMENT_DELIVERED, vehicle, depot, taken, load, site)
+        self.log_parts(ShipmentDelivered, vehicle, depot, taken, load, site)
         for order, q in taken:
             demand = order.demand
             demand.delivered_units += q
-            if not demand.waiting and self.unserved.pop((demand.village, demand.site), None):
+            if not demand.waiting and self.unserved.pop((demand.village, demand.site), False):
                 self.unserved_version += 1
 
     def _road_log(self, truck: str, place: str | None, shipment: int):
@@ -785,26 +796,12 @@ class ReliefSystem:
 
         def rerouted(node: int) -> None:
             self.log.add(
-                Event(
-                    self.env.now,
-                    EventKind.TRUCK_REROUTED,
-                    subject=truck,
-                    place=place,
-                    ref=shipment,
-                    note=node_ids[node],
-                )
+                TruckRerouted(self.env.now, subject=truck, place=place, ref=shipment, note=node_ids[node])
             )
 
         def held(node: int) -> None:
             self.log.add(
-                Event(
-                    self.env.now,
-                    EventKind.TRUCK_HELD,
-                    subject=truck,
-                    place=place,
-                    ref=shipment,
-                    note=node_ids[node],
-                )
+                TruckHeld(self.env.now, subject=truck, place=place, ref=shipment, note=node_ids[node])
             )
 
         return rerouted, held
@@ -822,8 +819,8 @@ class ReliefSystem:
             cut = not reached[place.node]
             if cut != self.isolated[village]:
                 self.isolated[village] = cut
-                kind = EventKind.PLACE_ISOLATED if cut else EventKind.PLACE_RECONNECTED
-                self.log.add(Event(self.env.now, kind, place=place.id))
+                record = PlaceIsolated if cut else PlaceReconnected
+                self.log.add(record(self.env.now, place=place.id))
 
     def _road_changed(self, _edge: int, old: float, new: float) -> None:
         if old != 0 and new != 0:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import EventLog, RepairStarted, RepairTeamAssigned, RepairTeamIdled, RoadRepaired
 from sim.model.policies import RepairPolicy, RepairView
 from sim.model.relief import ReliefSystem
 from sim.model.roads import RoadState
@@ -151,7 +151,7 @@ class RepairCrews:
             choice = self.policy(view) if edges else None
             if choice is None:
                 if not idle_logged:
-                    self.log.add(Event(env.now, EventKind.REPAIR_TEAM_IDLED, subject=team))
+                    self.log.add(RepairTeamIdled(env.now, subject=team))
                     idle_logged = True
                 yield self.news | roads.reopened
                 continue
@@ -159,13 +159,7 @@ class RepairCrews:
             k = view.edges.index(choice)
             self.taken.add(choice)
             self.log.add(
-                Event(
-                    env.now,
-                    EventKind.REPAIR_TEAM_ASSIGNED,
-                    subject=team,
-                    ref=choice,
-                    value=float(view.reconnects_people[k]),
-                )
+                RepairTeamAssigned(env.now, subject=team, ref=choice, value=float(view.reconnects_people[k]))
             )
             a, b = int(roads.u[choice]), int(roads.v[choice])
             row = roads.out_row(node)  # the row _travel_min used: the team could reach this edge
@@ -174,12 +168,12 @@ class RepairCrews:
             node = target
             if roads.is_cut(choice) and not self._under_water(choice):  # water may have come meanwhile
                 work = self.repair_min[choice]
-                self.log.add(Event(env.now, EventKind.REPAIR_STARTED, subject=team, ref=choice, value=work))
+                self.log.add(RepairStarted(env.now, subject=team, ref=choice, value=work))
                 yield env.timeout(work)
                 if self._under_water(choice):  # water came over it meanwhile: it reopens with the water
                     self.pending.discard(choice)
                 elif roads.is_cut(choice):  # log first: the reopening's consequences follow it
-                    self.log.add(Event(env.now, EventKind.ROAD_REPAIRED, subject=team, ref=choice))
+                    self.log.add(RoadRepaired(env.now, subject=team, ref=choice))
                     self.pending.discard(choice)
                     roads.set_factor(choice, 1.0)
             self.taken.discard(choice)

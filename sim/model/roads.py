@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -48,6 +48,7 @@ import numpy as np
 import simpy
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
+from simpy.events import EventPriority, ProcessGenerator
 
 from sim.model.road_rows import SPREAD_MIN_NODES, SPREAD_SHARE, Row, child_below, shortens, update
 from sim.scenario import Scenario
@@ -65,7 +66,7 @@ MIN_CACHED_ROWS = 64  # at least this many, however large the network
 # damage ahead (drive on to it; nothing to log until it is found), and how damage is learned
 CHANGED, UNSEEN = "road changed", "unseen damage ahead"
 REACHED, REPORTED = "reached", "reported"
-FLUSH_PRIORITY = 2  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
+FLUSH_PRIORITY = EventPriority(2)  # after SimPy's URGENT (0) and NORMAL (1) events of the same instant
 # Searches stopped at a distance, and rows brought up to date after a road change rather
 # than dropped, pay from this many nodes up: below it csgraph's fixed cost per call (about
 # 20 us) outweighs the part of the network left out, and a whole search costs less than
@@ -459,7 +460,7 @@ class RoadState:
     # ---- driving -------------------------------------------------------------------------
     def drive(
         self, src: int, dst: int, on_reroute: Callable[[int], None], on_hold: Callable[[int], None]
-    ) -> Iterator[simpy.Event]:
+    ) -> ProcessGenerator:
         """Drive from node `src` to node `dst` (use with `yield from` inside a process): on the
         route known fastest, as far as the first unseen damage on it, where the damage becomes
         known and the route is planned again."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import EventLog, ShelterArrived, ShelterFull
 from sim.model.roads import RoadState
 from sim.scenario import Scenario
 from sim.settings import ShelterSettings
@@ -72,17 +72,10 @@ class ShelterSystem:
             left -= taken
             sites.append(Site(sid, node, town, taken))
             self.log.add(
-                Event(
-                    now,
-                    EventKind.SHELTER_ARRIVED,
-                    subject=sid,
-                    place=place.id,
-                    qty=taken,
-                    value=float(self.occupancy[k]),
-                )
+                ShelterArrived(now, subject=sid, place=place.id, qty=taken, value=float(self.occupancy[k]))
             )
             if self.occupancy[k] == capacity:
-                self.log.add(Event(now, EventKind.SHELTER_FULL, subject=sid, qty=capacity))
+                self.log.add(ShelterFull(now, subject=sid, qty=capacity))
             if left == 0:
                 break
         if left:

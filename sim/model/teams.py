@@ -64,26 +64,49 @@ a county pool of machines; a crew changing type (a boat crew stays a boat crew);
 back to base; hand-tool collapse rescue by crews without a machine;
 deterioration after rescue (sim/model/ems.py); injuries that make a person's survival differ
 from the curve of their rescue type.
+
+Connects to: the live roads (read when planning, `RoadState`); the aircraft through the
+`AirRescue` port (sim/model/ports.py), connected by world.build with `connect_air`.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    BodiesRecovered,
+    EquipmentReady,
+    EventLog,
+    MutualAidRecorded,
+    PeopleBroughtOut,
+    PeopleRescued,
+    RescueRequested,
+    RescueStarted,
+    RescueUnmet,
+    TeamAlerted,
+    TeamAssigned,
+    TeamMobilised,
+    TeamReleased,
+    TeamRested,
+    TeamRestStarted,
+    TeamStoodDown,
+    TrappedDied,
+)
 from sim.model.demand import Trapped
+from sim.model.ports import AirRescue
 from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
 from sim.scenario import Scenario
-from sim.settings import EQUIPMENT, EQUIPMENT_OF, RESCUE_TYPES, RescueSettings
+from sim.settings import EQUIPMENT, EQUIPMENT_OF, RESCUE_TYPES, RescueSettings, RescueType
 from sim.units import MIN_PER_H
 
 TURNOUT_STREAM = "teams.turnout"
@@ -100,7 +123,7 @@ class Task:
     place: int
     node: int
     township_id: str
-    rescue_type: str
+    rescue_type: RescueType
     at_min: float
     waiting: int  # people not yet taken by a team (nor by the helicopters)
     # Person-level state (sim/model/teams.py survival): the minute each person dies while
@@ -147,12 +170,12 @@ class Task:
             self.died.update(late)
             log.add(self._died(now, late, place_id))
         value = self.curve(now - self.at_min) if self.curve is not None else None
-        for kind, who in ((EventKind.PEOPLE_RESCUED, alive), (EventKind.BODIES_RECOVERED, dead)):
+        record: type[PeopleBroughtOut]
+        for record, who in ((PeopleRescued, alive), (BodiesRecovered, dead)):
             if who:
                 log.add(
-                    Event(
+                    record(
                         now,
-                        kind,
                         subject=subject,
                         place=place_id,
                         ref=self.ref,
@@ -167,15 +190,14 @@ class Task:
         queue = self.by_air if self.by_air else self.waiting_persons  # a task handed straight to the air
         self.bring_out(now, aircraft, [queue.popleft() for _ in range(n)], place_id, log)
 
-    def _died(self, now: float, persons: Sequence[int], place_id: str) -> Event:
-        return Event(
+    def _died(self, now: float, persons: Sequence[int], place_id: str) -> TrappedDied:
+        return TrappedDied(
             now,
-            EventKind.TRAPPED_DIED,
             place=place_id,
             ref=self.ref,
             qty=len(persons),
             note=self.rescue_type,
-            value=max(self.dies_at[i] for i in persons),  # the minute of the (last) death
+            value=max(self.dies_at[i] for i in persons),
         )
 
 
@@ -190,7 +212,7 @@ class Crew:
     township_id: str
     node: int
     members: int
-    types: frozenset[str]  # the rescue type it works
+    types: frozenset[RescueType]  # the rescue type it works
     equipment: str | None  # boats | machines | None
     state: str = "off"  # off | idle | busy | resting | out
     worked_min: float = 0.0  # driving and rescuing since the last rest
@@ -212,18 +234,18 @@ class TeamRoll:
     crews: list[Crew]
 
 
-def team_types(skills: tuple[str, ...], rules: RescueSettings) -> frozenset[str]:
+def team_types(skills: tuple[str, ...], rules: RescueSettings) -> frozenset[RescueType]:
     return frozenset(t for t in RESCUE_TYPES if set(skills) & set(rules.skills.get(t, ())))
 
 
 def split_crews(
-    members: int, types: frozenset[str], equipment: dict[str, int], rules: RescueSettings
-) -> list[tuple[str, str | None]]:
+    members: int, types: frozenset[RescueType], equipment: dict[str, int], rules: RescueSettings
+) -> list[tuple[RescueType, str | None]]:
     """The crews a team of `members` forms, as (rescue type, equipment): for each type it has
     the skill for, in the order water, collapse, mountain, one crew per `crew_members` of the
     members not yet in a crew, at most one per boat (water) or machine (collapse). Members left
     over form no crew: head count beyond the equipment adds nothing."""
-    out: list[tuple[str, str | None]] = []
+    out: list[tuple[RescueType, str | None]] = []
     left = members
     for t in RESCUE_TYPES:
         if t not in types:
@@ -275,7 +297,7 @@ class RescueSystem:
         self.streams = streams
         self.log = log
         self.curves = {t: SurvivalCurve(rules.survival[t]) for t in RESCUE_TYPES}
-        self.air = None  # sim.model.air.AirSystem, when the county has aircraft
+        self.air: AirRescue | None = None  # the aircraft, once connected (connect_air)
         self.tasks: list[Task] = []
         self.queue: list[Task] = []
         self.crews: list[Crew] = []
@@ -321,13 +343,19 @@ class RescueSystem:
         env.process(self._watch_roads())
 
     # ---- crews ---------------------------------------------------------------------------
-    def crews_of(self, crew: Crew, rescue_type: str, now: bool = True) -> int:
+
+    def connect_air(self, air: AirRescue) -> None:
+        """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
+        tasks no capable team can reach by road go to the aircraft."""
+        self.air = air
+
+    def crews_of(self, crew: Crew, rescue_type: RescueType, now: bool = True) -> int:
         """1 when `crew` works `rescue_type` and (now=True) its equipment has joined it, else 0."""
         if rescue_type not in crew.types:
             return 0
         return 1 if crew.equipment is None or crew.ready or not now else 0
 
-    def _able(self, rescue_type: str) -> list[Crew]:
+    def _able(self, rescue_type: RescueType) -> list[Crew]:
         """Crews in service that work this type (now, or once their equipment joins them)."""
         return [c for c in self.crews if c.state != "out" and self.crews_of(c, rescue_type, now=False) > 0]
 
@@ -351,14 +379,13 @@ class RescueSystem:
         )
         self.tasks.append(task)
         self.log.add(
-            Event(
+            RescueRequested(
                 self.env.now,
-                EventKind.RESCUE_REQUESTED,
                 place=place.id,
                 ref=task.ref,
                 qty=task.waiting,
                 note=task.rescue_type,
-                value=self.env.now - what.at_min,  # minutes from being trapped to being known
+                value=self.env.now - what.at_min,
             )
         )
         self.env.process(self._deaths(task, place.id))
@@ -366,9 +393,8 @@ class RescueSystem:
         if not able:
             skilled = task.rescue_type in self.skilled
             self.log.add(
-                Event(
+                RescueUnmet(
                     self.env.now,
-                    EventKind.RESCUE_UNMET,
                     place=place.id,
                     ref=task.ref,
                     qty=task.waiting,
@@ -443,9 +469,8 @@ class RescueSystem:
             persons = task.take(take)
             crew.state = "busy"
             self.log.add(
-                Event(
+                TeamAssigned(
                     self.env.now,
-                    EventKind.TEAM_ASSIGNED,
                     subject=crew.id,
                     place=self.scenario.places[task.place].id,
                     ref=task.ref,
@@ -455,7 +480,7 @@ class RescueSystem:
             )
             self.env.process(self._serve(crew, task, persons))
 
-    def _rest_the_spent(self, free: list[Crew], can: list[frozenset[str]], queue: list[Task]) -> None:
+    def _rest_the_spent(self, free: list[Crew], can: list[frozenset[RescueType]], queue: list[Task]) -> None:
         """A free crew that has worked and can reach a waiting task of a type it works now, but has
         no room left in its shift for the drive and a round, rests now (else it would stand idle
         with part of a shift left while people wait)."""
@@ -473,13 +498,13 @@ class RescueSystem:
                     self.env.process(self._rest(crew))
                     break
 
-    def _rest(self, crew: Crew) -> Iterator[simpy.Event]:
+    def _rest(self, crew: Crew) -> ProcessGenerator:
         env = self.env
-        self.log.add(Event(env.now, EventKind.TEAM_REST_STARTED, subject=crew.id, value=self.rules.rest_min))
+        self.log.add(TeamRestStarted(env.now, subject=crew.id, value=self.rules.rest_min))
         yield env.timeout(self.rules.rest_min)
         crew.worked_min = 0.0
         crew.state = "idle"
-        self.log.add(Event(env.now, EventKind.TEAM_RESTED, subject=crew.id))
+        self.log.add(TeamRested(env.now, subject=crew.id))
         self._dispatch()
 
     def _has_room(self, crew: Crew, task: Task, minutes: float) -> bool:
@@ -502,30 +527,27 @@ class RescueSystem:
         return None if i is None else (search.minutes(i), i)
 
     # ---- processes -----------------------------------------------------------------------
-    def _turn_out(self, team: TeamRoll, onset_min: float) -> Iterator[simpy.Event]:
+    def _turn_out(self, team: TeamRoll, onset_min: float) -> ProcessGenerator:
         env = self.env
         if onset_min > env.now:
             yield env.timeout(onset_min - env.now)
-        self.log.add(
-            Event(env.now, EventKind.TEAM_ALERTED, subject=team.id, qty=team.alerted, note=team.kind)
-        )
+        self.log.add(TeamAlerted(env.now, subject=team.id, qty=team.alerted, note=team.kind))
         if team.leaves_at_min is None:
             for crew in team.crews:
                 crew.state = "out"
-            self.log.add(Event(env.now, EventKind.TEAM_STOOD_DOWN, subject=team.id, qty=team.accepted))
+            self.log.add(TeamStoodDown(env.now, subject=team.id, qty=team.accepted))
             return
         yield env.timeout(team.leaves_at_min - env.now)
         for crew in team.crews:
             crew.state = "idle"
         self.log.add(
-            Event(
+            TeamMobilised(
                 env.now,
-                EventKind.TEAM_MOBILISED,
                 subject=team.id,
                 place=team.base_place_id,
                 qty=team.leaving,
                 value=float(team.accepted),
-                note=str(len(team.crews)),  # crews formed
+                note=str(len(team.crews)),
             )
         )
         later = []
@@ -547,13 +569,9 @@ class RescueSystem:
         for crew in team.crews:
             if crew.equipment == name:
                 crew.ready = True
-        self.log.add(
-            Event(
-                self.env.now, EventKind.EQUIPMENT_READY, subject=team.id, item=name, qty=team.equipment[name]
-            )
-        )
+        self.log.add(EquipmentReady(self.env.now, subject=team.id, item=name, qty=team.equipment[name]))
 
-    def _deaths(self, task: Task, place_id: str) -> Iterator[simpy.Event]:
+    def _deaths(self, task: Task, place_id: str) -> ProcessGenerator:
         """Log each trapped person's death when it comes, unless they were brought out first;
         deaths before the task was known are logged at once (value: the minute of death)."""
         env = self.env
@@ -571,14 +589,14 @@ class RescueSystem:
                 task.died.update(who)
                 self.log.add(task._died(env.now, who, place_id))
 
-    def _serve(self, crew: Crew, task: Task, persons: list[int]) -> Iterator[simpy.Event]:
+    def _serve(self, crew: Crew, task: Task, persons: list[int]) -> ProcessGenerator:
         env, log, rules = self.env, self.log, self.rules
         place_id = self.scenario.places[task.place].id
         started = env.now
         try:
             yield from self.roads.drive(crew.node, task.node, lambda _n: None, _give_up)
             crew.node = task.node
-            log.add(Event(env.now, EventKind.RESCUE_STARTED, subject=crew.id, place=place_id, ref=task.ref))
+            log.add(RescueStarted(env.now, subject=crew.id, place=place_id, ref=task.ref))
             reached = True
         except _NoRoad as held:  # a road cut ahead and no other way: hand the people back
             crew.node = held.node
@@ -601,9 +619,8 @@ class RescueSystem:
                 self.queue.append(task)
         if task.township_id != crew.township_id:
             log.add(
-                Event(
+                MutualAidRecorded(
                     env.now,
-                    EventKind.MUTUAL_AID_RECORDED,
                     subject=crew.id,
                     place=place_id,
                     ref=task.ref,
@@ -612,15 +629,7 @@ class RescueSystem:
                 )
             )
         log.add(
-            Event(
-                env.now,
-                EventKind.TEAM_RELEASED,
-                subject=crew.id,
-                place=place_id,
-                ref=task.ref,
-                qty=len(back),
-                value=busy,
-            )
+            TeamReleased(env.now, subject=crew.id, place=place_id, ref=task.ref, qty=len(back), value=busy)
         )
         crew.state = "idle"
         if (reached and back) or rules.max_shift_min - crew.worked_min < REST_BELOW_MIN:
@@ -628,7 +637,7 @@ class RescueSystem:
             self.env.process(self._rest(crew))
         self._dispatch()  # handed-back people may go to another team at once
 
-    def _watch_roads(self) -> Iterator[simpy.Event]:
+    def _watch_roads(self) -> ProcessGenerator:
         """A reopened road may let a free team reach a waiting task."""
         while True:
             yield self.roads.reopened

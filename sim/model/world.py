@@ -18,20 +18,43 @@ Rescue teams (sim/model/teams.py) take the trapped people as they are trapped;
 helicopters (sim/model/air.py) take rescues cut off by road from every capable
 team, red and yellow casualties no ambulance can reach, and relief need deferred for
 want of a road (lifted from the depot at their base).
+
+Wiring (`build`): every part is given what it calls when built, in one order (roads, relief,
+shelters, repair crews, EMS, rescue, air); the air's two-way link with relief, EMS and
+rescue is the one second phase (`connect_air`, typed ports in sim/model/ports.py). The
+log of road damage becoming known subscribes to `RoadState.learners`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import simpy
+from simpy.events import ProcessGenerator
 
 from sim.errors import Problem
-from sim.events import Event, EventKind, EventLog
+from sim.events import (
+    CasualtiesOccurred,
+    EventLog,
+    HazardStruck,
+    NeedArisen,
+    PeopleCounted,
+    PeopleDisplaced,
+    PeopleStranded,
+    PeopleTrapped,
+    PowerCut,
+    RoadCleared,
+    RoadDamaged,
+    RoadDamageKnown,
+)
+from sim.events import (
+    VillageHit as VillageHitRecord,
+)
 from sim.model import air, ems, hazards
-from sim.model.demand import Disaster, VillageHit, need_units
+from sim.model.demand import Casualty, Disaster, RoadHit, Trapped, VillageHit, need_units
 from sim.model.information import (
     DAY_MIN,
     ROADS_STREAM,
@@ -135,9 +158,7 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
     env = simpy.Environment()
     disaster = hazards.draw_disaster(scenario, settings.hazard, streams)
     roads = RoadState(env, scenario, knows_at_once=settings.reporting.roads == "at_once")
-    roads.learners.append(
-        lambda e, how: log.add(Event(env.now, EventKind.ROAD_DAMAGE_KNOWN, ref=e, note=how))
-    )
+    roads.learners.append(lambda e, how: log.add(RoadDamageKnown(env.now, ref=e, note=how)))
     relief = ReliefSystem(
         env,
         scenario,
@@ -176,11 +197,10 @@ def build(scenario: Scenario, settings: Settings, streams: Streams, log: EventLo
         relief,
         medical,
     )
-    if aircraft.enabled:
-        rescue.air = aircraft
-        relief.on_deferred = aircraft.lift
-        if medical.roads is not None:  # not in the check mode: it has no roads to be cut off from
-            medical.air = aircraft
+    if aircraft.enabled:  # the second phase of the air's two-way link (sim/model/ports.py)
+        rescue.connect_air(aircraft)
+        relief.connect_air(aircraft)
+        medical.connect_air(aircraft)
     env.process(
         unfold(env, scenario, settings, disaster, roads, relief, shelters, crews, streams, log, rescue)
     )
@@ -200,9 +220,11 @@ def unfold(
     streams: Streams,
     log: EventLog,
     rescue: RescueSystem | None = None,
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """The disaster's timeline: onsets, road damage, clearances, village hits, casualties, trapped."""
-    timeline: list[tuple[float, int, int, object]] = []  # (minute, tie-break rank, order, what)
+    # (minute, tie-break rank, order, what): a hazard's onset, a road's clearing or receding
+    # (tuples), a road or village hit, a casualty, trapped people
+    timeline: list[tuple[float, int, int, tuple[Any, ...] | RoadHit | VillageHit | Casualty | Trapped]] = []
     for name, ev in settings.hazard.events.items():
         timeline.append((ev.onset_min, 0, len(timeline), ("onset", name, ev.kind)))
     for k, hit in enumerate(disaster.roads):
@@ -211,8 +233,8 @@ def unfold(
             timeline.append((hit.clears_at_min, 1, k, ("clear", hit.edge)))
         if hit.recedes_at_min is not None:
             timeline.append((hit.recedes_at_min, 1, k, ("recede", hit.edge, hit.repair_min)))
-    for k, hit in enumerate(disaster.hits):
-        timeline.append((hit.at_min, 2, k, hit))
+    for k, village_hit in enumerate(disaster.hits):
+        timeline.append((village_hit.at_min, 2, k, village_hit))
     for k, c in enumerate(disaster.casualties):
         timeline.append((c.at_min, 3, k, c))
     for k, t in enumerate(disaster.trapped):
@@ -226,29 +248,20 @@ def unfold(
         if at > env.now:
             yield env.timeout(at - env.now)
         if isinstance(what, tuple) and what[0] == "onset":
-            log.add(
-                Event(
-                    env.now,
-                    EventKind.HAZARD_STRUCK,
-                    subject=what[1],
-                    note=what[2],
-                    value=_grade(disaster, what[1]),
-                )
-            )
+            log.add(HazardStruck(env.now, subject=what[1], note=what[2], value=_grade(disaster, what[1])))
         elif isinstance(what, tuple) and what[0] == "clear":
             if roads.is_cut(what[1]):
-                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                log.add(RoadCleared(env.now, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
         elif isinstance(what, tuple) and what[0] == "recede":
             if crews.receded(what[1], what[2]) and roads.is_cut(what[1]):
-                log.add(Event(env.now, EventKind.ROAD_CLEARED, ref=what[1]))
+                log.add(RoadCleared(env.now, ref=what[1]))
                 roads.set_factor(what[1], 1.0)
-        elif hasattr(what, "edge"):
+        elif isinstance(what, RoadHit):
             factor = 0.0 if what.blocked else min(what.factor, roads.factor[what.edge])
             log.add(
-                Event(
+                RoadDamaged(
                     env.now,
-                    EventKind.ROAD_DAMAGED,
                     subject=what.event,
                     ref=what.edge,
                     note="blocked" if what.blocked else "slowed",
@@ -265,25 +278,18 @@ def unfold(
         elif isinstance(what, VillageHit):
             place = places[what.place]
             log.add(
-                Event(
-                    env.now,
-                    EventKind.VILLAGE_HIT,
-                    subject=what.event,
-                    place=place.id,
-                    qty=what.affected,
-                    note=what.severity,
+                VillageHitRecord(
+                    env.now, subject=what.event, place=place.id, qty=what.affected, note=what.severity
                 )
             )
             if what.power_cut:
-                log.add(Event(env.now, EventKind.POWER_CUT, subject=what.event, place=place.id))
+                log.add(PowerCut(env.now, subject=what.event, place=place.id))
             if what.displaced == 0 and what.stranded == 0:
                 continue
-            for kind, people in (
-                (EventKind.PEOPLE_DISPLACED, what.displaced),
-                (EventKind.PEOPLE_STRANDED, what.stranded),
-            ):
+            record: type[PeopleCounted]
+            for record, people in ((PeopleDisplaced, what.displaced), (PeopleStranded, what.stranded)):
                 if people:
-                    log.add(Event(env.now, kind, subject=what.event, place=place.id, qty=people))
+                    log.add(record(env.now, subject=what.event, place=place.id, qty=people))
             sites = at_home(shelters.admit(what.place, what.displaced), place, what.stranded)
             log_need(log, env.now, scenario, place.id, sites, day=1)
             if any(it.daily for it in scenario.items):
@@ -292,26 +298,19 @@ def unfold(
             cut_off = what.power_cut or relief.isolated[what.place]
             delay = first_delay(settings.reporting, delays, cut_off)
             env.process(report(env, scenario, settings.reporting, relief, what.place, sites, delay, log))
-        elif hasattr(what, "triage"):
+        elif isinstance(what, Casualty):
             log.add(
-                Event(
+                CasualtiesOccurred(
                     env.now,
-                    EventKind.CASUALTIES_OCCURRED,
                     place=places[what.place].id,
                     qty=1,
                     note=f"triage{what.triage}",
                     value=1.0 if what.infectious else 0.0,
                 )
             )
-        else:
+        elif isinstance(what, Trapped):
             log.add(
-                Event(
-                    env.now,
-                    EventKind.PEOPLE_TRAPPED,
-                    place=places[what.place].id,
-                    qty=what.people,
-                    note=what.rescue_type,
-                )
+                PeopleTrapped(env.now, place=places[what.place].id, qty=what.people, note=what.rescue_type)
             )
             if rescue is not None:
                 # the delay is drawn for every trapping, so the stream never shifts
@@ -340,7 +339,7 @@ def _grade(disaster: Disaster, event: str) -> float | None:
 
 def daily_need(
     env: simpy.Environment, scenario: Scenario, place_id: str, sites: list[Site], log: EventLog
-) -> Iterator[simpy.Event]:
+) -> ProcessGenerator:
     """The true need of daily items (water, food) again each day the people stay displaced.
 
     The first day's need arose with the displacement; day d's arises (d - 1) x 24 h later.
@@ -363,17 +362,7 @@ def log_need(
         for item, q in zip(scenario.items, need, strict=True):
             if q:
                 ref = day if item.daily else None
-                log.add(
-                    Event(
-                        now,
-                        EventKind.NEED_ARISEN,
-                        place=place_id,
-                        item=item.id,
-                        qty=q,
-                        note=site.key,
-                        ref=ref,
-                    )
-                )
+                log.add(NeedArisen(now, place=place_id, item=item.id, qty=q, note=site.key, ref=ref))
 
 
 def simulate(scenario: Scenario, settings: Settings, rep: int) -> EventLog:
