@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import metrics, runner
+from sim import runner
+from sim.results import metrics
 from tests.conftest import load_scenario, settings_for
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

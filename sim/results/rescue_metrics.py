@@ -39,7 +39,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from sim.events import Event, EventKind
-from sim.relief_people import rescue_counts, rescue_deadlines
+from sim.results.relief_people import rescue_counts, rescue_deadlines
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
 RESCUE_CAUSES = ("no_team_skill", "trapped_unknown", "team_wait", "team_drive", "rescue_work", "by_air")
