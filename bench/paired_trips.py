@@ -19,7 +19,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.metrics import paired_difference, t_interval  # noqa: E402
+from sim.results.metrics import paired_difference, t_interval  # noqa: E402
 
 TARGETS = ("relief_10h", "initial_relief_12h", "basic_relief_24h")
 PAIRS = (

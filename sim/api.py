@@ -66,9 +66,9 @@ def summary(res: Results, kind: str = "target") -> pd.DataFrame:
 
 def verdict(res: Results, case: str | None = None) -> str:
     """The verdict block of one case (the run's, or the sweep's baseline): one line per target,
-    HOLDS / FAILS / UNDECIDED / NOT TESTED, with worst townships and main cause (sim/verdict.py),
+    HOLDS / FAILS / UNDECIDED / NOT TESTED, with worst townships and main cause (sim/results/verdict.py),
     as `drsim run` prints it."""
-    from sim.verdict import verdict_lines
+    from sim.results.verdict import verdict_lines
 
     return "\n".join(verdict_lines(res.verdicts(case), res.settings.targets))
 

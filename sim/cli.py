@@ -233,9 +233,9 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
 
 
 def _warn_untested(untested: dict[str, str], settings: Any) -> None:
-    """Say loudly which targets the run cannot test (sim/coverage.py). The queueing check mode
+    """Say loudly which targets the run cannot test (sim/results/coverage.py). The queueing check mode
     compares queueing figures with theory and prints no verdict: its targets are not the point."""
-    from sim.coverage import warning_lines
+    from sim.results.coverage import warning_lines
 
     if settings.ems.mode != "mmc":
         for line in warning_lines(untested):

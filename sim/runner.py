@@ -18,21 +18,20 @@ from typing import Any
 
 import pandas as pd
 
-from sim import (
-    budget,
+from sim import budget, estimate
+from sim.errors import InputError
+from sim.model import hazards, world
+from sim.outdir import atomic_write
+from sim.results import (
     coverage,
     ems_metrics,
     ems_tables,
-    estimate,
     metrics,
     place_answers,
     rescue_metrics,
     tables,
     verdict,
 )
-from sim.errors import InputError
-from sim.model import hazards, world
-from sim.outdir import atomic_write
 from sim.scenario import Scenario
 from sim.scenario import load as load_scenario
 from sim.settings import Settings
@@ -45,7 +44,7 @@ def scenario_for(data_dir: Path, settings: Settings) -> Scenario:
 
 def preflight(scenario: Scenario, settings: Settings) -> dict[str, str]:
     """Raise InputError for anything that would stop a run, before any work or output, and for
-    a run that would test no target (sim/coverage.py). Returns the targets it cannot test, each
+    a run that would test no target (sim/results/coverage.py). Returns the targets it cannot test, each
     with the reason (the command warns; the verdict says NOT TESTED and why)."""
     problems = world.check(scenario, settings)
     if problems:
@@ -123,7 +122,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
 
 
 def summary_json(summary: pd.DataFrame, verdicts: dict[str, list[dict]] | None = None) -> dict[str, Any]:
-    """Per case: the verdict block first (sim/verdict.py), then targets, KPIs and late causes."""
+    """Per case: the verdict block first (sim/results/verdict.py), then targets, KPIs and late causes."""
     out: dict[str, Any] = {}
     for case, records in (verdicts or {}).items():
         out[case] = {"verdict": records}

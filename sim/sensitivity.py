@@ -47,15 +47,16 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim import budget, metrics, outdir, runner, sweep
+from sim import budget, outdir, runner, sweep
 from sim.errors import InputError, Problem
 from sim.estimate import _duration
 from sim.experiment import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
 from sim.outdir import atomic_write
 from sim.provenance import code_version
+from sim.results import metrics
+from sim.results.tables import csv_text
 from sim.scenario.safe_yaml import forbidden_keys, load_mapping
 from sim.settings import Settings
-from sim.tables import csv_text
 
 VALUE = "@value"  # where a budget-change template takes the factor's value
 _PLACEHOLDER = re.compile(r"^@([A-Za-z][A-Za-z0-9_]*)(?:\*([0-9]+(?:\.[0-9]+)?))?$")

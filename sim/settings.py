@@ -320,7 +320,7 @@ Clock = Literal["affected", "event_onset"]
 
 class TargetSettings(_Frozen):
     """Share of people relieved in time: each person's kit of `item_class` in place at their site
-    by their deadline (sim/relief_people.py). `clock: affected` runs each person's deadline from
+    by their deadline (sim/results/relief_people.py). `clock: affected` runs each person's deadline from
     the moment they were displaced; `event_onset` from the disaster's onset (people struck after
     the deadline are then counted apart). `population`: whom the target counts: `in_need` (the
     default: everyone who needs the county's relief, the displaced 紧急转移安置人口 and the people

@@ -68,15 +68,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, metrics, outdir, result_files, runner, tables, verdict
+from sim import budget, outdir, runner
 from sim.errors import InputError, Problem
 from sim.executors import Executor
 from sim.experiment import CaseSpec, ExperimentSpec, identity
 from sim.outdir import atomic_write
 from sim.provenance import code_version, config_hash, package_versions
+from sim.results import metrics, result_files, tables, verdict
+from sim.results.tables import csv_text
 from sim.scenario import Scenario
 from sim.settings import MAX_REPS, Settings
-from sim.tables import csv_text
 
 # a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
 FACTS_KEY, CURVE_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY
@@ -406,7 +407,7 @@ class SweepResult:
 
 def check_cases(spec: ExperimentSpec, cases: list[Case], notes: list[str] | None = None) -> str:
     """Everything that would stop the sweep, found before any work; returns the focus target.
-    `notes` receives a line per target a case cannot test (sim/coverage.py)."""
+    `notes` receives a line per target a case cannot test (sim/results/coverage.py)."""
     first = cases[0].settings
     problems = []
     for case in cases[1:]:
@@ -453,7 +454,7 @@ RESUME_HINT = (
 
 def check_resume(store: SweepStore, spec: ExperimentSpec, cases: list[Case]) -> None:
     """An existing sweep directory may only be resumed by the same cases on the same data, and
-    only when every file it will read is drsim's and whole (sim/result_files.py): the manifest,
+    only when every file it will read is drsim's and whole (sim/results/result_files.py): the manifest,
     each case manifest, each part. Checked before anything is written."""
     store.sessions()
     for case in cases:

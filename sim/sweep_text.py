@@ -8,7 +8,7 @@ import math
 import sys
 import time
 
-from sim import metrics
+from sim.results import metrics
 from sim.sweep import EXIT_INCOMPLETE, SweepResult
 
 # --- progress -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ def print_summary(summary, settings, verdicts: list[dict] | None = None) -> None
     if settings.ems.mode == "mmc":
         print_check_summary(summary, settings)
         return
-    from sim.verdict import verdict_lines
+    from sim.results.verdict import verdict_lines
 
     n_reps = int(settings.run.reps)
     if verdicts is not None:
@@ -235,7 +235,7 @@ def print_rescue_summary(summary, settings) -> None:
 
 def print_check_summary(summary, settings) -> None:
     """The queueing check mode: simulated mean wait, P(wait) and share diverted beside theory."""
-    from sim.ems_metrics import mmc_theory
+    from sim.results.ems_metrics import mmc_theory
 
     ems, run = settings.ems, settings.run
     divert = ems.when_all_busy == "divert"

@@ -16,13 +16,14 @@ import math
 import pytest
 import simpy
 
-from sim import ems_tables, invariants, rescue_metrics
+from sim import invariants
 from sim.events import EventKind, EventLog
 from sim.model.air import EVACUATION, RELIEF_LIFT, RESCUE, AirSystem, Mission, mission_order
 from sim.model.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES, CallBook, EmsSystem
 from sim.model.policies import RELIEF_POLICIES
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import RoadState
+from sim.results import ems_tables, rescue_metrics
 from sim.scenario.types import Helipad
 from tests.conftest import load_scenario, settings_for, simulate_checked
 from tests.test_rescue import NO_DELAY, _task_at, _with_helipad_100km_from

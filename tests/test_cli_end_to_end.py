@@ -111,7 +111,7 @@ def test_multirun_runs_each_combination(tmp_path: Path):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
-    from sim.tables import csv_text
+    from sim.results.tables import csv_text
 
     frame = pd.DataFrame(
         {"case": ['=HYPERLINK("x")', "+1", "-cmd", "@sum", "plain"], "value": [-1.5, 2, 3, 4, 5]}

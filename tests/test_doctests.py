@@ -18,7 +18,7 @@ MODULES = sorted(
 
 
 def test_some_modules_have_examples():
-    assert "sim.relief_people" in MODULES and "sim.verdict" in MODULES
+    assert "sim.results.relief_people" in MODULES and "sim.results.verdict" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import ems_tables
 from sim.events import EventKind
 from sim.model import world
+from sim.results import ems_tables
 from tests.conftest import load_scenario, settings_for
 
 REPS = 12  # every paired difference of these 12 is negative (-3 to -699 min); 99 % upper bound -20

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import ems_metrics
+from sim.results import ems_metrics
 from tests.conftest import run_case, settings_for
 
 REPS = 30

@@ -13,12 +13,12 @@ import math
 import pytest
 from hypothesis import given, settings
 
-from sim import ems_tables
 from sim.errors import InputError
 from sim.events import EventKind
 from sim.model import ems_calls
 from sim.model.demand import Casualty
 from sim.model.survival import SurvivalCurve
+from sim.results import ems_tables
 from sim.rng import Streams
 from sim.settings import EmsSettings
 from tests.conftest import load_scenario, settings_for, simulate_checked
@@ -186,7 +186,7 @@ def test_sweeps_price_lives_over_rescue_and_ems():
     the decision table's lives_saved_diff is on it (by hand: diffs 1+2, 2+0, 0+1 = 3, 2, 1)."""
     import pandas as pd
 
-    from sim import ems_metrics, metrics
+    from sim.results import ems_metrics, metrics
 
     facts = {"lives_saved_people": 4.0, "ems_casualties_saved_people": 3.0, "lives_lost_waiting_people": 1.0}
     assert ems_metrics.lives_all(facts) == {

@@ -17,11 +17,12 @@ from dataclasses import replace
 
 import simpy
 
-from sim import ems_tables, invariants
+from sim import invariants
 from sim.events import EventKind, EventLog
 from sim.model import ems
 from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES
 from sim.model.roads import RoadState
+from sim.results import ems_tables
 from sim.scenario.types import Hospital
 from tests.conftest import load_scenario, settings_for
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sim import events
 from sim.events import EVENT_COLUMNS, RECORDS, Event, EventKind, EventLog, Record, as_row, event_record, of
-from sim.tables import events_frame
+from sim.results.tables import events_frame
 from tests.conftest import load_scenario, settings_for, simulate_checked
 
 ROOT = Path(__file__).resolve().parents[1]

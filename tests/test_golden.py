@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import metrics
+from sim.results import metrics
 from tests.conftest import run_case, settings_for
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

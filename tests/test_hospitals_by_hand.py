@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import ems_tables, invariants
+from sim import invariants
 from sim.events import Event, EventKind
 from sim.model import hospitals as hosp
+from sim.results import ems_tables
 from sim.scenario.types import Hospital
 from tests.conftest import load_scenario, settings_for, simulate_checked
 from tests.test_ems_tiny_by_hand import run_calls, times

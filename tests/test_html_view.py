@@ -206,8 +206,8 @@ def as_sweep(run_dir: Path, folder: Path, kept_parts: dict[str, int] | None = No
     with how many replications (written under folder/parts/CASE/ as a sweep writes them)."""
     import pandas as pd
 
-    from sim import metrics
     from sim.report.data import load_results
+    from sim.results import metrics
 
     res = load_results(run_dir)
     base, other = res.main_case, "all_in_time"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim import tables
 from sim.events import EventKind
+from sim.results import tables
 from tests.conftest import TINY_EXACT, load_scenario, settings_for, simulate_checked
 
 

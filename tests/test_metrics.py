@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import metrics
+from sim.results import metrics
 from tests.conftest import settings_for
 
 

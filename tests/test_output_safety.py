@@ -452,8 +452,8 @@ def _runs_as_formula(cell: str) -> bool:
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(cells, cells), min_size=1, max_size=5))
 def test_every_csv_writer_defuses_formulas_and_keeps_everything_else(rows):
+    from sim.results.tables import csv_text as tables_csv
     from sim.scenario.write import csv_text as scenario_csv
-    from sim.tables import csv_text as tables_csv
 
     frame = pd.DataFrame(rows, columns=["name", "note"])
     texts = [

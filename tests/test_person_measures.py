@@ -24,10 +24,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import metrics, tables
 from sim.events import Event, EventKind
-from sim.relief_people import PersonMeasure, SitePeople, site_counts
 from sim.report.data import load_results
+from sim.results import metrics, tables
+from sim.results.relief_people import PersonMeasure, SitePeople, site_counts
 from sim.settings import TargetSettings
 from tests.conftest import TINY_EXACT, load_scenario, settings_for, simulate_checked
 
@@ -330,7 +330,7 @@ def test_villages_csv_opens_in_excel_with_chinese(tmp_path: Path):
 
 
 def test_verdict_rules_by_hand():
-    from sim.verdict import reps_to_decide, status
+    from sim.results.verdict import reps_to_decide, status
 
     assert status(0, math.nan, math.nan, math.nan, 0.95) == "NOT TESTED"
     assert status(30, 0.97, 0.955, 0.985, 0.95) == "HOLDS"
@@ -343,15 +343,15 @@ def test_verdict_rules_by_hand():
     # replications; no number is quoted for that, the share sits on the requirement
     assert reps_to_decide(9, 0.951, 0.867, 1.0, 0.95) is None
     # a target tested in 5 of 10 replications needs 10 tests: about 20 replications
-    from sim.verdict import scaled_to_runs
+    from sim.results.verdict import scaled_to_runs
 
     assert scaled_to_runs(10, 5, 10) == 20 and scaled_to_runs(10, 10, 10) == 10
     assert scaled_to_runs(None, 5, 10) is None
 
 
 def test_ems_main_cause_is_waiting_or_driving():
+    from sim.results.verdict import ems_cause
     from sim.settings import EmsTargetSettings
-    from sim.verdict import ems_cause
 
     target = EmsTargetSettings(measure="ems_response", limit_min=15, rural_limit_min=30, required_share=0.8)
     calls = pd.DataFrame(
@@ -454,7 +454,7 @@ def test_rescue_and_helicopter_failures_name_their_cause():
     70-190 min of work). Helicopter within 2 h: 3 missions, none in time: one waited for an
     aircraft (100 of 140 min), one flew too long (120 of 130 min), one never flew. The verdict names
     the main cause of each, as a share of late people or missions."""
-    from sim import rescue_metrics
+    from sim.results import rescue_metrics
 
     s = settings_for("scenario=tiny")
     targets = {k: s.targets[k] for k in ("rescue_12h", "helicopter_2h")}
@@ -472,7 +472,7 @@ def test_rescue_and_helicopter_failures_name_their_cause():
     assert (cols["helicopter_2h_missions"][v3], cols["helicopter_2h_missions_in_time"][v3]) == (3, 0)
     reps = pd.DataFrame([{"case": "base", "rep": r, "seed": 1, **kpis} for r in range(12)])
     summary = metrics.summarise(reps, targets)
-    from sim import verdict
+    from sim.results import verdict
 
     frame = tables.villages_frame(cols, "base", 0)
     names = verdict.township_names(load_scenario("tiny").places)

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import invariants, metrics, scenario, tables
+from sim import invariants, scenario
 from sim.model import world
+from sim.results import metrics, tables
 from sim.scenario.tiny import lonlat
 from sim.scenario.write import ScenarioFiles, write_scenario
 from tests.conftest import settings_for

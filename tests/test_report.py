@@ -14,10 +14,11 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from sim import api, metrics
+from sim import api
 from sim.cli import main
 from sim.report import figures, i18n
 from sim.report.figures import FIGURES, Skip
+from sim.results import metrics
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

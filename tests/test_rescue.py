@@ -18,15 +18,16 @@ import math
 import pytest
 import simpy
 
-from sim import invariants, rescue_metrics
+from sim import invariants
 from sim.cli import main
 from sim.events import EventKind, EventLog
-from sim.metrics import wilson
 from sim.model.air import AirSystem
 from sim.model.demand import Trapped
 from sim.model.rescue_policies import RESCUE_POLICIES
 from sim.model.roads import RoadState
 from sim.model.teams import RescueSystem, Task, volunteer_turnout
+from sim.results import rescue_metrics
+from sim.results.metrics import wilson
 from sim.rng import Streams
 from sim.scenario.roads import EARTH_RADIUS_KM
 from sim.scenario.types import Helipad, Team

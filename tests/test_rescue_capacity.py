@@ -25,11 +25,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import budget, invariants, rescue_metrics
+from sim import budget, invariants
 from sim.errors import InputError
 from sim.events import Event, EventKind
 from sim.model.demand import Trapped
 from sim.model.teams import SurvivalCurve, split_crews
+from sim.results import rescue_metrics
 from sim.settings import AddEquipment
 from tests.conftest import load_scenario, settings_for
 from tests.test_rescue import _run as run_rescue
@@ -257,7 +258,7 @@ def test_yuan_per_life_saved_from_the_paired_difference():
     import pandas as pd
     from scipy import stats
 
-    from sim.metrics import lives_rows
+    from sim.results.metrics import lives_rows
 
     base, case = pd.Series([10.0, 12.0, 14.0]), pd.Series([12.0, 15.0, 17.0])
     rows = {r[0]: r for r in lives_rows(case, base, 1.2e6)}
@@ -277,7 +278,7 @@ def test_yuan_per_life_saved_from_the_paired_difference():
 def test_townships_count_lives_per_replication_with_intervals():
     import pandas as pd
 
-    from sim.place_answers import township_answers
+    from sim.results.place_answers import township_answers
 
     villages = pd.DataFrame(
         {

@@ -1,5 +1,5 @@
 """Result folders read back as inputs (issue 18, class 5): every file `drsim report`, `drsim replay`
-and a resumed sweep read is checked against its schema (sim/result_files.py). The cases are
+and a resumed sweep read is checked against its schema (sim/results/result_files.py). The cases are
 generated (hypothesis): a file of a real run or sweep folder cut at a random byte, a manifest key
 dropped, renamed or given a value of another type, a table column dropped or renamed, a part
 rewritten without drsim's metadata. Each reader then either reads the folder or refuses it with

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import tables
 from sim.cli import main
+from sim.results import tables
 from tests.conftest import SCENARIOS, load_scenario, settings_for, simulate_checked
 
 PRESETS = ["tiny", "zhangshu", "jinjiang", "mmc"]

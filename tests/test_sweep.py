@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import experiment, metrics, sweep, sweep_text
+from sim import experiment, sweep, sweep_text
 from sim.cli import compose, main, sweep_case
 from sim.errors import InputError
 from sim.executors import DaskExecutor, LocalExecutor
 from sim.model import world
+from sim.results import metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 AGGREGATES = (

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import metrics
+from sim.results import metrics
 from tests.conftest import settings_for
 
 T3 = 3.182446305284263  # t(0.975, 3 degrees of freedom)

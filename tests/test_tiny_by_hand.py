@@ -83,7 +83,7 @@ def test_deliveries_match_hand_computation():
 
 
 def test_village_table_times_by_hand():
-    from sim import tables
+    from sim.results import tables
 
     scen = load_scenario("tiny")
     log = simulate_checked(scen, settings_for(*TINY_EXACT))

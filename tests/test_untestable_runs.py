@@ -1,5 +1,5 @@
 """Runs that cannot test a target (issue 18, class 4): hazard onsets after the horizon, deadlines
-longer than the run, no event early enough. sim/coverage.py decides before the run; these tests
+longer than the run, no event early enough. sim/results/coverage.py decides before the run; these tests
 generate onsets, horizons, deadlines and clocks (hypothesis), run the replication, and hold the
 decision against what the measures then counted:
 - every target the check calls untestable is NOT TESTED in the replication (no false verdict);
@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import cli, coverage, metrics, runner
+from sim import cli, runner
 from sim.errors import InputError
+from sim.results import coverage, metrics
 from sim.settings import Settings
 
 from .test_output_safety import drsim, scratch, snapshot

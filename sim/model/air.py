@@ -31,7 +31,7 @@ the straight line at `air.cruise_kmh`.
   aside for a site its depot's trucks can now reach goes to the trucks; a sortie then finding
   nothing left is cancelled.
 Each mission's response is its first arrival minus its request; the seed 004 target (2 h
-within 100 km) is checked on these in sim/rescue_metrics.py (cancelled missions excluded).
+within 100 km) is checked on these in sim/results/rescue_metrics.py (cancelled missions excluded).
 
 Leaves out: fuel and crew duty limits; a no-fly window starting while airborne (the flight
 completes); sling loads and landing-site capacity; carrying patients and cargo on one sortie;

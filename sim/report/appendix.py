@@ -24,9 +24,9 @@ from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
+from sim.results.verdict import cause_share, status
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
-from sim.verdict import cause_share, status
 
 STRESS_DES = PROJECT_ROOT / "docs" / "STRESS-DES.md"
 
@@ -81,7 +81,7 @@ def target_rows(res: Results, lang: str) -> list[list[str]]:
 
 
 def _verdict(s: pd.DataFrame, name: str, required: float) -> str:
-    """HOLDS, FAILS, UNDECIDED or NOT TESTED by sim/verdict.py's rule, from the summary rows."""
+    """HOLDS, FAILS, UNDECIDED or NOT TESTED by sim/results/verdict.py's rule, from the summary rows."""
     share, holds = _measure(s, f"{name}_share"), _measure(s, f"{name}_holds")
     n = 0 if holds is None or _missing(holds["n"]) else int(holds["n"])
     if share is None:
@@ -91,7 +91,7 @@ def _verdict(s: pd.DataFrame, name: str, required: float) -> str:
 
 def failing_notes(res: Results, lang: str) -> list[str]:
     """For each target that fails or is undecided: its three worst townships by name and its
-    main cause (sim/verdict.py's records, as the terminal and summary.json give them)."""
+    main cause (sim/results/verdict.py's records, as the terminal and summary.json give them)."""
     records = res.verdicts()
     lines = []
     for r in records:

@@ -22,9 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim import metrics, outdir, verdict
+from sim import outdir
 from sim.errors import InputError, Problem
-from sim.result_files import (
+from sim.results import metrics, verdict
+from sim.results.result_files import (
     DAMAGED,
     SCENARIO_COPY,
     CaseManifest,
@@ -108,7 +109,7 @@ class Results:
         return str(self.meta.get("baseline") or self.case_names[0])
 
     def verdicts(self, case: str | None = None) -> list[dict[str, Any]]:
-        """The verdict records of one case (the run's, or the sweep's baseline): sim/verdict.py's
+        """The verdict records of one case (the run's, or the sweep's baseline): sim/results/verdict.py's
         rule, with worst townships by name and main cause, as the terminal prints them."""
         return verdict.verdicts(
             self.summary,

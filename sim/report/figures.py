@@ -20,11 +20,11 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 from scipy import stats
 
-from sim import metrics
 from sim.report.data import Results
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
 from sim.report.linebreak import wrap_mixed
+from sim.results import metrics
 from sim.settings import TargetSettings
 
 HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon

@@ -37,11 +37,11 @@ import numpy as np
 import pandas as pd
 
 from sim import outdir
-from sim.place_answers import village_answers
 from sim.report.data import Results
 from sim.report.figures import blocked_share
 from sim.report.i18n import TEXT, limit_text, text
-from sim.result_files import read_parquet
+from sim.results.place_answers import village_answers
+from sim.results.result_files import read_parquet
 from sim.safe_text import html_text
 from sim.units import MIN_PER_H
 
@@ -410,7 +410,7 @@ def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
 @dataclass
 class Prepared:
     """What every language's page shares, computed once: the villages in map order, their
-    answers per case (sim/place_answers.py) and the replays per case."""
+    answers per case (sim/results/place_answers.py) and the replays per case."""
 
     ids: list[str]
     answers: dict[str, pd.DataFrame]

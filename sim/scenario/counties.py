@@ -686,7 +686,7 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
     tables["helipads.csv"] = _rows("helipads.csv", [(f"HP_{s}", s) for s in ["C", "T_ANHAI", "T_SHENHU"]])
     tables["shelters.csv"] = _shelters(geo, [("CITY_I", "I", 80_000), ("CITY_II", "II", 40_000)], towns)
     # urban: the city district, the streets (街道) and the development zone; EMS response
-    # times are reported for urban and rural calls separately (sim/ems_tables.py).
+    # times are reported for urban and rural calls separately (sim/results/ems_tables.py).
     urban = [u.id for u in units if u.urban]
     zones = {
         "coast": JJ_COAST,

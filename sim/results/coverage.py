@@ -1,8 +1,8 @@
 """Which targets a run can test at all, decided from the settings before anything is simulated.
 
 A target counts only people, calls or missions whose deadline falls inside the run (a person
-displaced at t with a 10 h deadline counts only if t + 10 h <= horizon; sim/relief_people.py,
-sim/ems_metrics.py, sim/rescue_metrics.py). So some configurations cannot test a target in any
+displaced at t with a 10 h deadline counts only if t + 10 h <= horizon; sim/results/relief_people.py,
+sim/results/ems_metrics.py, sim/results/rescue_metrics.py). So some configurations cannot test a target in any
 replication, whatever the dice say, and before this check they ran without a word and printed a
 verdict built on nothing:
 - its deadline is longer than the horizon (`run.horizon_h=8` and a 10 h target);
@@ -16,7 +16,7 @@ verdict built on nothing:
 `check` refuses (InputError, exit 2) a run that would test nothing: every target untestable, or a
 disaster whose every event starts at or after the horizon. Otherwise it returns the untestable
 targets with the reason in words: the command warns, and the verdict marks them NOT TESTED with
-that reason (sim/verdict.py) instead of "nobody to count".
+that reason (sim/results/verdict.py) instead of "nobody to count".
 
 Only certain cases are flagged (a settings-level rule). Whether a footprint hits any village, or
 whether an area filter (`area: urban`) matches any call, depends on the dice and the places: such

@@ -50,7 +50,7 @@ from sim.events import (
     as_row,
     typed,
 )
-from sim.relief_people import (
+from sim.results.relief_people import (
     PERSON_SUFFIXES,
     PersonCounts,
     PersonMeasure,
@@ -59,7 +59,7 @@ from sim.relief_people import (
     rescue_counts,
     site_counts,
 )
-from sim.rescue_metrics import air_in_time
+from sim.results.rescue_metrics import air_in_time
 from sim.safe_text import FORMULA_START, csv_text  # noqa: F401 (re-exported: one CSV rule, sim/safe_text.py)
 from sim.scenario import Scenario
 from sim.settings import AirTargetSettings, AnyTarget, RescueTargetSettings, TargetSettings
@@ -125,7 +125,7 @@ def min_service_min(scenario: Scenario) -> np.ndarray:
 
 
 def person_measures(scenario: Scenario, targets: Mapping[str, AnyTarget]) -> list[PersonMeasure]:
-    """The relief targets as sim.relief_people counts them: each one's kit of items."""
+    """The relief targets as sim.results.relief_people counts them: each one's kit of items."""
     out = []
     for name, t in targets.items():
         if isinstance(t, TargetSettings):
@@ -167,11 +167,11 @@ def village_results(
     a village is relieved when its people have what they need, whatever was reported (of a
     daily item, the first day's; `need_units` and `unmet_units` count every day's to the horizon).
     Per relief target in `measures`: the people counted and relieved in time, the people
-    counted apart and the units, by sim.relief_people's rule (`<target>_people` ...). Per rescue
+    counted apart and the units, by sim.results.relief_people's rule (`<target>_people` ...). Per rescue
     target in `rescues`: the trapped people counted and those brought out in time, by
-    sim.rescue_metrics.rescue_counts' rule (`<target>_people`, `<target>_people_in_time`). Per
+    sim.results.rescue_metrics.rescue_counts' rule (`<target>_people`, `<target>_people_in_time`). Per
     helicopter target in `air`: the air missions to the village it counts and those on time, by
-    sim.rescue_metrics.air_in_time's rule (`<target>_missions`, `<target>_missions_in_time`).
+    sim.results.rescue_metrics.air_in_time's rule (`<target>_missions`, `<target>_missions_in_time`).
     """
     villages = scenario.villages()
     v_index = {p.id: k for k, p in enumerate(villages)}
@@ -440,7 +440,7 @@ class ReliefSites:
 
 
 def relief_sites(rows: Sequence[Row], scenario: Scenario) -> ReliefSites:
-    """Who is at each site, in arrival order, and what was delivered there (sim/relief_people.py).
+    """Who is at each site, in arrival order, and what was delivered there (sim/results/relief_people.py).
 
     A hit's displaced people go to shelters (shelter_arrived, same minute) and the rest stay at
     the village's own site (keyed by the village id, as the model keys it and deliveries name it),
@@ -497,7 +497,7 @@ def relief_sites(rows: Sequence[Row], scenario: Scenario) -> ReliefSites:
 def _person_counts(
     n: int, sites: ReliefSites, measures: Sequence[PersonMeasure], horizon_min: float
 ) -> dict[str, list[int]]:
-    """Per village, per target: sim.relief_people's tally summed over the village's sites."""
+    """Per village, per target: sim.results.relief_people's tally summed over the village's sites."""
     totals = [[PersonCounts() for _ in range(n)] for _ in measures]
     for (v, _), site in sites.sites.items():
         for k, m in enumerate(measures):

@@ -4,7 +4,7 @@ Conventions:
 - Response = call to arrival on scene (minutes), over calls that an ambulance reached;
   calls still unanswered at the horizon are counted (`ems_waiting_at_horizon_calls`), not
   averaged. Mean, p50 and p90 for all calls, per triage class (t1 red, t2 yellow, t3 green)
-  and per area (urban / rural, see sim.ems_tables.urban_units).
+  and per area (urban / rural, see sim.results.ems_tables.urban_units).
 - Wait = call to dispatch of an ambulance; a call still waiting at the horizon counts with its
   wait so far (a lower bound). `ems_wait_share` = share of calls that waited at all (P(wait));
   `ems_diverted_share` = share of calls lost (when_all_busy = divert). Calls received before
@@ -24,10 +24,10 @@ Conventions:
   and the same over every deteriorating class, `ems_casualties_saved_people` and
   `ems_casualties_lost_waiting_people`. Whole people per replication, drawn per casualty
   (stream "ems.survival.*"); with no curve nobody is tracked and all four are 0.
-  `lives_saved_all_people` adds the trapped people brought out alive (sim/rescue_metrics.py
+  `lives_saved_all_people` adds the trapped people brought out alive (sim/results/rescue_metrics.py
   `lives_saved_people`) to `ems_casualties_saved_people`: everyone at risk of dying while
   waiting for help (trapped, or a deteriorating casualty) who reached help alive;
-  `lives_lost_waiting_all_people` likewise. Sweeps price lives with it (sim/metrics.py).
+  `lives_lost_waiting_all_people` likewise. Sweeps price lives with it (sim/results/metrics.py).
 Per-replication values are what summary.csv averages with Student-t intervals (the calls
 of one replication are not independent, so no pooled interval over calls is offered).
 """

@@ -2,7 +2,7 @@
 
 Conventions:
 - A relief target's per-replication outcome is the share of the people it counts who had
-  their kit of the target's class in place by their own deadline (sim/relief_people.py:
+  their kit of the target's class in place by their own deadline (sim/results/relief_people.py:
   per person, deliveries shared in arrival order, each person's clock from when they were
   displaced unless the target says `clock: event_onset`); the target holds when that share
   reaches `required_share`. Beside it: the share of units in place in time, and the old
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.relief_people import PERSON_SUFFIXES
-from sim.rescue_metrics import AIR_CAUSES, RESCUE_CAUSES
+from sim.results.relief_people import PERSON_SUFFIXES
+from sim.results.rescue_metrics import AIR_CAUSES, RESCUE_CAUSES
 from sim.settings import AnyTarget, CostSettings, TargetSettings
 
 CONFIDENCE = 0.95
@@ -96,7 +96,7 @@ def _clipped(mean: float, low: float, high: float) -> tuple[float, float, float]
 
 
 def relief_targets(targets: Mapping[str, AnyTarget]) -> dict[str, TargetSettings]:
-    """The relief_complete targets (ems_response targets: sim.ems_metrics.ems_target_shares)."""
+    """The relief_complete targets (ems_response targets: sim.results.ems_metrics.ems_target_shares)."""
     return {name: t for name, t in targets.items() if isinstance(t, TargetSettings)}
 
 
@@ -424,7 +424,7 @@ def compare_cases(
     T_township_spread; per case: cost_yuan and frontier (on the focus target); with lives in the
     replications, lives_saved_diff and yuan_per_life_saved (lives_rows) on `lives_saved_all_people`
     (trapped people brought out alive + deteriorating casualties at a hospital alive,
-    sim/ems_metrics.py), or on `lives_saved_people` (rescue only) in results made before it."""
+    sim/results/ems_metrics.py), or on `lives_saved_people` (rescue only) in results made before it."""
     rows: list[dict] = []
     cases = list(dict.fromkeys(reps["case"]))
     by_case = {c: reps[reps["case"] == c].set_index("rep") for c in cases}
@@ -513,7 +513,7 @@ def compare_cases(
                     "best minus worst township mean share (point estimate)",
                     f"{e['townships']} townships with displaced people",
                 )
-    # lives over rescue and EMS (sim/ems_metrics.py lives_all); results made before it: rescue only
+    # lives over rescue and EMS (sim/results/ems_metrics.py lives_all); results made before it: rescue only
     lives = next((c for c in ("lives_saved_all_people", "lives_saved_people") if c in reps), None)
     if base is not None and lives is not None:
         for case in cases:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from sim.metrics import CLASS_COLUMN, relief_targets, t_interval, wilson
+from sim.results.metrics import CLASS_COLUMN, relief_targets, t_interval, wilson
 from sim.safe_text import csv_text
 from sim.settings import AnyTarget
 

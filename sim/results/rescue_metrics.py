@@ -62,7 +62,7 @@ from sim.events import (
     TrappedDied,
     typed,
 )
-from sim.relief_people import rescue_counts, rescue_deadlines
+from sim.results.relief_people import rescue_counts, rescue_deadlines
 from sim.settings import AirTargetSettings, RescueTargetSettings
 
 RESCUE_CAUSES = ("no_team_skill", "trapped_unknown", "team_wait", "team_drive", "rescue_work", "by_air")

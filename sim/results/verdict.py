@@ -7,7 +7,7 @@ the target requires:
   UNDECIDED   the interval straddles the requirement, or fewer than MIN_REPS replications
               tested it: the line says how many replications (run.reps=N) would likely decide;
   NOT TESTED  no replication had anyone (or any call, or any mission) to count, or the run
-              cannot test the target at all (sim/coverage.py: its deadline falls after the
+              cannot test the target at all (sim/results/coverage.py: its deadline falls after the
               horizon for everyone): the record then says why (`not_tested`).
 Beside it: P(holds), the share of simulated disasters in which the target held, with its
 Wilson interval and n (the replications where it was tested). For a target that fails or is
@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.ems_metrics import call_limit_min
+from sim.results.ems_metrics import call_limit_min
 from sim.settings import AnyTarget, EmsTargetSettings
 
 MIN_REPS = 10  # fewer replications than this: no verdict, whatever the interval says
@@ -162,7 +162,7 @@ def verdicts(
     untested: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One record per target of `case` (the first case by default). `untested`: the targets the
-    run could not test at all, with the reason (sim/coverage.py): NOT TESTED, whatever the rows."""
+    run could not test at all, with the reason (sim/results/coverage.py): NOT TESTED, whatever the rows."""
     case = case if case is not None else next(iter(dict.fromkeys(summary["case"])), None)
     rows = {r["measure"]: r for r in summary[summary["case"] == case].to_dict("records")}
     if villages is not None:

@@ -111,7 +111,7 @@ class CaseManifest(_Doc):
 
 class PartFacts(_Doc):
     """The facts a sweep part carries in its metadata: at least whose replication it is (the
-    rest are the replication's numbers, read by sim/metrics.py)."""
+    rest are the replication's numbers, read by sim/results/metrics.py)."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
     case: str

@@ -38,7 +38,7 @@ from sim.units import H_PER_DAY, MIN_PER_H
 
 EPS = 1e-9
 DAY_MIN = H_PER_DAY * MIN_PER_H  # a daily item's need comes again each day
-# per relief target and village: sim.tables writes `<target>_<suffix>` for each
+# per relief target and village: sim.results.tables writes `<target>_<suffix>` for each
 PERSON_SUFFIXES = (
     "people",
     "people_in_time",
