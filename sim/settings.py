@@ -343,7 +343,7 @@ class TargetSettings(_Frozen):
         return h_to_min(self.deadline_h)
 
 
-# --- Budget changes (sim/budget.py applies them to a Scenario and costs them) ---------------
+# --- Budget changes (sim/experiment/budget.py applies them to a Scenario and costs them) ---------------
 # Each change is data: a `kind` and its keys, never a class path. Places, depots, items and
 # stations are checked against the scenario when the change is applied.
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -456,7 +456,7 @@ class CostSettings(_Frozen):
     truck_yuan_per_h: NonNegFloat
     item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
     default_item_unit_yuan: NonNegFloat = 0.0
-    # Budget costing (sim/budget.py): a case costs purchase + plan_years x yearly upkeep.
+    # Budget costing (sim/experiment/budget.py): a case costs purchase + plan_years x yearly upkeep.
     plan_years: Annotated[int, Field(ge=1, le=50)] = 5
     unit_costs: dict[str, UnitCost] = Field(default_factory=dict)
     stock_upkeep_share_per_year: Share = 0.0
@@ -477,7 +477,7 @@ class RunSettings(_Frozen):
     executor: Literal["local", "dask"] = "local"
     workers: Annotated[int, Field(ge=1, le=4096)] | None = None  # None: every core (local)
     # More workers than cores only slows a CPU-bound sweep (and can exhaust memory): refused
-    # unless forced (sim/executors.py check_workers), e.g. to test on a small machine.
+    # unless forced (sim/experiment/executors.py check_workers), e.g. to test on a small machine.
     workers_force: bool = False
     address: str | None = None  # dask scheduler, tcp://host:8786; None starts a local cluster
     halfwidth: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # sequential stopping

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import runner
+from sim.experiment import runner
 from sim.results import ems_metrics
 from tests.conftest import load_scenario, settings_for
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import runner
+from sim.experiment import runner
 from sim.results import metrics
 from tests.conftest import load_scenario, settings_for
 

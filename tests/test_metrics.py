@@ -65,7 +65,7 @@ def test_target_share_weights_by_people_in_need():
 def test_no_replication_kpi_is_negative_so_intervals_are_clipped_at_zero():
     """Every per-replication KPI is a count, time, cost, rate or share, so a t interval that
     dips below zero (a skewed count over few replications) is clipped at 0, and says so."""
-    from sim import runner
+    from sim.experiment import runner
     from tests.conftest import load_scenario
 
     s = settings_for("scenario=jinjiang", "hazard=typhoon", "run.reps=3")

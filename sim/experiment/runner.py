@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, estimate
 from sim.errors import InputError
+from sim.experiment import budget, estimate
 from sim.model import hazards, world
 from sim.outdir import atomic_write
 from sim.provenance import code_version, config_hash, package_versions
@@ -75,7 +75,7 @@ def check_resources(
     scenario: Scenario, settings: Settings, processes: int = 1, keeps_every_rep: bool = True
 ) -> None:
     """Refuse a run that would exceed this machine's free memory, warn of a very large or long
-    one, before any work or output (sim/estimate.py)."""
+    one, before any work or output (sim/experiment/estimate.py)."""
     est = estimate.estimate(scenario, settings, processes, keeps_every_rep)
     problems, warnings = estimate.check(est, f"scenario {scenario.name} with run.reps={settings.run.reps}")
     if problems:
