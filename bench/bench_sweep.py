@@ -1,7 +1,7 @@
 """Benchmark: replications per second of a sweep, by worker count, and the parallel efficiency.
 
 Runs the `zhangshu` baseline (hazard flood_major, the default configuration) as a
-one-case sweep through the real path - `sim.sweep.run_sweep` with the local
+one-case sweep through the real path - `sim.experiment.sweep.run_sweep` with the local
 process pool, parts written atomically, aggregate built from disk - once per
 worker count, each in a fresh sweep directory. Reports for each:
 
@@ -43,10 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim import sweep  # noqa: E402
 from sim.cli import compose, sweep_case  # noqa: E402
-from sim.executors import LocalExecutor  # noqa: E402
-from sim.experiment import CaseSpec, ExperimentSpec  # noqa: E402
+from sim.experiment import sweep  # noqa: E402
+from sim.experiment.executors import LocalExecutor  # noqa: E402
+from sim.experiment.spec import CaseSpec, ExperimentSpec  # noqa: E402
 
 BATCH_GAP_S = 0.005  # results of one batch are written within milliseconds of each other
 

@@ -17,7 +17,7 @@ table adds the upper limits and is at least as tight as they are (a test checks)
 
 Leaves out: checks between fields (negative-pressure ambulances <= ambulances, a
 hospital's infectious beds <= its beds: sim/scenario/load.py, sim/settings.py) and
-the size of a whole run (sim/estimate.py).
+the size of a whole run (sim/experiment/estimate.py).
 """
 
 from __future__ import annotations

@@ -191,7 +191,8 @@ def _option(args: list[str], name: str, default: str) -> str:
 
 def _print_assumptions(config: dict[str, Any], lang: str) -> int:
     """`drsim run --assumptions`: the table for these settings and scenario, without running."""
-    from sim import assumptions, runner
+    from sim import assumptions
+    from sim.experiment import runner
     from sim.settings import Settings
 
     settings = Settings.from_dict(config)
@@ -206,8 +207,9 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     The run folder is written whole into a temporary folder and renamed into place (sim/outdir.py):
     an existing run folder is replaced, anything else that holds files is refused. `keep`:
     entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
-    from sim import runner, sweep, terminal
-    from sim.executors import check_executor, make_run_executor
+    from sim import terminal
+    from sim.experiment import runner, sweep
+    from sim.experiment.executors import check_executor, make_run_executor
     from sim.settings import Settings
 
     settings = Settings.from_dict(config)
@@ -480,7 +482,7 @@ def check_multirun(overrides: list[str]) -> int:
     """Every job of a multirun, checked as `drsim run` checks one before Hydra starts and writes
     its sweep folder (multirun/DATE/TIME with its configs and logs): a bad value or a misspelt
     key is one message and exit code 2, with nothing written. Returns the number of jobs."""
-    from sim import runner
+    from sim.experiment import runner
     from sim.settings import Settings
 
     if any(o.lstrip("+~").startswith(("hydra/sweeper", "hydra.sweeper")) for o in overrides):
@@ -539,9 +541,12 @@ def _hydra_multirun(args: list[str]) -> int:
 
 
 def cmd_sweep(args: list[str]) -> int:
-    """Compose every case of an experiment, then hand them to sim.sweep (exit 0 complete, 3 not)."""
-    from sim import experiment, sweep, sweep_text
-    from sim.executors import check_executor, make_executor
+    """Compose every case of an experiment, then hand them to sim.experiment.sweep (exit 0
+    complete, 3 not)."""
+    from sim import sweep_text
+    from sim.experiment import spec as experiment
+    from sim.experiment import sweep
+    from sim.experiment.executors import check_executor, make_executor
 
     overrides = _overrides(args)
     chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
@@ -576,7 +581,7 @@ def cmd_sweep(args: list[str]) -> int:
             lambda: make_executor(run.executor, run.workers, run.address),
             progress,
         )
-    except KeyboardInterrupt:  # the workers are stopped (sim/executors.py); one line, no traceback
+    except KeyboardInterrupt:  # the workers are stopped (sim/experiment/executors.py); one line, no traceback
         kept = (
             f"finished replications are kept in {out}: run the same command again to resume"
             if (out / outdir.MARKER).is_file()
@@ -590,7 +595,8 @@ def cmd_sweep(args: list[str]) -> int:
 
 
 def sweep_case(spec, case, overrides: list[str]):
-    from sim import experiment, sweep
+    from sim.experiment import spec as experiment
+    from sim.experiment import sweep
     from sim.scenario.safe_yaml import forbidden_keys
     from sim.settings import Settings
 
@@ -620,10 +626,11 @@ def sweep_case(spec, case, overrides: list[str]):
 
 
 def cmd_sensitivity(args: list[str]) -> int:
-    """Compose the study's base configuration once, then hand the study to sim.sensitivity
+    """Compose the study's base configuration once, then hand the study to sim.experiment.sensitivity
     (exit 0 complete, 3 incomplete: rerun the same command to finish)."""
-    from sim import sensitivity, sweep, sweep_text
-    from sim.executors import check_executor, default_workers, make_executor
+    from sim import sweep_text
+    from sim.experiment import sensitivity, sweep
+    from sim.experiment.executors import check_executor, default_workers, make_executor
     from sim.settings import Settings
 
     overrides = _overrides(args)
@@ -667,7 +674,7 @@ def cmd_sensitivity(args: list[str]) -> int:
 
 def cmd_replay(args: list[str]) -> int:
     """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
-    from sim import sweep
+    from sim.experiment import sweep
 
     out = None
     if "--out" in args:

@@ -344,7 +344,7 @@ class TargetSettings(_Frozen):
         return h_to_min(self.deadline_h)
 
 
-# --- Budget changes (sim/budget.py applies them to a Scenario and costs them) ---------------
+# --- Budget changes (sim/experiment/budget.py applies them to a Scenario and costs them) ---------------
 # Each change is data: a `kind` and its keys, never a class path. Places, depots, items and
 # stations are checked against the scenario when the change is applied.
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -457,7 +457,7 @@ class CostSettings(_Frozen):
     truck_yuan_per_h: NonNegFloat
     item_unit_yuan: dict[str, NonNegFloat] = Field(default_factory=dict)
     default_item_unit_yuan: NonNegFloat = 0.0
-    # Budget costing (sim/budget.py): a case costs purchase + plan_years x yearly upkeep.
+    # Budget costing (sim/experiment/budget.py): a case costs purchase + plan_years x yearly upkeep.
     plan_years: Annotated[int, Field(ge=1, le=50)] = 5
     unit_costs: dict[str, UnitCost] = Field(default_factory=dict)
     stock_upkeep_share_per_year: Share = 0.0
@@ -474,12 +474,12 @@ class RunSettings(_Frozen):
     horizon_h: Annotated[float, Field(gt=0.0, le=MAX_HORIZON_H)]
     keep_events: bool = True
     progress: bool | Literal["auto"] = "auto"
-    # Where replications run (drsim run and sweep: sim/sweep.py); none of these change any result.
+    # Where replications run (drsim run and sweep: sim/experiment/sweep.py); none of these change any result.
     executor: Literal["local", "dask"] = "local"
     # None: every core (a local sweep), this process (drsim run: a run is usually small)
     workers: Annotated[int, Field(ge=1, le=4096)] | None = None
     # More workers than cores only slows a CPU-bound sweep (and can exhaust memory): refused
-    # unless forced (sim/executors.py check_workers), e.g. to test on a small machine.
+    # unless forced (sim/experiment/executors.py check_workers), e.g. to test on a small machine.
     workers_force: bool = False
     address: str | None = None  # dask scheduler, tcp://host:8786; None starts a local cluster
     halfwidth: Annotated[float, Field(gt=0.0, lt=0.5)] | None = None  # sequential stopping

@@ -8,8 +8,8 @@ import math
 import sys
 import time
 
+from sim.experiment.sweep import EXIT_INCOMPLETE, SweepResult
 from sim.results import metrics
-from sim.sweep import EXIT_INCOMPLETE, SweepResult
 
 # --- progress -------------------------------------------------------------------------------
 

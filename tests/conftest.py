@@ -72,8 +72,8 @@ def run_case(name: str, settings: Settings) -> dict[str, pd.DataFrame]:
     """The aggregate tables (villages, reps, summary, calls, ...) of `drsim run` on scenario
     `name` with `settings`: the same path (an experiment of one case, in this process), into a
     temporary folder."""
-    from sim import sweep
-    from sim.executors import InlineExecutor
+    from sim.experiment import sweep
+    from sim.experiment.executors import InlineExecutor
 
     with tempfile.TemporaryDirectory() as folder:
         spec, case = sweep.one_case(settings.model_dump(mode="json"), settings, SCENARIOS / name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from sim import budget
 from sim.errors import InputError
+from sim.experiment import budget
 from sim.settings import BudgetChange, CostSettings
 from tests.conftest import TINY_EXACT, load_scenario, settings_for, simulate_checked
 
@@ -243,8 +243,8 @@ def test_a_new_point_serves_its_township_and_every_invariant_holds():
 
 
 def test_drsim_run_applies_a_budget_file():
-    from sim import runner
     from sim.cli import resolve_data_dir
+    from sim.experiment import runner
 
     settings = settings_for("budget=zhangshu_city_trucks")
     scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)

@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import executors
 from sim.errors import InputError
+from sim.experiment import executors
 
 from .test_output_safety import assert_refused, drsim, scratch, snapshot
 from .test_sweep import free_port

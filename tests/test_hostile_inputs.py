@@ -34,9 +34,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from sim import bounds, estimate
+from sim import bounds
 from sim.cli import compose
 from sim.errors import MAX_SHOWN, InputError
+from sim.experiment import estimate
 from sim.scenario.safe_yaml import MAX_DEPTH, check_config_files, parse_yaml
 from sim.settings import Settings
 from tests.test_output_safety import drsim

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import sweep
 from sim.cli import compose, main
-from sim.executors import InlineExecutor
+from sim.experiment import sweep
+from sim.experiment.executors import InlineExecutor
 from sim.settings import Settings
 from tests.conftest import SCENARIOS
 

@@ -449,7 +449,7 @@ def test_core_import_does_not_load_geo_libraries():
     import sys
 
     code = (
-        "import sys, sim.cli, sim.scenario.osm, sim.scenario.gis, sim.runner; "
+        "import sys, sim.cli, sim.scenario.osm, sim.scenario.gis, sim.experiment.runner; "
         "print(sorted(m for m in ('osmium', 'pyogrio', 'shapely', 'pyproj', 'pyrosm') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

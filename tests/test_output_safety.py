@@ -275,7 +275,7 @@ def test_run_refuses_a_folder_it_may_not_write_and_changes_nothing(files, dirnam
 def test_a_failed_second_run_leaves_the_first_run_as_it_was(finished_run, monkeypatch):
     """Disk full half-way through the second run's files: one message naming the path, exit 2,
     the first run untouched (no folder mixing two runs), nothing half-written beside it."""
-    from sim import sweep
+    from sim.experiment import sweep
 
     before = snapshot(finished_run.parent)
     real = sweep.atomic_write  # every file of a result folder is written through it

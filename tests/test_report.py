@@ -299,8 +299,8 @@ def test_not_a_run_directory_exits_2(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_sweep_directory(tmp_path):
-    """On a real sweep directory (needs the sweeps issue, sim.sweep): the frontier and the rest."""
-    pytest.importorskip("sim.sweep", reason="the sweeps issue has not landed on this branch")
+    """On a real sweep directory (needs the sweeps issue, sim.experiment.sweep): the frontier and the rest."""
+    pytest.importorskip("sim.experiment.sweep", reason="the sweeps issue has not landed on this branch")
     out = tmp_path / "sweep"
     args = [
         "experiment=tiny_budget",

@@ -25,9 +25,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import budget, invariants
+from sim import invariants
 from sim.errors import InputError
 from sim.events import Event, EventKind
+from sim.experiment import budget
 from sim.model.demand import Trapped
 from sim.model.teams import SurvivalCurve, split_crews
 from sim.results import rescue_metrics

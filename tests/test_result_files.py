@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import sweep
 from sim.errors import InputError
+from sim.experiment import sweep
 from sim.report.data import load_results
 
 from .test_output_safety import assert_refused, drsim, snapshot

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import sensitivity as sa
 from sim.cli import compose, main
 from sim.errors import InputError
-from sim.executors import LocalExecutor
+from sim.experiment import sensitivity as sa
+from sim.experiment.executors import LocalExecutor
 from sim.report import sensitivity as charts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,10 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import experiment, sweep, sweep_text
+from sim import sweep_text
 from sim.cli import compose, main, sweep_case
 from sim.errors import InputError
-from sim.executors import DaskExecutor, LocalExecutor
+from sim.experiment import spec as experiment
+from sim.experiment import sweep
+from sim.experiment.executors import DaskExecutor, LocalExecutor
 from sim.model import world
 from sim.results import metrics
 

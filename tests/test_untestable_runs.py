@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import cli, runner
+from sim import cli
 from sim.errors import InputError
+from sim.experiment import runner
 from sim.results import coverage, metrics
 from sim.settings import Settings
 

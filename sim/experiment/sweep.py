@@ -68,10 +68,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import budget, outdir, runner
+from sim import outdir
 from sim.errors import InputError, Problem
-from sim.executors import Executor
-from sim.experiment import CaseSpec, ExperimentSpec, identity
+from sim.experiment import budget, runner
+from sim.experiment.executors import Executor
+from sim.experiment.spec import CaseSpec, ExperimentSpec, identity
 from sim.outdir import atomic_write
 from sim.provenance import code_version, config_hash, package_versions
 from sim.results import metrics, result_files, tables, verdict

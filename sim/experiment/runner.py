@@ -4,7 +4,7 @@ One replication: build the world from (scenario, settings, rep), run it to the
 horizon, turn its event log into tables; every case uses the same streams for rep r
 (common random numbers). Also the checks before any work (preflight, resources), and the
 planner's answers of a run (verdicts, per-place tables). Running many replications,
-storing and aggregating them and writing the folder is sim/sweep.py's, for a run too
+storing and aggregating them and writing the folder is sim/experiment/sweep.py's, for a run too
 (an experiment of one case).
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim import budget, estimate
 from sim.errors import InputError
+from sim.experiment import budget, estimate
 from sim.model import hazards, world
 from sim.outdir import atomic_write
 from sim.results import (
@@ -57,7 +57,7 @@ def check_resources(
     scenario: Scenario, settings: Settings, processes: int = 1, keeps_every_rep: bool = True
 ) -> None:
     """Refuse a run that would exceed this machine's free memory, warn of a very large or long
-    one, before any work or output (sim/estimate.py)."""
+    one, before any work or output (sim/experiment/estimate.py)."""
     est = estimate.estimate(scenario, settings, processes, keeps_every_rep)
     problems, warnings = estimate.check(est, f"scenario {scenario.name} with run.reps={settings.run.reps}")
     if problems:
@@ -158,7 +158,7 @@ def answers_for(
     case: str,
     untested: dict[str, str] | None = None,
 ) -> Answers:
-    """The answers of `case` from its aggregate tables (villages, calls: sim/sweep.py
+    """The answers of `case` from its aggregate tables (villages, calls: sim/experiment/sweep.py
     `aggregate`). `untested`: the targets the run could not test, with why (preflight's answer)."""
     names = verdict.township_names(scenario.places)
     villages = frames["villages"]
@@ -179,7 +179,7 @@ def write_answers(out_dir: Path, answers: Answers) -> None:
 
 class RepProgress:
     """`drsim run`'s progress line, "replications 3/30  1.2/s  ~22s left", on stderr (when it is a
-    terminal, or run.progress=true), fed by the sweep loop (sim/sweep.py Progress)."""
+    terminal, or run.progress=true), fed by the sweep loop (sim/experiment/sweep.py Progress)."""
 
     def __init__(self, enabled: bool | str):
         self.show = sys.stderr.isatty() if enabled == "auto" else bool(enabled)

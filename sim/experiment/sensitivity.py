@@ -18,7 +18,7 @@ Methods (SALib, Herman & Usher 2017):
 - **Sobol' first-order (S1) and total (ST) indices** with bootstrap intervals, on the few
   factors Morris ranks highest (the others held at nominal): N(k+2) points (Saltelli 2010).
 
-Each design point is a case of an ordinary sweep (sim/sweep.py): its replications use
+Each design point is a case of an ordinary sweep (sim/experiment/sweep.py): its replications use
 common random numbers (replication r of every point sees the disaster of (seed, r)), so an
 index measures the factor, not the noise; the sweep machinery gives all cores or a Dask
 cluster, resumption after a kill, provenance and `drsim replay`. Each stage is a sweep folder
@@ -47,10 +47,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim import budget, outdir, runner, sweep
+from sim import outdir
 from sim.errors import InputError, Problem
-from sim.estimate import _duration
-from sim.experiment import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
+from sim.experiment import budget, runner, sweep
+from sim.experiment.estimate import _duration
+from sim.experiment.spec import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
 from sim.outdir import atomic_write
 from sim.provenance import code_version
 from sim.results import metrics
