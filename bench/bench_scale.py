@@ -1,6 +1,6 @@
 """Scale: generated counties of 300, 3,000 and 30,000 villages; seconds and peak memory per replication.
 
-Each county is `drsim make-county --preset county --villages N` (sim/scenario/counties.py
+Each county is `drsim make-county --preset county --villages N` (sim/authoring/counties.py
 `county`, seed 1; its road graph grows with it) written to a temporary folder. Each
 replication runs in a fresh subprocess (`python bench/bench_scale.py --child DIR`), so
 its peak resident memory (VmHWM from /proc/self/status, the whole process: interpreter,
@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     if ns.child:
         child(ns.child, ns.hazard, ns.rep)
         return 0
-    from sim.scenario.counties import county
-    from sim.scenario.write import write_scenario
+    from sim.authoring.counties import county
+    from sim.authoring.write import write_scenario
 
     info = machine_info()
     print(f"machine: {info['cpu']}, {info['cores']} cores, load average {info['load_average_at_start']}")

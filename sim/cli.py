@@ -278,7 +278,7 @@ def cmd_validate(args: list[str]) -> int:
 def cmd_make_county(args: list[str]) -> int:
     import argparse
 
-    from sim.scenario.write import write_scenario
+    from sim.authoring.write import write_scenario
 
     parser = argparse.ArgumentParser(prog="drsim make-county", description="Generate a scenario folder.")
     parser.add_argument("--preset", choices=["tiny", "zhangshu", "jinjiang", "county", "mmc"])
@@ -310,8 +310,8 @@ def cmd_make_county(args: list[str]) -> int:
     # refused before generating: an unsafe path, or a folder drsim may not replace
     outdir.check(ns.out, "scenario", replace=ns.force, force_hint=True, where="command line --out")
     if ns.divisions is not None:
-        from sim.scenario import divisions
-        from sim.scenario.counties import county
+        from sim.authoring import divisions
+        from sim.authoring.counties import county
 
         table = divisions.read(ns.divisions)
         divisions.seat(table, ns.seat)  # an unknown seat is refused here, naming --seat
@@ -323,15 +323,15 @@ def cmd_make_county(args: list[str]) -> int:
         except ValueError as exc:
             raise InputError(Problem("command line", " ".join(args), str(exc))) from None
     elif ns.preset == "tiny":
-        from sim.scenario.tiny import tiny
+        from sim.authoring.tiny import tiny
 
         files = tiny()
     elif ns.preset == "mmc":
-        from sim.scenario.mmc import mmc
+        from sim.authoring.mmc import mmc
 
         files = mmc()
     else:
-        from sim.scenario.counties import county
+        from sim.authoring.counties import county
 
         if ns.preset == "county" and not ns.villages:
             raise InputError(
@@ -368,7 +368,7 @@ class _ArgparseExit(Exception):
 def cmd_import_osm(args: list[str]) -> int:
     import argparse
 
-    from sim.scenario import osm
+    from sim.authoring import osm
 
     parser = argparse.ArgumentParser(
         prog="drsim import-osm",
@@ -414,7 +414,7 @@ def cmd_import_osm(args: list[str]) -> int:
 def cmd_import_places(args: list[str]) -> int:
     import argparse
 
-    from sim.scenario import gis
+    from sim.authoring import gis
 
     parser = argparse.ArgumentParser(
         prog="drsim import-places",

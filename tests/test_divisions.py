@@ -1,4 +1,4 @@
-"""Official division lists (sim/scenario/divisions.py) and `drsim make-county --divisions`: the
+"""Official division lists (sim/authoring/divisions.py) and `drsim make-county --divisions`: the
 shipped lists read as their README counts them; a county built from the Linqing or Shanghang list
 has their names, codes, kinds and structure and is valid; random lists come back unchanged; every
 mistake in a list, the option or places.csv codes is one message, exit 2, nothing written."""
@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.authoring import divisions
+from sim.authoring.counties import county
+from sim.authoring.write import write_scenario
 from sim.cli import main
 from sim.errors import InputError
-from sim.scenario import divisions
-from sim.scenario.counties import county
 from sim.scenario.load import load as load_folder
-from sim.scenario.write import write_scenario
 from tests.conftest import SCENARIOS
 from tests.test_bad_inputs import check  # exit 2, one problem, no traceback
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import scenario
+from sim.authoring import coords, gis
 from sim.cli import main
-from sim.scenario import coords, gis
 from sim.scenario.roads import haversine_km
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -214,7 +214,7 @@ def test_places_outside_the_extract_one_message_exit_2(helsinki: Path, tmp_path:
 
 
 def test_roads_without_drivable_road_one_message_exit_2(tmp_path: Path, capsys):
-    from sim.scenario.write import ScenarioFiles, write_scenario
+    from sim.authoring.write import ScenarioFiles, write_scenario
 
     folder = write_scenario(tmp_path / "empty", ScenarioFiles({"name": "empty", "crs": "EPSG:4326"}))
     layer = write_csv(tmp_path / "t.csv", ["名称", "经度", "纬度"], [["甲镇", 115.5, 28.0]])

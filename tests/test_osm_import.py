@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from sim import scenario
+from sim.authoring import osm
 from sim.cli import main
-from sim.scenario import osm, roads
+from sim.scenario import roads
 from tests.conftest import helsinki_pbf, settings_for, simulate_checked
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -449,7 +450,7 @@ def test_core_import_does_not_load_geo_libraries():
     import sys
 
     code = (
-        "import sys, sim.cli, sim.scenario.osm, sim.scenario.gis, sim.experiment.runner; "
+        "import sys, sim.cli, sim.authoring.osm, sim.authoring.gis, sim.experiment.runner; "
         "print(sorted(m for m in ('osmium', 'pyogrio', 'shapely', 'pyproj', 'pyrosm') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

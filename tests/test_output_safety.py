@@ -452,8 +452,8 @@ def _runs_as_formula(cell: str) -> bool:
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(cells, cells), min_size=1, max_size=5))
 def test_every_csv_writer_defuses_formulas_and_keeps_everything_else(rows):
+    from sim.authoring.write import csv_text as scenario_csv
     from sim.results.tables import csv_text as tables_csv
-    from sim.scenario.write import csv_text as scenario_csv
 
     frame = pd.DataFrame(rows, columns=["name", "note"])
     texts = [
@@ -495,7 +495,7 @@ def test_no_csv_is_written_outside_the_one_rule():
 
 
 def test_a_formula_village_name_reaches_the_scenario_files_defused(tmp_path):
-    from sim.scenario.write import COLUMNS, ScenarioFiles, write_scenario
+    from sim.authoring.write import COLUMNS, ScenarioFiles, write_scenario
 
     row = {"place_id": "V1", "name": '=HYPERLINK("http://evil","x")', "kind": "village", "township_id": "T1",
            "lon": -0.5, "lat": 51.5, "population": 10}  # fmt: skip

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import invariants, scenario
+from sim.authoring.tiny import lonlat
+from sim.authoring.write import ScenarioFiles, write_scenario
 from sim.model import world
 from sim.results import metrics, tables
-from sim.scenario.tiny import lonlat
-from sim.scenario.write import ScenarioFiles, write_scenario
 from tests.conftest import settings_for
 
 

@@ -50,7 +50,7 @@ def test_zhangshu_follows_the_official_list_and_seed_001():
     park, 滨江新城, the farm; 310 village-level units), each village under its own township with
     its official name and code; 001's city depot + a point per street/town/township/farm, each
     item stocked for 3,500 people in that network, 20,000+ items in total."""
-    from sim.scenario import divisions
+    from sim.authoring import divisions
 
     official = divisions.shipped("zhangshu")
     scen = load_scenario("zhangshu")
@@ -82,7 +82,7 @@ def test_zhangshu_follows_the_official_list_and_seed_001():
 
 
 def test_jinjiang_follows_the_official_list():
-    from sim.scenario import divisions
+    from sim.authoring import divisions
 
     official = divisions.shipped("jinjiang")
     scen = load_scenario("jinjiang")

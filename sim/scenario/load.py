@@ -28,7 +28,7 @@ from sim.scenario.csvfile import (
     text,
     word_list,
 )
-from sim.scenario.divisions import TOWNSHIP_KINDS, VILLAGE_KINDS, division_code
+from sim.scenario.division_codes import TOWNSHIP_KINDS, VILLAGE_KINDS, division_code
 from sim.scenario.safe_yaml import load_mapping
 from sim.scenario.types import (
     ITEM_CLASSES,
@@ -65,7 +65,7 @@ PLACES = [
     Column("lon", text),
     Column("lat", text),
     Column("population", bounded("places.csv population")),
-    # optional: the official statistical code and kind (sim/scenario/divisions.py)
+    # optional: the official statistical code and kind (sim/scenario/division_codes.py)
     Column("code", division_code, required=False, allow_empty=True),
     Column("division_kind", one_of(*TOWNSHIP_KINDS, *VILLAGE_KINDS), required=False, allow_empty=True),
 ]

@@ -5,7 +5,7 @@ their stock (depots.csv, stock.csv), EMS stations, hospitals, helipads and shelt
 from CSV (with coordinate columns), GeoJSON or GeoPackage; field names (often Chinese:
 名称, 人口, 所属乡镇) and coded values (乡镇 -> township, 市级 -> city) mapped by a small YAML
 file on top of a built-in mapping; coordinates in WGS84, CGCS2000, GCJ-02 or BD-09
-(sim/scenario/coords.py) and projected layers unprojected with pyproj; every place snapped
+(sim/authoring/coords.py) and projected layers unprojected with pyproj; every place snapped
 to the nearest road node as the loader does, with the distance reported (snap_report.csv).
 
 One call rebuilds every table it is given layers for (all place layers together make
@@ -28,16 +28,16 @@ from typing import Any
 import numpy as np
 import yaml
 
+from sim.authoring.coords import to_wgs84
+from sim.authoring.osm import GEO_EXTRA_HINT, replace_section
+from sim.authoring.write import COLUMNS, columns_for, csv_text, replace_in_scenario
 from sim.errors import InputError, Problem
 from sim.safe_text import md_code, md_text
 from sim.scenario import roads
-from sim.scenario.coords import to_wgs84
 from sim.scenario.csvfile import bounded, identifier, one_of, read_csv, read_header, text
 from sim.scenario.load import ITEMS, LAT, LON, NODES, PLACES
-from sim.scenario.osm import GEO_EXTRA_HINT, replace_section
 from sim.scenario.safe_yaml import load_mapping, load_yaml
 from sim.scenario.types import OWNER_KINDS, PLACE_KINDS, SHELTER_CLASSES, STATION_KINDS, TIERS
-from sim.scenario.write import COLUMNS, columns_for, csv_text, replace_in_scenario
 
 CRS_CHOICES = ("wgs84", "cgcs2000", "gcj02", "bd09")
 # Layer kind -> the table it fills. `places` takes each row's kind from a field.
@@ -990,7 +990,7 @@ def _readme_section(report: PlacesReport) -> str:
     return f"""{README_START}
 ## Places and facilities: GIS import
 
-Imported by `drsim import-places` (sim/scenario/gis.py). Coordinates were converted to WGS84
+Imported by `drsim import-places` (sim/authoring/gis.py). Coordinates were converted to WGS84
 (GCJ-02 and BD-09 by the published transforms, CGCS2000 taken as WGS84: they differ by under a
 metre). Each place snaps to its nearest road node: {snap} (tolerance {report.tolerance_km:g} km);
 {REPORT} lists every place and facility with its source row, input and WGS84 coordinates, road
@@ -1000,7 +1000,7 @@ Facilities sit at the road node of their place (the scenario format ties them to
 Townships, the city and parks hold no people (everyone lives in a village or community);
 `zones.all` in scenario.yaml lists every township (and `zones.typhoon`, a typhoon's footprint, too,
 until you name the exposed ones). Values a layer lacked came from the mapping
-defaults: {", ".join(f"{k} {v}" for k, v in DEFAULTS.items())} (see sim/scenario/gis.py for why).
+defaults: {", ".join(f"{k} {v}" for k, v in DEFAULTS.items())} (see sim/authoring/gis.py for why).
 
 | layer | kind | rows | coordinates | fields used |
 |---|---|---|---|---|

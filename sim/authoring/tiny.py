@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from sim.scenario.write import ScenarioFiles
+from sim.authoring.write import ScenarioFiles
 from sim.units import EARTH_RADIUS_KM
 
 ORIGIN_LON, ORIGIN_LAT = 115.50, 28.00

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import yaml
 
+from sim.authoring.write import ScenarioFiles, csv_text, replace_in_scenario, write_scenario
 from sim.errors import InputError, Problem
 from sim.safe_text import md_code, md_text
 from sim.scenario import roads
-from sim.scenario.write import ScenarioFiles, csv_text, replace_in_scenario, write_scenario
 
 GEO_EXTRA_HINT = "install the geospatial extra: pip install -e '.[geo]' (or pip install 'drsim[geo]')"
 OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.pbf")
@@ -493,7 +493,7 @@ def import_osm(
     if target.exists():
         _replace_roads(target, node_rows, edge_rows, speeds_used, info, section)
     else:
-        from sim.scenario.counties import ITEMS
+        from sim.authoring.counties import ITEMS
 
         meta = {
             "name": name or target.name,
@@ -524,9 +524,9 @@ def import_osm(
 
 def _replace_roads(target: Path, nodes, edges, speeds: dict[str, float], info, section: str) -> None:
     """New road files in an existing scenario; kept only if the whole folder still loads."""
+    from sim.authoring.write import COLUMNS
     from sim.scenario.load import load
     from sim.scenario.safe_yaml import load_mapping
-    from sim.scenario.write import COLUMNS
 
     problems: list[Problem] = []
     meta = load_mapping(target / "scenario.yaml", str(target / "scenario.yaml"), problems)
@@ -597,7 +597,7 @@ https://opendatacommons.org/licenses/odbl/). If you publish results or this fold
 attribution and share changes to the road files under the same licence.
 
 - Source file: {md_code(info["source"])} ({info["bytes"]:,} bytes, sha256 `{info["sha256"]}`)
-- Imported on {info["imported_on"]} by `drsim import-osm` (sim/scenario/osm.py), offline.
+- Imported on {info["imported_on"]} by `drsim import-osm` (sim/authoring/osm.py), offline.
 - Bounding box (W, S, E, N): {bbox_txt} {bbox_from}; extent of the kept nodes: {extent}.
 - Read: {info["nodes_read"]:,} OSM nodes, {info["segments_read"]:,} road segments,
   {info["km_read"]:,.2f} km of drivable road in {sum(info["ways_by_class"].values()):,} ways.

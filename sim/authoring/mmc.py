@@ -9,7 +9,7 @@ normal loader; nobody lives here, so no relief is ever needed.
 
 from __future__ import annotations
 
-from sim.scenario.write import ScenarioFiles
+from sim.authoring.write import ScenarioFiles
 
 LON, LAT = 115.50, 28.00
 

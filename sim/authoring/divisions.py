@@ -17,7 +17,7 @@ state farms). The village segment 001-199 is a residents' committee (居委会: 
 500-599 like a villagers' committee.
 
 The codes carry no coordinates and no populations: a county built from them still has
-generated geometry and populations (sim/scenario/counties.py), and says so.
+generated geometry and populations (sim/authoring/counties.py), and says so.
 What this module leaves out: changes over time (merged or renamed units), and the urban-rural
 class codes (城乡分类代码) the NBS publishes beside them.
 """
@@ -32,8 +32,6 @@ from sim.scenario.csvfile import Column, Row, read_csv, text
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "divisions"
 
-TOWNSHIP_KINDS = ("street", "town", "township", "park", "farm")
-VILLAGE_KINDS = ("community", "village")
 # Units "like a township" (segment 400-599) are farms when their name ends in 场 (农场, 林场,
 # 园艺场, 茶场, 牧场, 渔场: state farms run like a township); otherwise development zones,
 # industrial parks, new towns and bonded zones, here all `park`. The code range alone does not
@@ -118,13 +116,6 @@ def _digits(n: int, segment: tuple[int, int], what: str):
         return cell
 
     return parse
-
-
-def division_code(cell: str) -> str:
-    """A places.csv `code`: 9 digits (township-level) or 12 (village-level)."""
-    if len(cell) not in (9, 12) or not cell.isascii() or not cell.isdigit():
-        raise ValueError("must be a statistical code of 9 digits (township-level) or 12 (village-level)")
-    return cell
 
 
 TOWNSHIP_COLUMNS = [Column("code", _digits(9, (6, 9), "county 6 + township 3")), Column("name", text)]
