@@ -30,7 +30,7 @@ __all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "
 
 def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     """`drsim run OVERRIDES` into the folder `out` (replaced if it holds a run), then load it."""
-    from sim import cli
+    from sim.cli import run as cli
 
     config, _ = cli.compose(list(overrides))
     sink = io.StringIO()
@@ -46,7 +46,7 @@ def sweep(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     """`drsim sweep OVERRIDES` (name the experiment: `experiment=NAME`) into the folder `out`
     (resumed when it holds the same sweep), then load it. Raises RuntimeError when the sweep
     did not complete (its message is the command's output)."""
-    from sim import cli
+    from sim.cli import run as cli
 
     sink = io.StringIO()
     with contextlib.ExitStack() as stack:

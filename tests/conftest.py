@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from sim import invariants, scenario
-from sim.cli import compose
+from sim.cli.run import compose
 from sim.events import EventLog
 from sim.model import world
 from sim.settings import Settings
@@ -125,7 +125,7 @@ def refuse_network(mp: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def helsinki_roads(tmp_path_factory) -> Path:
     """Road files imported once from the Helsinki extract, offline (do not modify: copy)."""
-    from sim.cli import main
+    from sim.cli.run import main
 
     out = tmp_path_factory.mktemp("osm") / "helsinki"
     with pytest.MonkeyPatch.context() as mp:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli import compose, main
+from sim.cli.run import compose, main
 from sim.errors import InputError
 from sim.experiment import sensitivity as sa
 from sim.experiment.executors import LocalExecutor

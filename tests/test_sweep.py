@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import sweep_text
-from sim.cli import compose, main, sweep_case
+from sim.cli import sweep_text
+from sim.cli.run import compose, main, sweep_case
 from sim.errors import InputError
 from sim.experiment import spec as experiment
 from sim.experiment import sweep

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import cli
+from sim.cli import run as cli
 from sim.errors import InputError
 from sim.experiment import runner
 from sim.results import coverage, metrics

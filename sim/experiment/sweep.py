@@ -554,7 +554,7 @@ def widest_halfwidth(outcomes: _RepOutcomes, cases: list[Case], n: int) -> tuple
 
 
 class Progress(Protocol):
-    """What the sweep tells about its progress (sim/sweep_text.py ProgressBar draws it)."""
+    """What the sweep tells about its progress (sim/cli/sweep_text.py ProgressBar draws it)."""
 
     def start(self, left: dict[str, int], total: int, reps: int) -> None: ...
     def tick(self, case: str, ok: bool) -> None: ...

@@ -207,7 +207,7 @@ def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: t
     The run folder is written whole into a temporary folder and renamed into place (sim/outdir.py):
     an existing run folder is replaced, anything else that holds files is refused. `keep`:
     entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
-    from sim import terminal
+    from sim.cli import terminal
     from sim.experiment import runner, sweep
     from sim.experiment.executors import check_executor, make_run_executor
     from sim.settings import Settings
@@ -543,7 +543,7 @@ def _hydra_multirun(args: list[str]) -> int:
 def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.experiment.sweep (exit 0
     complete, 3 not)."""
-    from sim import sweep_text
+    from sim.cli import sweep_text
     from sim.experiment import spec as experiment
     from sim.experiment import sweep
     from sim.experiment.executors import check_executor, make_executor
@@ -628,7 +628,7 @@ def sweep_case(spec, case, overrides: list[str]):
 def cmd_sensitivity(args: list[str]) -> int:
     """Compose the study's base configuration once, then hand the study to sim.experiment.sensitivity
     (exit 0 complete, 3 incomplete: rerun the same command to finish)."""
-    from sim import sweep_text
+    from sim.cli import sweep_text
     from sim.experiment import sensitivity, sweep
     from sim.experiment.executors import check_executor, default_workers, make_executor
     from sim.settings import Settings

@@ -1,0 +1,1 @@
+"""The `drsim` command (also `python -m sim`): parse, compose, hand over, print."""
