@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from sim import invariants, scenario
+from sim import scenario
+from sim.checks import invariants
 from sim.cli.run import compose
 from sim.events import EventLog
 from sim.model import world

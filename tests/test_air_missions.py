@@ -16,7 +16,7 @@ import math
 import pytest
 import simpy
 
-from sim import invariants
+from sim.checks import invariants
 from sim.events import EventKind, EventLog
 from sim.model.air import EVACUATION, RELIEF_LIFT, RESCUE, AirSystem, Mission, mission_order
 from sim.model.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES, CallBook, EmsSystem

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import invariants
+from sim.checks import invariants
 from sim.cli.run import main
 from sim.events import Event, EventKind
 from tests.conftest import load_scenario

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import simpy
 
-from sim import invariants
+from sim.checks import invariants
 from sim.events import EventKind, EventLog
 from sim.model import ems
 from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import invariants, scenario
+from sim import scenario
+from sim.checks import invariants
 from sim.events import EventKind, EventLog
 from sim.model import hazards, world
 from sim.model.demand import RoadHit

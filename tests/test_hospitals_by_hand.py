@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import invariants
+from sim.checks import invariants
 from sim.events import Event, EventKind
 from sim.model import hospitals as hosp
 from sim.results import ems_tables

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.checks.invariants import stock_conservation, truck_loads_within_capacity
 from sim.events import Event, EventKind
-from sim.invariants import stock_conservation, truck_loads_within_capacity
 from sim.model import world
 from sim.model.drivers import Crew
 from sim.model.policies import (

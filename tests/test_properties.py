@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import invariants, scenario
+from sim import scenario
 from sim.authoring.tiny import lonlat
 from sim.authoring.write import ScenarioFiles, write_scenario
+from sim.checks import invariants
 from sim.model import world
 from sim.results import metrics, tables
 from tests.conftest import settings_for

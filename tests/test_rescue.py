@@ -18,7 +18,7 @@ import math
 import pytest
 import simpy
 
-from sim import invariants
+from sim.checks import invariants
 from sim.cli.run import main
 from sim.events import EventKind, EventLog
 from sim.model.air import AirSystem

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import invariants
+from sim.checks import invariants
 from sim.errors import InputError
 from sim.events import Event, EventKind
 from sim.experiment import budget

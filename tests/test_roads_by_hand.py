@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim import invariants, scenario
+from sim import scenario
+from sim.checks import invariants
 from sim.events import Event, EventKind, EventLog
 from sim.model import information, world
 from sim.rng import Streams
