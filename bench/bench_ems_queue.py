@@ -34,7 +34,7 @@ SERVICE_MEAN_MIN = 5.0  # short services keep 200,000 calls inside the 720 h set
 
 def project(horizon_h: float, calls_per_h: float):
     from sim import scenario
-    from sim.cli.run import compose
+    from sim.config import compose
     from sim.events import EventKind
     from sim.model import world
     from sim.provenance import PROJECT_ROOT

@@ -33,7 +33,7 @@ from bench.common import machine_info, write_result  # noqa: E402
 
 def model_workload(hazard: str, reps: int):
     from sim import scenario
-    from sim.cli.run import compose
+    from sim.config import compose
     from sim.events import EventLog
     from sim.model import world
     from sim.rng import Streams

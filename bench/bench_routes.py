@@ -199,7 +199,7 @@ def pyvrp_trip(view: RouteView, iterations: int, seed: int = 0) -> list[int]:
 def model_views(reps: int) -> list[RouteView]:
     """Every RouteView the model hands multi_drop in `reps` replications of zhangshu flood_moderate."""
     from sim import scenario
-    from sim.cli.run import compose
+    from sim.config import compose
     from sim.events import EventLog
     from sim.model import world
     from sim.rng import Streams

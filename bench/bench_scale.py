@@ -52,7 +52,7 @@ def peak_rss_mb() -> float:
 def child(folder: str, hazard: str, rep: int) -> None:
     started = time.perf_counter()
     from sim import scenario
-    from sim.cli.run import compose
+    from sim.config import compose
     from sim.model import world
     from sim.settings import Settings
 

@@ -29,7 +29,7 @@ _STATE: dict[str, Any] = {}
 
 def _load(hazard: str) -> None:
     from sim import scenario
-    from sim.cli.run import compose
+    from sim.config import compose
     from sim.settings import Settings
 
     config, _ = compose(["scenario=zhangshu", f"hazard={hazard}"])

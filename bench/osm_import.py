@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.cli.run import main
+from sim.cli import main
 
 
 def best_of(n: int, fn) -> float:

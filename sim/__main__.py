@@ -1,5 +1,5 @@
 """`python -m sim` is the same as the `drsim` command."""
 
-from sim.cli.run import main
+from sim.cli import main
 
 raise SystemExit(main())

@@ -30,15 +30,16 @@ __all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "
 
 def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     """`drsim run OVERRIDES` into the folder `out` (replaced if it holds a run), then load it."""
-    from sim.cli import run as cli
+    from sim.cli.run import run_pipeline
+    from sim.config import compose
 
-    config, _ = cli.compose(list(overrides))
+    config, _ = compose(list(overrides))
     sink = io.StringIO()
     with contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-        cli.run_pipeline(config, Path(out), ["drsim", "run", *overrides])
+        run_pipeline(config, Path(out), ["drsim", "run", *overrides])
     return load(out)
 
 
@@ -46,14 +47,14 @@ def sweep(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     """`drsim sweep OVERRIDES` (name the experiment: `experiment=NAME`) into the folder `out`
     (resumed when it holds the same sweep), then load it. Raises RuntimeError when the sweep
     did not complete (its message is the command's output)."""
-    from sim.cli import run as cli
+    from sim.cli import main
 
     sink = io.StringIO()
     with contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-        code = cli.main(["sweep", *overrides, f"hydra.run.dir={Path(out)}"])
+        code = main(["sweep", *overrides, f"hydra.run.dir={Path(out)}"])
     if code != 0:
         raise RuntimeError(f"drsim sweep exited {code}:\n{sink.getvalue()}")
     return load(out)

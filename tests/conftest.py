@@ -16,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 
 from sim import scenario
 from sim.checks import invariants
-from sim.cli.run import compose
+from sim.config import compose
 from sim.events import EventLog
 from sim.model import world
 from sim.settings import Settings
@@ -126,7 +126,7 @@ def refuse_network(mp: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def helsinki_roads(tmp_path_factory) -> Path:
     """Road files imported once from the Helsinki extract, offline (do not modify: copy)."""
-    from sim.cli.run import main
+    from sim.cli import main
 
     out = tmp_path_factory.mktemp("osm") / "helsinki"
     with pytest.MonkeyPatch.context() as mp:

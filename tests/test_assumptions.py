@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from sim import assumptions
-from sim.cli.run import main
+from sim.cli import main
 from sim.report.appendix import annex_key_rows, assumption_rows, method_note
 from sim.report.i18n import words
 from tests.conftest import load_scenario, settings_for

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.cli.run import main
+from sim.cli import main
 from sim.errors import InputError, Problem
 from tests.conftest import SCENARIOS
 

@@ -243,7 +243,7 @@ def test_a_new_point_serves_its_township_and_every_invariant_holds():
 
 
 def test_drsim_run_applies_a_budget_file():
-    from sim.cli.run import resolve_data_dir
+    from sim.config import resolve_data_dir
     from sim.experiment import runner
 
     settings = settings_for("budget=zhangshu_city_trucks")

@@ -124,7 +124,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
 def test_combined_hazard_files_name_the_run_after_all_of_them():
     """hazard=[flood,landslide] runs both events; the run's name and folder say both (they
     used to take the last file's name only)."""
-    from sim.cli.run import compose
+    from sim.config import compose
 
     config, run_dir = compose(["hazard=[flood,landslide]"])
     assert config["hazard"]["name"] == "flood-landslide" and run_dir.endswith("_zhangshu_flood-landslide")
@@ -135,7 +135,8 @@ def test_combined_hazard_files_name_the_run_after_all_of_them():
 def test_a_combined_hazard_name_yields_to_an_explicit_one_and_a_removed_group_is_one_message(
     tmp_path: Path, capsys
 ):
-    from sim.cli.run import compose, main
+    from sim.cli import main
+    from sim.config import compose
 
     assert compose(["hazard=[flood,landslide]", "hazard.name=mine"])[0]["hazard"]["name"] == "mine"
     assert compose(["hazard=[flood]"])[0]["hazard"]["name"] == "flood"

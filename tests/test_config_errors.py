@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.run import main
+from sim.cli import main
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sim.authoring import divisions
 from sim.authoring.counties import county
 from sim.authoring.write import write_scenario
-from sim.cli.run import main
+from sim.cli import main
 from sim.errors import InputError
 from sim.scenario.load import load as load_folder
 from tests.conftest import SCENARIOS

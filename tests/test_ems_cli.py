@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.checks import invariants
-from sim.cli.run import main
+from sim.cli import main
 from sim.events import Event, EventKind
 from tests.conftest import load_scenario
 from tests.test_cli_end_to_end import drsim

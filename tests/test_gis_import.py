@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from sim import scenario
 from sim.authoring import coords, gis
-from sim.cli.run import main
+from sim.cli import main
 from sim.scenario.roads import haversine_km
 
 pytestmark = pytest.mark.usefixtures("no_network")

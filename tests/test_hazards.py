@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli.run import main
+from sim.cli import main
 from sim.events import HAZARD_KINDS
 from sim.model import hazards, world
 from sim.rng import Streams

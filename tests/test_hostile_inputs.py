@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from sim import bounds
-from sim.cli.run import compose
+from sim.config import compose
 from sim.errors import MAX_SHOWN, InputError
 from sim.experiment import estimate
 from sim.scenario.safe_yaml import MAX_DEPTH, check_config_files, parse_yaml

@@ -19,7 +19,7 @@ import yaml
 
 from sim import scenario
 from sim.authoring import osm
-from sim.cli.run import main
+from sim.cli import main
 from sim.scenario import roads
 from tests.conftest import helsinki_pbf, settings_for, simulate_checked
 
@@ -450,7 +450,7 @@ def test_core_import_does_not_load_geo_libraries():
     import sys
 
     code = (
-        "import sys, sim.cli.run, sim.authoring.osm, sim.authoring.gis, sim.experiment.runner; "
+        "import sys, sim.cli, sim.authoring.osm, sim.authoring.gis, sim.experiment.runner; "
         "print(sorted(m for m in ('osmium', 'pyogrio', 'shapely', 'pyproj', 'pyrosm') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

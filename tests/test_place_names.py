@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sim import api, assumptions
-from sim.cli.run import main
+from sim.cli import main
 from sim.report import appendix, figures, i18n
 
 

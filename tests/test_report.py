@@ -15,7 +15,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from sim import api
-from sim.cli.run import main
+from sim.cli import main
 from sim.report import figures, i18n
 from sim.report.figures import FIGURES, Skip
 from sim.results import metrics

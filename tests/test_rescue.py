@@ -19,7 +19,7 @@ import pytest
 import simpy
 
 from sim.checks import invariants
-from sim.cli.run import main
+from sim.cli import main
 from sim.events import EventKind, EventLog
 from sim.model.air import AirSystem
 from sim.model.demand import Trapped

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli.run import compose, main
+from sim.cli import main
+from sim.config import compose
 from sim.errors import InputError
 from sim.experiment import sensitivity as sa
 from sim.experiment.executors import LocalExecutor

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli.run import main
+from sim.cli import main
 from sim.results import tables
 from tests.conftest import SCENARIOS, load_scenario, settings_for, simulate_checked
 

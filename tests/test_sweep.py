@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import sweep_text
-from sim.cli.run import compose, main, sweep_case
+from sim.cli import main, sweep_text
+from sim.cli.sweeps import sweep_case
+from sim.config import compose
 from sim.errors import InputError
 from sim.experiment import spec as experiment
 from sim.experiment import sweep

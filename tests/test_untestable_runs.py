@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import run as cli
+from sim.config import compose, resolve_data_dir
 from sim.errors import InputError
 from sim.experiment import runner
 from sim.results import coverage, metrics
@@ -35,10 +35,10 @@ MARGIN_H = RISE_H + 4.0  # hit, then moved to a shelter: displaced by then in ti
 
 @pytest.fixture(scope="module")
 def base() -> tuple[dict, object]:
-    config, _ = cli.compose(["scenario=tiny", "hazard=flood", "run.reps=1", "run.keep_events=false"])
+    config, _ = compose(["scenario=tiny", "hazard=flood", "run.reps=1", "run.keep_events=false"])
     config.pop("experiment", None)
     settings_ = Settings.from_dict(config)
-    return config, runner.scenario_for(cli.resolve_data_dir(settings_.scenario.dir), settings_)
+    return config, runner.scenario_for(resolve_data_dir(settings_.scenario.dir), settings_)
 
 
 hours = st.integers(0, 200).map(lambda k: k / 2)  # 0 to 100 h by half hours
