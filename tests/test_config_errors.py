@@ -166,7 +166,7 @@ def test_drsim_run_refuses_every_setting_only_a_sweep_reads(tmp_path: Path, caps
     """run.workers, run.executor, run.halfwidth ... would be silently ignored by `drsim run`:
     each is refused by name, exit 2, nothing written. Every other run.* key is one drsim run
     reads, so a new sweep-only key must join the list or be read."""
-    from sim.cli.run import SWEEP_ONLY_KEYS
+    from sim.experiment.launch import SWEEP_ONLY_KEYS
     from sim.settings import RunSettings
 
     read_by_run = {"reps", "seed", "horizon_h", "keep_events", "progress"}

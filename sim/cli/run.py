@@ -9,7 +9,6 @@ composes, checks, hands over and prints (sim/cli/terminal.py).
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -62,77 +61,19 @@ def _print_assumptions(config: dict[str, Any], lang: str) -> int:
     return 0
 
 
-SWEEP_ONLY_KEYS = ("executor", "workers", "workers_force", "address", "halfwidth", "max_reps")
-
-
-def refuse_sweep_keys(run: Any) -> None:
-    """`drsim run` runs its replications one after another in this process: a key that only a
-    sweep reads (where replications run, sequential stopping) is refused by name rather than
-    ignored, so nobody believes a run used 7 workers or stopped at a half-width."""
-    from sim.settings import RunSettings
-
-    problems = [
-        Problem(
-            f"run.{key}",
-            str(getattr(run, key)),
-            "only drsim sweep reads it (drsim run runs its replications in this process, "
-            f"run.reps of them); leave it {_yaml_word(RunSettings.model_fields[key].default)} or "
-            "run the case as an experiment with drsim sweep",
-        )
-        for key in SWEEP_ONLY_KEYS
-        if getattr(run, key) != RunSettings.model_fields[key].default
-    ]
-    if problems:
-        raise InputError(problems, heading="drsim run cannot use these settings")
-
-
-def _yaml_word(value: Any) -> str:
-    return {None: "unset (null)", False: "false", True: "true"}.get(value, f"at {value}")
-
-
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tuple[str, ...] = ()) -> int:
-    """config dict -> settings -> scenario -> replications -> files -> printed summary.
+    """`drsim run`'s folder (sim/experiment/launch.py), then the summary printed.
 
     The run folder is written whole into a temporary folder and renamed into place (sim/outdir.py):
     an existing run folder is replaced, anything else that holds files is refused. `keep`:
     entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
     from sim.cli import terminal
-    from sim.experiment import runner
-    from sim.results import metrics
-    from sim.settings import Settings
+    from sim.experiment.launch import run_folder
 
-    started = time.perf_counter()
-    settings = Settings.from_dict(config)
-    refuse_sweep_keys(settings.run)
-    outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
-    scen = runner.scenario_for(resolve_data_dir(settings.scenario.dir), settings)
-    untested = runner.preflight(scen, settings)
-    runner.check_resources(scen, settings)  # drsim run keeps every replication's tables until the end
-    print(
-        f"drsim: {scen.name} / {settings.hazard.name}, {settings.run.reps} replications, "
-        f"horizon {settings.run.horizon_h:g} h, seed {settings.run.seed}",
-        file=sys.stderr,
-    )
-    _warn_untested(untested, settings)
-    result = runner.run_case(scen, settings, progress=runner.progress_printer(settings.run.progress))
-    summary = metrics.summarise(result.reps, settings.targets)
-    answers = runner.answers_for(result, summary, settings, scen, untested)
-    man = runner.manifest(settings, config, result, scen, time.perf_counter() - started, argv)
-    with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
-        runner.write_run(stage, result, summary, man, answers)
-    terminal.print_summary(summary, settings, answers.verdicts)
+    done = run_folder(config, out_dir, argv, keep)
+    terminal.print_summary(done.summary, done.settings, done.verdicts)
     print(f"\nresults: {out_dir}")
     return 0
-
-
-def _warn_untested(untested: dict[str, str], settings: Any) -> None:
-    """Say loudly which targets the run cannot test (sim/results/coverage.py). The queueing check mode
-    compares queueing figures with theory and prints no verdict: its targets are not the point."""
-    from sim.results.coverage import warning_lines
-
-    if settings.ems.mode != "mmc":
-        for line in warning_lines(untested):
-            print(f"drsim: {line}", file=sys.stderr)
 
 
 def multirun_jobs(overrides: list[str]) -> list[list[str]]:
