@@ -43,10 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.cli.sweeps import sweep_case  # noqa: E402
 from sim.config import compose  # noqa: E402
 from sim.experiment import sweep  # noqa: E402
 from sim.experiment.executors import LocalExecutor  # noqa: E402
+from sim.experiment.launch import sweep_case  # noqa: E402
 from sim.experiment.spec import CaseSpec, ExperimentSpec  # noqa: E402
 
 BATCH_GAP_S = 0.005  # results of one batch are written within milliseconds of each other

@@ -9,7 +9,9 @@
     fig = api.figure("relief_curves", res, lang="zh")  # any name in api.FIGURES
     api.report("outputs/...", langs=("zh",), formats=("png",))
 
-Everything goes through the same path as the command line (`drsim run`, `drsim report`).
+Everything goes through the same path as the command line (`drsim run`, `drsim sweep`,
+`drsim report`): the command line calls the functions this module calls (sim/config.py,
+sim/experiment/launch.py), never the reverse, so the API sits below it.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ __all__ = ["FIGURES", "Results", "figure", "load", "report", "run", "summary", "
 
 
 def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
-    """`drsim run OVERRIDES` into the folder `out` (replaced if it holds a run), then load it."""
-    from sim.cli.run import run_pipeline
+    """`drsim run OVERRIDES` into the folder `out` (replaced if it holds a run), then load it.
+    A mistake in the overrides or the scenario raises `sim.errors.InputError`."""
     from sim.config import compose
+    from sim.experiment.launch import run_folder
 
     config, _ = compose(list(overrides))
     sink = io.StringIO()
@@ -39,24 +42,37 @@ def run(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-        run_pipeline(config, Path(out), ["drsim", "run", *overrides])
+        run_folder(config, Path(out), ["drsim", "run", *overrides])
     return load(out)
 
 
 def sweep(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     """`drsim sweep OVERRIDES` (name the experiment: `experiment=NAME`) into the folder `out`
-    (resumed when it holds the same sweep), then load it. Raises RuntimeError when the sweep
-    did not complete (its message is the command's output)."""
-    from sim.cli import main
+    (resumed when it holds the same sweep), then load it. A mistake in the overrides raises
+    `sim.errors.InputError`; a sweep that did not complete raises RuntimeError (its message is
+    what the sweep printed)."""
+    from sim.experiment import sweep as sweeps
+    from sim.experiment.executors import check_executor, make_executor
+    from sim.experiment.launch import compose_sweep
 
+    args = [*overrides, f"hydra.run.dir={Path(out)}"]
+    spec, cases, folder = compose_sweep(args, " ".join(args))
+    settings = cases[0].settings.run
+    check_executor(settings.executor, settings.workers, settings.address, settings.workers_force)
     sink = io.StringIO()
     with contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-        code = main(["sweep", *overrides, f"hydra.run.dir={Path(out)}"])
-    if code != 0:
-        raise RuntimeError(f"drsim sweep exited {code}:\n{sink.getvalue()}")
+        result = sweeps.run_sweep(
+            spec,
+            cases,
+            folder,
+            ["drsim", "sweep", *args],
+            lambda: make_executor(settings.executor, settings.workers, settings.address),
+        )
+    if result.exit_code != 0:
+        raise RuntimeError(f"drsim sweep exited {result.exit_code}:\n{sink.getvalue()}")
     return load(out)
 
 

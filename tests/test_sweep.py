@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 
 from sim.cli import main, sweep_text
-from sim.cli.sweeps import sweep_case
 from sim.config import compose
 from sim.errors import InputError
 from sim.experiment import spec as experiment
 from sim.experiment import sweep
 from sim.experiment.executors import DaskExecutor, LocalExecutor
+from sim.experiment.launch import sweep_case
 from sim.model import world
 from sim.results import metrics
 

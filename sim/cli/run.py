@@ -62,46 +62,18 @@ def _print_assumptions(config: dict[str, Any], lang: str) -> int:
 
 
 def run_pipeline(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tuple[str, ...] = ()) -> int:
-    """config dict -> settings -> scenario -> replications -> files -> printed summary.
+    """`drsim run`'s folder (sim/experiment/launch.py), then the summary printed.
 
     The run folder is written whole into a temporary folder and renamed into place (sim/outdir.py):
     an existing run folder is replaced, anything else that holds files is refused. `keep`:
     entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
     from sim.cli import terminal
-    from sim.experiment import runner, sweep
-    from sim.experiment.executors import check_executor, make_run_executor
-    from sim.settings import Settings
+    from sim.experiment.launch import run_folder
 
-    settings = Settings.from_dict(config)
-    run = settings.run
-    check_executor(run.executor, run.workers, run.address, run.workers_force)
-    outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
-    spec, case = sweep.one_case(config, settings, resolve_data_dir(settings.scenario.dir))
-    scen = sweep.unit_scenario(case.data_dir, settings)
-    untested = runner.preflight(scen, settings)
-    runner.check_resources(scen, settings, run.workers or 1)  # the event log is kept whole at the end
-    print(
-        f"drsim: {scen.name} / {settings.hazard.name}, {run.reps} replications, "
-        f"horizon {run.horizon_h:g} h, seed {run.seed}",
-        file=sys.stderr,
-    )
-    _warn_untested(untested, settings)
-    with outdir.staged(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep) as stage:
-        executor = make_run_executor(run.executor, run.workers, run.address)
-        done = sweep.run_one(spec, case, stage, argv, executor, runner.RepProgress(run.progress), untested)
-    terminal.print_summary(done.summary, settings, done.answers.verdicts)
+    done = run_folder(config, out_dir, argv, keep)
+    terminal.print_summary(done.summary, done.settings, done.verdicts)
     print(f"\nresults: {out_dir}")
     return 0
-
-
-def _warn_untested(untested: dict[str, str], settings: Any) -> None:
-    """Say loudly which targets the run cannot test (sim/results/coverage.py). The queueing check mode
-    compares queueing figures with theory and prints no verdict: its targets are not the point."""
-    from sim.results.coverage import warning_lines
-
-    if settings.ems.mode != "mmc":
-        for line in warning_lines(untested):
-            print(f"drsim: {line}", file=sys.stderr)
 
 
 def multirun_jobs(overrides: list[str]) -> list[list[str]]:

@@ -24,25 +24,11 @@ def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.experiment.sweep (exit 0
     complete, 3 not)."""
     from sim.cli import sweep_text
-    from sim.experiment import spec as experiment
     from sim.experiment import sweep
     from sim.experiment.executors import check_executor, make_executor
+    from sim.experiment.launch import compose_sweep
 
-    overrides = _overrides(args)
-    chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
-    if not chosen:
-        names = sorted(p.stem for p in (config_dir() / "experiment").glob("*.yaml"))
-        raise InputError(
-            Problem(
-                "command line", " ".join(args), f"name the experiment: experiment=NAME ({', '.join(names)})"
-            )
-        )
-    base, _ = compose(overrides)
-    spec = experiment.parse(base.get("experiment"), f"configs/experiment/{chosen[-1]}.yaml")
-    explicit_dir = [o.split("=", 1)[1] for o in overrides if o.startswith("hydra.run.dir=")]
-    out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
-    outdir.claim(explicit_dir[-1] if explicit_dir else out, "sweep", create=False)  # refused now, if at all
-    cases = [sweep_case(spec, case, overrides) for case in spec.cases]
+    spec, cases, out = compose_sweep(_overrides(args), " ".join(args))
     run = cases[0].settings.run
     check_executor(run.executor, run.workers, run.address, run.workers_force)  # before any folder is made
     progress = sweep_text.ProgressBar(run.progress)
@@ -72,37 +58,6 @@ def cmd_sweep(args: list[str]) -> int:
     print(sweep_text.report_text(result))
     print(f"\nresults: {out} ({result.ran} replications run now, {result.seconds:.1f} s, {result.executor})")
     return result.exit_code
-
-
-def sweep_case(spec, case, overrides: list[str]):
-    from sim.experiment import spec as experiment
-    from sim.experiment import sweep
-    from sim.scenario.safe_yaml import forbidden_keys
-    from sim.settings import Settings
-
-    config, _ = compose([*overrides, *experiment.case_overrides(case)])
-    config.pop("experiment", None)
-    config = experiment.with_inline_changes(config, case)
-    bad = forbidden_keys(config)
-    if bad:
-        raise InputError(
-            [
-                Problem(f"case {case.name}, config key {k}", k, "instantiation keys are not allowed")
-                for k in bad
-            ]
-        )
-    try:
-        settings = Settings.from_dict(config)
-    except InputError as exc:
-        raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
-    return sweep.Case(
-        name=case.name,
-        description=case.description,
-        settings=settings,
-        config=config,
-        overrides=tuple(experiment.case_overrides(case)),
-        data_dir=str(resolve_data_dir(settings.scenario.dir).resolve()),
-    )
 
 
 def cmd_sensitivity(args: list[str]) -> int:
