@@ -88,7 +88,8 @@ from sim.errors import Problem
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Casualty
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook, check_calls, county_calls
-from sim.model.ems_policies import (
+from sim.model.hospitals import Hospitals
+from sim.model.policies.ems import (
     DISPATCH_POLICIES,
     HOSPITAL_POLICIES,
     CallView,
@@ -98,7 +99,6 @@ from sim.model.ems_policies import (
     Nearest,
     nearest_in,
 )
-from sim.model.hospitals import Hospitals
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams

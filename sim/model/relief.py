@@ -58,7 +58,14 @@ import simpy
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.drivers import Crew
-from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest, RoutePolicy, RouteView, single_drop
+from sim.model.policies.relief import (
+    DepotView,
+    ReliefPolicy,
+    ReliefRequest,
+    RoutePolicy,
+    RouteView,
+    single_drop,
+)
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
 from sim.settings import CostSettings, TruckSettings

@@ -78,7 +78,7 @@ import simpy
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.demand import Trapped
-from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
+from sim.model.policies.rescue import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams
