@@ -625,7 +625,7 @@ class RescueSettings(_Frozen):
     """Rescue teams (teams.csv) and how they turn out, work in crews, rest, and how long trapped
     people survive (configs/rescue/)."""
 
-    policy: str = Field(min_length=1)  # a name in sim.model.rescue_policies.RESCUE_POLICIES
+    policy: str = Field(min_length=1)  # a name in sim.model.policies.rescue.RESCUE_POLICIES
     crew_members: dict[RescueType, Annotated[int, Field(ge=1, le=1_000)]]  # members of one crew
     round_people: dict[
         RescueType, Annotated[int, Field(ge=1, le=1_000)]
@@ -705,8 +705,8 @@ class EmsSettings(_Frozen):
     one station, zero travel, no scene or hospital stage, `servers` ambulances, Poisson calls."""
 
     mode: Literal["county", "mmc"]
-    dispatch: str = Field(min_length=1)  # a name in sim.model.ems_policies.DISPATCH_POLICIES
-    hospital: str = Field(min_length=1)  # a name in sim.model.ems_policies.HOSPITAL_POLICIES
+    dispatch: str = Field(min_length=1)  # a name in sim.model.policies.ems.DISPATCH_POLICIES
+    hospital: str = Field(min_length=1)  # a name in sim.model.policies.ems.HOSPITAL_POLICIES
     reserve_for_red: int = Field(ge=0, le=MAX_AMBULANCES)
     reserve_negative_pressure: bool
     when_all_busy: Literal["queue", "divert"]

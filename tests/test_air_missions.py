@@ -20,7 +20,7 @@ from sim.checks import invariants
 from sim.events import EventKind, EventLog
 from sim.model.air import EVACUATION, RELIEF_LIFT, RESCUE, AirSystem, Mission, mission_order
 from sim.model.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES, CallBook, EmsSystem
-from sim.model.policies import RELIEF_POLICIES
+from sim.model.policies.relief import RELIEF_POLICIES
 from sim.model.relief import ReliefSystem, Report
 from sim.model.roads import RoadState
 from sim.results import ems_tables, rescue_metrics

@@ -140,9 +140,9 @@ def test_model_pages_name_every_event_kind_and_policy() -> None:
     """Every kind of event the model can write and every policy name a config may choose is on a
     model page (in backticks, as the pages write them), so a new one cannot go undocumented."""
     from sim.events import EventKind
-    from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES
-    from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
-    from sim.model.rescue_policies import RESCUE_POLICIES
+    from sim.model.policies.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES
+    from sim.model.policies.relief import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
+    from sim.model.policies.rescue import RESCUE_POLICIES
 
     text = "\n".join(p.read_text(encoding="utf-8") for p in MODEL_PAGES.glob("*.md"))
     kinds = [k.value for k in EventKind if f"`{k.value}`" not in text]

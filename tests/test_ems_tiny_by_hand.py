@@ -20,7 +20,7 @@ import simpy
 from sim.checks import invariants
 from sim.events import EventKind, EventLog
 from sim.model import ems
-from sim.model.ems_policies import DISPATCH_POLICIES, HOSPITAL_POLICIES
+from sim.model.policies.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES
 from sim.model.roads import RoadState
 from sim.results import ems_tables
 from sim.scenario.types import Hospital

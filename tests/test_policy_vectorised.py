@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.policies import RELIEF_POLICIES, DepotView, ReliefRequest, travel_table
+from sim.model.policies.relief import RELIEF_POLICIES, DepotView, ReliefRequest, travel_table
 
 TIERS = ("township", "city", "contract", "province")
 

@@ -4,7 +4,7 @@ shortage, and the stock-conservation invariant, with times worked by hand.
 Variant: the city depot has no water; a contract reserve K at the city (lead 2 h,
 1 truck of 500 units, 30 min to load) holds 1,000 water.
 Allocation at t=0 (own point, city, lateral points, contract; a depot whose trucks are busy
-yields to a source that would arrive earlier: sim/model/policies.py tiered_nearest):
+yields to a source that would arrive earlier: sim/model/policies/relief.py tiered_nearest):
   V1: T1 water 100; T1 quilt 50 + city quilt 50
   V2: water 60 from T2 (lateral aid: 60 x 30 yuan = 1,800 yuan); city quilt 60
   V3: T2 water 40 + K water 40; T2 quilt 80

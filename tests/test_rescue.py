@@ -23,7 +23,7 @@ from sim.cli import main
 from sim.events import EventKind, EventLog
 from sim.model.air import AirSystem
 from sim.model.demand import Trapped
-from sim.model.rescue_policies import RESCUE_POLICIES
+from sim.model.policies.rescue import RESCUE_POLICIES
 from sim.model.roads import RoadState
 from sim.model.teams import RescueSystem, Task, volunteer_turnout
 from sim.results import rescue_metrics

@@ -115,7 +115,8 @@ from sim.events import (
 )
 from sim.model.demand import Casualty
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook, check_calls, county_calls
-from sim.model.ems_policies import (
+from sim.model.hospitals import Hospitals
+from sim.model.policies.ems import (
     DISPATCH_POLICIES,
     HOSPITAL_POLICIES,
     CallView,
@@ -125,7 +126,6 @@ from sim.model.ems_policies import (
     Nearest,
     nearest_in,
 )
-from sim.model.hospitals import Hospitals
 from sim.model.ports import AirEvacuation
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve

@@ -50,7 +50,7 @@ from sim.events import (
     PatientMovedToWard,
 )
 from sim.model.ems_calls import TRIAGE_CLASSES, CallBook
-from sim.model.ems_policies import HospitalPolicy, HospitalView, Nearest, PatientView, nearest_in
+from sim.model.policies.ems import HospitalPolicy, HospitalView, Nearest, PatientView, nearest_in
 from sim.scenario import Scenario
 from sim.settings import EmsSettings
 

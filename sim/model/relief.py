@@ -82,7 +82,14 @@ from sim.events import (
     TruckReturned,
 )
 from sim.model.drivers import Crew
-from sim.model.policies import DepotView, ReliefPolicy, ReliefRequest, RoutePolicy, RouteView, single_drop
+from sim.model.policies.relief import (
+    DepotView,
+    ReliefPolicy,
+    ReliefRequest,
+    RoutePolicy,
+    RouteView,
+    single_drop,
+)
 from sim.model.ports import DeferredRelief
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario

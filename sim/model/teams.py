@@ -100,8 +100,8 @@ from sim.events import (
     TrappedDied,
 )
 from sim.model.demand import Trapped
+from sim.model.policies.rescue import RescuePolicy, RescueView, TeamChoice
 from sim.model.ports import AirRescue
-from sim.model.rescue_policies import RescuePolicy, RescueView, TeamChoice
 from sim.model.roads import NearestSearch, RoadState
 from sim.model.survival import SurvivalCurve
 from sim.rng import Streams

@@ -66,10 +66,10 @@ from sim.model.information import (
     road_reported,
     trapped_known,
 )
-from sim.model.policies import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
+from sim.model.policies.relief import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
+from sim.model.policies.rescue import RESCUE_POLICIES
 from sim.model.relief import ReliefSystem
 from sim.model.repair import RepairCrews
-from sim.model.rescue_policies import RESCUE_POLICIES
 from sim.model.roads import RoadState
 from sim.model.shelters import ShelterSystem, Site
 from sim.model.teams import RescueSystem
