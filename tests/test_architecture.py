@@ -17,7 +17,11 @@ def test_import_contracts_hold():
     assert "0 broken" in proc.stdout
 
 
-def test_model_has_a_docstring_per_file():
-    for path in sorted((ROOT / "sim" / "model").glob("*.py")):
+def test_every_module_has_a_docstring():
+    """Every module of sim/ (the model's files, the policies' folder, every other folder) opens
+    with a docstring saying what job it covers."""
+    paths = sorted((ROOT / "sim").rglob("*.py"))
+    assert any(p.parent.name == "policies" for p in paths)  # the search reaches the sub-folders
+    for path in paths:
         text = path.read_text(encoding="utf-8").lstrip()
-        assert text.startswith('"""'), f"{path.name} must open with a docstring"
+        assert text.startswith('"""'), f"{path.relative_to(ROOT)} must open with a docstring"

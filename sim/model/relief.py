@@ -58,14 +58,8 @@ import simpy
 
 from sim.events import Event, EventKind, EventLog
 from sim.model.drivers import Crew
-from sim.model.policies.relief import (
-    DepotView,
-    ReliefPolicy,
-    ReliefRequest,
-    RoutePolicy,
-    RouteView,
-    single_drop,
-)
+from sim.model.policies.relief import DepotView, ReliefPolicy, ReliefRequest
+from sim.model.policies.routes import RoutePolicy, RouteView, single_drop
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario
 from sim.settings import CostSettings, TruckSettings
