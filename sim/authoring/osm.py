@@ -493,7 +493,7 @@ def import_osm(
     if target.exists():
         _replace_roads(target, node_rows, edge_rows, speeds_used, info, section)
     else:
-        from sim.authoring.counties import ITEMS
+        from sim.authoring.county_base import ITEMS
 
         meta = {
             "name": name or target.name,
