@@ -4,6 +4,9 @@ Hydra composes `configs/`; the command line turns the result into a plain dict
 and calls `Settings.from_dict`. Every unknown key, wrong type and out-of-range
 value is collected and reported at once (key path, value, rule). Hours become
 minutes here and nowhere else: the rest of the code reads `*_min` properties.
+
+Size: one pydantic model per configuration group, so the whole configuration's schema and its
+ranges read in one place (the bounds are sim/bounds.py).
 """
 
 from __future__ import annotations
