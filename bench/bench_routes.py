@@ -1,6 +1,6 @@
 """Multi-drop route building: the model's trips vs PyVRP, for the same decision and for whole plans.
 
-The model builds a truck's trip when the truck is free (sim/model/policies/relief.py multi_drop): the
+The model builds a truck's trip when the truck is free (sim/model/policies/routes.py multi_drop): the
 most urgent site, further sites by insertion, then local search over which sites ride along,
 within the truck's capacity, `max_stops` drops and no drop arriving more than `max_delay_min`
 later than a truck driving straight to it. Two comparisons with PyVRP 0.14 (hybrid genetic
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import machine_info, write_result  # noqa: E402
-from sim.model.policies.relief import ROUTE_POLICIES, RouteView, insertion_drop, multi_drop  # noqa: E402
+from sim.model.policies.routes import ROUTE_POLICIES, RouteView, insertion_drop, multi_drop  # noqa: E402
 
 SCALE = 100  # PyVRP works in integers: minutes x 100
 MAX_STOPS = 5  # trucks.max_stops, the model's default

@@ -51,26 +51,16 @@ def sweep(overrides: list[str], out: str | Path, quiet: bool = True) -> Results:
     (resumed when it holds the same sweep), then load it. A mistake in the overrides raises
     `sim.errors.InputError`; a sweep that did not complete raises RuntimeError (its message is
     what the sweep printed)."""
-    from sim.experiment import sweep as sweeps
-    from sim.experiment.executors import check_executor, make_executor
-    from sim.experiment.launch import compose_sweep
+    from sim.experiment.launch import compose_sweep, run_sweep
 
     args = [*overrides, f"hydra.run.dir={Path(out)}"]
     spec, cases, folder = compose_sweep(args, " ".join(args))
-    settings = cases[0].settings.run
-    check_executor(settings.executor, settings.workers, settings.address, settings.workers_force)
     sink = io.StringIO()
     with contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(sink))
             stack.enter_context(contextlib.redirect_stderr(sink))
-        result = sweeps.run_sweep(
-            spec,
-            cases,
-            folder,
-            ["drsim", "sweep", *args],
-            lambda: make_executor(settings.executor, settings.workers, settings.address),
-        )
+        result = run_sweep(spec, cases, folder, ["drsim", "sweep", *args])
     if result.exit_code != 0:
         raise RuntimeError(f"drsim sweep exited {result.exit_code}:\n{sink.getvalue()}")
     return load(out)

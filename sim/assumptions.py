@@ -13,6 +13,9 @@ An entry's `key` names where the value lives: a settings path (`reporting.first_
 `*` matching every key at that level, e.g. every hazard event or severity) or
 `scenario:NAME`, a summary of the scenario's files (SCENARIO_VALUES). Adding a setting that
 shapes the answer means adding one entry here; a test checks every entry resolves.
+
+Size: the registry is one table of 74 entries in two languages (REGISTRY); the code that
+reads it is the last 130 lines.
 """
 
 from __future__ import annotations

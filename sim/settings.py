@@ -4,11 +4,16 @@ Hydra composes `configs/`; the command line turns the result into a plain dict
 and calls `Settings.from_dict`. Every unknown key, wrong type and out-of-range
 value is collected and reported at once (key path, value, rule). Hours become
 minutes here and nowhere else: the rest of the code reads `*_min` properties.
+
+Size: one pydantic model per configuration group, so the whole configuration's schema and its
+ranges read in one place (the bounds are sim/bounds.py).
 """
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
+from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -857,6 +862,19 @@ class Settings(_Frozen):
         if problems:
             raise InputError(problems, heading="configuration is not valid")
         return settings
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The settings `drsim run` runs with when given no overrides (configs/config.yaml's
+        choices: zhangshu, flood_major, ...), in one call and without Hydra, for tests and
+        notebooks: read from DEFAULT_CONFIG, the configuration configs/ compose to, written by
+        scripts/default_config.py (tests/test_settings_defaults.py checks that the two agree).
+        Change a group with `model_copy(update=...)`, or compose overrides (sim/config.py)."""
+        return cls.from_dict(json.loads(DEFAULT_CONFIG.read_text(encoding="utf-8")))
+
+
+# The composed default configuration as plain data (scripts/default_config.py writes it).
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "data" / "default_config.json"
 
 
 def _problem(err: Any) -> Problem:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,47 @@ def test_import_contracts_hold():
     assert "0 broken" in proc.stdout
 
 
-def test_model_has_a_docstring_per_file():
-    for path in sorted((ROOT / "sim" / "model").glob("*.py")):
+def test_every_module_has_a_docstring():
+    """Every module of sim/ (the model's files, the policies' folder, every other folder) opens
+    with a docstring saying what job it covers."""
+    paths = sorted((ROOT / "sim").rglob("*.py"))
+    assert any(p.parent.name == "policies" for p in paths)  # the search reaches the sub-folders
+    for path in paths:
         text = path.read_text(encoding="utf-8").lstrip()
-        assert text.startswith('"""'), f"{path.name} must open with a docstring"
+        assert text.startswith('"""'), f"{path.relative_to(ROOT)} must open with a docstring"
+
+
+LONG_MODULE_LINES = 500
+# Long modules that other issue-22 branches are rewriting, so their docstrings are not edited
+# here (a merge would conflict): the reason a module is long, until it moves into the docstring
+# or the module is split once those branches have landed.
+PENDING_SIZE_REASONS = {
+    "sim/experiment/sweep.py": "units, store, coordinator, aggregation, manifests and replay; kept "
+    "whole while drsim run becomes a one-case sweep, then to split along its section lines",
+    "sim/report/appendix.py": "the appendix's pages; being rewritten by the report's speed-up",
+    "sim/report/i18n.py": "the words of both languages, one table; being edited by the report's speed-up",
+    "sim/model/relief.py": "one process (relief: reports to deliveries); typed events are being added",
+    "sim/model/ems.py": "one process (calls, dispatch, crews); typed events are being added",
+    "sim/model/teams.py": "one process (rescue teams and volunteers); typed events are being added",
+    "sim/model/roads.py": "one process (road state and knowledge); typed events are being added",
+    "sim/model/hazards.py": "one process (hazard footprints and severities); typed events are being added",
+}
+
+
+def test_long_modules_say_why():
+    """A module over 500 lines is split, or says in its docstring why not (a line `Size: ...`)."""
+    unexplained, stale = [], []
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        long = len(text.splitlines()) > LONG_MODULE_LINES
+        says = re.search(r"^Size: \S.{20,}", doc, re.MULTILINE) is not None
+        if long and not says and name not in PENDING_SIZE_REASONS:
+            unexplained.append(name)
+        if name in PENDING_SIZE_REASONS and (says or not long):
+            stale.append(name)
+    assert not unexplained, (
+        f"over {LONG_MODULE_LINES} lines with no `Size:` line in the docstring: {unexplained}"
+    )
+    assert not stale, f"drop from PENDING_SIZE_REASONS (split, or the docstring says why): {stale}"

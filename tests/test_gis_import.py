@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import scenario
-from sim.authoring import coords, gis
+from sim.authoring import coords, gis_mapping
 from sim.cli import main
 from sim.scenario.roads import haversine_km
 
@@ -150,7 +150,7 @@ def test_print_mapping_is_a_valid_mapping_file(tmp_path: Path, capsys):
     text = capsys.readouterr().out
     assert "名称: name" in text and "人口: population" in text
     (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
-    assert gis.read_mapping(str(tmp_path / "m.yaml"), None).fields["村名"] == "name"
+    assert gis_mapping.read_mapping(str(tmp_path / "m.yaml"), None).fields["村名"] == "name"
 
 
 def test_mapping_file_renames_fields_and_sets_defaults(helsinki: Path, tmp_path: Path):

@@ -28,7 +28,7 @@ from sim.checks.invariants import stock_conservation, truck_loads_within_capacit
 from sim.events import Event, EventKind
 from sim.model import world
 from sim.model.drivers import Crew
-from sim.model.policies.relief import (
+from sim.model.policies.routes import (
     EXACT_ORDER_MAX_STOPS,
     RouteView,
     _best_order,

@@ -13,6 +13,9 @@ node near it); default speeds per class with a stated reason, every one overrida
 Leaves out: turn restrictions, `maxspeed` tags (legal limits, not what a loaded relief
 truck drives), time-dependent access, ferries, bridges' weight limits and lane counts.
 The road classes stay OSM's `highway=` values, so hazards can damage them by class.
+
+Size: one pass from an OSM extract to road files (read, filter by access, keep the largest
+strongly connected part, simplify, write), each step used only by the next.
 """
 
 from __future__ import annotations
@@ -493,7 +496,7 @@ def import_osm(
     if target.exists():
         _replace_roads(target, node_rows, edge_rows, speeds_used, info, section)
     else:
-        from sim.authoring.counties import ITEMS
+        from sim.authoring.county_base import ITEMS
 
         meta = {
             "name": name or target.name,

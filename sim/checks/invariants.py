@@ -34,6 +34,10 @@ Each check returns a list of human-readable violations (empty = holds):
 - a deteriorating casualty (sim/model/ems.py survival) dies at most once, reaches a hospital
   alive at most once and never both; once dead it is never dispatched to, flown, set down,
   taken from the scene, or admitted; its logged survival probability lies in [0, 1].
+
+Test support: no command calls it; tests/conftest.py runs `check_all` on every log a test
+makes, and it lives in the package so that benchmarks and notebooks can check a log too.
+Size: one function per invariant above, each short; splitting them would only scatter the list.
 """
 
 from __future__ import annotations

@@ -176,21 +176,21 @@ def cmd_import_osm(args: list[str]) -> int:
 def cmd_import_places(args: list[str]) -> int:
     import argparse
 
-    from sim.authoring import gis
+    from sim.authoring import gis, gis_mapping
 
     parser = argparse.ArgumentParser(
         prog="drsim import-places",
         description="Places and facilities from CSV, GeoJSON or GeoPackage layers into a scenario folder.",
-        epilog="KIND is one of: " + ", ".join(gis.LAYER_KINDS),
+        epilog="KIND is one of: " + ", ".join(gis_mapping.LAYER_KINDS),
     )
     parser.add_argument("layers", nargs="*", metavar="KIND=FILE[::LAYER]", help="e.g. village=villages.gpkg")
     parser.add_argument("--out", help="scenario folder made by drsim import-osm")
     parser.add_argument("--mapping", help="YAML mapping of field names, values, stock columns, per-file CRS")
-    parser.add_argument("--crs", choices=gis.CRS_CHOICES, help="coordinates' system (default wgs84)")
+    parser.add_argument("--crs", choices=gis_mapping.CRS_CHOICES, help="coordinates' system (default wgs84)")
     parser.add_argument("--print-mapping", action="store_true", help="print the built-in mapping and stop")
     ns = _parse(parser, args)
     if ns.print_mapping:
-        print(gis.default_mapping_yaml())
+        print(gis_mapping.default_mapping_yaml())
         return 0
     if not ns.out or not ns.layers:
         raise InputError(

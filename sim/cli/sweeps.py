@@ -24,13 +24,10 @@ def cmd_sweep(args: list[str]) -> int:
     """Compose every case of an experiment, then hand them to sim.experiment.sweep (exit 0
     complete, 3 not)."""
     from sim.cli import sweep_text
-    from sim.experiment import sweep
-    from sim.experiment.executors import check_executor, make_executor
-    from sim.experiment.launch import compose_sweep
+    from sim.experiment.launch import compose_sweep, run_sweep
 
     spec, cases, out = compose_sweep(_overrides(args), " ".join(args))
     run = cases[0].settings.run
-    check_executor(run.executor, run.workers, run.address, run.workers_force)  # before any folder is made
     progress = sweep_text.ProgressBar(run.progress)
     print(
         f"drsim sweep {spec.name}: {len(cases)} cases x {run.reps} replications"
@@ -39,14 +36,7 @@ def cmd_sweep(args: list[str]) -> int:
         file=sys.stderr,
     )
     try:
-        result = sweep.run_sweep(
-            spec,
-            cases,
-            out,
-            ["drsim", "sweep", *args],
-            lambda: make_executor(run.executor, run.workers, run.address),
-            progress,
-        )
+        result = run_sweep(spec, cases, out, ["drsim", "sweep", *args], progress)
     except KeyboardInterrupt:  # the workers are stopped (sim/experiment/executors.py); one line, no traceback
         kept = (
             f"finished replications are kept in {out}: run the same command again to resume"

@@ -21,6 +21,8 @@ from sim.config import compose, config_dir, resolve_data_dir
 from sim.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    from sim.experiment.spec import ExperimentSpec
+    from sim.experiment.sweep import Case, Progress, SweepResult
     from sim.settings import Settings
 
 
@@ -73,11 +75,12 @@ def _warn_untested(untested: dict[str, str], settings: Any) -> None:
             print(f"drsim: {line}", file=sys.stderr)
 
 
-def compose_sweep(overrides: list[str], command_line: str) -> tuple[Any, list[Any], Path]:
+def compose_sweep(overrides: list[str], command_line: str) -> tuple[ExperimentSpec, list[Case], Path]:
     """(experiment spec, its cases, the sweep folder) of `drsim sweep OVERRIDES`: the folder is
-    claimed (refused now, if at all) but not made; `command_line` names the arguments in a
-    message when no experiment is named."""
+    claimed and the executor checked (refused now, if at all) but nothing is made;
+    `command_line` names the arguments in a message when no experiment is named."""
     from sim.experiment import spec as experiment
+    from sim.experiment.executors import check_executor
 
     chosen = [o.split("=", 1)[1] for o in overrides if o.startswith("experiment=")]
     if not chosen:
@@ -93,7 +96,23 @@ def compose_sweep(overrides: list[str], command_line: str) -> tuple[Any, list[An
     out = Path(explicit_dir[-1]) if explicit_dir else Path("sweeps") / spec.name
     outdir.claim(explicit_dir[-1] if explicit_dir else out, "sweep", create=False)  # refused now, if at all
     cases = [sweep_case(spec, case, overrides) for case in spec.cases]
+    run = cases[0].settings.run
+    check_executor(run.executor, run.workers, run.address, run.workers_force)  # before any folder is made
     return spec, cases, out
+
+
+def run_sweep(
+    spec: ExperimentSpec, cases: list[Case], out: Path, argv: list[str], progress: Progress | None = None
+) -> SweepResult:
+    """The cases of `compose_sweep` through sim/experiment/sweep.py, on the executor their run
+    settings name; returns the SweepResult (exit_code 0 complete, 3 incomplete)."""
+    from sim.experiment import sweep
+    from sim.experiment.executors import make_executor
+
+    run = cases[0].settings.run
+    return sweep.run_sweep(
+        spec, cases, out, argv, lambda: make_executor(run.executor, run.workers, run.address), progress
+    )
 
 
 def sweep_case(spec, case, overrides: list[str]):

@@ -27,6 +27,9 @@ over the replications (P(holds) for a `_holds` column: over the replications tha
 
 Left out: second-order Sobol' indices, correlated factors, and factors that are not numbers
 (a policy name); a Sobol' index is conditional on the factors screened out staying at nominal.
+
+Size: a study's five steps (factors, designs, stages as sweeps, indices, the command), marked by
+section lines, each used only by the next; the charts are sim/report/sensitivity.py.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ ambulances; routine calls that keep arriving during the disaster (Poisson by
 village population with an hour-of-day profile) on top of the hazard's
 casualties (triage classes; infectious or contaminated cases need a
 negative-pressure ambulance and an infectious bed); dispatch by a named pure
-policy (sim/model/ems_policies.py) on drive times of the live road network;
+policy (sim/model/policies/ems.py) on drive times of the live road network;
 calls that find no suitable ambulance wait in a priority queue (triage class,
 then call time) or, with `when_all_busy=divert`, are lost. The job cycle:
 dispatch delay (call taking and turn-out), drive from the station, scene time,

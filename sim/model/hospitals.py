@@ -1,7 +1,7 @@
 """Hospital wards: the beds that ambulance and helicopter patients are admitted to.
 
 Covers: general and infectious ward beds per hospital, part of them occupied at onset; the
-hospital chosen for a patient by a named pure policy (sim/model/ems_policies.py) on drive
+hospital chosen for a patient by a named pure policy (sim/model/policies/ems.py) on drive
 or flight minutes and the beds free now; a bed promised when the patient leaves the scene
 (a full hospital queues the promise, first come first served); admission after the handover;
 discharge when the stay ends, which frees the bed. A patient whose triage class has no stay is

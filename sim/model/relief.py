@@ -9,7 +9,7 @@ partial). Reserved stock waits at its depot as orders; a free truck takes the
 most urgent site (initial relief first, then the oldest order) and loads
 everything waiting for that site up to its capacity, so people of several
 villages in one shelter share full trucks. With room left, the route policy
-(`trucks.routing`, sim/model/policies.py) adds further sites waiting at the depot
+(`trucks.routing`, sim/model/policies/routes.py) adds further sites waiting at the depot
 near it, each with all its waiting units, within the truck's capacity, at most
 `max_stops` drops and no drop more than `max_delay_min` behind a straight drive
 (multi_drop: insertion, then local search; single_drop keeps one site a trip). Need the policy cannot cover is
@@ -82,14 +82,8 @@ from sim.events import (
     TruckReturned,
 )
 from sim.model.drivers import Crew
-from sim.model.policies.relief import (
-    DepotView,
-    ReliefPolicy,
-    ReliefRequest,
-    RoutePolicy,
-    RouteView,
-    single_drop,
-)
+from sim.model.policies.relief import DepotView, ReliefPolicy, ReliefRequest
+from sim.model.policies.routes import RoutePolicy, RouteView, single_drop
 from sim.model.ports import DeferredRelief
 from sim.model.roads import FLUSH_PRIORITY, RoadState
 from sim.scenario import Scenario

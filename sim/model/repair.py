@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 from sim.events import EventLog, RepairStarted, RepairTeamAssigned, RepairTeamIdled, RoadRepaired
-from sim.model.policies.relief import RepairPolicy, RepairView
+from sim.model.policies.repair import RepairPolicy, RepairView
 from sim.model.relief import ReliefSystem
 from sim.model.roads import RoadState
 from sim.scenario import Scenario

@@ -30,7 +30,7 @@ command centre (sim/model/information.py). A task no team has the skill for is r
 at once (`no_team_with_skill`, or `no_team_with_equipment` when teams have the skill but no
 crew) and never assigned; a task cut off by road from every capable team goes to the
 helicopters when the county has any (sim/model/air.py). Otherwise a named policy
-(sim/model/rescue_policies.py) assigns free crews of the task's type; a crew takes one
+(sim/model/policies/rescue.py) assigns free crews of the task's type; a crew takes one
 round's people, drives the live roads from wherever it is (travel between sites: it does not
 go back to base between tasks), brings them out, and is free again for the next round (usually
 at the same site, the nearest). After `rescue.max_shift_h` of work (driving and rescuing;

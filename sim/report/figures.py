@@ -4,6 +4,9 @@ Every figure has a title, units on its axes and a source note (scenario, hazard,
 replications, date). Intervals are drawn wherever the number is an estimate. A figure whose
 input is absent (no event log, no EMS calls, not a sweep) raises `Skip` with the reason,
 which the appendix lists.
+
+Size: the plan's charts (FIGURES) and their parts, over the style, title and band helpers they
+share; kept whole while the report's speed-up (issue 22) edits it, then to split by chart family.
 """
 
 from __future__ import annotations

@@ -21,6 +21,9 @@ Leaves out: base-map tiles, rivers and boundaries (the scenario has no such laye
 more than MAX_REPLAY_REPS replications per case (the file would grow by up to 0.1 MB each on a
 county of 300 villages); EMS calls and helicopter missions on the map (their charts and tables
 are in the appendix). Reads saved results only; never runs the model.
+
+Size: the one page's builder (geometry, replays, tables, fonts, rendering), each part used only
+here; the page's own script is html_assets/view.js.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ Conventions:
   inside [0, 1] and behaves at 0 and n successes, unlike the normal interval).
 - Means of per-replication KPIs get Student-t intervals (replications are
   independent and identically distributed).
+
+Size: the relief KPIs and summary, then the comparison of sweep cases (from the `--- Sweeps`
+line: paired differences, frontier, equity), to move to a results/comparison.py once the
+branches editing this file (issue 22) have landed.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Pure functions of the event rows and the scenario (no SimPy, no model). Times
 in tables are hours since onset (`*_at_h`), as planners state their targets;
 the event log itself keeps minutes (`t_min`).
+
+Size: the relief, rescue, air and shelter tables of one replication share the event rows'
+indexing and the person counts (the EMS tables are ems_tables.py); one file keeps them in step.
 """
 
 from __future__ import annotations

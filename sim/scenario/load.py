@@ -3,6 +3,9 @@
 Every file is parsed with safe readers; every problem in every file is
 collected and raised together as one InputError, so `drsim validate` tells a
 planner everything that is wrong in one pass. Hours become minutes here.
+
+Size: one loader per scenario file, all collecting into one problem list so that every mistake
+in every file is reported in one pass; `load` is the map of the folder.
 """
 
 from __future__ import annotations
