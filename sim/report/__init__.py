@@ -12,8 +12,12 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.report.data import Results, load_results
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -62,7 +66,9 @@ def _build_language(
     res = res if res is not None else load_results(directory)  # a worker process reads its own
     folder = root / lang
     folder.mkdir(parents=True, exist_ok=True)
-    drawn, paths, skipped = {}, {}, {}
+    drawn: dict[str, Figure] = {}
+    paths: dict[str, list[Path]] = {}
+    skipped: dict[str, str] = {}
     for name, draw in FIGURES.items():
         try:
             fig = draw(res, lang)
@@ -79,7 +85,8 @@ def _build_language(
             fig.set_layout_engine("none")
             if fmt in formats:
                 paths[name].append(path)
-    study_md, study_pages = "", []
+    study_md = ""
+    study_pages: list[Figure] = []
     if sensitivity is not None:
         from sim.report import sensitivity as study
 
