@@ -33,7 +33,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sim import outdir
 from sim.errors import EXIT_BAD_INPUT, InputError, Problem, require_package
@@ -88,7 +88,8 @@ def _compose_error(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
     if "Config search path:" in lines:
         lines = lines[: lines.index("Config search path:")]
-    head, options = [], []
+    head: list[str] = []
+    options: list[str] = []
     for line in filter(None, lines):
         if head and head[-1].startswith("Available options"):
             options.append(line)
@@ -152,7 +153,7 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
             heading="the configuration could not be composed",
         ) from None
     assert isinstance(plain, dict)
-    return plain, run_dir
+    return cast(dict[str, Any], plain), run_dir  # a config's keys are names
 
 
 def cmd_run(args: list[str]) -> int:
@@ -545,8 +546,9 @@ def _hydra_multirun(args: list[str]) -> int:
 
     @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
     def task(cfg: DictConfig) -> int:
-        plain = OmegaConf.to_container(cfg, resolve=True)
-        assert isinstance(plain, dict)
+        container = OmegaConf.to_container(cfg, resolve=True)
+        assert isinstance(container, dict)
+        plain = cast(dict[str, Any], container)  # a config's keys are names
         hydra_cfg = HydraConfig.get()
         combined = _combined_hazard_name(list(hydra_cfg.overrides.task))
         if combined:
@@ -794,7 +796,6 @@ def cmd_report(args: list[str]) -> int:
         done = build(ns.dir, langs, formats, stage, sensitivity=ns.sensitivity)
     for lang, parts in done.items():
         figures = parts["figures"]
-        assert isinstance(figures, dict) and isinstance(parts["skipped"], dict)
         appendix = str(parts["appendix"][0]).replace(str(stage), str(root))
         print(f"{lang}: {len(figures)} figures x {len(formats)} formats, appendix {appendix}")
         for name, reason in parts["skipped"].items():

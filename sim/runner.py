@@ -17,8 +17,9 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -114,7 +115,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     villages = tables.villages_frame(columns, case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)
     calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
-    facts = {
+    facts: dict[str, Any] = {
         "case": case,
         "rep": rep,
         "seed": settings.run.seed,
@@ -128,7 +129,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     # plain Python numbers: facts travel as JSON in sweep parts
     facts.update(
         {
-            k: getattr(v, "item", lambda v=v: v)()
+            cast(str, k): getattr(v, "item", lambda v=v: v)()  # k: a column name
             for k, v in ems_kpis.iloc[0].items()
             if k not in ("case", "rep")
         }
@@ -237,9 +238,10 @@ def write_run(
     atomic_write(
         out_dir / "shelters.parquet", lambda p: result.shelters.to_parquet(p, index=False, engine="pyarrow")
     )
-    if result.events is not None:
+    events = result.events
+    if events is not None:
         atomic_write(
-            out_dir / "events.parquet", lambda p: result.events.to_parquet(p, index=False, engine="pyarrow")
+            out_dir / "events.parquet", lambda p: events.to_parquet(p, index=False, engine="pyarrow")
         )
     for name, frame in (
         ("calls", result.calls),
@@ -247,9 +249,8 @@ def write_run(
         ("relief_curves", result.curves),
     ):
         if frame is not None:
-            atomic_write(
-                out_dir / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False, engine="pyarrow")
-            )
+            write = partial(frame.to_parquet, index=False, engine="pyarrow")
+            atomic_write(out_dir / f"{name}.parquet", write)
     atomic_write(out_dir / "summary.csv", lambda p: p.write_text(tables.csv_text(summary), encoding="utf-8"))
     atomic_write(
         out_dir / "summary.json",
@@ -301,7 +302,7 @@ def answers_for(
 def write_answers(out_dir: Path, answers: Answers) -> None:
     """villages.csv and townships.csv: UTF-8 with a byte-order mark, for Excel and WPS."""
     for name, frame in (("villages.csv", answers.villages), ("townships.csv", answers.townships)):
-        atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
+        atomic_write(out_dir / name, place_answers.excel_csv(frame))
 
 
 def progress_printer(enabled: bool | str) -> Callable[[int, int], None] | None:

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -593,7 +593,7 @@ def run_sweep(
             executor.close()  # every replication is on disk: free the workers before aggregating
             stopping = None
             if run.halfwidth is not None:
-                last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
+                last: dict[str, Any] = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
                 stopping = {
                     "rule": "add run.reps replications per case per round until every target's Wilson 95% "
                     "half-width is at most run.halfwidth in every case, or run.max_reps",
@@ -774,7 +774,8 @@ def _clean(value: Any) -> Any:
 
 def _cases_json(table: pd.DataFrame, cost: dict[str, budget.Cost], ok: dict[str, int], n: int) -> dict:
     out: dict[str, Any] = {}
-    for case, block in table.groupby("case", sort=False):
+    for key, block in table.groupby("case", sort=False):
+        case = cast(str, key)  # a case name
         c = cost[case]
         out[case] = {
             "replications": {"asked": n, "finished": ok[case]},

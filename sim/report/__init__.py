@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from sim.report.data import Results, load_results
 
@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FORMATS = ("png", "pdf", "svg")
+
+
+class LanguageReport(TypedDict):
+    """What `build` wrote in one language."""
+
+    figures: dict[str, list[Path]]  # figure name -> its files, one per format
+    skipped: dict[str, str]  # figure name -> the text key of why the results cannot draw it
+    appendix: list[Path]  # [appendix.md, appendix.pdf]
 
 __all__ = ["FORMATS", "Results", "build", "load_results"]
 
@@ -30,7 +38,7 @@ def build(
     formats: tuple[str, ...] = ("png",),
     out: str | Path | None = None,
     sensitivity: str | Path | None = None,
-) -> dict[str, dict[str, object]]:
+) -> dict[str, LanguageReport]:
     """Write every figure that the results support, in each language and format, and the appendix.
     `sensitivity`: a study folder (drsim sensitivity) whose section "What this answer depends on"
     and charts join the appendix (Markdown and PDF) before the assumptions.
@@ -59,7 +67,7 @@ def _build_language(
     root: Path,
     sensitivity: str | Path | None = None,
     res: Results | None = None,
-) -> dict[str, object]:
+) -> LanguageReport:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
 
