@@ -75,7 +75,7 @@ def safe_name(name: object, where: str) -> str:
     return name
 
 
-def atomic_write(path: Path, data: bytes | Callable[[Path], None]) -> None:
+def atomic_write(path: Path, data: bytes | Callable[[Path], object]) -> None:
     """Write `path` so that it is either absent or complete, never half-written: the bytes, or
     what `data(tmp)` writes, go to a temporary name in the same folder, then one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -59,8 +59,9 @@ class ScenarioSettings(_Frozen):
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
 Severity = Literal["low", "medium", "high"]
 HAZARD_KINDS = ("flood", "typhoon", "earthquake", "landslide", "forest_fire", "hazchem")
-# triage classes 1 (red), 2 (yellow), 3 (green)
-TRIAGE: tuple[Literal["immediate", "urgent", "delayed"], ...] = ("immediate", "urgent", "delayed")
+TriageName = Literal["immediate", "urgent", "delayed"]
+TRIAGE: tuple[TriageName, ...] = ("immediate", "urgent", "delayed")  # classes 1 (red), 2 (yellow), 3 (green)
+TriageClass = Literal[1, 2, 3]  # the class numbers of TRIAGE
 RESCUE_TYPES: tuple[RescueType, ...] = ("water", "collapse", "mountain")
 
 
@@ -503,7 +504,7 @@ class RunSettings(_Frozen):
 
 # --- Medical emergency system (issue 4) -------------------------------------------------------
 
-TARGET_MEASURES = ("relief_complete", "ems_response")
+TARGET_MEASURES: tuple[str, ...] = ("relief_complete", "ems_response")
 MAX_AMBULANCES = 10_000  # far beyond any county's fleet; stops a typo from exhausting memory
 
 
@@ -527,13 +528,18 @@ class BedKindValues(_Frozen):
     infectious: NonNegFloat
 
 
+def _every_triage_class() -> list[TriageClass]:
+    """An EMS target's default: calls of every triage class."""
+    return [1, 2, 3]
+
+
 class EmsTargetSettings(_Frozen):
     """Share of calls reached on scene within `limit_min` of the call (by triage class and area)."""
 
     measure: Literal["ems_response"]
     limit_min: PositiveFloat
     required_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    triage: list[Literal[1, 2, 3]] = Field(default_factory=lambda: [1, 2, 3], min_length=1)
+    triage: list[TriageClass] = Field(default_factory=_every_triage_class, min_length=1)
     area: Literal["all", "urban", "rural"] = "all"
     rural_limit_min: PositiveFloat | None = None  # rural calls' own limit; None: `limit_min` for all
     counts: str = ""
@@ -592,7 +598,8 @@ RescueType = Literal["water", "collapse", "mountain"]
 # The equipment a crew of each rescue type works around (teams.csv columns `boats`, `machines`):
 # a water-rescue crew is a boat's crew, a collapse-rescue crew works with a large machine
 # (crane, excavator, hydraulic breaker); a mountain-rescue crew carries ropes and a stretcher.
-EQUIPMENT = ("boats", "machines")
+Equipment = Literal["boats", "machines"]
+EQUIPMENT: tuple[Equipment, ...] = ("boats", "machines")
 EQUIPMENT_OF: dict[str, str | None] = {"water": "boats", "collapse": "machines", "mountain": None}
 SurvivalPoint = Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)]
 
@@ -636,7 +643,7 @@ class RescueSettings(_Frozen):
         RescueType, Annotated[int, Field(ge=1, le=1_000)]
     ]  # people one crew brings out a round
     round_min: dict[RescueType, PositiveFloat]  # minutes of one round
-    equipment_delay_h: dict[Literal["boats", "machines"], NonNegFloat]  # after the team leaves
+    equipment_delay_h: dict[Equipment, NonNegFloat]  # after the team leaves
     # per type: [hours trapped, probability still alive] points; linear between, flat after the last
     survival: dict[RescueType, list[SurvivalPoint]]
     max_shift_h: PositiveFloat
@@ -668,7 +675,7 @@ class RescueSettings(_Frozen):
     def rest_min(self) -> float:
         return h_to_min(self.rest_h)
 
-    def equipment_delay_min(self, equipment: str) -> float:
+    def equipment_delay_min(self, equipment: Equipment) -> float:
         return h_to_min(self.equipment_delay_h[equipment])
 
 
@@ -744,7 +751,7 @@ class EmsSettings(_Frozen):
     # survival while waiting for a hospital (sim/model/ems.py), per triage class of the hazard's
     # casualties: [hours since injury, P(alive)] points; a class without points does not
     # deteriorate. Default none: runs made before it keep their results (configs/ems/ turns it on).
-    survival: dict[Literal["immediate", "urgent", "delayed"], list[SurvivalPoint]] = Field(
+    survival: dict[TriageName, list[SurvivalPoint]] = Field(
         default_factory=dict
     )
     # check mode only (mode: mmc); null in county mode

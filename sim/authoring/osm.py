@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import yaml
@@ -221,7 +221,8 @@ def read_network(
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
     try:
-        for way in processor:
+        for entity in processor:
+            way = cast("osmium.osm.Way", entity)  # the entity filter above passes ways only
             tags = way.tags
             cls = tags.get("highway")
             if cls not in classes:
@@ -542,8 +543,8 @@ def _replace_roads(target: Path, nodes, edges, speeds: dict[str, float], info, s
     defaults["road_speed_kmh"] = speeds
     meta["defaults"] = defaults
     meta["licence"] = f"Roads: ODbL-1.0, {ATTRIBUTION}"
-    generator = meta.get("generator") if isinstance(meta.get("generator"), dict) else {}
-    meta["generator"] = {**generator, "osm": info}
+    generator = meta.get("generator")
+    meta["generator"] = {**(generator if isinstance(generator, dict) else {}), "osm": info}
     readme_path = target / "README.md"
     readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else f"# {target.name}\n"
     texts = {

@@ -119,7 +119,7 @@ def write_scenario(
 def replace_in_scenario(
     folder: str | Path,
     texts: dict[str, str],
-    check: Callable[[Path], None] | None = None,
+    check: Callable[[Path], object] | None = None,  # its result is ignored: it raises to refuse
     where: str = "command line --out",
 ) -> Path:
     """Replace some files of an existing scenario folder, all or nothing (used by the importers).

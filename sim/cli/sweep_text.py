@@ -153,9 +153,9 @@ def report_text(result: SweepResult) -> str:
     if result.failures or result.not_run:
         lines.append("")
         for f in result.failures[:10]:
-            first = (f["traceback"] or "").strip().splitlines()[-1:]
+            last = (f["traceback"] or "").strip().splitlines()[-1:]  # the exception's line
             lines.append(
-                f"FAILED: case {f['case']} rep {f['rep']} (seed {f['seed']}): {first[0] if first else ''}"
+                f"FAILED: case {f['case']} rep {f['rep']} (seed {f['seed']}): {last[0] if last else ''}"
             )
         if len(result.failures) > 10:
             lines.append(f"... and {len(result.failures) - 10} more failures")

@@ -74,7 +74,7 @@ def target_row(name, limit: str, target, share: dict | None, holds: dict | None,
     """One target's line in a table: share with interval and P(holds); NOT TESTED in words."""
     n = int(holds["n"]) if holds is not None and holds["n"] == holds["n"] else 0
     head = f"{name:<22}{limit}{target.required_share:>7.0%}   "
-    if n == 0 or share is None or share["mean"] != share["mean"]:
+    if n == 0 or holds is None or share is None or share["mean"] != share["mean"]:
         return head + "NOT TESTED: nobody to count in any replication"
     share_txt = _ci(share, ".1%")
     holds_txt = f"{holds['mean']:.2f} [{holds['ci_low']:.2f}, {holds['ci_high']:.2f}] n={n}"

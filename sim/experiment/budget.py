@@ -109,6 +109,7 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
             place = place_of(i, "place", ch.place)
             stock = units(i, "stock", ch.stock)
             contract = isinstance(ch, AddContractReserve)
+            lead_time_h = ch.lead_time_h if isinstance(ch, AddContractReserve) else 0.0
             if place is not None:
                 depots.append(
                     Depot(
@@ -121,7 +122,7 @@ def apply(scenario: Scenario, changes: Sequence[BudgetChange]) -> Scenario:
                         trucks=ch.trucks,
                         truck_capacity=ch.truck_capacity,
                         load_min=ch.load_min,
-                        lead_time_min=h_to_min(ch.lead_time_h) if contract else 0.0,
+                        lead_time_min=h_to_min(lead_time_h),
                         stock=tuple(stock),
                     )
                 )

@@ -165,7 +165,7 @@ def estimate(
     def memory(rows: float, cached_routes: float) -> float:
         one = fixed + rows * BYTES_PER_ROW + cached_routes
         if keeps_every_rep:  # drsim run holds every replication's tables until it writes them
-            kept = KEPT_BYTES_PER_VILLAGE * len(scenario.villages())
+            kept: float = KEPT_BYTES_PER_VILLAGE * len(scenario.villages())
             kept += KEPT_BYTES_PER_ROW * rows if settings.run.keep_events else 0
             one += kept * reps
         return one

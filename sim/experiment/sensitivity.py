@@ -171,11 +171,11 @@ class StudySpec(_Strict):
             )
         if not (self.methods.oat or self.methods.morris or self.methods.sobol):
             raise ValueError("name at least one method: oat, morris or sobol")
-        names = {f.name for f in self.factors}
+        factor_names = {f.name for f in self.factors}
         used: set[str] = set()
         for f in self.factors:
             refs = placeholders(f.changes or [])
-            unknown = sorted(refs - names - {"value"})
+            unknown = sorted(refs - factor_names - {"value"})
             if unknown:
                 raise ValueError(f"factor {f.name}: its changes name no factor @{', @'.join(unknown)}")
             if f.changes is not None and "value" not in refs:
@@ -299,8 +299,8 @@ def _fill(template: Any, value: float, values: dict[str, float]) -> tuple[Any, b
         pairs = [(k, _fill(v, value, values)) for k, v in template.items()]
         return {k: v for k, (v, _) in pairs}, any(z for _, (_, z) in pairs)
     if isinstance(template, list):
-        pairs = [_fill(v, value, values) for v in template]
-        return [v for v, _ in pairs], any(z for _, z in pairs)
+        items = [_fill(v, value, values) for v in template]
+        return [v for v, _ in items], any(z for _, z in items)
     m = _PLACEHOLDER.match(template) if isinstance(template, str) else None
     if m is None:
         return template, False
@@ -543,16 +543,16 @@ def oat_indices(spec: StudySpec, stage: Stage, reps: pd.DataFrame, confidence: f
     by_case = {c: g.set_index("rep") for c, g in reps.groupby("case", sort=False)}
     nominal = by_case.get(point_name(0))
     out = []
-    for r in stage.rows[stage.rows["method"] == "oat"].itertuples():
-        factor, end = r.label.split(":")
-        point = by_case.get(point_name(r.point))
+    for r in stage.rows[stage.rows["method"] == "oat"].to_dict("records"):
+        factor, end = r["label"].split(":")
+        point = by_case.get(point_name(r["point"]))
         for o in spec.output_names:
             if point is None or nominal is None:
                 mean = lo = hi = math.nan
                 n = 0
             else:
                 mean, lo, hi, n = metrics.paired_difference(point[o], nominal[o], confidence)
-            value = stage.points[r.point][factor]
+            value = stage.points[r["point"]][factor]
             out.append(
                 _row("oat", o, factor, kinds[factor], f"change_{end}", mean, lo, hi, n, factor_value=value)
             )
@@ -821,12 +821,12 @@ def reader_labels(settings: Settings) -> dict[str, dict[str, str]]:
     hazard's `label`; else their file names): the report never prints a code in Chinese."""
     from sim.scenario.load import load as load_scenario
 
-    title = load_scenario(settings.scenario.dir, settings.scenario).meta.get("title")
-    titled = isinstance(title, dict)
+    meta_title = load_scenario(settings.scenario.dir, settings.scenario).meta.get("title")
+    title: dict = meta_title if isinstance(meta_title, dict) else {}  # {lang: name}, when given
     hazard = settings.hazard.label
     return {
         lang: {
-            "scenario": str(title[lang]) if titled and lang in title else settings.scenario.name,
+            "scenario": str(title[lang]) if lang in title else settings.scenario.name,
             "hazard": getattr(hazard, lang) if hazard is not None else settings.hazard.name,
         }
         for lang in ("zh", "en")

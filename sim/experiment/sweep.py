@@ -62,7 +62,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -946,7 +946,8 @@ def _clean(value: Any) -> Any:
 
 def _cases_json(table: pd.DataFrame, cost: dict[str, budget.Cost], ok: dict[str, int], n: int) -> dict:
     out: dict[str, Any] = {}
-    for case, block in table.groupby("case", sort=False):
+    for key, block in table.groupby("case", sort=False):
+        case = cast(str, key)  # a case name
         c = cost[case]
         out[case] = {
             "replications": {"asked": n, "finished": ok[case]},

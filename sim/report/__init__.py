@@ -12,10 +12,22 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from sim.report.data import Results, load_results
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 FORMATS = ("png", "pdf", "svg")
+
+
+class LanguageReport(TypedDict):
+    """What `build` wrote in one language."""
+
+    figures: dict[str, list[Path]]  # figure name -> its files, one per format
+    skipped: dict[str, str]  # figure name -> the text key of why the results cannot draw it
+    appendix: list[Path]  # [appendix.md, appendix.pdf]
 
 __all__ = ["FORMATS", "Results", "build", "load_results"]
 
@@ -26,7 +38,7 @@ def build(
     formats: tuple[str, ...] = ("png",),
     out: str | Path | None = None,
     sensitivity: str | Path | None = None,
-) -> dict[str, dict[str, object]]:
+) -> dict[str, LanguageReport]:
     """Write every figure that the results support, in each language and format, and the appendix.
     `sensitivity`: a study folder (drsim sensitivity) whose section "What this answer depends on"
     and charts join the appendix (Markdown and PDF) before the assumptions.
@@ -55,14 +67,16 @@ def _build_language(
     root: Path,
     sensitivity: str | Path | None = None,
     res: Results | None = None,
-) -> dict[str, object]:
+) -> LanguageReport:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
 
     res = res if res is not None else load_results(directory)  # a worker process reads its own
     folder = root / lang
     folder.mkdir(parents=True, exist_ok=True)
-    drawn, paths, skipped = {}, {}, {}
+    drawn: dict[str, Figure] = {}
+    paths: dict[str, list[Path]] = {}
+    skipped: dict[str, str] = {}
     for name, draw in FIGURES.items():
         try:
             fig = draw(res, lang)
@@ -79,7 +93,8 @@ def _build_language(
             fig.set_layout_engine("none")
             if fmt in formats:
                 paths[name].append(path)
-    study_md, study_pages = "", []
+    study_md = ""
+    study_pages: list[Figure] = []
     if sensitivity is not None:
         from sim.report import sensitivity as study
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
@@ -37,7 +38,8 @@ def _pct(x: float) -> str:
 
 def _measure(s: pd.DataFrame, measure: str) -> pd.Series | None:
     """The summary row of a measure, or None when the run did not record it."""
-    return s.loc[measure] if measure in s.index else None
+    # one row: a case's summary names each measure once
+    return cast(pd.Series, s.loc[measure]) if measure in s.index else None
 
 
 def _missing(x: object) -> bool:
@@ -167,7 +169,7 @@ def _lives_text(res: Results, lang: str, key: str, base: str, **measures: str) -
     """The note `key` with each measure's mean and 95 % interval (summary.csv, the main case);
     None when `base` (the count at risk) is missing (an older run) or zero."""
     s = res.summary[res.summary["case"] == res.main_case].set_index("measure")
-    if any(m not in s.index for m in (base, *measures.values())) or not s.loc[base, "mean"] > 0:
+    if any(m not in s.index for m in (base, *measures.values())) or not s["mean"][base] > 0:
         return None
 
     def ci(measure: str) -> str:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
 from scipy import stats
@@ -28,7 +30,7 @@ from sim.report.fonts import register
 from sim.report.i18n import limit_text, text
 from sim.report.linebreak import wrap_mixed
 from sim.results import metrics
-from sim.settings import TargetSettings
+from sim.settings import AirTargetSettings, EmsTargetSettings, TargetSettings
 
 HOURS = np.linspace(0.0, 72.0, 289)  # every 15 min over the default horizon
 CLASS_COLOURS = {"initial": "#1b9e77", "basic": "#7570b3", "all": "#d95f02"}
@@ -134,8 +136,8 @@ def relief_curves(res: Results, lang: str) -> Figure:
             va="top",
             ha="right",
         )
-    shares = {t.required_share for t in res.targets.values()}
-    for share in shares:
+    required = {t.required_share for t in res.targets.values()}
+    for share in required:
         ax.axhline(share * 100, color="#555555", ls=":", lw=1)
         ax.text(71, share * 100 - 1, text("required_share", lang, p=share), ha="right", va="top", fontsize=8)
         ax.set_yticks([*range(0, 101, 20), share * 100])
@@ -186,7 +188,7 @@ def relief_map(res: Results, lang: str) -> Figure:
     segs = np.stack(
         [np.c_[road.lon[road.u], road.lat[road.u]], np.c_[road.lon[road.v], road.lat[road.v]]], axis=1
     )
-    ax.add_collection(LineCollection(segs, colors="#bbbbbb", linewidths=0.6, zorder=1))
+    ax.add_collection(LineCollection(list(segs), colors="#bbbbbb", linewidths=0.6, zorder=1))
     handles = [Line2D([], [], color="#bbbbbb", lw=1, label=text("road", lang))]
     notes = ["note.map"]
     if res.events is not None:
@@ -348,7 +350,9 @@ def late_villages(res: Results, lang: str) -> Figure:
         raise Skip("skip.no_late")
     townships = sorted(set().union(*(tab.index for tab in tables.values())))
     fig = _figure((10.0, 2.0 + 0.28 * len(townships)))
-    fig.get_layout_engine().set(w_pad=0.12)  # room for the last tick label hanging past a panel
+    engine = fig.get_layout_engine()
+    assert isinstance(engine, ConstrainedLayoutEngine)  # _figure's layout="constrained"
+    engine.set(w_pad=0.12)  # room for the last tick label hanging past a panel
     axes = fig.subplots(1, len(targets), sharey=True, squeeze=False)[0]
     y = np.arange(len(townships))
     for ax, name in zip(axes, targets, strict=True):
@@ -454,12 +458,13 @@ def ems_response(res: Results, lang: str) -> Figure:
     if calls is None or calls.empty or calls["response_min"].notna().sum() == 0:
         raise Skip("skip.no_calls")
     calls = calls[calls["case"] == res.main_case]
-    ems_targets = [t for t in res.settings.targets.values() if getattr(t, "measure", "") == "ems_response"]
+    ems_targets = [t for t in res.settings.targets.values() if isinstance(t, EmsTargetSettings)]
     fig = _figure()
     ax = fig.add_subplot()
     top = float(np.nanpercentile(calls["response_min"], 99)) * 1.1
     colours = {1: "#d7191c", 2: "#fdae61", 3: "#2c7bb6"}
-    for k, sub in calls.groupby("triage"):
+    for key, sub in calls.groupby("triage"):
+        k = cast(int, key)  # the triage class: 1, 2 or 3
         x = np.sort(sub["response_min"].dropna().to_numpy())
         if len(x) == 0:
             continue
@@ -585,9 +590,7 @@ def air_missions(events: pd.DataFrame, case: str) -> pd.DataFrame:
 def helicopter_response(res: Results, lang: str) -> Figure:
     """Request-to-arrival minutes of air missions against the helicopter target's limit (missions
     never reached stay in the denominator), and missions per replication by kind."""
-    air_targets = [
-        t for t in res.settings.targets.values() if getattr(t, "measure", "") == "helicopter_response"
-    ]
+    air_targets = [t for t in res.settings.targets.values() if isinstance(t, AirTargetSettings)]
     if res.events is None:
         raise Skip("skip.no_events")
     missions = air_missions(res.events, res.main_case)
@@ -692,7 +695,7 @@ def gantt_replication(spells: pd.DataFrame, reps: list[int]) -> int:
     in 8 h while other replications repaired roads on day 3: a chart blank after 6 h that said
     nothing of the work the teams do in a harder draw of the same disaster."""
     hours = (spells["end_h"] - spells["start_h"]).groupby(spells["rep"]).sum().reindex(reps, fill_value=0.0)
-    return int(hours.idxmax())
+    return int(cast(int, hours.idxmax()))  # the index is the replications' numbers
 
 
 def _gantt_row(team: str) -> str:

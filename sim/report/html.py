@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -294,7 +294,8 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int])
 
     # a damaged road (cut, or slowed but passable) until its repair or clearing, if any
     opened = ev[ev["kind"].isin(["road_repaired", "road_cleared"])]
-    reopen = {int(e): sorted(float(t) for t in g["t_min"]) for e, g in opened.groupby("ref")}
+    # ref: the road edge's number
+    reopen = {int(cast(float, e)): sorted(float(t) for t in g["t_min"]) for e, g in opened.groupby("ref")}
     damage: dict[str, dict[str, list[Any]]] = {}
     for note in ("blocked", "slowed"):
         spell: dict[str, list[Any]] = {"e": [], "t0": [], "t1": []}
@@ -309,7 +310,8 @@ def _replay(res: Results, events: pd.DataFrame, rep: int, index: dict[str, int])
 
     spells: dict[str, list[Any]] = {"v": [], "t0": [], "t1": []}
     cut_off = ev[ev["kind"].isin(["place_isolated", "place_reconnected"]) & ev["place"].isin(index)]
-    for place, g in cut_off.groupby("place", sort=True):
+    for key, g in cut_off.groupby("place", sort=True):
+        place = cast(str, key)  # a place id
         start = None
         for t, kind in zip(g["t_min"], g["kind"], strict=True):
             if kind == "place_isolated" and start is None:
@@ -427,9 +429,12 @@ def prepare(res: Results) -> Prepared:
     index = {pid: i for i, pid in enumerate(ids)}
     table = village_answers(res.villages, res.targets, res.place_names)
     answers = {
-        case: block.set_index("place_id").reindex(ids) for case, block in table.groupby("case", sort=False)
+        cast(str, case): block.set_index("place_id").reindex(ids)
+        for case, block in table.groupby("case", sort=False)
     }
-    replays, kept, cut_share = {}, {}, {}
+    replays: dict[str, dict[str, Any]] = {}
+    kept: dict[str, tuple[int, int]] = {}
+    cut_share: dict[str, dict[str, list[Any]]] = {}
     for case in res.case_names:
         events = _case_events(res, case)
         if events is None:

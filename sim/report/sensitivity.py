@@ -115,7 +115,7 @@ def ranking(table: pd.DataFrame, output: str) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     if out.empty:
         return out
-    swing = np.fmax(out.get("low", np.nan).abs(), out.get("high", np.nan).abs())
+    swing = np.fmax(out["low"].abs(), out["high"].abs())  # every row has both (NaN: no OAT)
     out["swing"] = swing
     keys = [out[c].fillna(-1.0) for c in ("mu_star", "st", "swing")]
     order = np.lexsort([-k.to_numpy() for k in reversed(keys)])
@@ -162,10 +162,11 @@ def tornado(table: pd.DataFrame, info: dict[str, Any], lang: str) -> Figure:
         err = np.vstack([np.nan_to_num(v - lo), np.nan_to_num(hi - v)])
         ax.errorbar(v, y + off, xerr=err, fmt="none", ecolor="#222222", elinewidth=0.9, capsize=2)
     names = []
-    for r in rank.itertuples():
-        f = factors[r.factor]
-        kind = text(f"sens.kind.{r.kind}", lang)
-        names.append(f"{label(f, lang)} [{kind}]\n{value_text(f, r.low_at)} – {value_text(f, r.high_at)}")
+    for r in rank.to_dict("records"):
+        f = factors[r["factor"]]
+        kind = text(f"sens.kind.{r['kind']}", lang)
+        span = f"{value_text(f, r['low_at'])} – {value_text(f, r['high_at'])}"
+        names.append(f"{label(f, lang)} [{kind}]\n{span}")
     ax.set_yticks(y, names, fontsize=7)
     ax.axvline(0, color="#444444", linewidth=0.8)
     unit = text("sens.points_axis", lang) if is_fraction(output) else output
@@ -336,10 +337,8 @@ def index_rows(table: pd.DataFrame, info: dict[str, Any], lang: str) -> tuple[li
                 amount(output, r.get("sigma", math.nan), lang, signed=False),
                 _num(r.get("st"), r.get("st_lo"), r.get("st_hi")),
                 _num(r.get("s1"), r.get("s1_lo"), r.get("s1_hi")),
-                amount(output, r.get("low", math.nan), lang)
-                + _ci(r.get("low_lo"), r.get("low_hi"), output, lang),
-                amount(output, r.get("high", math.nan), lang)
-                + _ci(r.get("high_lo"), r.get("high_hi"), output, lang),
+                amount(output, r.get("low", math.nan), lang) + _ci(r["low_lo"], r["low_hi"], output, lang),
+                amount(output, r.get("high", math.nan), lang) + _ci(r["high_lo"], r["high_hi"], output, lang),
             ]
         )
     return header, rows

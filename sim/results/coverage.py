@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from sim.errors import InputError, Problem
 from sim.scenario import Scenario
 from sim.settings import (
+    TRIAGE,
     AirTargetSettings,
     AnyTarget,
     EmsTargetSettings,
@@ -57,9 +58,8 @@ def _traps(event: HazardEvent) -> bool:
 
 def _casualty_calls(event: HazardEvent, settings: Settings, triage: Iterable[int]) -> bool:
     shares = settings.ems.casualty_call_share.values()
-    keys = ("immediate", "urgent", "delayed")
     return any(
-        shares[k - 1] > 0 and r.casualties.get(keys[k - 1], 0.0) > 0
+        shares[k - 1] > 0 and r.casualties.get(TRIAGE[k - 1], 0.0) > 0
         for r in event.rates.values()
         for k in triage
     )

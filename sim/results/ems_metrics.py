@@ -43,7 +43,13 @@ from sim.settings import EmsTargetSettings
 from sim.units import MIN_PER_H
 
 KEYS = ["case", "rep"]
-GROUPS = {"": None, "_t1": ("triage", 1), "_t2": ("triage", 2), "_t3": ("triage", 3)}
+# a column suffix -> the (calls column, value) of the calls it counts; "": every call
+GROUPS: dict[str, tuple[str, int | str] | None] = {
+    "": None,
+    "_t1": ("triage", 1),
+    "_t2": ("triage", 2),
+    "_t3": ("triage", 3),
+}
 GROUPS |= {"_urban": ("area", "urban"), "_rural": ("area", "rural")}
 DELIVERED_WITHIN_H = (12, 24)
 

@@ -181,7 +181,7 @@ def late_cause(villages: pd.DataFrame, name: str, target: TargetSettings) -> pd.
     return cause
 
 
-def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """villages with a `<target>_late_cause` column per target."""
     out = villages.copy()
     for name, target in relief_targets(targets).items():
@@ -189,7 +189,7 @@ def add_late_causes(villages: pd.DataFrame, targets: Mapping[str, TargetSettings
     return out
 
 
-def late_counts(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def late_counts(villages: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Per (case, rep): late villages per target and cause (`<target>_late_<cause>`)."""
     out = villages[KEYS].drop_duplicates().set_index(KEYS)
     for name in relief_targets(targets):
@@ -201,7 +201,7 @@ def late_counts(villages: pd.DataFrame, targets: Mapping[str, TargetSettings]) -
 
 
 def rep_table(
-    villages: pd.DataFrame, facts: pd.DataFrame, targets: Mapping[str, TargetSettings], costs: CostSettings
+    villages: pd.DataFrame, facts: pd.DataFrame, targets: Mapping[str, AnyTarget], costs: CostSettings
 ) -> pd.DataFrame:
     """One row per (case, rep): every KPI and target outcome (reps.csv)."""
     g = villages.groupby(KEYS)
@@ -233,7 +233,7 @@ def rep_table(
     return table.sort_values(KEYS, kind="stable").reset_index(drop=True)
 
 
-def summarise(reps: pd.DataFrame, targets: Mapping[str, TargetSettings]) -> pd.DataFrame:
+def summarise(reps: pd.DataFrame, targets: Mapping[str, AnyTarget]) -> pd.DataFrame:
     """Tidy summary: one row per (case, measure) with its mean and interval and the method."""
     rows = []
     kpi_cols = [c for c in reps.columns if c not in KEYS and c != "seed" and not c.endswith("_holds")]
@@ -416,7 +416,7 @@ def lives_rows(case: pd.Series, base: pd.Series, extra_yuan: float) -> list[Live
 def compare_cases(
     reps: pd.DataFrame,
     cost_yuan: Mapping[str, float],
-    targets: Mapping[str, TargetSettings],
+    targets: Mapping[str, AnyTarget],
     baseline: str,
     focus: str,
     equity_table: pd.DataFrame,

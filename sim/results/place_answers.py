@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import cast
 
 import pandas as pd
 
@@ -99,8 +100,10 @@ def township_answers(
 ) -> pd.DataFrame:
     per_rep = villages.groupby(["case", "township_id", "rep"], sort=True)
     rows = []
-    for (case, town), block in villages.groupby(["case", "township_id"], sort=True):
-        row = {"case": case, "township_id": town, "township_name": townships.get(town, town)}
+    for key, block in villages.groupby(["case", "township_id"], sort=True):
+        case, town = cast(tuple[str, str], key)  # both key columns hold text ids
+        row: dict[str, object] = {"case": case, "township_id": town}
+        row["township_name"] = townships.get(town, town)
         row["villages"] = int(block["place_id"].nunique())
         row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
         row["in_need_mean"] = float(block.groupby("rep")["in_need"].sum().mean())
@@ -113,7 +116,9 @@ def township_answers(
             row[f"{col}_mean"], row[f"{col}_high"] = mean, high
             row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
         for name, target in relief_targets(targets).items():
-            sums = per_rep[[f"{name}_people", f"{name}_people_in_time"]].sum().loc[(case, town)]
+            # a partial key of the (case, township, rep) index: a frame of the replications' rows
+            columns = [f"{name}_people", f"{name}_people_in_time"]
+            sums = cast(pd.DataFrame, per_rep[columns].sum().loc[(case, town)])
             tested = sums[sums[f"{name}_people"] > 0]
             share = tested[f"{name}_people_in_time"] / tested[f"{name}_people"]
             ok = int((share >= target.required_share - 1e-12).sum())

@@ -265,12 +265,12 @@ def relief_columns(targets: Mapping[str, Any]) -> dict[str, Kind]:
 
 def _pandas_kind_ok(series: pd.Series, kind: Kind) -> bool:
     if kind == TEXT:
-        return not pd.api.types.is_numeric_dtype(series) or series.isna().all()
+        return not pd.api.types.is_numeric_dtype(series) or bool(series.isna().all())
     if kind == BOOL:
         return pd.api.types.is_bool_dtype(series)
     if kind == INT:
         return pd.api.types.is_integer_dtype(series) or (
-            pd.api.types.is_float_dtype(series) and series.dropna().mod(1).eq(0).all()
+            pd.api.types.is_float_dtype(series) and bool(series.dropna().mod(1).eq(0).all())
         )
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
