@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sim.errors import InputError, Problem
 from sim.provenance import PROJECT_ROOT
@@ -67,7 +67,8 @@ def _compose_error(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
     if "Config search path:" in lines:
         lines = lines[: lines.index("Config search path:")]
-    head, options = [], []
+    head: list[str] = []
+    options: list[str] = []
     for line in filter(None, lines):
         if head and head[-1].startswith("Available options"):
             options.append(line)
@@ -131,4 +132,4 @@ def compose(overrides: list[str]) -> tuple[dict[str, Any], str]:
             heading="the configuration could not be composed",
         ) from None
     assert isinstance(plain, dict)
-    return plain, run_dir
+    return cast(dict[str, Any], plain), run_dir

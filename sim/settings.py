@@ -751,9 +751,7 @@ class EmsSettings(_Frozen):
     # survival while waiting for a hospital (sim/model/ems.py), per triage class of the hazard's
     # casualties: [hours since injury, P(alive)] points; a class without points does not
     # deteriorate. Default none: runs made before it keep their results (configs/ems/ turns it on).
-    survival: dict[TriageName, list[SurvivalPoint]] = Field(
-        default_factory=dict
-    )
+    survival: dict[TriageName, list[SurvivalPoint]] = Field(default_factory=dict)
     # check mode only (mode: mmc); null in county mode
     servers: Annotated[int, Field(ge=1, le=MAX_AMBULANCES)] | None = Field(None, validate_default=True)
     calls_per_h: PositiveFloat | None = Field(None, validate_default=True)

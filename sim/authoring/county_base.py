@@ -280,8 +280,8 @@ def _roads(geo: Geo, highways: list[tuple[int, int]], seed: int) -> None:
         geo.add_edge(a, b, "county")
     d = np.hypot(*(xy[:n, None, :] - xy[None, :n, :]).transpose(2, 0, 1))
     np.fill_diagonal(d, np.inf)
-    k = min(2, n - 1)  # a county of one or two units has fewer neighbours to link
-    for i, row in enumerate(np.argpartition(d, k - 1, axis=1)[:, :k] if k else []):
+    near = min(2, n - 1)  # a county of one or two units has fewer neighbours to link
+    for i, row in enumerate(np.argpartition(d, near - 1, axis=1)[:, :near] if near else []):
         for j in sorted(int(j) for j in row):
             geo.add_edge(i, j, "township")  # a second way into most seats
     for a, b in highways:

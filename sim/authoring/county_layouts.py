@@ -341,7 +341,8 @@ def _jinjiang(seed: int) -> tuple[Geo, dict]:
     # 004: 53 town-level teams = fire rescue and flood in each of the 18 towns/streets (36), road
     # clearing in 9 towns (45), forest fire in the 8 hilly towns (53).
     ids = [geo.ids[t] for t in towns]
-    teams = [(f"TM_FIRE_{t}", "fire_rescue", t, 25) for t in ids] + [
+    # (team_id, kind, base place, members[, skills]): the rows _teams reads
+    teams: list[tuple] = [(f"TM_FIRE_{t}", "fire_rescue", t, 25) for t in ids] + [
         (f"TM_FLOOD_{t}", "flood", t, 30) for t in ids
     ]
     teams += [(f"TM_ROAD_{t}", "road_repair", t, 20) for t in JJ_ROAD]

@@ -63,9 +63,9 @@ def read_layer(arg: str, mapping: Mapping, problems: list[Problem]) -> Layer | N
     path_text, _, layer_name = rest.partition("::")
     path = Path(path_text)
     spec = mapping.files.get(path.name, {})
-    layer_name = layer_name or spec.get("layer") or None
+    source_layer: str | None = layer_name or spec.get("layer") or None
     crs = spec.get("crs", mapping.crs)
-    label = str(path) + (f" layer {layer_name}" if layer_name else "")
+    label = str(path) + (f" layer {source_layer}" if source_layer else "")
     if not path.is_file():
         problems.append(Problem(str(path), path.name, "file not found"))
         return None
@@ -73,7 +73,7 @@ def read_layer(arg: str, mapping: Mapping, problems: list[Problem]) -> Layer | N
     if suffix == ".csv":
         layer = _read_csv_layer(kind, path, label, crs, mapping, problems)
     elif suffix in GIS_SUFFIXES:
-        layer = _read_gis_layer(kind, path, layer_name, label, crs, mapping, problems)
+        layer = _read_gis_layer(kind, path, source_layer, label, crs, mapping, problems)
     else:
         problems.append(Problem(str(path), path.suffix, "must be .csv, .geojson, .json or .gpkg"))
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sim import outdir
 from sim.cli.args import _option, _overrides
@@ -133,8 +133,9 @@ def _hydra_multirun(args: list[str]) -> int:
 
     @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
     def task(cfg: DictConfig) -> int:
-        plain = OmegaConf.to_container(cfg, resolve=True)
-        assert isinstance(plain, dict)
+        container = OmegaConf.to_container(cfg, resolve=True)
+        assert isinstance(container, dict)
+        plain = cast(dict[str, Any], container)
         hydra_cfg = HydraConfig.get()
         combined = _combined_hazard_name(list(hydra_cfg.overrides.task))
         if combined:

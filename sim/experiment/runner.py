@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -95,7 +95,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     villages = tables.villages_frame(columns, case, rep)
     villages = metrics.add_late_causes(villages, settings.targets)
     calls, beds, ems_facts = ems_tables.rep_tables(rows, scenario, settings.run.horizon_min, case, rep)
-    facts = {
+    facts: dict[str, Any] = {
         "case": case,
         "rep": rep,
         "seed": settings.run.seed,
@@ -109,7 +109,7 @@ def replicate(scenario: Scenario, settings: Settings, case: str, rep: int) -> Re
     # plain Python numbers: facts travel as JSON in sweep parts
     facts.update(
         {
-            k: getattr(v, "item", lambda v=v: v)()
+            cast(str, k): getattr(v, "item", lambda v=v: v)()  # k: a column name
             for k, v in ems_kpis.iloc[0].items()
             if k not in ("case", "rep")
         }
@@ -174,7 +174,7 @@ def answers_for(
 def write_answers(out_dir: Path, answers: Answers) -> None:
     """villages.csv and townships.csv: UTF-8 with a byte-order mark, for Excel and WPS."""
     for name, frame in (("villages.csv", answers.villages), ("townships.csv", answers.townships)):
-        atomic_write(out_dir / name, lambda p, f=frame: p.write_bytes(place_answers.excel_csv(f)))
+        atomic_write(out_dir / name, place_answers.excel_csv(frame))
 
 
 class RepProgress:

@@ -633,7 +633,7 @@ def run_units(store: SweepStore, cases: list[Case], executor: Executor, progress
         n = min(n + run.reps, limit)
     stopping = None
     if run.halfwidth is not None:
-        last = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
+        last: dict[str, Any] = rounds[-1] if rounds else {"widest_halfwidth": math.nan, "where": ""}
         stopping = {
             "rule": "add run.reps replications per case per round until every target's Wilson 95% "
             "half-width is at most run.halfwidth in every case, or run.max_reps",

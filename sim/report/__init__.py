@@ -29,6 +29,7 @@ class LanguageReport(TypedDict):
     skipped: dict[str, str]  # figure name -> the text key of why the results cannot draw it
     appendix: list[Path]  # [appendix.md, appendix.pdf]
 
+
 __all__ = ["FORMATS", "Results", "build", "load_results"]
 
 
