@@ -390,7 +390,7 @@ def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
 @pytest.mark.slow
 def test_same_results_give_the_same_bytes(results, tmp_path):
     """No dates or random ids in the files: a re-run of `drsim report` changes nothing."""
-    from sim.report import _metadata
+    from sim.report.pages import metadata as _metadata
 
     for fmt in ("png", "pdf", "svg"):
         for name in ("a", "b"):

@@ -1,7 +1,8 @@
 """The plan's appendix: figures, target table, per-township table and the STRESS-DES method note.
 
-Written as Markdown (figures linked as PNG) and as one PDF (matplotlib's PdfPages: the
-figures, then the tables and the note set as text pages), in the requested language. The
+Written as Markdown (figures linked as PNG) and as one PDF (the tables and the note set as
+text pages by matplotlib, the charts' own PDFs copied in: sim/report/pages.py), in the
+requested language. The
 method note is docs/STRESS-DES.md, one section per language, its `{fields}` filled with the
 run's own values; the table of assumptions is sim/assumptions.py's registry read against the
 run's settings and scenario.
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim import assumptions
@@ -24,6 +24,8 @@ from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
+from sim.report.pages import Page
+from sim.report.pages import write_pdf as pages_pdf
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
 from sim.verdict import cause_share, status
@@ -517,47 +519,31 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
 
 
 def write_pdf(
-    res: Results, lang: str, out: Path, figures: dict[str, Figure], extra_pages: Sequence[Figure] = ()
+    res: Results, lang: str, out: Path, figures: Sequence[Page], extra_pages: Sequence[Page] = ()
 ) -> Path:
     """appendix.pdf: title page and verdicts, targets, cases, figures, townships, `extra_pages`
-    (a sensitivity study's section), assumptions, method note."""
+    (a sensitivity study's section), assumptions, method note. `figures` are the charts as
+    already drawn (PDF bytes, copied in) or still to draw."""
     rows = target_rows(res, lang)
     title = f"{text('appendix.title', lang)} - {res.scenario_label(lang)}, {res.hazard_label(lang)}"
-    # no creation date: the same results give the same bytes
-    with PdfPages(out, metadata={"Title": title, "Creator": "drsim", "CreationDate": None}) as pdf:
-        pdf.savefig(_title_page(res, lang, rows))
-        for page in _table_page(
-            text("appendix.targets", lang),
-            target_header(lang),
-            rows,
-            "\n".join(
-                [
-                    table_note(lang),
-                    *(f"- {line}" for line in target_notes(res, lang, rows)),
-                    text("appendix.failing", lang),
-                    *(f"- {line}" for line in failing_notes(res, lang)),
-                    text("source", lang, **res.source_fields(lang)),
-                ]
-            ),
-        ):
-            pdf.savefig(page)
-        if res.cases is not None:
-            for page in _table_page(text("appendix.cases", lang), *case_rows(res, lang)):
-                pdf.savefig(page)
-        for fig in figures.values():
-            pdf.savefig(fig)
-        for page in _table_page(text("appendix.townships", lang), *township_rows(res, lang)):
-            pdf.savefig(page)
-        for page in extra_pages:
-            pdf.savefig(page)
-        for page in _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang)):
-            pdf.savefig(page)
-        for page in _text_pages(text("appendix.method", lang), method_note(lang, res), lang):
-            pdf.savefig(page)
-        for page in _text_pages(text("appendix.annex", lang), technical_annex(), lang):
-            pdf.savefig(page)
-        # a list, not a table: a hundred table rows took seconds to lay out and said no more
-        keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
-        for page in _text_pages(text("annex.keys", lang), keys, lang):
-            pdf.savefig(page)
-    return out
+    note = [
+        table_note(lang),
+        *(f"- {line}" for line in target_notes(res, lang, rows)),
+        text("appendix.failing", lang),
+        *(f"- {line}" for line in failing_notes(res, lang)),
+        text("source", lang, **res.source_fields(lang)),
+    ]
+    pages: list[Page] = [_title_page(res, lang, rows)]
+    pages += _table_page(text("appendix.targets", lang), target_header(lang), rows, "\n".join(note))
+    if res.cases is not None:
+        pages += _table_page(text("appendix.cases", lang), *case_rows(res, lang))
+    pages += figures
+    pages += _table_page(text("appendix.townships", lang), *township_rows(res, lang))
+    pages += extra_pages
+    pages += _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang))
+    pages += _text_pages(text("appendix.method", lang), method_note(lang, res), lang)
+    pages += _text_pages(text("appendix.annex", lang), technical_annex(), lang)
+    # a list, not a table: a hundred table rows took seconds to lay out and said no more
+    keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
+    pages += _text_pages(text("annex.keys", lang), keys, lang)
+    return pages_pdf(out, pages, title)
