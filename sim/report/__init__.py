@@ -104,4 +104,3 @@ def _build_language(
     )
     pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", list(drawn.values()), study_pages)
     return {"figures": paths, "skipped": skipped, "appendix": [md, pdf]}
-
