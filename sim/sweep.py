@@ -63,7 +63,7 @@ from sim.experiment import ExperimentSpec, identity
 from sim.outdir import atomic_write
 from sim.provenance import code_version, config_hash, package_versions
 from sim.scenario import Scenario
-from sim.settings import MAX_REPS, Settings
+from sim.settings import MAX_REPS, Label, Settings
 from sim.tables import csv_text
 
 # a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
@@ -83,6 +83,7 @@ class Case:
     config: dict[str, Any]  # the resolved configuration, as composed
     overrides: tuple[str, ...]
     data_dir: str  # the scenario folder, absolute
+    label: Label | None = None  # the name a report shows (experiment `label`); not in the identity
 
     @property
     def identity_sha256(self) -> str:
@@ -819,6 +820,7 @@ def write_case_manifest(
     man: dict[str, Any] = {
         "case": case.name,
         "description": case.description,
+        "label": case.label.model_dump() if case.label is not None else None,
         "overrides": list(case.overrides),
         "identity_sha256": case.identity_sha256,
         "identity_note": "SHA-256 of the resolved config without execution keys "

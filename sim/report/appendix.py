@@ -256,7 +256,7 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     first = next(iter(tables.values()))
     rows = []
     for case in first.index:
-        row = [str(case), f"{first.loc[case, 'cost_yuan'] / 1e6:.2f}"]
+        row = [res.case_label(str(case), lang), f"{first.loc[case, 'cost_yuan'] / 1e6:.2f}"]
         for tab in tables.values():
             r = tab.loc[case]
             row.append(f"{r['p_holds']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={int(r['n'])}")

@@ -805,7 +805,8 @@ def budget_frontier(res: Results, lang: str) -> Figure:
     _finish(fig, res, lang, "frontier.title", ("note.frontier",))
     # Every case labelled, frontier cases in the frontier's colour; placed once the layout is final.
     colours = ["#d73027" if f else "#333333" for f in on]
-    place_labels(ax, list(zip(x, y, strict=True)), [str(c) for c in table.index], colours)
+    names = [res.case_label(str(c), lang) for c in table.index]
+    place_labels(ax, list(zip(x, y, strict=True)), names, colours)
     return fig
 
 
@@ -956,7 +957,8 @@ def case_compliance(res: Results, lang: str) -> Figure:
             label=res.target_label(name, lang),
         )
     cost = next(iter(tables.values()))["cost_yuan"].reindex(order) / 1e6
-    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(order, cost, strict=True)], fontsize=8)
+    names = [res.case_label(str(c), lang) for c in order]
+    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(names, cost, strict=True)], fontsize=8)
     ax.invert_yaxis()
     ax.set(xlim=(-2, 102), xlabel=text("axis.p_holds", lang), ylabel=text("axis.case_cost", lang))
     ax.grid(axis="x", alpha=0.3)

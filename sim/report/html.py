@@ -394,6 +394,7 @@ def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
         subtitle += f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})"
     return {
         "case": [str(c) for c in table.index],
+        "label": [res.case_label(str(c), lang) for c in table.index],
         "cost_m": [_num(c / 1e6) for c in table["cost_yuan"]],
         "p": [_num(p * 100, 1) for p in table["p_holds"]],
         "low": [_num(p * 100, 1) for p in table["ci_low"]],
@@ -470,6 +471,7 @@ def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict
             for k, t in res.targets.items()
         ],
         "cases": cases,
+        "case_labels": [res.case_label(c, lang) for c in cases],
         "main_case": res.main_case,
         "answers": answers,
         "replays": prep.replays,
