@@ -79,6 +79,21 @@ def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
             if lang == "zh":
                 assert CJK.search(title)
             assert_inside_canvas(fig, name)
+            assert_title_and_notes_clear_of_legends(fig, name)
+
+
+def assert_title_and_notes_clear_of_legends(fig, name: str) -> None:
+    """The figure's title and its notes (supxlabel) overlap no legend: a figure legend placed
+    "outside upper center" lay under the title, which the constrained layout puts in the same
+    place (late_villages)."""
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in (fig._suptitle, fig._supxlabel) if t is not None and t.get_text()]
+    legends = fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        for legend in legends:
+            other = legend.get_window_extent(renderer)
+            assert not box.overlaps(other), f"{name}: {t.get_text()[:30]!r} over a legend {other.bounds}"
 
 
 def assert_inside_canvas(fig, name: str) -> None:

@@ -368,13 +368,14 @@ def late_villages(res: Results, lang: str) -> Figure:
     axes[0].set_ylabel(text("col.township", lang))
     axes[0].invert_yaxis()
     handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
-    # A figure legend "outside" the panels: the constrained layout makes room for it above them
-    # (an axes legend wider than its panel squeezed the outer panels' tick labels off the canvas).
+    # A figure legend "outside" the panels: the constrained layout makes room for it right of
+    # them (an axes legend wider than its panel squeezed the outer panels' tick labels off the
+    # canvas; one above the panels lay under the figure's title, which takes the same place).
     fig.legend(
         handles,
         [text(f"cause.{c}", lang) for c in metrics.LATE_CAUSES],
-        loc="outside upper center",
-        ncols=5,
+        loc="outside right upper",
+        ncols=1,
         fontsize=8,
         frameon=False,
     )
