@@ -9,6 +9,7 @@ which the appendix lists.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -358,7 +359,9 @@ def late_villages(res: Results, lang: str) -> Figure:
                     y, tab[cause], left=left, color=CAUSE_COLOURS[cause], label=text(f"cause.{cause}", lang)
                 )
                 left += tab[cause].to_numpy()
-        ax.set_title(textwrap.fill(res.target_label(name, lang), 30), fontsize=9)  # three panels abreast
+        # three panels abreast: wrapped, a number kept with its unit ("24 h" split as "24" / "h")
+        label = re.sub(r"(\d) (h|min)\b", "\\1\u00a0\\2", res.target_label(name, lang))
+        ax.set_title(textwrap.fill(label, 30), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
     # One label under the middle panel: the panels share it, and three copies of the English
     # label ran off the right edge of the canvas.
