@@ -56,14 +56,22 @@ _FORKED: dict[str, Results] = {}
 
 
 def _load_drawing() -> None:
-    """Import matplotlib and the drawing modules and register the font (about a second of
-    CPU), in the parent, so forked workers do not each do it again."""
-    import matplotlib.backends.backend_agg
-    import matplotlib.backends.backend_pdf  # noqa: F401
+    """Import matplotlib, the PDF libraries and the drawing modules and register the font (about
+    a second of CPU), in the parent, so forked workers do not each do it again."""
+    import importlib
 
-    from sim.report import appendix, figures  # noqa: F401
     from sim.report.fonts import register
 
+    for module in (
+        "matplotlib.backends.backend_agg",
+        "matplotlib.backends.backend_pdf",
+        "pypdf",  # the appendix's page copying (sim/report/pages.py)
+        "pypdfium2",  # the charts' PNGs
+        "PIL.PngImagePlugin",
+        "sim.report.appendix",
+        "sim.report.figures",
+    ):
+        importlib.import_module(module)
     register()
 
 
