@@ -80,6 +80,21 @@ def test_every_figure_renders_without_missing_glyphs(results, lang, tmp_path):
             if lang == "zh":
                 assert CJK.search(title)
             assert_inside_canvas(fig, name)
+            assert_title_and_notes_clear_of_legends(fig, name)
+
+
+def assert_title_and_notes_clear_of_legends(fig, name: str) -> None:
+    """The figure's title and its notes (supxlabel) overlap no legend: a figure legend placed
+    "outside upper center" lay under the title, which the constrained layout puts in the same
+    place (late_villages)."""
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in (fig._suptitle, fig._supxlabel) if t is not None and t.get_text()]
+    legends = fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        for legend in legends:
+            other = legend.get_window_extent(renderer)
+            assert not box.overlaps(other), f"{name}: {t.get_text()[:30]!r} over a legend {other.bounds}"
 
 
 def assert_inside_canvas(fig, name: str) -> None:
@@ -315,16 +330,46 @@ def test_sweep_directory(tmp_path):
         assert (tmp_path / "rep" / lang / "budget_frontier.pdf").is_file()
         for name in ("case_compliance", "relief_curves", "relief_map", "stock_over_time"):
             assert (tmp_path / "rep" / lang / f"{name}.pdf").is_file(), name
-        assert "city_truck" in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
+    res = api.load(out)
+    for lang in i18n.LANGS:  # the experiment's labels, read from the case manifests
+        label = res.case_label("city_truck", lang)
+        assert label == {"zh": "市级增车1辆", "en": "One more city truck"}[lang]
+        assert label in (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
     # the whole Chinese appendix of a sweep, Markdown and PDF, has no code before its technical
-    # annex; the cases' names are the planner's own words
+    # annex, the cases' keys included: they are shown by their Chinese labels
     from tests.test_place_names import chinese_appendix_outside_annex, code_problems
 
-    res = api.load(out)
     md, pdf = chinese_appendix_outside_annex(tmp_path / "rep" / "zh")
-    allowed = {*res.case_names, res.dir.name, res.scenario_label("zh")}  # tiny has no Chinese title
+    allowed = {res.dir.name, res.scenario_label("zh")}  # tiny has no Chinese title
     assert code_problems(md, res, allowed) == [] and code_problems(pdf, res, allowed) == []
-    assert all(case in pdf for case in res.case_names)  # every case is named in the PDF
+    assert not [case for case in res.case_names if case in md or case in pdf]
+    assert all(res.case_label(case, "zh") in pdf for case in res.case_names)  # every case is named
+
+
+def test_sweep_charts_tables_and_view_name_cases_by_their_labels(results):
+    """A case's label, not its key, in the frontier's and the case chart's texts, the appendix's
+    case table and the HTML view's case list and frontier, in each language; a case without a
+    label keeps its key."""
+    from sim.report import html
+    from sim.report.appendix import case_rows
+
+    res = with_cases(results)
+    res.meta["case_labels"] = {"more_trucks": {"zh": "市级增车4辆", "en": "Four more city trucks"}}
+    try:
+        for lang, label in (("zh", "市级增车4辆"), ("en", "Four more city trucks")):
+            for name in ("budget_frontier", "case_compliance"):
+                fig = FIGURES[name](res, lang)
+                texts = " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
+                assert label in texts and "more_trucks" not in texts, (name, lang)
+                assert "baseline" in texts  # no label: the key
+            assert [row[0] for row in case_rows(res, lang)[1]] == ["baseline", label]
+            frontier = html._frontier(res, lang)
+            assert frontier is not None
+            assert frontier["label"] == ["baseline", label]
+            assert frontier["case"] == ["baseline", "more_trucks"]  # what a click chooses
+    finally:
+        res.cases = None
+        res.meta.pop("case_labels")
 
 
 def test_team_spells_and_busy_count_by_hand():
@@ -391,7 +436,7 @@ def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
 @pytest.mark.slow
 def test_same_results_give_the_same_bytes(results, tmp_path):
     """No dates or random ids in the files: a re-run of `drsim report` changes nothing."""
-    from sim.report import _metadata
+    from sim.report.pages import metadata as _metadata
 
     for fmt in ("png", "pdf", "svg"):
         for name in ("a", "b"):

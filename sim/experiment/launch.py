@@ -139,6 +139,7 @@ def sweep_case(spec, case, overrides: list[str]):
     return sweep.Case(
         name=case.name,
         description=case.description,
+        label=case.label,
         settings=settings,
         config=config,
         overrides=tuple(experiment.case_overrides(case)),

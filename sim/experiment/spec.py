@@ -11,6 +11,7 @@ its cases under `experiment:`:
       cases:
         - name: baseline
         - name: more_trucks
+          label: {zh: 市级储备库增车4辆, en: Four more city trucks}   # optional: the name charts show
           changes: [{kind: add_trucks, depot: D_CITY, trucks: 4}]   # inline budget changes
         - name: river_points
           budget: river_points    # or a file in configs/budget/
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.errors import InputError, Problem
 from sim.outdir import SAFE_NAME
 from sim.scenario.safe_yaml import forbidden_keys
+from sim.settings import Label
 
 CASE_NAME = rf"^{SAFE_NAME}$"  # also a directory name on every filesystem (sim/outdir.py)
 # Keys a case may not override: they define what is compared with what.
@@ -58,6 +60,9 @@ class _Strict(BaseModel):
 class CaseSpec(_Strict):
     name: Annotated[str, Field(pattern=CASE_NAME)]
     description: str = ""
+    # the case's name for a reader of the report, in each language (else `name`): a label only,
+    # not part of the case's identity (relabelling never reruns a replication)
+    label: Label | None = None
     overrides: list[str] | dict[str, Any] = Field(default_factory=list)
     budget: str | None = None  # a file in configs/budget/
     changes: list[dict[str, Any]] = Field(default_factory=list)  # inline budget changes

@@ -78,7 +78,7 @@ from sim.provenance import code_version, config_hash, package_versions
 from sim.results import metrics, result_files, tables, verdict
 from sim.results.tables import csv_text
 from sim.scenario import Scenario
-from sim.settings import MAX_REPS, Settings
+from sim.settings import MAX_REPS, Label, Settings
 
 # a part's metadata: the replication's facts, and its relief curve rows (tables.relief_curve)
 FACTS_KEY, CURVE_KEY = result_files.FACTS_KEY, result_files.CURVE_KEY
@@ -102,6 +102,7 @@ class Case:
     config: dict[str, Any]  # the resolved configuration, as composed
     overrides: tuple[str, ...]
     data_dir: str  # the scenario folder, absolute
+    label: Label | None = None  # the name a report shows (experiment `label`); not in the identity
 
     @property
     def identity_sha256(self) -> str:
@@ -992,6 +993,7 @@ def write_case_manifest(
     man: dict[str, Any] = {
         "case": case.name,
         "description": case.description,
+        "label": case.label.model_dump() if case.label is not None else None,
         "overrides": list(case.overrides),
         "identity_sha256": case.identity_sha256,
         "identity_note": "SHA-256 of the resolved config without execution keys "

@@ -12,12 +12,9 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from sim.report.data import Results, load_results
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -46,36 +43,68 @@ def build(
 
     Returns per language: {"figures": {name: [paths]}, "skipped": {name: reason key},
     "appendix": [md, pdf]}. Languages are drawn in parallel processes when there are cores for
-    them (each writes only its own folder; the files are the same either way): rendering is
-    nearly all of the time, and two languages on two cores take half as long.
+    them (each writes only its own folder; the files are the same either way): drawing is
+    nearly all of the time, and two languages on two cores take half as long. The results,
+    the drawing modules and the font are loaded once, before the processes fork, which share them.
     """
     res = load_results(directory)  # a bad directory is refused once, here, before any worker starts
+    _load_drawing()
     root = Path(out) if out is not None else Path(directory) / "report"
     workers = min(len(langs), os.cpu_count() or 1)
     if workers < 2:
-        return {lang: _build_language(directory, lang, formats, root, sensitivity, res) for lang in langs}
+        return {lang: _build_language(res, lang, formats, root, sensitivity) for lang in langs}
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        jobs = {
-            lang: pool.submit(_build_language, directory, lang, formats, root, sensitivity) for lang in langs
-        }
-        return {lang: job.result() for lang, job in jobs.items()}
+        _FORKED["res"] = res  # a forked worker finds it here: not pickled, not read again
+        try:
+            jobs = {lang: pool.submit(_build_in_worker, lang, formats, root, sensitivity) for lang in langs}
+            return {lang: job.result() for lang, job in jobs.items()}
+        finally:
+            _FORKED.clear()
+
+
+_FORKED: dict[str, Results] = {}
+
+
+def _load_drawing() -> None:
+    """Import matplotlib, the PDF libraries and the drawing modules and register the font (about
+    a second of CPU), in the parent, so forked workers do not each do it again."""
+    import importlib
+
+    from sim.report.fonts import register
+
+    for module in (
+        "matplotlib.backends.backend_agg",
+        "matplotlib.backends.backend_pdf",
+        "pypdf",  # the appendix's page copying (sim/report/pages.py)
+        "pypdfium2",  # the charts' PNGs
+        "PIL.PngImagePlugin",
+        "sim.report.appendix",
+        "sim.report.figures",
+    ):
+        importlib.import_module(module)
+    register()
+
+
+def _build_in_worker(
+    lang: str, formats: tuple[str, ...], root: Path, sensitivity: str | Path | None
+) -> LanguageReport:
+    return _build_language(_FORKED["res"], lang, formats, root, sensitivity)
 
 
 def _build_language(
-    directory: str | Path,
+    res: Results,
     lang: str,
     formats: tuple[str, ...],
     root: Path,
     sensitivity: str | Path | None = None,
-    res: Results | None = None,
 ) -> LanguageReport:
     from sim.report import appendix
     from sim.report.figures import FIGURES, Skip
+    from sim.report.pages import Page, save_figure
 
-    res = res if res is not None else load_results(directory)  # a worker process reads its own
     folder = root / lang
     folder.mkdir(parents=True, exist_ok=True)
-    drawn: dict[str, Figure] = {}
+    drawn: dict[str, bytes] = {}  # each chart as PDF bytes, its appendix page
     paths: dict[str, list[Path]] = {}
     skipped: dict[str, str] = {}
     for name, draw in FIGURES.items():
@@ -84,18 +113,9 @@ def _build_language(
         except Skip as why:
             skipped[name] = str(why.args[0])
             continue
-        drawn[name] = fig
-        paths[name] = []
-        for fmt in dict.fromkeys(("png", *formats)):  # the Markdown appendix links the PNG
-            path = folder / f"{name}.{fmt}"
-            fig.savefig(path, format=fmt, metadata=_metadata(fmt))
-            # The layout is final after the first save: the other formats and the appendix's PDF
-            # page reuse it (the constrained layout was a fifth of the time, solved once a save).
-            fig.set_layout_engine("none")
-            if fmt in formats:
-                paths[name].append(path)
+        drawn[name], paths[name] = save_figure(fig, folder, name, formats)
     study_md = ""
-    study_pages: list[Figure] = []
+    study_pages: list[Page] = []
     if sensitivity is not None:
         from sim.report import sensitivity as study
 
@@ -103,16 +123,5 @@ def _build_language(
     md = appendix.write_markdown(
         res, lang, folder / "appendix.md", {n: folder / f"{n}.png" for n in drawn}, skipped, study_md
     )
-    pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", drawn, study_pages)
+    pdf = appendix.write_pdf(res, lang, folder / "appendix.pdf", list(drawn.values()), study_pages)
     return {"figures": paths, "skipped": skipped, "appendix": [md, pdf]}
-
-
-def _metadata(fmt: str) -> dict[str, object]:
-    # No creation date in the files: the same results give byte-identical charts.
-    if fmt == "pdf":
-        return {"CreationDate": None, "Creator": "drsim"}
-    if fmt == "svg":
-        return {"Date": None, "Creator": "drsim"}
-    if fmt == "png":
-        return {"Software": "drsim"}
-    return {}

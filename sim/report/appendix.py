@@ -1,7 +1,8 @@
 """The plan's appendix: figures, target table, per-township table and the STRESS-DES method note.
 
-Written as Markdown (figures linked as PNG) and as one PDF (matplotlib's PdfPages: the
-figures, then the tables and the note set as text pages), in the requested language. The
+Written as Markdown (figures linked as PNG) and as one PDF (the tables and the note set as
+text pages by matplotlib, the charts' own PDFs copied in: sim/report/pages.py), in the
+requested language. The
 method note is docs/STRESS-DES.md, one section per language, its `{fields}` filled with the
 run's own values; the table of assumptions is sim/assumptions.py's registry read against the
 run's settings and scenario.
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import cast
 
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim import assumptions
@@ -25,6 +25,8 @@ from sim.report.figures import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
+from sim.report.pages import Page
+from sim.report.pages import write_pdf as pages_pdf
 from sim.results.verdict import cause_share, status
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
@@ -256,7 +258,7 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     first = next(iter(tables.values()))
     rows = []
     for case in first.index:
-        row = [str(case), f"{first.loc[case, 'cost_yuan'] / 1e6:.2f}"]
+        row = [res.case_label(str(case), lang), f"{first.loc[case, 'cost_yuan'] / 1e6:.2f}"]
         for tab in tables.values():
             r = tab.loc[case]
             row.append(f"{r['p_holds']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={int(r['n'])}")
@@ -408,6 +410,41 @@ def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> l
     return [max(6, int(w * scale)) for w in widths] if scale > 1 else widths
 
 
+def _grid(
+    fig: Figure,
+    left: float,
+    top: float,
+    widths: Sequence[float],
+    cells: Sequence[Sequence[str]],
+    heights: Sequence[float],
+    fontsize: float,
+    align: str = "center",
+    edge: str = "black",
+) -> None:
+    """Draw a table on `fig` as positioned text and one set of lines (figure fractions; row 0 is
+    the header, shaded): each cell's text, already wrapped, centred in its row, one line every
+    1.45 font sizes (Noto Sans SC's ascender plus descender is one em). matplotlib's table did
+    the same with an artist and a layout pass a cell, most of an appendix table's time."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+
+    xs = [left]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    ys = [top]
+    for h in heights:
+        ys.append(ys[-1] - h)
+    fig.add_artist(Rectangle((left, ys[1]), xs[-1] - left, heights[0], facecolor="#e8e8e8", edgecolor="none"))
+    pad = 0.05 / fig.get_figwidth()  # 0.05 in from a left-aligned cell's border
+    for r, row in enumerate(cells):
+        y = (ys[r] + ys[r + 1]) / 2
+        for c, cell in enumerate(row):
+            x = (xs[c] + xs[c + 1]) / 2 if align == "center" else xs[c] + pad
+            fig.text(x, y, cell, fontsize=fontsize, ha=align, va="center", linespacing=1.45)
+    lines = [[(left, y), (xs[-1], y)] for y in ys] + [[(x, ys[0]), (x, ys[-1])] for x in xs]
+    fig.add_artist(LineCollection(lines, colors=edge, linewidths=0.6))
+
+
 def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Figure]:
     """One or more A4 pages holding a table. Every cell's text is wrapped to its column (widths
     from the texts: `fit_columns`) and every row is as tall as its longest cell, so no text runs
@@ -442,26 +479,12 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
             end += 1
         chunks.append((start, end))
         start = end
+    widths = [0.92 * w / sum(cols) for w in cols]
     for start, end in chunks:
         fig = Figure(figsize=A4)
-        axes_h_in = (0.92 - bottom) * A4[1]
-        ax = fig.add_axes((0.04, bottom, 0.92, 0.92 - bottom))
-        ax.axis("off")
-        ax.set_title(title, fontsize=13, loc="left")
-        table = ax.table(
-            cellText=body[start:end],
-            colLabels=head,
-            loc="upper left",
-            cellLoc="center",
-            colWidths=[w / sum(cols) for w in cols],
-        )
-        table.auto_set_font_size(False)
-        table.set_fontsize(fontsize)
-        for (r, _), cell in table.get_celld().items():
-            n = head_lines if r == 0 else row_lines[start + r - 1]
-            cell.set_height((n + pad) * line_in / axes_h_in)
-            if r == 0:
-                cell.set_facecolor("#e8e8e8")
+        fig.text(0.04, 0.925, title, fontsize=13, va="bottom")
+        heights = [(n + pad) * line_in / A4[1] for n in (head_lines, *row_lines[start:end])]
+        _grid(fig, 0.04, 0.92, widths, [head, *body[start:end]], heights, fontsize)
         if lines:
             fig.text(0.04, bottom - 0.01, "\n".join(lines), fontsize=8, va="top", linespacing=1.3)
         pages.append(fig)
@@ -485,20 +508,13 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Figure:
     ]
     fig.text(0.5, 0.70, "\n".join(facts), fontsize=11, ha="center", va="top", linespacing=1.8)
     fig.text(0.08, 0.48, text("title.verdicts", lang), fontsize=13, va="top")
-    ax = fig.add_axes((0.08, 0.08, 0.84, 0.37))
-    ax.axis("off")
     header = [text(k, lang) for k in ("col.target", "col.verdict", "col.share", "col.p_holds")]
-    widths = (0.31, 0.28, 0.22, 0.19)  # of the axes; cells wrapped to two lines at most
+    widths = (0.31, 0.28, 0.22, 0.19)  # of the table; cells wrapped to two lines at most
     cells = [["\n".join(wrap_mixed(c, round(w * 118))[:2]) for c, w in zip(row, widths, strict=True)]
-             for row in ([r[0], r[6], r[3], r[4]] for r in rows)]  # fmt: skip
-    table = ax.table(cellText=cells, colLabels=header, loc="upper left", cellLoc="left", colWidths=widths)
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    table.scale(1, 2.4)
-    for (r, _), cell in table.get_celld().items():
-        cell.set_edgecolor("#cccccc")
-        if r == 0:
-            cell.set_facecolor("#e8e8e8")
+             for row in [header, *([r[0], r[6], r[3], r[4]] for r in rows)]]  # fmt: skip
+    line_in = 7.5 * 1.45 / 72
+    heights = [(max(c.count("\n") for c in row) + 2.2) * line_in / A4[1] for row in cells]
+    _grid(fig, 0.08, 0.45, [0.84 * w for w in widths], cells, heights, 7.5, align="left", edge="#cccccc")
     return fig
 
 
@@ -519,47 +535,31 @@ def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
 
 
 def write_pdf(
-    res: Results, lang: str, out: Path, figures: dict[str, Figure], extra_pages: Sequence[Figure] = ()
+    res: Results, lang: str, out: Path, figures: Sequence[Page], extra_pages: Sequence[Page] = ()
 ) -> Path:
     """appendix.pdf: title page and verdicts, targets, cases, figures, townships, `extra_pages`
-    (a sensitivity study's section), assumptions, method note."""
+    (a sensitivity study's section), assumptions, method note. `figures` are the charts as
+    already drawn (PDF bytes, copied in) or still to draw."""
     rows = target_rows(res, lang)
     title = f"{text('appendix.title', lang)} - {res.scenario_label(lang)}, {res.hazard_label(lang)}"
-    # no creation date: the same results give the same bytes
-    with PdfPages(out, metadata={"Title": title, "Creator": "drsim", "CreationDate": None}) as pdf:
-        pdf.savefig(_title_page(res, lang, rows))
-        for page in _table_page(
-            text("appendix.targets", lang),
-            target_header(lang),
-            rows,
-            "\n".join(
-                [
-                    table_note(lang),
-                    *(f"- {line}" for line in target_notes(res, lang, rows)),
-                    text("appendix.failing", lang),
-                    *(f"- {line}" for line in failing_notes(res, lang)),
-                    text("source", lang, **res.source_fields(lang)),
-                ]
-            ),
-        ):
-            pdf.savefig(page)
-        if res.cases is not None:
-            for page in _table_page(text("appendix.cases", lang), *case_rows(res, lang)):
-                pdf.savefig(page)
-        for fig in figures.values():
-            pdf.savefig(fig)
-        for page in _table_page(text("appendix.townships", lang), *township_rows(res, lang)):
-            pdf.savefig(page)
-        for page in extra_pages:
-            pdf.savefig(page)
-        for page in _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang)):
-            pdf.savefig(page)
-        for page in _text_pages(text("appendix.method", lang), method_note(lang, res), lang):
-            pdf.savefig(page)
-        for page in _text_pages(text("appendix.annex", lang), technical_annex(), lang):
-            pdf.savefig(page)
-        # a list, not a table: a hundred table rows took seconds to lay out and said no more
-        keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
-        for page in _text_pages(text("annex.keys", lang), keys, lang):
-            pdf.savefig(page)
-    return out
+    note = [
+        table_note(lang),
+        *(f"- {line}" for line in target_notes(res, lang, rows)),
+        text("appendix.failing", lang),
+        *(f"- {line}" for line in failing_notes(res, lang)),
+        text("source", lang, **res.source_fields(lang)),
+    ]
+    pages: list[Page] = [_title_page(res, lang, rows)]
+    pages += _table_page(text("appendix.targets", lang), target_header(lang), rows, "\n".join(note))
+    if res.cases is not None:
+        pages += _table_page(text("appendix.cases", lang), *case_rows(res, lang))
+    pages += figures
+    pages += _table_page(text("appendix.townships", lang), *township_rows(res, lang))
+    pages += extra_pages
+    pages += _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang))
+    pages += _text_pages(text("appendix.method", lang), method_note(lang, res), lang)
+    pages += _text_pages(text("appendix.annex", lang), technical_annex(), lang)
+    # a list, not a table: a hundred table rows took seconds to lay out and said no more
+    keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
+    pages += _text_pages(text("annex.keys", lang), keys, lang)
+    return pages_pdf(out, pages, title)

@@ -138,6 +138,20 @@ class Results:
         label = self.settings.hazard.label
         return getattr(label, lang) if label is not None else self.settings.hazard.name
 
+    def case_label(self, case: str, lang: str) -> str:
+        """A sweep case's name for a reader: the experiment's `label` in `lang` (kept in
+        cases/CASE/manifest.json), else the case's name."""
+        labels = self.meta.get("case_labels")
+        if labels is None:
+            labels = {}
+            for name in self.case_names if self.kind == "sweep" else ():
+                path = self.dir / "cases" / outdir.safe_name(name, "case") / "manifest.json"
+                label = read_json(path, CaseManifest).label if path.is_file() else None
+                if label is not None:
+                    labels[name] = label
+            self.meta["case_labels"] = labels
+        return str(labels.get(case, {}).get(lang, case))
+
     def target_label(self, name: str, lang: str) -> str:
         """A target's name for a reader: its `label` in `lang`, else its key (relief_10h)."""
         label = getattr(self.settings.targets.get(name), "label", None)

@@ -12,6 +12,7 @@ share; kept whole while the report's speed-up (issue 22) edits it, then to split
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable
 from typing import cast
@@ -23,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.transforms import ScaledTranslation
-from scipy import stats
+from scipy import special
 
 from sim.report.data import Results
 from sim.report.fonts import register
@@ -82,7 +83,8 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mean = matrix.mean(axis=0)
     if n < 2:
         return mean, mean, mean
-    half = stats.t.ppf(0.5 + metrics.CONFIDENCE / 2, n - 1) * matrix.std(axis=0, ddof=1) / np.sqrt(n)
+    # the Student-t quantile as stats.t.ppf computes it (scipy.stats takes half a second to import)
+    half = special.stdtrit(n - 1, 0.5 + metrics.CONFIDENCE / 2) * matrix.std(axis=0, ddof=1) / np.sqrt(n)
     return mean, mean - half, mean + half
 
 
@@ -364,7 +366,9 @@ def late_villages(res: Results, lang: str) -> Figure:
                     y, tab[cause], left=left, color=CAUSE_COLOURS[cause], label=text(f"cause.{cause}", lang)
                 )
                 left += tab[cause].to_numpy()
-        ax.set_title(textwrap.fill(res.target_label(name, lang), 30), fontsize=9)  # three panels abreast
+        # three panels abreast: wrapped, a number kept with its unit ("24 h" split as "24" / "h")
+        label = re.sub(r"(\d) (h|min)\b", "\\1\u00a0\\2", res.target_label(name, lang))
+        ax.set_title(textwrap.fill(label, 30), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
     # One label under the middle panel: the panels share it, and three copies of the English
     # label ran off the right edge of the canvas.
@@ -374,13 +378,14 @@ def late_villages(res: Results, lang: str) -> Figure:
     axes[0].set_ylabel(text("col.township", lang))
     axes[0].invert_yaxis()
     handles = [plt_patch(CAUSE_COLOURS[c], 1.0) for c in metrics.LATE_CAUSES]
-    # A figure legend "outside" the panels: the constrained layout makes room for it above them
-    # (an axes legend wider than its panel squeezed the outer panels' tick labels off the canvas).
+    # A figure legend "outside" the panels: the constrained layout makes room for it right of
+    # them (an axes legend wider than its panel squeezed the outer panels' tick labels off the
+    # canvas; one above the panels lay under the figure's title, which takes the same place).
     fig.legend(
         handles,
         [text(f"cause.{c}", lang) for c in metrics.LATE_CAUSES],
-        loc="outside upper center",
-        ncols=5,
+        loc="outside right upper",
+        ncols=1,
         fontsize=8,
         frameon=False,
     )
@@ -811,7 +816,8 @@ def budget_frontier(res: Results, lang: str) -> Figure:
     _finish(fig, res, lang, "frontier.title", ("note.frontier",))
     # Every case labelled, frontier cases in the frontier's colour; placed once the layout is final.
     colours = ["#d73027" if f else "#333333" for f in on]
-    place_labels(ax, list(zip(x, y, strict=True)), [str(c) for c in table.index], colours)
+    names = [res.case_label(str(c), lang) for c in table.index]
+    place_labels(ax, list(zip(x, y, strict=True)), names, colours)
     return fig
 
 
@@ -962,7 +968,8 @@ def case_compliance(res: Results, lang: str) -> Figure:
             label=res.target_label(name, lang),
         )
     cost = next(iter(tables.values()))["cost_yuan"].reindex(order) / 1e6
-    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(order, cost, strict=True)], fontsize=8)
+    names = [res.case_label(str(c), lang) for c in order]
+    ax.set_yticks(y, [f"{c}  ({m:.2f})" for c, m in zip(names, cost, strict=True)], fontsize=8)
     ax.invert_yaxis()
     ax.set(xlim=(-2, 102), xlabel=text("axis.p_holds", lang), ylabel=text("axis.case_cost", lang))
     ax.grid(axis="x", alpha=0.3)

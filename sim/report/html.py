@@ -42,7 +42,7 @@ import pandas as pd
 from sim import outdir
 from sim.report.data import Results
 from sim.report.figures import blocked_share
-from sim.report.i18n import TEXT, limit_text, text
+from sim.report.i18n import LANGS, TEXT, limit_text, text
 from sim.results.place_answers import village_answers
 from sim.results.result_files import read_parquet
 from sim.safe_text import html_text
@@ -52,97 +52,10 @@ from sim.units import MIN_PER_H
 # (0.06-0.09 MB on zhangshu's 300 villages); ten keep a 30-replication run near 6 MB in all.
 MAX_REPLAY_REPS = 10
 
-# The page's own words (the figure and appendix words stay in i18n.py, reused where they fit).
-VIEW_TEXT: dict[str, tuple[str, str]] = {
-    "title": (
-        "{scenario}·{hazard}：仿真结果交互查看",
-        "{scenario}, {hazard}: interactive view of the results",
-    ),
-    "help": (
-        "滚轮缩放、拖动平移，双击复原；点击村庄查看详情。本文件离线可用，不访问网络。",
-        "Scroll to zoom, drag to pan, double-click to reset; click a village for its details. "
-        "This file works offline and makes no network request.",
-    ),
-    "sel.target": ("着色依据（救助目标）", "Colour villages by (relief target)"),
-    "sel.case": ("方案", "Case"),
-    "sel.rep": ("回放的仿真重复", "Replication replayed"),
-    "rep.n": ("第{n}次", "no. {n}"),
-    "time": ("时间", "Time"),
-    "time.h": ("灾后{h}小时", "{h} h after onset"),
-    "count.deliveries": ("已送达{d}车次，{v}个村收到物资", "{d} deliveries, {v} villages reached"),
-    "count.roads": (
-        "当前阻断道路{c}条、受损{s}条，已恢复{r}条",
-        "{c} roads cut and {s} damaged now, {r} reopened",
-    ),
-    "count.isolated": ("道路不通的村{i}个", "{i} villages cut off by road"),
-    "legend.villages": ("村（颜色=按时救助概率）", "Village (colour = P(relieved in time))"),
-    "legend.delivered": ("至此时已收到物资的村", "Village reached by a delivery so far"),
-    "legend.blocked": ("此时阻断的道路", "Road cut at this time"),
-    "legend.slowed": ("此时受损但可通行的道路", "Road damaged, passable, at this time"),
-    "legend.cut_share": (
-        "在部分重复中被阻断的道路（线宽=概率）",
-        "Road cut in some replications (width = share)",
-    ),
-    "legend.reopened": ("已修复或恢复通行的道路", "Road reopened (repaired or cleared)"),
-    "legend.isolated": ("此时道路不通的村", "Village cut off by road at this time"),
-    "legend.shelter": ("应急避难场所", "Emergency shelter"),
-    "legend.places": ("乡镇（街道）及城区", "Townships and the city"),
-    "colorbar": ("按时救助概率", "P(relieved in time)"),
-    "axis.x": ("东西向（公里）", "West-east (km)"),
-    "axis.y": ("南北向（公里）", "South-north (km)"),
-    "shelter": ("{place}{cls}类应急避难场所，{area}平方米", "Class {cls} shelter, {place}, {area} m²"),
-    "no_events": (
-        "本结果未保存事件日志（run.keep_events=false），无法回放时间过程；地图仍显示各村概率。",
-        "These results kept no event log (run.keep_events=false): nothing to replay; the map "
-        "still shows each village's probability.",
-    ),
-    "replay_limited": (
-        "为控制文件大小，只嵌入前{k}次重复的回放（共{n}次）；概率按全部重复计算。",
-        "To keep the file small only the first {k} of {n} replications can be replayed; "
-        "probabilities use them all.",
-    ),
-    "h.verdicts": ("各目标结论", "Verdict per target"),
-    "h.map": ("地图与回放", "Map and replay"),
-    "h.townships": ("各乡镇结果", "Results by township"),
-    "h.cases": ("预算方案比较", "Budget cases"),
-    "h.frontier": (
-        "成本与目标达成概率（点击方案查看其地图）",
-        "Cost against P(target holds) (click a case to map it)",
-    ),
-    "h.failing": ("未达标或待定的目标", "Targets that fail or are undecided"),
-    "panel.close": ("关闭", "Close"),
-    "colon": ("：", ": "),
-    "village_in": ("{v}（{t}）", "{v} ({t})"),
-    "panel.township": ("所属乡镇", "Township"),
-    "panel.population": ("人口", "Population"),
-    "panel.displaced": ("平均转移人数", "Displaced (mean)"),
-    "panel.p": ("按时救助概率（95% Wilson区间，n次）", "P(relieved in time) (95% Wilson, n)"),
-    "panel.share": ("按时救助人员比例", "Share of people in time"),
-    "panel.cause": ("主要延误原因", "Main cause of lateness"),
-    "panel.complete": ("{cls}全部到位（平均）", "{cls} all in place (mean)"),
-    "panel.timeline": ("时间线（第{n}次重复）", "Timeline (replication no. {n})"),
-    "panel.no_timeline": ("本次重复中该村无事件。", "Nothing happened here in this replication."),
-    "panel.nobody": ("无需救助人员", "nobody counted"),
-    "panel.hours": ("{h}小时", "{h} h"),
-    "ev.village_hit": ("受灾，{q}人受影响", "struck: {q} people affected"),
-    "ev.people_displaced": ("{q}人紧急转移", "{q} people displaced"),
-    "ev.people_stranded": ("{q}人居家需救助", "{q} people at home need relief"),
-    "ev.situation_reported": ("灾情上报（累计转移{q}人）", "situation reported ({q} displaced so far)"),
-    "ev.shipment_delivered": ("送达{cls}{q}单位", "{q} units of {cls} delivered"),
-    "ev.place_isolated": ("道路中断，与所有储备库不通", "cut off: no road from any depot"),
-    "ev.place_reconnected": ("道路恢复连通", "reachable by road again"),
-    "ev.people_trapped": ("{q}人被困", "{q} people trapped"),
-    "ev.people_rescued": ("救出{q}人", "{q} people rescued"),
-    "ev.trapped_died": ("{q}人被困中死亡", "{q} people died while trapped"),
-    "ev.shelter_arrived": ("{q}人到达避难场所", "{q} people reached a shelter"),
-    "ev.aircraft_arrived": ("直升机到达", "helicopter arrived"),
-}
-
 
 def vtext(key: str, lang: str, **fields: object) -> str:
-    zh, en = VIEW_TEXT[key]
-    entry = zh if lang == "zh" else en
-    return entry.format(**fields) if fields else entry
+    """The page's own words (i18n.TEXT's `view.` keys)."""
+    return text(f"view.{key}", lang, **fields)
 
 
 def _num(x: object, digits: int = 3) -> float | None:
@@ -399,6 +312,7 @@ def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
         subtitle += f" ({limit_text(target, lang)}, ≥{target.required_share:.0%})"
     return {
         "case": [str(c) for c in table.index],
+        "label": [res.case_label(str(c), lang) for c in table.index],
         "cost_m": [_num(c / 1e6) for c in table["cost_yuan"]],
         "p": [_num(p * 100, 1) for p in table["p_holds"]],
         "low": [_num(p * 100, 1) for p in table["ci_low"]],
@@ -463,8 +377,9 @@ def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict
             notes[case] = vtext("no_events", lang)
         elif prep.kept[case][0] < prep.kept[case][1]:
             notes[case] = vtext("replay_limited", lang, k=prep.kept[case][0], n=prep.kept[case][1])
-    strings = {k: vtext(k, lang) for k in VIEW_TEXT if "{" not in VIEW_TEXT[k][1]}
-    strings |= {k: VIEW_TEXT[k][0 if lang == "zh" else 1] for k in VIEW_TEXT if "{" in VIEW_TEXT[k][1]}
+    # every `view.` entry as written: the page's script fills the placeholders
+    i = LANGS.index(lang)
+    strings = {k.removeprefix("view."): entry[i] for k, entry in TEXT.items() if k.startswith("view.")}
     strings["village_unaffected"] = text("village_unaffected", lang)
     strings["road"] = text("road", lang)
     strings |= {f"class.{c}": text(f"class.{c}", lang) for c in ("initial", "basic")}
@@ -478,6 +393,7 @@ def view_data(res: Results, lang: str, prepared: Prepared | None = None) -> dict
             for k, t in res.targets.items()
         ],
         "cases": cases,
+        "case_labels": [res.case_label(c, lang) for c in cases],
         "main_case": res.main_case,
         "answers": answers,
         "replays": prep.replays,

@@ -1,4 +1,4 @@
-"""Every word a chart or the appendix prints, in Chinese and English: one table, one lookup.
+"""Every word a chart, the appendix or the offline HTML view prints, in Chinese and English.
 
 Keys are stable identifiers; `text(key, lang, **fields)` formats the entry. A key missing
 in either language is a KeyError at once (tested), never an English word in a Chinese plan.
@@ -426,6 +426,89 @@ TEXT: dict[str, tuple[str, str]] = {
         "Source: drsim sensitivity study, scenario {scenario}, hazard {hazard}, {n} replications per "
         "design point (common random numbers), seed {seed}",
     ),
+    # the offline HTML view's own words (sim/report/html.py; its script fills the {fields})
+    "view.title": (
+        "{scenario}·{hazard}：仿真结果交互查看",
+        "{scenario}, {hazard}: interactive view of the results",
+    ),
+    "view.help": (
+        "滚轮缩放、拖动平移，双击复原；点击村庄查看详情。本文件离线可用，不访问网络。",
+        "Scroll to zoom, drag to pan, double-click to reset; click a village for its details. "
+        "This file works offline and makes no network request.",
+    ),
+    "view.sel.target": ("着色依据（救助目标）", "Colour villages by (relief target)"),
+    "view.sel.case": ("方案", "Case"),
+    "view.sel.rep": ("回放的仿真重复", "Replication replayed"),
+    "view.rep.n": ("第{n}次", "no. {n}"),
+    "view.time": ("时间", "Time"),
+    "view.time.h": ("灾后{h}小时", "{h} h after onset"),
+    "view.count.deliveries": ("已送达{d}车次，{v}个村收到物资", "{d} deliveries, {v} villages reached"),
+    "view.count.roads": (
+        "当前阻断道路{c}条、受损{s}条，已恢复{r}条",
+        "{c} roads cut and {s} damaged now, {r} reopened",
+    ),
+    "view.count.isolated": ("道路不通的村{i}个", "{i} villages cut off by road"),
+    "view.legend.villages": ("村（颜色=按时救助概率）", "Village (colour = P(relieved in time))"),
+    "view.legend.delivered": ("至此时已收到物资的村", "Village reached by a delivery so far"),
+    "view.legend.blocked": ("此时阻断的道路", "Road cut at this time"),
+    "view.legend.slowed": ("此时受损但可通行的道路", "Road damaged, passable, at this time"),
+    "view.legend.cut_share": (
+        "在部分重复中被阻断的道路（线宽=概率）",
+        "Road cut in some replications (width = share)",
+    ),
+    "view.legend.reopened": ("已修复或恢复通行的道路", "Road reopened (repaired or cleared)"),
+    "view.legend.isolated": ("此时道路不通的村", "Village cut off by road at this time"),
+    "view.legend.shelter": ("应急避难场所", "Emergency shelter"),
+    "view.legend.places": ("乡镇（街道）及城区", "Townships and the city"),
+    "view.colorbar": ("按时救助概率", "P(relieved in time)"),
+    "view.axis.x": ("东西向（公里）", "West-east (km)"),
+    "view.axis.y": ("南北向（公里）", "South-north (km)"),
+    "view.shelter": ("{place}{cls}类应急避难场所，{area}平方米", "Class {cls} shelter, {place}, {area} m²"),
+    "view.no_events": (
+        "本结果未保存事件日志（run.keep_events=false），无法回放时间过程；地图仍显示各村概率。",
+        "These results kept no event log (run.keep_events=false): nothing to replay; the map "
+        "still shows each village's probability.",
+    ),
+    "view.replay_limited": (
+        "为控制文件大小，只嵌入前{k}次重复的回放（共{n}次）；概率按全部重复计算。",
+        "To keep the file small only the first {k} of {n} replications can be replayed; "
+        "probabilities use them all.",
+    ),
+    "view.h.verdicts": ("各目标结论", "Verdict per target"),
+    "view.h.map": ("地图与回放", "Map and replay"),
+    "view.h.townships": ("各乡镇结果", "Results by township"),
+    "view.h.cases": ("预算方案比较", "Budget cases"),
+    "view.h.frontier": (
+        "成本与目标达成概率（点击方案查看其地图）",
+        "Cost against P(target holds) (click a case to map it)",
+    ),
+    "view.h.failing": ("未达标或待定的目标", "Targets that fail or are undecided"),
+    "view.panel.close": ("关闭", "Close"),
+    "view.colon": ("：", ": "),
+    "view.village_in": ("{v}（{t}）", "{v} ({t})"),
+    "view.panel.township": ("所属乡镇", "Township"),
+    "view.panel.population": ("人口", "Population"),
+    "view.panel.displaced": ("平均转移人数", "Displaced (mean)"),
+    "view.panel.p": ("按时救助概率（95% Wilson区间，n次）", "P(relieved in time) (95% Wilson, n)"),
+    "view.panel.share": ("按时救助人员比例", "Share of people in time"),
+    "view.panel.cause": ("主要延误原因", "Main cause of lateness"),
+    "view.panel.complete": ("{cls}全部到位（平均）", "{cls} all in place (mean)"),
+    "view.panel.timeline": ("时间线（第{n}次重复）", "Timeline (replication no. {n})"),
+    "view.panel.no_timeline": ("本次重复中该村无事件。", "Nothing happened here in this replication."),
+    "view.panel.nobody": ("无需救助人员", "nobody counted"),
+    "view.panel.hours": ("{h}小时", "{h} h"),
+    "view.ev.village_hit": ("受灾，{q}人受影响", "struck: {q} people affected"),
+    "view.ev.people_displaced": ("{q}人紧急转移", "{q} people displaced"),
+    "view.ev.people_stranded": ("{q}人居家需救助", "{q} people at home need relief"),
+    "view.ev.situation_reported": ("灾情上报（累计转移{q}人）", "situation reported ({q} displaced so far)"),
+    "view.ev.shipment_delivered": ("送达{cls}{q}单位", "{q} units of {cls} delivered"),
+    "view.ev.place_isolated": ("道路中断，与所有储备库不通", "cut off: no road from any depot"),
+    "view.ev.place_reconnected": ("道路恢复连通", "reachable by road again"),
+    "view.ev.people_trapped": ("{q}人被困", "{q} people trapped"),
+    "view.ev.people_rescued": ("救出{q}人", "{q} people rescued"),
+    "view.ev.trapped_died": ("{q}人被困中死亡", "{q} people died while trapped"),
+    "view.ev.shelter_arrived": ("{q}人到达避难场所", "{q} people reached a shelter"),
+    "view.ev.aircraft_arrived": ("直升机到达", "helicopter arrived"),
 }
 
 

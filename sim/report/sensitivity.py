@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from sim.errors import InputError, Problem
 from sim.report.fonts import register
 from sim.report.i18n import text
+from sim.report.pages import Page, write_pdf
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
 
@@ -373,16 +373,16 @@ def _num(v: Any, lo: Any, hi: Any) -> str:
 
 def draw_language(
     folder: str | Path, lang: str, formats: tuple[str, ...], lang_dir: Path
-) -> tuple[str, list[Figure]]:
+) -> tuple[str, list[Page]]:
     """The study's charts saved in `lang_dir` ({tornado,morris}.{formats}, PNG always: the
     Markdown links it), and its section: Markdown (linking the charts by file name) and the
     same section as A4 PDF pages (the ranked sentences, the table of indices, the charts)."""
-    from sim.report import _metadata
     from sim.report.appendix import _table_page, _text_pages
+    from sim.report.pages import save_figure
 
     table, info = load(folder)
     lang_dir.mkdir(parents=True, exist_ok=True)
-    drawn: dict[str, Figure] = {}
+    drawn: dict[str, bytes] = {}
     skipped = []
     for name, draw in FIGURES.items():
         try:
@@ -390,14 +390,12 @@ def draw_language(
         except ValueError as why:
             skipped.append(text(str(why.args[0]), lang))
             continue
-        for fmt in dict.fromkeys(("png", *formats)):
-            fig.savefig(lang_dir / f"{name}.{fmt}", format=fmt, metadata=_metadata(fmt))
-        drawn[name] = fig
+        drawn[name] = save_figure(fig, lang_dir, name, formats)[0]
     body = section_markdown(table, info, lang, {name: f"{name}.png" for name in drawn})
     if skipped:
         body += "\n" + "\n".join(f"- {md(s)}" for s in skipped) + "\n"
     words = "\n".join(section_lines(table, info, lang) + skipped)
-    pages = [*_text_pages(text("sens.section", lang), words, lang)]
+    pages: list[Page] = [*_text_pages(text("sens.section", lang), words, lang)]
     pages += _table_page(text("sens.table", lang), *index_rows(table, info, lang))
     pages += list(drawn.values())
     return body, pages
@@ -414,10 +412,7 @@ def build(
         body, pages = draw_language(folder, lang, formats, lang_dir)
         (lang_dir / "depends_on.md").write_text(body, encoding="utf-8")
         title = text("sens.section", lang)
-        meta = {"Title": title, "Creator": "drsim", "CreationDate": None}  # no date: same bytes
-        with PdfPages(lang_dir / "depends_on.pdf", metadata=meta) as pdf:
-            for page in pages:
-                pdf.savefig(page)
+        write_pdf(lang_dir / "depends_on.pdf", pages, title)
         done[lang] = sorted(p.name for p in lang_dir.iterdir())
     return done
 

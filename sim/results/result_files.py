@@ -95,6 +95,7 @@ class CaseManifest(_Doc):
 
     case: str
     description: str
+    label: dict[str, str] | None = None  # {zh, en}: the case's name in a report (experiment `label`)
     overrides: list[str]
     identity_sha256: str
     identity_note: str

@@ -253,8 +253,8 @@
   if (state.target) { el("target").value = state.target; }
   var slider = el("time");
   slider.max = String(D.horizon_h);
-  el("case").innerHTML = D.cases.map(function (c) {
-    return '<option value="' + esc(c) + '">' + esc(c) + "</option>";
+  el("case").innerHTML = D.cases.map(function (c, k) {
+    return '<option value="' + esc(c) + '">' + esc(D.case_labels[k]) + "</option>";
   }).join("");
   el("case-box").hidden = D.cases.length < 2;
 
@@ -274,7 +274,7 @@
       var front = F.case.map(function (_, k) { return k; }).filter(function (k) { return F.frontier[k]; });
       front.sort(function (a, b) { return F.cost_m[a] - F.cost_m[b]; });
       Plotly.newPlot("frontier", [
-        { type: "scatter", mode: "markers+text", name: F.point, x: F.cost_m, y: F.p, text: F.case, customdata: F.case,
+        { type: "scatter", mode: "markers+text", name: F.point, x: F.cost_m, y: F.p, text: F.label, customdata: F.case,
           textposition: "top right", marker: { size: 9, color: "#4575b4" },
           error_y: { type: "data", symmetric: false,
                      array: F.p.map(function (p, k) { return F.high[k] - p; }),
