@@ -12,9 +12,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import experiment
-from sim.cli import compose, main, sweep_case
+from sim.cli import main
+from sim.config import compose
 from sim.errors import InputError
+from sim.experiment import spec as experiment
+from sim.experiment.launch import sweep_case
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")

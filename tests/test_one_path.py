@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import compose, main
+from sim.cli import main
+from sim.config import compose
 from sim.experiment import sweep
 from sim.experiment.executors import InlineExecutor
 from sim.settings import Settings

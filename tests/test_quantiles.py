@@ -1,4 +1,4 @@
-"""The normal and Student-t quantiles of sim/metrics.py come from scipy.special (scipy.stats
+"""The normal and Student-t quantiles of sim/results/metrics.py come from scipy.special (scipy.stats
 takes half a second to import, most of `drsim report`'s start-up): they must be the very values
 scipy.stats gives, so every interval drsim writes stays the same to the last bit."""
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from sim import metrics
+from sim.results import metrics
 
 
 @settings(max_examples=200, deadline=None)
