@@ -31,7 +31,7 @@ Tie-breaks: rows are appended in the order SimPy runs the processes; SimPy order
 same-time events by scheduling order, and the model creates processes in a fixed order
 (places and depots in file order), so the log is deterministic.
 
-Long (~1,200 lines, most of them the blank lines and docstrings of 81 small classes) because it
+Size: ~1,200 lines, most of them the blank lines and docstrings of 81 small classes) because it
 is the log's whole schema: one record type per kind, each saying what its columns hold.
 """
 

@@ -36,13 +36,6 @@ LONG_MODULE_LINES = 500
 PENDING_SIZE_REASONS = {
     "sim/experiment/sweep.py": "units, store, coordinator, aggregation, manifests and replay; kept "
     "whole while drsim run becomes a one-case sweep, then to split along its section lines",
-    "sim/report/appendix.py": "the appendix's pages; being rewritten by the report's speed-up",
-    "sim/report/i18n.py": "the words of both languages, one table; being edited by the report's speed-up",
-    "sim/model/relief.py": "one process (relief: reports to deliveries); typed events are being added",
-    "sim/model/ems.py": "one process (calls, dispatch, crews); typed events are being added",
-    "sim/model/teams.py": "one process (rescue teams and volunteers); typed events are being added",
-    "sim/model/roads.py": "one process (road state and knowledge); typed events are being added",
-    "sim/model/hazards.py": "one process (hazard footprints and severities); typed events are being added",
 }
 
 

@@ -77,6 +77,10 @@ Connects to: the live roads (subscribes to `RoadState.listeners`); its hospitals
 (sim/model/hospitals.py), built with it; the aircraft through the `AirEvacuation` port
 (sim/model/ports.py), connected by world.build with `connect_air`; serves the aircraft as
 their `AirMedical`.
+
+Size: one real-world process, a call from its arrival to the ambulance's return (dispatch, scene,
+transport, decontamination, crews, survival while waiting), sharing the fleet's state; the call
+book, hospitals and policies are already files of their own.
 """
 
 from __future__ import annotations

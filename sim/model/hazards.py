@@ -31,6 +31,9 @@ term comes from its own stream `hazard.<event>.size`, so no other stream shifts.
 Leaves out: the physics of water, wind and ground (severity is a statistical
 stand-in); aftershocks; damage to depots, stations and stock; spatial
 correlation of road damage (an edge's cut shares only the event term).
+
+Size: the hazards' footprints and severities for every kind of disaster, one small section each,
+sharing the draw order that keeps random numbers common across cases.
 """
 
 from __future__ import annotations

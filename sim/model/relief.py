@@ -46,6 +46,10 @@ township point). Conservation is checked on the log by tests.
 Connects to: the live roads (subscribes to `RoadState.listeners`); the aircraft through the
 `DeferredRelief` port (sim/model/ports.py), connected by world.build with `connect_air`
 when the county has aircraft; serves the aircraft as their `AirStock`.
+
+Size: one real-world process, relief from a reported need to a delivery (allocation, trucks, trips,
+restocking, air hand-off), whose parts share the depots' stock and the trucks' state; split, they
+would pass that state between files.
 """
 
 from __future__ import annotations

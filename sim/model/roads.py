@@ -34,6 +34,9 @@ what they see (villagers evacuating to a shelter) use `ground`, the roads as the
 Leaves out: congestion (travel times do not depend on traffic); a vehicle
 already on an edge when it is cut finishes that edge (it was past the damage);
 routes are not re-planned when a faster road opens while a vehicle is driving.
+
+Size: one real-world process, the road network's state and what each party knows of it (damage,
+reopening, shortest paths for the live and the known network); the row helpers are in road_rows.py.
 """
 
 from __future__ import annotations

@@ -67,6 +67,10 @@ from the curve of their rescue type.
 
 Connects to: the live roads (read when planning, `RoadState`); the aircraft through the
 `AirRescue` port (sim/model/ports.py), connected by world.build with `connect_air`.
+
+Size: one real-world process, rescue teams from alert to release (mobilisation, equipment,
+assignment, rescue, rest, mutual aid), sharing the crews' state; the policies are in
+sim/model/policies/rescue.py.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ requested language. The
 method note is docs/STRESS-DES.md, one section per language, its `{fields}` filled with the
 run's own values; the table of assumptions is sim/assumptions.py's registry read against the
 run's settings and scenario.
+
+Size: the appendix's pages in order (title, verdict, targets, cases, charts, townships,
+assumptions, method note) in both formats, Markdown and PDF, each page a short function.
 """
 
 from __future__ import annotations
