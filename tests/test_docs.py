@@ -141,8 +141,10 @@ def test_model_pages_name_every_event_kind_and_policy() -> None:
     model page (in backticks, as the pages write them), so a new one cannot go undocumented."""
     from sim.events import EventKind
     from sim.model.policies.ems import DISPATCH_POLICIES, HOSPITAL_POLICIES
-    from sim.model.policies.relief import RELIEF_POLICIES, REPAIR_POLICIES, ROUTE_POLICIES
+    from sim.model.policies.relief import RELIEF_POLICIES
+    from sim.model.policies.repair import REPAIR_POLICIES
     from sim.model.policies.rescue import RESCUE_POLICIES
+    from sim.model.policies.routes import ROUTE_POLICIES
 
     text = "\n".join(p.read_text(encoding="utf-8") for p in MODEL_PAGES.glob("*.md"))
     kinds = [k.value for k in EventKind if f"`{k.value}`" not in text]
