@@ -125,3 +125,48 @@ def helsinki(helsinki_roads: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "helsinki"
     shutil.copytree(helsinki_roads, dest)
     return dest
+
+
+# --- one run of a scenario, shared by every test and every xdist worker of a session ----------
+def shared_run(tmp_path_factory: pytest.TempPathFactory, key: str, *args: str) -> tuple[Path, str]:
+    """`drsim run ARGS` made once per test session and read by every test that asks for KEY.
+
+    Several test files read the same run folder (zhangshu's typhoon, a few replications): a
+    module fixture ran it again in each file and again on each xdist worker. Here the first
+    worker to ask runs it into the session's shared temporary folder under a file lock and the
+    others wait and read it. Returns the folder and what the run printed. Tests only read the
+    folder: one that changes it copies it first (shutil.copytree)."""
+    import contextlib
+    import io
+
+    from filelock import FileLock
+
+    from sim.cli import main
+
+    # every worker's basetemp is a sibling folder of one session folder (pytest-xdist's own
+    # recipe for session-wide data); without xdist, the basetemp itself
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root = base / "shared-runs"
+    root.mkdir(exist_ok=True)
+    out, printed_file, done = root / key, root / f"{key}.printed", root / f"{key}.done"
+    with FileLock(str(root / f"{key}.lock")):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # a run that died half way
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                code = main(["run", *args, f"hydra.run.dir={out}"])
+            assert code == 0, f"drsim run {' '.join(args)} exited {code}"
+            printed_file.write_text(printed.getvalue(), encoding="utf-8")
+            done.touch()
+    return out, printed_file.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def zhangshu_typhoon_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """zhangshu's typhoon, three replications: road damage, repair teams, every tier, EMS calls,
+    helicopter missions - every run figure has data. Read by tests/test_report.py and
+    tests/test_place_names.py (about 9 s of CPU, once per session)."""
+    args = ("scenario=zhangshu", "hazard=typhoon", "run.reps=3")
+    return shared_run(tmp_path_factory, "zhangshu_typhoon_3", *args)

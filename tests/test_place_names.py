@@ -4,9 +4,7 @@ the CSV answers keep the id for joins with a name column beside it."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import itertools
 import re
 from pathlib import Path
@@ -19,13 +17,9 @@ from sim.report import appendix, figures, i18n
 
 
 @pytest.fixture(scope="module")
-def zs_run(tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("names") / "zs"
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        args = ["run", "scenario=zhangshu", "hazard=flood_major", "run.reps=2", f"hydra.run.dir={out}"]
-        assert main(args) == 0
-    return out, printed.getvalue()
+def zs_run(zhangshu_typhoon_run) -> tuple[Path, str]:
+    # the run tests/test_report.py reads, made once for the session (read only)
+    return zhangshu_typhoon_run
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("run") / "zs"
-    # zhangshu's typhoon: road damage, repair teams, every tier, EMS calls, helicopter missions -
-    # every run figure has data.
-    assert main(["run", "scenario=zhangshu", "hazard=typhoon", "run.reps=3", f"hydra.run.dir={out}"]) == 0
-    return out
+def run_dir(zhangshu_typhoon_run) -> Path:
+    # zhangshu's typhoon: every run figure has data. One run for the session, read only: a test
+    # that changes it copies it first (tests/conftest.py zhangshu_typhoon_run)
+    return zhangshu_typhoon_run[0]
 
 
 @pytest.fixture(scope="module")

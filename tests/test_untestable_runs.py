@@ -76,6 +76,7 @@ def configured(config: dict, case: dict) -> dict:
     return c
 
 
+@pytest.mark.slow  # 25 generated runs: about 4 s of CPU
 @FAST
 @given(case=cases())
 def test_untestable_targets_are_never_tested_and_testable_ones_are(base, case):
