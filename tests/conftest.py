@@ -6,6 +6,7 @@ import importlib.util
 import os
 import shutil
 import socket
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -127,46 +128,71 @@ def helsinki(helsinki_roads: Path, tmp_path: Path) -> Path:
     return dest
 
 
-# --- one run of a scenario, shared by every test and every xdist worker of a session ----------
-def shared_run(tmp_path_factory: pytest.TempPathFactory, key: str, *args: str) -> tuple[Path, str]:
-    """`drsim run ARGS` made once per test session and read by every test that asks for KEY.
+# --- folders made once per session and shared by every test and every xdist worker ----------
+def shared_folder(
+    tmp_path_factory: pytest.TempPathFactory, key: str, make: Callable[[Path], str]
+) -> tuple[Path, str]:
+    """The folder KEY, made once per test session by `make(folder)` and read by every test
+    that asks for it; returns the folder and the text `make` returned (what a run printed).
 
-    Several test files read the same run folder (zhangshu's typhoon, a few replications): a
-    module fixture ran it again in each file and again on each xdist worker. Here the first
-    worker to ask runs it into the session's shared temporary folder under a file lock and the
-    others wait and read it. Returns the folder and what the run printed. Tests only read the
-    folder: one that changes it copies it first (shutil.copytree)."""
-    import contextlib
-    import io
-
+    Several test files read the same run folder (zhangshu's typhoon, a few replications), and
+    several tests the same report of it: a module fixture made it again in each file and again
+    on each xdist worker. Here the first worker to ask makes it in the session's shared
+    temporary folder under a file lock; the others wait and read it. Tests only read the folder:
+    one that changes it copies it first (shutil.copytree)."""
     from filelock import FileLock
 
-    from sim.cli import main
-
-    # every worker's basetemp is a sibling folder of one session folder (pytest-xdist's own
-    # recipe for session-wide data); without xdist, the basetemp itself
+    # every worker's basetemp is a subfolder of one session folder (pytest-xdist's own recipe
+    # for session-wide data); without xdist, the basetemp itself
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent
-    root = base / "shared-runs"
+    root = base / "shared"
     root.mkdir(exist_ok=True)
-    out, printed_file, done = root / key, root / f"{key}.printed", root / f"{key}.done"
+    out, text_file, done = root / key, root / f"{key}.txt", root / f"{key}.done"
     with FileLock(str(root / f"{key}.lock")):
         if not done.exists():
-            shutil.rmtree(out, ignore_errors=True)  # a run that died half way
-            printed = io.StringIO()
-            with contextlib.redirect_stdout(printed):
-                code = main(["run", *args, f"hydra.run.dir={out}"])
-            assert code == 0, f"drsim run {' '.join(args)} exited {code}"
-            printed_file.write_text(printed.getvalue(), encoding="utf-8")
+            shutil.rmtree(out, ignore_errors=True)  # made half way by a test that failed
+            text_file.write_text(make(out), encoding="utf-8")
             done.touch()
-    return out, printed_file.read_text(encoding="utf-8")
+    return out, text_file.read_text(encoding="utf-8")
+
+
+def shared_run(tmp_path_factory: pytest.TempPathFactory, key: str, *args: str) -> tuple[Path, str]:
+    """`drsim run ARGS` made once per session (shared_folder): the run folder and what it printed."""
+    import contextlib
+    import io
+
+    from sim.cli import main
+
+    def make(out: Path) -> str:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(["run", *args, f"hydra.run.dir={out}"])
+        assert code == 0, f"drsim run {' '.join(args)} exited {code}"
+        return printed.getvalue()
+
+    return shared_folder(tmp_path_factory, key, make)
 
 
 @pytest.fixture(scope="session")
 def zhangshu_typhoon_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """zhangshu's typhoon, three replications: road damage, repair teams, every tier, EMS calls,
-    helicopter missions - every run figure has data. Read by tests/test_report.py and
-    tests/test_place_names.py (about 9 s of CPU, once per session)."""
+    helicopter missions - every run figure has data. Read by tests/test_report.py,
+    tests/test_place_names.py and tests/test_shipped_scenarios.py (about 9 s of CPU, once)."""
     args = ("scenario=zhangshu", "hazard=typhoon", "run.reps=3")
     return shared_run(tmp_path_factory, "zhangshu_typhoon_3", *args)
+
+
+@pytest.fixture(scope="session")
+def zhangshu_typhoon_report(tmp_path_factory, zhangshu_typhoon_run) -> Path:
+    """`drsim report` of zhangshu_typhoon_run in every format and both languages (a process
+    per language), made once: the folder holding en/ and zh/ (read only)."""
+    from sim.cli import main
+
+    def make(out: Path) -> str:
+        args = ["report", str(zhangshu_typhoon_run[0]), "--format", "png,pdf,svg", "--out", str(out)]
+        assert main(args) == 0
+        return ""
+
+    return shared_folder(tmp_path_factory, "zhangshu_typhoon_3_report", make)[0]

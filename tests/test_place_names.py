@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from sim import api, assumptions
-from sim.cli import main
 from sim.report import appendix, figures, i18n
 
 
@@ -134,10 +133,9 @@ def chinese_appendix_outside_annex(folder: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def zh_report(zs_run, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("zh_report")
-    assert main(["report", str(zs_run[0]), "--lang", "zh", "--format", "png", "--out", str(out)]) == 0
-    return out / "zh"
+def zh_report(zhangshu_typhoon_report) -> Path:
+    # `drsim report` of zs_run, drawn once for the session (tests/conftest.py; read only)
+    return zhangshu_typhoon_report / "zh"
 
 
 @pytest.mark.slow  # a Chinese report drawn and its PDF read back
