@@ -196,3 +196,26 @@ def zhangshu_typhoon_report(tmp_path_factory, zhangshu_typhoon_run) -> Path:
         return ""
 
     return shared_folder(tmp_path_factory, "zhangshu_typhoon_3_report", make)[0]
+
+
+# --- xdist: the tests that read one module- or session-wide folder run on one worker ----------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put every test that uses a module- or session-scoped fixture of this suite into one xdist
+    group (pyproject's `--dist loadgroup`): the fixture (a run, a sweep, a browser, an import)
+    is then made on one worker, not once per worker, and the other worker runs other tests
+    meanwhile. The group is the session fixture's name, else the test's file; big groups are
+    handed out first (pytest-xdist orders work units by size), so none is left for the end."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        ours = {}  # this suite's module and session fixtures the test uses
+        for name in item.fixturenames:
+            defs = info.name2fixturedefs.get(name)
+            if defs and defs[-1].baseid.startswith("tests") and defs[-1].scope in ("module", "session"):
+                ours[name] = defs[-1]
+        session = {n for n, d in ours.items() if d.scope == "session"}
+        # the session fixture the others are made from (zhangshu_typhoon_report reads the run)
+        roots = sorted(n for n in session if not set(ours[n].argnames) & session)
+        if roots or ours:
+            item.add_marker(pytest.mark.xdist_group(roots[0] if roots else item.path.name))
