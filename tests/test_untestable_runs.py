@@ -126,6 +126,7 @@ def run_tiny(cwd: Path, out: Path, *overrides: str) -> tuple[int, str]:
     )
 
 
+@pytest.mark.slow  # 6 generated CLI runs: about 2 s of CPU
 @settings(max_examples=6, deadline=None)
 @given(onset=st.integers(20, 60), horizon=st.integers(2, 19))
 def test_cli_refuses_a_run_without_disaster_and_writes_nothing(onset, horizon):
