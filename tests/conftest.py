@@ -201,10 +201,13 @@ def zhangshu_typhoon_report(tmp_path_factory, zhangshu_typhoon_run) -> Path:
 # --- xdist: the tests that read one module- or session-wide folder run on one worker ----------
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put every test that uses a module- or session-scoped fixture of this suite into one xdist
-    group (pyproject's `--dist loadgroup`): the fixture (a run, a sweep, a browser, an import)
-    is then made on one worker, not once per worker, and the other worker runs other tests
-    meanwhile. The group is the session fixture's name, else the test's file; big groups are
-    handed out first (pytest-xdist orders work units by size), so none is left for the end."""
+    group (scripts/test.sh runs `-n auto --dist loadgroup`): the fixture (a run, a sweep, a
+    browser, an import) is then made on one worker, not once per worker, and the other worker
+    runs other tests meanwhile. The group is the session fixture's name, else the test's file;
+    big groups are handed out first (pytest-xdist orders work units by size), so none is left
+    for the end."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # `-p no:xdist`: no xdist_group marker to add
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
