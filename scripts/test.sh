@@ -13,4 +13,6 @@ fi
 if [ "${DRSIM_SKIP_INSTALL:-0}" != 1 ]; then
   .venv/bin/pip install -q -e ".[dev]"
 fi
-exec .venv/bin/python -m pytest -q -n auto "$@"
+# --dist loadgroup: the tests that share a module or session fixture (a run, a sweep, a browser)
+# run on one worker, so it is made once (tests/conftest.py pytest_collection_modifyitems)
+exec .venv/bin/python -m pytest -q -n auto --dist loadgroup "$@"

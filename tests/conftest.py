@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -141,3 +142,99 @@ def helsinki(helsinki_roads: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "helsinki"
     shutil.copytree(helsinki_roads, dest)
     return dest
+
+
+# --- folders made once per session and shared by every test and every xdist worker ----------
+def shared_folder(
+    tmp_path_factory: pytest.TempPathFactory, key: str, make: Callable[[Path], str]
+) -> tuple[Path, str]:
+    """The folder KEY, made once per test session by `make(folder)` and read by every test
+    that asks for it; returns the folder and the text `make` returned (what a run printed).
+
+    Several test files read the same run folder (zhangshu's typhoon, a few replications), and
+    several tests the same report of it: a module fixture made it again in each file and again
+    on each xdist worker. Here the first worker to ask makes it in the session's shared
+    temporary folder under a file lock; the others wait and read it. Tests only read the folder:
+    one that changes it copies it first (shutil.copytree)."""
+    from filelock import FileLock
+
+    # every worker's basetemp is a subfolder of one session folder (pytest-xdist's own recipe
+    # for session-wide data); without xdist, the basetemp itself
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root = base / "shared"
+    root.mkdir(exist_ok=True)
+    out, text_file, done = root / key, root / f"{key}.txt", root / f"{key}.done"
+    with FileLock(str(root / f"{key}.lock")):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # made half way by a test that failed
+            text_file.write_text(make(out), encoding="utf-8")
+            done.touch()
+    return out, text_file.read_text(encoding="utf-8")
+
+
+def shared_run(tmp_path_factory: pytest.TempPathFactory, key: str, *args: str) -> tuple[Path, str]:
+    """`drsim run ARGS` made once per session (shared_folder): the run folder and what it printed."""
+    import contextlib
+    import io
+
+    from sim.cli import main
+
+    def make(out: Path) -> str:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(["run", *args, f"hydra.run.dir={out}"])
+        assert code == 0, f"drsim run {' '.join(args)} exited {code}"
+        return printed.getvalue()
+
+    return shared_folder(tmp_path_factory, key, make)
+
+
+@pytest.fixture(scope="session")
+def zhangshu_typhoon_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """zhangshu's typhoon, three replications: road damage, repair teams, every tier, EMS calls,
+    helicopter missions - every run figure has data. Read by tests/test_report.py,
+    tests/test_place_names.py and tests/test_shipped_scenarios.py (about 9 s of CPU, once)."""
+    args = ("scenario=zhangshu", "hazard=typhoon", "run.reps=3")
+    return shared_run(tmp_path_factory, "zhangshu_typhoon_3", *args)
+
+
+@pytest.fixture(scope="session")
+def zhangshu_typhoon_report(tmp_path_factory, zhangshu_typhoon_run) -> Path:
+    """`drsim report` of zhangshu_typhoon_run in every format and both languages (a process
+    per language), made once: the folder holding en/ and zh/ (read only)."""
+    from sim.cli import main
+
+    def make(out: Path) -> str:
+        args = ["report", str(zhangshu_typhoon_run[0]), "--format", "png,pdf,svg", "--out", str(out)]
+        assert main(args) == 0
+        return ""
+
+    return shared_folder(tmp_path_factory, "zhangshu_typhoon_3_report", make)[0]
+
+
+# --- xdist: the tests that read one module- or session-wide folder run on one worker ----------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put every test that uses a module- or session-scoped fixture of this suite into one xdist
+    group (scripts/test.sh runs `-n auto --dist loadgroup`): the fixture (a run, a sweep, a
+    browser, an import) is then made on one worker, not once per worker, and the other worker
+    runs other tests meanwhile. The group is the session fixture's name, else the test's file;
+    big groups are handed out first (pytest-xdist orders work units by size), so none is left
+    for the end."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # `-p no:xdist`: no xdist_group marker to add
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        ours = {}  # this suite's module and session fixtures the test uses
+        for name in item.fixturenames:
+            defs = info.name2fixturedefs.get(name)
+            if defs and defs[-1].baseid.startswith("tests") and defs[-1].scope in ("module", "session"):
+                ours[name] = defs[-1]
+        session = {n for n, d in ours.items() if d.scope == "session"}
+        # the session fixture the others are made from (zhangshu_typhoon_report reads the run)
+        roots = sorted(n for n in session if not set(ours[n].argnames) & session)
+        if roots or ours:
+            item.add_marker(pytest.mark.xdist_group(roots[0] if roots else item.path.name))

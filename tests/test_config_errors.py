@@ -24,6 +24,7 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a drsim process: about 2 s of CPU
 def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
     out = tmp_path / "out"
     proc = run_cli(
@@ -92,6 +93,7 @@ def test_bad_config_exits_2(tmp_path: Path, capsys, overrides, fragments):
     assert not out.exists()
 
 
+@pytest.mark.slow  # a drsim process: about 2 s of CPU
 def test_debug_shows_traceback(tmp_path: Path):
     proc = run_cli(tmp_path, "run", "scenario=tiny", "run.reps=0", "--debug")
     assert proc.returncode != 0 and "Traceback" in proc.stderr

@@ -37,6 +37,7 @@ def casualty_run(*overrides: str):
     return scen, settings, drawn, calls
 
 
+@pytest.mark.slow  # zhangshu runs: about 2 s of CPU
 def test_casualty_calls_are_the_disasters_casualties():
     """With every casualty calling, each casualty the hazard draws (sim/model/hazards.py) reaches
     the 120 centre as one call at its own minute, place, triage class and infectious flag (phones

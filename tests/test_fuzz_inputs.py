@@ -310,6 +310,14 @@ def test_validate_mutated_tiny(mutations) -> None:
     validate_case(mutations)
 
 
+@seed(FUZZ_SEED)
+@settings(FUZZ, max_examples=20)
+@given(MUTATIONS)
+def test_validate_a_few_mutated_tiny(mutations) -> None:
+    """The check above on 20 mutated folders, for the fast loop (the full suite: VALIDATE_EXAMPLES)."""
+    validate_case(mutations)
+
+
 @pytest.mark.slow
 @seed(FUZZ_SEED)
 @settings(FUZZ, max_examples=RUN_EXAMPLES)

@@ -93,6 +93,7 @@ def test_hazard_runs_from_cli_and_road_damage_slows_relief(tmp_path: Path, capsy
     assert burden_h(a) > 0.95 * burden_h(b)
 
 
+@pytest.mark.slow  # four zhangshu typhoon runs: about 2.5 s of CPU
 def test_hazard_draws_identical_whatever_the_policy_or_fleet():
     scen = load_scenario("zhangshu")
     base = settings_for("scenario=zhangshu", "hazard=typhoon")

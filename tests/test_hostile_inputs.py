@@ -312,6 +312,7 @@ def test_hostile_yaml_is_refused_quickly_in_scenario_yaml(case) -> None:
     assert len(err) < 2_000
 
 
+@pytest.mark.slow  # 8 composed experiments: about 1.6 s of CPU
 @settings(FAST, max_examples=8)
 @given(HOSTILE)
 def test_hostile_yaml_in_an_experiment_file_is_refused_before_hydra(case) -> None:

@@ -188,6 +188,7 @@ def test_township_points_are_restocked_from_the_city_when_low():
     assert top_up >= last_village_load
 
 
+@pytest.mark.slow  # a zhangshu run with every invariant: about 1.2 s of CPU
 def test_multi_drop_with_people_at_home_keeps_every_invariant_on_zhangshu():
     scen = load_scenario("zhangshu")
     s = settings_for("hazard=flood_moderate", "hazard.events.flood.rates.medium.in_need=0.01")

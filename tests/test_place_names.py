@@ -4,9 +4,7 @@ the CSV answers keep the id for joins with a name column beside it."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import itertools
 import re
 from pathlib import Path
@@ -14,18 +12,13 @@ from pathlib import Path
 import pytest
 
 from sim import api, assumptions
-from sim.cli import main
 from sim.report import appendix, figures, i18n
 
 
 @pytest.fixture(scope="module")
-def zs_run(tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("names") / "zs"
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        args = ["run", "scenario=zhangshu", "hazard=flood_major", "run.reps=2", f"hydra.run.dir={out}"]
-        assert main(args) == 0
-    return out, printed.getvalue()
+def zs_run(zhangshu_typhoon_run) -> tuple[Path, str]:
+    # the run tests/test_report.py reads, made once for the session (read only)
+    return zhangshu_typhoon_run
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +133,9 @@ def chinese_appendix_outside_annex(folder: Path) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def zh_report(zs_run, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("zh_report")
-    assert main(["report", str(zs_run[0]), "--lang", "zh", "--format", "png", "--out", str(out)]) == 0
-    return out / "zh"
+def zh_report(zhangshu_typhoon_report) -> Path:
+    # `drsim report` of zs_run, drawn once for the session (tests/conftest.py; read only)
+    return zhangshu_typhoon_report / "zh"
 
 
 @pytest.mark.slow  # a Chinese report drawn and its PDF read back

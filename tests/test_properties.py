@@ -151,9 +151,7 @@ def counties(draw):
     )
 
 
-@pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+RANDOM_COUNTY = given(
     files=counties(),
     hazard=st.sampled_from(["flood", "flood_major", "landslide", "typhoon", "none"]),
     policy=st.sampled_from(["tiered_nearest", "tiered_strict", "nearest_stock"]),
@@ -161,6 +159,11 @@ def counties(draw):
     load_order=st.sampled_from(["initial_first", "fifo"]),
     scale=st.sampled_from([0, 1, 5]),
 )
+
+
+@pytest.mark.slow  # 25 generated counties: about 10 s of CPU
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@RANDOM_COUNTY
 def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order, scale):
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_scenario(Path(tmp) / "random", files)
@@ -210,3 +213,10 @@ def test_random_counties_keep_invariants(files, hazard, policy, rep, load_order,
         for name in metrics.relief_targets(s.targets):  # ems_response targets: tests/test_ems_*.py
             share = shares[f"{name}_share"].iloc[0]
             assert (share != share and sum(cols[f"{name}_people"]) == 0) or 0.0 <= share <= 1.0
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@RANDOM_COUNTY
+def test_a_few_random_counties_keep_invariants(files, hazard, policy, rep, load_order, scale):
+    """The property above on three generated counties, for the fast loop (the full suite: 25)."""
+    test_random_counties_keep_invariants.hypothesis.inner_test(files, hazard, policy, rep, load_order, scale)

@@ -24,12 +24,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("run") / "zs"
-    # zhangshu's typhoon: road damage, repair teams, every tier, EMS calls, helicopter missions -
-    # every run figure has data.
-    assert main(["run", "scenario=zhangshu", "hazard=typhoon", "run.reps=3", f"hydra.run.dir={out}"]) == 0
-    return out
+def run_dir(zhangshu_typhoon_run) -> Path:
+    # zhangshu's typhoon: every run figure has data. One run for the session, read only: a test
+    # that changes it copies it first (tests/conftest.py zhangshu_typhoon_run)
+    return zhangshu_typhoon_run[0]
 
 
 @pytest.fixture(scope="module")
@@ -170,9 +168,9 @@ def test_relief_curve_is_the_share_of_people_by_hand():
 
 
 @pytest.mark.slow
-def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, tmp_path):
-    out = tmp_path / "rep"
-    assert main(["report", str(run_dir), "--format", "png,pdf,svg", "--out", str(out)]) == 0
+def test_report_writes_every_figure_format_and_appendix_in_both_languages(run_dir, zhangshu_typhoon_report):
+    # `drsim report RUN --format png,pdf,svg`, drawn once for the session (tests/conftest.py)
+    out = zhangshu_typhoon_report
     run_figures = [n for n in FIGURES if n not in ("budget_frontier", "case_compliance")]
     for lang in i18n.LANGS:
         for name in run_figures:
@@ -223,13 +221,12 @@ def _target_table(md: str, lang: str) -> list[list[str]]:
 
 
 @pytest.mark.slow
-def test_appendix_lists_every_target_of_the_run(run_dir, results, tmp_path):
+def test_appendix_lists_every_target_of_the_run(results, zhangshu_typhoon_report):
     """Relief, EMS, rescue and helicopter targets, in the settings' order, each with its limit and
     the summary's P(holds); the method note no longer leaves rescue teams and helicopters out."""
     from sim.report.appendix import method_note
 
-    out = tmp_path / "rep"
-    assert main(["report", str(run_dir), "--format", "png", "--out", str(out)]) == 0
+    out = zhangshu_typhoon_report  # `drsim report` of the run, drawn once for the session
     names = list(results.settings.targets)
     assert {"relief_10h", "ems_response", "rescue_12h", "rescue_24h", "helicopter_2h"} <= set(names)
     s = results.summary[results.summary["case"] == results.main_case].set_index("measure")
@@ -447,20 +444,22 @@ def test_same_results_give_the_same_bytes(results, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_report_is_the_same_bytes_drawn_alone_or_beside_another_language(run_dir, tmp_path):
+def test_a_report_is_the_same_bytes_drawn_alone_or_beside_another_language(
+    run_dir, zhangshu_typhoon_report, tmp_path
+):
     """Every file of the Chinese report, appendix PDF included, is byte-identical whether zh is
-    drawn alone (in this process) or beside en (a process per language), so a report depends on
-    the results only, never on the date or on how it was drawn."""
+    drawn alone in PNG and PDF (in this process) or beside en in PNG, PDF and SVG (`drsim
+    report`, a process per language), so a report depends on the results only, never on the
+    date or on how it was drawn."""
     from sim.report import build
 
     build(run_dir, ("zh",), ("png", "pdf"), out=tmp_path / "alone")
-    build(run_dir, ("zh", "en"), ("png", "pdf"), out=tmp_path / "both")
+    both = zhangshu_typhoon_report / "zh"  # drawn once for the session (tests/conftest.py)
     alone = sorted(p.name for p in (tmp_path / "alone" / "zh").iterdir())
-    assert alone == sorted(p.name for p in (tmp_path / "both" / "zh").iterdir())
+    assert alone == sorted(p.name for p in both.iterdir() if p.suffix != ".svg")
     assert "appendix.pdf" in alone
     for name in alone:
-        a, b = (tmp_path / d / "zh" / name for d in ("alone", "both"))
-        assert a.read_bytes() == b.read_bytes(), name
+        assert (tmp_path / "alone" / "zh" / name).read_bytes() == (both / name).read_bytes(), name
 
 
 def test_a_broken_manifest_is_one_message(run_dir, tmp_path, capsys):

@@ -229,6 +229,7 @@ def test_resume_and_report_read_a_damaged_sweep_or_name_the_file(sweep_dir, data
             assert not path.exists()  # a part cut short is drsim's, damaged: it is run again
 
 
+@pytest.mark.slow  # 8 replays of damaged sweeps: about 3 s of CPU
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_replay_of_a_damaged_sweep_names_the_file_and_writes_nothing(sweep_dir, data):

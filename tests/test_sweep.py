@@ -235,6 +235,7 @@ def test_a_failing_replication_is_recorded_counted_and_retried(tmp_path, monkeyp
         assert (out / f).read_bytes() == (clean / f).read_bytes(), f
 
 
+@pytest.mark.slow  # a process pool, a worker killed and a rerun: about 4 s of CPU
 def test_a_killed_worker_is_recorded_and_the_rerun_finishes(tmp_path, monkeypatch):
     """A worker process that dies (the OOM killer) fails its replications, not the coordinator."""
     spec, cases = tiny_sweep("run.reps=4")
@@ -428,6 +429,7 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
             assert costs["baseline"] == 0 and math.isclose(costs["centre_10"], costs["coast_10"])
 
 
+@pytest.mark.slow  # a sweep of shipped-scenario cases: about 2.5 s of CPU
 def test_a_worker_loads_each_case_scenario_once(monkeypatch):
     _, cases = tiny_sweep("run.reps=3")
     calls = []

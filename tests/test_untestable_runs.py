@@ -78,6 +78,7 @@ def configured(config: dict, case: dict) -> dict:
     return c
 
 
+@pytest.mark.slow  # 25 generated runs: about 4 s of CPU
 @FAST
 @given(case=cases())
 def test_untestable_targets_are_never_tested_and_testable_ones_are(base, case):
@@ -127,6 +128,7 @@ def run_tiny(cwd: Path, out: Path, *overrides: str) -> tuple[int, str]:
     )
 
 
+@pytest.mark.slow  # 6 generated CLI runs: about 2 s of CPU
 @settings(max_examples=6, deadline=None)
 @given(onset=st.integers(20, 60), horizon=st.integers(2, 19))
 def test_cli_refuses_a_run_without_disaster_and_writes_nothing(onset, horizon):
