@@ -442,7 +442,7 @@ def test_a_worker_loads_each_case_scenario_once(monkeypatch):
         return real(data_dir, settings)
 
     monkeypatch.setattr(runner, "scenario_for", counting)
-    monkeypatch.setattr(sweep, "_SCENARIOS", {})
+    monkeypatch.setattr("sim.experiment.units._SCENARIOS", {})
     for rep in range(3):
         for c in cases:
             assert run_unit(Unit(c.name, rep, c.settings, c.data_dir)).ok
