@@ -48,6 +48,7 @@ from sim.experiment import sweep  # noqa: E402
 from sim.experiment.executors import LocalExecutor  # noqa: E402
 from sim.experiment.launch import sweep_case  # noqa: E402
 from sim.experiment.spec import CaseSpec, ExperimentSpec  # noqa: E402
+from sim.experiment.units import Unit, run_unit  # noqa: E402
 
 BATCH_GAP_S = 0.005  # results of one batch are written within milliseconds of each other
 
@@ -114,10 +115,10 @@ def raw(units: int) -> float:
     """Mean seconds per replication of `units` replications run back to back in this process."""
     spec = ExperimentSpec(name="bench", baseline="baseline", cases=[CaseSpec(name="baseline")])
     case = sweep_case(spec, spec.cases[0], ["scenario=zhangshu", "run.keep_events=false"])
-    sweep.run_unit(sweep.Unit("baseline", 0, case.settings, case.data_dir))  # load and warm up
+    run_unit(Unit("baseline", 0, case.settings, case.data_dir))  # load and warm up
     started = time.perf_counter()
     for rep in range(units):
-        sweep.run_unit(sweep.Unit("baseline", rep, case.settings, case.data_dir))
+        run_unit(Unit("baseline", rep, case.settings, case.data_dir))
     return (time.perf_counter() - started) / units
 
 

@@ -275,10 +275,11 @@ def test_run_refuses_a_folder_it_may_not_write_and_changes_nothing(files, dirnam
 def test_a_failed_second_run_leaves_the_first_run_as_it_was(finished_run, monkeypatch):
     """Disk full half-way through the second run's files: one message naming the path, exit 2,
     the first run untouched (no folder mixing two runs), nothing half-written beside it."""
-    from sim.experiment import sweep
+    from sim import outdir
+    from sim.experiment import aggregate, manifests, store
 
     before = snapshot(finished_run.parent)
-    real = sweep.atomic_write  # every file of a result folder is written through it
+    real = outdir.atomic_write  # every file of a result folder is written through it
     calls = []
 
     def full_disk(path, data):
@@ -289,7 +290,8 @@ def test_a_failed_second_run_leaves_the_first_run_as_it_was(finished_run, monkey
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real(path, data)
 
-    monkeypatch.setattr(sweep, "atomic_write", full_disk)
+    for module in (store, aggregate, manifests):  # the modules that write a run folder's files
+        monkeypatch.setattr(module, "atomic_write", full_disk)
     code, err = drsim(finished_run.parent, *RUN, "run.seed=9", f"hydra.run.dir={finished_run}")
     assert_refused(code, err)
     assert "No space left on device" in err and str(finished_run) in err and ".drsim-tmp" not in err

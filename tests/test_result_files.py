@@ -23,6 +23,9 @@ from hypothesis import strategies as st
 
 from sim.errors import InputError
 from sim.experiment import sweep
+from sim.experiment.replay import replay
+from sim.experiment.store import SweepStore
+from sim.experiment.sweep_checks import check_resume
 from sim.report.data import load_results
 
 from .test_output_safety import assert_refused, drsim, snapshot
@@ -217,7 +220,7 @@ def test_resume_and_report_read_a_damaged_sweep_or_name_the_file(sweep_dir, data
         path = folder / name
         how = damage(path, data)
         for read in (
-            lambda: sweep.check_resume(sweep.SweepStore(folder), spec, cases),
+            lambda: check_resume(SweepStore(folder), spec, cases),
             lambda: load_results(folder),
         ):
             try:
@@ -257,19 +260,19 @@ def test_a_part_without_drsim_metadata_is_refused_not_deleted(sweep_dir, tmp_pat
     part = folder / "parts" / "baseline" / "rep-000000.parquet"
     pq.write_table(pq.read_table(part).replace_schema_metadata({}), part)
     with pytest.raises(InputError, match=r"rep-000000\.parquet") as exc:
-        sweep.check_resume(sweep.SweepStore(folder), spec, cases)
+        check_resume(SweepStore(folder), spec, cases)
     assert "not a part drsim wrote" in exc.value.message()
     assert part.is_file()
     moved = folder / "parts" / "baseline" / "rep-000001.parquet"
     shutil.copy(folder / "parts" / "city_truck" / "rep-000001.parquet", moved)  # another case's part
     part.unlink()
     with pytest.raises(InputError, match="holds another replication"):
-        sweep.check_resume(sweep.SweepStore(folder), spec, cases)
+        check_resume(SweepStore(folder), spec, cases)
 
 
 def test_replay_refuses_an_out_of_range_rep_through_the_api(sweep_dir):
     root, _, _ = sweep_dir
     for rep in (-1, 10**23, True):
         with pytest.raises(InputError, match="REP"):
-            sweep.replay(root, "baseline", rep)
+            replay(root, "baseline", rep)
     assert_refused(*drsim(root.parent, "replay", str(root), "baseline", "99999999999999999999999"))

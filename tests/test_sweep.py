@@ -21,10 +21,14 @@ import pytest
 from sim.cli import main, sweep_text
 from sim.config import compose
 from sim.errors import InputError
+from sim.experiment import budget, runner, sweep
 from sim.experiment import spec as experiment
-from sim.experiment import sweep
+from sim.experiment.aggregate import EXIT_INCOMPLETE
 from sim.experiment.executors import DaskExecutor, LocalExecutor
 from sim.experiment.launch import sweep_case
+from sim.experiment.replay import replay
+from sim.experiment.sweep_checks import check_cases
+from sim.experiment.units import MAX_BATCH, TABLE_PARTS, Unit, batches, run_unit, unit_scenario
 from sim.model import world
 from sim.results import metrics
 
@@ -140,7 +144,7 @@ def test_identical_results_on_one_worker_two_workers_and_a_dask_cluster(tmp_path
         assert results[name].complete and results[name].ran == 4 * 6
     first = parts(tmp_path / "local1")
     # village, events, calls, hospitals and shelters part per (case, rep)
-    assert len(first) == 4 * 6 * (2 + len(sweep.TABLE_PARTS))
+    assert len(first) == 4 * 6 * (2 + len(TABLE_PARTS))
     for name in ("local2", "dask"):
         assert parts(tmp_path / name) == first, name
         for f in AGGREGATES:
@@ -210,7 +214,7 @@ def test_a_failing_replication_is_recorded_counted_and_retried(tmp_path, monkeyp
     out = tmp_path / "sweep"
     # fork: the workers inherit the patched model (a stand-in for a real model bug)
     result = sweep.run_sweep(spec, cases, out, ["test"], forked(2))
-    assert not result.complete and result.exit_code == sweep.EXIT_INCOMPLETE
+    assert not result.complete and result.exit_code == EXIT_INCOMPLETE
     assert result.ok == {"baseline": 8, "city_truck": 8, "t1_stock": 8, "contract": 7}
     (record,) = [json.loads(x) for x in (out / "failures.jsonl").read_text().splitlines()]
     assert (record["case"], record["rep"], record["seed"]) == ("contract", 3, 20261122)
@@ -275,7 +279,7 @@ def test_replay_reproduces_the_stored_tables_byte_for_byte(tmp_path, capsys):
     # which makes the whole column of the sweep's reps.csv float when read back
     pd.testing.assert_frame_equal(pd.read_csv(got / "reps.csv"), row, check_dtype=False)
     with pytest.raises(InputError, match="no such case in this sweep"):
-        sweep.replay(out, "nowhere", 1)
+        replay(out, "nowhere", 1)
 
 
 @pytest.mark.slow
@@ -395,11 +399,11 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
         spec = experiment.parse(base["experiment"], name)
         assert len(spec.cases) >= n_cases
         cases = [sweep_case(spec, c, [f"experiment={name}"]) for c in spec.cases]
-        sweep.check_cases(spec, cases)
+        check_cases(spec, cases)
         kinds = {ch.kind for c in cases for ch in c.settings.budget.changes}
         for c in cases:
             if c.name in ("far_points", "contract_first", "new_stations_10"):
-                res = sweep.run_unit(sweep.Unit(c.name, 0, c.settings, c.data_dir))
+                res = run_unit(Unit(c.name, 0, c.settings, c.data_dir))
                 assert res.ok, res.error
         if name == "zhangshu_budget":
             assert {"add_stock", "add_township_point", "add_trucks", "add_contract_reserve"} <= kinds
@@ -408,22 +412,22 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
             by = {c.name: c for c in cases}
             base_st = {
                 s.id: s
-                for s in sweep.unit_scenario(by["baseline"].data_dir, by["baseline"].settings).ems_stations
+                for s in unit_scenario(by["baseline"].data_dir, by["baseline"].settings).ems_stations
             }
-            new = sweep.unit_scenario(by["new_stations_10"].data_dir, by["new_stations_10"].settings)
+            new = unit_scenario(by["new_stations_10"].data_dir, by["new_stations_10"].settings)
             added = {s.id: s for s in new.ems_stations if s.id not in base_st}
             assert (
                 sum(s.ambulances for s in new.ems_stations)
                 == sum(s.ambulances for s in base_st.values()) + 10
             )
             assert added["EMS_P_EDZ"].place_id == "P_EDZ" and added["EMS_P_EDZ"].negative_pressure == 1
-            centre = sweep.unit_scenario(by["centre_10"].data_dir, by["centre_10"].settings).ems_stations[0]
+            centre = unit_scenario(by["centre_10"].data_dir, by["centre_10"].settings).ems_stations[0]
             assert (centre.ambulances, centre.negative_pressure) == (
                 base_st["EMS_C"].ambulances + 10,
                 base_st["EMS_C"].negative_pressure + 2,
             )
             costs = {
-                c.name: sweep.budget.cost(c.settings.budget.changes, c.settings.costs).total_yuan
+                c.name: budget.cost(c.settings.budget.changes, c.settings.costs).total_yuan
                 for c in cases
             }
             assert costs["baseline"] == 0 and math.isclose(costs["centre_10"], costs["coast_10"])
@@ -433,23 +437,23 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
 def test_a_worker_loads_each_case_scenario_once(monkeypatch):
     _, cases = tiny_sweep("run.reps=3")
     calls = []
-    real = sweep.runner.scenario_for
+    real = runner.scenario_for
 
     def counting(data_dir, settings):
         calls.append(settings.budget.name)
         return real(data_dir, settings)
 
-    monkeypatch.setattr(sweep.runner, "scenario_for", counting)
-    monkeypatch.setattr(sweep, "_SCENARIOS", {})
+    monkeypatch.setattr(runner, "scenario_for", counting)
+    monkeypatch.setattr("sim.experiment.units._SCENARIOS", {})
     for rep in range(3):
         for c in cases:
-            assert sweep.run_unit(sweep.Unit(c.name, rep, c.settings, c.data_dir)).ok
+            assert run_unit(Unit(c.name, rep, c.settings, c.data_dir)).ok
     assert sorted(calls) == sorted(c.settings.budget.name for c in cases)  # once per case
 
 
 def test_batches_cover_every_unit_in_order_and_shrink_at_the_end():
     units = list(range(1000))
-    got = list(sweep.batches(units, 2))
+    got = list(batches(units, 2))
     assert [u for b in got for u in b] == units
-    assert max(len(b) for b in got) == sweep.MAX_BATCH and all(len(b) == 1 for b in got[-8:])
-    assert [len(b) for b in sweep.batches(list(range(5)), 4)] == [1] * 5  # little work: spread it
+    assert max(len(b) for b in got) == MAX_BATCH and all(len(b) == 1 for b in got[-8:])
+    assert [len(b) for b in batches(list(range(5)), 4)] == [1] * 5  # little work: spread it

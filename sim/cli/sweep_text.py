@@ -8,7 +8,7 @@ import math
 import sys
 import time
 
-from sim.experiment.sweep import EXIT_INCOMPLETE, SweepResult
+from sim.experiment.aggregate import EXIT_INCOMPLETE, SweepResult
 from sim.results import metrics
 
 # --- progress -------------------------------------------------------------------------------

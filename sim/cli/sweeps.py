@@ -54,7 +54,8 @@ def cmd_sensitivity(args: list[str]) -> int:
     """Compose the study's base configuration once, then hand the study to sim.experiment.sensitivity
     (exit 0 complete, 3 incomplete: rerun the same command to finish)."""
     from sim.cli import sweep_text
-    from sim.experiment import sensitivity, sweep
+    from sim.experiment import sensitivity
+    from sim.experiment.aggregate import EXIT_INCOMPLETE
     from sim.experiment.executors import check_executor, default_workers, make_executor
     from sim.settings import Settings
 
@@ -94,12 +95,12 @@ def cmd_sensitivity(args: list[str]) -> int:
         return 0
     print(sensitivity.summary_text(result))
     print(f"\nresults: {out} ({result.replications} replications run now, {result.seconds:.1f} s)")
-    return 0 if result.complete else sweep.EXIT_INCOMPLETE
+    return 0 if result.complete else EXIT_INCOMPLETE
 
 
 def cmd_replay(args: list[str]) -> int:
     """drsim replay DIR CASE REP [--out PATH]: one replication again, with its event log."""
-    from sim.experiment import sweep
+    from sim.experiment.replay import replay
 
     out = None
     if "--out" in args:
@@ -118,7 +119,7 @@ def cmd_replay(args: list[str]) -> int:
             )
         )
     outdir.safe_name(args[1], "command line CASE")  # a case names a folder: never a path
-    result = sweep.replay(Path(args[0]), args[1], int(args[2]), out)
+    result = replay(Path(args[0]), args[1], int(args[2]), out)
     for note in result.notes:
         print(f"drsim replay: warning: {note}", file=sys.stderr)
     verdict = {

@@ -21,8 +21,10 @@ from sim.config import compose, config_dir, resolve_data_dir
 from sim.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    from sim.experiment.aggregate import SweepResult
     from sim.experiment.spec import ExperimentSpec
-    from sim.experiment.sweep import Case, Progress, SweepResult
+    from sim.experiment.sweep import Progress
+    from sim.experiment.units import Case
     from sim.settings import Settings
 
 
@@ -43,6 +45,7 @@ def run_folder(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tup
     entries a Hydra multirun job folder already holds (Hydra's own), carried over."""
     from sim.experiment import runner, sweep
     from sim.experiment.executors import check_executor, make_run_executor
+    from sim.experiment.units import unit_scenario
     from sim.settings import Settings
 
     settings = Settings.from_dict(config)
@@ -50,7 +53,7 @@ def run_folder(config: dict[str, Any], out_dir: Path, argv: list[str], keep: tup
     check_executor(run.executor, run.workers, run.address, run.workers_force)
     outdir.check(out_dir, "run", replace=True, where="hydra.run.dir", keep=keep)  # before any work
     spec, case = sweep.one_case(config, settings, resolve_data_dir(settings.scenario.dir))
-    scen = sweep.unit_scenario(case.data_dir, settings)
+    scen = unit_scenario(case.data_dir, settings)
     untested = runner.preflight(scen, settings)
     runner.check_resources(scen, settings, run.workers or 1)  # the event log is kept whole at the end
     print(
@@ -117,7 +120,7 @@ def run_sweep(
 
 def sweep_case(spec, case, overrides: list[str]):
     from sim.experiment import spec as experiment
-    from sim.experiment import sweep
+    from sim.experiment.units import Case
     from sim.scenario.safe_yaml import forbidden_keys
     from sim.settings import Settings
 
@@ -136,7 +139,7 @@ def sweep_case(spec, case, overrides: list[str]):
         settings = Settings.from_dict(config)
     except InputError as exc:
         raise InputError(exc.problems, heading=f"case {case.name}: {exc.heading}") from None
-    return sweep.Case(
+    return Case(
         name=case.name,
         description=case.description,
         label=case.label,

@@ -158,7 +158,7 @@ def answers_for(
     case: str,
     untested: dict[str, str] | None = None,
 ) -> Answers:
-    """The answers of `case` from its aggregate tables (villages, calls: sim/experiment/sweep.py
+    """The answers of `case` from its aggregate tables (villages, calls: sim/experiment/aggregate.py
     `aggregate`). `untested`: the targets the run could not test, with why (preflight's answer)."""
     names = verdict.township_names(scenario.places)
     villages = frames["villages"]

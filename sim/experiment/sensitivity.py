@@ -53,8 +53,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim import outdir
 from sim.errors import InputError, Problem
 from sim.experiment import budget, runner, sweep
+from sim.experiment.aggregate import SweepResult, parquet_bytes
 from sim.experiment.estimate import _duration
 from sim.experiment.spec import CASE_NAME, CaseSpec, ExperimentSpec, render, validation_problems
+from sim.experiment.store import SweepStore, json_bytes
+from sim.experiment.units import Case
 from sim.outdir import atomic_write
 from sim.provenance import code_version
 from sim.results import metrics
@@ -476,7 +479,7 @@ def point_name(i: int) -> str:
 
 def stage_cases(
     stage: Stage, spec: StudySpec, base: dict[str, Any], data_dir: str, source: str
-) -> list[sweep.Case]:
+) -> list[Case]:
     cases, problems = [], []
     for i, values in enumerate(stage.points):
         name = point_name(i)
@@ -493,13 +496,13 @@ def stage_cases(
                 break
             continue
         text = "; ".join(f"{f.name}={typed(f, values[f.name])}" for f in spec.factors)
-        cases.append(sweep.Case(name, text, settings, config, tuple(overrides), data_dir))
+        cases.append(Case(name, text, settings, config, tuple(overrides), data_dir))
     if problems:
         raise InputError(problems, heading="a design point is not a valid configuration (check the ranges)")
     return cases
 
 
-def point_outputs(store: Path, cases: list[sweep.Case], outputs: list[str]) -> pd.DataFrame:
+def point_outputs(store: Path, cases: list[Case], outputs: list[str]) -> pd.DataFrame:
     """Per design point: each output's mean over its replications (NaN replications, a target
     not tested, left out), and the replication table for the paired OAT intervals."""
     reps = pd.read_csv(store / "reps.csv")
@@ -687,7 +690,7 @@ def plan_lines(
 
 def screening(
     spec: StudySpec, base: dict[str, Any], source: str
-) -> tuple[dict[str, float], Stage, np.ndarray | None, list[sweep.Case]]:
+) -> tuple[dict[str, float], Stage, np.ndarray | None, list[Case]]:
     """The screening stage (nominal, OAT, Morris) with every design point's configuration
     validated: a study that does not fit is refused here, before any work or output."""
     data_dir = Path(base["scenario"]["dir"])
@@ -745,7 +748,7 @@ def run_study(
         cases=[CaseSpec(name="nominal")],
     )
 
-    def run_stage(name: str, stage_cases: list[sweep.Case]) -> sweep.SweepResult:
+    def run_stage(name: str, stage_cases: list[Case]) -> SweepResult:
         progress = progress_factory() if progress_factory else None
         return sweep.run_sweep(
             experiment, stage_cases, out / name, [*argv, f"(stage {name})"], make_executor, progress
@@ -790,11 +793,11 @@ def run_study(
     return result
 
 
-def _time_point(case: sweep.Case) -> float:
+def _time_point(case: Case) -> float:
     """Seconds one replication of a design point takes here, on average over run.reps: the first
     on a freshly loaded scenario (its travel tables are built then, once per design point that
     changes the scenario) and a second (the rest of the point's replications) are timed."""
-    scen = sweep.runner.scenario_for(Path(case.data_dir), case.settings)
+    scen = runner.scenario_for(Path(case.data_dir), case.settings)
     runner.preflight(scen, case.settings)
     times = []
     for rep in (0, 1):
@@ -805,7 +808,7 @@ def _time_point(case: sweep.Case) -> float:
     return (times[0] + (reps - 1) * times[1]) / reps
 
 
-def _stage_json(stage: Stage, res: sweep.SweepResult) -> dict[str, Any]:
+def _stage_json(stage: Stage, res: SweepResult) -> dict[str, Any]:
     return {
         "folder": res.out.name,
         "points": len(stage.points),
@@ -848,7 +851,7 @@ def write_results(
     spec, out = result.spec, result.out
     table = result.table
     atomic_write(out / "sensitivity.csv", csv_text(table).encode("utf-8"))
-    atomic_write(out / "sensitivity.parquet", sweep._parquet(table))
+    atomic_write(out / "sensitivity.parquet", parquet_bytes(table))
     info = {
         "study": spec.model_dump(),
         "complete": result.complete,
@@ -867,7 +870,7 @@ def write_results(
         "notes": result.notes,
         "code": code_version(),
     }
-    atomic_write(out / "sensitivity.json", sweep._json_bytes(info))
+    atomic_write(out / "sensitivity.json", json_bytes(info))
     timing = {
         "command": argv,
         "at": sweep._now(),
@@ -877,7 +880,7 @@ def write_results(
         "cpus": os.cpu_count(),
         "stages": stages,
     }
-    sweep.SweepStore(out).append("sessions.jsonl", timing)
+    SweepStore(out).append("sessions.jsonl", timing)
 
 
 def write_report(

@@ -1,6 +1,6 @@
 """Saved results -> the tables the figures need. Reads a result folder; never runs the model.
 
-One kind of folder (sim/experiment/sweep.py): a sweep's, or a run's, which is a sweep of one case
+One kind of folder (sim/experiment/store.py): a sweep's, or a run's, which is a sweep of one case
 (`base`). manifest.json names the cases and the baseline; cases/CASE/manifest.json holds each
 case's configuration; reps.csv, summary.csv, villages.parquet, relief_curves.parquet,
 calls.parquet hold every case; a sweep adds cases.csv (cost, P(holds), frontier). The event log

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sim.errors import InputError, Problem
 
 DAMAGED = "a result file is damaged, incomplete or not drsim's"
-FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/experiment/sweep.py writes them)
+FACTS_KEY = b"drsim.facts"  # a sweep part's per-replication facts (sim/experiment/units.py writes them)
 CURVE_KEY = b"drsim.relief_curve"  # its relief curve rows
 SCENARIO_COPY = "scenario"  # a result folder's copy of its baseline case's scenario folder
 MAX_JSON_BYTES = 256 * 2**20  # a manifest holds a configuration and file hashes: kilobytes
@@ -63,7 +63,8 @@ class SweepCaseEntry(_Doc):
 
 
 class SweepManifest(_Doc):
-    """manifest.json of a result folder, a sweep's or a run's (sim/experiment/sweep.py `write_manifests`)."""
+    """manifest.json of a result folder, a sweep's or a run's (sim/experiment/manifests.py
+    `write_manifests`)."""
 
     command: list[str]
     experiment: str
@@ -91,7 +92,7 @@ class CaseScenario(_Doc):
 
 
 class CaseManifest(_Doc):
-    """cases/CASE/manifest.json of a sweep folder (sim/experiment/sweep.py `write_case_manifest`)."""
+    """cases/CASE/manifest.json of a sweep folder (sim/experiment/manifests.py `write_case_manifest`)."""
 
     case: str
     description: str
@@ -215,7 +216,7 @@ NUM: Kind = "number"
 BOOL: Kind = "boolean"
 
 KEYS: dict[str, Kind] = {"case": TEXT, "rep": INT}
-# The columns each table's readers use (sim/report/, sim/experiment/sweep.py), with their types; a table
+# The columns each table's readers use (sim/report/, sim/experiment/aggregate.py), with their types; a table
 # may have more. Columns that depend on the targets are added by the caller (`extra`).
 TABLES: dict[str, dict[str, Kind]] = {
     "reps.csv": {**KEYS},
