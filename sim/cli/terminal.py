@@ -144,6 +144,9 @@ def print_ems_summary(summary, settings) -> None:
         print(
             f"{'response, call to scene':<24}{'mean min (95% CI)':<24}{'p50':>7}{'p90':>7}  (means over reps)"
         )
+        # The times are of calls a vehicle reached; a call that died waiting, was diverted or still
+        # waits at the horizon has no response time, and the share-in-time targets above count it late.
+        print("  (calls a vehicle reached; calls never reached are late in the targets above)")
         for suffix, label in EMS_GROUPS:
             mean = get(f"ems_response{suffix}_min_mean")
             p50, p90 = get(f"ems_response{suffix}_min_p50"), get(f"ems_response{suffix}_min_p90")
