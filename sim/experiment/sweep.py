@@ -187,13 +187,11 @@ def run_sweep(
     executor = make_executor()
     with _closing(executor):
         outdir.claim(out, "sweep")  # a new or empty folder, or a sweep's: never another folder
-        cost = {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
+        cost = _costs(cases)
         with store.locked():
             check_resume(store, spec, cases)
             store.clean_temp()
-            for case in cases:
-                write_case_manifest(store, case, cost[case.name], None)
-            store.copy_scenario(_baseline(spec, cases).data_dir)
+            _open_cases(store, cases, cost, _baseline(spec, cases).data_dir)
             session = run_units(store, cases, executor, progress)
             executor.close()  # every replication is on disk: free the workers before aggregating
             result = aggregate(store, spec, cases, session, cost, focus)
@@ -201,6 +199,21 @@ def run_sweep(
             result.seconds = time.perf_counter() - started
             write_manifests(store, result, argv, started_at)
     return result
+
+
+def _costs(cases: list[Case]) -> dict[str, budget.Cost]:
+    """What each case's budget changes cost (an InputError names a missing unit cost)."""
+    return {c.name: budget.cost(c.settings.budget.changes, c.settings.costs) for c in cases}
+
+
+def _open_cases(
+    store: SweepStore, cases: list[Case], cost: dict[str, budget.Cost], scenario_dir: str
+) -> None:
+    """Each case's manifest and the copy of the scenario the report draws from: what a run and
+    a sweep write before their first replication."""
+    for case in cases:
+        write_case_manifest(store, case, cost[case.name], None)
+    store.copy_scenario(scenario_dir)
 
 
 def _baseline(spec: ExperimentSpec, cases: list[Case]) -> Case:
@@ -239,9 +252,8 @@ def run_one(
     started_at = _now()
     store = SweepStore(stage)
     with _closing(executor):
-        cost = {case.name: budget.cost(case.settings.budget.changes, case.settings.costs)}
-        write_case_manifest(store, case, cost[case.name], None)
-        store.copy_scenario(case.data_dir)
+        cost = _costs([case])
+        _open_cases(store, [case], cost, case.data_dir)
         session = run_units(store, [case], executor, progress)
     if session.failures:
         first = session.failures[min(session.failures)]
