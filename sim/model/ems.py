@@ -294,10 +294,9 @@ class EmsSystem:
 
     def connect_air(self, air: AirEvacuation) -> None:
         """Connect the aircraft (sim/model/ports.py; wired once by world.build after both are built):
-        calls no ambulance can reach by road go to the aircraft. Ignored in the check mode: it has
-        no roads to be cut off from."""
-        if self.roads is not None:
-            self.air = air
+        calls no ambulance can reach by road go to the aircraft (never in the check mode: it has no
+        roads to be cut off from, and _to_air gives nothing without them)."""
+        self.air = air
 
     def _arrivals(self) -> ProcessGenerator:
         env = self.env

@@ -82,7 +82,7 @@ ROAD_TROUBLE = (ReliefDeferred, TruckHeld, TruckRerouted, PlaceIsolated)
 
 
 def events_frame(rows: Sequence[Row], case: str, rep: int) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records([as_row(e) for e in typed(rows)], columns=list(EVENT_COLUMNS))
+    frame = pd.DataFrame.from_records([as_row(e) for e in rows], columns=list(EVENT_COLUMNS))
     frame["kind"] = frame["kind"].astype(str)
     for col in ("qty", "ref"):
         frame[col] = frame[col].astype("Int64")
