@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from sim import api, assumptions
-from sim.report import appendix, figures, i18n
+from sim.report import appendix, i18n
+from sim.report.figures.relief import late_villages
+from sim.report.figures.response import team_utilisation
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_appendix_names_townships_and_never_shows_their_ids(results, tmp_path, l
 
 def test_chart_labels_name_townships_and_teams_by_place(results):
     names = _named_township_ids(results)
-    for draw in (figures.late_villages, figures.team_utilisation):
+    for draw in (late_villages, team_utilisation):
         fig = draw(results, "zh")
         labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
         assert labels and _ids_in(" ".join(labels), names) == [], draw.__name__

@@ -16,8 +16,20 @@ from hypothesis import strategies as st
 
 from sim import api
 from sim.cli import main
-from sim.report import figures, i18n
+from sim.report import i18n
 from sim.report.figures import FIGURES, Skip
+from sim.report.figures.cases import budget_frontier, case_compliance, place_labels
+from sim.report.figures.common import _figure
+from sim.report.figures.relief import person_curves, relief_curves, stock_over_time
+from sim.report.figures.response import (
+    TEAM_GROUPS,
+    busy_teams,
+    ems_response,
+    gantt_replication,
+    rescue_curves,
+    team_busy_spells,
+    team_utilisation,
+)
 from sim.results import metrics
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -138,7 +150,7 @@ def figures_title(name: str) -> str:
 
 def test_a_missing_glyph_is_an_error(results):
     """The glyph check is real: a character outside Noto Sans SC raises under the test's filter."""
-    fig = figures.relief_curves(results, "zh")
+    fig = relief_curves(results, "zh")
     fig.axes[0].set_title("\U0001f30a")  # water wave emoji: not in the font
     with warnings.catch_warnings(), pytest.raises(UserWarning, match="missing from font"):
         warnings.simplefilter("error")
@@ -156,14 +168,14 @@ def test_relief_curve_is_the_share_of_people_by_hand():
             "people_in_time": [0, 100, 100, 0, 300, 400],
         }
     )
-    hours, shares = figures.person_curves(curves, "all")
+    hours, shares = person_curves(curves, "all")
     assert hours.tolist() == [0.0, 2.0, 5.0]
     assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
     # rep 2 had nobody in need (a small flood): it tested nothing and must not blank the chart
     nobody = pd.DataFrame(
         {"rep": [2] * 3, "item_class": ["all"] * 3, "hour": [0, 2, 5], "people": 0, "people_in_time": 0}
     )
-    hours, shares = figures.person_curves(pd.concat([curves, nobody]), "all")
+    hours, shares = person_curves(pd.concat([curves, nobody]), "all")
     assert shares.tolist() == [[0.0, 0.25, 0.25], [0.0, 0.75, 1.0]]
 
 
@@ -283,11 +295,11 @@ def test_figures_without_their_input_are_skipped_with_a_reason(results):
     res.events = None
     res.calls = None
     for draw, reason in (
-        (figures.stock_over_time, "skip.no_events"),
-        (figures.team_utilisation, "skip.no_events"),
-        (figures.ems_response, "skip.no_calls"),
-        (figures.budget_frontier, "skip.no_cases"),
-        (figures.case_compliance, "skip.no_cases"),
+        (stock_over_time, "skip.no_events"),
+        (team_utilisation, "skip.no_events"),
+        (ems_response, "skip.no_calls"),
+        (budget_frontier, "skip.no_cases"),
+        (case_compliance, "skip.no_cases"),
     ):
         with pytest.raises(Skip) as why:
             draw(res, "en")
@@ -380,11 +392,11 @@ def test_team_spells_and_busy_count_by_hand():
         {"case": "c", "rep": 0, "t_min": [r[0] for r in rows], "kind": [r[1] for r in rows],
          "subject": [r[2] for r in rows]}
     )  # fmt: skip
-    repair = figures.team_busy_spells(events, "c", *figures.TEAM_GROUPS["road_repair"])
+    repair = team_busy_spells(events, "c", *TEAM_GROUPS["road_repair"])
     assert repair[["start_h", "end_h"]].to_numpy().tolist() == [[1.0, 3.0], [200 / 60, 260 / 60]]
-    rescue = figures.team_busy_spells(events, "c", *figures.TEAM_GROUPS["rescue"])
+    rescue = team_busy_spells(events, "c", *TEAM_GROUPS["rescue"])
     assert rescue[["team", "start_h", "end_h"]].to_numpy().tolist() == [["S1", 2.0, 4.0], ["S2", 0.5, 72.0]]
-    busy = figures.busy_teams(rescue, [0], np.array([0.0, 1.0, 2.0, 3.5, 4.0, 71.0]))
+    busy = busy_teams(rescue, [0], np.array([0.0, 1.0, 2.0, 3.5, 4.0, 71.0]))
     assert busy.tolist() == [[0, 1, 2, 2, 1, 1]]
 
 
@@ -437,7 +449,7 @@ def test_same_results_give_the_same_bytes(results, tmp_path):
 
     for fmt in ("png", "pdf", "svg"):
         for name in ("a", "b"):
-            figures.relief_curves(results, "zh").savefig(
+            relief_curves(results, "zh").savefig(
                 tmp_path / f"{name}.{fmt}", format=fmt, metadata=_metadata(fmt)
             )
         assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes(), fmt
@@ -509,9 +521,9 @@ def test_an_ems_sweep_compares_its_focus_target(results):
     header, rows = case_rows(res, "en")
     assert header[-2] == f"{res.target_label('ems_response', 'en')} P"
     assert rows[1][-2].startswith("0.67 [") and rows[1][-2].endswith("n=3")
-    labels = figures.case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
+    labels = case_compliance(res, "en").axes[0].get_legend_handles_labels()[1]
     assert labels == [res.target_label(n, "en") for n in res.case_targets]
-    title = figures.budget_frontier(res, "en").axes[0].get_title()
+    title = budget_frontier(res, "en").axes[0].get_title()
     assert title == "Ambulance on scene in time (15 min urban, 30 min rural, ≥80%)"
 
 
@@ -526,7 +538,7 @@ def test_rescue_curves_by_hand():
         (0, 150.0, "bodies_recovered", 0, 1, None),
     ]
     events = pd.DataFrame(rows, columns=["rep", "t_min", "kind", "ref", "qty", "value"]).assign(case="c")
-    got = figures.rescue_curves(events, "c", [0, 1], np.array([0.0, 1.0, 1.5, 2.0, 3.0]))
+    got = rescue_curves(events, "c", [0, 1], np.array([0.0, 1.0, 1.5, 2.0, 3.0]))
     assert got["out"][0].tolist() == [0.0, 0.5, 0.5, 0.75, 0.75]
     assert got["alive"][0].tolist() == [0.0, 0.5, 0.5, 0.5, 0.5]
     assert got["died"][0].tolist() == [0.0, 0.0, 0.25, 0.25, 0.25]
@@ -575,7 +587,7 @@ def test_every_frontier_case_is_labelled_once_without_overlap_inside_the_canvas(
     points = [(names[i], cost, held) for i, (cost, held) in enumerate(spots)]
     res.cases = cases_frame(points, res.targets)
     res.meta["focus_target"] = "initial_relief_12h"
-    fig = figures.budget_frontier(res, lang)
+    fig = budget_frontier(res, lang)
     ax = fig.axes[0]
     labels = [t for t in ax.texts if t.get_text()]
     listed = [[n for n in " ".join(t.get_text().split("\n")).split(", ")] for t in labels]
@@ -598,12 +610,12 @@ def test_every_frontier_case_is_labelled_once_without_overlap_inside_the_canvas(
 
 def test_place_labels_refuses_when_the_axes_are_full():
     """The placer says so rather than overlap labels: 400 long names in a small axes."""
-    fig = figures._figure((3.0, 2.0))
+    fig = _figure((3.0, 2.0))
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1])
     names = [f"a_rather_long_case_name_{i}" for i in range(400)]
     with pytest.raises(ValueError, match="do not fit"):
-        figures.place_labels(ax, [(i / 400, i / 400) for i in range(400)], names, ["#000000"] * 400)
+        place_labels(ax, [(i / 400, i / 400) for i in range(400)], names, ["#000000"] * 400)
 
 
 def _log_spells(events: pd.DataFrame, case: str, rep: int, start: tuple[str, ...], end: tuple[str, ...]):
@@ -628,16 +640,14 @@ def test_gantt_bars_cover_every_team_activity_in_the_event_log(results):
     numbered from 1, every busy interval of every team and crew in the log lies under a bar on its
     team's row, and every bar lies within logged activity (no bar is invented)."""
     res = results
-    fig = figures.team_utilisation(res, "zh")
+    fig = team_utilisation(res, "zh")
     top = fig.axes[0]
     rows = [t.get_text() for t in top.get_yticklabels()]
     team_ids = {t.id for t in res.scenario.teams}
     assert rows and not any(i in r for r in rows for i in team_ids)
     reps = sorted(res.reps.loc[res.reps["case"] == res.main_case, "rep"])
-    spells = pd.concat(
-        [figures.team_busy_spells(res.events, res.main_case, *g) for g in figures.TEAM_GROUPS.values()]
-    )
-    shown = figures.gantt_replication(spells, reps)
+    spells = pd.concat([team_busy_spells(res.events, res.main_case, *g) for g in TEAM_GROUPS.values()])
+    shown = gantt_replication(spells, reps)
     assert f"第{shown + 1}次重复" in top.get_title()
     bars: dict[str, list[tuple[float, float]]] = {}
     for coll in top.collections:
@@ -646,7 +656,7 @@ def test_gantt_bars_cover_every_team_activity_in_the_event_log(results):
             row = rows[round((v[:, 1].min() + v[:, 1].max()) / 2)]
             bars.setdefault(row, []).append((v[:, 0].min(), v[:, 0].max()))
     logged: dict[str, list[tuple[float, float]]] = {}
-    for start, end in figures.TEAM_GROUPS.values():
+    for start, end in TEAM_GROUPS.values():
         for subject, spans in _log_spells(res.events, res.main_case, shown, start, end).items():
             logged.setdefault(res.team_label(subject.split("#")[0], "zh"), []).extend(spans)
     assert logged and set(logged) == set(bars)

@@ -411,8 +411,7 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
             assert kinds == {"add_ambulances"}
             by = {c.name: c for c in cases}
             base_st = {
-                s.id: s
-                for s in unit_scenario(by["baseline"].data_dir, by["baseline"].settings).ems_stations
+                s.id: s for s in unit_scenario(by["baseline"].data_dir, by["baseline"].settings).ems_stations
             }
             new = unit_scenario(by["new_stations_10"].data_dir, by["new_stations_10"].settings)
             added = {s.id: s for s in new.ems_stations if s.id not in base_st}
@@ -427,8 +426,7 @@ def test_shipped_experiments_compose_apply_and_run_one_replication():
                 base_st["EMS_C"].negative_pressure + 2,
             )
             costs = {
-                c.name: budget.cost(c.settings.budget.changes, c.settings.costs).total_yuan
-                for c in cases
+                c.name: budget.cost(c.settings.budget.changes, c.settings.costs).total_yuan for c in cases
             }
             assert costs["baseline"] == 0 and math.isclose(costs["centre_10"], costs["coast_10"])
 

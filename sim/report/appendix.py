@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from sim import assumptions
 from sim.provenance import PROJECT_ROOT
 from sim.report.data import Results
-from sim.report.figures import title_fields
+from sim.report.figures.common import title_fields
 from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
@@ -250,7 +250,7 @@ def township_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
 
 
 def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
-    from sim.report.figures import case_table
+    from sim.report.figures.cases import case_table
 
     assert res.cases is not None
     header = [text("col.case", lang), text("col.cost", lang)]

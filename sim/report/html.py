@@ -41,7 +41,7 @@ import pandas as pd
 
 from sim import outdir
 from sim.report.data import Results
-from sim.report.figures import blocked_share
+from sim.report.figures.relief import blocked_share
 from sim.report.i18n import LANGS, TEXT, limit_text, text
 from sim.results.place_answers import village_answers
 from sim.results.result_files import read_parquet
@@ -299,7 +299,7 @@ def _tables(res: Results, lang: str) -> dict[str, str]:
 
 
 def _frontier(res: Results, lang: str) -> dict[str, Any] | None:
-    from sim.report.figures import case_table
+    from sim.report.figures.cases import case_table
 
     if res.cases is None:
         return None

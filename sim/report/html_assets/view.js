@@ -6,7 +6,7 @@
   var D = JSON.parse(document.getElementById("drsim-data").textContent);
   var S = D.strings;
   var G = D.geo, V = G.villages, N = G.nodes, E = G.edges;
-  var TIER_STYLE = {  // as the printed map (sim/report/figures.py TIER_STYLE)
+  var TIER_STYLE = {  // as the printed map (sim/report/figures/common.py TIER_STYLE)
     city: ["square", "#1f78b4", 13], township: ["diamond", "#6a3d9a", 10],
     contract: ["triangle-up", "#ff7f00", 11], province: ["star", "#e31a1c", 15]
   };
