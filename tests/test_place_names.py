@@ -211,16 +211,23 @@ def test_no_line_of_the_chinese_pdf_begins_with_closing_punctuation(zh_report):
 
 def test_pdf_lines_sees_a_line_that_begins_with_a_comma(tmp_path):
     """The PDF check is real: a page set by hand with a line starting with "，" is caught, and two
-    cells on one row are two lines."""
+    cells on one row are two lines, on a chart's page (matplotlib) and on the appendix's own
+    pages (sim/report/typeset.py)."""
     from matplotlib.figure import Figure
 
     from sim.report.fonts import register
+    from sim.report.typeset import Sheet, write
 
     register()
     fig = Figure(figsize=(8.27, 11.69))
     fig.text(0.1, 0.9, "灾害发生后10小时内救灾物资到位\n，并找出未按时的村", fontsize=10)
     fig.text(0.6, 0.9, "（表格另一格）", fontsize=10)
     fig.savefig(tmp_path / "bad.pdf")
-    texts = [text for _, _, text in pdf_lines(tmp_path / "bad.pdf")]
-    # the second line and the cell share a baseline (a multi-line text sits on its last line)
-    assert texts == ["灾害发生后10小时内救灾物资到位", "，并找出未按时的村", "（表格另一格）"]
+    sheet = Sheet()
+    sheet.text(0.1, 0.9, "灾害发生后10小时内救灾物资到位\n，并找出未按时的村", 10, va="bottom")
+    sheet.text(0.6, 0.9, "（表格另一格）", 10, va="bottom")
+    (tmp_path / "sheet.pdf").write_bytes(write([sheet]))
+    for name in ("bad.pdf", "sheet.pdf"):
+        texts = [text for _, _, text in pdf_lines(tmp_path / name)]
+        # the second line and the cell share a baseline (a multi-line text sits on its last line)
+        assert texts == ["灾害发生后10小时内救灾物资到位", "，并找出未按时的村", "（表格另一格）"]

@@ -76,6 +76,7 @@ def _load_drawing() -> None:
         "matplotlib.backends.backend_agg",
         "matplotlib.backends.backend_pdf",
         "pypdf",  # the appendix's page copying (sim/report/pages.py)
+        "uharfbuzz",  # the appendix's font subset (sim/report/typeset.py)
         "pypdfium2",  # the charts' PNGs
         "PIL.PngImagePlugin",
         "sim.report.appendix",
@@ -83,6 +84,9 @@ def _load_drawing() -> None:
     ):
         importlib.import_module(module)
     register()
+    from sim.report import typeset
+
+    typeset.load()  # the font, for the appendix's text pages
 
 
 def _build_in_worker(

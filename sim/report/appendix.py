@@ -1,8 +1,8 @@
 """The plan's appendix: figures, target table, per-township table and the STRESS-DES method note.
 
-Written as Markdown (figures linked as PNG) and as one PDF (the tables and the note set as
-text pages by matplotlib, the charts' own PDFs copied in: sim/report/pages.py), in the
-requested language. The
+Written as Markdown (figures linked as PNG) and as one PDF (the title page, the tables and the
+notes set directly as PDF text by sim/report/typeset.py, the charts' own PDFs copied in:
+sim/report/pages.py), in the requested language. The
 method note is docs/STRESS-DES.md, one section per language, its `{fields}` filled with the
 run's own values; the table of assumptions is sim/assumptions.py's registry read against the
 run's settings and scenario.
@@ -19,17 +19,16 @@ from pathlib import Path
 from typing import cast
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sim import assumptions
 from sim.provenance import PROJECT_ROOT
 from sim.report.data import Results
 from sim.report.figures.common import title_fields
-from sim.report.fonts import register
 from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
 from sim.report.pages import Page
 from sim.report.pages import write_pdf as pages_pdf
+from sim.report.typeset import A4_IN, Sheet, color
 from sim.results.verdict import cause_share, status
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
@@ -385,7 +384,7 @@ def name_key(figure: str) -> str:
     }[figure]
 
 
-A4 = (8.27, 11.69)
+A4 = A4_IN
 
 
 def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> list[int]:
@@ -414,7 +413,7 @@ def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> l
 
 
 def _grid(
-    fig: Figure,
+    sheet: Sheet,
     left: float,
     top: float,
     widths: Sequence[float],
@@ -422,37 +421,32 @@ def _grid(
     heights: Sequence[float],
     fontsize: float,
     align: str = "center",
-    edge: str = "black",
+    edge: str = "#000000",
 ) -> None:
-    """Draw a table on `fig` as positioned text and one set of lines (figure fractions; row 0 is
-    the header, shaded): each cell's text, already wrapped, centred in its row, one line every
-    1.45 font sizes (Noto Sans SC's ascender plus descender is one em). matplotlib's table did
-    the same with an artist and a layout pass a cell, most of an appendix table's time."""
-    from matplotlib.collections import LineCollection
-    from matplotlib.patches import Rectangle
-
+    """Draw a table on `sheet` as positioned text and one set of lines (fractions of the page;
+    row 0 is the header, shaded): each cell's text, already wrapped, centred in its row, one line
+    every 1.45 font sizes (Noto Sans SC's ascender plus descender is one em)."""
     xs = [left]
     for w in widths:
         xs.append(xs[-1] + w)
     ys = [top]
     for h in heights:
         ys.append(ys[-1] - h)
-    fig.add_artist(Rectangle((left, ys[1]), xs[-1] - left, heights[0], facecolor="#e8e8e8", edgecolor="none"))
-    pad = 0.05 / fig.get_figwidth()  # 0.05 in from a left-aligned cell's border
+    sheet.rect(left, ys[1], xs[-1] - left, heights[0], color("#e8e8e8"))
+    pad = 0.05 / sheet.size_in[0]  # 0.05 in from a left-aligned cell's border
     for r, row in enumerate(cells):
         y = (ys[r] + ys[r + 1]) / 2
         for c, cell in enumerate(row):
             x = (xs[c] + xs[c + 1]) / 2 if align == "center" else xs[c] + pad
-            fig.text(x, y, cell, fontsize=fontsize, ha=align, va="center", linespacing=1.45)
-    lines = [[(left, y), (xs[-1], y)] for y in ys] + [[(x, ys[0]), (x, ys[-1])] for x in xs]
-    fig.add_artist(LineCollection(lines, colors=edge, linewidths=0.6))
+            sheet.text(x, y, cell, fontsize, ha=align, va="center", linespacing=1.45)
+    lines = [((left, y), (xs[-1], y)) for y in ys] + [((x, ys[0]), (x, ys[-1])) for x in xs]
+    sheet.lines(lines, color(edge), width=0.6)
 
 
-def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Figure]:
+def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Sheet]:
     """One or more A4 pages holding a table. Every cell's text is wrapped to its column (widths
     from the texts: `fit_columns`) and every row is as tall as its longest cell, so no text runs
     into a neighbour; rows go to the next page when the page is full."""
-    register()
     pages = []
     lines = [x for para in note.splitlines() for x in wrap_mixed(para, 135)] if note else []
     bottom = max(0.08, 0.045 + 0.0125 * len(lines))  # room for the note under the table
@@ -484,23 +478,22 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
         start = end
     widths = [0.92 * w / sum(cols) for w in cols]
     for start, end in chunks:
-        fig = Figure(figsize=A4)
-        fig.text(0.04, 0.925, title, fontsize=13, va="bottom")
+        sheet = Sheet(A4)
+        sheet.text(0.04, 0.925, title, 13, va="bottom")
         heights = [(n + pad) * line_in / A4[1] for n in (head_lines, *row_lines[start:end])]
-        _grid(fig, 0.04, 0.92, widths, [head, *body[start:end]], heights, fontsize)
+        _grid(sheet, 0.04, 0.92, widths, [head, *body[start:end]], heights, fontsize)
         if lines:
-            fig.text(0.04, bottom - 0.01, "\n".join(lines), fontsize=8, va="top", linespacing=1.3)
-        pages.append(fig)
+            sheet.text(0.04, bottom - 0.01, "\n".join(lines), 8, va="top", linespacing=1.3)
+        pages.append(sheet)
     return pages
 
 
-def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Figure:
+def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
     """The appendix's first page: what was assessed (county, hazard, date, run) and the verdict
     of every target, before any table or figure."""
-    register()
-    fig = Figure(figsize=A4)
+    sheet = Sheet(A4)
     title = "\n".join(wrap_mixed(text("appendix.title", lang), 52))
-    fig.text(0.5, 0.80, title, fontsize=17, ha="center", va="top", linespacing=1.4)
+    sheet.text(0.5, 0.80, title, 17, ha="center", va="top", linespacing=1.4)
     fields = res.source_fields(lang)
     facts = [
         text("title.scenario", lang, v=fields["scenario"]),
@@ -509,31 +502,28 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Figure:
         text("title.date", lang, v=fields["date"]),
         text("title.run", lang, v=res.dir.name),
     ]
-    fig.text(0.5, 0.70, "\n".join(facts), fontsize=11, ha="center", va="top", linespacing=1.8)
-    fig.text(0.08, 0.48, text("title.verdicts", lang), fontsize=13, va="top")
+    sheet.text(0.5, 0.70, "\n".join(facts), 11, ha="center", va="top", linespacing=1.8)
+    sheet.text(0.08, 0.48, text("title.verdicts", lang), 13, va="top")
     header = [text(k, lang) for k in ("col.target", "col.verdict", "col.share", "col.p_holds")]
     widths = (0.31, 0.28, 0.22, 0.19)  # of the table; cells wrapped to two lines at most
     cells = [["\n".join(wrap_mixed(c, round(w * 118))[:2]) for c, w in zip(row, widths, strict=True)]
              for row in [header, *([r[0], r[6], r[3], r[4]] for r in rows)]]  # fmt: skip
     line_in = 7.5 * 1.45 / 72
     heights = [(max(c.count("\n") for c in row) + 2.2) * line_in / A4[1] for row in cells]
-    _grid(fig, 0.08, 0.45, [0.84 * w for w in widths], cells, heights, 7.5, align="left", edge="#cccccc")
-    return fig
+    _grid(sheet, 0.08, 0.45, [0.84 * w for w in widths], cells, heights, 7.5, align="left", edge="#cccccc")
+    return sheet
 
 
-def _text_pages(title: str, body: str, lang: str) -> list[Figure]:
-    register()
+def _text_pages(title: str, body: str, lang: str) -> list[Sheet]:
     lines: list[str] = []
     for para in body.splitlines():
         lines += wrap_mixed(para.replace("**", "").replace("`", ""), 100)
     pages, per_page = [], 60
     for start in range(0, len(lines), per_page):
-        fig = Figure(figsize=A4)
-        fig.text(0.06, 0.95, title, fontsize=13, va="top")
-        fig.text(
-            0.06, 0.91, "\n".join(lines[start : start + per_page]), fontsize=8, va="top", linespacing=1.5
-        )
-        pages.append(fig)
+        sheet = Sheet(A4)
+        sheet.text(0.06, 0.95, title, 13, va="top")
+        sheet.text(0.06, 0.91, "\n".join(lines[start : start + per_page]), 8, va="top", linespacing=1.5)
+        pages.append(sheet)
     return pages
 
 

@@ -2,8 +2,8 @@
 
 A chart is drawn once, as PDF (its layout is solved there), and that PDF is the chart's own
 file, the source of its PNG (rasterised by PDFium rather than drawn again by matplotlib) and
-its page of the appendix: the appendix's other pages (title, tables, text) are
-drawn by matplotlib and the chart pages are copied in with pypdf, not drawn a second time
+its page of the appendix: the appendix's other pages (title, tables, text) are set as PDF by
+sim/report/typeset.py and the chart pages are copied in with pypdf, not drawn a second time
 (drawing was nearly all of `drsim report`'s time; docs/performance.md has the figures).
 Leaves out: any editing of the pages' content; fonts stay as each page embedded them.
 """
@@ -14,12 +14,13 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-# A page of a PDF being put together: a matplotlib figure still to draw, or a PDF already drawn
+from sim.report.typeset import Sheet, write
+
+# A page of a PDF being put together: a sheet of text still to set, or a PDF already drawn
 # (bytes, every page of it).
-Page = Figure | bytes
+Page = Sheet | bytes
 
 
 def metadata(fmt: str) -> dict[str, object]:
@@ -75,20 +76,15 @@ def _raster(pdf: bytes, path: Path, dpi: float) -> None:
 
 
 def write_pdf(out: Path, pages: Sequence[Page], title: str) -> Path:
-    """One PDF of `pages` in order: figures drawn here (all in one pass, so they share one font
+    """One PDF of `pages` in order: sheets set here (all in one file, so they share one font
     subset), PDFs copied in page by page. Same pages, same bytes (no date, no random id)."""
     from pypdf import PdfReader, PdfWriter
 
-    drawn = io.BytesIO()
-    if any(isinstance(page, Figure) for page in pages):
-        with PdfPages(drawn) as pdf:
-            for page in pages:
-                if isinstance(page, Figure):
-                    pdf.savefig(page)
-    own = PdfReader(drawn) if drawn.getvalue() else None
+    sheets = [page for page in pages if isinstance(page, Sheet)]
+    own = PdfReader(io.BytesIO(write(sheets))) if sheets else None
     writer, k = PdfWriter(), 0
     for page in pages:
-        if isinstance(page, Figure):
+        if isinstance(page, Sheet):
             assert own is not None
             writer.add_page(own.pages[k])
             k += 1
