@@ -549,14 +549,13 @@ def _road_graph(
     node_rows: list[Row], edge_rows: list[Row], speeds: dict[str, float], label, problems: list[Problem]
 ) -> RoadGraph | None:
     if not node_rows or not edge_rows:
-        if node_rows or edge_rows:  # a missing file was already reported
-            problems.append(
-                Problem(
-                    label("road_edges.csv"),
-                    len(edge_rows),
-                    "the road graph needs at least one node and one edge",
+        # Both files were read without a problem (a missing one is reported by read_csv and
+        # never gets here), so an empty one has its header and no row: each is named.
+        for name, rows in (("road_nodes.csv", node_rows), ("road_edges.csv", edge_rows)):
+            if not rows:
+                problems.append(
+                    Problem(label(name), 0, "no rows: the road graph needs at least one node and one edge")
                 )
-            )
         return None
     if len(node_rows) > MAX_ROAD_NODES:
         problems.append(Problem(label("road_nodes.csv"), len(node_rows), f"more than {MAX_ROAD_NODES} nodes"))
