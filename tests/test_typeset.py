@@ -4,6 +4,7 @@ where the layout put it, in the width the font's advances give, and the same byt
 from __future__ import annotations
 
 import io
+import itertools
 import warnings
 
 import pytest
@@ -156,3 +157,90 @@ def test_pages_put_sheets_and_chart_pdfs_in_order(tmp_path):
     with pdfplumber.open(out) as doc:
         assert [p.extract_text().strip() for p in doc.pages] == ["前页", "chart", "后页"]
         assert doc.metadata["Title"] == "书名"
+
+
+def layout_problems(pdf: bytes) -> list[str]:
+    """On every page set by typeset (A4, our font): characters outside the page, two characters
+    overlapping on a line (two cells' texts run together), a character across a table's rule (a
+    cell's text runs out of its cell). Chart pages (copied in from matplotlib) are not looked at."""
+    problems = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            if abs(page.width - PAGE_W) > 0.5 or abs(page.height - PAGE_H) > 0.5:
+                continue
+            chars = [c for c in page.chars if c["text"].strip()]
+            where = f"page {page.page_number}"
+            for c in chars:
+                if c["x0"] < 0 or c["x1"] > page.width or c["top"] < 0 or c["bottom"] > page.height:
+                    problems.append(f"{where}: {c['text']!r} outside the page")
+            for cs in _lines(chars).values():
+                cs.sort(key=lambda c: c["x0"])
+                for a, b in itertools.pairwise(cs):
+                    if b["x0"] < a["x1"] - 0.02:
+                        problems.append(f"{where}: {a['text']!r} and {b['text']!r} overlap")
+            for rule in page.lines:
+                upright = abs(rule["x0"] - rule["x1"]) < 0.01
+                for c in chars:
+                    if upright:
+                        across = c["x0"] + 0.02 < rule["x0"] < c["x1"] - 0.02
+                        beside = rule["top"] - 0.1 <= c["top"] and c["bottom"] <= rule["bottom"] + 0.1
+                    else:
+                        across = c["top"] + 0.02 < rule["top"] < c["bottom"] - 0.02
+                        beside = rule["x0"] - 0.1 <= c["x0"] and c["x1"] <= rule["x1"] + 0.1
+                    if across and beside:
+                        problems.append(
+                            f"{where}: {c['text']!r} across a rule at {rule['x0']:.1f}, {rule['top']:.1f}"
+                        )
+    return problems
+
+
+CELL = st.lists(
+    st.one_of(
+        CHARS,
+        st.sampled_from(
+            ["Wilson", "interval", "WWWWWWWWWWWWWWWWWWWWWWWWWW", "95%", "12.5", "（", "）", "，"]
+        ),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    columns=st.integers(1, 8),
+    data=st.data(),
+)
+def test_a_table_of_any_texts_keeps_every_cell_inside_its_rules(columns, data):
+    """The appendix's tables (sim/report/appendix.py `_table_page`) with generated cells, from
+    empty to long, Chinese, Latin, unbreakable runs: every line fits its cell (wrapped by the
+    font's own advances), nothing runs out of the page or into a neighbour, and rows that do not
+    fit go to the next page."""
+    from sim.report.appendix import _table_page
+
+    header = data.draw(st.lists(CELL.filter(bool), min_size=columns, max_size=columns))
+    rows = data.draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns), max_size=30))
+    note = data.draw(CELL)
+    pdf = typeset.write(_table_page("表格 Table", header, rows, note))
+    assert layout_problems(pdf) == []
+
+
+@pytest.mark.slow  # reads the session's zhangshu report (tests/conftest.py)
+def test_the_appendix_pages_keep_their_text_inside_page_and_cells(zhangshu_typhoon_report):
+    for lang in ("zh", "en"):
+        pdf = (zhangshu_typhoon_report / lang / "appendix.pdf").read_bytes()
+        assert layout_problems(pdf) == [], lang
+
+
+def test_layout_problems_sees_a_cell_running_out(tmp_path):
+    """The check is real: a text set across a rule, two texts on one line, and a text off the
+    page are each caught."""
+    sheet = Sheet()
+    sheet.lines([((0.5, 0.4), (0.5, 0.6))])
+    sheet.text(0.45, 0.5, "跨越表格线", 10)
+    sheet.text(0.1, 0.3, "重叠的文字", 10)
+    sheet.text(0.12, 0.3, "overlap", 10)
+    sheet.text(0.98, 0.1, "出界", 10)
+    found = layout_problems(typeset.write([sheet]))
+    assert any("across a rule" in p for p in found)
+    assert any("overlap" in p for p in found)
+    assert any("outside the page" in p for p in found)

@@ -28,7 +28,7 @@ from sim.report.i18n import limit_text, text, words
 from sim.report.linebreak import text_width, wrap_mixed
 from sim.report.pages import Page
 from sim.report.pages import write_pdf as pages_pdf
-from sim.report.typeset import A4_IN, Sheet, color
+from sim.report.typeset import A4_IN, Sheet, char_width, color
 from sim.results.verdict import cause_share, status
 from sim.safe_text import md_table
 from sim.safe_text import md_text as md
@@ -385,6 +385,15 @@ def name_key(figure: str) -> str:
 
 
 A4 = A4_IN
+A4_PT = (A4_IN[0] * 72, A4_IN[1] * 72)
+CELL_PAD_PT = 0.05 * 72  # a cell's text keeps 0.05 in from each side rule
+
+
+def _wrap(lines: str, width_pt: float, size_pt: float) -> list[str]:
+    """Each line of `lines` wrapped to `width_pt` by the font's own advances at `size_pt` (Chinese
+    line breaking rules: sim/report/linebreak.py), so a line fits its cell or page exactly."""
+    measure = char_width(size_pt)
+    return [part for line in lines.split("\n") for part in wrap_mixed(line, width_pt, measure=measure)]
 
 
 def fit_columns(header: list[str], rows: list[list[str]], width_cells: int) -> list[int]:
@@ -433,7 +442,7 @@ def _grid(
     for h in heights:
         ys.append(ys[-1] - h)
     sheet.rect(left, ys[1], xs[-1] - left, heights[0], color("#e8e8e8"))
-    pad = 0.05 / sheet.size_in[0]  # 0.05 in from a left-aligned cell's border
+    pad = CELL_PAD_PT / 72 / sheet.size_in[0]  # from a left-aligned cell's border
     for r, row in enumerate(cells):
         y = (ys[r] + ys[r + 1]) / 2
         for c, cell in enumerate(row):
@@ -444,11 +453,12 @@ def _grid(
 
 
 def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Sheet]:
-    """One or more A4 pages holding a table. Every cell's text is wrapped to its column (widths
-    from the texts: `fit_columns`) and every row is as tall as its longest cell, so no text runs
-    into a neighbour; rows go to the next page when the page is full."""
+    """One or more A4 pages holding a table. Columns share the width by their texts
+    (`fit_columns`), every cell's text is wrapped to its column by the font's own advances and
+    every row is as tall as its longest cell, so no text runs into a neighbour or across a rule
+    (tests/test_typeset.py checks generated tables); rows go to the next page when it is full."""
     pages = []
-    lines = [x for para in note.splitlines() for x in wrap_mixed(para, 135)] if note else []
+    lines = [x for para in note.splitlines() for x in _wrap(para, 0.92 * A4_PT[0], 8)] if note else []
     bottom = max(0.08, 0.045 + 0.0125 * len(lines))  # room for the note under the table
     fontsize = 7 if len(header) > 6 else 8
     width_in = 0.92 * A4[0]
@@ -457,11 +467,11 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
     line_in = fontsize * 1.45 / 72
     pad = 0.6  # a cell's padding, in lines
 
+    widths = [0.92 * w / sum(cols) for w in cols]
+    inner_pt = [w * A4_PT[0] - 2 * CELL_PAD_PT for w in widths]
+
     def wrap(row: list[str]) -> list[str]:
-        return [
-            "\n".join(x for part in str(c).split("\n") for x in wrap_mixed(part, w - 2))
-            for c, w in zip(row, cols, strict=True)
-        ]
+        return ["\n".join(_wrap(str(c), w, fontsize)) for c, w in zip(row, inner_pt, strict=True)]
 
     head = wrap(header)
     head_lines = max(1, *(h.count("\n") + 1 for h in head))
@@ -476,7 +486,6 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
             end += 1
         chunks.append((start, end))
         start = end
-    widths = [0.92 * w / sum(cols) for w in cols]
     for start, end in chunks:
         sheet = Sheet(A4)
         sheet.text(0.04, 0.925, title, 13, va="bottom")
@@ -492,7 +501,7 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
     """The appendix's first page: what was assessed (county, hazard, date, run) and the verdict
     of every target, before any table or figure."""
     sheet = Sheet(A4)
-    title = "\n".join(wrap_mixed(text("appendix.title", lang), 52))
+    title = "\n".join(_wrap(text("appendix.title", lang), 0.84 * A4_PT[0], 17))
     sheet.text(0.5, 0.80, title, 17, ha="center", va="top", linespacing=1.4)
     fields = res.source_fields(lang)
     facts = [
@@ -505,8 +514,9 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
     sheet.text(0.5, 0.70, "\n".join(facts), 11, ha="center", va="top", linespacing=1.8)
     sheet.text(0.08, 0.48, text("title.verdicts", lang), 13, va="top")
     header = [text(k, lang) for k in ("col.target", "col.verdict", "col.share", "col.p_holds")]
-    widths = (0.31, 0.28, 0.22, 0.19)  # of the table; cells wrapped to two lines at most
-    cells = [["\n".join(wrap_mixed(c, round(w * 118))[:2]) for c, w in zip(row, widths, strict=True)]
+    widths = (0.31, 0.28, 0.22, 0.19)  # of the table
+    inner_pt = [0.84 * w * A4_PT[0] - 2 * CELL_PAD_PT for w in widths]
+    cells = [["\n".join(_wrap(c, w, 7.5)) for c, w in zip(row, inner_pt, strict=True)]
              for row in [header, *([r[0], r[6], r[3], r[4]] for r in rows)]]  # fmt: skip
     line_in = 7.5 * 1.45 / 72
     heights = [(max(c.count("\n") for c in row) + 2.2) * line_in / A4[1] for row in cells]
@@ -517,7 +527,7 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
 def _text_pages(title: str, body: str, lang: str) -> list[Sheet]:
     lines: list[str] = []
     for para in body.splitlines():
-        lines += wrap_mixed(para.replace("**", "").replace("`", ""), 100)
+        lines += _wrap(para.replace("**", "").replace("`", ""), 0.88 * A4_PT[0], 8)
     pages, per_page = [], 60
     for start in range(0, len(lines), per_page):
         sheet = Sheet(A4)

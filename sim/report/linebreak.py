@@ -5,6 +5,7 @@ Latin text, and the usual 禁则 for punctuation."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 
 def _cells(ch: str) -> int:
@@ -27,32 +28,67 @@ NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”%‰�
 NO_LINE_END = frozenset("（《「『【〔〈‘“([{")
 
 
-def wrap_mixed(line: str, width: int) -> list[str]:
-    """Wrap Chinese and Latin text to `width` half-width cells: anywhere between CJK characters,
-    at spaces within Latin words (textwrap breaks only at spaces, so Chinese came out ragged).
-    Closing punctuation never starts a line: it hangs past the width at the end of the line
-    before (a few cells at most); opening punctuation never ends one: it moves down."""
-    out: list[str] = []
-    current, used, last_space = "", 0, -1
-    for ch in line:
-        if used + _cells(ch) > width and not (ch in NO_LINE_START and current.strip()):
-            if ch != " " and last_space > 0 and len(current) - last_space < 20:
-                done, current = current[:last_space].rstrip(), current[last_space + 1 :]
-            else:
-                done, current = current.rstrip(), ""
-            current = current.lstrip()
-            while current and current[0] in NO_LINE_START:  # a closer left at the break goes up
-                done, current = done + current[0], current[1:]
-            while len(done) > 1 and done[-1] in NO_LINE_END:  # an opening bracket goes down with its text
-                done, current = done[:-1], done[-1] + current
-            out.append(done)
-            current = current.lstrip()
-            used, last_space = sum(_cells(c) for c in current), current.rfind(" ")
-            if ch == " " and not current:
-                continue  # the break falls on this space: the next line must not start with it
-        if ch == " ":
-            last_space = len(current)
-        current += ch
-        used += _cells(ch)
-    out.append(current.rstrip())
-    return out
+def wrap_mixed(line: str, width: float, measure: Callable[[str], float] | None = None) -> list[str]:
+    """Wrap Chinese and Latin text to `width`: anywhere between CJK characters, at spaces within
+    Latin text (a Latin word is split only when the line would otherwise keep fewer than 20 of
+    its characters), never so that a line starts with closing punctuation or ends with opening
+    punctuation: where a closer would start a line, the character before it goes down with it
+    ("push out"). Widths are half-width cells, or whatever `measure` gives a character (the
+    appendix's pages: its advance in points, so a line fits its cell exactly). A line is wider
+    than `width` only where it holds no break the rules allow (a run of punctuation round one
+    character).
+
+    >>> wrap_mixed("目标达成，情况", 10)
+    ['目标达成，', '情况']
+    >>> wrap_mixed("目标达成情，况", 10)  # the comma would start a line: 情 goes down with it
+    ['目标达成', '情，况']
+    >>> wrap_mixed("Wilson score 95% intervals", 14)
+    ['Wilson score', '95% intervals']
+    >>> wrap_mixed("ab cd", 3, measure=lambda ch: 1.5)
+    ['ab', 'cd']
+    """
+    size = measure or _cells
+    n, out, start = len(line), [], 0
+    while True:
+        while start < n and line[start] == " ":
+            start += 1  # no line starts with a space
+        if start >= n:
+            break
+        used, i, good, weak = 0.0, start, None, None
+        while i < n and (used + size(line[i]) <= width or i == start):
+            used += size(line[i])
+            i += 1
+            kind = _break_kind(line, i)
+            if kind == "good":
+                good = i
+            elif kind == "weak":
+                weak = i
+        if i >= n:
+            out.append(line[start:].rstrip())
+            break
+        if good is not None and (weak is None or i - good < 20):
+            cut = good
+        elif weak is not None:
+            cut = weak
+        else:  # no break the rules allow within the width: the first one after it
+            cut = next((j for j in range(i + 1, n) if _break_kind(line, j)), n)
+        out.append(line[start:cut].rstrip())
+        start = cut
+    return out or [""]
+
+
+def _break_kind(line: str, i: int) -> str | None:
+    """May a line end before line[i]? "good" at a space or next to a CJK character, "weak" inside
+    a Latin word or number, None where the next line would start with closing punctuation, this
+    one end with opening punctuation, or at the line's end (spaces aside)."""
+    j = i
+    while j < len(line) and line[j] == " ":
+        j += 1
+    k = i - 1
+    while k >= 0 and line[k] == " ":
+        k -= 1
+    if j >= len(line) or k < 0 or line[j] in NO_LINE_START or line[k] in NO_LINE_END:
+        return None
+    if j > i or k < i - 1 or _cells(line[j]) == 2 or _cells(line[k]) == 2:
+        return "good"
+    return "weak"

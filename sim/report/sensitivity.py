@@ -135,7 +135,7 @@ def _source(info: dict[str, Any], lang: str) -> str:
 
 def _notes(fig: Figure, info: dict[str, Any], lang: str, key: str) -> Figure:
     """The chart's note and source line below it (as sim/report/figures/common.py places them)."""
-    from sim.report.appendix import wrap_mixed  # the appendix's wrapping of mixed zh/Latin text
+    from sim.report.linebreak import wrap_mixed
 
     lines = [*wrap_mixed(text(key, lang), 170), _source(info, lang)]
     fig.supxlabel("\n".join(lines), x=0.01, ha="left", fontsize=7, color="#444444")

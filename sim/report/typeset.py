@@ -21,7 +21,7 @@ import hashlib
 import io
 import warnings
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 A4_IN = (8.27, 11.69)
@@ -86,6 +86,11 @@ def width_pt(text: str, size_pt: float) -> float:
     20.0
     """
     return sum(_glyph(ch)[2] for ch in text) * size_pt / 1000
+
+
+def char_width(size_pt: float) -> Callable[[str], float]:
+    """A character's advance at `size_pt`, in points (what line breaking measures lines with)."""
+    return lambda ch: _glyph(ch)[2] * size_pt / 1000
 
 
 class Sheet:
