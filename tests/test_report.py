@@ -689,3 +689,39 @@ def test_gantt_bars_cover_every_team_activity_in_the_event_log(results):
     busy = spells["end_h"] - spells["start_h"]
     hours = {r: float(busy[spells["rep"].to_numpy() == r].sum()) for r in reps}
     assert hours[shown] == max(hours.values())
+
+
+def test_every_package_the_report_imports_from_its_extra_is_checked_first():
+    """`drsim report` checks each package of the [report] extra it imports before it writes
+    anything (one message, exit 2): the list in sim/cli/report.py is every third-party module
+    imported under sim/report/ that pyproject's [report] extra brings (plotly: only --html,
+    checked there)."""
+    import ast
+
+    from sim.cli.report import REPORT_PACKAGES
+
+    root = Path(__file__).resolve().parents[1]
+    stdlib_or_core = {"numpy", "pandas", "pyarrow", "scipy", "sim", "__future__", "plotly", "PIL"}
+    imported = set()
+    for path in (root / "sim" / "report").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            imported |= {n.split(".")[0] for n in names}
+    import sys
+
+    third_party = {m for m in imported - stdlib_or_core if m not in sys.stdlib_module_names}
+    assert third_party == set(REPORT_PACKAGES)
+
+
+def test_a_report_without_a_package_of_its_extra_says_how_to_install_it(monkeypatch, capsys, tmp_path):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "uharfbuzz" else real(name, *a)
+    )
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "uharfbuzz" in err and "pip install 'drsim[report]'" in err and "Traceback" not in err

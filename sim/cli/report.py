@@ -9,12 +9,16 @@ from sim import outdir
 from sim.cli.args import _parse
 from sim.errors import InputError, Problem, require_package
 
+# What `drsim report` imports from the [report] extra (pyproject.toml), by module name.
+REPORT_PACKAGES = ("matplotlib", "pypdf", "pypdfium2", "uharfbuzz", "fontTools", "pylopdf_fonts_zh_cn")
+
 
 def cmd_report(args: list[str]) -> int:
     """Charts and the appendix from a saved run or sweep directory (no model run)."""
     import argparse
 
-    require_package("matplotlib", "drsim report (charts)", "pip install 'drsim[report]'")
+    for module in REPORT_PACKAGES:  # an install from before a package joined the extra says so
+        require_package(module, "drsim report (charts)", "pip install 'drsim[report]'")
     from sim.report import FORMATS, build
     from sim.report.i18n import LANGS, text
 
