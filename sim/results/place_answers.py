@@ -19,10 +19,13 @@ Pure: reads the village table of a run; no model.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from sim.results.metrics import CLASS_COLUMN, relief_targets, t_interval, wilson
@@ -49,76 +52,118 @@ HEADERS_ZH = {
 }
 
 
-def _mode(values: pd.Series) -> str | None:
-    counts = values.dropna().astype(str).value_counts()
-    if counts.empty:
+def _mode(values: Iterable[object]) -> str | None:
+    """The most frequent of `values` (missing ones skipped), ties alphabetical, so
+    the output never depends on the order of the rows."""
+    counts = Counter(str(v) for v in values if v is not None)
+    if not counts:
         return None
-    top = counts[counts == counts.max()].index
-    return sorted(top)[0]  # ties: alphabetical, so output never depends on order
+    top = max(counts.values())
+    return min(v for v, c in counts.items() if c == top)
 
 
 def village_answers(
     villages: pd.DataFrame, targets: Mapping[str, AnyTarget], townships: Mapping[str, str]
 ) -> pd.DataFrame:
-    rows = []
+    """One row per (case, village), in the order the villages first appear. Each village's rows
+    are sliced out of numpy arrays rather than grouped by pandas: a pandas group cost about 6 ms
+    a village (18.6 s of a 3,000-village county's run, against 7.3 s of simulation), the slices
+    about 0.1 ms; the arithmetic is numpy's as before (pairwise sums, sum/count means), so the
+    values are the same to the bit."""
     keys = ["case", "place_id"]
-    for (case, place), block in villages.groupby(keys, sort=False):
-        first = block.iloc[0]
+    group = villages.groupby(keys, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")  # each village's rows together, in their own order
+    bounds = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1))
+    relief = relief_targets(targets)
+    needed = ["case", "place_id", "name", "township_id", "population", "displaced", "in_need"]
+    needed += [f"{name}_people{part}" for name in relief for part in ("", "_in_time")]
+    column = {c: villages[c].to_numpy()[order] for c in [*needed, *CLASS_COLUMN.values()]}
+    causes = {
+        f"{name}_late_cause": _texts(villages[f"{name}_late_cause"])[order]
+        for name in relief
+        if f"{name}_late_cause" in villages
+    }
+    rows = []
+    for lo, hi in itertools.pairwise(bounds):
+        at = slice(lo, hi)
+        township = column["township_id"][lo]
         row = {
-            "case": case,
-            "place_id": place,
-            "name": first["name"],
-            "township_id": first["township_id"],
-            "township_name": townships.get(first["township_id"], first["township_id"]),
-            "population": int(first["population"]),
-            "displaced_mean": float(block["displaced"].mean()),
-            "in_need_mean": float(block["in_need"].mean()),
+            "case": column["case"][lo],
+            "place_id": column["place_id"][lo],
+            "name": column["name"][lo],
+            "township_id": township,
+            "township_name": townships.get(township, township),
+            "population": int(column["population"][lo]),
+            "displaced_mean": _mean(column["displaced"][at]),
+            "in_need_mean": _mean(column["in_need"][at]),
         }
-        for name in relief_targets(targets):
-            counted = block[block[f"{name}_people"] > 0]
-            ok = int((counted[f"{name}_people_in_time"] >= counted[f"{name}_people"]).sum())
-            n = len(counted)
+        for name in relief:
+            people, in_time = column[f"{name}_people"][at], column[f"{name}_people_in_time"][at]
+            counted = people > 0
+            ok = int((in_time[counted] >= people[counted]).sum())
+            n = int(counted.sum())
             low, high = wilson(ok, n)
-            people = counted[f"{name}_people"].sum()
+            total = people[counted].sum()
             row[f"{name}_reps"] = n
             row[f"{name}_p"] = ok / n if n else None
             row[f"{name}_p_low"] = low if n else None
             row[f"{name}_p_high"] = high if n else None
-            row[f"{name}_people_share"] = counted[f"{name}_people_in_time"].sum() / people if people else None
+            row[f"{name}_people_share"] = in_time[counted].sum() / total if total else None
             cause = f"{name}_late_cause"
-            row[cause] = _mode(block[cause]) if cause in block else None
-        for cls, column in CLASS_COLUMN.items():
-            done = block[column].dropna()
-            row[f"{cls}_complete_h_mean"] = float(done.mean()) if len(done) else None
+            row[cause] = _mode(causes[cause][at]) if cause in causes else None
+        for cls, name in CLASS_COLUMN.items():
+            hours = column[name][at]
+            done = hours[~np.isnan(hours)]
+            row[f"{cls}_complete_h_mean"] = _mean(done) if len(done) else None
             row[f"{cls}_complete_reps"] = len(done)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _texts(values: pd.Series) -> np.ndarray:
+    """A text column as objects, None where it is missing (NA or NaN, whichever the dtype uses)."""
+    out = values.to_numpy(dtype=object)
+    out[values.isna().to_numpy()] = None
+    return out
+
+
+def _mean(values: np.ndarray) -> float:
+    """As pandas' Series.mean without NaN: the sum in float64 (numpy's pairwise sum) over the count."""
+    return float(values.sum(dtype=np.float64) / len(values))
+
+
 def township_answers(
     villages: pd.DataFrame, targets: Mapping[str, AnyTarget], townships: Mapping[str, str]
 ) -> pd.DataFrame:
-    per_rep = villages.groupby(["case", "township_id", "rep"], sort=True)
+    """One row per (case, township), sorted. The sums per (case, township, replication) are made
+    once for every column, then each township reads its replications' rows (summing them again
+    for each township and target took most of a 3,000-village county's answers)."""
+    relief = relief_targets(targets)
+    # trapped people, and red casualties (sim/model/ems.py), saved and lost while waiting, per
+    # replication (results made before the red columns have the trapped only)
+    lives = [
+        c for c in ("lives_saved", "lives_lost_waiting", "red_saved", "red_lost_waiting") if c in villages
+    ]
+    columns = ["displaced", "in_need", *lives]
+    columns += [f"{name}_people{part}" for name in relief for part in ("", "_in_time")]
+    per_rep = villages.groupby(["case", "township_id", "rep"], sort=True)[columns].sum()
+    counts = villages.groupby(["case", "township_id"], sort=True)["place_id"].nunique()
     rows = []
-    for key, block in villages.groupby(["case", "township_id"], sort=True):
+    for key, n_villages in counts.items():
         case, town = cast(tuple[str, str], key)  # both key columns hold text ids
+        # a partial key of the (case, township, rep) index: a frame of the replications' rows
+        sums = cast(pd.DataFrame, per_rep.loc[(case, town)])
         row: dict[str, object] = {"case": case, "township_id": town}
         row["township_name"] = townships.get(town, town)
-        row["villages"] = int(block["place_id"].nunique())
-        row["displaced_mean"] = float(block.groupby("rep")["displaced"].sum().mean())
-        row["in_need_mean"] = float(block.groupby("rep")["in_need"].sum().mean())
-        # trapped people, and red casualties (sim/model/ems.py), saved and lost while waiting, per
-        # replication (results made before the red columns have the trapped only)
-        lives = ("lives_saved", "lives_lost_waiting", "red_saved", "red_lost_waiting")
-        for col in (c for c in lives if c in block):
-            mean, low, high = t_interval(block.groupby("rep")[col].sum())
+        row["villages"] = int(n_villages)
+        row["displaced_mean"] = float(sums["displaced"].mean())
+        row["in_need_mean"] = float(sums["in_need"].mean())
+        for col in lives:
+            mean, low, high = t_interval(sums[col])
             # a count is never negative: the t interval's lower end is clipped at 0
             row[f"{col}_mean"], row[f"{col}_high"] = mean, high
             row[f"{col}_low"] = low if math.isnan(low) else max(0.0, low)
-        for name, target in relief_targets(targets).items():
-            # a partial key of the (case, township, rep) index: a frame of the replications' rows
-            columns = [f"{name}_people", f"{name}_people_in_time"]
-            sums = cast(pd.DataFrame, per_rep[columns].sum().loc[(case, town)])
+        for name, target in relief.items():
             tested = sums[sums[f"{name}_people"] > 0]
             share = tested[f"{name}_people_in_time"] / tested[f"{name}_people"]
             ok = int((share >= target.required_share - 1e-12).sum())
