@@ -433,7 +433,8 @@ class RescueSystem:
             # which free crews work each type now, where they are, the longest drive any can fit.
             can = [frozenset(t for t in c.types if self.crews_of(c, t) > 0) for c in free]
             able = {t: np.array([t in c for c in can], dtype=bool) for t in RESCUE_TYPES}
-            if not any(able[t.rescue_type].any() for t in queue):
+            worked = {t for t, crews in able.items() if crews.any()}  # per type, not per task
+            if not any(t.rescue_type in worked for t in queue):
                 return  # no free crew works any waiting type (and none of them is spent for one)
             nodes = np.array([c.node for c in free], dtype=np.int64)
             nearest: dict[int, TeamChoice | None] = {}
