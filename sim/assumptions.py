@@ -36,6 +36,9 @@ class Assumption:
     source_zh: str
     source_en: str
     range: str  # plausible range, with units
+    # the range in Chinese where it is words, not numbers and units (a word-for-word reading of
+    # "80-98 % alive at 72 h" was "80-98 % 存活 于 72 h"); else `range` is read through i18n.WORDS
+    range_zh: str = ""
 
 
 A = Assumption
@@ -160,6 +163,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "情景说明：规划未给出车辆数",
         "scenario README: no seed gives a fleet count",
         "scenario data",
+        "情景数据",
     ),
     A(
         "scenario:lead_time_h",
@@ -184,6 +188,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "JTG B01-2014设计速度（上限）",
         "design speeds of JTG B01-2014 (an upper bound)",
         "50-100 % of design speed",
+        "设计速度的50-100%",
     ),
     A(
         "scenario:need_per_person",
@@ -192,6 +197,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "情景说明",
         "scenario README",
         "scenario data",
+        "情景数据",
     ),
     A(
         "policy.relief",
@@ -281,6 +287,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "假设（灾种配置）",
         "assumed (hazard file)",
         "see the hazard file",
+        "见灾种设置",
     ),
     A(
         "hazard.events.*.magnitude",
@@ -321,6 +328,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "假设（灾种配置）",
         "assumed (hazard file)",
         "see the hazard file",
+        "见灾种设置",
     ),
     A(
         "hazard.events.*.size.event_share",
@@ -533,6 +541,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "53.7 % day 2, 36.7 % day 3, 19 % day 4, 7.4 % day 5; usually cited to Coburn & Spence 2002); "
         "not checked against a primary source",
         "Kobe 1995: 74 % day 1, 26 % day 2",
+        "1995年阪神地震：第1天救出者74%存活，第2天26%",
     ),
     A(
         "rescue.survival.water",
@@ -541,6 +550,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "假设：屋顶、楼上待救者多数生还（Jonkman & Kelman 2005）",
         "assumed: most who wait on roofs and upper floors live (Jonkman & Kelman 2005)",
         "80-98 % alive at 72 h",
+        "72小时时80-98%存活",
     ),
     A(
         "rescue.survival.mountain",
@@ -549,6 +559,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "假设：介于洪水与倒塌之间",
         "assumed: between flood and collapse",
         "30-80 % alive at 72 h",
+        "72小时时30-80%存活",
     ),
     A(
         "ems.survival.immediate",
@@ -559,6 +570,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "assumed: shaped after Sacco et al. 2005 (Acad Emerg Med 12:759) survival by RPM score and its "
         "fall every 30 min, RPM 9; figures from a public transcription of its tables, not checked",
         "RPM 7-10: half alive after 1-4 h",
+        "RPM 7-10分：1-4小时后半数存活",
     ),
     A("rescue.max_shift_h", "连续作业上限（小时）", "longest shift (h)", "假设", "assumed", "8-16 h"),
     A("rescue.rest_h", "休息时间（小时）", "rest (h)", "假设", "assumed", "6-10 h"),
@@ -636,7 +648,10 @@ SCENARIO_VALUES: dict[str, Callable[[Scenario], Any]] = {
     "lead_time_h": lambda s: _by_tier(s, lambda d: d.lead_time_min / 60),
     "unload_min": lambda s: s.unload_min,
     "road_speed_kmh": lambda s: s.road_speed_kmh,
-    "need_per_person": lambda s: {f"{i.id} ({i.basis})": i.need_per_person for i in s.items},
+    # the item water is drinking water, not water the rescue type (i18n.WORDS reads "water" so)
+    "need_per_person": lambda s: {
+        f"{'drinking_water' if i.id == 'water' else i.id} ({i.basis})": i.need_per_person for i in s.items
+    },
 }
 
 
@@ -669,7 +684,7 @@ class Row:
             self.key,
             self.value,
             e.source_zh if zh else e.source_en,
-            e.range,
+            e.range_zh if zh and e.range_zh else e.range,
         ]
 
 

@@ -124,3 +124,31 @@ def test_every_snake_case_value_word_in_the_registry_has_a_chinese_reading():
         (a.key, w) for a in REGISTRY for w in re.findall(r"[A-Za-z]+_[A-Za-z0-9_]+", words(a.range, "zh"))
     }
     assert not left, sorted(left)
+
+
+# Latin words a Chinese reader of the assumptions reads as they are: units and proper names.
+LATIN_IN_CHINESE = {"h", "min", "km", "m2", "RPM", "JTG", "AS350", "AW139"}
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+@pytest.mark.parametrize("hazard", ["flood_major", "earthquake", "typhoon", "hazchem"])
+@pytest.mark.parametrize("scenario", ["zhangshu", "jinjiang"])
+def test_the_chinese_assumption_table_is_chinese_not_a_word_for_word_reading(scenario, hazard):
+    """Every value and range of the Chinese table (as the appendix shows it) holds no English word
+    but units and proper names, and no space between two Chinese characters (the mark of English
+    translated word by word: "80-98 % 存活 于 72 h", "情景 数据"); and water the item reads as
+    drinking water, not the rescue type's 水域."""
+    settings = settings_for(f"scenario={scenario}", f"hazard={hazard}")
+    res = SimpleNamespace(
+        settings=settings, scenario=load_scenario(scenario), target_label=lambda name, lang: name
+    )
+    _, rows = assumption_rows(res, "zh")
+    problems = []
+    for name, value, _source, rng in rows:
+        for cell in (value, rng):
+            latin = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", cell)) - LATIN_IN_CHINESE
+            if latin or re.search(f"{CJK} {CJK}", cell):
+                problems.append((name, cell))
+    assert problems == []
+    need = next(value for name, value, _s, _r in rows if name.startswith("人均需求"))
+    assert "饮用水" in need and "水域" not in need

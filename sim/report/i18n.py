@@ -230,6 +230,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "title.date": ("日期：{v}", "Date: {v}"),
     "title.run": ("运行编号：{v}", "Run: {v}"),
     "title.verdicts": ("各目标结论", "Verdict per target"),
+    "heading.of_case": ("{heading}（方案：{case}）", "{heading} (case: {case})"),
+    "heading.continued": ("{heading}（续）", "{heading} (continued)"),
+    "page.number": ("第 {k} 页，共 {n} 页", "Page {k} of {n}"),
     "appendix.townships": ("分乡镇结果（仅救灾物资目标）", "Results by township (relief targets only)"),
     "appendix.figures": ("图表", "Figures"),
     "appendix.method": ("方法说明", "Method note (STRESS-DES)"),
@@ -531,6 +534,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "hazchem": ("危化品泄漏", "hazardous-chemical release"),
     "typhoon_landslides": ("台风引发的滑坡", "landslides after the typhoon"),
     # items and how often they are needed
+    "drinking_water": ("饮用水", "drinking water"),
     "instant_food": ("方便食品", "instant food"), "quilt": ("棉被", "quilt"), "tent": ("帐篷", "tent"),
     "folding_bed": ("折叠床", "folding bed"), "clothing": ("衣物", "clothing"), "day": ("每日", "a day"),
     "once": ("一次", "once"),
