@@ -3,6 +3,7 @@ every requested format and the appendix are written, bad options exit 2, sim.rep
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import warnings
@@ -353,6 +354,21 @@ def test_sweep_directory(tmp_path):
     assert code_problems(md, res, allowed) == [] and code_problems(pdf, res, allowed) == []
     assert not [case for case in res.case_names if case in md or case in pdf]
     assert all(res.case_label(case, "zh") in pdf for case in res.case_names)  # every case is named
+    # the verdicts, targets and townships are one case's: their headings say which
+    for lang in i18n.LANGS:
+        md_text = (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
+        base = res.case_label(res.main_case, lang)
+        for key in ("appendix.targets", "appendix.townships"):
+            heading = i18n.text("heading.of_case", lang, heading=i18n.text(key, lang), case=base)
+            assert f"## {heading}" in md_text, heading
+    title_page = pdf.split("\n")[:40]
+    verdicts = i18n.text(
+        "heading.of_case",
+        "zh",
+        heading=i18n.text("title.verdicts", "zh"),
+        case=res.case_label(res.main_case, "zh"),
+    )
+    assert any(verdicts in line for line in title_page), title_page
 
 
 def test_sweep_charts_tables_and_view_name_cases_by_their_labels(results):
@@ -420,7 +436,7 @@ PUNCT = "，。、；：？！）》」』】（《「『【%,.;:!?()"
             st.sampled_from(list("检验县级规划中的救灾时间目标能否实现灾害发生后小时内")),
             st.sampled_from(list(PUNCT)),
             st.sampled_from(["Wilson", "score", "95%", "intervals", " ", "10", "(a)"]),
-            st.sampled_from([" ，", "a ）。", "b, "]),
+            st.sampled_from([" ，", "a ）。", "b, ", "60分钟", "24 h", "1人"]),
             st.sampled_from(["（（（（（（（（（（", "，。、；：？！）》」", "检（（（（（（（（（（（（）"]),
         ),
         max_size=200,
@@ -439,7 +455,7 @@ def test_wrapped_lines_follow_chinese_line_breaking_rules(line, width):
 
 
 def check_wrapping(line: str, width: float, measure) -> None:
-    from sim.report.linebreak import NO_LINE_END, NO_LINE_START, wrap_mixed
+    from sim.report.linebreak import NO_LINE_END, NO_LINE_START, _break_kind, wrap_mixed
 
     lines = wrap_mixed(line, width, measure=measure)
     assert "".join(lines).replace(" ", "") == line.replace(" ", "")
@@ -448,13 +464,9 @@ def check_wrapping(line: str, width: float, measure) -> None:
             assert x[0] not in NO_LINE_START, (lines[k - 1], x)
         if k < len(lines) - 1 and len(x) > 1:
             assert x[-1] not in NO_LINE_END, (x, lines[k + 1])
-        # over the width only where the rules allow no break within the line: at every place a
-        # closer would start the rest or an opener end this part
-        allowed = [
-            p for p in range(1, len(x))
-            if x[p:].strip() and x[:p].strip()
-            and x[p:].lstrip()[0] not in NO_LINE_START and x[:p].rstrip()[-1] not in NO_LINE_END
-        ]  # fmt: skip
+        # over the width only where the module's rules allow no break within the line (a run of
+        # punctuation round one character, a number and its unit)
+        allowed = [p for p in range(1, len(x)) if _break_kind(x, p)]
         assert sum(measure(c) for c in x) <= width + 1e-9 or not allowed, x
 
 
@@ -725,3 +737,17 @@ def test_a_report_without_a_package_of_its_extra_says_how_to_install_it(monkeypa
     assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "uharfbuzz" in err and "pip install 'drsim[report]'" in err and "Traceback" not in err
+
+
+def test_a_number_is_never_parted_from_its_unit_at_a_line_end():
+    """At any width: "10小时", "60分钟", "24 h" and "1人" stay on one line (a unit word of two
+    characters whole); only a width smaller than the pair itself may leave a line over it."""
+    from sim.report.linebreak import wrap_mixed
+
+    line = "灾害发生后10小时内救灾物资到位，延迟60分钟，每次1人，within 24 h of onset"
+    for width in range(4, 40):
+        lines = wrap_mixed(line, width)
+        assert "".join(lines).replace(" ", "") == line.replace(" ", "")
+        for a, b in itertools.pairwise(lines):
+            assert not (a[-1].isdigit() and (b[0].isalpha() or b[0] in "小分人")), (width, a, b)
+            assert not (a.endswith(("小", "分")) and b.startswith(("时", "钟"))), (width, a, b)

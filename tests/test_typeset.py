@@ -160,13 +160,13 @@ def test_pages_put_sheets_and_chart_pdfs_in_order(tmp_path):
 
 
 def layout_problems(pdf: bytes) -> list[str]:
-    """On every page set by typeset (A4, our font): characters outside the page, two characters
-    overlapping on a line (two cells' texts run together), a character across a table's rule (a
-    cell's text runs out of its cell). Chart pages (copied in from matplotlib) are not looked at."""
+    """On every page set by typeset: characters outside the page, two characters overlapping on a
+    line (two cells' texts run together), a character across a table's rule (a cell's text runs
+    out of its cell). Pages holding a chart (matplotlib's, placed as a form) are not looked at."""
     problems = []
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
-            if abs(page.width - PAGE_W) > 0.5 or abs(page.height - PAGE_H) > 0.5:
+            if "XObject" in page.page_obj.resources:  # a chart placed on the page: matplotlib's
                 continue
             chars = [c for c in page.chars if c["text"].strip()]
             where = f"page {page.page_number}"
@@ -220,7 +220,7 @@ def test_a_table_of_any_texts_keeps_every_cell_inside_its_rules(columns, data):
     header = data.draw(st.lists(CELL.filter(bool), min_size=columns, max_size=columns))
     rows = data.draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns), max_size=30))
     note = data.draw(CELL)
-    pdf = typeset.write(_table_page("表格 Table", header, rows, note))
+    pdf = typeset.write(_table_page("表格 Table", header, rows, note, lang="zh"))
     assert layout_problems(pdf) == []
 
 
@@ -244,3 +244,23 @@ def test_layout_problems_sees_a_cell_running_out(tmp_path):
     assert any("across a rule" in p for p in found)
     assert any("overlap" in p for p in found)
     assert any("outside the page" in p for p in found)
+
+
+@pytest.mark.slow  # reads the session's zhangshu report (tests/conftest.py)
+def test_every_appendix_page_is_a4_and_numbered_in_order(zhangshu_typhoon_report):
+    """Charts are placed on A4 pages like the rest (a printer then prints every page at one
+    scale), and every page carries its number of the total, in the appendix's language."""
+    from sim.report.i18n import text
+
+    for lang in ("zh", "en"):
+        with pdfplumber.open(zhangshu_typhoon_report / lang / "appendix.pdf") as doc:
+            n = len(doc.pages)
+            charts = 0
+            for k, page in enumerate(doc.pages, start=1):
+                assert (round(page.width, 1), round(page.height, 1)) == (round(PAGE_W, 1), round(PAGE_H, 1))
+                foot = [c for c in page.chars if c["top"] > page.height - 40]
+                assert "".join(c["text"] for c in foot).replace(" ", "") == text("page.number", lang).format(
+                    k=k, n=n
+                ).replace(" ", ""), (lang, k)
+                charts += "XObject" in page.page_obj.resources
+            assert charts >= 6  # the run's charts are among the pages

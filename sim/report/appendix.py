@@ -222,7 +222,7 @@ def township_table(res: Results) -> pd.DataFrame:
     """Per township: mean displaced per replication, each target's share of the people it counts
     relieved in time (pooled over replications), late villages."""
     v = res.villages[(res.villages["case"] == res.main_case)]
-    n = res.n_reps
+    n = v["rep"].nunique()  # this case's replications (a sweep's cases may have run different numbers)
     out = pd.DataFrame({"displaced": v.groupby("township_id")["displaced"].sum() / n})
     for name in res.targets:
         g = v.groupby("township_id")
@@ -340,14 +340,19 @@ def write_markdown(
         "",
     ]
     rows = target_rows(res, lang)
-    parts += [f"## {md(text('appendix.targets', lang))}", "", md_table(target_header(lang), rows)]
+    parts += [
+        f"## {md(of_case(res, lang, text('appendix.targets', lang)))}",
+        "",
+        md_table(target_header(lang), rows),
+    ]
     parts += ["", md(table_note(lang)), ""]
     parts += [f"- {md(line)}" for line in target_notes(res, lang, rows)] + [""]
     parts += [f"## {md(text('appendix.failing', lang))}", ""]
     parts += [f"- {md(line)}" for line in failing_notes(res, lang)] + [""]
     if res.cases is not None:
         parts += [f"## {md(text('appendix.cases', lang))}", "", md_table(*case_rows(res, lang)), ""]
-    parts += [f"## {md(text('appendix.townships', lang))}", "", md_table(*township_rows(res, lang)), ""]
+    townships = of_case(res, lang, text("appendix.townships", lang))
+    parts += [f"## {md(townships)}", "", md_table(*township_rows(res, lang)), ""]
     parts += [f"## {md(text('appendix.figures', lang))}", ""]
     for name, path in figures.items():
         caption = text(name_key(name), lang, **title_fields(res, name, lang))
@@ -452,7 +457,9 @@ def _grid(
     sheet.lines(lines, color(edge), width=0.6)
 
 
-def _table_page(title: str, header: list[str], rows: list[list[str]], note: str = "") -> list[Sheet]:
+def _table_page(
+    title: str, header: list[str], rows: list[list[str]], note: str = "", *, lang: str
+) -> list[Sheet]:
     """One or more A4 pages holding a table. Columns share the width by their texts
     (`fit_columns`), every cell's text is wrapped to its column by the font's own advances and
     every row is as tall as its longest cell, so no text runs into a neighbour or across a rule
@@ -486,13 +493,15 @@ def _table_page(title: str, header: list[str], rows: list[list[str]], note: str 
             end += 1
         chunks.append((start, end))
         start = end
-    for start, end in chunks:
+    for k, (start, end) in enumerate(chunks):
         sheet = Sheet(A4)
-        sheet.text(0.04, 0.925, title, 13, va="bottom")
+        heading = title if k == 0 else text("heading.continued", lang, heading=title)
+        sheet.text(0.04, 0.925, heading, 13, va="bottom")
         heights = [(n + pad) * line_in / A4[1] for n in (head_lines, *row_lines[start:end])]
         _grid(sheet, 0.04, 0.92, widths, [head, *body[start:end]], heights, fontsize)
         if lines:
-            sheet.text(0.04, bottom - 0.01, "\n".join(lines), 8, va="top", linespacing=1.3)
+            # right under the table (room for it is kept above the page's foot)
+            sheet.text(0.04, 0.92 - sum(heights) - 0.015, "\n".join(lines), 8, va="top", linespacing=1.3)
         pages.append(sheet)
     return pages
 
@@ -512,7 +521,7 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
         text("title.run", lang, v=res.dir.name),
     ]
     sheet.text(0.5, 0.70, "\n".join(facts), 11, ha="center", va="top", linespacing=1.8)
-    sheet.text(0.08, 0.48, text("title.verdicts", lang), 13, va="top")
+    sheet.text(0.08, 0.48, of_case(res, lang, text("title.verdicts", lang)), 13, va="top")
     header = [text(k, lang) for k in ("col.target", "col.verdict", "col.share", "col.p_holds")]
     widths = (0.31, 0.28, 0.22, 0.19)  # of the table
     inner_pt = [0.84 * w * A4_PT[0] - 2 * CELL_PAD_PT for w in widths]
@@ -537,6 +546,14 @@ def _text_pages(title: str, body: str, lang: str) -> list[Sheet]:
     return pages
 
 
+def of_case(res: Results, lang: str, heading: str) -> str:
+    """A sweep's heading over one case's results (its verdicts, targets, townships) names the
+    case, so a reader does not take the baseline's verdict for the plan's answer; a run's stays."""
+    if res.cases is None:
+        return heading
+    return text("heading.of_case", lang, heading=heading, case=res.case_label(res.main_case, lang))
+
+
 def write_pdf(
     res: Results, lang: str, out: Path, figures: Sequence[Page], extra_pages: Sequence[Page] = ()
 ) -> Path:
@@ -553,16 +570,19 @@ def write_pdf(
         text("source", lang, **res.source_fields(lang)),
     ]
     pages: list[Page] = [_title_page(res, lang, rows)]
-    pages += _table_page(text("appendix.targets", lang), target_header(lang), rows, "\n".join(note))
+    targets = of_case(res, lang, text("appendix.targets", lang))
+    pages += _table_page(targets, target_header(lang), rows, "\n".join(note), lang=lang)
     if res.cases is not None:
-        pages += _table_page(text("appendix.cases", lang), *case_rows(res, lang))
+        pages += _table_page(text("appendix.cases", lang), *case_rows(res, lang), lang=lang)
     pages += figures
-    pages += _table_page(text("appendix.townships", lang), *township_rows(res, lang))
+    pages += _table_page(
+        of_case(res, lang, text("appendix.townships", lang)), *township_rows(res, lang), lang=lang
+    )
     pages += extra_pages
-    pages += _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang))
+    pages += _table_page(text("appendix.assumptions", lang), *assumption_rows(res, lang), lang=lang)
     pages += _text_pages(text("appendix.method", lang), method_note(lang, res), lang)
     pages += _text_pages(text("appendix.annex", lang), technical_annex(), lang)
     # a list, not a table: a hundred table rows took seconds to lay out and said no more
     keys = "\n".join(f"{name}: {key}" for name, key in annex_key_rows(res, lang)[1])
     pages += _text_pages(text("annex.keys", lang), keys, lang)
-    return pages_pdf(out, pages, title)
+    return pages_pdf(out, pages, title, number=text("page.number", lang))

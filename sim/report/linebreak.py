@@ -26,6 +26,8 @@ def text_width(text: str) -> int:
 # Text Layout" 3.1.7): no line starts with closing punctuation or ends with opening punctuation.
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”%‰…—·,.;:!?)]}")
 NO_LINE_END = frozenset("（《「『【〔〈‘“([{")
+# Units of more than one character, kept whole at a line's end (the appendix's and figures' own)
+UNIT_WORDS = ("分钟", "小时", "公里", "公斤", "平方米", "立方米", "万元")
 
 
 def wrap_mixed(line: str, width: float, measure: Callable[[str], float] | None = None) -> list[str]:
@@ -80,7 +82,8 @@ def wrap_mixed(line: str, width: float, measure: Callable[[str], float] | None =
 def _break_kind(line: str, i: int) -> str | None:
     """May a line end before line[i]? "good" at a space or next to a CJK character, "weak" inside
     a Latin word or number, None where the next line would start with closing punctuation, this
-    one end with opening punctuation, or at the line's end (spaces aside)."""
+    one end with opening punctuation, a number would be parted from the word or unit after it,
+    or at the line's end (spaces aside)."""
     j = i
     while j < len(line) and line[j] == " ":
         j += 1
@@ -89,6 +92,10 @@ def _break_kind(line: str, i: int) -> str | None:
         k -= 1
     if j >= len(line) or k < 0 or line[j] in NO_LINE_START or line[k] in NO_LINE_END:
         return None
+    if line[k].isdigit() and (line[j].isalpha() or _cells(line[j]) == 2):
+        return None  # a number keeps its unit: "24 h", "60分钟", "1人"
+    if any(line[i - m : i - m + len(u)] == u for u in UNIT_WORDS for m in range(1, len(u))):
+        return None  # nor is a unit of two characters or more parted: "分钟", not "分 | 钟"
     if j > i or k < i - 1 or _cells(line[j]) == 2 or _cells(line[k]) == 2:
         return "good"
     return "weak"

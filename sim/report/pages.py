@@ -13,10 +13,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from matplotlib.figure import Figure
 
-from sim.report.typeset import Sheet, write
+from sim.report.typeset import A4_IN, Sheet, write
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfWriter
 
 # A page of a PDF being put together: a sheet of text still to set, or a PDF already drawn
 # (bytes, every page of it).
@@ -75,22 +79,72 @@ def _raster(pdf: bytes, path: Path, dpi: float) -> None:
     image.save(path, format="png", dpi=(dpi, dpi), pnginfo=info)
 
 
-def write_pdf(out: Path, pages: Sequence[Page], title: str) -> Path:
-    """One PDF of `pages` in order: sheets set here (all in one file, so they share one font
-    subset), PDFs copied in page by page. Same pages, same bytes (no date, no random id)."""
+def write_pdf(out: Path, pages: Sequence[Page], title: str, number: str = "") -> Path:
+    """One A4 PDF of `pages` in order: sheets set here (all in one file, so they share one font
+    subset), and each page of a chart's PDF placed on an A4 page of its own, scaled to fit within
+    the margins (never enlarged), at the top, as a form XObject (its content is not re-parsed:
+    pypdf's merge_transformed_page took 0.5 s for eight charts and doubled the file). `number`:
+    the page numbers' words with {k} and {n} (e.g. "Page {k} of {n}"), at the foot of every
+    page. Same pages, same bytes (no date, no random id)."""
     from pypdf import PdfReader, PdfWriter
 
-    sheets = [page for page in pages if isinstance(page, Sheet)]
-    own = PdfReader(io.BytesIO(write(sheets))) if sheets else None
-    writer, k = PdfWriter(), 0
+    sheets: list[Sheet] = []
+    charts: dict[int, PageObject] = {}  # sheet index -> the chart page placed on it
     for page in pages:
         if isinstance(page, Sheet):
-            assert own is not None
-            writer.add_page(own.pages[k])
-            k += 1
-        else:
-            writer.append(PdfReader(io.BytesIO(page)))
-    writer.add_metadata({"/Title": title, "/Creator": "drsim", "/Producer": "drsim (matplotlib, pypdf)"})
+            sheets.append(page.copy())
+            continue
+        for chart in PdfReader(io.BytesIO(page)).pages:
+            charts[len(sheets)] = chart
+            sheets.append(Sheet(A4_IN))
+    if number:
+        for k, sheet in enumerate(sheets, start=1):
+            sheet.text(0.5, 0.03, number.format(k=k, n=len(sheets)), 8, ha="center")
+    own = PdfReader(io.BytesIO(write(sheets)))
+    writer = PdfWriter()
+    for k, sheet in enumerate(sheets):
+        added = writer.add_page(own.pages[k])
+        if k in charts:
+            _place(writer, added, charts[k], sheet.size_in)
+    writer.add_metadata(
+        {"/Title": title, "/Creator": "drsim", "/Producer": "drsim (matplotlib, pypdf, HarfBuzz)"}
+    )
     with open(out, "wb") as f:
         writer.write(f)
     return out
+
+
+def _place(writer: PdfWriter, page: PageObject, chart: PageObject, size_in: tuple[float, float]) -> None:
+    """Draw `chart` on `page` as a form XObject: centred, its top 0.5 in below the page's, at
+    most 0.84 of the page's width and 0.85 of its height."""
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        StreamObject,
+    )
+
+    width, height = (v * 72 for v in size_in)
+    w, h = float(chart.mediabox.width), float(chart.mediabox.height)
+    scale = min(0.84 * width / w, 0.85 * height / h, 1.0)
+    x, y = (width - w * scale) / 2, height - 36 - h * scale
+    contents = chart["/Contents"].get_object()
+    if isinstance(contents, StreamObject):
+        form = contents.clone(writer)  # the stream as it is, still compressed
+    else:  # an array of streams (not matplotlib's way): one stream of their content
+        form = DecodedStreamObject()
+        parts = cast(ArrayObject, contents)
+        form.set_data(b"\n".join(cast(StreamObject, c.get_object()).get_data() for c in parts))
+        form = cast(StreamObject, writer._add_object(form).get_object())
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)])
+    form[NameObject("/Resources")] = chart["/Resources"].clone(writer)
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    resources[NameObject("/XObject")] = DictionaryObject({NameObject("/Chart"): form.indirect_reference})
+    draw = DecodedStreamObject()
+    draw.set_data(f"q {scale:.5f} 0 0 {scale:.5f} {x:.2f} {y:.2f} cm /Chart Do Q".encode())
+    # the page number's stream by reference: a stream inside an array must be indirect
+    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(draw)])

@@ -396,7 +396,7 @@ def draw_language(
         body += "\n" + "\n".join(f"- {md(s)}" for s in skipped) + "\n"
     words = "\n".join(section_lines(table, info, lang) + skipped)
     pages: list[Page] = [*_text_pages(text("sens.section", lang), words, lang)]
-    pages += _table_page(text("sens.table", lang), *index_rows(table, info, lang))
+    pages += _table_page(text("sens.table", lang), *index_rows(table, info, lang), lang=lang)
     pages += list(drawn.values())
     return body, pages
 
@@ -412,7 +412,7 @@ def build(
         body, pages = draw_language(folder, lang, formats, lang_dir)
         (lang_dir / "depends_on.md").write_text(body, encoding="utf-8")
         title = text("sens.section", lang)
-        write_pdf(lang_dir / "depends_on.pdf", pages, title)
+        write_pdf(lang_dir / "depends_on.pdf", pages, title, number=text("page.number", lang))
         done[lang] = sorted(p.name for p in lang_dir.iterdir())
     return done
 

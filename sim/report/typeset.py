@@ -101,6 +101,12 @@ class Sheet:
         self.ops: list[str] = []  # the page's content stream, one operation a line
         self.chars: set[str] = set()  # every character set on the page (the font subset's)
 
+    def copy(self) -> Sheet:
+        """A sheet with this one's content, to add to without changing this one."""
+        out = Sheet(self.size_in)
+        out.ops, out.chars = list(self.ops), set(self.chars)
+        return out
+
     def _xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.size_in[0] * _PT, y * self.size_in[1] * _PT
 
