@@ -354,9 +354,13 @@ def test_sweep_directory(tmp_path):
     assert code_problems(md, res, allowed) == [] and code_problems(pdf, res, allowed) == []
     assert not [case for case in res.case_names if case in md or case in pdf]
     assert all(res.case_label(case, "zh") in pdf for case in res.case_names)  # every case is named
-    # the verdicts, targets and townships are one case's: their headings say which
+    # the verdicts, targets and townships are one case's: their headings say which; the case
+    # table says what its P, n and frontier mean
+    from sim.report.appendix import cases_note
+
     for lang in i18n.LANGS:
         md_text = (tmp_path / "rep" / lang / "appendix.md").read_text(encoding="utf-8")
+        assert cases_note(res, lang) in md_text
         base = res.case_label(res.main_case, lang)
         for key in ("appendix.targets", "appendix.townships"):
             heading = i18n.text("heading.of_case", lang, heading=i18n.text(key, lang), case=base)

@@ -270,6 +270,13 @@ def case_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def cases_note(res: Results, lang: str) -> str:
+    """What the case table's P, n and frontier mean (sim/results/metrics.py `frontier`: by the
+    focus target's P(holds), then its mean share in time)."""
+    focus = res.meta.get("focus_target") or next(iter(res.targets))
+    return text("cases.note", lang, focus=res.target_label(str(focus), lang))
+
+
 def method_note(lang: str, res: Results) -> str:
     """The language's section of docs/STRESS-DES.md (between `<!-- lang:xx -->` markers), its
     `{name}` fields filled with the run's values (sim/assumptions.py note_fields)."""
@@ -351,6 +358,7 @@ def write_markdown(
     parts += [f"- {md(line)}" for line in failing_notes(res, lang)] + [""]
     if res.cases is not None:
         parts += [f"## {md(text('appendix.cases', lang))}", "", md_table(*case_rows(res, lang)), ""]
+        parts += [md(cases_note(res, lang)), ""]
     townships = of_case(res, lang, text("appendix.townships", lang))
     parts += [f"## {md(townships)}", "", md_table(*township_rows(res, lang)), ""]
     parts += [f"## {md(text('appendix.figures', lang))}", ""]
@@ -573,7 +581,9 @@ def write_pdf(
     targets = of_case(res, lang, text("appendix.targets", lang))
     pages += _table_page(targets, target_header(lang), rows, "\n".join(note), lang=lang)
     if res.cases is not None:
-        pages += _table_page(text("appendix.cases", lang), *case_rows(res, lang), lang=lang)
+        pages += _table_page(
+            text("appendix.cases", lang), *case_rows(res, lang), cases_note(res, lang), lang=lang
+        )
     pages += figures
     pages += _table_page(
         of_case(res, lang, text("appendix.townships", lang)), *township_rows(res, lang), lang=lang

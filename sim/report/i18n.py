@@ -264,6 +264,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.case": ("方案", "Case"),
     "col.cost": ("投入（百万元）", "Cost (M yuan)"),
     "col.frontier": ("前沿", "Frontier"),
+    "cases.note": (
+        "P：该目标在各次重复中达成的比例，方括号内为95%置信区间（威尔逊法），n为重复次数。"
+        "前沿：没有其他方案以不高于它的投入更常达成{focus}（达成概率相同时比较平均按时比例）。"
+        "各方案面对相同的灾害（共同随机数）。",
+        "P: the share of replications in which the target holds, with its Wilson 95% interval in "
+        "brackets; n replications. Frontier: no other case costs no more and holds {focus} more often "
+        "(at equal P, a higher mean share in time). Cases face the same disasters (common random numbers).",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "skip.no_events": ("没有事件日志", "no event log (events.parquet)"),
