@@ -390,7 +390,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "targets.*.required_share",
         "目标要求的比例",
         "share a target requires",
-        '各目标设置中注明的出处；规划"基本实现"读作95%',
+        "各目标设置中注明的出处；规划“基本实现”读作95%",
         "each target's source (configs/targets/); the plans' 'basically achieve' read as 95 %",
         "0.8-1.0",
     ),

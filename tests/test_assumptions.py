@@ -136,19 +136,21 @@ CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 def test_the_chinese_assumption_table_is_chinese_not_a_word_for_word_reading(scenario, hazard):
     """Every value and range of the Chinese table (as the appendix shows it) holds no English word
     but units and proper names, and no space between two Chinese characters (the mark of English
-    translated word by word: "80-98 % 存活 于 72 h", "情景 数据"); and water the item reads as
-    drinking water, not the rescue type's 水域."""
+    translated word by word: "80-98 % 存活 于 72 h", "情景 数据"), no straight quote (Chinese
+    text quotes with “ ”); and water the item reads as drinking water, not the rescue type's 水域."""
     settings = settings_for(f"scenario={scenario}", f"hazard={hazard}")
     res = SimpleNamespace(
         settings=settings, scenario=load_scenario(scenario), target_label=lambda name, lang: name
     )
     _, rows = assumption_rows(res, "zh")
     problems = []
-    for name, value, _source, rng in rows:
+    for name, value, source, rng in rows:
         for cell in (value, rng):
             latin = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", cell)) - LATIN_IN_CHINESE
-            if latin or re.search(f"{CJK} {CJK}", cell):
+            if latin or re.search(f"{CJK} {CJK}", cell) or '"' in cell:
                 problems.append((name, cell))
+        if '"' in source:  # sources cite authors and standards in Latin letters; quotes are Chinese
+            problems.append((name, source))
     assert problems == []
     need = next(value for name, value, _s, _r in rows if name.startswith("人均需求"))
     assert "饮用水" in need and "水域" not in need
