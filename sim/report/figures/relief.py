@@ -30,6 +30,7 @@ from sim.report.figures.common import (
     _figure,
     _finish,
     _t_band,
+    label_on_data,
     map_target,
     plt_patch,
     title_fields,
@@ -78,7 +79,8 @@ def relief_curves(res: Results, lang: str) -> Figure:
     for target in res.targets.values():
         colour = CLASS_COLOURS[target.item_class]
         ax.axvline(target.deadline_h, color=colour, ls="--", lw=1)
-        ax.text(
+        label_on_data(
+            ax,
             target.deadline_h - 0.4,
             99,
             text("target_line", lang, h=target.deadline_h),
@@ -91,7 +93,9 @@ def relief_curves(res: Results, lang: str) -> Figure:
     required = {t.required_share for t in res.targets.values()}
     for share in required:
         ax.axhline(share * 100, color="#555555", ls=":", lw=1)
-        ax.text(71, share * 100 - 1, text("required_share", lang, p=share), ha="right", va="top", fontsize=8)
+        label_on_data(
+            ax, 71, share * 100 - 1, text("required_share", lang, p=share), ha="right", va="top", fontsize=8
+        )
         ax.set_yticks([*range(0, 101, 20), share * 100])
     handles, labels = ax.get_legend_handles_labels()
     handles.append(plt_patch("#999999", 0.3))
@@ -355,7 +359,8 @@ def stock_over_time(res: Results, lang: str) -> Figure:
         ax.fill_between(HOURS, low, high, color=colour, alpha=0.2)
     for target in res.targets.values():
         ax.axvline(target.deadline_h, color="#555555", ls="--", lw=0.8)
-        ax.text(
+        label_on_data(
+            ax,
             target.deadline_h + 0.5,
             ax.get_ylim()[1] * 0.98,
             text("target_line", lang, h=target.deadline_h),

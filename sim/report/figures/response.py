@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.report.data import Results
-from sim.report.figures.common import HOURS, Skip, _figure, _finish, _t_band, plt_patch
+from sim.report.figures.common import HOURS, Skip, _figure, _finish, _t_band, label_on_data, plt_patch
 from sim.report.i18n import text
 from sim.settings import AirTargetSettings, EmsTargetSettings
 
@@ -22,11 +22,11 @@ def _limit_lines(ax, limit_min: float, required_share: float, lang: str, right: 
     """A target's time limit (dashed, labelled along it) and its required share (dotted, labelled
     at the `right` end of the axis) on a share-in-time chart."""
     ax.axvline(limit_min, color="#000000", ls="--", lw=1)
-    ax.text(limit_min * 0.97, 99, text("limit_line", lang, m=limit_min), rotation=90, fontsize=8, va="top",
-            ha="right")  # fmt: skip
+    label_on_data(ax, limit_min * 0.97, 99, text("limit_line", lang, m=limit_min), rotation=90, fontsize=8,
+                  va="top", ha="right")  # fmt: skip
     ax.axhline(required_share * 100, color="#555555", ls=":", lw=1)
     label = text("required_share", lang, p=required_share)
-    ax.text(right * 0.99, required_share * 100 - 1, label, ha="right", va="top", fontsize=8)
+    label_on_data(ax, right * 0.99, required_share * 100 - 1, label, ha="right", va="top", fontsize=8)
 
 
 def ems_response(res: Results, lang: str) -> Figure:
@@ -131,7 +131,8 @@ def rescue_over_time(res: Results, lang: str) -> Figure:
         ax.fill_between(HOURS, lo, hi, color=colour, alpha=0.2, lw=0)
     for t in (t for t in res.settings.targets.values() if getattr(t, "measure", "") == "rescue_share"):
         ax.axvline(t.deadline_h, color="#000000", ls="--", lw=1)
-        ax.text(
+        label_on_data(
+            ax,
             t.deadline_h + 0.5,
             2,
             text("target_line", lang, h=t.deadline_h),
