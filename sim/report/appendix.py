@@ -397,7 +397,6 @@ def name_key(figure: str) -> str:
     }[figure]
 
 
-A4 = A4_IN
 A4_PT = (A4_IN[0] * 72, A4_IN[1] * 72)
 CELL_PAD_PT = 0.05 * 72  # a cell's text keeps 0.05 in from each side rule
 
@@ -476,7 +475,7 @@ def _table_page(
     lines = [x for para in note.splitlines() for x in _wrap(para, 0.92 * A4_PT[0], 8)] if note else []
     bottom = max(0.08, 0.045 + 0.0125 * len(lines))  # room for the note under the table
     fontsize = 7 if len(header) > 6 else 8
-    width_in = 0.92 * A4[0]
+    width_in = 0.92 * A4_IN[0]
     cell_in = fontsize * 0.55 / 72  # a half-width character of Noto Sans at this size
     cols = fit_columns(header, rows or [[""] * len(header)], int(width_in / cell_in))
     line_in = fontsize * 1.45 / 72
@@ -492,7 +491,7 @@ def _table_page(
     head_lines = max(1, *(h.count("\n") + 1 for h in head))
     body = [wrap(r) for r in rows] or [[""] * len(header)]
     row_lines = [max(1, *(c.count("\n") + 1 for c in r)) for r in body]
-    avail_in = (0.92 - bottom) * A4[1] - 0.35  # below the title
+    avail_in = (0.92 - bottom) * A4_IN[1] - 0.35  # below the title
     chunks, start = [], 0
     while start < len(body):
         used, end = (head_lines + pad) * line_in, start
@@ -502,10 +501,10 @@ def _table_page(
         chunks.append((start, end))
         start = end
     for k, (start, end) in enumerate(chunks):
-        sheet = Sheet(A4)
+        sheet = Sheet(A4_IN)
         heading = title if k == 0 else text("heading.continued", lang, heading=title)
         sheet.text(0.04, 0.925, heading, 13, va="bottom")
-        heights = [(n + pad) * line_in / A4[1] for n in (head_lines, *row_lines[start:end])]
+        heights = [(n + pad) * line_in / A4_IN[1] for n in (head_lines, *row_lines[start:end])]
         _grid(sheet, 0.04, 0.92, widths, [head, *body[start:end]], heights, fontsize)
         if lines:
             # right under the table (room for it is kept above the page's foot)
@@ -517,7 +516,7 @@ def _table_page(
 def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
     """The appendix's first page: what was assessed (county, hazard, date, run) and the verdict
     of every target, before any table or figure."""
-    sheet = Sheet(A4)
+    sheet = Sheet(A4_IN)
     title = "\n".join(_wrap(text("appendix.title", lang), 0.84 * A4_PT[0], 17))
     sheet.text(0.5, 0.80, title, 17, ha="center", va="top", linespacing=1.4)
     fields = res.source_fields(lang)
@@ -536,7 +535,7 @@ def _title_page(res: Results, lang: str, rows: list[list[str]]) -> Sheet:
     cells = [["\n".join(_wrap(c, w, 7.5)) for c, w in zip(row, inner_pt, strict=True)]
              for row in [header, *([r[0], r[6], r[3], r[4]] for r in rows)]]  # fmt: skip
     line_in = 7.5 * 1.45 / 72
-    heights = [(max(c.count("\n") for c in row) + 2.2) * line_in / A4[1] for row in cells]
+    heights = [(max(c.count("\n") for c in row) + 2.2) * line_in / A4_IN[1] for row in cells]
     _grid(sheet, 0.08, 0.45, [0.84 * w for w in widths], cells, heights, 7.5, align="left", edge="#cccccc")
     return sheet
 
@@ -547,7 +546,7 @@ def _text_pages(title: str, body: str, lang: str) -> list[Sheet]:
         lines += _wrap(para.replace("**", "").replace("`", ""), 0.88 * A4_PT[0], 8)
     pages, per_page = [], 60
     for start in range(0, len(lines), per_page):
-        sheet = Sheet(A4)
+        sheet = Sheet(A4_IN)
         sheet.text(0.06, 0.95, title, 13, va="top")
         sheet.text(0.06, 0.91, "\n".join(lines[start : start + per_page]), 8, va="top", linespacing=1.5)
         pages.append(sheet)

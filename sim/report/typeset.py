@@ -138,7 +138,7 @@ class Sheet:
         for i, line in enumerate(lines):
             if not line:
                 continue
-            shift = {"left": 0.0, "center": width_pt(line, size) / 2, "right": width_pt(line, size)}[ha]
+            shift = 0.0 if ha == "left" else width_pt(line, size) * {"center": 0.5, "right": 1.0}[ha]
             cids = "".join(f"{_glyph(ch)[1]:04X}" for ch in line)
             self.chars.update(line)
             at = f"{_num(px - shift)} {_num(first - i * step)}"
