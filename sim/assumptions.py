@@ -39,6 +39,7 @@ class Assumption:
     # the range in Chinese where it is words, not numbers and units (a word-for-word reading of
     # "80-98 % alive at 72 h" was "80-98 % 存活 于 72 h"); else `range` is read through i18n.WORDS
     range_zh: str = ""
+    items: bool = False  # its value names the scenario's relief items (read as items, i18n.ITEM_WORDS)
 
 
 A = Assumption
@@ -198,6 +199,7 @@ REGISTRY: tuple[Assumption, ...] = (
         "scenario README",
         "scenario data",
         "情景数据",
+        items=True,
     ),
     A(
         "policy.relief",
@@ -648,10 +650,7 @@ SCENARIO_VALUES: dict[str, Callable[[Scenario], Any]] = {
     "lead_time_h": lambda s: _by_tier(s, lambda d: d.lead_time_min / 60),
     "unload_min": lambda s: s.unload_min,
     "road_speed_kmh": lambda s: s.road_speed_kmh,
-    # the item water is drinking water, not water the rescue type (i18n.WORDS reads "water" so)
-    "need_per_person": lambda s: {
-        f"{'drinking_water' if i.id == 'water' else i.id} ({i.basis})": i.need_per_person for i in s.items
-    },
+    "need_per_person": lambda s: {f"{i.id} ({i.basis})": i.need_per_person for i in s.items},
 }
 
 

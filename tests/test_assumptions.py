@@ -84,8 +84,10 @@ def test_table_and_note_quote_the_run_values():
         assert header == [assumptions.HEADER[lang][0], *assumptions.HEADER[lang][2:]]
         _, keys = annex_key_rows(changed, lang)
         assert [k[0] for k in keys] == [r[0] for r in rows]
+        items = {r.key for r in assumptions.table(changed.settings, changed.scenario) if r.entry.items}
+        assert items == {"scenario:need_per_person"}  # the one value that names relief items
         assert {k[1]: r[1] for k, r in zip(keys, rows, strict=True)} == {
-            k: words(v, lang) for k, v in after.items()
+            k: words(v, lang, items=k in items) for k, v in after.items()
         }
 
 

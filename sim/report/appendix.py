@@ -312,7 +312,7 @@ def assumption_rows(res: Results, lang: str) -> tuple[list[str], list[list[str]]
     """The table of assumptions of `drsim run --assumptions`, in the appendix's language: each
     by what it is, its value in words, source and plausible range (no configuration key)."""
     rows = [
-        [_assumption_name(res, r, lang), words(value, lang), source, words(rng, lang)]
+        [_assumption_name(res, r, lang), words(value, lang, r.entry.items), source, words(rng, lang)]
         for r in assumptions.table(res.settings, res.scenario)
         for what, _key, value, source, rng in [r.cells(lang)]
     ]

@@ -542,7 +542,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "hazchem": ("危化品泄漏", "hazardous-chemical release"),
     "typhoon_landslides": ("台风引发的滑坡", "landslides after the typhoon"),
     # items and how often they are needed
-    "drinking_water": ("饮用水", "drinking water"),
     "instant_food": ("方便食品", "instant food"), "quilt": ("棉被", "quilt"), "tent": ("帐篷", "tent"),
     "folding_bed": ("折叠床", "folding bed"), "clothing": ("衣物", "clothing"), "day": ("每日", "a day"),
     "once": ("一次", "once"),
@@ -568,14 +567,23 @@ WORDS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-def words(value: str, lang: str) -> str:
-    """`value` with every word of WORDS in `lang` (numbers, units and other words kept).
+# Where a value names the scenario's relief items, an item's reading comes first: "water" the item
+# is drinking water, where elsewhere it is the rescue type (水域).
+ITEM_WORDS = {"water": ("饮用水", "drinking water")}
 
+
+def words(value: str, lang: str, items: bool = False) -> str:
+    """`value` with every word of WORDS in `lang` (numbers, units and other words kept); `items`:
+    the value names relief items (ITEM_WORDS first).
+
+    >>> words("water (day) 0.5", "zh", items=True)
+    '饮用水 (每日) 0.5'
     >>> words("water 0.01, collapse 0.0005", "zh")
     '水域 0.01, 倒塌 0.0005'
     """
     i = LANGS.index(lang)
-    return _WORD.sub(lambda m: WORDS[m.group(0)][i] if m.group(0) in WORDS else m.group(0), value)
+    vocabulary = {**WORDS, **ITEM_WORDS} if items else WORDS
+    return _WORD.sub(lambda m: vocabulary[m.group(0)][i] if m.group(0) in vocabulary else m.group(0), value)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
