@@ -755,3 +755,27 @@ def test_a_number_is_never_parted_from_its_unit_at_a_line_end():
         for a, b in itertools.pairwise(lines):
             assert not (a[-1].isdigit() and (b[0].isalpha() or b[0] in "小分人")), (width, a, b)
             assert not (a.endswith(("小", "分")) and b.startswith(("时", "钟"))), (width, a, b)
+
+
+def test_the_helicopter_chart_counts_the_missions_the_target_and_the_summary_count(results):
+    """The chart's left panel is the helicopter target's own set (cancelled requests are not
+    missions; outside the radius or too near the horizon not counted) and the right panel's
+    reached plus not-reached requests are the run's air missions, replication by replication:
+    both read against reps.csv, which sim/results/rescue_metrics.py makes from the event log."""
+    from sim.report.figures.response import air_missions, counted_by
+    from sim.settings import AirTargetSettings
+
+    missions = air_missions(results.events, results.main_case)
+    assert len(missions) and missions["cancelled"].any()  # the run has cancelled lifts to leave out
+    reps = results.reps[results.reps["case"] == results.main_case].set_index("rep")
+    kept = missions[~missions["cancelled"]]
+    for kind in ("rescue", "evacuation", "relief_lift"):
+        per_rep = kept[kept["mission"] == kind].groupby("rep").size()
+        assert per_rep.reindex(reps.index, fill_value=0).tolist() == reps[f"air_{kind}_missions"].tolist()
+    target = next(t for t in results.settings.targets.values() if isinstance(t, AirTargetSettings))
+    name = next(n for n, t in results.settings.targets.items() if t is target)
+    counted = missions[counted_by(missions, target, results.settings.run.horizon_h * 60)]
+    for rep, row in reps.iterrows():
+        mine = counted[counted["rep"] == rep]
+        share = (mine["arrival_min"] <= target.limit_min + 1e-9).mean() if len(mine) else float("nan")
+        assert share == pytest.approx(row[f"{name}_share"], nan_ok=True), rep

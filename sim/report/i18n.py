@@ -41,7 +41,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "air.relief_lift": ("物资空运", "relief lift"),
     "axis.air_min": ("请求至到达（分钟）", "Request to arrival (min)"),
     "axis.share_missions": ("任务比例（%）", "Share of missions (%)"),
-    "axis.missions_per_rep": ("每次重复的任务数", "Missions per replication"),
+    "axis.requests_per_rep": ("每次重复的空中任务请求数", "Air mission requests per replication"),
+    "air.reached": ("飞机已到达", "reached by an aircraft"),
+    "air.cancelled": ("取消（已无需空运）", "cancelled (no longer needed)"),
+    "air.unreached": ("到结束仍未到达", "not reached by the end"),
     "teams.title": ("队伍利用率随时间变化", "Team utilisation over time"),
     "frontier.title": ("预算方案：投入与目标达成概率", "Budget cases: cost against P(target holds)"),
     "cases_holds.title": ("各方案的目标达成概率", "P(target holds) by case"),
@@ -190,9 +193,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "the replications with anyone trapped; shading: pointwise Student-t 95% interval.",
     ),
     "note.helicopter": (
-        "左：目标计入的任务（起降点半径内），未到达的任务计入分母；右：全部任务，按类别。",
-        "Left: the missions the target counts (within its radius of the base); missions never "
-        "reached stay in the denominator. Right: every mission, by kind.",
+        "左：目标计入的任务（起降点半径内、结束前至少一个时限提出；取消的请求不计），未到达的任务计入分母；"
+        "右：全部任务请求，按类别：飞机已到达、在飞机到达前取消（如道路恢复后由卡车运送）、到仿真结束仍未到达。",
+        "Left: the missions the target counts (within its radius of the base, requested at least its "
+        "limit before the end; cancelled requests are not missions); missions never reached stay in the "
+        "denominator. Right: every request, by kind: reached by an aircraft, cancelled before one came "
+        "(e.g. trucks took the load once a road reopened), or not reached by the end.",
     ),
     "note.ems": (
         "所有重复合并的经验分布；到仿真结束仍未到达现场的呼叫计入分母。",

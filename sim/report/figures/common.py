@@ -82,10 +82,11 @@ def _t_band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, mean - half, mean + half
 
 
-def plt_patch(colour: str, alpha: float):
+def plt_patch(colour: str, alpha: float = 1.0, **style):
+    """A legend key: a patch of `colour` (and any other Patch style: hatch, label, edgecolor)."""
     from matplotlib.patches import Patch
 
-    return Patch(facecolor=colour, alpha=alpha)
+    return Patch(facecolor=colour, alpha=alpha, **style)
 
 
 def title_fields(res: Results, figure: str, lang: str) -> dict[str, object]:

@@ -15,7 +15,9 @@ from matplotlib.figure import Figure
 from sim.report.data import Results
 from sim.report.figures.common import HOURS, Skip, _figure, _finish, _t_band, label_on_data, plt_patch
 from sim.report.i18n import text
+from sim.results.rescue_metrics import air_in_time
 from sim.settings import AirTargetSettings, EmsTargetSettings
+from sim.units import MIN_PER_H
 
 
 def _limit_lines(ax, limit_min: float, required_share: float, lang: str, right: float) -> None:
@@ -153,21 +155,46 @@ def rescue_over_time(res: Results, lang: str) -> Figure:
 
 
 AIR_KIND_COLOURS = {"rescue": "#d7191c", "evacuation": "#2c7bb6", "relief_lift": "#1a9641"}
+# What became of an air mission request, and how its part of a bar is filled (the colour is the kind's)
+AIR_FATES = ("reached", "cancelled", "unreached")
+AIR_FATE_STYLE: dict[str, dict] = {
+    "reached": {"alpha": 1.0},
+    "cancelled": {"alpha": 0.25},
+    "unreached": {"alpha": 0.3, "hatch": "//", "edgecolor": "#555555"},
+}
 
 
 def air_missions(events: pd.DataFrame, case: str) -> pd.DataFrame:
-    """Per air mission (rep, ref): its kind, km from the base and minutes from request to the
-    aircraft's arrival (NaN: not reached by the horizon), from the event log."""
+    """Per air mission request (rep, ref): its kind, km from the base, the minute it was made,
+    minutes from request to the aircraft's arrival (NaN: not reached) and whether it was cancelled
+    before an aircraft arrived (a lift with nothing left to lift), from the event log."""
     ev = events[events["case"] == case]
-    req = ev[ev["kind"] == "air_mission_requested"][["rep", "ref", "note", "value"]]
-    req = req.rename(columns={"note": "mission", "value": "km"})
+    req = ev[ev["kind"] == "air_mission_requested"][["rep", "ref", "note", "value", "t_min"]]
+    req = req.rename(columns={"note": "mission", "value": "km", "t_min": "requested_min"})
     arr = ev[ev["kind"] == "aircraft_arrived"].groupby(["rep", "ref"])["value"].min().rename("arrival_min")
-    return req.merge(arr.reset_index(), on=["rep", "ref"], how="left")
+    out = req.merge(arr.reset_index(), on=["rep", "ref"], how="left")
+    cancelled = ev.loc[ev["kind"] == "air_mission_cancelled", ["rep", "ref"]].drop_duplicates()
+    out["cancelled"] = pd.MultiIndex.from_frame(out[["rep", "ref"]]).isin(pd.MultiIndex.from_frame(cancelled))
+    return out
+
+
+def counted_by(missions: pd.DataFrame, target: AirTargetSettings, horizon_min: float) -> pd.Series:
+    """Which requests a helicopter target counts: the rule of sim/results/rescue_metrics.py
+    (`air_in_time`: within its radius, made at least its limit before the horizon; cancelled
+    requests are not missions), applied per replication."""
+    counted = pd.Series(False, index=missions.index)
+    for _rep, sub in missions[~missions["cancelled"]].groupby("rep"):
+        rows = zip(sub.index, sub["requested_min"], sub["km"], sub["mission"], strict=True)
+        asked = {int(i): (float(at), float(km), str(kind)) for i, at, km, kind in rows}
+        refs, _ = air_in_time(asked, {}, target.limit_min, target.radius_km, horizon_min)
+        counted[refs] = True
+    return counted
 
 
 def helicopter_response(res: Results, lang: str) -> Figure:
-    """Request-to-arrival minutes of air missions against the helicopter target's limit (missions
-    never reached stay in the denominator), and missions per replication by kind."""
+    """Request-to-arrival minutes of the air missions the helicopter target counts, against its
+    limit (missions never reached stay in the denominator, as the target counts them), and the
+    requests per replication by kind: reached, cancelled, or not reached by the end."""
     air_targets = [t for t in res.settings.targets.values() if isinstance(t, AirTargetSettings)]
     if res.events is None:
         raise Skip("skip.no_events")
@@ -176,9 +203,9 @@ def helicopter_response(res: Results, lang: str) -> Figure:
         raise Skip("skip.no_air")
     fig = _figure((10.0, 4.6))
     ax, bars = fig.subplots(1, 2, width_ratios=(2.2, 1.0))
-    counted = missions
-    for t in air_targets:  # the missions the target counts: within its radius of the base
-        counted = missions[missions["km"] <= t.radius_km]
+    counted = missions[~missions["cancelled"]]
+    for t in air_targets:  # the missions the target counts
+        counted = missions[counted_by(missions, t, res.settings.run.horizon_h * MIN_PER_H)]
     top = (
         max(float(np.nanmax(counted["arrival_min"])) if counted["arrival_min"].notna().any() else 0, 240)
         * 1.1
@@ -199,13 +226,27 @@ def helicopter_response(res: Results, lang: str) -> Figure:
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
-    per_rep = missions.groupby("mission").size() / res.n_reps
-    kinds = list(per_rep.index)
-    bars.barh(
-        range(len(kinds)), per_rep.to_numpy(), color=[AIR_KIND_COLOURS.get(str(k), "#333333") for k in kinds]
+    # Requests per replication by what became of them: reached (the missions flown that `drsim run`
+    # counts), cancelled before an aircraft came (not missions), or still not reached at the end.
+    reps = res.reps.loc[res.reps["case"] == res.main_case, "rep"].nunique()
+    fate = np.where(
+        missions["arrival_min"].notna(), "reached", np.where(missions["cancelled"], "cancelled", "unreached")
     )
+    per_rep = pd.crosstab(missions["mission"], fate).reindex(columns=AIR_FATES, fill_value=0) / reps
+    kinds = list(per_rep.index)
+    colours = [AIR_KIND_COLOURS.get(str(k), "#333333") for k in kinds]
+    left = np.zeros(len(kinds))
+    for f in AIR_FATES:
+        bars.barh(
+            range(len(kinds)), per_rep[f].to_numpy(), left=left, color=colours, lw=0, **AIR_FATE_STYLE[f]
+        )
+        left += per_rep[f].to_numpy()
     bars.set_yticks(range(len(kinds)), [text(f"air.{k}", lang) for k in kinds], fontsize=8)
-    bars.set_xlabel(text("axis.missions_per_rep", lang), fontsize=8)
+    bars.set_xlabel(text("axis.requests_per_rep", lang), fontsize=8)
+    keys = [plt_patch("#777777", label=text(f"air.{f}", lang), **AIR_FATE_STYLE[f]) for f in AIR_FATES]
+    bars.legend(
+        handles=keys, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False
+    )
     bars.grid(axis="x", alpha=0.3)
     return _finish(fig, res, lang, "helicopter.title", ("note.helicopter",))
 
